@@ -1,0 +1,33 @@
+# Thin wrapper over CMake presets: `make run` and `make test` do all the set-up.
+PRESET ?= dev
+BUILD_DIR := build/$(PRESET)
+CMAKE_ARGS ?=
+
+.PHONY: all deps configure build run test bench clean format
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then cmake --preset $(PRESET) $(CMAKE_ARGS); fi
+
+build: configure
+	cmake --build $(BUILD_DIR) --parallel
+
+# Starts the GUI with the embedded server listening; without a display it explains what to do.
+run: build
+	@scripts/run-gui.sh $(BUILD_DIR)/app/wsinspector $(ARGS)
+
+test: build
+	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
+
+bench: build
+	tests/bench/run-benchmarks.sh $(BUILD_DIR)
+
+format:
+	find app widgets models tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

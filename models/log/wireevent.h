@@ -1,0 +1,60 @@
+#pragma once
+
+// The one record type that carries everything the user sees (DESIGN.md). A WireEvent is a view:
+// its byte fields point into storage owned by whoever produced it (the parser's buffer while an
+// event is being recorded, the Capture's chunks afterwards). Copy the bytes to keep them longer.
+
+#include "protocol/frame.h"
+
+#include <QByteArrayView>
+#include <QString>
+#include <QtGlobal>
+
+enum class Direction : quint8 {
+    Incoming = 0, // peer -> us
+    Outgoing = 1, // us -> peer
+    Local = 2, // something that happened here: state change, error, timer
+};
+
+enum class EventKind : quint8 {
+    HandshakeRequest = 0, // payload: the exact request bytes
+    HandshakeResponse = 1, // payload: the exact response bytes (status line, headers, body if any)
+    Frame = 2, // header: exact header bytes; payload: unmasked payload
+    Violation = 3, // payload: UTF-8 description; violation/closeCode set; header: offending frame header if any
+    StateChange = 4, // payload: UTF-8 text; state set (ReadyState), closeCode/wasClean for Closed
+    TlsInfo = 5, // payload: UTF-8 text (protocol, cipher, certificate chain summary)
+    Error = 6, // payload: UTF-8 message
+};
+
+// The browser's readyState values (WebSocket API), which the engine follows.
+enum class ReadyState : quint8 { Connecting = 0, Open = 1, Closing = 2, Closed = 3 };
+
+struct WireEvent {
+    qint64 timeUs = 0; // microseconds since the Unix epoch
+    quint32 connectionId = 0;
+    Direction direction = Direction::Local;
+    EventKind kind = EventKind::StateChange;
+
+    QByteArrayView header; // frame header bytes exactly as on the wire (Frame, Violation)
+    QByteArrayView payload; // see EventKind
+    FrameHeader frame; // decoded `header` (Frame, Violation with a header)
+
+    ViolationRule violation = ViolationRule::None;
+    quint16 closeCode = 0; // Violation: the code a strict peer answers; StateChange Closed: final code
+    ReadyState state = ReadyState::Connecting; // StateChange
+    bool wasClean = false; // StateChange to Closed
+
+    QString text() const { return QString::fromUtf8(payload); }
+};
+
+QString directionName(Direction d); // "in", "out", "local"
+QString eventKindName(EventKind k); // "handshake-request", "frame", ...
+QString readyStateName(ReadyState s); // "CONNECTING", "OPEN", "CLOSING", "CLOSED"
+
+// Something that receives events as they happen. The Capture stores them; the command-line
+// printer streams them. Receivers must copy any bytes they keep: the views die after the call.
+class WireEventSink {
+public:
+    virtual ~WireEventSink() = default;
+    virtual void record(const WireEvent &event) = 0;
+};

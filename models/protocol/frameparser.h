@@ -1,0 +1,85 @@
+#pragma once
+
+#include "protocol/frame.h"
+#include "protocol/utf8validator.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+// One complete frame as parsed. Views point into the parser's buffers and are valid only during the
+// callback that receives them.
+struct ParsedFrame {
+    FrameHeader header;
+    QByteArrayView headerBytes; // exact bytes as on the wire (2..14)
+    QByteArrayView payload; // unmasked
+    QByteArrayView maskedPayload; // the bytes as on the wire; empty unless keepMaskedPayload and masked
+    int fragmentIndex = 0; // 0 for the first (or only) frame of a message; 1, 2, ... for continuations
+};
+
+// Receives what the parser finds, in wire order.
+class FrameParserHandler {
+public:
+    virtual ~FrameParserHandler() = default;
+    virtual void onFrame(const ParsedFrame &frame) = 0;
+    // A whole data message: an unfragmented text/binary frame, or the final fragment of one.
+    // `opcode` is the message's (text or binary), `fragments` how many frames carried it.
+    virtual void onMessage(quint8 opcode, QByteArrayView payload, int fragments) = 0;
+    // A rule broken. `headerBytes` are those of the offending frame when there is one (may be empty).
+    // A violation is reported before onFrame() of the frame that broke it, if that frame is delivered.
+    virtual void onViolation(const Violation &violation, QByteArrayView headerBytes) = 0;
+};
+
+// Incremental RFC 6455 frame parser. Bytes may arrive one at a time or many frames at once.
+// Never allocates from a declared length: payload buffers grow only as bytes arrive, and a declared
+// length over the limit is reported (1009) before any payload is buffered.
+//
+// After a violation that keeps the byte stream in sync (reserved bits or opcode, bad UTF-8, masked
+// frame from a server, bad close payload, ...) parsing goes on so the inspector can show what the
+// peer sent next. After one that loses sync (64-bit length with the top bit set, frame over the
+// size limit), the parser stops: isStopped() is true and further bytes are ignored.
+class FrameParser {
+public:
+    enum class Role {
+        Client, // we are the client: frames come from a server and must not be masked
+        Server, // we are the server: frames come from a client and must be masked
+    };
+
+    struct Limits {
+        quint64 maxFrameSize = 64ull << 20;
+        quint64 maxMessageSize = 64ull << 20;
+        int maxFragments = 1 << 20; // frames per message
+    };
+
+    FrameParser(Role role, FrameParserHandler *handler);
+
+    void setLimits(const Limits &limits) { m_limits = limits; }
+    const Limits &limits() const { return m_limits; }
+    // RSV bits an extension negotiated in the handshake allows (Rsv:: bits); others are violations.
+    void setAllowedRsv(quint8 bits) { m_allowedRsv = bits; }
+    // Report the masked bytes as well (costs a copy per masked frame).
+    void setKeepMaskedPayload(bool keep) { m_keepMasked = keep; }
+
+    void feed(QByteArrayView bytes);
+    bool isStopped() const { return m_stopped; }
+    // True while a fragmented message has started and not finished.
+    bool inFragmentedMessage() const { return m_messageOpcode != 0; }
+    // Bytes received but not yet part of a complete frame.
+    qsizetype pendingBytes() const;
+    void reset();
+
+private:
+    // Implementation details are the implementer's choice; keep this class free of Qt signals: the
+    // command-line companion feeds it a million frames a second.
+    Role m_role;
+    FrameParserHandler *m_handler;
+    Limits m_limits;
+    quint8 m_allowedRsv = 0;
+    bool m_keepMasked = false;
+    bool m_stopped = false;
+    quint8 m_messageOpcode = 0; // opcode of the fragmented message in progress, 0 if none
+    int m_fragmentCount = 0;
+    quint64 m_messageSize = 0;
+    QByteArray m_buffer; // bytes of an incomplete frame
+    QByteArray m_message; // reassembled payload of a fragmented message in progress
+    Utf8Validator m_utf8;
+};
