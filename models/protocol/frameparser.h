@@ -6,8 +6,8 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
-// One complete frame as parsed. Views point into the parser's buffers and are valid only during the
-// callback that receives them.
+// One complete frame as parsed. Views point into the parser's buffers (or straight into the bytes given
+// to feed()) and are valid only during the callback that receives them.
 struct ParsedFrame {
     FrameHeader header;
     QByteArrayView headerBytes; // exact bytes as on the wire (2..14)
@@ -37,6 +37,27 @@ public:
 // frame from a server, bad close payload, ...) parsing goes on so the inspector can show what the
 // peer sent next. After one that loses sync (64-bit length with the top bit set, frame over the
 // size limit), the parser stops: isStopped() is true and further bytes are ignored.
+//
+// What a handler can rely on:
+// - Order per frame: onViolation() for each rule the frame breaks, then onFrame(), then onMessage()
+//   if the frame completes a message. Header rules are checked in a fixed order: length top bit,
+//   masking direction, RSV bits, reserved opcode, control length, control FIN, non-minimal length,
+//   fragmentation state, frame size, fragment count, message size; then UTF-8, then close payload.
+// - Header violations (and FrameTooBig) are reported as soon as the header is complete, before any
+//   payload arrives; invalid UTF-8 as soon as the impossible byte arrives, so a violation may come
+//   long before onFrame() of its frame.
+// - isStopped() is already true inside onViolation() of the violation that stops the parser.
+// - A message with invalid UTF-8, over maxMessageSize or over maxFragments (each reported at most
+//   once per message) is dropped: its frames are still delivered, but onMessage() is not called for
+//   it. Violations of header rules (RSV, masking, non-minimal length) leave the content intact:
+//   onMessage() is still called.
+// - A text/binary frame inside an unfinished fragmented message abandons that message (no
+//   onMessage()) and starts a new one. Continuations without a message, reserved opcodes and control
+//   frames are delivered with fragmentIndex 0 and never belong to a message.
+// - Text messages whose first frame has an RSV bit set are not UTF-8 checked: an extension
+//   (permessage-deflate) transformed the payload, so only its decoder can judge the text.
+// - Frames after the peer's close frame are not flagged here (the connection knows its closing state).
+// - reset() may be called from a callback: the rest of the current feed() is then discarded.
 class FrameParser {
 public:
     enum class Role {
@@ -70,6 +91,27 @@ public:
 private:
     // Implementation details are the implementer's choice; keep this class free of Qt signals: the
     // command-line companion feeds it a million frames a second.
+    // What the header of the frame being parsed decided, kept until the frame is complete.
+    struct FrameContext {
+        FrameHeader header;
+        int fragmentIndex = 0;
+        bool inMessage = false; // text/binary/continuation that belongs to the message being tracked
+        bool validateUtf8 = false; // payload goes through m_utf8
+    };
+
+    bool parseComplete(const char *data, const FrameContext &decoded);
+    qsizetype feedPending(const char *data, qsizetype size);
+    bool beginFrame(FrameContext &ctx, QByteArrayView headerBytes);
+    bool finishFrame(const FrameContext &ctx, QByteArrayView headerBytes, QByteArrayView payload,
+        QByteArrayView maskedPayload, bool utf8AlreadyChecked);
+    bool checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes);
+    bool checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes);
+    bool report(ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes);
+    void startMessage(const FrameHeader &header);
+    void dropMessage();
+    void endMessage();
+    void stop();
+
     Role m_role;
     FrameParserHandler *m_handler;
     Limits m_limits;
@@ -82,4 +124,14 @@ private:
     QByteArray m_buffer; // bytes of an incomplete frame
     QByteArray m_message; // reassembled payload of a fragmented message in progress
     Utf8Validator m_utf8;
+
+    FrameContext m_pending; // valid when m_pendingHeaderDone
+    bool m_pendingHeaderDone = false; // m_buffer holds a complete header and part of the payload
+    QByteArray m_scratch; // unmasked payload of a masked frame parsed in place; masked copy otherwise
+    quint32 m_generation = 0; // bumped by reset(), so a reset() from a callback ends the current feed()
+    bool m_messageDropped = false; // the message in progress is broken: frames still reported, no onMessage
+    bool m_messageSizeReported = false;
+    bool m_fragmentsReported = false;
+    bool m_validateMessage = false; // text message without extension-transformed payload
+    qint64 m_utf8Fed = 0; // message bytes fed to m_utf8
 };
