@@ -92,6 +92,8 @@ public:
     qsizetype consumed() const { return m_consumed; }
     QString errorString() const { return m_error; }
     bool headComplete() const { return m_headComplete; }
+    // Every byte fed so far (up to the header limit), for recording a response that never parsed.
+    const QByteArray &receivedBytes() const { return m_buffer; }
 
 private:
     qsizetype m_maxHeader, m_maxBody;
@@ -103,6 +105,12 @@ private:
     bool m_headComplete = false;
     Status m_status = Status::NeedMore;
     QString m_error;
+    qsizetype m_scanPos = 0; // start of the first head line not yet seen complete
+    qint64 m_bodyReceived = 0; // body bytes consumed, kept or not
+
+    bool parseHead(qsizetype headSize);
+    void takeBody(QByteArrayView bytes);
+    Status fail(const QString &error);
 };
 
 // Incremental parser for an HTTP/1.1 request head (servers and the hostile test server).
@@ -122,4 +130,6 @@ private:
     qsizetype m_consumed = 0;
     Status m_status = Status::NeedMore;
     QString m_error;
+    qsizetype m_scanPos = 0; // start of the first head line not yet seen complete
+    qsizetype m_methodChecked = 0; // bytes of the method token checked; max() once its space arrived
 };
