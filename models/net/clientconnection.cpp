@@ -1,0 +1,721 @@
+#include "net/clientconnection.h"
+
+#include "protocol/closecodes.h"
+#include "protocol/utf8validator.h"
+
+#include <QMetaMethod>
+#include <QSslCipher>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <chrono>
+
+namespace {
+qint64 nowUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// A close reason must fit a control frame: 125 bytes minus the 2-byte code. Cut on a UTF-8 boundary.
+QByteArray closeReasonFor(const QString &text)
+{
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.size() <= 123)
+        return utf8;
+    qsizetype cut = 123;
+    while (cut > 0 && (uchar(utf8[cut]) & 0xC0) == 0x80)
+        --cut;
+    return utf8.left(cut);
+}
+
+QString describeClose(quint16 code, const QString &reason)
+{
+    if (code == 0)
+        return QStringLiteral("no status code");
+    QString text = CloseCodes::label(code);
+    if (!reason.isEmpty())
+        text += QStringLiteral(", reason \"%1\"").arg(reason);
+    return text;
+}
+} // namespace
+
+ClientConnection::ClientConnection(quint32 connectionId, QObject *parent)
+    : QObject(parent)
+    , m_id(connectionId)
+    , m_parser(FrameParser::Role::Client, this)
+{
+    m_handshakeTimer.setSingleShot(true);
+    m_closeTimer.setSingleShot(true);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        fail(QStringLiteral("handshake timed out after %1 ms: %2")
+                 .arg(m_options.handshakeTimeoutMs)
+                 .arg(m_responseParser.headComplete() || m_bytesReceived > 0
+                         ? QStringLiteral("the server's response was incomplete")
+                         : QStringLiteral("the server sent no response")));
+    });
+    connect(&m_closeTimer, &QTimer::timeout, this, [this] {
+        if (!m_socket)
+            return;
+        if (!(m_closeSent && m_closeReceived))
+            recordText(EventKind::Error, Direction::Local,
+                       QStringLiteral("closing handshake timed out after %1 ms: the server did not answer the close "
+                                      "frame; dropping the TCP connection")
+                           .arg(m_options.closeTimeoutMs));
+        dropTcp();
+        finishClosed();
+    });
+}
+
+ClientConnection::~ClientConnection()
+{
+    if (m_socket)
+        m_socket->disconnect(this);
+}
+
+void ClientConnection::addSink(WireEventSink *sink)
+{
+    if (sink && !m_sinks.contains(sink))
+        m_sinks.append(sink);
+}
+
+QString ClientConnection::urlProblem(const QUrl &url)
+{
+    if (url.isEmpty())
+        return QStringLiteral("no URL given: expected ws://host[:port]/path or wss://...");
+    if (!url.isValid())
+        return QStringLiteral("invalid URL: %1").arg(url.errorString());
+    const QString scheme = url.scheme().toLower();
+    if (scheme.isEmpty())
+        return QStringLiteral("URL has no scheme: use ws://%1 or wss://%1").arg(url.toString());
+    if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))
+        return QStringLiteral("unsupported scheme \"%1\": use ws:// or wss://").arg(url.scheme());
+    if (url.host().isEmpty())
+        return QStringLiteral("URL has no host: %1").arg(url.toString());
+    if (url.port() == 0)
+        return QStringLiteral("bad port 0 in %1: use 1-65535").arg(url.toString());
+    if (url.hasFragment())
+        return QStringLiteral("URL must not contain a fragment (#%1): RFC 6455 §3 forbids them in WebSocket URIs")
+            .arg(url.fragment());
+    return QString();
+}
+
+bool ClientConnection::open(const ConnectionOptions &options)
+{
+    if (m_socket) {
+        recordText(EventKind::Error, Direction::Local, QStringLiteral("open() called on a connection already in use"));
+        return false;
+    }
+    m_options = options;
+    const QString problem = urlProblem(options.url);
+    if (!problem.isEmpty()) {
+        m_error = problem;
+        recordText(EventKind::Error, Direction::Local, problem);
+        m_state = ReadyState::Closed;
+        m_closeCode = CloseCodes::AbnormalClosure;
+        Q_EMIT errorOccurred(problem);
+        return false;
+    }
+    const bool secure = options.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+    if (secure && !QSslSocket::supportsSsl()) {
+        m_error = QStringLiteral("wss:// needs TLS, but no TLS backend is available (is OpenSSL 3 installed?)");
+        recordText(EventKind::Error, Direction::Local, m_error);
+        Q_EMIT errorOccurred(m_error);
+        return false;
+    }
+
+    m_parser.setLimits(options.limits);
+    m_responseParser = ResponseParser(options.maxHandshakeBytes, options.maxResponseBodyBytes);
+    m_key = Handshake::generateKey();
+    m_socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
+    QTcpSocket *socket = m_socket;
+    connect(socket, &QTcpSocket::connected, this, &ClientConnection::onConnected);
+    connect(socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
+    connect(socket, &QTcpSocket::errorOccurred, this, &ClientConnection::onSocketError);
+
+    const quint16 port = quint16(options.url.port(secure ? 443 : 80));
+    setState(ReadyState::Connecting,
+             QStringLiteral("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
+    m_handshakeTimer.start(options.handshakeTimeoutMs);
+    if (secure) {
+        auto *ssl = static_cast<QSslSocket *>(socket);
+        connect(ssl, &QSslSocket::encrypted, this, &ClientConnection::onEncrypted);
+        connect(ssl, &QSslSocket::sslErrors, this, &ClientConnection::onSslErrors);
+        ssl->connectToHostEncrypted(options.url.host(), port);
+    } else {
+        socket->connectToHost(options.url.host(), port);
+    }
+    return true;
+}
+
+qint64 ClientConnection::bufferedAmount() const
+{
+    if (!m_socket)
+        return 0;
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
+        return ssl->encryptedBytesToWrite() + ssl->bytesToWrite();
+    return m_socket->bytesToWrite();
+}
+
+void ClientConnection::onConnected()
+{
+    if (!qobject_cast<QSslSocket *>(m_socket))
+        sendHandshakeRequest(); // over TLS the request waits for onEncrypted()
+}
+
+void ClientConnection::onEncrypted()
+{
+    recordTls();
+    sendHandshakeRequest();
+}
+
+void ClientConnection::sendHandshakeRequest()
+{
+    ClientHandshakeOptions hs;
+    hs.url = m_options.url;
+    hs.extraHeaders = m_options.headers;
+    hs.subprotocols = m_options.subprotocols;
+    hs.extensions = m_options.extensions;
+    hs.origin = m_options.origin;
+    const QByteArray request = Handshake::buildRequest(hs, m_key);
+    WireEvent e;
+    e.kind = EventKind::HandshakeRequest;
+    e.direction = Direction::Outgoing;
+    e.payload = request;
+    emitEvent(e);
+    m_bytesSent += quint64(request.size());
+    m_socket->write(request);
+}
+
+void ClientConnection::recordTls()
+{
+    auto *ssl = qobject_cast<QSslSocket *>(m_socket);
+    if (!ssl)
+        return;
+    const QSslCipher cipher = ssl->sessionCipher();
+    QString text = QStringLiteral("TLS established: protocol %1, cipher %2 (%3 bits)\n")
+                       .arg(cipher.protocolString(), cipher.name())
+                       .arg(cipher.usedBits());
+    const auto chain = ssl->peerCertificateChain();
+    text += QStringLiteral("peer certificate chain (%1):\n").arg(chain.size());
+    for (qsizetype i = 0; i < chain.size(); ++i) {
+        const QSslCertificate &c = chain[i];
+        text += QStringLiteral("  %1. subject: %2\n     issuer: %3\n     valid: %4 to %5\n     SHA-256: %6\n")
+                    .arg(i)
+                    .arg(c.subjectDisplayName(), c.issuerDisplayName(),
+                         c.effectiveDate().toString(Qt::ISODate), c.expiryDate().toString(Qt::ISODate),
+                         QString::fromLatin1(c.digest(QCryptographicHash::Sha256).toHex(':')));
+    }
+    recordText(EventKind::TlsInfo, Direction::Local, text.trimmed());
+}
+
+void ClientConnection::onSslErrors(const QList<QSslError> &errors)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(m_socket);
+    QStringList lines;
+    for (const QSslError &error : errors) {
+        QString line = error.errorString();
+        if (!error.certificate().isNull())
+            line += QStringLiteral(" (certificate: %1)").arg(error.certificate().subjectDisplayName());
+        lines << line;
+    }
+    if (m_options.allowCertificateErrors) {
+        recordText(EventKind::TlsInfo, Direction::Local,
+                   QStringLiteral("certificate errors allowed for this connection by the user:\n  %1")
+                       .arg(lines.join(QStringLiteral("\n  "))));
+        ssl->ignoreSslErrors();
+        return;
+    }
+    fail(QStringLiteral("TLS certificate rejected: %1. To connect anyway, allow certificate errors for this connection "
+                        "(CLI: -k/--insecure)")
+             .arg(lines.join(QStringLiteral("; "))));
+}
+
+void ClientConnection::onReadyRead()
+{
+    if (!m_socket)
+        return;
+    const qint64 available = m_socket->bytesAvailable();
+    if (available <= 0)
+        return;
+    if (m_readBuffer.size() < available)
+        m_readBuffer.resize(available);
+    const qint64 n = m_socket->read(m_readBuffer.data(), available);
+    if (n <= 0)
+        return;
+    m_bytesReceived += quint64(n);
+    m_readTimeUs = nowUs();
+    const QByteArrayView bytes(m_readBuffer.constData(), n);
+    if (m_state == ReadyState::Connecting)
+        handleHandshakeBytes(bytes);
+    else
+        processFrameBytes(bytes);
+    m_readTimeUs = 0;
+}
+
+void ClientConnection::handleHandshakeBytes(QByteArrayView bytes)
+{
+    const qsizetype fedBefore = m_handshakeBytesFed;
+    m_handshakeBytesFed += bytes.size();
+    const auto status = m_responseParser.feed(bytes);
+    if (status == ResponseParser::Status::NeedMore)
+        return;
+    if (status == ResponseParser::Status::Error) {
+        recordResponse();
+        fail(QStringLiteral("bad handshake response: %1").arg(m_responseParser.errorString()));
+        return;
+    }
+    finishHandshake();
+    if (m_state != ReadyState::Open)
+        return;
+    // Frames may arrive in the same read as the end of the 101 response.
+    const qsizetype used = m_responseParser.consumed() - fedBefore;
+    if (used < bytes.size())
+        processFrameBytes(bytes.sliced(used));
+}
+
+void ClientConnection::recordResponse()
+{
+    if (m_responseRecorded)
+        return;
+    m_responseRecorded = true;
+    const HttpResponse &response = m_responseParser.response();
+    WireEvent e;
+    e.kind = EventKind::HandshakeResponse;
+    e.direction = Direction::Incoming;
+    // When the head never completed (garbage, oversized headers), record what did arrive.
+    e.payload = response.raw.isEmpty() ? QByteArrayView(m_responseParser.receivedBytes()) : QByteArrayView(response.raw);
+    emitEvent(e);
+}
+
+void ClientConnection::finishHandshake()
+{
+    m_handshakeTimer.stop();
+    recordResponse();
+    const HttpResponse &response = m_responseParser.response();
+    m_check = Handshake::checkResponse(response, m_key, m_options.subprotocols, m_options.extensions);
+    if (!m_check.ok) {
+        for (const QString &failure : std::as_const(m_check.failures)) {
+            WireEvent v;
+            v.kind = EventKind::Violation;
+            v.direction = Direction::Incoming;
+            v.violation = ViolationRule::HandshakeFailed;
+            const QByteArray text = failure.toUtf8();
+            v.payload = text;
+            emitEvent(v);
+        }
+        // RFC 6455 §4.1: the client must fail the connection; no close frame before the handshake.
+        fail(QStringLiteral("handshake failed: %1").arg(m_check.failures.join(QStringLiteral("; "))));
+        return;
+    }
+    // Extensions we did not implement cannot be honoured: their RSV bits stay violations, which the
+    // parser reports; the user chose to offer them.
+    QString detail = QStringLiteral("OPEN");
+    if (!m_check.selectedSubprotocol.isEmpty())
+        detail += QStringLiteral(" (subprotocol %1)").arg(QString::fromUtf8(m_check.selectedSubprotocol));
+    setState(ReadyState::Open, detail);
+    Q_EMIT opened();
+}
+
+void ClientConnection::processFrameBytes(QByteArrayView bytes)
+{
+    if (m_parser.isStopped())
+        return; // framing was lost: nothing after this can be decoded (recorded when it stopped)
+    m_parser.feed(bytes);
+}
+
+void ClientConnection::onFrame(const ParsedFrame &frame)
+{
+    const bool brokeRule = m_frameViolated;
+    m_frameViolated = false;
+    const bool afterClose = m_closeReceived;
+    if (afterClose && !Opcode::isControl(frame.header.opcode)) {
+        // RFC 6455 §5.5.1: no data frames after a close frame. Recorded (before the frame, as the
+        // parser orders its own violations), not acted upon: the closing handshake is under way.
+        recordViolation(ViolationRule::DataAfterClose, 0,
+                        QStringLiteral("%1 frame received after the server's close frame")
+                            .arg(Opcode::name(frame.header.opcode)),
+                        frame.headerBytes);
+    }
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Incoming;
+    e.header = frame.headerBytes;
+    e.frame = frame.header;
+    e.payload = frame.payload;
+    emitEvent(e);
+    if (afterClose)
+        return;
+    switch (frame.header.opcode) {
+    case Opcode::Ping:
+        if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pingReceived)))
+            Q_EMIT pingReceived(frame.payload.toByteArray());
+        if (m_options.autoPong && m_state == ReadyState::Open && frame.payload.size() <= 125) {
+            FrameSpec pongFrame;
+            pongFrame.opcode = Opcode::Pong;
+            pongFrame.payload = frame.payload.toByteArray();
+            writeFrame(pongFrame);
+        }
+        break;
+    case Opcode::Pong:
+        if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pongReceived)))
+            Q_EMIT pongReceived(frame.payload.toByteArray());
+        break;
+    case Opcode::Close:
+        if (brokeRule) {
+            // A malformed close frame fails the connection instead of completing the closing
+            // handshake (browsers then report 1006); our close with the violation's code is out.
+            if (m_closeSent && m_socket)
+                m_socket->disconnectFromHost();
+            break;
+        }
+        handleCloseFrame(frame);
+        break;
+    default:
+        break;
+    }
+}
+
+void ClientConnection::onMessage(quint8 opcode, QByteArrayView payload, int fragments)
+{
+    Q_UNUSED(fragments);
+    if (m_state != ReadyState::Open)
+        return; // like a browser: no message events once closing has started
+    if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::messageReceived)))
+        Q_EMIT messageReceived(opcode, payload.toByteArray());
+}
+
+void ClientConnection::onViolation(const Violation &violation, QByteArrayView headerBytes)
+{
+    m_frameViolated = !headerBytes.isEmpty();
+    recordViolation(violation.rule, violation.closeCode, violation.description, headerBytes);
+    if (m_parser.isStopped() && !m_closeSent && m_state == ReadyState::Open) {
+        // Framing is lost: answer with the close code, then drop, since the peer's close frame could
+        // not be recognised anyway.
+        sendCloseFrame(violation.closeCode ? violation.closeCode : quint16(CloseCodes::ProtocolError),
+                       closeReasonFor(violation.description));
+        setState(ReadyState::Closing, QStringLiteral("CLOSING (failing the connection: %1)").arg(violation.description));
+        m_socket->disconnectFromHost();
+        return;
+    }
+    if (m_options.closeOnViolation && violation.closeCode != 0 && !m_closeSent && m_state == ReadyState::Open) {
+        sendCloseFrame(violation.closeCode, closeReasonFor(violation.description));
+        setState(ReadyState::Closing, QStringLiteral("CLOSING (client answered a violation with %1)")
+                                          .arg(CloseCodes::label(violation.closeCode)));
+        m_closeTimer.start(m_options.closeTimeoutMs);
+    }
+}
+
+void ClientConnection::recordViolation(ViolationRule rule, quint16 closeCode, const QString &description,
+                                       QByteArrayView headerBytes)
+{
+    WireEvent v;
+    v.kind = EventKind::Violation;
+    v.direction = Direction::Incoming;
+    v.violation = rule;
+    v.closeCode = closeCode;
+    v.header = headerBytes;
+    if (!headerBytes.isEmpty())
+        FrameHeader::decode(headerBytes, v.frame);
+    const QByteArray text = description.toUtf8();
+    v.payload = text;
+    emitEvent(v);
+    if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::violationDetected)))
+        Q_EMIT violationDetected(Violation::ruleId(rule), closeCode, description);
+}
+
+void ClientConnection::handleCloseFrame(const ParsedFrame &frame)
+{
+    m_closeReceived = true;
+    const ClosePayload close = ClosePayload::parse(frame.payload);
+    m_closeCode = close.hasCode ? close.code : quint16(CloseCodes::NoStatusReceived);
+    m_closeReason = QString::fromUtf8(close.reason);
+    Q_EMIT closeFrameReceived(m_closeCode, close.reason);
+    if (!m_closeSent) {
+        // The server started the closing handshake: echo its code as RFC 6455 §5.5.1 suggests
+        // (an empty close is answered with an empty close; a code we may not send becomes 1002).
+        m_closedByPeer = true;
+        setState(ReadyState::Closing, QStringLiteral("CLOSING (server sent close: %1)")
+                                          .arg(describeClose(close.hasCode ? close.code : 0, m_closeReason)));
+        if (!close.hasCode)
+            sendCloseFrame(0, {});
+        else if (CloseCodes::isValidOnWire(close.code))
+            sendCloseFrame(close.code, {});
+        else
+            sendCloseFrame(CloseCodes::ProtocolError, {});
+    }
+    // Both halves are done; the server should now close TCP first (RFC 6455 §7.1.1). Give it the
+    // close timeout, then close it ourselves.
+    m_closeTimer.start(m_options.closeTimeoutMs);
+}
+
+bool ClientConnection::sendText(const QByteArray &utf8)
+{
+    return sendData(Opcode::Text, utf8);
+}
+
+bool ClientConnection::sendBinary(const QByteArray &data)
+{
+    return sendData(Opcode::Binary, data);
+}
+
+bool ClientConnection::sendData(quint8 opcode, const QByteArray &payload)
+{
+    if (m_state != ReadyState::Open) {
+        recordText(EventKind::Error, Direction::Local,
+                   QStringLiteral("not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+        return false;
+    }
+    const QList<FrameSpec> frames = FrameWriter::fragment(opcode, payload, m_options.fragmentSize, true);
+    for (const FrameSpec &spec : frames)
+        writeFrame(spec);
+    return true;
+}
+
+bool ClientConnection::ping(const QByteArray &payload)
+{
+    if (m_state != ReadyState::Open) {
+        recordText(EventKind::Error, Direction::Local,
+                   QStringLiteral("ping not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+        return false;
+    }
+    FrameSpec spec;
+    spec.opcode = Opcode::Ping;
+    spec.payload = payload;
+    return writeFrame(spec);
+}
+
+bool ClientConnection::pong(const QByteArray &payload)
+{
+    if (m_state != ReadyState::Open) {
+        recordText(EventKind::Error, Direction::Local,
+                   QStringLiteral("pong not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+        return false;
+    }
+    FrameSpec spec;
+    spec.opcode = Opcode::Pong;
+    spec.payload = payload;
+    return writeFrame(spec);
+}
+
+bool ClientConnection::close(quint16 code, const QByteArray &reason)
+{
+    if (m_state == ReadyState::Connecting) {
+        // Like a browser: closing before the handshake completes fails the connection.
+        recordText(EventKind::StateChange, Direction::Local, QStringLiteral("closed before the handshake completed"));
+        abort();
+        return true;
+    }
+    if (m_state != ReadyState::Open || m_closeSent) {
+        recordText(EventKind::Error, Direction::Local,
+                   QStringLiteral("close not sent: the connection is %1").arg(readyStateName(m_state)));
+        return false;
+    }
+    sendCloseFrame(code, reason);
+    setState(ReadyState::Closing,
+             QStringLiteral("CLOSING (client sent close: %1)").arg(describeClose(code, QString::fromUtf8(reason))));
+    m_closeTimer.start(m_options.closeTimeoutMs);
+    return true;
+}
+
+void ClientConnection::sendCloseFrame(quint16 code, const QByteArray &reason)
+{
+    FrameSpec spec;
+    spec.opcode = Opcode::Close;
+    spec.payload = code == 0 ? QByteArray() : FrameWriter::closePayload(code, reason);
+    writeFrame(spec);
+    m_closeSent = true;
+}
+
+bool ClientConnection::sendFrame(const FrameSpec &spec)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        recordText(EventKind::Error, Direction::Local, QStringLiteral("frame not sent: not connected"));
+        return false;
+    }
+    const bool ok = writeFrame(spec);
+    if (spec.opcode == Opcode::Close && m_state == ReadyState::Open) {
+        m_closeSent = true;
+        setState(ReadyState::Closing, QStringLiteral("CLOSING (client sent a hand-made close frame)"));
+        m_closeTimer.start(m_options.closeTimeoutMs);
+    }
+    return ok;
+}
+
+bool ClientConnection::sendRawBytes(const QByteArray &bytes)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        recordText(EventKind::Error, Direction::Local, QStringLiteral("bytes not sent: not connected"));
+        return false;
+    }
+    recordText(EventKind::Error, Direction::Outgoing,
+               QStringLiteral("raw unframed bytes sent: %1").arg(QString::fromLatin1(bytes.toHex(' '))));
+    m_bytesSent += quint64(bytes.size());
+    return m_socket->write(bytes) == bytes.size();
+}
+
+bool ClientConnection::writeFrame(const FrameSpec &spec)
+{
+    if (!m_socket)
+        return false;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Outgoing;
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = spec.payload;
+    emitEvent(e);
+    m_bytesSent += quint64(encoded.bytes.size());
+    return m_socket->write(encoded.bytes) == encoded.bytes.size();
+}
+
+void ClientConnection::abort()
+{
+    if (!m_socket || m_finished)
+        return;
+    dropTcp();
+    finishClosed();
+}
+
+void ClientConnection::fail(const QString &message)
+{
+    if (m_finished)
+        return;
+    m_error = message;
+    recordText(EventKind::Error, Direction::Local, message);
+    Q_EMIT errorOccurred(message);
+    dropTcp();
+    finishClosed();
+}
+
+void ClientConnection::dropTcp()
+{
+    if (!m_socket)
+        return;
+    // abort() emits disconnected() synchronously; this connection has already decided what happened.
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+void ClientConnection::onDisconnected()
+{
+    if (m_state == ReadyState::Connecting && m_responseParser.headComplete() && !m_responseRecorded) {
+        // A non-101 response whose body ran until the connection closed.
+        m_responseParser.finish();
+        finishHandshake();
+        return;
+    }
+    if (m_state == ReadyState::Connecting && !m_finished) {
+        if (m_bytesReceived > 0)
+            recordResponse();
+        fail(m_bytesReceived > 0 ? QStringLiteral("the server closed the connection during the handshake")
+                                 : QStringLiteral("the server closed the connection without answering the handshake"));
+        return;
+    }
+    finishClosed();
+}
+
+void ClientConnection::onSocketError()
+{
+    if (!m_socket || m_finished)
+        return;
+    const auto error = m_socket->error();
+    if (error == QAbstractSocket::RemoteHostClosedError)
+        return; // onDisconnected() follows and knows whether the close was clean
+    const QString where = QStringLiteral("%1:%2").arg(m_options.url.host()).arg(m_socket->peerPort() ? m_socket->peerPort() : quint16(m_options.url.port()));
+    QString text;
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        text = QStringLiteral("connection refused by %1 (is a server listening there?)").arg(where);
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        text = QStringLiteral("host not found: %1").arg(m_options.url.host());
+        break;
+    case QAbstractSocket::SocketTimeoutError:
+        text = QStringLiteral("connection to %1 timed out").arg(where);
+        break;
+    default:
+        text = QStringLiteral("network error: %1").arg(m_socket->errorString());
+    }
+    if (m_state == ReadyState::Connecting || !m_socket->isOpen()) {
+        fail(text);
+        return;
+    }
+    m_error = text;
+    recordText(EventKind::Error, Direction::Local, text);
+    Q_EMIT errorOccurred(text);
+}
+
+void ClientConnection::finishClosed()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_handshakeTimer.stop();
+    m_closeTimer.stop();
+    if (m_parser.pendingBytes() > 0)
+        recordText(EventKind::Error, Direction::Incoming,
+                   QStringLiteral("connection ended in the middle of a frame: %1 bytes of an incomplete frame "
+                                  "were received")
+                       .arg(m_parser.pendingBytes()));
+    // A clean close is one where both close frames crossed (WebSocket API, "wasClean").
+    m_wasClean = m_closeSent && m_closeReceived;
+    if (!m_closeReceived) {
+        m_closeCode = CloseCodes::AbnormalClosure;
+        m_closeReason.clear();
+    }
+    const QString who = !m_closeSent && !m_closeReceived ? QStringLiteral("no closing handshake")
+        : m_closedByPeer                                  ? QStringLiteral("server closed first")
+                                                          : QStringLiteral("client closed first");
+    WireEvent e;
+    e.kind = EventKind::StateChange;
+    e.direction = Direction::Local;
+    e.state = ReadyState::Closed;
+    e.closeCode = m_closeCode;
+    e.wasClean = m_wasClean;
+    const QByteArray text = QStringLiteral("CLOSED: %1, wasClean=%2, %3")
+                                .arg(describeClose(m_closeCode, m_closeReason),
+                                     m_wasClean ? QStringLiteral("true") : QStringLiteral("false"), who)
+                                .toUtf8();
+    e.payload = text;
+    m_state = ReadyState::Closed;
+    emitEvent(e);
+    Q_EMIT stateChanged(m_state);
+    Q_EMIT closed(m_closeCode, m_closeReason, m_wasClean);
+}
+
+void ClientConnection::setState(ReadyState state, const QString &detail)
+{
+    if (m_state == state && state != ReadyState::Connecting)
+        return;
+    m_state = state;
+    WireEvent e;
+    e.kind = EventKind::StateChange;
+    e.direction = Direction::Local;
+    e.state = state;
+    const QByteArray text = detail.toUtf8();
+    e.payload = text;
+    emitEvent(e);
+    Q_EMIT stateChanged(state);
+}
+
+void ClientConnection::recordText(EventKind kind, Direction direction, const QString &text)
+{
+    WireEvent e;
+    e.kind = kind;
+    e.direction = direction;
+    e.state = m_state;
+    const QByteArray utf8 = text.toUtf8();
+    e.payload = utf8;
+    emitEvent(e);
+}
+
+void ClientConnection::emitEvent(WireEvent &event)
+{
+    event.connectionId = m_id;
+    if (event.timeUs == 0)
+        event.timeUs = m_readTimeUs ? m_readTimeUs : nowUs();
+    for (WireEventSink *sink : std::as_const(m_sinks))
+        sink->record(event);
+}

@@ -1,0 +1,160 @@
+#pragma once
+
+#include "log/wireevent.h"
+#include "protocol/frameparser.h"
+#include "protocol/framewriter.h"
+#include "protocol/handshake.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSslError>
+#include <QTimer>
+#include <QUrl>
+#include <memory>
+
+class QTcpSocket;
+
+// Everything the user can set for one client connection. Every limit has a default.
+struct ConnectionOptions {
+    QUrl url;
+    HttpHeaders headers; // extra request headers, sent in order
+    QStringList subprotocols;
+    QStringList extensions;
+    QString origin;
+    bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
+    int handshakeTimeoutMs = 10'000;
+    int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
+    qsizetype maxHandshakeBytes = 16 * 1024;
+    qsizetype maxResponseBodyBytes = 64 * 1024;
+    bool autoPong = true;
+    qsizetype fragmentSize = 0; // outgoing data messages are split into frames of this many bytes; 0: never
+    FrameParser::Limits limits;
+    // A strict peer answers a violation with a close frame carrying the violation's code. Turn off to
+    // keep the connection open and only record what the server does wrong.
+    bool closeOnViolation = true;
+};
+
+// The client side of one WebSocket connection, on our own RFC 6455 engine (DESIGN.md explains why
+// not QWebSocket). Every byte in and out is recorded as WireEvents into the sinks, in wire order.
+// States follow the browser's readyState. The engine never hides a frame: pings, pongs and close
+// frames are recorded, and violations are recorded and answered as RFC 6455 says.
+class ClientConnection : public QObject, private FrameParserHandler {
+    Q_OBJECT
+public:
+    explicit ClientConnection(quint32 connectionId, QObject *parent = nullptr);
+    ~ClientConnection() override;
+
+    void addSink(WireEventSink *sink);
+    quint32 connectionId() const { return m_id; }
+
+    // Empty when the URL can be used; otherwise what is wrong with it, for the user.
+    static QString urlProblem(const QUrl &url);
+
+    // Starts connecting. Returns false (and records the error) when the options cannot be used.
+    bool open(const ConnectionOptions &options);
+
+    ReadyState readyState() const { return m_state; }
+    const ConnectionOptions &options() const { return m_options; }
+    // Bytes handed to the socket that the OS has not taken yet (the browser's bufferedAmount).
+    qint64 bufferedAmount() const;
+    QByteArray handshakeKey() const { return m_key; }
+    const HttpResponse &handshakeResponse() const { return m_responseParser.response(); }
+    const HandshakeCheck &handshakeCheck() const { return m_check; }
+    QByteArray selectedSubprotocol() const { return m_check.selectedSubprotocol; }
+    QByteArray selectedExtensions() const { return m_check.selectedExtensions; }
+
+    quint16 closeCode() const { return m_closeCode; }
+    QString closeReason() const { return m_closeReason; }
+    bool wasClean() const { return m_wasClean; }
+    QString errorString() const { return m_error; }
+    quint64 bytesSent() const { return m_bytesSent; }
+    quint64 bytesReceived() const { return m_bytesReceived; }
+
+    // Data messages, split into fragments of options().fragmentSize. Refused unless OPEN.
+    bool sendText(const QByteArray &utf8);
+    bool sendBinary(const QByteArray &data);
+    bool ping(const QByteArray &payload = {});
+    bool pong(const QByteArray &payload = {});
+    // Starts the closing handshake. code 0 sends a close frame with an empty payload.
+    // Codes that may not be sent and reasons over 123 bytes are sent as asked: testing a server's
+    // reaction is the point; the caller warns the user.
+    bool close(quint16 code = 1000, const QByteArray &reason = {});
+    // Any frame, valid or not, in any state where the socket is connected. Recorded like the rest.
+    bool sendFrame(const FrameSpec &spec);
+    // Arbitrary bytes, not framed (for tests of what a server does with garbage). Recorded as an error
+    // event so the log shows them.
+    bool sendRawBytes(const QByteArray &bytes);
+    // Drops the TCP connection without a closing handshake.
+    void abort();
+
+Q_SIGNALS:
+    void stateChanged(ReadyState state);
+    void opened();
+    // Only emitted while something is connected: the command-line flood path never builds the copy.
+    void messageReceived(quint8 opcode, const QByteArray &payload);
+    void pingReceived(const QByteArray &payload);
+    void pongReceived(const QByteArray &payload);
+    void closeFrameReceived(quint16 code, const QByteArray &reason);
+    void violationDetected(const QString &ruleId, quint16 closeCode, const QString &description);
+    void errorOccurred(const QString &message);
+    void closed(quint16 code, const QString &reason, bool wasClean);
+
+private:
+    // FrameParserHandler
+    void onFrame(const ParsedFrame &frame) override;
+    void onMessage(quint8 opcode, QByteArrayView payload, int fragments) override;
+    void onViolation(const Violation &violation, QByteArrayView headerBytes) override;
+
+    void onConnected();
+    void onEncrypted();
+    void onSslErrors(const QList<QSslError> &errors);
+    void onReadyRead();
+    void onDisconnected();
+    void onSocketError();
+    void sendHandshakeRequest();
+    void handleHandshakeBytes(QByteArrayView bytes);
+    void recordResponse();
+    void recordViolation(ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes);
+    void finishHandshake();
+    void processFrameBytes(QByteArrayView bytes);
+    void handleCloseFrame(const ParsedFrame &frame);
+
+    bool writeFrame(const FrameSpec &spec);
+    bool sendData(quint8 opcode, const QByteArray &payload);
+    void sendCloseFrame(quint16 code, const QByteArray &reason);
+    void fail(const QString &message);
+    void dropTcp();
+    void setState(ReadyState state, const QString &detail);
+    void finishClosed();
+    void emitEvent(WireEvent &event);
+    void recordText(EventKind kind, Direction direction, const QString &text);
+    void recordTls();
+
+    quint32 m_id;
+    QList<WireEventSink *> m_sinks;
+    ConnectionOptions m_options;
+    QTcpSocket *m_socket = nullptr;
+    ReadyState m_state = ReadyState::Closed;
+    QByteArray m_key;
+    ResponseParser m_responseParser;
+    HandshakeCheck m_check;
+    FrameParser m_parser;
+    QTimer m_handshakeTimer;
+    QTimer m_closeTimer;
+    QByteArray m_readBuffer;
+    qsizetype m_handshakeBytesFed = 0;
+    bool m_responseRecorded = false;
+    qint64 m_readTimeUs = 0; // time of the read being processed: frames that arrived together share it
+
+    bool m_closeSent = false;
+    bool m_closeReceived = false;
+    bool m_closedByPeer = false; // the peer sent the first close frame
+    bool m_finished = false;
+    bool m_frameViolated = false; // the frame about to be delivered by the parser broke a rule
+    quint16 m_closeCode = 0;
+    QString m_closeReason;
+    bool m_wasClean = false;
+    QString m_error;
+    quint64 m_bytesSent = 0;
+    quint64 m_bytesReceived = 0;
+};
