@@ -1,0 +1,368 @@
+#include "net/embeddedserver.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+
+namespace {
+
+QHostAddress withoutV4Mapping(const QHostAddress &address)
+{
+    bool isV4 = false;
+    const quint32 v4 = address.toIPv4Address(&isV4);
+    return isV4 && address.protocol() == QAbstractSocket::IPv6Protocol ? QHostAddress(v4) : address;
+}
+
+QString endpoint(const QHostAddress &address, quint16 port)
+{
+    const QHostAddress a = withoutV4Mapping(address);
+    const QString host = a.protocol() == QAbstractSocket::IPv6Protocol
+        ? QLatin1Char('[') + a.toString() + QLatin1Char(']')
+        : a.toString();
+    return host + QLatin1Char(':') + QString::number(port);
+}
+
+QString listenErrorText(const QTcpServer &server)
+{
+    switch (server.serverError()) {
+    case QAbstractSocket::AddressInUseError:
+        return QStringLiteral("address in use");
+    case QAbstractSocket::SocketAccessError:
+        return QStringLiteral("permission denied");
+    case QAbstractSocket::SocketAddressNotAvailableError:
+        return QStringLiteral("address not available on this machine");
+    case QAbstractSocket::UnsupportedSocketOperationError:
+        return QStringLiteral("address family not supported");
+    default:
+        return server.errorString();
+    }
+}
+
+} // namespace
+
+EmbeddedServer::EmbeddedServer(QObject *parent)
+    : QObject(parent)
+    , m_tcpServer(new QTcpServer(this))
+    , m_wsServer(new QWebSocketServer(QStringLiteral("WebSocket Inspector"), QWebSocketServer::NonSecureMode, this))
+{
+    // m_wsServer never listens: it only upgrades the sockets we hand to it.
+    connect(m_tcpServer, &QTcpServer::newConnection, this, &EmbeddedServer::acceptConnections);
+    connect(m_wsServer, &QWebSocketServer::newConnection, this, &EmbeddedServer::adoptClients);
+}
+
+EmbeddedServer::~EmbeddedServer()
+{
+    // Receivers may be half destroyed by now; stop quietly.
+    blockSignals(true);
+    stop();
+}
+
+bool EmbeddedServer::start(const QHostAddress &address, quint16 port)
+{
+    if (m_tcpServer->isListening()) {
+        m_error = QStringLiteral("already listening on %1").arg(endpoint(serverAddress(), serverPort()));
+        return false;
+    }
+    if (!m_tcpServer->listen(address, port)) {
+        m_error = QStringLiteral("cannot listen on %1: %2").arg(endpoint(address, port), listenErrorText(*m_tcpServer));
+        return false;
+    }
+    m_error.clear();
+    return true;
+}
+
+void EmbeddedServer::stop()
+{
+    m_tcpServer->close();
+
+    const QList<QTcpSocket *> pending = m_pending.keys();
+    m_pending.clear();
+    for (QTcpSocket *socket : pending) {
+        socket->disconnect(this);
+        socket->abort();
+        socket->deleteLater();
+    }
+    for (const HandedOver &h : std::as_const(m_handedOver)) {
+        // QWebSocketServer deletes a socket whose handshake fails; aborting one still in its hands
+        // leads there too. deleteLater() twice is harmless if it already did.
+        if (h.socket) {
+            h.socket->disconnect(this);
+            h.socket->abort();
+            h.socket->deleteLater();
+        }
+    }
+    m_handedOver.clear();
+
+    const QMap<quint32, Entry> clients = std::exchange(m_clients, {});
+    const QString reason = QStringLiteral("server stopped");
+    for (const Entry &entry : clients) {
+        entry.socket->disconnect(this);
+        entry.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+        entry.socket->flush();
+        entry.socket->deleteLater();
+        emit clientDisconnected(entry.info.id, QWebSocketProtocol::CloseCodeGoingAway, reason);
+    }
+}
+
+bool EmbeddedServer::isListening() const
+{
+    return m_tcpServer->isListening();
+}
+
+QHostAddress EmbeddedServer::serverAddress() const
+{
+    return m_tcpServer->serverAddress();
+}
+
+quint16 EmbeddedServer::serverPort() const
+{
+    return m_tcpServer->serverPort();
+}
+
+QUrl EmbeddedServer::url() const
+{
+    if (!isListening())
+        return {};
+    QHostAddress host = withoutV4Mapping(serverAddress());
+    if (host == QHostAddress::AnyIPv4 || host == QHostAddress::Any)
+        host = QHostAddress(QHostAddress::LocalHost);
+    else if (host == QHostAddress::AnyIPv6)
+        host = QHostAddress(QHostAddress::LocalHostIPv6);
+    QUrl url;
+    url.setScheme(QStringLiteral("ws"));
+    url.setHost(host.toString());
+    url.setPort(serverPort());
+    url.setPath(QStringLiteral("/"));
+    return url;
+}
+
+QList<EmbeddedServer::Client> EmbeddedServer::clients() const
+{
+    QList<Client> result;
+    result.reserve(m_clients.size());
+    for (const Entry &entry : m_clients)
+        result.append(entry.info);
+    return result;
+}
+
+bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
+{
+    const auto it = m_clients.constFind(id);
+    if (it == m_clients.cend())
+        return false;
+    it->socket->ping(payload);
+    return true;
+}
+
+bool EmbeddedServer::closeClient(quint32 id, quint16 code, const QString &reason)
+{
+    const auto it = m_clients.find(id);
+    if (it == m_clients.end())
+        return false;
+    it->closeHandshake = true;
+    it->socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    return true;
+}
+
+void EmbeddedServer::setHandshakeLimits(qsizetype maxBytes, std::chrono::milliseconds timeout)
+{
+    m_maxHandshakeBytes = maxBytes;
+    m_handshakeTimeout = timeout;
+}
+
+void EmbeddedServer::acceptConnections()
+{
+    while (QTcpSocket *socket = m_tcpServer->nextPendingConnection()) {
+        Pending &p = m_pending[socket];
+        p.parser = RequestParser(m_maxHandshakeBytes);
+        p.peer = endpoint(socket->peerAddress(), socket->peerPort());
+        p.timer = new QTimer(socket);
+        p.timer->setSingleShot(true);
+        connect(p.timer, &QTimer::timeout, this, [this, socket] {
+            reject(socket, 408, "Request Timeout",
+                QStringLiteral("handshake timed out after %1 ms with %2 bytes of the request received")
+                    .arg(m_handshakeTimeout.count())
+                    .arg(socket->bytesAvailable()));
+        });
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readRequest(socket); });
+        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
+            const Pending p = m_pending.take(socket);
+            socket->deleteLater();
+            const QByteArray received = socket->peek(socket->bytesAvailable());
+            emit handshakeFailed(p.peer, received,
+                received.isEmpty() ? QStringLiteral("connection closed before any request bytes arrived")
+                                   : QStringLiteral("connection closed before the request was complete"));
+        });
+        p.timer->start(m_handshakeTimeout);
+        readRequest(socket); // bytes may have arrived with the connection
+    }
+}
+
+void EmbeddedServer::readRequest(QTcpSocket *socket)
+{
+    const auto it = m_pending.find(socket);
+    if (it == m_pending.end())
+        return;
+    Pending &p = *it;
+    // peek(), never read(): the request must stay in the socket for QWebSocketServer.
+    const QByteArray buffered = socket->peek(socket->bytesAvailable());
+    if (buffered.size() <= p.fed)
+        return;
+    const auto status = p.parser.feed(QByteArrayView(buffered).sliced(p.fed));
+    p.fed = buffered.size();
+    if (status == RequestParser::Status::Error) {
+        const QString error = p.parser.errorString(); // reject() drops p
+        const bool tooLarge = error.startsWith(QLatin1String("headers exceed"));
+        reject(socket, tooLarge ? 431 : 400, tooLarge ? "Request Header Fields Too Large" : "Bad Request", error);
+    } else if (status == RequestParser::Status::Complete) {
+        if (p.parser.request().raw.endsWith("\r\n\r\n"))
+            handOver(socket);
+        else
+            reject(socket, 400, "Bad Request",
+                QStringLiteral("request head ends with a bare LF; QWebSocketServer needs CRLF line endings"));
+    }
+}
+
+void EmbeddedServer::reject(QTcpSocket *socket, int status, const QByteArray &statusText, const QString &reason)
+{
+    const Pending p = m_pending.take(socket);
+    socket->disconnect(this);
+    delete p.timer;
+    const QByteArray received = socket->readAll();
+
+    const QByteArray body = reason.toUtf8() + '\n';
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + statusText + "\r\n";
+    response += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size());
+    response += "\r\nConnection: close\r\n\r\n" + body;
+    socket->write(response);
+    connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    socket->disconnectFromHost(); // after the response is written
+    if (socket->state() == QAbstractSocket::UnconnectedState)
+        socket->deleteLater();
+    emit handshakeFailed(p.peer, received, reason);
+}
+
+void EmbeddedServer::handOver(QTcpSocket *socket)
+{
+    Pending p = m_pending.take(socket);
+    socket->disconnect(this);
+    delete p.timer;
+
+    // From here on QWebSocketServer owns the socket: it deletes it when the handshake fails and the
+    // QWebSocket it creates deletes it in the end. As a child of m_tcpServer it would be deleted a
+    // second time should the server go first.
+    socket->setParent(nullptr);
+    m_handedOver.insert(p.peer, HandedOver { socket, p.parser.request().raw });
+    connect(socket, &QTcpSocket::disconnected, this, [this, socket, peer = p.peer] {
+        // Still ours to report only if no QWebSocket came out of it.
+        const auto it = m_handedOver.find(peer);
+        if (it == m_handedOver.end() || it->socket != socket)
+            return;
+        const QByteArray request = it->request;
+        m_handedOver.erase(it);
+        // Qt 6.4.2 closes on a request it refuses (no Sec-WebSocket-Key, say) without an HTTP
+        // answer or a serverError signal, so there is no more precise reason to give.
+        emit handshakeFailed(
+            peer, request, QStringLiteral("QWebSocketServer closed the connection without completing the handshake"));
+    });
+
+    // Verified with Qt 6.4.2 (tst_embeddedserver hands over requests that arrived whole, in pieces
+    // and byte by byte, with nothing arriving afterwards): handleConnection() connects readyRead
+    // (queued) and, when bytes are already buffered, emits readyRead itself, so the head we only
+    // peeked at is processed on the next event loop turn. Its handshakeReceived() in turn waits for
+    // "\r\n\r\n" in what it peeks, which is why we hand over only a complete CRLF head: with
+    // nothing more to come it would wait forever. It starts no handshake timer for sockets handed
+    // to it, hence the guard below.
+    m_wsServer->handleConnection(socket);
+
+    QTimer::singleShot(m_handshakeTimeout, this, [this, socket = QPointer<QTcpSocket>(socket), peer = p.peer] {
+        const auto it = m_handedOver.constFind(peer);
+        if (!socket || it == m_handedOver.cend() || it->socket != socket)
+            return;
+        const QByteArray request = it->request;
+        m_handedOver.remove(peer);
+        socket->disconnect(this);
+        socket->abort();
+        emit handshakeFailed(peer, request,
+            QStringLiteral("QWebSocketServer did not complete the handshake within %1 ms")
+                .arg(m_handshakeTimeout.count()));
+    });
+}
+
+void EmbeddedServer::adoptClients()
+{
+    while (QWebSocket *ws = m_wsServer->nextPendingConnection()) {
+        const QString peer = endpoint(ws->peerAddress(), ws->peerPort());
+        const HandedOver handedOver = m_handedOver.take(peer);
+        if (handedOver.socket)
+            handedOver.socket->disconnect(this);
+
+        const quint32 id = ++m_lastId;
+        ws->setParent(this);
+        ws->setMaxAllowedIncomingMessageSize(DefaultMaxMessageBytes);
+        m_clients.insert(id, Entry { Client { id, peer, handedOver.request }, ws, false });
+
+        connect(ws, &QWebSocket::textMessageReceived, this, [this, id](const QString &message) {
+            const QByteArray payload = message.toUtf8();
+            emit messageReceived(id, true, payload);
+            relay(id, true, message, {});
+        });
+        connect(ws, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &message) {
+            emit messageReceived(id, false, message);
+            relay(id, false, {}, message);
+        });
+        connect(ws, &QWebSocket::pong, this,
+            [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
+        // aboutToClose comes with every close frame, sent or received, and never with a bare TCP
+        // drop; Qt reports 1000 for both, so this is how 1006 is told apart.
+        connect(ws, &QWebSocket::aboutToClose, this, [this, id] {
+            const auto it = m_clients.find(id);
+            if (it != m_clients.end())
+                it->closeHandshake = true;
+        });
+        connect(ws, &QWebSocket::disconnected, this, [this, id, ws] {
+            const auto it = m_clients.find(id);
+            if (it == m_clients.end())
+                return;
+            const bool clean = it->closeHandshake;
+            removeClient(id);
+            emit clientDisconnected(
+                id, clean ? quint16(ws->closeCode()) : quint16(1006), clean ? ws->closeReason() : QString());
+        });
+
+        emit clientConnected(id, peer, handedOver.request);
+    }
+}
+
+void EmbeddedServer::relay(quint32 from, bool isText, const QString &text, const QByteArray &binary)
+{
+    auto send = [isText, &text, &binary](QWebSocket *ws) {
+        if (isText)
+            ws->sendTextMessage(text);
+        else
+            ws->sendBinaryMessage(binary);
+    };
+    if (m_mode == Mode::Echo) {
+        const auto it = m_clients.constFind(from);
+        if (it != m_clients.cend())
+            send(it->socket);
+        return;
+    }
+    // Copy: a send can fail and disconnect a client while we iterate.
+    const QMap<quint32, Entry> clients = m_clients;
+    for (const Entry &entry : clients) {
+        if (!entry.closeHandshake)
+            send(entry.socket);
+    }
+}
+
+void EmbeddedServer::removeClient(quint32 id)
+{
+    const Entry entry = m_clients.take(id);
+    if (entry.socket) {
+        entry.socket->disconnect(this);
+        entry.socket->deleteLater();
+    }
+}
