@@ -1,0 +1,280 @@
+#include "log/capture.h"
+#include "protocol/frame.h"
+
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+QByteArray pattern(qsizetype size, int seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint32 x = quint32(seed) * 2654435761u + 1;
+    for (qsizetype i = 0; i < size; ++i) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = char(x >> 24);
+    }
+    return bytes;
+}
+
+WireEvent makeEvent(EventKind kind, Direction direction, QByteArrayView header, QByteArrayView payload)
+{
+    WireEvent e;
+    e.timeUs = 1795239000123456;
+    e.connectionId = 7;
+    e.kind = kind;
+    e.direction = direction;
+    e.header = header;
+    if (!header.isEmpty())
+        FrameHeader::decode(header, e.frame);
+    e.payload = payload;
+    return e;
+}
+} // namespace
+
+class tst_Capture : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void recordAndReadBack_data();
+    void recordAndReadBack();
+    void payloadSizes_data();
+    void payloadSizes();
+    void manyPayloadsAcrossChunks();
+    void bytesStayValidWhileGrowing();
+    void largePayload();
+    void clear();
+    void grownOnceUntilAcknowledged();
+    void overheadPerSmallEvent();
+};
+
+void tst_Capture::recordAndReadBack_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("direction");
+    QTest::addColumn<QByteArray>("header");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<int>("violation");
+    QTest::addColumn<int>("closeCode");
+    QTest::addColumn<int>("state");
+    QTest::addColumn<bool>("wasClean");
+
+    QTest::addRow("text frame") << int(EventKind::Frame) << int(Direction::Incoming) << QByteArray::fromHex("8105")
+                                << QByteArray("Hello") << 0 << 0 << 0 << false;
+    QTest::addRow("masked 16-bit frame") << int(EventKind::Frame) << int(Direction::Outgoing)
+                                         << QByteArray::fromHex("82fe00c8a1b2c3d4") << pattern(200, 1) << 0 << 0 << 0
+                                         << false;
+    QTest::addRow("masked 64-bit header, 14 bytes")
+        << int(EventKind::Frame) << int(Direction::Outgoing) << QByteArray::fromHex("f2ff0000000000000003deadbeef")
+        << QByteArray("\0\1\2", 3) << 0 << 0 << 0 << false;
+    QTest::addRow("empty frame") << int(EventKind::Frame) << int(Direction::Incoming) << QByteArray::fromHex("8900")
+                                 << QByteArray() << 0 << 0 << 0 << false;
+    QTest::addRow("violation") << int(EventKind::Violation) << int(Direction::Incoming) << QByteArray::fromHex("c100")
+                               << QByteArray("RSV1") << int(ViolationRule::ReservedBitsSet) << 1002 << 0 << false;
+    QTest::addRow("handshake") << int(EventKind::HandshakeRequest) << int(Direction::Outgoing) << QByteArray()
+                               << QByteArray("GET / HTTP/1.1\r\n\r\n") << 0 << 0 << 0 << false;
+    QTest::addRow("closed") << int(EventKind::StateChange) << int(Direction::Local) << QByteArray()
+                            << QByteArray("CLOSED") << 0 << 1000 << int(ReadyState::Closed) << true;
+    QTest::addRow("error") << int(EventKind::Error) << int(Direction::Local) << QByteArray()
+                           << QByteArray("\xff\x00", 2) << 0 << 0 << int(ReadyState::Open) << false;
+}
+
+void tst_Capture::recordAndReadBack()
+{
+    QFETCH(int, kind);
+    QFETCH(int, direction);
+    QFETCH(QByteArray, header);
+    QFETCH(QByteArray, payload);
+    QFETCH(int, violation);
+    QFETCH(int, closeCode);
+    QFETCH(int, state);
+    QFETCH(bool, wasClean);
+
+    WireEvent e = makeEvent(EventKind(kind), Direction(direction), header, payload);
+    e.violation = ViolationRule(violation);
+    e.closeCode = quint16(closeCode);
+    e.state = ReadyState(state);
+    e.wasClean = wasClean;
+
+    const QByteArray originalHeader(header.constData(), header.size()); // deep copies
+    const QByteArray originalPayload(payload.constData(), payload.size());
+    Capture capture;
+    capture.record(e);
+    // The capture copies: overwriting the source afterwards changes nothing captured.
+    header.fill('\0');
+    payload.fill('\0');
+    QCOMPARE(capture.count(), 1);
+    const WireEvent back = capture.event(0);
+    QCOMPARE(back.header.toByteArray(), originalHeader);
+    QCOMPARE(back.payload.toByteArray(), originalPayload);
+    QCOMPARE(back.timeUs, e.timeUs);
+    QCOMPARE(back.connectionId, e.connectionId);
+    QCOMPARE(back.kind, e.kind);
+    QCOMPARE(back.direction, e.direction);
+    QCOMPARE(back.violation, e.violation);
+    QCOMPARE(back.closeCode, e.closeCode);
+    QCOMPARE(back.state, e.state);
+    QCOMPARE(back.wasClean, e.wasClean);
+    if (!originalHeader.isEmpty()) {
+        FrameHeader expected;
+        QVERIFY(FrameHeader::decode(originalHeader, expected));
+        QCOMPARE(back.frame.fin, expected.fin);
+        QCOMPARE(back.frame.rsv, expected.rsv);
+        QCOMPARE(back.frame.opcode, expected.opcode);
+        QCOMPARE(back.frame.masked, expected.masked);
+        QCOMPARE(back.frame.maskingKey, expected.maskingKey);
+        QCOMPARE(back.frame.declaredLength, expected.declaredLength);
+        QCOMPARE(back.frame.lengthForm, expected.lengthForm);
+        QCOMPARE(back.frame.headerSize, quint8(originalHeader.size()));
+    }
+}
+
+void tst_Capture::payloadSizes_data()
+{
+    QTest::addColumn<qsizetype>("size");
+    QTest::addRow("1 byte") << qsizetype(1);
+    QTest::addRow("125") << qsizetype(125);
+    QTest::addRow("64 KiB") << qsizetype(64 * 1024);
+    QTest::addRow("1 MiB (largest shared)") << qsizetype(1 << 20);
+    QTest::addRow("1 MiB + 1 (own chunk)") << qsizetype((1 << 20) + 1);
+    QTest::addRow("4 MiB + 3") << qsizetype((4 << 20) + 3);
+}
+
+void tst_Capture::payloadSizes()
+{
+    QFETCH(qsizetype, size);
+    const QByteArray before = pattern(3000, 1);
+    const QByteArray payload = pattern(size, 2);
+    const QByteArray after = pattern(10, 3);
+    const QByteArray header
+        = QByteArray::fromHex("827f") + QByteArray::fromHex(QByteArray::number(size, 16).rightJustified(16, '0'));
+    Capture capture;
+    capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8200"), before));
+    capture.record(makeEvent(EventKind::Frame, Direction::Incoming, header, payload));
+    capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8200"), after));
+    QCOMPARE(capture.count(), 3);
+    QCOMPARE(capture.event(0).payload.toByteArray(), before);
+    const WireEvent big = capture.event(1);
+    QCOMPARE(big.payload.size(), size);
+    QVERIFY(big.payload == QByteArrayView(payload));
+    QCOMPARE(big.header.toByteArray(), header);
+    QCOMPARE(big.frame.declaredLength, quint64(size));
+    QCOMPARE(big.frame.lengthForm, LengthForm::Extended64);
+    QCOMPARE(capture.event(2).payload.toByteArray(), after);
+    QCOMPARE(capture.payloadBytes(), quint64(before.size() + size + after.size()));
+}
+
+void tst_Capture::manyPayloadsAcrossChunks()
+{
+    // ~13 MiB of payloads of varying sizes fill several shared chunks: each payload must come back
+    // whole from whichever chunk it landed in, with its header and decoded fields.
+    Capture capture;
+    QList<QByteArray> payloads;
+    QList<QByteArray> headers;
+    qsizetype total = 0;
+    for (int i = 0; total < (13 << 20); ++i) {
+        const qsizetype size = (i * 7919) % 300000;
+        payloads << pattern(size, i);
+        QByteArray header = size < 126 ? QByteArray(1, char(0x02)) + char(size)
+            : size < 65536
+            ? QByteArray::fromHex("027e") + char(size >> 8) + char(size & 0xff)
+            : QByteArray::fromHex("827f") + QByteArray::fromHex(QByteArray::number(size, 16).rightJustified(16, '0'));
+        if (i % 2)
+            header[1] = char(uchar(header[1]) | 0x80), header += QByteArray::fromHex("01020304");
+        headers << header;
+        capture.record(makeEvent(EventKind::Frame, Direction::Incoming, headers.last(), payloads.last()));
+        total += size;
+    }
+    QCOMPARE(capture.count(), payloads.size());
+    for (qsizetype i = 0; i < payloads.size(); ++i) {
+        const WireEvent e = capture.event(i);
+        QVERIFY2(e.payload == QByteArrayView(payloads[i]), qPrintable(QString::number(i)));
+        QCOMPARE(e.header.toByteArray(), headers[i]);
+        QCOMPARE(e.frame.declaredLength, quint64(payloads[i].size()));
+        QCOMPARE(e.frame.masked, i % 2 == 1);
+        QCOMPARE(e.frame.maskingKey, i % 2 ? 0x01020304u : 0u);
+        QCOMPARE(e.frame.fin, headers[i][0] < 0);
+    }
+}
+
+void tst_Capture::bytesStayValidWhileGrowing()
+{
+    Capture capture;
+    const QByteArray first = pattern(1000, 9);
+    capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("827e03e8"), first));
+    const WireEvent early = capture.event(0);
+    const QByteArray filler = pattern(100000, 10);
+    for (int i = 0; i < 200; ++i)
+        capture.record(
+            makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("827f00000000000186a0"), filler));
+    QVERIFY(early.payload == QByteArrayView(first));
+    QCOMPARE(early.header.toByteArray(), QByteArray::fromHex("827e03e8"));
+}
+
+void tst_Capture::largePayload()
+{
+    const QByteArray payload = pattern(3 * (1 << 20) + 12345, 4);
+    Capture capture;
+    capture.record(
+        makeEvent(EventKind::Frame, Direction::Outgoing, QByteArray::fromHex("82ff00000000003030391a2b3c4d"), payload));
+    const WireEvent e = capture.event(0);
+    QVERIFY(e.payload == QByteArrayView(payload));
+    QCOMPARE(e.frame.maskingKey, 0x1a2b3c4du);
+    QCOMPARE(e.frame.headerSize, quint8(14));
+}
+
+void tst_Capture::clear()
+{
+    Capture capture;
+    QSignalSpy cleared(&capture, &Capture::cleared);
+    for (int i = 0; i < 20000; ++i)
+        capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8103"), "abc"));
+    QCOMPARE(capture.count(), 20000);
+    capture.clear();
+    QCOMPARE(cleared.count(), 1);
+    QCOMPARE(capture.count(), 0);
+    QCOMPARE(capture.payloadBytes(), quint64(0));
+    QVERIFY(capture.overheadBytes() < 1024);
+    capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8102"), "hi"));
+    QCOMPARE(capture.count(), 1);
+    QCOMPARE(capture.event(0).payload.toByteArray(), QByteArray("hi"));
+}
+
+void tst_Capture::grownOnceUntilAcknowledged()
+{
+    Capture capture;
+    QSignalSpy grown(&capture, &Capture::grown);
+    const WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8101"), "x");
+    capture.record(e);
+    capture.record(e);
+    capture.record(e);
+    QCOMPARE(grown.count(), 1);
+    capture.acknowledge();
+    QCOMPARE(grown.count(), 1); // acknowledging alone signals nothing
+    capture.record(e);
+    capture.record(e);
+    QCOMPARE(grown.count(), 2);
+    capture.clear();
+    capture.record(e);
+    QCOMPARE(grown.count(), 3); // clear() starts over
+    capture.record(e);
+    QCOMPARE(grown.count(), 3);
+}
+
+void tst_Capture::overheadPerSmallEvent()
+{
+    Capture capture;
+    const QByteArray header = QByteArray::fromHex("8110");
+    const QByteArray payload = "0123456789abcdef";
+    constexpr int Events = 200'000;
+    for (int i = 0; i < Events; ++i)
+        capture.record(makeEvent(EventKind::Frame, Direction::Incoming, header, payload));
+    QCOMPARE(capture.count(), Events);
+    QCOMPARE(capture.payloadBytes(), quint64(Events) * 16);
+    const double perEvent = double(capture.overheadBytes()) / Events;
+    qInfo("overhead: %.1f bytes per event", perEvent);
+    QVERIFY2(perEvent < 100, qPrintable(QString::number(perEvent)));
+    QCOMPARE(capture.event(Events - 1).payload.toByteArray(), payload);
+    QCOMPARE(capture.event(Events / 2).header.toByteArray(), header);
+}
+
+QTEST_GUILESS_MAIN(tst_Capture)
+#include "tst_capture.moc"
