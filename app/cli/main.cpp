@@ -1,9 +1,94 @@
+#include "clientrunner.h"
+#include "clioptions.h"
+#include "outputsink.h"
+#include "outputwriter.h"
+#include "serverunner.h"
+#include "signalnotifier.h"
+
+#include "log/sessionfile.h"
+
 #include <QCoreApplication>
+#include <QTimer>
 #include <cstdio>
+
+namespace {
+void printError(const QString &message)
+{
+    std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(message));
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    std::fputs("wsinspector-cli: not built yet\n", stderr);
-    return 2;
+    QCoreApplication::setApplicationName(QStringLiteral("wsinspector-cli"));
+
+    QString error;
+    const std::optional<CliOptions> parsed = CliOptions::parse(QCoreApplication::arguments().mid(1), error);
+    if (!parsed) {
+        printError(error);
+        std::fputs("Try 'wsinspector-cli --help' for more information.\n", stderr);
+        return ExitCode::Usage;
+    }
+    const CliOptions &options = *parsed;
+    if (options.mode == CliOptions::Mode::Help) {
+        std::fputs(qPrintable(CliOptions::usage()), stdout);
+        return ExitCode::Clean;
+    }
+    if (options.mode == CliOptions::Mode::Version) {
+        std::fprintf(stdout, "%s\n", qPrintable(CliOptions::versionText()));
+        return ExitCode::Clean;
+    }
+    for (const QString &warning : options.warnings)
+        printError(QStringLiteral("warning: %1").arg(warning));
+
+    OutputWriter writer(1);
+    OutputSink sink(writer, options.format);
+    SignalNotifier signalNotifier;
+
+    if (options.mode == CliOptions::Mode::Serve) {
+        if (!options.capturePath.isEmpty()) {
+            printError(QStringLiteral("--capture records client sessions; it cannot be used with --serve"));
+            return ExitCode::Usage;
+        }
+        ServeRunner server(options, writer, sink);
+        QObject::connect(&signalNotifier, &SignalNotifier::received, &server, &ServeRunner::interrupt);
+        QObject::connect(&server, &ServeRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
+        if (!server.start())
+            return ExitCode::ConnectionFailed;
+        const int code = app.exec();
+        writer.flush();
+        return code;
+    }
+
+    SessionFileWriter capture;
+    if (!options.capturePath.isEmpty()) {
+        SessionHeader header;
+        header.tool = CliOptions::versionText();
+        header.url = options.url.toString();
+        if (!capture.open(options.capturePath, header)) {
+            printError(QStringLiteral("--capture: %1").arg(capture.errorString()));
+            return ExitCode::Usage;
+        }
+    }
+
+    ClientRunner client(options);
+    client.addSink(&sink);
+    if (capture.isOpen())
+        client.addSink(&capture);
+    QObject::connect(&signalNotifier, &SignalNotifier::received, &client, &ClientRunner::interrupt);
+    QObject::connect(&client, &ClientRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
+    // Started from the event loop so that a failure at once still ends exec() with its code.
+    QTimer::singleShot(0, &client, &ClientRunner::start);
+    const int code = app.exec();
+    writer.flush();
+    capture.close();
+    if (!capture.errorString().isEmpty())
+        printError(QStringLiteral("warning: --capture: %1").arg(capture.errorString()));
+    if (code != ExitCode::Clean) {
+        const QString summary = client.summary();
+        if (!summary.isEmpty())
+            printError(summary);
+    }
+    return code;
 }

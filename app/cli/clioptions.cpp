@@ -1,0 +1,407 @@
+#include "clioptions.h"
+
+#include "protocol/closecodes.h"
+
+namespace {
+
+const QString Program = QStringLiteral("wsinspector-cli");
+
+bool parseUnsigned(const QString &text, quint64 max, quint64 &out)
+{
+    if (text.isEmpty())
+        return false;
+    for (QChar c : text) {
+        if (c < u'0' || c > u'9')
+            return false;
+    }
+    bool ok = false;
+    out = text.toULongLong(&ok);
+    return ok && out <= max;
+}
+
+// "48656c6c6f", "48 65 6c 6c 6f" or "48:65:6c:6c:6f".
+bool parseHex(const QString &text, QByteArray &out, QString &problem)
+{
+    QByteArray digits;
+    for (QChar c : text) {
+        if (c == u' ' || c == u':' || c == u'\t')
+            continue;
+        if (!c.isDigit() && !(c >= u'a' && c <= u'f') && !(c >= u'A' && c <= u'F')) {
+            problem = QStringLiteral("\"%1\" is not hex").arg(text);
+            return false;
+        }
+        digits.append(char(c.unicode()));
+    }
+    if (digits.size() % 2) {
+        problem = QStringLiteral("\"%1\" has an odd number of hex digits").arg(text);
+        return false;
+    }
+    out = QByteArray::fromHex(digits);
+    return true;
+}
+
+bool looksLikeUrl(const QString &arg)
+{
+    return arg.startsWith(QLatin1String("ws://"), Qt::CaseInsensitive)
+        || arg.startsWith(QLatin1String("wss://"), Qt::CaseInsensitive);
+}
+
+// Walks the arguments. Long options take their value as --name=value or as the next argument; short
+// ones as -Xvalue or the next argument.
+class ArgumentCursor {
+public:
+    explicit ArgumentCursor(const QStringList &args)
+        : m_args(args)
+    {
+    }
+    bool atEnd() const { return m_index >= m_args.size(); }
+    QString next() { return m_args[m_index++]; }
+    bool hasNext() const { return m_index < m_args.size(); }
+    const QString &peek() const { return m_args[m_index]; }
+
+    // The option's value; empty optional (and `error` set) if none follows.
+    std::optional<QString> value(const QString &name, const std::optional<QString> &inlineValue, QString &error)
+    {
+        if (inlineValue)
+            return inlineValue;
+        if (!hasNext()) {
+            error = QStringLiteral("%1 needs a value").arg(name);
+            return std::nullopt;
+        }
+        return next();
+    }
+
+private:
+    const QStringList &m_args;
+    qsizetype m_index = 0;
+};
+
+} // namespace
+
+QString CliOptions::versionText()
+{
+    return QStringLiteral("%1 0.1.0").arg(Program);
+}
+
+QString CliOptions::usage()
+{
+    return QStringLiteral(
+        "Usage: wsinspector-cli [options] URL\n"
+        "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [--format F]\n"
+        "\n"
+        "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
+        "handshake request and response, each frame with its decoded header, violations of RFC 6455,\n"
+        "state changes. Text: one line per event; jsonl: one JSON object per line.\n"
+        "\n"
+        "Connection:\n"
+        "  -H, --header \"Name: value\"   extra request header (repeatable)\n"
+        "  -s, --subprotocol NAME       offer a subprotocol (repeatable, in preference order)\n"
+        "      --origin ORIGIN          send an Origin header\n"
+        "  -k, --insecure               accept TLS certificate errors for this connection\n"
+        "      --handshake-timeout MS   give up on the opening handshake after MS ms (default 10000)\n"
+        "      --close-timeout MS       wait MS ms for the server's part of the close (default 5000)\n"
+        "      --max-message-size N     largest frame/message accepted, in bytes (default 67108864)\n"
+        "      --fragment-size N        split sent messages into frames of N payload bytes (0: never)\n"
+        "      --no-auto-pong           do not answer pings\n"
+        "\n"
+        "Sending (once open, in the order given):\n"
+        "      --send TEXT              a text message (repeatable)\n"
+        "      --send-binary HEX        a binary message, e.g. \"01 02 ff\" (repeatable)\n"
+        "      --ping [PAYLOAD]         a ping; bare --ping sends an empty one (use --ping=X for a\n"
+        "                               payload starting with '-')\n"
+        "      --stdin                  then send each line read from standard input as a text message;\n"
+        "                               at end of input, close\n"
+        "      --close CODE[:REASON]    then close with CODE (0: a close frame without a code).\n"
+        "                               Without --close (and --stdin), wait until the server closes or\n"
+        "                               Ctrl-C, which closes with 1000; a second Ctrl-C aborts.\n"
+        "\n"
+        "Output:\n"
+        "      --format text|jsonl      output format (default text)\n"
+        "      --capture FILE           also record the session to FILE (jsonl session file)\n"
+        "  -h, --help                   show this help\n"
+        "      --version                show the version\n"
+        "\n"
+        "Server (--serve):\n"
+        "      --serve [PORT]           run the embedded server headless (default port 8080; 0 picks a\n"
+        "                               free port). The first line printed is the URL it listens on.\n"
+        "      --mode echo|broadcast    echo messages back, or send them to every client (default echo)\n"
+        "      --bind ADDR              address to listen on (default 127.0.0.1)\n"
+        "\n"
+        "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
+        "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
+}
+
+std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString &error)
+{
+    CliOptions o;
+    ArgumentCursor args(arguments);
+    QStringList clientOnly; // options given that make no sense with --serve
+    QStringList serveOnly;
+    bool serve = false;
+    bool optionsEnded = false;
+    QString positional;
+
+    auto fail = [&error](const QString &message) {
+        error = message;
+        return std::nullopt;
+    };
+
+    while (!args.atEnd()) {
+        const QString arg = args.next();
+        if (optionsEnded || !arg.startsWith(u'-') || arg == QLatin1String("-")) {
+            if (!positional.isEmpty())
+                return fail(
+                    QStringLiteral("unexpected argument \"%1\" (the URL is already \"%2\")").arg(arg, positional));
+            positional = arg;
+            continue;
+        }
+        if (arg == QLatin1String("--")) {
+            optionsEnded = true;
+            continue;
+        }
+
+        QString name = arg;
+        std::optional<QString> inlineValue;
+        if (arg.startsWith(QLatin1String("--"))) {
+            const qsizetype eq = arg.indexOf(u'=');
+            if (eq > 0) {
+                name = arg.left(eq);
+                inlineValue = arg.mid(eq + 1);
+            }
+        } else if (arg.size() > 2) {
+            // -Hvalue, -svalue
+            name = arg.left(2);
+            inlineValue = arg.mid(2);
+        }
+        auto value = [&](const QString &shown) { return args.value(shown, inlineValue, error); };
+        auto noValue = [&]() -> bool {
+            if (inlineValue) {
+                error = QStringLiteral("%1 takes no value").arg(name);
+                return false;
+            }
+            return true;
+        };
+
+        if (name == QLatin1String("-h") || name == QLatin1String("--help")) {
+            o.mode = Mode::Help;
+            return o;
+        }
+        if (name == QLatin1String("--version")) {
+            o.mode = Mode::Version;
+            return o;
+        }
+        if (name == QLatin1String("-H") || name == QLatin1String("--header")) {
+            const auto v = value(QStringLiteral("-H/--header"));
+            if (!v)
+                return std::nullopt;
+            const qsizetype colon = v->indexOf(u':');
+            const QString headerName = colon > 0 ? v->left(colon).trimmed() : QString();
+            if (colon <= 0 || headerName.isEmpty() || headerName.contains(u' ')) {
+                return fail(QStringLiteral("-H/--header: \"%1\" is not \"Name: value\"").arg(*v));
+            }
+            o.headers.append({ headerName.toUtf8(), v->mid(colon + 1).trimmed().toUtf8() });
+            clientOnly << name;
+        } else if (name == QLatin1String("-s") || name == QLatin1String("--subprotocol")) {
+            const auto v = value(QStringLiteral("-s/--subprotocol"));
+            if (!v)
+                return std::nullopt;
+            if (v->isEmpty() || v->contains(u',') || v->contains(u' '))
+                return fail(QStringLiteral("-s/--subprotocol: \"%1\" is not a single token").arg(*v));
+            o.subprotocols << *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--origin")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            o.origin = *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("-k") || name == QLatin1String("--insecure")) {
+            if (!noValue())
+                return std::nullopt;
+            o.insecure = true;
+            clientOnly << name;
+        } else if (name == QLatin1String("--send")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            o.actions.append({ CliAction::Type::Text, v->toUtf8() });
+            clientOnly << name;
+        } else if (name == QLatin1String("--send-binary")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            QByteArray bytes;
+            QString problem;
+            if (!parseHex(*v, bytes, problem))
+                return fail(QStringLiteral("--send-binary: %1").arg(problem));
+            o.actions.append({ CliAction::Type::Binary, bytes });
+            clientOnly << name;
+        } else if (name == QLatin1String("--ping")) {
+            QByteArray payload;
+            if (inlineValue)
+                payload = inlineValue->toUtf8();
+            else if (args.hasNext() && !args.peek().startsWith(u'-') && !looksLikeUrl(args.peek()))
+                payload = args.next().toUtf8();
+            if (payload.size() > 125)
+                o.warnings << QStringLiteral(
+                    "--ping: a %1-byte payload exceeds the 125 bytes a control frame may carry; "
+                    "sending it anyway")
+                                  .arg(payload.size());
+            o.actions.append({ CliAction::Type::Ping, payload });
+            clientOnly << name;
+        } else if (name == QLatin1String("--close")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            const qsizetype colon = v->indexOf(u':');
+            const QString codeText = colon < 0 ? *v : v->left(colon);
+            quint64 code = 0;
+            if (!parseUnsigned(codeText, std::numeric_limits<quint64>::max(), code))
+                return fail(QStringLiteral("--close: code \"%1\" is not a number").arg(codeText));
+            if (code > 65535)
+                return fail(QStringLiteral("--close: code %1 is out of range 0-65535").arg(code));
+            const QByteArray reason = colon < 0 ? QByteArray() : v->mid(colon + 1).toUtf8();
+            if (code == 0 && !reason.isEmpty())
+                return fail(QStringLiteral("--close: code 0 sends a close frame without a code, so it cannot carry a "
+                                           "reason"));
+            if (code != 0 && !CloseCodes::maySend(quint16(code)))
+                o.warnings << QStringLiteral("--close: %1 may not be sent in a close frame (RFC 6455 §7.4); sending "
+                                             "it anyway")
+                                  .arg(CloseCodes::label(quint16(code)));
+            if (reason.size() > 123)
+                o.warnings << QStringLiteral("--close: the reason is %1 bytes; a close frame has room for 123; "
+                                             "sending it anyway")
+                                  .arg(reason.size());
+            o.close = std::make_pair(quint16(code), reason);
+            clientOnly << name;
+        } else if (name == QLatin1String("--stdin")) {
+            if (!noValue())
+                return std::nullopt;
+            o.readStdin = true;
+            clientOnly << name;
+        } else if (name == QLatin1String("--no-auto-pong")) {
+            if (!noValue())
+                return std::nullopt;
+            o.autoPong = false;
+            clientOnly << name;
+        } else if (name == QLatin1String("--fragment-size") || name == QLatin1String("--max-message-size")
+            || name == QLatin1String("--handshake-timeout") || name == QLatin1String("--close-timeout")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            const bool isTimeout = name.endsWith(QLatin1String("timeout"));
+            quint64 n = 0;
+            const quint64 max = isTimeout ? quint64(std::numeric_limits<int>::max()) : (1ull << 62);
+            if (!parseUnsigned(*v, std::numeric_limits<quint64>::max(), n))
+                return fail(QStringLiteral("%1: \"%2\" is not a number").arg(name, *v));
+            if (n > max)
+                return fail(QStringLiteral("%1: %2 is too large (at most %3)").arg(name).arg(n).arg(max));
+            if (name == QLatin1String("--fragment-size")) {
+                o.fragmentSize = qsizetype(n);
+            } else if (name == QLatin1String("--max-message-size")) {
+                if (n == 0)
+                    return fail(QStringLiteral("--max-message-size: 0 would refuse every message"));
+                o.maxMessageSize = n;
+            } else {
+                if (n == 0)
+                    return fail(QStringLiteral("%1: must be at least 1 ms").arg(name));
+                (name == QLatin1String("--handshake-timeout") ? o.handshakeTimeoutMs : o.closeTimeoutMs) = int(n);
+            }
+            clientOnly << name;
+        } else if (name == QLatin1String("--format")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (*v == QLatin1String("text"))
+                o.format = Format::Text;
+            else if (*v == QLatin1String("jsonl"))
+                o.format = Format::Jsonl;
+            else
+                return fail(QStringLiteral("--format: \"%1\" is not text or jsonl").arg(*v));
+        } else if (name == QLatin1String("--capture")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (v->isEmpty())
+                return fail(QStringLiteral("--capture: the file name is empty"));
+            o.capturePath = *v;
+        } else if (name == QLatin1String("--serve")) {
+            serve = true;
+            QString portText;
+            if (inlineValue)
+                portText = *inlineValue;
+            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
+                portText = args.next();
+            if (!portText.isNull()) {
+                quint64 port = 0;
+                if (!parseUnsigned(portText, 65535, port))
+                    return fail(QStringLiteral("--serve: port \"%1\" is not a number in 0-65535").arg(portText));
+                o.port = quint16(port);
+            }
+        } else if (name == QLatin1String("--mode")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (*v == QLatin1String("echo"))
+                o.serveMode = ServeMode::Echo;
+            else if (*v == QLatin1String("broadcast"))
+                o.serveMode = ServeMode::Broadcast;
+            else
+                return fail(QStringLiteral("--mode: \"%1\" is not echo or broadcast").arg(*v));
+            serveOnly << name;
+        } else if (name == QLatin1String("--bind")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            QHostAddress address;
+            if (*v == QLatin1String("localhost"))
+                address = QHostAddress(QHostAddress::LocalHost);
+            else if (!address.setAddress(*v))
+                return fail(QStringLiteral("--bind: \"%1\" is not an IP address").arg(*v));
+            o.bindAddress = address;
+            serveOnly << name;
+        } else {
+            return fail(QStringLiteral("unknown option \"%1\"").arg(name));
+        }
+        if (!error.isEmpty())
+            return std::nullopt;
+    }
+
+    if (serve) {
+        o.mode = Mode::Serve;
+        if (!clientOnly.isEmpty())
+            return fail(
+                QStringLiteral("%1 is a client option; it cannot be used with --serve").arg(clientOnly.first()));
+        if (!positional.isEmpty())
+            return fail(QStringLiteral("--serve takes no URL (got \"%1\")").arg(positional));
+        return o;
+    }
+    if (!serveOnly.isEmpty())
+        return fail(QStringLiteral("%1 only applies with --serve").arg(serveOnly.first()));
+    if (positional.isEmpty())
+        return fail(QStringLiteral("missing URL"));
+    o.url = QUrl(positional, QUrl::StrictMode);
+    const QString problem = ClientConnection::urlProblem(o.url);
+    if (!problem.isEmpty())
+        return fail(problem);
+    return o;
+}
+
+ConnectionOptions CliOptions::connectionOptions() const
+{
+    ConnectionOptions c;
+    c.url = url;
+    c.headers = headers;
+    c.subprotocols = subprotocols;
+    c.origin = origin;
+    c.allowCertificateErrors = insecure;
+    c.handshakeTimeoutMs = handshakeTimeoutMs;
+    c.closeTimeoutMs = closeTimeoutMs;
+    c.autoPong = autoPong;
+    c.fragmentSize = fragmentSize;
+    if (maxMessageSize) {
+        c.limits.maxMessageSize = *maxMessageSize;
+        c.limits.maxFrameSize = *maxMessageSize; // a frame larger than the largest message is too large too
+    }
+    return c;
+}

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "net/clientconnection.h"
+
+#include <QByteArray>
+#include <QHostAddress>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+#include <optional>
+
+// Process exit codes, documented in the usage text.
+namespace ExitCode {
+enum : int {
+    Clean = 0, // closing handshake completed, no violation seen
+    ConnectionFailed = 1, // never reached OPEN: refused, TLS, handshake rejected or timed out
+    Usage = 2, // bad command line (or an unusable --capture file)
+    Abnormal = 3, // opened, then closed without a clean closing handshake, or a protocol violation recorded
+};
+}
+
+// One thing to send once the connection is open; kept in command-line order.
+struct CliAction {
+    enum class Type { Text, Binary, Ping };
+    Type type = Type::Text;
+    QByteArray payload;
+};
+
+// The parsed command line. parse() checks every value and says precisely what is wrong.
+struct CliOptions {
+    enum class Mode { Client, Serve, Help, Version };
+    enum class Format { Text, Jsonl };
+    enum class ServeMode { Echo, Broadcast };
+
+    Mode mode = Mode::Client;
+    Format format = Format::Text;
+    QString capturePath;
+
+    // Client
+    QUrl url;
+    HttpHeaders headers;
+    QStringList subprotocols;
+    QString origin;
+    bool insecure = false;
+    QList<CliAction> actions;
+    std::optional<std::pair<quint16, QByteArray>> close; // --close CODE[:REASON]
+    bool readStdin = false;
+    bool autoPong = true;
+    qsizetype fragmentSize = 0;
+    std::optional<quint64> maxMessageSize;
+    int handshakeTimeoutMs = 10'000;
+    int closeTimeoutMs = 5'000;
+
+    // Server
+    quint16 port = 8080;
+    ServeMode serveMode = ServeMode::Echo;
+    QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+
+    QStringList warnings; // things done as asked but worth a word (a close code that may not be sent)
+
+    // `arguments` without the program name. On error returns nullopt and sets `error`.
+    static std::optional<CliOptions> parse(const QStringList &arguments, QString &error);
+    static QString usage();
+    static QString versionText();
+
+    ConnectionOptions connectionOptions() const;
+};

@@ -1,0 +1,113 @@
+#include "serverunner.h"
+
+#include "outputsink.h"
+#include "outputwriter.h"
+
+#include "net/embeddedserver.h"
+#include "protocol/closecodes.h"
+
+#include <QTimer>
+#include <chrono>
+#include <cstdio>
+
+namespace {
+qint64 nowUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, OutputSink &sink, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_writer(writer)
+    , m_sink(sink)
+    , m_server(new EmbeddedServer(this))
+{
+    m_server->setMode(options.serveMode == CliOptions::ServeMode::Broadcast ? EmbeddedServer::Mode::Broadcast
+                                                                            : EmbeddedServer::Mode::Echo);
+
+    auto record = [this](quint32 id, Direction direction, EventKind kind, QByteArrayView payload) {
+        WireEvent e;
+        e.timeUs = nowUs();
+        e.connectionId = id;
+        e.direction = direction;
+        e.kind = kind;
+        e.payload = payload;
+        return e;
+    };
+
+    connect(m_server, &EmbeddedServer::clientConnected, this,
+        [this, record](quint32 id, const QString &peer, const QByteArray &request) {
+            m_sink.record(record(id, Direction::Incoming, EventKind::HandshakeRequest, request));
+            const QByteArray text = QStringLiteral("OPEN: client %1 connected").arg(peer).toUtf8();
+            WireEvent e = record(id, Direction::Local, EventKind::StateChange, text);
+            e.state = ReadyState::Open;
+            m_sink.record(e);
+        });
+    connect(
+        m_server, &EmbeddedServer::messageReceived, this, [this](quint32 id, bool isText, const QByteArray &payload) {
+            EventFormatter &f = m_sink.formatter();
+            if (m_options.format == CliOptions::Format::Jsonl)
+                f.appendMessageJson(m_writer.buffer(), nowUs(), id, Direction::Incoming, isText, payload);
+            else
+                f.appendMessageText(m_writer.buffer(), nowUs(), id, Direction::Incoming, isText, payload);
+            m_writer.commit();
+        });
+    connect(m_server, &EmbeddedServer::clientDisconnected, this,
+        [this, record](quint32 id, quint16 code, const QString &reason) {
+            QString text = QStringLiteral("CLOSED: %1").arg(CloseCodes::label(code));
+            if (!reason.isEmpty())
+                text += QStringLiteral(", reason \"%1\"").arg(reason);
+            const QByteArray utf8 = text.toUtf8();
+            WireEvent e = record(id, Direction::Local, EventKind::StateChange, utf8);
+            e.state = ReadyState::Closed;
+            e.closeCode = code;
+            e.wasClean = code != CloseCodes::AbnormalClosure;
+            m_sink.record(e);
+        });
+    connect(m_server, &EmbeddedServer::handshakeFailed, this,
+        [this, record](const QString &peer, const QByteArray &received, const QString &reason) {
+            if (!received.isEmpty())
+                m_sink.record(record(0, Direction::Incoming, EventKind::HandshakeRequest, received));
+            const QByteArray text = QStringLiteral("handshake from %1 failed: %2").arg(peer, reason).toUtf8();
+            m_sink.record(record(0, Direction::Local, EventKind::Error, text));
+        });
+}
+
+ServeRunner::~ServeRunner() = default;
+
+bool ServeRunner::start()
+{
+    if (!m_server->start(m_options.bindAddress, m_options.port)) {
+        std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(m_server->errorString()));
+        return false;
+    }
+    const QByteArray url = m_server->url().toString().toUtf8();
+    const char *mode = m_options.serveMode == CliOptions::ServeMode::Broadcast ? "broadcast" : "echo";
+    QByteArray line;
+    if (m_options.format == CliOptions::Format::Jsonl) {
+        const qint64 now = nowUs();
+        line = "{\"time\":\"" + EventFormatter::isoTime(now) + "\",\"us\":" + QByteArray::number(now)
+            + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
+        EventFormatter::appendJsonString(line, url);
+        line += ",\"mode\":\"" + QByteArray(mode) + "\"}\n";
+    } else {
+        line = "listening on " + url + " (" + mode + " mode)\n";
+    }
+    m_writer.write(line);
+    m_writer.flush(); // scripts wait for this line before connecting
+    return true;
+}
+
+void ServeRunner::interrupt()
+{
+    if (m_stopping)
+        return;
+    m_stopping = true;
+    std::fputs("wsinspector-cli: stopping the server\n", stderr);
+    m_server->stop(); // closes every client with 1001; clientDisconnected reports each
+    // Let the close frames leave before the process exits.
+    QTimer::singleShot(0, this, [this] { Q_EMIT finished(ExitCode::Clean); });
+}

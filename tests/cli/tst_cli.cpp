@@ -1,0 +1,607 @@
+// Runs the real wsinspector-cli binary against real servers: its own --serve, Debian's node-ws, and a
+// scripted Node server that misbehaves on purpose. Asserts the jsonl output field by field, the exit
+// codes, --capture files, --stdin and Ctrl-C.
+
+#include "log/capture.h"
+#include "log/sessionfile.h"
+#include "peerprocess.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <csignal>
+
+namespace {
+
+struct CliRun {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+
+    QList<QByteArray> lines() const
+    {
+        QList<QByteArray> l = out.split('\n');
+        if (!l.isEmpty() && l.last().isEmpty())
+            l.removeLast();
+        return l;
+    }
+    QList<QJsonObject> events() const
+    {
+        QList<QJsonObject> list;
+        for (const QByteArray &line : lines())
+            list << QJsonDocument::fromJson(line).object();
+        return list;
+    }
+    // Frames in one direction, in order.
+    QList<QJsonObject> frames(const char *dir) const
+    {
+        QList<QJsonObject> list;
+        for (const QJsonObject &o : events()) {
+            if (o.value(QStringLiteral("kind")) == QLatin1String("frame")
+                && o.value(QStringLiteral("dir")) == QLatin1String(dir))
+                list << o;
+        }
+        return list;
+    }
+    QJsonObject last(const char *kind) const
+    {
+        QJsonObject found;
+        for (const QJsonObject &o : events()) {
+            if (o.value(QStringLiteral("kind")) == QLatin1String(kind))
+                found = o;
+        }
+        return found;
+    }
+    QString describe() const
+    {
+        return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
+            .arg(exitCode)
+            .arg(QString::fromUtf8(out.left(4000)), QString::fromUtf8(err.left(2000)));
+    }
+};
+
+CliRun runCli(const QStringList &args, const QByteArray &input = {})
+{
+    QProcess process;
+    process.start(QStringLiteral(WSI_CLI_PATH), args);
+    CliRun run;
+    if (!process.waitForStarted(10'000)) {
+        run.err = process.errorString().toUtf8();
+        return run;
+    }
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
+    if (!process.waitForFinished(30'000)) {
+        process.kill();
+        process.waitForFinished();
+        run.err = "timed out\n" + process.readAllStandardError();
+        return run;
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+// The part of a jsonl line after "us":..., which is the same in every run.
+QByteArray afterTime(const QByteArray &line)
+{
+    const qsizetype conn = line.indexOf(",\"conn\":");
+    return conn < 0 ? QByteArray() : line.mid(conn + 1);
+}
+
+QString urlFor(quint16 port)
+{
+    return QStringLiteral("ws://127.0.0.1:%1/").arg(port);
+}
+
+// Waits until the process has printed a line containing `needle`; returns all output so far.
+bool waitForOutput(QProcess &process, QByteArray &seen, const QByteArray &needle, int timeoutMs = 20'000)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!seen.contains(needle)) {
+        if (timer.elapsed() > timeoutMs || process.state() == QProcess::NotRunning)
+            return false;
+        process.waitForReadyRead(int(std::max<qint64>(1, timeoutMs - timer.elapsed())));
+        seen += process.readAllStandardOutput();
+    }
+    return true;
+}
+
+} // namespace
+
+class tst_Cli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void usageErrors_data();
+    void usageErrors();
+    void helpAndVersion();
+    void againstItsOwnServer();
+    void serveTextFormat();
+    void againstNodeWsKeepsSendOrder();
+    void textFormatAgainstNodeWs();
+    void exitCodes_data();
+    void exitCodes();
+    void captureFile();
+    void captureFileUnwritable();
+    void stdinLines_data();
+    void stdinLines();
+    void interruptClosesCleanly_data();
+    void interruptClosesCleanly();
+    void secondInterruptAborts();
+
+private:
+    PeerProcess m_echo; // node-ws echo server shared by the tests
+    quint16 m_echoPort = 0;
+    QTemporaryDir m_dir;
+};
+
+void tst_Cli::initTestCase()
+{
+    QVERIFY2(QFile::exists(QStringLiteral(WSI_CLI_PATH)), WSI_CLI_PATH);
+    QVERIFY(m_echo.start(PeerProcess::Runtime::Node, QStringLiteral("cli/peers/ws_echo_server.js")));
+    m_echoPort = m_echo.waitForPort();
+    QVERIFY2(m_echoPort != 0, "node-ws echo server did not start (is node-ws installed?)");
+}
+
+void tst_Cli::usageErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+
+    const QString url = QStringLiteral("ws://127.0.0.1:1/");
+    QTest::addRow("close code not a number") << QStringList { QStringLiteral("--close"), QStringLiteral("abc"), url }
+                                             << QStringLiteral("--close: code \"abc\" is not a number");
+    QTest::addRow("close code out of range") << QStringList { QStringLiteral("--close"), QStringLiteral("70000:x"),
+        url } << QStringLiteral("--close: code 70000 is out of range 0-65535");
+    QTest::addRow("send-binary not hex") << QStringList { QStringLiteral("--send-binary"), QStringLiteral("zz"), url }
+                                         << QStringLiteral("--send-binary: \"zz\" is not hex");
+    QTest::addRow("send-binary odd") << QStringList { QStringLiteral("--send-binary=abc"), url }
+                                     << QStringLiteral("--send-binary: \"abc\" has an odd number of hex digits");
+    QTest::addRow("missing URL") << QStringList { QStringLiteral("--send"), QStringLiteral("x") }
+                                 << QStringLiteral("missing URL");
+    QTest::addRow("send without value") << QStringList { url, QStringLiteral("--send") }
+                                        << QStringLiteral("--send needs a value");
+    QTest::addRow("unknown option") << QStringList { QStringLiteral("--bogus"), url }
+                                    << QStringLiteral("unknown option \"--bogus\"");
+    QTest::addRow("bad format") << QStringList { QStringLiteral("--format"), QStringLiteral("xml"), url }
+                                << QStringLiteral("--format: \"xml\" is not text or jsonl");
+    QTest::addRow("bad header") << QStringList { QStringLiteral("-H"), QStringLiteral("NoColon"), url }
+                                << QStringLiteral("-H/--header: \"NoColon\" is not \"Name: value\"");
+    QTest::addRow("negative fragment size") << QStringList { QStringLiteral("--fragment-size"), QStringLiteral("-1"),
+        url } << QStringLiteral("--fragment-size: \"-1\" is not a number");
+    QTest::addRow("zero timeout") << QStringList { QStringLiteral("--handshake-timeout=0"), url }
+                                  << QStringLiteral("--handshake-timeout: must be at least 1 ms");
+    QTest::addRow("flag with value") << QStringList { QStringLiteral("--stdin=yes"), url }
+                                     << QStringLiteral("--stdin takes no value");
+    QTest::addRow("two URLs") << QStringList {
+        url, QStringLiteral("ws://127.0.0.1:2/")
+    } << QStringLiteral("unexpected argument \"ws://127.0.0.1:2/\" (the URL is already \"%1\")").arg(url);
+    QTest::addRow("http scheme") << QStringList { QStringLiteral("http://127.0.0.1/") }
+                                 << QStringLiteral("unsupported scheme \"http\": use ws:// or wss://");
+    QTest::addRow("client option with serve") << QStringList { QStringLiteral("--serve"), QStringLiteral("--send"),
+        QStringLiteral("x") } << QStringLiteral("--send is a client option; it cannot be used with --serve");
+    QTest::addRow("serve option without serve") << QStringList { QStringLiteral("--mode"), QStringLiteral("echo"), url }
+                                                << QStringLiteral("--mode only applies with --serve");
+    QTest::addRow("bad serve port") << QStringList { QStringLiteral("--serve"), QStringLiteral("99999") }
+                                    << QStringLiteral("--serve: port \"99999\" is not a number in 0-65535");
+    QTest::addRow("bad mode") << QStringList { QStringLiteral("--serve"), QStringLiteral("--mode"),
+        QStringLiteral("chat") }
+                              << QStringLiteral("--mode: \"chat\" is not echo or broadcast");
+    QTest::addRow("bad bind") << QStringList { QStringLiteral("--serve"), QStringLiteral("--bind"),
+        QStringLiteral("nowhere") }
+                              << QStringLiteral("--bind: \"nowhere\" is not an IP address");
+    QTest::addRow("capture with serve") << QStringList {
+        QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--capture"), QStringLiteral("x")
+    } << QStringLiteral("--capture records client sessions; it cannot be used with --serve");
+}
+
+void tst_Cli::usageErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    const CliRun run = runCli(args);
+    QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+    QCOMPARE(run.out, QByteArray());
+    const QList<QByteArray> errLines = run.err.split('\n');
+    QCOMPARE(QString::fromUtf8(errLines.value(0)), QStringLiteral("wsinspector-cli: ") + message);
+}
+
+void tst_Cli::helpAndVersion()
+{
+    const CliRun help = runCli({ QStringLiteral("--help") });
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY(help.out.startsWith("Usage: wsinspector-cli [options] URL\n"));
+    QVERIFY(help.out.contains("--send-binary HEX"));
+    QVERIFY(help.out.contains("Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;"));
+    const CliRun version = runCli({ QStringLiteral("--version") });
+    QCOMPARE(version.exitCode, 0);
+    QCOMPARE(version.out, QByteArray("wsinspector-cli 0.1.0\n"));
+}
+
+void tst_Cli::againstItsOwnServer()
+{
+    QProcess server;
+    server.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY(server.waitForStarted());
+    QByteArray serverOut;
+    QVERIFY2(waitForOutput(server, serverOut, "\n"), server.readAllStandardError().constData());
+    const QJsonObject listening = QJsonDocument::fromJson(serverOut.left(serverOut.indexOf('\n'))).object();
+    QCOMPARE(listening.value(QStringLiteral("kind")).toString(), QStringLiteral("listening"));
+    QCOMPARE(listening.value(QStringLiteral("mode")).toString(), QStringLiteral("echo"));
+    const QString url = listening.value(QStringLiteral("url")).toString();
+    QVERIFY2(
+        url.startsWith(QStringLiteral("ws://127.0.0.1:")) && url.endsWith(u'/') && !url.endsWith(QStringLiteral(":0/")),
+        qPrintable(url));
+
+    const CliRun run = runCli({ QStringLiteral("--format"), QStringLiteral("jsonl"), url, QStringLiteral("--send"),
+        QStringLiteral("hello"), QStringLiteral("--close"), QStringLiteral("1000:bye") });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    const QList<QJsonObject> in = run.frames("in");
+    QVERIFY2(in.size() == 2, qPrintable(run.describe()));
+    QCOMPARE(in[0].value(QStringLiteral("type")).toString(), QStringLiteral("text"));
+    QCOMPARE(in[0].value(QStringLiteral("text")).toString(), QStringLiteral("hello"));
+    QCOMPARE(in[1].value(QStringLiteral("close_code")).toInt(), 1000);
+    QCOMPARE(in[1].value(QStringLiteral("close_reason")).toString(), QStringLiteral("bye"));
+
+    // The server printed the very request bytes the client sent, and the message.
+    QVERIFY2(waitForOutput(server, serverOut, "\"kind\":\"message\""), serverOut.constData());
+    QByteArray clientRequest;
+    for (const QJsonObject &o : run.events()) {
+        if (o.value(QStringLiteral("kind")) == QLatin1String("handshake-request"))
+            clientRequest = o.value(QStringLiteral("raw")).toString().toUtf8();
+    }
+    QVERIFY(clientRequest.startsWith("GET / HTTP/1.1\r\n"));
+    QByteArray serverRequest;
+    QByteArray message;
+    for (const QByteArray &line : serverOut.split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.value(QStringLiteral("kind")) == QLatin1String("handshake-request"))
+            serverRequest = o.value(QStringLiteral("raw")).toString().toUtf8();
+        if (o.value(QStringLiteral("kind")) == QLatin1String("message"))
+            message = afterTime(line);
+    }
+    QCOMPARE(serverRequest, clientRequest);
+    QCOMPARE(
+        message, QByteArray("\"conn\":1,\"dir\":\"in\",\"kind\":\"message\",\"type\":\"text\",\"text\":\"hello\"}"));
+
+    server.terminate(); // SIGTERM: stops cleanly
+    QVERIFY(server.waitForFinished(10'000));
+    QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void tst_Cli::serveTextFormat()
+{
+    QProcess server;
+    server.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--serve=0"), QStringLiteral("--mode"), QStringLiteral("broadcast") });
+    QVERIFY(server.waitForStarted());
+    QByteArray out;
+    QVERIFY(waitForOutput(server, out, "\n"));
+    const QByteArray first = out.left(out.indexOf('\n'));
+    QVERIFY2(
+        first.startsWith("listening on ws://127.0.0.1:") && first.endsWith("/ (broadcast mode)"), first.constData());
+    ::kill(pid_t(server.processId()), SIGINT);
+    QVERIFY(server.waitForFinished(10'000));
+    QCOMPARE(server.exitCode(), 0);
+}
+
+void tst_Cli::againstNodeWsKeepsSendOrder()
+{
+    const CliRun run = runCli({ QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--send"),
+        QStringLiteral("a"), QStringLiteral("--send-binary"), QStringLiteral("01 02 ff"), QStringLiteral("--ping"),
+        QStringLiteral("p"), QStringLiteral("--send"), QStringLiteral("hello"), QStringLiteral("--ping"),
+        QStringLiteral("--close"), QStringLiteral("4000:done"), urlFor(m_echoPort) });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+
+    const QList<QJsonObject> out = run.frames("out");
+    QCOMPARE(out.size(), 6);
+    const QStringList expectedTypes = { QStringLiteral("text"), QStringLiteral("binary"), QStringLiteral("ping"),
+        QStringLiteral("text"), QStringLiteral("ping"), QStringLiteral("close") };
+    for (int i = 0; i < out.size(); ++i) {
+        QCOMPARE(out[i].value(QStringLiteral("type")).toString(), expectedTypes[i]);
+        QCOMPARE(out[i].value(QStringLiteral("masked")).toBool(), true);
+        QCOMPARE(out[i].value(QStringLiteral("mask_key")).toString().size(), 8);
+        QCOMPARE(out[i].value(QStringLiteral("fin")).toBool(), true);
+    }
+    QCOMPARE(out[0].value(QStringLiteral("text")).toString(), QStringLiteral("a"));
+    QCOMPARE(out[1].value(QStringLiteral("b64")).toString(), QStringLiteral("AQL/"));
+    QCOMPARE(out[2].value(QStringLiteral("b64")).toString(), QStringLiteral("cA=="));
+    QCOMPARE(out[3].value(QStringLiteral("text")).toString(), QStringLiteral("hello"));
+    QCOMPARE(out[4].value(QStringLiteral("b64")).toString(), QString());
+    QCOMPARE(out[5].value(QStringLiteral("close_code")).toInt(), 4000);
+    QCOMPARE(out[5].value(QStringLiteral("close_reason")).toString(), QStringLiteral("done"));
+
+    // The echoes, pongs and close come back in the same order; the lines are byte-exact.
+    QList<QByteArray> in;
+    for (const QByteArray &line : run.lines()) {
+        if (line.contains("\"dir\":\"in\",\"kind\":\"frame\""))
+            in << afterTime(line);
+    }
+    const QByteArray common = "\"conn\":1,\"dir\":\"in\",\"kind\":\"frame\",\"fin\":true,\"rsv1\":false,\"rsv2\":false,"
+                              "\"rsv3\":false,";
+    const QList<QByteArray> expected = {
+        common
+            + "\"opcode\":1,\"type\":\"text\",\"masked\":false,\"mask_key\":null,\"len\":1,\"len_form\":7,\"header\":"
+              "\"8101\",\"text\":\"a\"}",
+        common
+            + "\"opcode\":2,\"type\":\"binary\",\"masked\":false,\"mask_key\":null,\"len\":3,\"len_form\":7,\"header\":"
+              "\"8203\",\"b64\":\"AQL/\"}",
+        common
+            + "\"opcode\":10,\"type\":\"pong\",\"masked\":false,\"mask_key\":null,\"len\":1,\"len_form\":7,\"header\":"
+              "\"8a01\",\"b64\":\"cA==\"}",
+        common
+            + "\"opcode\":1,\"type\":\"text\",\"masked\":false,\"mask_key\":null,\"len\":5,\"len_form\":7,\"header\":"
+              "\"8105\",\"text\":\"hello\"}",
+        common
+            + "\"opcode\":10,\"type\":\"pong\",\"masked\":false,\"mask_key\":null,\"len\":0,\"len_form\":7,\"header\":"
+              "\"8a00\",\"b64\":\"\"}",
+        common
+            + "\"opcode\":8,\"type\":\"close\",\"masked\":false,\"mask_key\":null,\"len\":6,\"len_form\":7,\"header\":"
+              "\"8806\","
+              "\"close_code\":4000,\"close_name\":\"Private use\",\"close_reason\":\"done\",\"b64\":\"D6Bkb25l\"}",
+    };
+    QCOMPARE(in, expected);
+
+    const QJsonObject closed = run.last("state");
+    QCOMPARE(closed.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+    QCOMPARE(closed.value(QStringLiteral("close_code")).toInt(), 4000);
+    QCOMPARE(closed.value(QStringLiteral("was_clean")).toBool(), true);
+}
+
+void tst_Cli::textFormatAgainstNodeWs()
+{
+    const CliRun run = runCli({ urlFor(m_echoPort), QStringLiteral("--send"), QStringLiteral("Hello"),
+        QStringLiteral("--close"), QStringLiteral("1000") });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    bool found = false;
+    for (const QByteArray &line : run.lines()) {
+        // "05:30:00.123456 #1 <- text   FIN ..."
+        if (line.size() > 16
+            && line.mid(15) == " #1 <- text   FIN rsv=000 op=1 mask=- len=5 (7-bit) hdr=81 05  \"Hello\"")
+            found = true;
+    }
+    QVERIFY2(found, qPrintable(run.describe()));
+    QVERIFY(run.out.contains(" #1 -> handshake-request ("));
+    QVERIFY(run.out.contains("\n    GET / HTTP/1.1\n"));
+    QVERIFY(run.out.contains(" #1 -- CLOSED: 1000 Normal Closure"));
+}
+
+void tst_Cli::exitCodes_data()
+{
+    QTest::addColumn<QString>("peerMode"); // raw_server.js mode; "refused": no server; "usage": bad option
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("kind"); // an event that must be there...
+    QTest::addColumn<QString>("field"); // ...with this field...
+    QTest::addColumn<QString>("value"); // ...starting with this value
+    QTest::addColumn<QString>("stderrLine");
+
+    QTest::addRow("0: server closes cleanly")
+        << QStringLiteral("close") << 0 << QStringLiteral("state") << QStringLiteral("message")
+        << QStringLiteral("CLOSED: 1000 Normal Closure, reason \"done\", wasClean=true") << QString();
+    QTest::addRow("1: connection refused")
+        << QStringLiteral("refused") << 1 << QStringLiteral("error") << QStringLiteral("message")
+        << QStringLiteral("connection refused by 127.0.0.1:")
+        << QStringLiteral("wsinspector-cli: connection failed: connection refused by 127.0.0.1:");
+    QTest::addRow("1: handshake rejected") << QStringLiteral("reject") << 1 << QStringLiteral("handshake-response")
+                                           << QStringLiteral("raw") << QStringLiteral("HTTP/1.1 403 Forbidden\r\n")
+                                           << QStringLiteral("wsinspector-cli: connection failed: handshake failed: ");
+    QTest::addRow("2: usage") << QStringLiteral("usage") << 2 << QString() << QString() << QString()
+                              << QStringLiteral("wsinspector-cli: unknown option \"--nope\"");
+    QTest::addRow("3: no close frame")
+        << QStringLiteral("drop") << 3 << QStringLiteral("state") << QStringLiteral("message")
+        << QStringLiteral("CLOSED: 1006 Abnormal Closure")
+        << QStringLiteral("wsinspector-cli: connection closed abnormally (1006 Abnormal Closure, not clean)");
+    QTest::addRow("3: violation") << QStringLiteral("rsv") << 3 << QStringLiteral("violation") << QStringLiteral("rule")
+                                  << QStringLiteral("reserved-bits-set")
+                                  << QStringLiteral(
+                                         "wsinspector-cli: 1 protocol violation(s); first: reserved-bits-set: ");
+}
+
+void tst_Cli::exitCodes()
+{
+    QFETCH(QString, peerMode);
+    QFETCH(int, exitCode);
+    QFETCH(QString, kind);
+    QFETCH(QString, field);
+    QFETCH(QString, value);
+    QFETCH(QString, stderrLine);
+
+    PeerProcess peer;
+    QString url;
+    QStringList args = { QStringLiteral("--format"), QStringLiteral("jsonl") };
+    if (peerMode == QLatin1String("refused")) {
+        QTcpServer probe; // a port that was free a moment ago and has no listener now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        url = urlFor(probe.serverPort());
+        probe.close();
+    } else if (peerMode == QLatin1String("usage")) {
+        url = urlFor(m_echoPort);
+        args << QStringLiteral("--nope");
+    } else {
+        QVERIFY(peer.start(PeerProcess::Runtime::Node, QStringLiteral("cli/peers/raw_server.js"), { peerMode }));
+        const quint16 port = peer.waitForPort();
+        QVERIFY(port);
+        url = urlFor(port);
+    }
+    const CliRun run = runCli(args << url);
+    QVERIFY2(run.exitCode == exitCode, qPrintable(run.describe()));
+    if (!kind.isEmpty()) {
+        const QJsonObject event = run.last(kind.toUtf8().constData());
+        QVERIFY2(event.value(field).toString().startsWith(value), qPrintable(run.describe()));
+    }
+    if (stderrLine.isEmpty())
+        QCOMPARE(run.err, QByteArray());
+    else
+        QVERIFY2(QString::fromUtf8(run.err).startsWith(stderrLine), qPrintable(run.describe()));
+}
+
+void tst_Cli::captureFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("session.jsonl"));
+    const QString url = urlFor(m_echoPort);
+    const CliRun run = runCli({ QStringLiteral("--capture"), path, QStringLiteral("--format"), QStringLiteral("jsonl"),
+        QStringLiteral("--send"), QStringLiteral("x"), QStringLiteral("--send-binary"), QStringLiteral("00ff"),
+        QStringLiteral("--close"), QStringLiteral("1000"), url });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QList<QByteArray> lines = file.readAll().split('\n');
+    QCOMPARE(lines.takeLast(), QByteArray()); // ends with a newline
+    const QJsonObject header = QJsonDocument::fromJson(lines.takeFirst()).object();
+    QCOMPARE(header.value(QStringLiteral("format")).toString(), QStringLiteral("wsinspector-session"));
+    QCOMPARE(header.value(QStringLiteral("version")).toInt(), 1);
+    QCOMPARE(header.value(QStringLiteral("tool")).toString(), QStringLiteral("wsinspector-cli 0.1.0"));
+    QCOMPARE(header.value(QStringLiteral("url")).toString(), url);
+    // The file holds exactly the events printed on standard output.
+    QCOMPARE(lines, run.lines());
+
+    Capture capture;
+    const SessionFileReader::Result result = SessionFileReader::load(path, capture);
+    QVERIFY2(result.ok(), qPrintable(result.errors.join(u'\n')));
+    QCOMPARE(capture.count(), lines.size());
+    int binaryEchoes = 0;
+    for (qsizetype i = 0; i < capture.count(); ++i) {
+        const WireEvent e = capture.event(i);
+        if (e.kind == EventKind::Frame && e.direction == Direction::Incoming && e.frame.opcode == Opcode::Binary) {
+            QCOMPARE(e.payload.toByteArray(), QByteArray::fromHex("00ff"));
+            QCOMPARE(e.header.toByteArray(), QByteArray::fromHex("8202"));
+            ++binaryEchoes;
+        }
+    }
+    QCOMPARE(binaryEchoes, 1);
+}
+
+void tst_Cli::captureFileUnwritable()
+{
+    const CliRun run = runCli({ QStringLiteral("--capture"), m_dir.path(), urlFor(m_echoPort) });
+    QVERIFY2(run.exitCode == 2, qPrintable(run.describe()));
+    QVERIFY2(run.err.startsWith("wsinspector-cli: --capture: cannot write \"" + m_dir.path().toUtf8() + "\": "),
+        run.err.constData());
+    QCOMPARE(run.out, QByteArray());
+}
+
+void tst_Cli::stdinLines_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QStringList>("extraArgs");
+    QTest::addColumn<QStringList>("texts");
+    QTest::addColumn<int>("closeCode");
+
+    QTest::addRow("lines, CRLF, empty line, no final newline")
+        << QByteArray("one\ntwo\r\n\nthree") << QStringList()
+        << QStringList { QStringLiteral("one"), QStringLiteral("two"), QString(), QStringLiteral("three") } << 1000;
+    QTest::addRow("after --send, closed with --close")
+        << QByteArray("l1\nl2\n")
+        << QStringList { QStringLiteral("--send"), QStringLiteral("first"), QStringLiteral("--close"),
+               QStringLiteral("4001:eof") }
+        << QStringList { QStringLiteral("first"), QStringLiteral("l1"), QStringLiteral("l2") } << 4001;
+    QTest::addRow("utf-8") << QByteArray("h\xc3\xa9llo\n") << QStringList()
+                           << QStringList { QStringLiteral("h\u00e9llo") } << 1000;
+}
+
+void tst_Cli::stdinLines()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QStringList, extraArgs);
+    QFETCH(QStringList, texts);
+    QFETCH(int, closeCode);
+
+    const CliRun run = runCli(QStringList { QStringLiteral("--stdin"), QStringLiteral("--format"),
+                                  QStringLiteral("jsonl"), urlFor(m_echoPort) }
+            + extraArgs,
+        input);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+    QStringList sent;
+    QStringList echoed;
+    for (const QJsonObject &o : run.frames("out")) {
+        if (o.value(QStringLiteral("type")) == QLatin1String("text"))
+            sent << o.value(QStringLiteral("text")).toString();
+    }
+    for (const QJsonObject &o : run.frames("in")) {
+        if (o.value(QStringLiteral("type")) == QLatin1String("text"))
+            echoed << o.value(QStringLiteral("text")).toString();
+    }
+    QCOMPARE(sent, texts);
+    QCOMPARE(echoed, texts);
+    const QList<QJsonObject> out = run.frames("out");
+    QCOMPARE(out.last().value(QStringLiteral("type")).toString(), QStringLiteral("close"));
+    QCOMPARE(out.last().value(QStringLiteral("close_code")).toInt(), closeCode);
+}
+
+void tst_Cli::interruptClosesCleanly_data()
+{
+    QTest::addColumn<int>("signalNumber");
+    QTest::addRow("SIGINT") << int(SIGINT);
+    QTest::addRow("SIGTERM") << int(SIGTERM);
+}
+
+void tst_Cli::interruptClosesCleanly()
+{
+    QFETCH(int, signalNumber);
+    QProcess process;
+    process.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--format"), QStringLiteral("jsonl"), urlFor(m_echoPort), QStringLiteral("--send"),
+            QStringLiteral("still here") });
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    // Without --close the client stays open; the echo shows it is.
+    QVERIFY2(waitForOutput(process, out, "\"dir\":\"in\",\"kind\":\"frame\""), out.constData());
+    ::kill(pid_t(process.processId()), signalNumber);
+    QVERIFY(process.waitForFinished(10'000));
+    out += process.readAllStandardOutput();
+    QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(process.exitCode() == 0, out.constData());
+    QVERIFY(process.readAllStandardError().startsWith("wsinspector-cli: closing with 1000 (Ctrl-C again to abort)"));
+    CliRun run;
+    run.out = out;
+    QCOMPARE(run.frames("out").last().value(QStringLiteral("close_code")).toInt(), 1000);
+    QCOMPARE(run.last("state").value(QStringLiteral("was_clean")).toBool(), true);
+}
+
+void tst_Cli::secondInterruptAborts()
+{
+    PeerProcess deaf;
+    QVERIFY(
+        deaf.start(PeerProcess::Runtime::Node, QStringLiteral("cli/peers/raw_server.js"), { QStringLiteral("deaf") }));
+    const quint16 port = deaf.waitForPort();
+    QVERIFY(port);
+    QProcess process;
+    process.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--close"), QStringLiteral("1000"),
+            QStringLiteral("--close-timeout"), QStringLiteral("60000"), urlFor(port) });
+    QVERIFY(process.waitForStarted());
+    QByteArray out;
+    QVERIFY2(waitForOutput(process, out, "\"state\":\"CLOSING\""), out.constData());
+    ::kill(pid_t(process.processId()), SIGINT); // the close frame is already out: keep waiting
+    QByteArray err;
+    process.setReadChannel(QProcess::StandardError);
+    while (!err.contains('\n') && process.waitForReadyRead(10'000))
+        err += process.readAllStandardError();
+    QCOMPARE(err, QByteArray("wsinspector-cli: waiting for the closing handshake (Ctrl-C again to abort)\n"));
+    QCOMPARE(process.state(), QProcess::Running);
+    ::kill(pid_t(process.processId()), SIGINT);
+    QVERIFY(process.waitForFinished(10'000));
+    QCOMPARE(process.exitCode(), 3);
+    out += process.readAllStandardOutput();
+    CliRun run;
+    run.out = out;
+    const QJsonObject closed = run.last("state");
+    QCOMPARE(closed.value(QStringLiteral("state")).toString(), QStringLiteral("CLOSED"));
+    QCOMPARE(closed.value(QStringLiteral("close_code")).toInt(), 1006);
+    QCOMPARE(closed.value(QStringLiteral("was_clean")).toBool(), false);
+    QVERIFY(process.readAllStandardError().startsWith("wsinspector-cli: aborting\n"));
+}
+
+QTEST_GUILESS_MAIN(tst_Cli)
+#include "tst_cli.moc"
