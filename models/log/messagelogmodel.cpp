@@ -1,0 +1,273 @@
+#include "log/messagelogmodel.h"
+
+#include "protocol/closecodes.h"
+#include "protocol/utf8validator.h"
+
+#include <QDateTime>
+#include <QTimeZone>
+
+MessageLogModel::MessageLogModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+    m_batchTimer.setSingleShot(true);
+    m_batchTimer.setInterval(BatchIntervalMs);
+    connect(&m_batchTimer, &QTimer::timeout, this, &MessageLogModel::flushPending);
+}
+
+void MessageLogModel::setCapture(Capture *capture)
+{
+    if (m_capture)
+        m_capture->disconnect(this);
+    m_capture = capture;
+    if (m_capture) {
+        connect(m_capture, &Capture::grown, this, &MessageLogModel::scheduleBatch);
+        connect(m_capture, &Capture::cleared, this, &MessageLogModel::resetFromCapture);
+    }
+    resetFromCapture();
+}
+
+void MessageLogModel::resetFromCapture()
+{
+    beginResetModel();
+    m_batchTimer.stop();
+    m_rows = 0;
+    if (m_capture) {
+        m_capture->acknowledge();
+        m_rows = int(m_capture->count());
+    }
+    endResetModel();
+}
+
+void MessageLogModel::scheduleBatch()
+{
+    if (!m_batchTimer.isActive())
+        m_batchTimer.start();
+}
+
+void MessageLogModel::flushPending()
+{
+    m_batchTimer.stop();
+    if (!m_capture)
+        return;
+    // Acknowledge first: an event recorded from here on signals growth again and gets its own batch.
+    m_capture->acknowledge();
+    const int total = int(m_capture->count());
+    if (total <= m_rows)
+        return;
+    const int first = m_rows;
+    beginInsertRows({}, first, total - 1);
+    m_rows = total;
+    endInsertRows();
+    Q_EMIT rowsAppended(first, total - 1);
+}
+
+int MessageLogModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_rows;
+}
+
+int MessageLogModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QString MessageLogModel::typeName(const WireEvent &event)
+{
+    switch (event.kind) {
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse:
+        return QStringLiteral("handshake");
+    case EventKind::Frame:
+        return Opcode::name(event.frame.opcode);
+    case EventKind::Violation:
+        return QStringLiteral("violation");
+    case EventKind::StateChange:
+        return QStringLiteral("state");
+    case EventKind::TlsInfo:
+        return QStringLiteral("tls");
+    case EventKind::Error:
+        return QStringLiteral("error");
+    }
+    return QString();
+}
+
+QString MessageLogModel::flagsText(const WireEvent &event)
+{
+    if (event.header.isEmpty())
+        return QStringLiteral("-");
+    QStringList flags;
+    if (event.frame.fin)
+        flags << QStringLiteral("FIN");
+    if (event.frame.rsv & Rsv::Rsv1)
+        flags << QStringLiteral("RSV1");
+    if (event.frame.rsv & Rsv::Rsv2)
+        flags << QStringLiteral("RSV2");
+    if (event.frame.rsv & Rsv::Rsv3)
+        flags << QStringLiteral("RSV3");
+    if (event.frame.masked)
+        flags << QStringLiteral("MASK");
+    return flags.isEmpty() ? QStringLiteral("·") : flags.join(QLatin1Char(' '));
+}
+
+namespace {
+// Escapes control characters so that anything the peer sent reads as one plain line.
+QString escapedLine(const QString &text, int maxChars)
+{
+    QString out;
+    out.reserve(qMin<qsizetype>(text.size(), maxChars) + 8);
+    for (qsizetype i = 0; i < text.size() && out.size() < maxChars; ++i) {
+        const QChar c = text[i];
+        if (c == QLatin1Char('\n'))
+            out += QStringLiteral("\\n");
+        else if (c == QLatin1Char('\r'))
+            out += QStringLiteral("\\r");
+        else if (c == QLatin1Char('\t'))
+            out += QStringLiteral("\\t");
+        else if (c.unicode() < 0x20 || c.unicode() == 0x7F)
+            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        else
+            out += c;
+    }
+    if (out.size() >= maxChars)
+        out += QChar(0x2026);
+    return out;
+}
+
+QString hexPreview(QByteArrayView bytes, int maxBytes)
+{
+    QString out = QString::fromLatin1(bytes.first(qMin<qsizetype>(bytes.size(), maxBytes)).toByteArray().toHex(' '));
+    if (bytes.size() > maxBytes)
+        out += QChar(0x2026);
+    return out;
+}
+} // namespace
+
+QString MessageLogModel::preview(const WireEvent &event, int maxChars)
+{
+    switch (event.kind) {
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse: {
+        const qsizetype eol = event.payload.indexOf('\n');
+        return escapedLine(QString::fromUtf8(eol < 0 ? event.payload : event.payload.first(eol)).trimmed(), maxChars);
+    }
+    case EventKind::Frame:
+        break;
+    default:
+        return escapedLine(event.text(), maxChars);
+    }
+    const QByteArrayView head = event.payload.first(qMin<qsizetype>(event.payload.size(), maxChars * 4));
+    switch (event.frame.opcode) {
+    case Opcode::Close: {
+        if (event.payload.isEmpty())
+            return QStringLiteral("(no status code)");
+        const ClosePayload close = ClosePayload::parse(event.payload);
+        if (!close.hasCode)
+            return QStringLiteral("(malformed: %1)").arg(hexPreview(event.payload, 8));
+        QString text = CloseCodes::label(close.code);
+        if (!close.reason.isEmpty())
+            text += QStringLiteral(": ") + escapedLine(QString::fromUtf8(close.reason), maxChars);
+        return text;
+    }
+    case Opcode::Binary:
+        return hexPreview(event.payload, maxChars / 3);
+    default: {
+        if (event.payload.isEmpty())
+            return QString();
+        // Continuations and control payloads may be text or not: show text when it decodes cleanly.
+        Utf8Validator validator;
+        const auto result = validator.feed(head);
+        if (result == Utf8Validator::Result::Invalid)
+            return hexPreview(event.payload, maxChars / 3);
+        return escapedLine(QString::fromUtf8(head), maxChars);
+    }
+    }
+}
+
+QVariant MessageLogModel::data(const QModelIndex &index, int role) const
+{
+    if (!m_capture || !index.isValid() || index.row() >= m_rows)
+        return {};
+    const WireEvent e = m_capture->event(index.row());
+    switch (role) {
+    case Qt::DisplayRole:
+        switch (index.column()) {
+        case IndexColumn:
+            return index.row() + 1;
+        case TimeColumn:
+            return QDateTime::fromMSecsSinceEpoch(e.timeUs / 1000).toString(QStringLiteral("HH:mm:ss.zzz"))
+                + QString::number(e.timeUs % 1000).rightJustified(3, QLatin1Char('0'));
+        case DeltaColumn: {
+            if (index.row() == 0)
+                return QString();
+            const qint64 delta = e.timeUs - m_capture->event(index.row() - 1).timeUs;
+            return delta < 1000 ? QStringLiteral("+%1 µs").arg(delta)
+                                : QStringLiteral("+%1 ms").arg(double(delta) / 1000.0, 0, 'f', 3);
+        }
+        case DirectionColumn:
+            return e.direction == Direction::Incoming ? QStringLiteral("\u2193 in")
+                : e.direction == Direction::Outgoing  ? QStringLiteral("\u2191 out")
+                                                      : QStringLiteral("\u2022");
+        case TypeColumn:
+            return typeName(e);
+        case FlagsColumn:
+            return flagsText(e);
+        case LengthColumn:
+            return e.kind == EventKind::Frame ? QVariant(qulonglong(e.payload.size())) : QVariant(QString());
+        case PreviewColumn:
+            return preview(e);
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
+            return e.text().left(2000);
+        if (e.kind == EventKind::Frame && !e.header.isEmpty())
+            return QStringLiteral("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == IndexColumn || index.column() == LengthColumn || index.column() == DeltaColumn)
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case EventIndexRole:
+        return index.row();
+    case KindRole:
+        return int(e.kind);
+    case DirectionRole:
+        return int(e.direction);
+    case OpcodeRole:
+        return e.kind == EventKind::Frame ? int(e.frame.opcode) : -1;
+    case TypeNameRole:
+        return typeName(e);
+    case IsViolationRole:
+        return e.kind == EventKind::Violation || e.kind == EventKind::Error;
+    case IsControlRole:
+        return e.kind == EventKind::Frame && Opcode::isControl(e.frame.opcode);
+    case PayloadRole:
+        return e.payload.toByteArray();
+    }
+    return {};
+}
+
+QVariant MessageLogModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case IndexColumn:
+        return QStringLiteral("#");
+    case TimeColumn:
+        return QStringLiteral("Time");
+    case DeltaColumn:
+        return QStringLiteral("Delta");
+    case DirectionColumn:
+        return QStringLiteral("Dir");
+    case TypeColumn:
+        return QStringLiteral("Type");
+    case FlagsColumn:
+        return QStringLiteral("Flags");
+    case LengthColumn:
+        return QStringLiteral("Length");
+    case PreviewColumn:
+        return QStringLiteral("Preview");
+    }
+    return {};
+}

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "log/capture.h"
+
+#include <QAbstractTableModel>
+#include <QPointer>
+#include <QTimer>
+
+// The message log as a table over one Capture: a row per WireEvent, control frames and violations
+// included. Free of Widgets: colours are left to the view, which reads the roles below.
+//
+// Rows are appended in batches: the Capture signals growth once, and the model inserts every new
+// row in one beginInsertRows() at most ~60 times a second, never a row per event.
+class MessageLogModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { IndexColumn, TimeColumn, DeltaColumn, DirectionColumn, TypeColumn, FlagsColumn, LengthColumn,
+                  PreviewColumn, ColumnCount };
+    enum Role {
+        EventIndexRole = Qt::UserRole + 1, // qsizetype index into the capture
+        KindRole, // EventKind as int
+        DirectionRole, // Direction as int
+        OpcodeRole, // int, -1 when the row is not a frame
+        TypeNameRole, // "text", "binary", "ping", ..., "handshake", "violation", "state", "tls", "error"
+        IsViolationRole, // bool: a violation, or a frame that carries an error state
+        IsControlRole, // bool: ping/pong/close frame
+        PayloadRole, // QByteArray: the whole payload (for search), copied
+    };
+
+    explicit MessageLogModel(QObject *parent = nullptr);
+
+    // The model does not own the capture.
+    void setCapture(Capture *capture);
+    Capture *capture() const { return m_capture; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+    // Inserts pending rows now instead of at the next batch tick (tests, and before a selection).
+    void flushPending();
+    // Longest a new event waits before its row appears: 16 ms keeps batches at ≤ ~60 a second.
+    static constexpr int BatchIntervalMs = 16;
+
+    static QString typeName(const WireEvent &event);
+    static QString flagsText(const WireEvent &event); // "FIN RSV1 MASK", or "-" for a non-frame
+    // One line for the preview column: text with control characters escaped, binary as hex, close
+    // frames decoded, handshakes as their first line.
+    static QString preview(const WireEvent &event, int maxChars = 120);
+
+Q_SIGNALS:
+    // Emitted after each batch of rows has been inserted.
+    void rowsAppended(int first, int last);
+
+private:
+    void scheduleBatch();
+    void resetFromCapture();
+
+    QPointer<Capture> m_capture;
+    int m_rows = 0;
+    QTimer m_batchTimer;
+};

@@ -1,0 +1,158 @@
+#include "log/capture.h"
+#include "log/messagelogfilter.h"
+#include "log/messagelogmodel.h"
+#include "protocol/framewriter.h"
+
+#include <QAbstractItemModelTester>
+#include <QTest>
+
+namespace {
+void recordFrame(Capture &capture, Direction direction, quint8 opcode, const QByteArray &payload)
+{
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.mask = false;
+    spec.payload = payload;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e;
+    e.timeUs = 1;
+    e.direction = direction;
+    e.kind = EventKind::Frame;
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = payload;
+    capture.record(e);
+}
+
+// Test rows read better with plain literals; QT_NO_CAST_FROM_ASCII forbids them in QStringList.
+QStringList strings(std::initializer_list<const char *> items)
+{
+    QStringList out;
+    for (const char *item : items)
+        out << QString::fromUtf8(item);
+    return out;
+}
+
+QStringList previews(const QAbstractItemModel &model)
+{
+    QStringList out;
+    for (int row = 0; row < model.rowCount(); ++row)
+        out << model.index(row, MessageLogModel::PreviewColumn).data().toString();
+    return out;
+}
+} // namespace
+
+class tst_MessageLogFilter : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void filters_data();
+    void filters();
+    void searchesWholePayloadNotPreview();
+    void invalidRegexKeepsPreviousFilter();
+    void newRowsAreFiltered();
+
+private:
+    Capture m_capture;
+    MessageLogModel m_model;
+};
+
+void tst_MessageLogFilter::init()
+{
+    m_capture.clear();
+    m_model.setCapture(&m_capture);
+    recordFrame(m_capture, Direction::Outgoing, Opcode::Text, "Hello server");
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, "Hello client");
+    recordFrame(m_capture, Direction::Outgoing, Opcode::Ping, "p1");
+    recordFrame(m_capture, Direction::Incoming, Opcode::Pong, "p1");
+    recordFrame(m_capture, Direction::Incoming, Opcode::Binary, QByteArray::fromHex("c0ffee"));
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, "{\"price\": 42}");
+    m_model.flushPending();
+}
+
+void tst_MessageLogFilter::filters_data()
+{
+    QTest::addColumn<bool>("showIn");
+    QTest::addColumn<bool>("showOut");
+    QTest::addColumn<QStringList>("types");
+    QTest::addColumn<QString>("search");
+    QTest::addColumn<bool>("regex");
+    QTest::addColumn<QStringList>("expected");
+
+    const QStringList all = strings({ "Hello server", "Hello client", "p1", "p1", "c0 ff ee", "{\"price\": 42}" });
+    QTest::newRow("everything") << true << true << QStringList() << QString() << false << all;
+    QTest::newRow("incoming only") << true << false << QStringList() << QString() << false
+                                   << strings({ "Hello client", "p1", "c0 ff ee", "{\"price\": 42}" });
+    QTest::newRow("outgoing only") << false << true << QStringList() << QString() << false
+                                   << strings({ "Hello server", "p1" });
+    QTest::newRow("control frames") << true << true << strings({ "ping", "pong" }) << QString() << false
+                                    << strings({ "p1", "p1" });
+    QTest::newRow("text, case-insensitive") << true << true << QStringList() << "HELLO" << false
+                                            << strings({ "Hello server", "Hello client" });
+    QTest::newRow("regex") << true << true << QStringList() << "\"price\":\\s*\\d+" << true
+                           << strings({ "{\"price\": 42}" });
+    QTest::newRow("combined") << true << false << strings({ "text" }) << "hello" << false
+                              << strings({ "Hello client" });
+    QTest::newRow("non-ascii needle") << true << true << QStringList() << QString::fromUtf8("é") << false
+                                      << QStringList();
+}
+
+void tst_MessageLogFilter::filters()
+{
+    QFETCH(bool, showIn);
+    QFETCH(bool, showOut);
+    QFETCH(QStringList, types);
+    QFETCH(QString, search);
+    QFETCH(bool, regex);
+    QFETCH(QStringList, expected);
+
+    MessageLogFilter filter;
+    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    filter.setSourceModel(&m_model);
+    filter.setDirectionVisible(int(Direction::Incoming), showIn);
+    filter.setDirectionVisible(int(Direction::Outgoing), showOut);
+    filter.setVisibleTypes(QSet<QString>(types.cbegin(), types.cend()));
+    QVERIFY(filter.setSearch(search, regex ? MessageLogFilter::SearchMode::RegularExpression
+                                           : MessageLogFilter::SearchMode::PlainText));
+    QCOMPARE(previews(filter), expected);
+}
+
+void tst_MessageLogFilter::searchesWholePayloadNotPreview()
+{
+    // The needle sits far past what the preview shows.
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, QByteArray(5000, 'a') + "needle");
+    m_model.flushPending();
+    MessageLogFilter filter;
+    filter.setSourceModel(&m_model);
+    QVERIFY(filter.setSearch(QStringLiteral("NEEDLE"), MessageLogFilter::SearchMode::PlainText));
+    QCOMPARE(filter.rowCount(), 1);
+    QVERIFY(!filter.index(0, MessageLogModel::PreviewColumn).data().toString().contains(QStringLiteral("needle")));
+}
+
+void tst_MessageLogFilter::invalidRegexKeepsPreviousFilter()
+{
+    MessageLogFilter filter;
+    filter.setSourceModel(&m_model);
+    QVERIFY(filter.setSearch(QStringLiteral("client"), MessageLogFilter::SearchMode::PlainText));
+    QCOMPARE(filter.rowCount(), 1);
+    QVERIFY(!filter.setSearch(QStringLiteral("(unclosed"), MessageLogFilter::SearchMode::RegularExpression));
+    QVERIFY2(filter.searchError().contains(QStringLiteral("offset 9")), qPrintable(filter.searchError()));
+    QCOMPARE(filter.rowCount(), 1);
+}
+
+void tst_MessageLogFilter::newRowsAreFiltered()
+{
+    MessageLogFilter filter;
+    QAbstractItemModelTester tester(&filter, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    filter.setSourceModel(&m_model);
+    filter.setVisibleTypes({ QStringLiteral("close") });
+    QCOMPARE(filter.rowCount(), 0);
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, "not shown");
+    recordFrame(m_capture, Direction::Incoming, Opcode::Close, FrameWriter::closePayload(1000, {}));
+    m_model.flushPending();
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(previews(filter), QStringList { QStringLiteral("1000 Normal Closure") });
+}
+
+QTEST_GUILESS_MAIN(tst_MessageLogFilter)
+#include "tst_messagelogfilter.moc"

@@ -1,0 +1,218 @@
+#include "log/capture.h"
+#include "log/messagelogmodel.h"
+#include "protocol/framewriter.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+namespace {
+// Records a frame as the engine would: exact header bytes plus unmasked payload.
+void recordFrame(Capture &capture, Direction direction, quint8 opcode, const QByteArray &payload, bool fin = true,
+                 quint8 rsv = 0, qint64 timeUs = 1'700'000'000'000'000)
+{
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.fin = fin;
+    spec.rsv = rsv;
+    spec.mask = direction == Direction::Outgoing;
+    spec.maskingKey = 0x37fa213d;
+    spec.payload = payload;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e;
+    e.timeUs = timeUs;
+    e.direction = direction;
+    e.kind = EventKind::Frame;
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = payload;
+    capture.record(e);
+}
+
+void recordText(Capture &capture, EventKind kind, const QByteArray &text, qint64 timeUs = 1'700'000'000'000'000)
+{
+    WireEvent e;
+    e.timeUs = timeUs;
+    e.kind = kind;
+    e.direction = kind == EventKind::HandshakeRequest ? Direction::Outgoing
+        : kind == EventKind::HandshakeResponse       ? Direction::Incoming
+                                                      : Direction::Local;
+    e.payload = text;
+    capture.record(e);
+}
+
+QString cell(const MessageLogModel &model, int row, int column)
+{
+    return model.data(model.index(row, column)).toString();
+}
+} // namespace
+
+class tst_MessageLogModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void appendsInOneBatch();
+    void columns_data();
+    void columns();
+    void controlFramesAndViolationsAreRows();
+    void deltaColumn();
+    void clearResets();
+};
+
+void tst_MessageLogModel::appendsInOneBatch()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+
+    for (int i = 0; i < 5000; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, QByteArray::number(i));
+    QCOMPARE(model.rowCount(), 0); // nothing until the batch tick
+    QVERIFY(inserted.wait(1000));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 4999);
+    QCOMPARE(model.rowCount(), 5000);
+
+    // A later event gets a batch of its own.
+    recordFrame(capture, Direction::Outgoing, Opcode::Text, "late");
+    QVERIFY(inserted.wait(1000));
+    QCOMPARE(inserted.size(), 2);
+    QCOMPARE(model.rowCount(), 5001);
+    QCOMPARE(cell(model, 5000, MessageLogModel::PreviewColumn), QStringLiteral("late"));
+}
+
+void tst_MessageLogModel::columns_data()
+{
+    QTest::addColumn<int>("direction");
+    QTest::addColumn<int>("opcode");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<bool>("fin");
+    QTest::addColumn<int>("rsv");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("flags");
+    QTest::addColumn<QString>("preview");
+
+    QTest::newRow("text in") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("Hello") << true << 0
+                             << "text" << "FIN" << "Hello";
+    QTest::newRow("text out masked") << int(Direction::Outgoing) << int(Opcode::Text) << QByteArray("Hi") << true << 0
+                                     << "text" << "FIN MASK" << "Hi";
+    QTest::newRow("control chars escaped") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("a\nb\x01")
+                                           << true << 0 << "text" << "FIN" << "a\\nb\\x01";
+    QTest::newRow("binary as hex") << int(Direction::Incoming) << int(Opcode::Binary) << QByteArray::fromHex("00ff10")
+                                   << true << 0 << "binary" << "FIN" << "00 ff 10";
+    QTest::newRow("first fragment") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("Hel") << false << 0
+                                    << "text" << "·" << "Hel";
+    QTest::newRow("continuation") << int(Direction::Incoming) << int(Opcode::Continuation) << QByteArray("lo") << true
+                                  << 0 << "continuation" << "FIN" << "lo";
+    QTest::newRow("rsv bits") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("x") << true << 5 << "text"
+                              << "FIN RSV1 RSV3" << "x";
+    QTest::newRow("ping") << int(Direction::Incoming) << int(Opcode::Ping) << QByteArray("are you there") << true << 0
+                          << "ping" << "FIN" << "are you there";
+    QTest::newRow("close with reason") << int(Direction::Incoming) << int(Opcode::Close)
+                                       << FrameWriter::closePayload(1001, "bye") << true << 0 << "close" << "FIN"
+                                       << "1001 Going Away: bye";
+    QTest::newRow("close without code") << int(Direction::Incoming) << int(Opcode::Close) << QByteArray() << true << 0
+                                        << "close" << "FIN" << "(no status code)";
+    QTest::newRow("reserved opcode") << int(Direction::Incoming) << 3 << QByteArray() << true << 0 << "reserved-3"
+                                     << "FIN" << "";
+}
+
+void tst_MessageLogModel::columns()
+{
+    QFETCH(int, direction);
+    QFETCH(int, opcode);
+    QFETCH(QByteArray, payload);
+    QFETCH(bool, fin);
+    QFETCH(int, rsv);
+    QFETCH(QString, type);
+    QFETCH(QString, flags);
+    QFETCH(QString, preview);
+
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    recordFrame(capture, Direction(direction), quint8(opcode), payload, fin, quint8(rsv));
+    model.flushPending();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, 0, MessageLogModel::IndexColumn), QStringLiteral("1"));
+    QCOMPARE(cell(model, 0, MessageLogModel::TypeColumn), type);
+    QCOMPARE(cell(model, 0, MessageLogModel::FlagsColumn), flags);
+    QCOMPARE(cell(model, 0, MessageLogModel::LengthColumn), QString::number(payload.size()));
+    QCOMPARE(cell(model, 0, MessageLogModel::PreviewColumn), preview);
+    QCOMPARE(cell(model, 0, MessageLogModel::DirectionColumn).endsWith(direction == 0 ? QStringLiteral("in") : QStringLiteral("out")), true);
+    QCOMPARE(model.data(model.index(0, 0), MessageLogModel::PayloadRole).toByteArray(), payload);
+    QCOMPARE(model.data(model.index(0, 0), MessageLogModel::OpcodeRole).toInt(), opcode);
+}
+
+void tst_MessageLogModel::controlFramesAndViolationsAreRows()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    recordText(capture, EventKind::HandshakeRequest, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    recordText(capture, EventKind::HandshakeResponse, "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    recordFrame(capture, Direction::Incoming, Opcode::Ping, "p");
+    recordFrame(capture, Direction::Outgoing, Opcode::Pong, "p");
+    WireEvent v;
+    v.kind = EventKind::Violation;
+    v.direction = Direction::Incoming;
+    v.violation = ViolationRule::ReservedOpcode;
+    v.closeCode = 1002;
+    v.payload = "reserved opcode 3";
+    capture.record(v);
+    model.flushPending();
+
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(cell(model, 0, MessageLogModel::TypeColumn), QStringLiteral("handshake"));
+    QCOMPARE(cell(model, 0, MessageLogModel::PreviewColumn), QStringLiteral("GET / HTTP/1.1"));
+    QCOMPARE(cell(model, 1, MessageLogModel::PreviewColumn), QStringLiteral("HTTP/1.1 101 Switching Protocols"));
+    QCOMPARE(model.data(model.index(2, 0), MessageLogModel::IsControlRole).toBool(), true);
+    QCOMPARE(model.data(model.index(3, 0), MessageLogModel::IsControlRole).toBool(), true);
+    QCOMPARE(model.data(model.index(4, 0), MessageLogModel::IsViolationRole).toBool(), true);
+    QCOMPARE(model.data(model.index(2, 0), MessageLogModel::IsViolationRole).toBool(), false);
+    QCOMPARE(cell(model, 4, MessageLogModel::PreviewColumn), QStringLiteral("reserved opcode 3"));
+    QCOMPARE(cell(model, 4, MessageLogModel::LengthColumn), QString());
+}
+
+void tst_MessageLogModel::deltaColumn()
+{
+    Capture capture;
+    MessageLogModel model;
+    model.setCapture(&capture);
+    const qint64 t0 = 1'700'000'000'000'000;
+    recordFrame(capture, Direction::Incoming, Opcode::Text, "a", true, 0, t0);
+    recordFrame(capture, Direction::Incoming, Opcode::Text, "b", true, 0, t0 + 250);
+    recordFrame(capture, Direction::Incoming, Opcode::Text, "c", true, 0, t0 + 250 + 12'345);
+    model.flushPending();
+    QCOMPARE(cell(model, 0, MessageLogModel::DeltaColumn), QString());
+    QCOMPARE(cell(model, 1, MessageLogModel::DeltaColumn), QStringLiteral("+250 µs"));
+    QCOMPARE(cell(model, 2, MessageLogModel::DeltaColumn), QStringLiteral("+12.345 ms"));
+    // Time column keeps microseconds.
+    QVERIFY(cell(model, 1, MessageLogModel::TimeColumn).endsWith(QStringLiteral(".000250")));
+}
+
+void tst_MessageLogModel::clearResets()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    recordFrame(capture, Direction::Incoming, Opcode::Text, "a");
+    model.flushPending();
+    QCOMPARE(model.rowCount(), 1);
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    capture.clear();
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(model.rowCount(), 0);
+    recordFrame(capture, Direction::Incoming, Opcode::Text, "b");
+    model.flushPending();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, 0, MessageLogModel::PreviewColumn), QStringLiteral("b"));
+}
+
+QTEST_GUILESS_MAIN(tst_MessageLogModel)
+#include "tst_messagelogmodel.moc"
