@@ -2,9 +2,11 @@
 
 Same command protocol as node_server.js (see there). Run with /usr/bin/python3.
 Prints "PORT <n>" once listening on 127.0.0.1, and one JSON line per close it sees.
+With "--tls CERT KEY" it serves wss:// instead.
 """
 import asyncio
 import json
+import ssl
 import sys
 
 import websockets
@@ -55,8 +57,13 @@ async def handler(ws, path=None):
 
 
 async def main():
+    tls = None
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        # wss:// with the certificate and key the test generated.
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[2], sys.argv[3])
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=64 * 1024 * 1024,
-                                ping_interval=None) as server:
+                                ping_interval=None, ssl=tls) as server:
         print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
         await asyncio.Future()
 
