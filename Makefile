@@ -21,7 +21,7 @@ run: build
 	@scripts/run-gui.sh $(BUILD_DIR)/app/wsinspector $(ARGS)
 
 test: build
-	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --timeout 300 $(CTEST_ARGS)
+	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ctest --output-on-failure --no-label-summary --timeout 300 $(CTEST_ARGS)
 
 bench: build
 	tests/bench/run-benchmarks.sh $(BUILD_DIR)

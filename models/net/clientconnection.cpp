@@ -714,8 +714,10 @@ void ClientConnection::recordText(EventKind kind, Direction direction, const QSt
 void ClientConnection::emitEvent(WireEvent &event)
 {
     event.connectionId = m_id;
+    // Incoming events of one read arrived together and share its time; what we send or decide in
+    // response happens later.
     if (event.timeUs == 0)
-        event.timeUs = m_readTimeUs ? m_readTimeUs : nowUs();
+        event.timeUs = event.direction == Direction::Incoming && m_readTimeUs ? m_readTimeUs : nowUs();
     for (WireEventSink *sink : std::as_const(m_sinks))
         sink->record(event);
 }
