@@ -95,6 +95,9 @@ bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &source
 {
     if (!m_log || !m_log->capture() || sourceParent.isValid())
         return true;
+    // Nothing filtered (the usual case during a flood): accept without decoding the event.
+    if (m_directions == 0x7 && m_types.isEmpty() && m_search.isEmpty())
+        return true;
     const WireEvent e = m_log->capture()->event(sourceRow);
     if (!(m_directions & (1u << int(e.direction))))
         return false;

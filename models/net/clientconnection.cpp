@@ -10,6 +10,8 @@
 #include <chrono>
 
 namespace {
+constexpr qint64 ReadChunkBytes = 256 * 1024;
+
 qint64 nowUs()
 {
     using namespace std::chrono;
@@ -128,6 +130,9 @@ bool ClientConnection::open(const ConnectionOptions &options)
     m_key = Handshake::generateKey();
     m_socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
     QTcpSocket *socket = m_socket;
+    // Bounds the bytes handled per event-loop turn: during a flood each read is parsed and recorded
+    // at once, and an unbounded read would stall the window for as long as the kernel buffered.
+    socket->setReadBufferSize(ReadChunkBytes);
     connect(socket, &QTcpSocket::connected, this, &ClientConnection::onConnected);
     connect(socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);

@@ -70,6 +70,8 @@ public:
     quint64 bytesSent() const { return m_bytesSent; }
     quint64 bytesReceived() const { return m_bytesReceived; }
 
+    // Outgoing data messages are split into frames of this many payload bytes (0: never).
+    void setFragmentSize(qsizetype bytes) { m_options.fragmentSize = qMax<qsizetype>(0, bytes); }
     // Data messages, split into fragments of options().fragmentSize. Refused unless OPEN.
     bool sendText(const QByteArray &utf8);
     bool sendBinary(const QByteArray &data);

@@ -1,0 +1,98 @@
+#include "net/connectionmanager.h"
+
+#include "log/sessionfile.h"
+
+#include <QFileInfo>
+
+ConnectionManager::ConnectionManager(QObject *parent)
+    : QAbstractListModel(parent)
+{
+}
+
+ConnectionManager::~ConnectionManager() = default;
+
+ClientSession *ConnectionManager::open(const ConnectionOptions &options)
+{
+    ClientSession *session = add(std::make_unique<ClientSession>(m_nextId++, options));
+    session->start();
+    return session;
+}
+
+ClientSession *ConnectionManager::openFile(const QString &path, QStringList *errors)
+{
+    auto session = std::make_unique<ClientSession>(m_nextId, ConnectionOptions());
+    session->setFileName(QFileInfo(path).fileName());
+    const SessionFileReader::Result result = SessionFileReader::load(path, *session->capture());
+    if (errors)
+        *errors = result.errors;
+    if (!result.opened)
+        return nullptr;
+    ++m_nextId;
+    return add(std::move(session));
+}
+
+ClientSession *ConnectionManager::add(std::unique_ptr<ClientSession> owned)
+{
+    const int row = int(m_sessions.size());
+    beginInsertRows({}, row, row);
+    m_sessions.push_back(std::move(owned));
+    endInsertRows();
+    ClientSession *session = m_sessions.back().get();
+    connect(session, &ClientSession::changed, this, [this, session] {
+        const int r = rowOf(session);
+        if (r >= 0)
+            Q_EMIT dataChanged(index(r), index(r));
+    });
+    Q_EMIT sessionAdded(session);
+    return session;
+}
+
+void ConnectionManager::remove(int row)
+{
+    if (row < 0 || row >= count())
+        return;
+    ClientConnection *connection = m_sessions[size_t(row)]->connection();
+    if (connection->readyState() != ReadyState::Closed)
+        connection->abort();
+    beginRemoveRows({}, row, row);
+    m_sessions.erase(m_sessions.begin() + row);
+    endRemoveRows();
+}
+
+ClientSession *ConnectionManager::session(int row) const
+{
+    return row >= 0 && row < count() ? m_sessions[size_t(row)].get() : nullptr;
+}
+
+int ConnectionManager::rowOf(const ClientSession *session) const
+{
+    for (size_t i = 0; i < m_sessions.size(); ++i)
+        if (m_sessions[i].get() == session)
+            return int(i);
+    return -1;
+}
+
+int ConnectionManager::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : count();
+}
+
+QVariant ConnectionManager::data(const QModelIndex &index, int role) const
+{
+    const ClientSession *s = session(index.row());
+    if (!s || index.column() != 0)
+        return {};
+    switch (role) {
+    case Qt::DisplayRole:
+        if (s->isFromFile())
+            return s->title();
+        return QStringLiteral("%1  [%2]").arg(s->title(), readyStateName(s->connection()->readyState()));
+    case Qt::ToolTipRole:
+        return s->connection()->errorString().isEmpty() ? s->title() : s->connection()->errorString();
+    case StateRole:
+        return int(s->connection()->readyState());
+    case SessionIdRole:
+        return s->id();
+    }
+    return {};
+}

@@ -1,0 +1,124 @@
+// Sessions as the window uses them: several connections at once, the same URL twice (two chat
+// clients on the broadcast server), each with its own capture, log and counters; a closed
+// connection keeps its log until removed.
+
+#include "net/connectionmanager.h"
+#include "net/embeddedserver.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+class tst_ConnectionManager : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void twoChatClientsOnTheSameUrl();
+    void closedSessionKeepsItsLogUntilRemoved();
+    void badUrlStillMakesASessionWithTheError();
+    void trafficCounters();
+};
+
+namespace {
+ConnectionOptions optionsFor(const QUrl &url)
+{
+    ConnectionOptions options;
+    options.url = url;
+    return options;
+}
+} // namespace
+
+void tst_ConnectionManager::twoChatClientsOnTheSameUrl()
+{
+    EmbeddedServer server;
+    server.setMode(EmbeddedServer::Mode::Broadcast);
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    QAbstractItemModelTester tester(&manager, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ClientSession *alice = manager.open(optionsFor(server.url()));
+    ClientSession *bob = manager.open(optionsFor(server.url()));
+    QCOMPARE(manager.rowCount(), 2);
+    QVERIFY(alice->id() != bob->id());
+    QTRY_COMPARE(alice->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(bob->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(server.clients().size(), 2);
+
+    QSignalSpy bobHears(bob->connection(), &ClientConnection::messageReceived);
+    QVERIFY(alice->connection()->sendText("hi bob"));
+    QVERIFY(bobHears.wait(5000));
+    QCOMPARE(bobHears.first().at(1).toByteArray(), QByteArray("hi bob"));
+    // Each session keeps its own capture: Alice's has her outgoing frame, Bob's does not.
+    auto countOutgoingFrames = [](ClientSession *s) {
+        int n = 0;
+        for (qsizetype i = 0; i < s->capture()->count(); ++i) {
+            const WireEvent e = s->capture()->event(i);
+            n += e.kind == EventKind::Frame && e.direction == Direction::Outgoing ? 1 : 0;
+        }
+        return n;
+    };
+    QCOMPARE(countOutgoingFrames(alice), 1);
+    QCOMPARE(countOutgoingFrames(bob), 0);
+    QVERIFY(manager.data(manager.index(0), Qt::DisplayRole).toString().contains(QStringLiteral("[OPEN]")));
+}
+
+void tst_ConnectionManager::closedSessionKeepsItsLogUntilRemoved()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    QAbstractItemModelTester tester(&manager, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    ClientSession *session = manager.open(optionsFor(server.url()));
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QSignalSpy closed(session->connection(), &ClientConnection::closed);
+    QVERIFY(session->connection()->close(1000, "bye"));
+    QVERIFY(closed.wait(5000));
+    session->log()->flushPending();
+    const int rows = session->log()->rowCount();
+    QVERIFY(rows >= 6); // state, request, response, open, close out, close in, ... closed
+    QCOMPARE(manager.rowCount(), 1);
+    QCOMPARE(manager.data(manager.index(0), ConnectionManager::StateRole).toInt(), int(ReadyState::Closed));
+
+    QSignalSpy removed(&manager, &QAbstractItemModel::rowsRemoved);
+    manager.remove(0);
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(manager.rowCount(), 0);
+}
+
+void tst_ConnectionManager::badUrlStillMakesASessionWithTheError()
+{
+    ConnectionManager manager;
+    ClientSession *session = manager.open(optionsFor(QUrl(QStringLiteral("http://example.com/"))));
+    QCOMPARE(manager.rowCount(), 1);
+    QCOMPARE(session->connection()->readyState(), ReadyState::Closed);
+    QCOMPARE(session->capture()->count(), 1);
+    QCOMPARE(session->capture()->event(0).kind, EventKind::Error);
+    QVERIFY(manager.data(manager.index(0), Qt::ToolTipRole).toString().contains(QStringLiteral("unsupported scheme")));
+}
+
+void tst_ConnectionManager::trafficCounters()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    ClientSession *session = manager.open(optionsFor(server.url()));
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QSignalSpy messages(session->connection(), &ClientConnection::messageReceived);
+    QVERIFY(session->connection()->sendText("12345"));
+    QVERIFY(session->connection()->sendBinary(QByteArray(200, 'x')));
+    QVERIFY(session->connection()->ping("p"));
+    QTRY_COMPARE(messages.size(), 2);
+    QTRY_COMPARE(session->stats().in.frames, quint64(3)); // two echoes and the pong
+
+    const TrafficStats &stats = session->stats();
+    QCOMPARE(stats.out.messages, quint64(2));
+    QCOMPARE(stats.out.frames, quint64(3));
+    QCOMPARE(stats.in.messages, quint64(2));
+    // Wire bytes: masked client frames carry 4 key bytes; 200 bytes need the 16-bit length form.
+    const quint64 requestBytes = quint64(session->capture()->event(1).payload.size());
+    QCOMPARE(stats.out.bytes, requestBytes + (6 + 5) + (8 + 200) + (6 + 1));
+    QVERIFY(stats.openedAtUs > 0);
+    QCOMPARE(stats.closedAtUs, 0);
+    QCOMPARE(session->connection()->bytesSent(), stats.out.bytes);
+}
+
+QTEST_GUILESS_MAIN(tst_ConnectionManager)
+#include "tst_connectionmanager.moc"
