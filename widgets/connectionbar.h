@@ -1,0 +1,80 @@
+#pragma once
+
+#include "net/clientsession.h"
+
+#include <QPointer>
+#include <QTimer>
+#include <QWidget>
+
+class HeadersEditor;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSettings;
+class QToolButton;
+
+// Where to connect and how: URL (with recent URLs), subprotocols, request headers and the TLS
+// exception, Connect and Disconnect, and the state of the session shown (readyState badge, time
+// connected, messages and bytes each way).
+class ConnectionBar : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int MaxRecentUrls = 15;
+    static constexpr QLatin1String RecentUrlsKey { "connectionBar/recentUrls" };
+
+    // Recent URLs are read from and written to `settings` (not owned; may be null: not persisted).
+    explicit ConnectionBar(QSettings *settings = nullptr, QWidget *parent = nullptr);
+
+    // The fields on top of the last options given to setOptions() (limits and timeouts are kept).
+    ConnectionOptions options() const;
+    void setOptions(const ConnectionOptions &options);
+
+    // The session whose state and counters are shown; null shows none. Not owned.
+    void setSession(const ClientSession *session);
+    const ClientSession *session() const { return m_session; }
+
+    QStringList recentUrls() const { return m_recent; }
+    // What keeps the fields from being used (the URL first, then the headers); empty when nothing.
+    QString problem() const;
+
+public Q_SLOTS:
+    // Emits connectRequested(options()) when the fields can be used; otherwise shows what is wrong.
+    void requestConnect();
+
+Q_SIGNALS:
+    void connectRequested(const ConnectionOptions &options);
+    void disconnectRequested();
+
+private:
+    QUrl currentUrl() const;
+    void urlEdited();
+    void showProblem(const QString &problem);
+    void rememberUrl(const QString &url);
+    void fillRecentUrls();
+    void updateSessionView();
+    void updateElapsed();
+    void updateHeadersToggle();
+
+    QSettings *m_settings;
+    ConnectionOptions m_base;
+    QPointer<const ClientSession> m_session;
+    QStringList m_recent;
+    QTimer m_tick;
+
+    QComboBox *m_url;
+    QPushButton *m_connect;
+    QPushButton *m_disconnect;
+    QLabel *m_problemIcon;
+    QLabel *m_problem;
+    QWidget *m_problemRow;
+    QLineEdit *m_subprotocols;
+    QCheckBox *m_allowCertErrors;
+    QToolButton *m_headersToggle;
+    HeadersEditor *m_headers;
+    QLabel *m_badge;
+    QLabel *m_elapsed;
+    QLabel *m_sent;
+    QLabel *m_received;
+};
