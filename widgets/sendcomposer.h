@@ -1,0 +1,149 @@
+#pragma once
+
+#include "log/snippetstore.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QWidget>
+#include <memory>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class QSettings;
+class QSpinBox;
+class QStackedWidget;
+
+// Turning what the user typed into bytes. Pure functions, kept next to the composer that uses them.
+namespace ComposerInput {
+
+struct Parsed {
+    QByteArray bytes;
+    QString error; // empty when the input is usable: "invalid hex digit 'z' at position 5"
+    qsizetype errorPos = -1; // index into the input of the offending character, -1 if none
+    bool ok() const { return error.isEmpty(); }
+};
+
+// Pairs of hex digits; whitespace separates groups, each group may start with 0x. Positions in
+// messages count characters from 1.
+Parsed fromHex(const QString &input);
+// Standard base64 (+ and /); whitespace ignored; padding optional but, when present, correct.
+Parsed fromBase64(const QString &input);
+// RFC 8259 JSON, any value at the top level. `bytes` is the UTF-8 of the input unchanged.
+Parsed checkJson(const QString &input);
+// Reformat valid JSON without re-encoding it: member order, number spelling, escapes and duplicate
+// names stay exactly as typed (QJsonDocument would sort keys and round numbers).
+QString compactJson(const QString &validJson);
+QString prettyJson(const QString &validJson, int indent = 4);
+// "12 bytes", "1 byte"
+QString byteCount(qsizetype n);
+
+} // namespace ComposerInput
+
+// The send composer: text, JSON, binary (hex, base64, file) data messages, ping and pong. It only
+// emits requests; the main window hands them to the connection. Nothing typed is ever thrown away:
+// switching modes keeps the editor's text, and loading a snippet or history entry can be undone.
+class SendComposer : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int MaxControlPayload = 125; // RFC 6455 §5.5
+
+    // `settings` (not owned) keeps snippets and history; null: the application's QSettings.
+    explicit SendComposer(QSettings *settings = nullptr, QWidget *parent = nullptr);
+    ~SendComposer() override;
+
+    ComposerMode mode() const;
+    void setMode(ComposerMode mode);
+    QString input() const; // the editor (text, JSON, hex, base64)
+    void setInput(const QString &text); // undoable
+    QString filePath() const;
+    void setFilePath(const QString &path); // for tests and drag and drop; Browse… uses a QFileDialog
+    qsizetype fragmentSize() const;
+    void setFragmentSize(qsizetype bytes);
+
+    // What Send would emit now; error() says why it cannot.
+    ComposerInput::Parsed message() const;
+    ComposerInput::Parsed controlPayload() const;
+
+    // Sending needs an OPEN connection. `reason` tells the user why it is disabled.
+    void setSendEnabled(bool enabled, const QString &reason = QString());
+    bool isSendEnabled() const { return m_sendEnabled; }
+
+    QList<ComposerEntry> history() const;
+    void loadEntry(const ComposerEntry &entry); // undoable
+    QList<Snippet> snippets() const;
+    QString saveSnippet(const QString &name); // the current input; empty on success, else why not
+    bool loadSnippet(const QString &name);
+    bool deleteSnippet(const QString &name);
+
+public Q_SLOTS:
+    void send(); // Ctrl+Enter; does nothing visible but explain when it cannot send
+    void sendPing();
+    void sendPong();
+    void prettyPrint();
+    void compact();
+
+Q_SIGNALS:
+    void sendTextRequested(const QByteArray &utf8, qsizetype fragmentSize);
+    void sendBinaryRequested(const QByteArray &data, qsizetype fragmentSize);
+    void pingRequested(const QByteArray &payload);
+    void pongRequested(const QByteArray &payload);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    QWidget *buildMessageBox();
+    QWidget *buildControlBox();
+    void onModeChanged();
+    void updateMessageState();
+    void updateControlState();
+    void updateFileInfo();
+    void refreshHistory();
+    void refreshSnippets(const QString &select = QString());
+    void askSnippetName();
+    void confirmDeleteSnippet();
+    void browseFile();
+    void replaceEditorText(const QString &text);
+    void markError(qsizetype pos);
+    void applyColors();
+    ComposerEntry currentEntry() const;
+    bool emitControl(bool ping);
+
+    std::unique_ptr<QSettings> m_ownSettings;
+    std::unique_ptr<SnippetStore> m_store;
+
+    QComboBox *m_mode = nullptr;
+    QComboBox *m_snippets = nullptr;
+    QPushButton *m_saveSnippet = nullptr;
+    QPushButton *m_deleteSnippet = nullptr;
+    QComboBox *m_history = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    QPlainTextEdit *m_editor = nullptr;
+    QWidget *m_jsonButtons = nullptr;
+    QPushButton *m_pretty = nullptr;
+    QPushButton *m_compact = nullptr;
+    QLineEdit *m_file = nullptr;
+    QLabel *m_fileInfo = nullptr;
+    QLabel *m_inputError = nullptr;
+    QLabel *m_byteCounter = nullptr;
+    QSpinBox *m_fragment = nullptr;
+    QPushButton *m_send = nullptr;
+    QLabel *m_disabledReason = nullptr;
+
+    QLineEdit *m_controlPayload = nullptr;
+    QCheckBox *m_controlHex = nullptr;
+    QLabel *m_controlCounter = nullptr;
+    QLabel *m_controlError = nullptr;
+    QCheckBox *m_allowOversized = nullptr;
+    QPushButton *m_ping = nullptr;
+    QPushButton *m_pong = nullptr;
+
+    bool m_sendEnabled = true;
+    bool m_messageOk = false;
+    bool m_controlOversized = false;
+    bool m_controlOk = false;
+};
