@@ -1,18 +1,58 @@
-#include <QApplication>
-#include <QLabel>
-#include <QMainWindow>
+#include "mainwindow.h"
 
-// The inspector window arrives with its own issue; until then the GUI starts and shows a window.
+#include "connectionbar.h"
+#include "net/clientsession.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QSettings>
+#include <cstdio>
+
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("WebSocket Inspector"));
-    QMainWindow window;
-    window.setWindowTitle(QStringLiteral("WebSocket Inspector"));
-    auto *label = new QLabel(QStringLiteral("WebSocket Inspector"), &window);
-    label->setAlignment(Qt::AlignCenter);
-    window.setCentralWidget(label);
-    window.resize(900, 600);
+    QApplication::setOrganizationName(QStringLiteral("WebSocketInspector"));
+    QApplication::setApplicationName(QStringLiteral("wsinspector"));
+    QApplication::setApplicationDisplayName(QStringLiteral("WebSocket Inspector"));
+    QApplication::setApplicationVersion(QStringLiteral(WSI_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("wsinspector"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Inspect WebSocket connections at the wire level. Starts the embedded server on 127.0.0.1 "
+                       "and, given a URL, connects to it."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("URL"), QStringLiteral("ws:// or wss:// URL to connect to at start"),
+                                 QStringLiteral("[URL]"));
+    const QCommandLineOption portOption(QStringLiteral("port"),
+                                        QStringLiteral("Port of the embedded server (default 8080; another free port "
+                                                       "if taken; 0 for any)"),
+                                        QStringLiteral("PORT"), QStringLiteral("8080"));
+    const QCommandLineOption noServerOption(QStringLiteral("no-server"), QStringLiteral("Do not start the embedded server"));
+    parser.addOption(portOption);
+    parser.addOption(noServerOption);
+    parser.process(app);
+
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535) {
+        std::fprintf(stderr, "wsinspector: --port: \"%s\" is not a port number (0-65535)\n",
+                     qPrintable(parser.value(portOption)));
+        return 2;
+    }
+
+    QSettings settings;
+    MainWindow window(&settings);
+    if (!parser.isSet(noServerOption))
+        window.startEmbeddedServer(quint16(port));
     window.show();
+
+    const QStringList positional = parser.positionalArguments();
+    if (!positional.isEmpty()) {
+        ConnectionOptions options = window.connectionBar()->options();
+        options.url = QUrl(positional.first()); // a bad URL opens a session that shows the error
+        window.openConnection(options);
+    }
     return app.exec();
 }

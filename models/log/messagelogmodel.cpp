@@ -218,8 +218,9 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         }
         return {};
     case Qt::ToolTipRole:
+        // Tooltips guess rich text; what the peer sent must stay plain, so escape it and say so.
         if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
-            return e.text().left(2000);
+            return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(e.text().left(2000).toHtmlEscaped());
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
             return QStringLiteral("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};

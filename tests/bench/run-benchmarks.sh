@@ -5,6 +5,8 @@
 # (floodserver: N 64-byte text messages as pre-built frames, then close 1000); each runs RUNS times
 # and the median wall time counts.
 #
+# Then the GUI pipeline benchmark (bench_gui) against the same flood.
+#
 #   tests/bench/run-benchmarks.sh BUILD_DIR        (make bench)
 #   env: MESSAGES (default 1000000), RUNS (default 3)
 set -euo pipefail
@@ -94,8 +96,15 @@ awk -v n="$messages" -v runs="$runs" -v c="$cli_ns" -v d="$node_ns" \
     printf "\n"
 }'
 
+status=0
 if ((cli_ns > node_ns)); then
     echo "FAIL: wsinspector-cli is slower than the node ws client" >&2
-    exit 1
+    status=1
+else
+    echo "PASS: wsinspector-cli is at least as fast as the node ws client"
 fi
-echo "PASS: wsinspector-cli is at least as fast as the node ws client"
+
+# The window's pipeline (engine -> capture -> model -> view), offscreen, against the same flood.
+echo
+"$build/tests/bench/bench_gui" --count "$messages" --floodserver "$flood" || status=1
+exit $status

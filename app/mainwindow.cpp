@@ -1,0 +1,538 @@
+#include "mainwindow.h"
+
+#include "closecontrols.h"
+#include "connectionbar.h"
+#include "framehexview.h"
+#include "handshakepane.h"
+#include "log/messagelogmodel.h"
+#include "log/serverclientsmodel.h"
+#include "log/serverlogmodel.h"
+#include "log/sessionfile.h"
+#include "messagelogview.h"
+#include "net/connectionmanager.h"
+#include "net/embeddedserver.h"
+#include "payloadview.h"
+#include "sendcomposer.h"
+#include "serverpanel.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QToolButton>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QLabel>
+#include <QListView>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QVBoxLayout>
+
+MainWindow::MainWindow(QSettings *settings, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_server(new EmbeddedServer(this))
+    , m_connections(new ConnectionManager(this))
+{
+    setWindowTitle(QStringLiteral("WebSocket Inspector"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/wsinspector.svg")));
+    setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
+    buildPanes();
+    buildMenus();
+    restoreLayout();
+    updateControls();
+    updateStatus();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildPanes()
+{
+    // Top: how to connect, and the state of the current connection.
+    m_connectionBar = new ConnectionBar(m_settings, this);
+    connect(m_connectionBar, &ConnectionBar::connectRequested, this,
+            [this](const ConnectionOptions &options) { openConnection(options); });
+    connect(m_connectionBar, &ConnectionBar::disconnectRequested, this, [this] {
+        if (m_current)
+            m_current->connection()->close(1000);
+    });
+
+    // Left: every connection opened, closed ones included until removed.
+    auto *listPanel = new QWidget(this);
+    listPanel->setMinimumWidth(150);
+    auto *listLayout = new QVBoxLayout(listPanel);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    auto *listTitle = new QLabel(QStringLiteral("Connections"), listPanel);
+    listTitle->setStyleSheet(QStringLiteral("font-weight: bold;"));
+    m_connectionList = new QListView(listPanel);
+    m_connectionList->setModel(m_connections);
+    m_connectionList->setObjectName(QStringLiteral("connectionList"));
+    m_connectionList->setToolTip(QStringLiteral("Each connection keeps its own log until you remove it"));
+    auto *remove = new QPushButton(QStringLiteral("Remove"), listPanel);
+    remove->setToolTip(QStringLiteral("Close this connection if needed and forget its log"));
+    connect(remove, &QPushButton::clicked, this, &MainWindow::removeCurrentSession);
+    listLayout->addWidget(listTitle);
+    listLayout->addWidget(m_connectionList, 1);
+    listLayout->addWidget(remove);
+    connect(m_connectionList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { setCurrentSession(m_connections->session(current.row())); });
+
+    // Centre: the log above the details of the selected row.
+    m_logView = new MessageLogView(this);
+    connect(m_logView, &MessageLogView::eventSelected, this, &MainWindow::showEventDetails);
+    m_handshakePane = new HandshakePane(this);
+    m_hexView = new FrameHexView(this);
+    m_payloadView = new PayloadView(this);
+    m_detailTabs = new QTabWidget(this);
+    m_detailTabs->setDocumentMode(true);
+    m_detailTabs->addTab(m_handshakePane, QStringLiteral("Handshake"));
+    m_detailTabs->addTab(framePage(), QStringLiteral("Frame"));
+    m_detailTabs->addTab(m_payloadView, QStringLiteral("Payload"));
+
+    m_logSplitter = new QSplitter(Qt::Vertical, this);
+    m_logSplitter->addWidget(m_logView);
+    m_logSplitter->addWidget(m_detailTabs);
+    m_logSplitter->setStretchFactor(0, 3);
+    m_logSplitter->setStretchFactor(1, 2);
+    m_logSplitter->setSizes({ 480, 380 });
+    m_logSplitter->setChildrenCollapsible(false);
+
+    m_mainSplitter = new QSplitter(Qt::Horizontal, this);
+    m_mainSplitter->addWidget(listPanel);
+    m_mainSplitter->addWidget(m_logSplitter);
+    m_mainSplitter->setStretchFactor(0, 0);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes({ 190, 900 });
+
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(6, 6, 6, 0);
+    centralLayout->addWidget(m_connectionBar);
+    centralLayout->addWidget(m_mainSplitter, 1);
+    setCentralWidget(central);
+
+    // Right: sending, closing, and the embedded server, as docks the user can move.
+    m_composer = new SendComposer(m_settings, this);
+    connect(m_composer, &SendComposer::sendTextRequested, this, [this](const QByteArray &text, qsizetype fragmentSize) {
+        if (!m_current)
+            return;
+        m_current->connection()->setFragmentSize(fragmentSize);
+        m_current->connection()->sendText(text);
+    });
+    connect(m_composer, &SendComposer::sendBinaryRequested, this, [this](const QByteArray &data, qsizetype fragmentSize) {
+        if (!m_current)
+            return;
+        m_current->connection()->setFragmentSize(fragmentSize);
+        m_current->connection()->sendBinary(data);
+    });
+    connect(m_composer, &SendComposer::pingRequested, this, [this](const QByteArray &payload) {
+        if (m_current)
+            m_current->connection()->ping(payload);
+    });
+    connect(m_composer, &SendComposer::pongRequested, this, [this](const QByteArray &payload) {
+        if (m_current)
+            m_current->connection()->pong(payload);
+    });
+    auto *sendDock = new QDockWidget(QStringLiteral("Send"), this);
+    sendDock->setObjectName(QStringLiteral("sendDock"));
+    sendDock->setWidget(m_composer);
+    addDockWidget(Qt::RightDockWidgetArea, sendDock);
+
+    m_closeControls = new CloseControls(this);
+    connect(m_closeControls, &CloseControls::closeRequested, this, [this](quint16 code, const QByteArray &reason) {
+        if (m_current)
+            m_current->connection()->close(code, reason);
+    });
+    auto *closeDock = new QDockWidget(QStringLiteral("Close"), this);
+    closeDock->setObjectName(QStringLiteral("closeDock"));
+    closeDock->setWidget(m_closeControls);
+    addDockWidget(Qt::RightDockWidgetArea, closeDock);
+
+    auto *serverClients = new ServerClientsModel(this);
+    serverClients->setServer(m_server);
+    auto *serverLog = new ServerLogModel(this);
+    serverLog->setServer(m_server);
+    m_serverPanel = new ServerPanel(m_server, serverClients, serverLog, this);
+    connect(m_serverPanel, &ServerPanel::connectRequested, this, [this](const QUrl &url) {
+        ConnectionOptions options = m_connectionBar->options();
+        options.url = url;
+        openConnection(options);
+    });
+    auto *serverDock = new QDockWidget(QStringLiteral("Embedded server"), this);
+    serverDock->setObjectName(QStringLiteral("serverDock"));
+    serverDock->setWidget(m_serverPanel);
+    addDockWidget(Qt::RightDockWidgetArea, serverDock);
+    tabifyDockWidget(closeDock, serverDock);
+    closeDock->raise();
+
+    m_serverStatus = new QLabel(this);
+    m_serverStatus->setTextFormat(Qt::PlainText);
+    statusBar()->addPermanentWidget(m_serverStatus);
+    connect(m_server, &EmbeddedServer::clientConnected, this, &MainWindow::updateStatus);
+    connect(m_server, &EmbeddedServer::clientDisconnected, this, &MainWindow::updateStatus);
+}
+
+QWidget *MainWindow::framePage()
+{
+    // The hex view with its two everyday actions in sight: the wire's masked bytes, and copying.
+    auto *page = new QWidget(this);
+    auto *masked = new QCheckBox(QStringLiteral("Show payload masked, as on the wire"), page);
+    masked->setObjectName(QStringLiteral("showMasked"));
+    masked->setToolTip(QStringLiteral("Client frames are XORed with the 4-byte masking key on the wire (RFC 6455 §5.3)"));
+    connect(masked, &QCheckBox::toggled, m_hexView, &FrameHexView::setShowMasked);
+    connect(m_hexView, &FrameHexView::showMaskedChanged, masked, &QCheckBox::setChecked);
+    auto *copy = new QToolButton(page);
+    copy->setText(QStringLiteral("Copy as"));
+    copy->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(copy);
+    const std::pair<const char *, FrameHexView::CopyFormat> formats[] = {
+        { "Hex", FrameHexView::CopyFormat::Hex }, { "Base64", FrameHexView::CopyFormat::Base64 },
+        { "C array", FrameHexView::CopyFormat::CArray }, { "Text", FrameHexView::CopyFormat::Text } };
+    for (const auto &[name, format] : formats)
+        menu->addAction(QString::fromLatin1(name), this, [this, format = format] { m_hexView->copy(format); });
+    copy->setMenu(menu);
+    copy->setToolTip(QStringLiteral("Copy the selected bytes, or the whole frame"));
+    auto *hint = new QLabel(QStringLiteral("Hover a byte for its field; click to select a field"), page);
+    hint->setEnabled(false);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(masked);
+    bar->addStretch(1);
+    bar->addWidget(hint);
+    bar->addWidget(copy);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 4, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_hexView, 1);
+    return page;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
+    QAction *newConnection = file->addAction(QStringLiteral("&New Connection"), this, [this] {
+        m_connectionBar->setFocus();
+    });
+    newConnection->setShortcut(QKeySequence::New);
+    file->addAction(QStringLiteral("&Open Session File..."), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open session file"), QString(),
+                                                          QStringLiteral("Session files (*.jsonl);;All files (*)"));
+        if (!path.isEmpty())
+            openSessionFile(path);
+    });
+    file->addAction(QStringLiteral("&Save Session As..."), QKeySequence::SaveAs, this, [this] {
+        if (!m_current)
+            return;
+        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save session"),
+                                                          QStringLiteral("session.jsonl"),
+                                                          QStringLiteral("Session files (*.jsonl)"));
+        if (!path.isEmpty())
+            saveSessionFile(path);
+    });
+    file->addSeparator();
+    file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *connection = menuBar()->addMenu(QStringLiteral("&Connection"));
+    connection->addAction(QStringLiteral("&Connect"), QKeySequence(Qt::Key_F5), this, [this] {
+        openConnection(m_connectionBar->options());
+    });
+    connection->addAction(QStringLiteral("&Disconnect (1000)"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, [this] {
+        if (m_current)
+            m_current->connection()->close(1000);
+    });
+    connection->addAction(QStringLiteral("&Ping"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
+        if (m_current)
+            m_current->connection()->ping();
+    });
+    connection->addSeparator();
+    connection->addAction(QStringLiteral("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
+                          &MainWindow::removeCurrentSession);
+
+    QMenu *log = menuBar()->addMenu(QStringLiteral("&Log"));
+    log->addAction(QStringLiteral("&Find"), QKeySequence::Find, this, [this] {
+        if (auto *search = m_logView->findChild<QWidget *>(QStringLiteral("logSearch")))
+            search->setFocus();
+    });
+    log->addAction(QStringLiteral("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+                   [this] { m_logView->setPaused(!m_logView->isPaused()); });
+    log->addAction(QStringLiteral("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+        if (m_current)
+            m_current->capture()->clear();
+    });
+
+    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
+    for (QDockWidget *dock : docks)
+        view->addAction(dock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
+    help->addAction(QStringLiteral("&About WebSocket Inspector"), this, &MainWindow::showAbout);
+    help->addAction(QStringLiteral("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+bool MainWindow::startEmbeddedServer(quint16 port)
+{
+    bool ok = m_server->start(QHostAddress::LocalHost, port);
+    if (!ok && port != 0)
+        ok = m_server->start(QHostAddress::LocalHost, 0); // the preferred port is taken: any will do
+    if (ok) {
+        ConnectionOptions options = m_connectionBar->options();
+        options.url = m_server->url();
+        m_connectionBar->setOptions(options);
+    }
+    m_serverPanel->refresh();
+    updateStatus();
+    return ok;
+}
+
+ClientSession *MainWindow::openConnection(const ConnectionOptions &options)
+{
+    ClientSession *session = m_connections->open(options);
+    connect(session, &ClientSession::changed, this, [this, session] {
+        if (session == m_current) {
+            updateControls();
+            if (!m_handshakeShown)
+                refreshHandshake();
+        }
+    });
+    setCurrentSession(session);
+    return session;
+}
+
+bool MainWindow::openSessionFile(const QString &path)
+{
+    QStringList errors;
+    ClientSession *session = m_connections->openFile(path, &errors);
+    if (!errors.isEmpty()) {
+        QMessageBox box(QMessageBox::Warning, QStringLiteral("Session file"),
+                        session ? QStringLiteral("Some lines of %1 could not be read; every other line was kept.").arg(path)
+                                : QStringLiteral("%1 could not be read.").arg(path),
+                        QMessageBox::Ok, this);
+        box.setDetailedText(errors.join(QLatin1Char('\n')));
+        box.exec();
+    }
+    if (!session)
+        return false;
+    setCurrentSession(session);
+    return true;
+}
+
+bool MainWindow::saveSessionFile(const QString &path)
+{
+    if (!m_current)
+        return false;
+    SessionFileWriter writer;
+    SessionHeader header;
+    header.url = m_current->options().url.toString();
+    if (!writer.open(path, header)) {
+        QMessageBox::warning(this, QStringLiteral("Save session"), writer.errorString());
+        return false;
+    }
+    const Capture *capture = m_current->capture();
+    for (qsizetype i = 0; i < capture->count(); ++i)
+        writer.record(capture->event(i));
+    const bool ok = writer.flush();
+    writer.close();
+    if (!ok)
+        QMessageBox::warning(this, QStringLiteral("Save session"), writer.errorString());
+    else
+        statusBar()->showMessage(QStringLiteral("Saved %L1 events to %2").arg(capture->count()).arg(path), 5000);
+    return ok;
+}
+
+void MainWindow::setCurrentSession(ClientSession *session)
+{
+    if (m_current == session)
+        return;
+    if (m_current)
+        disconnect(m_current->capture(), &Capture::cleared, this, &MainWindow::clearDetails);
+    m_current = session;
+    m_handshakeShown = false;
+    clearDetails();
+    m_logView->setLogModel(session ? session->log() : nullptr);
+    m_connectionBar->setSession(session);
+    if (session) {
+        connect(session->capture(), &Capture::cleared, this, &MainWindow::clearDetails);
+        const int row = m_connections->rowOf(session);
+        const QModelIndex index = m_connections->index(row);
+        if (m_connectionList->currentIndex() != index)
+            m_connectionList->setCurrentIndex(index);
+        if (!session->isFromFile())
+            m_connectionBar->setOptions(session->options());
+    }
+    refreshHandshake();
+    updateControls();
+}
+
+void MainWindow::removeCurrentSession()
+{
+    if (!m_current)
+        return;
+    const int row = m_connections->rowOf(m_current);
+    ClientSession *next = m_connections->session(row + 1) ? m_connections->session(row + 1) : m_connections->session(row - 1);
+    setCurrentSession(next);
+    m_connections->remove(row);
+}
+
+void MainWindow::clearDetails()
+{
+    // The views may point into the capture's memory: drop them before it goes.
+    m_hexView->clear();
+    m_payloadView->clear();
+    m_handshakeShown = false;
+    if (!m_current || m_current->capture()->count() == 0)
+        m_handshakePane->clear();
+}
+
+void MainWindow::refreshHandshake()
+{
+    if (!m_current) {
+        m_handshakePane->clear();
+        return;
+    }
+    QByteArray request, response;
+    const Capture *capture = m_current->capture();
+    for (qsizetype i = 0; i < capture->count() && i < 64; ++i) {
+        const WireEvent e = capture->event(i);
+        if (e.kind == EventKind::HandshakeRequest && request.isEmpty())
+            request = e.payload.toByteArray();
+        else if (e.kind == EventKind::HandshakeResponse && response.isEmpty())
+            response = e.payload.toByteArray();
+    }
+    m_handshakePane->setHandshake(request, response);
+    m_handshakeShown = !response.isEmpty() || m_current->connection()->readyState() == ReadyState::Closed;
+}
+
+void MainWindow::showEventDetails(qsizetype index)
+{
+    if (!m_current || index < 0 || index >= m_current->capture()->count()) {
+        m_hexView->clear();
+        m_payloadView->clear();
+        return;
+    }
+    const Capture *capture = m_current->capture();
+    const WireEvent e = capture->event(index);
+    switch (e.kind) {
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse:
+        refreshHandshake();
+        m_detailTabs->setCurrentWidget(m_handshakePane);
+        return;
+    case EventKind::Frame:
+    case EventKind::Violation:
+        break;
+    default:
+        m_hexView->clear();
+        m_payloadView->setPayload(Opcode::Text, e.payload.toByteArray());
+        return;
+    }
+    if (e.header.isEmpty()) { // a violation of the handshake: text only
+        m_hexView->clear();
+        m_payloadView->setPayload(Opcode::Text, e.payload.toByteArray());
+        m_detailTabs->setCurrentWidget(m_payloadView);
+        return;
+    }
+    // The capture keeps these bytes for its lifetime: show them without copying (64 MiB frames).
+    const QByteArray header = QByteArray::fromRawData(e.header.data(), e.header.size());
+    const QByteArray payload = e.kind == EventKind::Frame ? QByteArray::fromRawData(e.payload.data(), e.payload.size())
+                                                          : QByteArray();
+    m_hexView->setFrame(header, payload);
+
+    // A fragment: show the whole message it belongs to in the payload view.
+    const quint8 opcode = e.frame.opcode;
+    if (e.kind == EventKind::Frame && !Opcode::isControl(opcode) && (opcode == Opcode::Continuation || !e.frame.fin)) {
+        qsizetype first = index;
+        for (qsizetype i = index; i >= 0; --i) {
+            const WireEvent f = capture->event(i);
+            if (f.kind != EventKind::Frame || f.direction != e.direction || Opcode::isControl(f.frame.opcode))
+                continue;
+            first = i;
+            if (f.frame.opcode != Opcode::Continuation)
+                break;
+        }
+        QByteArray message;
+        quint8 messageOpcode = capture->event(first).frame.opcode;
+        for (qsizetype i = first; i < capture->count(); ++i) {
+            const WireEvent f = capture->event(i);
+            if (f.kind != EventKind::Frame || f.direction != e.direction || Opcode::isControl(f.frame.opcode))
+                continue;
+            if (i != first && f.frame.opcode != Opcode::Continuation)
+                break;
+            message += f.payload.toByteArray();
+            if (f.frame.fin)
+                break;
+        }
+        m_payloadView->setPayload(messageOpcode, message);
+    } else {
+        m_payloadView->setPayload(opcode, payload);
+    }
+    if (m_detailTabs->currentWidget() == m_handshakePane)
+        m_detailTabs->setCurrentIndex(FrameTab);
+}
+
+void MainWindow::updateControls()
+{
+    const bool open = m_current && m_current->connection()->readyState() == ReadyState::Open;
+    m_composer->setSendEnabled(open);
+    m_closeControls->setCloseEnabled(open);
+}
+
+void MainWindow::updateStatus()
+{
+    if (!m_server->isListening()) {
+        m_serverStatus->setText(QStringLiteral("Embedded server stopped"));
+        return;
+    }
+    m_serverStatus->setText(QStringLiteral("Embedded server: %1 (%2), %3 client(s)")
+                                .arg(m_server->url().toString(),
+                                     m_server->mode() == EmbeddedServer::Mode::Echo ? QStringLiteral("echo")
+                                                                                     : QStringLiteral("broadcast"))
+                                .arg(m_server->clients().size()));
+}
+
+void MainWindow::showAbout()
+{
+    QMessageBox::about(this, QStringLiteral("About WebSocket Inspector"),
+                       QStringLiteral("<h3>WebSocket Inspector %1</h3>"
+                                      "<p>Inspect WebSocket connections at the wire level, send test frames "
+                                      "(invalid ones included), and learn the opening handshake and framing "
+                                      "from live bytes.</p>"
+                                      "<p>Runs its own RFC 6455 engine; the embedded server uses Qt WebSockets. "
+                                      "Built with Qt %2.</p>")
+                           .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::restoreLayout()
+{
+    // First start: room for the log, the details and the docks side by side.
+    resize(1480, 920);
+    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
+    resizeDocks(docks, QList<int>(docks.size(), 470), Qt::Horizontal);
+    if (!m_settings)
+        return;
+    restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
+    m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_logSplitter->restoreState(m_settings->value(QStringLiteral("window/logSplitter")).toByteArray());
+}
+
+void MainWindow::saveLayout()
+{
+    if (!m_settings)
+        return;
+    m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
+    m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_settings->setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
+    m_settings->setValue(QStringLiteral("window/logSplitter"), m_logSplitter->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}

@@ -1,0 +1,118 @@
+// Scripts a short session in the real window and saves screenshots of it, for looking at the GUI
+// and for the README. Run on a display (xvfb-run works):
+//
+//   xvfb-run -a -s "-screen 0 1600x1000x24" build/dev/tests/wsi_screenshots docs/screenshots
+//
+// Not a test: it asserts nothing; the window tests (tst_mainwindow) do that.
+
+#include "closecontrols.h"
+#include "connectionbar.h"
+#include "framehexview.h"
+#include "handshakepane.h"
+#include "log/messagelogmodel.h"
+#include "mainwindow.h"
+#include "messagelogview.h"
+#include "net/embeddedserver.h"
+#include "payloadview.h"
+#include "sendcomposer.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QScreen>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+void settle(int ms = 300)
+{
+    QTest::qWait(ms); // let batches land and the window repaint before grabbing it
+}
+
+qsizetype findRow(MessageLogView *view, const QString &type, Direction direction, int nth = 0)
+{
+    QAbstractItemModel *model = view->table()->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (index.data(MessageLogModel::TypeNameRole).toString() == type
+            && index.data(MessageLogModel::DirectionRole).toInt() == int(direction) && nth-- == 0)
+            return index.data(MessageLogModel::EventIndexRole).toLongLong();
+    }
+    return -1;
+}
+
+void save(QWidget *window, const QString &path)
+{
+    window->grab().save(path);
+    std::printf("saved %s\n", qPrintable(path));
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
+    QDir().mkpath(out);
+    QTemporaryDir dir;
+    QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
+    MainWindow w(&settings);
+    w.startEmbeddedServer(0);
+    w.resize(1500, 940);
+    w.show();
+    QTest::qWaitForWindowExposed(&w);
+
+    w.server()->setMode(EmbeddedServer::Mode::Echo);
+    ClientSession *session = w.openConnection(w.connectionBar()->options());
+    QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Open; }, 5000);
+
+    w.composer()->setMode(ComposerMode::Text);
+    w.composer()->setInput(QStringLiteral("Hello, WebSocket!"));
+    w.composer()->send();
+    w.composer()->setMode(ComposerMode::Json);
+    w.composer()->setInput(QStringLiteral("{\"type\":\"chat\",\"user\":\"ada\",\"text\":\"hi all\",\"tags\":[\"intro\",\"demo\"]}"));
+    w.composer()->send();
+    w.composer()->setMode(ComposerMode::Hex);
+    w.composer()->setInput(QStringLiteral("00 01 02 03 fe ff"));
+    w.composer()->send();
+    session->connection()->ping("heartbeat");
+    w.composer()->setMode(ComposerMode::Text);
+    w.composer()->setFragmentSize(8);
+    w.composer()->setInput(QStringLiteral("a message sent in fragments of 8 bytes"));
+    w.composer()->send();
+    w.composer()->setFragmentSize(0);
+    w.composer()->setInput(QStringLiteral("{\"next\": \"message\"}"));
+    settle(600);
+
+    // 1: the handshake selected, with the Sec-WebSocket-Accept check.
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("handshake"), Direction::Incoming));
+    w.detailTabs()->setCurrentWidget(w.handshakePane());
+    settle();
+    save(&w, out + QStringLiteral("/handshake.png"));
+
+    // 2: our masked text frame in the annotated hex view.
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Outgoing));
+    w.detailTabs()->setCurrentWidget(w.hexView()->parentWidget());
+    settle();
+    save(&w, out + QStringLiteral("/frame.png"));
+
+    // 3: the JSON echo as a tree.
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Incoming, 1));
+    w.detailTabs()->setCurrentWidget(w.payloadView());
+    w.payloadView()->setCurrentTab(PayloadView::Tab::Tree);
+    settle();
+    save(&w, out + QStringLiteral("/payload-json.png"));
+
+    // 4: after a close with a chosen code.
+    w.closeControls()->setCode(4000);
+    w.closeControls()->setReason(QStringLiteral("bye for now"));
+    w.closeControls()->requestClose();
+    QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Closed; }, 5000);
+    settle();
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("close"), Direction::Incoming));
+    settle();
+    save(&w, out + QStringLiteral("/closed.png"));
+    return 0;
+}

@@ -1,0 +1,230 @@
+// Drives the real window, offscreen: connect to the embedded server with the Connect button, send
+// text, binary and a ping through the composer, see the rows, select a frame and read the hex
+// view's annotations and the handshake pane's accept check, close with a chosen code and see both
+// close frames; two chat clients on the broadcast server; the layout is remembered.
+
+#include "closecontrols.h"
+#include "connectionbar.h"
+#include "framehexview.h"
+#include "handshakepane.h"
+#include "log/messagelogmodel.h"
+#include "mainwindow.h"
+#include "messagelogview.h"
+#include "net/connectionmanager.h"
+#include "net/embeddedserver.h"
+#include "payloadview.h"
+#include "sendcomposer.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+template <typename T> T *child(QWidget *parent, const char *name)
+{
+    T *found = parent->findChild<T *>(QString::fromLatin1(name));
+    if (!found)
+        qWarning("no child %s", name);
+    return found;
+}
+
+// Rows of the log (through the view's filter) whose type and direction match.
+QList<qsizetype> rowsOf(MessageLogView *view, const QString &type, Direction direction)
+{
+    QList<qsizetype> out;
+    QAbstractItemModel *model = view->table()->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (index.data(MessageLogModel::TypeNameRole).toString() == type
+            && index.data(MessageLogModel::DirectionRole).toInt() == int(direction))
+            out << index.data(MessageLogModel::EventIndexRole).toLongLong();
+    }
+    return out;
+}
+} // namespace
+
+class tst_MainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void startsWithTheEmbeddedServer();
+    void fullSession();
+    void twoChatClients();
+    void layoutIsRemembered();
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void tst_MainWindow::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    m_settings = std::make_unique<QSettings>(m_dir->filePath(QStringLiteral("settings.ini")), QSettings::IniFormat);
+    m_window = std::make_unique<MainWindow>(m_settings.get());
+    QVERIFY(m_window->startEmbeddedServer(0));
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void tst_MainWindow::cleanup()
+{
+    m_window.reset();
+    m_settings.reset();
+    m_dir.reset();
+}
+
+void tst_MainWindow::startsWithTheEmbeddedServer()
+{
+    QVERIFY(m_window->server()->isListening());
+    QCOMPARE(m_window->server()->serverAddress(), QHostAddress(QHostAddress::LocalHost));
+    // The URL field points at it, so a new user only has to press Connect.
+    QCOMPARE(m_window->connectionBar()->options().url, m_window->server()->url());
+}
+
+void tst_MainWindow::fullSession()
+{
+    MainWindow &w = *m_window;
+    QAbstractItemModelTester proxyTester(w.logView()->table()->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    QTest::mouseClick(child<QPushButton>(w.connectionBar(), "connect"), Qt::LeftButton);
+    QCOMPARE(w.connections()->count(), 1);
+    ClientSession *session = w.currentSession();
+    QVERIFY(session);
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QTRY_VERIFY(w.composer()->isSendEnabled());
+    QTRY_COMPARE(child<QLabel>(w.connectionBar(), "state")->text(), QStringLiteral("OPEN"));
+
+    // Text, binary (hex), and a ping with a payload, through the composer's own controls.
+    QSignalSpy messages(session->connection(), &ClientConnection::messageReceived);
+    w.composer()->setMode(ComposerMode::Text);
+    auto *editor = child<QPlainTextEdit>(w.composer(), "editor");
+    editor->setFocus();
+    QTest::keyClicks(editor, QStringLiteral("Hello, server"));
+    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier); // Ctrl+Enter sends
+    QVERIFY(messages.wait(5000));
+    w.composer()->setMode(ComposerMode::Hex);
+    w.composer()->setInput(QStringLiteral("01 02 ff"));
+    QTest::mouseClick(child<QPushButton>(w.composer(), "send"), Qt::LeftButton);
+    QTRY_COMPARE(messages.size(), 2);
+    QCOMPARE(messages.at(1).at(1).toByteArray(), QByteArray::fromHex("0102ff"));
+    QSignalSpy pongs(session->connection(), &ClientConnection::pongReceived);
+    QTest::keyClicks(child<QLineEdit>(w.composer(), "controlPayload"), QStringLiteral("are you there"));
+    QTest::mouseClick(child<QPushButton>(w.composer(), "ping"), Qt::LeftButton);
+    QVERIFY(pongs.wait(5000));
+
+    // The rows: handshake both ways, each frame both ways, control frames shown.
+    session->log()->flushPending();
+    MessageLogView *log = w.logView();
+    QCOMPARE(rowsOf(log, QStringLiteral("handshake"), Direction::Outgoing).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("handshake"), Direction::Incoming).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("text"), Direction::Outgoing).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("text"), Direction::Incoming).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("binary"), Direction::Incoming).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("ping"), Direction::Outgoing).size(), 1);
+    QCOMPARE(rowsOf(log, QStringLiteral("pong"), Direction::Incoming).size(), 1);
+
+    // The handshake pane checks the accept value step by step: pass.
+    QCOMPARE(w.handshakePane()->acceptComputation().passed(), true);
+    QCOMPARE(w.handshakePane()->acceptComputation().expectedAccept(),
+             Handshake::acceptFor(session->connection()->handshakeKey()));
+    QVERIFY(child<QLabel>(w.handshakePane(), "verdict")->text().contains(QStringLiteral("PASS")));
+
+    // Select our outgoing text frame: the hex view annotates its header fields.
+    const qsizetype sentText = rowsOf(log, QStringLiteral("text"), Direction::Outgoing).first();
+    log->selectEvent(sentText);
+    QCOMPARE(log->selectedEvent(), sentText);
+    QCOMPARE(w.detailTabs()->currentWidget(), w.hexView()->parentWidget());
+    // The masked toggle shows the bytes as they crossed the wire.
+    const QString unmaskedHex = w.hexView()->copyAsHex();
+    w.detailTabs()->findChild<QCheckBox *>(QStringLiteral("showMasked"))->setChecked(true);
+    QVERIFY(w.hexView()->showMasked());
+    QVERIFY(w.hexView()->copyAsHex() != unmaskedHex);
+    QCOMPARE(w.hexView()->copyAsHex().left(17), unmaskedHex.left(17)); // the header is the same
+    w.detailTabs()->findChild<QCheckBox *>(QStringLiteral("showMasked"))->setChecked(false);
+    const QString first = w.hexView()->toolTipForByte(0);
+    QVERIFY2(first.contains(QStringLiteral("FIN")) && first.contains(QStringLiteral("opcode"), Qt::CaseInsensitive),
+             qPrintable(first));
+    QVERIFY2(w.hexView()->toolTipForByte(1).contains(QStringLiteral("MASK")), qPrintable(w.hexView()->toolTipForByte(1)));
+    QVERIFY2(w.hexView()->toolTipForByte(2).contains(QStringLiteral("masking key"), Qt::CaseInsensitive),
+             qPrintable(w.hexView()->toolTipForByte(2)));
+    QVERIFY(w.hexView()->copyAsHex().startsWith(QStringLiteral("81 8d")));
+    QSignalSpy fields(w.hexView(), &FrameHexView::fieldSelected);
+    w.hexView()->selectField(FrameLayout::FieldId::MaskingKey);
+    QCOMPARE(w.hexView()->copyAsHex().size(), QStringLiteral("aa bb cc dd").size()); // the 4 key bytes
+    QCOMPARE(w.payloadView()->text(), QStringLiteral("Hello, server"));
+
+    // Close with a chosen code and reason: both close frames appear, the close was clean.
+    QSignalSpy closed(session->connection(), &ClientConnection::closed);
+    w.closeControls()->setCode(4001);
+    w.closeControls()->setReason(QStringLiteral("done testing"));
+    QTest::mouseClick(child<QPushButton>(w.closeControls(), "close"), Qt::LeftButton);
+    QVERIFY(closed.wait(5000));
+    QCOMPARE(closed.first().at(0).value<quint16>(), quint16(4001));
+    QCOMPARE(closed.first().at(2).toBool(), true);
+    session->log()->flushPending();
+    const auto ourClose = rowsOf(log, QStringLiteral("close"), Direction::Outgoing);
+    const auto theirClose = rowsOf(log, QStringLiteral("close"), Direction::Incoming);
+    QCOMPARE(ourClose.size(), 1);
+    QCOMPARE(theirClose.size(), 1);
+    QCOMPARE(session->log()->index(int(theirClose.first()), MessageLogModel::PreviewColumn).data().toString(),
+             QStringLiteral("4001 Private use: done testing"));
+    QTRY_COMPARE(child<QLabel>(w.connectionBar(), "state")->text(), QStringLiteral("CLOSED"));
+    QVERIFY(!w.composer()->isSendEnabled());
+    // The closed connection keeps its log.
+    QCOMPARE(w.connections()->count(), 1);
+    QVERIFY(session->log()->rowCount() > 10);
+}
+
+void tst_MainWindow::twoChatClients()
+{
+    MainWindow &w = *m_window;
+    w.server()->setMode(EmbeddedServer::Mode::Broadcast);
+    ClientSession *alice = w.openConnection(w.connectionBar()->options());
+    ClientSession *bob = w.openConnection(w.connectionBar()->options());
+    QCOMPARE(w.connections()->count(), 2);
+    QCOMPARE(w.currentSession(), bob);
+    QTRY_COMPARE(alice->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(bob->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(w.server()->clients().size(), 2);
+
+    QSignalSpy aliceHears(alice->connection(), &ClientConnection::messageReceived);
+    w.composer()->setMode(ComposerMode::Text);
+    w.composer()->setInput(QStringLiteral("hi alice, bob here"));
+    w.composer()->send();
+    QVERIFY(aliceHears.wait(5000));
+    QCOMPARE(aliceHears.first().at(1).toByteArray(), QByteArray("hi alice, bob here"));
+
+    // Switching connections shows the other one's log.
+    w.setCurrentSession(alice);
+    QCOMPARE(w.logView()->logModel(), alice->log());
+}
+
+void tst_MainWindow::layoutIsRemembered()
+{
+    auto *sendDock = m_window->findChild<QDockWidget *>(QStringLiteral("sendDock"));
+    QVERIFY(sendDock);
+    sendDock->hide();
+    m_window->close();
+    QVERIFY(m_settings->contains(QStringLiteral("window/state")));
+    MainWindow again(m_settings.get());
+    again.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&again));
+    QVERIFY(!again.findChild<QDockWidget *>(QStringLiteral("sendDock"))->isVisible());
+}
+
+QTEST_MAIN(tst_MainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,160 @@
+// GUI pipeline benchmark: the real window (offscreen) connects to the flood server, which sends
+// N small text messages; every one goes engine -> Capture -> MessageLogModel -> filter proxy ->
+// table view. Reports messages per second, bookkeeping bytes per message beyond the payload, and
+// the longest event-loop stall while ingesting.
+//
+//   bench_gui [--count N] [--size S] [--floodserver PATH]
+//
+// Targets (DESIGN.md): >= 1,000,000 messages/s, <= ~100 bytes per message, stalls <= 50 ms.
+// Exits 1 if a target is missed.
+
+#include "log/messagelogmodel.h"
+#include "mainwindow.h"
+#include "messagelogview.h"
+#include "net/clientsession.h"
+
+#include <QApplication>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QSettings>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <cstdio>
+
+namespace {
+qint64 residentBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong() * 1024;
+    return 0;
+}
+
+QString argument(const QStringList &args, const QString &name, const QString &fallback)
+{
+    const qsizetype i = args.indexOf(name);
+    return i >= 0 && i + 1 < args.size() ? args[i + 1] : fallback;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    const qint64 count = argument(args, QStringLiteral("--count"), QStringLiteral("1000000")).toLongLong();
+    const int size = argument(args, QStringLiteral("--size"), QStringLiteral("64")).toInt();
+    const QString flood = argument(args, QStringLiteral("--floodserver"),
+                                   QCoreApplication::applicationDirPath() + QStringLiteral("/floodserver"));
+
+    QProcess server;
+    server.start(flood, { QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--count"),
+                          QString::number(count), QStringLiteral("--size"), QString::number(size),
+                          QStringLiteral("--connections"), QStringLiteral("1") });
+    if (!server.waitForStarted() || !server.waitForReadyRead(10'000)) {
+        std::fprintf(stderr, "bench_gui: cannot start %s\n", qPrintable(flood));
+        return 2;
+    }
+    const QByteArray portLine = server.readLine().trimmed();
+    const quint16 port = quint16(portLine.mid(5).toUInt());
+
+    QTemporaryDir settingsDir;
+    QSettings settings(settingsDir.filePath(QStringLiteral("bench.ini")), QSettings::IniFormat);
+    MainWindow window(&settings);
+    window.resize(1400, 900);
+    window.show();
+    QCoreApplication::processEvents();
+
+    // Event-loop stall probe: a 1 ms timer; the longest gap between its ticks is the worst stall.
+    QElapsedTimer clock;
+    clock.start();
+    qint64 lastTick = 0;
+    qint64 worstGapUs = 0;
+    bool measuring = false;
+    QTimer probe;
+    probe.setTimerType(Qt::PreciseTimer);
+    probe.setInterval(1);
+    QObject::connect(&probe, &QTimer::timeout, [&] {
+        const qint64 now = clock.nsecsElapsed() / 1000;
+        if (measuring)
+            worstGapUs = qMax(worstGapUs, now - lastTick);
+        lastTick = now;
+    });
+    probe.start();
+
+    const qint64 rssBefore = residentBytes();
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
+    ClientSession *session = window.openConnection(options);
+    qint64 openedAtNs = 0, closedAtNs = 0;
+    QObject::connect(session->connection(), &ClientConnection::opened, [&] {
+        openedAtNs = clock.nsecsElapsed();
+        lastTick = openedAtNs / 1000;
+        measuring = true;
+    });
+    QObject::connect(session->connection(), &ClientConnection::closed, [&] {
+        closedAtNs = clock.nsecsElapsed();
+        measuring = false;
+        QTimer::singleShot(50, &app, &QCoreApplication::quit); // let the last batch reach the view
+    });
+    QTimer::singleShot(120'000, &app, [&] {
+        std::fprintf(stderr, "bench_gui: timed out\n");
+        app.exit(2);
+    });
+    if (app.exec() != 0)
+        return 2;
+
+    session->log()->flushPending();
+    QCoreApplication::processEvents();
+    const qint64 rssAfter = residentBytes();
+    const Capture *capture = session->capture();
+    qint64 frames = 0;
+    for (qsizetype i = 0; i < capture->count(); ++i)
+        frames += capture->event(i).kind == EventKind::Frame && capture->event(i).direction == Direction::Incoming;
+    const double seconds = double(closedAtNs - openedAtNs) / 1e9;
+    const double rate = double(frames) / seconds;
+    const double perMessage = double(rssAfter - rssBefore - qint64(capture->payloadBytes())) / double(capture->count());
+    const double captureOverhead = double(capture->overheadBytes()) / double(capture->count());
+    const int rows = window.logView()->table()->model()->rowCount();
+
+    std::printf("GUI pipeline benchmark: %lld text messages of %d bytes, engine -> capture -> model -> view (offscreen)\n\n",
+                static_cast<long long>(count), size);
+    std::printf("%-46s %14s\n", "measure", "value");
+    std::printf("%-46s %14.0f\n", "messages per second (open to close)", rate);
+    std::printf("%-46s %14.1f\n", "bookkeeping bytes per message (RSS growth)", perMessage);
+    std::printf("%-46s %14.1f\n", "  of which Capture records and chunk slack", captureOverhead);
+    std::printf("%-46s %14.1f\n", "longest event-loop stall (ms)", double(worstGapUs) / 1000.0);
+    std::printf("%-46s %14lld\n", "rows in the log view", static_cast<long long>(rows));
+    std::printf("%-46s %14lld\n", "frames captured", static_cast<long long>(frames));
+
+    bool ok = true;
+    if (frames != count + 1) { // the messages and the server's close frame
+        std::printf("FAIL: expected %lld incoming frames\n", static_cast<long long>(count + 1));
+        ok = false;
+    }
+    if (rows != capture->count()) {
+        std::printf("FAIL: the view shows %d rows of %lld events\n", rows, static_cast<long long>(capture->count()));
+        ok = false;
+    }
+    if (rate < 1'000'000) {
+        std::printf("MISS: below 1,000,000 messages per second\n");
+        ok = false;
+    }
+    if (perMessage > 100) {
+        std::printf("MISS: more than 100 bytes of bookkeeping per message\n");
+        ok = false;
+    }
+    if (worstGapUs > 50'000) {
+        std::printf("MISS: the event loop stalled for more than 50 ms\n");
+        ok = false;
+    }
+    std::printf(ok ? "PASS: all GUI targets met\n" : "some GUI targets missed\n");
+    server.kill();
+    server.waitForFinished();
+    return ok ? 0 : 1;
+}

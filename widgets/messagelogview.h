@@ -1,0 +1,64 @@
+#pragma once
+
+#include <QWidget>
+
+class MessageLogModel;
+class MessageLogFilter;
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QToolButton;
+class QMenu;
+
+// The message log pane: the table of every event of one connection, a filter bar (direction, type,
+// text or regular expression over whole payloads), Pause, Clear, and auto-scroll that follows new
+// rows only while the user is at the bottom (scrolling up stops it; returning to the bottom resumes).
+class MessageLogView : public QWidget {
+    Q_OBJECT
+public:
+    explicit MessageLogView(QWidget *parent = nullptr);
+
+    // The model belongs to the caller (one per connection); nullptr shows an empty log.
+    void setLogModel(MessageLogModel *model);
+    MessageLogModel *logModel() const { return m_model; }
+    MessageLogFilter *filter() const { return m_filter; }
+    QTableView *table() const { return m_table; }
+
+    // Capture index of the selected event, -1 if none.
+    qsizetype selectedEvent() const;
+    // Selects the row showing this capture index (if the filter shows it).
+    void selectEvent(qsizetype captureIndex);
+
+    bool isPaused() const { return m_paused; }
+    void setPaused(bool paused);
+    bool isFollowing() const { return m_following; }
+
+Q_SIGNALS:
+    void eventSelected(qsizetype captureIndex); // -1 when the selection is cleared
+    void clearRequested();
+
+private:
+    void onRowsInserted();
+    void onScrolled(int value);
+    void applySearch();
+    void updateTypeFilter();
+    void updateCountLabel();
+
+    MessageLogModel *m_model = nullptr;
+    MessageLogFilter *m_filter = nullptr;
+    QTableView *m_table = nullptr;
+    QCheckBox *m_showIn = nullptr;
+    QCheckBox *m_showOut = nullptr;
+    QCheckBox *m_showLocal = nullptr;
+    QToolButton *m_typeButton = nullptr;
+    QMenu *m_typeMenu = nullptr;
+    QLineEdit *m_search = nullptr;
+    QCheckBox *m_regex = nullptr;
+    QLabel *m_searchError = nullptr;
+    QToolButton *m_pause = nullptr;
+    QLabel *m_count = nullptr;
+    bool m_paused = false;
+    bool m_following = true;
+    bool m_autoScrolling = false;
+};
