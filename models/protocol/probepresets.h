@@ -1,0 +1,39 @@
+#pragma once
+
+#include "protocol/framewriter.h"
+
+#include <QList>
+#include <QString>
+
+// The classic conformance probes (what a polite client library never sends), each with what a
+// correct server does. Shared by the frame crafter's preset menu and the "probe the server" run.
+namespace ProbePresets {
+
+// What a correct server does after the preset's frames.
+struct Expectation {
+    enum class Kind {
+        Echo, // answers normally (an echo server echoes `echo`); no close
+        Close, // sends a close frame with one of `closeCodes` (dropping TCP without one also accepted when `dropAccepted`)
+    };
+    Kind kind = Kind::Close;
+    QList<quint16> closeCodes; // e.g. { 1002 }
+    bool dropAccepted = true; // RFC 6455 lets an endpoint fail the connection without a close frame
+    QByteArray echo; // for Kind::Echo on an echo server: the message expected back
+    QString text; // for people: "closes with 1002 Protocol Error (RFC 6455 §5.2: RSV1 without extension)"
+};
+
+struct Preset {
+    QString id; // stable, e.g. "rsv1-set", "close-code-1005"
+    QString title; // "RSV1 set without an extension"
+    QString description; // what is sent and which rule it breaks (or, for valid probes, why it is tricky)
+    QString rfcSection; // "5.2"
+    QList<FrameSpec> frames; // sent in order on a fresh connection, once OPEN
+    Expectation expected;
+};
+
+// Every preset, in a stable order.
+QList<Preset> all();
+// nullptr-free lookup: an empty Preset (id empty) when unknown.
+Preset byId(const QString &id);
+
+} // namespace ProbePresets
