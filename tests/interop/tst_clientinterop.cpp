@@ -1,6 +1,7 @@
 // Our client engine against independent servers: Debian's node-ws and python3-websockets.
 // Each row runs against both peers; the servers' command protocol is described in peers/node_server.js.
 
+#include "captureevents.h"
 #include "log/capture.h"
 #include "net/clientconnection.h"
 #include "peerprocess.h"
@@ -25,25 +26,6 @@ QByteArray pattern(int size)
     return bytes;
 }
 
-// Incoming frames of the capture, in order.
-QList<WireEvent> frames(const Capture &capture, Direction direction)
-{
-    QList<WireEvent> out;
-    for (qsizetype i = 0; i < capture.count(); ++i) {
-        const WireEvent e = capture.event(i);
-        if (e.kind == EventKind::Frame && e.direction == direction)
-            out << e;
-    }
-    return out;
-}
-
-int countKind(const Capture &capture, EventKind kind)
-{
-    int n = 0;
-    for (qsizetype i = 0; i < capture.count(); ++i)
-        n += capture.event(i).kind == kind ? 1 : 0;
-    return n;
-}
 } // namespace
 
 class tst_ClientInterop : public QObject {
@@ -162,7 +144,7 @@ void tst_ClientInterop::echo()
     QCOMPARE(messages.first().at(1).toByteArray(), payload);
 
     // What we sent: masked, minimal length form, the payload recorded unmasked.
-    const auto out = frames(*s->capture, Direction::Outgoing);
+    const auto out = framesOf(*s->capture, Direction::Outgoing);
     QCOMPARE(out.size(), 1);
     QVERIFY(out[0].frame.masked);
     QCOMPARE(quint8(out[0].header[0]), quint8(0x80 | opcode));
@@ -170,11 +152,11 @@ void tst_ClientInterop::echo()
     QCOMPARE(out[0].payload.toByteArray(), payload);
 
     // What came back: unmasked, header byte-exact.
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     QCOMPARE(in.size(), 1);
     QCOMPARE(in[0].header.toByteArray(), expectedHeader);
     QCOMPARE(in[0].payload.toByteArray(), payload);
-    QCOMPARE(countKind(*s->capture, EventKind::Violation), 0);
+    QCOMPARE(eventsOfKind(*s->capture, EventKind::Violation).size(), 0);
 }
 
 void tst_ClientInterop::serverFragments_data()
@@ -205,7 +187,7 @@ void tst_ClientInterop::serverFragments()
     QVERIFY(messages.wait(10'000));
     QCOMPARE(messages.first().at(1).toByteArray(), text);
 
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     const int chunks = int((text.size() + fragmentSize - 1) / fragmentSize);
     // python-websockets sends an iterable's fragments as it iterates, so it ends the message with an
     // empty FIN continuation; node knows the last fragment and sets FIN on it.
@@ -216,7 +198,7 @@ void tst_ClientInterop::serverFragments()
         QCOMPARE(in[i].frame.fin, i == in.size() - 1);
         QCOMPARE(in[i].payload.toByteArray(), text.mid(i * fragmentSize, i < chunks ? fragmentSize : 0));
     }
-    QCOMPARE(countKind(*s->capture, EventKind::Violation), 0);
+    QCOMPARE(eventsOfKind(*s->capture, EventKind::Violation).size(), 0);
 }
 
 void tst_ClientInterop::clientFragments_data()
@@ -236,7 +218,7 @@ void tst_ClientInterop::clientFragments()
     QVERIFY(messages.wait(10'000));
     QCOMPARE(messages.first().at(1).toByteArray(), QByteArray("abcdefghij"));
 
-    const auto out = frames(*s->capture, Direction::Outgoing);
+    const auto out = framesOf(*s->capture, Direction::Outgoing);
     QCOMPARE(out.size(), 3);
     QCOMPARE(out[0].frame.opcode, quint8(Opcode::Text));
     QCOMPARE(out[0].frame.fin, false);
@@ -267,10 +249,10 @@ void tst_ClientInterop::serverPingGetsAutoPong()
     QCOMPARE(pings.first().at(0).toByteArray(), QByteArray("are you there?"));
     QCOMPARE(messages.first().at(1).toByteArray(), QByteArray("pong:are you there?"));
 
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     QCOMPARE(in.first().frame.opcode, quint8(Opcode::Ping));
     QCOMPARE(in.first().header.toByteArray(), QByteArray::fromHex("890e"));
-    const auto out = frames(*s->capture, Direction::Outgoing);
+    const auto out = framesOf(*s->capture, Direction::Outgoing);
     QCOMPARE(out.size(), 2); // the command, then the automatic pong
     QCOMPARE(out[1].frame.opcode, quint8(Opcode::Pong));
     QVERIFY(out[1].frame.masked);
@@ -291,7 +273,7 @@ void tst_ClientInterop::clientPing()
     QVERIFY(s->client->ping(pattern(125)));
     QVERIFY(pongs.wait(10'000));
     QCOMPARE(pongs.first().at(0).toByteArray(), pattern(125));
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     QCOMPARE(in.size(), 1);
     QCOMPARE(in[0].header.toByteArray(), QByteArray::fromHex("8a7d"));
 }
@@ -320,10 +302,10 @@ void tst_ClientInterop::clientCloses()
     QCOMPARE(closed.first().at(2).toBool(), true);
     QCOMPARE(s->client->readyState(), ReadyState::Closed);
 
-    const auto out = frames(*s->capture, Direction::Outgoing);
+    const auto out = framesOf(*s->capture, Direction::Outgoing);
     QCOMPARE(out.last().frame.opcode, quint8(Opcode::Close));
     QCOMPARE(out.last().payload.toByteArray(), FrameWriter::closePayload(quint16(code), reason));
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     QCOMPARE(in.last().frame.opcode, quint8(Opcode::Close));
 
     // The server saw our code and reason.
@@ -353,10 +335,10 @@ void tst_ClientInterop::serverCloses()
     QCOMPARE(closed.first().at(2).toBool(), true);
 
     // We answered the server's close by echoing its code.
-    const auto in = frames(*s->capture, Direction::Incoming);
+    const auto in = framesOf(*s->capture, Direction::Incoming);
     QCOMPARE(in.last().frame.opcode, quint8(Opcode::Close));
     QCOMPARE(in.last().payload.toByteArray(), FrameWriter::closePayload(quint16(code), reason));
-    const auto out = frames(*s->capture, Direction::Outgoing);
+    const auto out = framesOf(*s->capture, Direction::Outgoing);
     QCOMPARE(out.last().frame.opcode, quint8(Opcode::Close));
     QCOMPARE(out.last().payload.toByteArray(), FrameWriter::closePayload(quint16(code), {}));
 

@@ -2,6 +2,7 @@
 // headers, Origin, auto-pong, bufferedAmount), refusals, and wss:// with certificate handling
 // against an independent TLS server (python3-websockets).
 
+#include "captureevents.h"
 #include "log/capture.h"
 #include "net/clientconnection.h"
 #include "peerprocess.h"
@@ -12,17 +13,6 @@
 #include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
-
-namespace {
-QList<WireEvent> eventsOfKind(const Capture &capture, EventKind kind)
-{
-    QList<WireEvent> out;
-    for (qsizetype i = 0; i < capture.count(); ++i)
-        if (capture.event(i).kind == kind)
-            out << capture.event(i);
-    return out;
-}
-} // namespace
 
 class tst_ClientConnection : public QObject {
     Q_OBJECT

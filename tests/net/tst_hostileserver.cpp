@@ -2,6 +2,7 @@
 // asserts the client's reaction on the wire (the close frame it sends, or that it drops), the
 // recorded violation or error, and that what was captured before the fault is still there.
 
+#include "captureevents.h"
 #include "log/capture.h"
 #include "net/clientconnection.h"
 #include "protocol/closecodes.h"
@@ -51,7 +52,6 @@ private:
     };
     // Starts the client against a RawServer running `script`; returns once the client is CLOSED.
     std::unique_ptr<Run> run(const Script &script, ConnectionOptions options = {});
-    static QList<WireEvent> eventsOfKind(const Capture &capture, EventKind kind);
 };
 
 std::unique_ptr<tst_HostileServer::Run> tst_HostileServer::run(const Script &script, ConnectionOptions options)
@@ -72,15 +72,6 @@ std::unique_ptr<tst_HostileServer::Run> tst_HostileServer::run(const Script &scr
     if (!QTest::qWaitFor([&r] { return r->server->clientDisconnected(); }, 5000))
         return nullptr;
     return r;
-}
-
-QList<WireEvent> tst_HostileServer::eventsOfKind(const Capture &capture, EventKind kind)
-{
-    QList<WireEvent> out;
-    for (qsizetype i = 0; i < capture.count(); ++i)
-        if (capture.event(i).kind == kind)
-            out << capture.event(i);
-    return out;
 }
 
 void tst_HostileServer::frameViolations_data()
