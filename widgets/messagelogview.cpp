@@ -136,6 +136,15 @@ MessageLogView::MessageLogView(QWidget *parent)
     updateCountLabel();
 }
 
+MessageLogView::~MessageLogView()
+{
+    // The table outlives this part of the object while QWidget deletes children; its scroll bar and
+    // the proxy must not call back into a half-destroyed view.
+    m_table->verticalScrollBar()->disconnect(this);
+    m_filter->disconnect(this);
+    m_table->selectionModel()->disconnect(this);
+}
+
 void MessageLogView::setLogModel(MessageLogModel *model)
 {
     // Switching connections recreates the columns; keep whatever widths the user chose.

@@ -18,6 +18,7 @@ class MessageLogView : public QWidget {
     Q_OBJECT
 public:
     explicit MessageLogView(QWidget *parent = nullptr);
+    ~MessageLogView() override;
 
     // The model belongs to the caller (one per connection); nullptr shows an empty log.
     void setLogModel(MessageLogModel *model);

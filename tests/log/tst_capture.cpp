@@ -242,7 +242,8 @@ void tst_Capture::grownOnceUntilAcknowledged()
 {
     Capture capture;
     QSignalSpy grown(&capture, &Capture::grown);
-    const WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8101"), "x");
+    const QByteArray header = QByteArray::fromHex("8101"); // the event's views must outlive it
+    const WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, header, "x");
     capture.record(e);
     capture.record(e);
     capture.record(e);

@@ -531,7 +531,7 @@ void tst_FrameHexView::largePayloadIsNotCopied()
     const QByteArray header = QByteArray::fromHex("82ff0000000004000000") + QByteArray::fromHex("01020304");
 
     m_view->setFrame(header, payload);
-    QCOMPARE(m_view->payload().constData(), storage.get());
+    QCOMPARE(static_cast<const void *>(m_view->payload().constData()), static_cast<const void *>(storage.get()));
     QCOMPARE(m_view->totalSize(), qint64(size) + 14);
     QCOMPARE(m_view->layout().field(FieldId::Payload)->byteCount, qint64(size));
 
@@ -543,7 +543,7 @@ void tst_FrameHexView::largePayloadIsNotCopied()
     QVERIFY(m_view->toolTipForByte(14 + size - 1).contains(QStringLiteral("byte 67108864 of 67108864")));
     m_view->selectField(FieldId::Payload);
     QCOMPARE(m_view->selectionLength(), qint64(size));
-    QCOMPARE(m_view->payload().constData(), storage.get());
+    QCOMPARE(static_cast<const void *>(m_view->payload().constData()), static_cast<const void *>(storage.get()));
     QCOMPARE(m_view->header(), header);
 }
 
