@@ -2,6 +2,7 @@
 #include "clioptions.h"
 #include "outputsink.h"
 #include "outputwriter.h"
+#include "probecli.h"
 #include "serverunner.h"
 #include "signalnotifier.h"
 
@@ -20,6 +21,8 @@ void printError(const QString &message)
 
 int main(int argc, char *argv[])
 {
+    if (isProbeCommand(argc, argv))
+        return runProbeCli(argc, argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("wsinspector-cli"));
 
