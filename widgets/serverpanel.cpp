@@ -7,6 +7,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -19,6 +20,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
@@ -27,6 +29,9 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
 
 namespace {
 
@@ -262,6 +267,8 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     urlRow->addWidget(m_copy);
     urlRow->addWidget(m_connectClient);
 
+    QWidget *behaviourSection = buildBehaviourSection();
+
     auto *clientsPane = new QWidget(this);
     auto *clientsLayout = new QVBoxLayout(clientsPane);
     clientsLayout->setContentsMargins(0, 0, 0, 0);
@@ -307,6 +314,7 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     layout->addLayout(controls);
     layout->addWidget(m_errorBox);
     layout->addLayout(urlRow);
+    layout->addWidget(behaviourSection);
     layout->addWidget(vertical, 1);
 
     setTabOrder(m_address, m_port);
@@ -316,7 +324,19 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     setTabOrder(m_stop, m_url);
     setTabOrder(m_url, m_copy);
     setTabOrder(m_copy, m_connectClient);
-    setTabOrder(m_connectClient, m_clientsView);
+    setTabOrder(m_connectClient, m_behaviourToggle);
+    setTabOrder(m_behaviourToggle, m_replyDelay);
+    setTabOrder(m_replyDelay, m_fragmentSize);
+    setTabOrder(m_fragmentSize, m_pingInterval);
+    setTabOrder(m_pingInterval, m_maxClients);
+    setTabOrder(m_maxClients, m_maxMessageSize);
+    setTabOrder(m_maxMessageSize, m_closeAfter);
+    setTabOrder(m_closeAfter, m_closeCode);
+    setTabOrder(m_closeCode, m_closeReason);
+    setTabOrder(m_closeReason, m_rejectStatus);
+    setTabOrder(m_rejectStatus, m_subprotocols);
+    setTabOrder(m_subprotocols, m_allowedOrigins);
+    setTabOrder(m_allowedOrigins, m_clientsView);
     setTabOrder(m_clientsView, m_handshake);
     setTabOrder(m_handshake, m_clearLog);
     setTabOrder(m_clearLog, m_logView);
@@ -359,8 +379,11 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
             m_logView->scrollToBottom();
     });
 
-    if (m_server)
+    if (m_server) {
         m_mode->setCurrentIndex(m_server->mode() == EmbeddedServer::Mode::Broadcast ? 1 : 0);
+        showBehaviourInFields(m_server->behaviour());
+    }
+    updateBehaviourSummary();
     m_wasListening = m_server && m_server->isListening();
     updateClientsTitle();
     showSelectedHandshake();
@@ -430,11 +453,22 @@ bool ServerPanel::start()
         showError(error);
         return false;
     }
+    QString behaviourProblem;
+    const ServerBehaviour behaviour = behaviourFromFields(&behaviourProblem);
+    if (!behaviourProblem.isEmpty()) {
+        setBehaviourExpanded(true); // show the field in question
+        showError(QStringLiteral("Fix the behaviour first: %1").arg(behaviourProblem));
+        return false;
+    }
     if (exposes(address) && !confirmExposure(address)) {
         showError(QString());
         return false;
     }
     m_server->setMode(m_mode->currentIndex() == 1 ? EmbeddedServer::Mode::Broadcast : EmbeddedServer::Mode::Echo);
+    if (!(m_server->behaviour() == behaviour)) {
+        m_server->setBehaviour(behaviour);
+        Q_EMIT behaviourChanged(behaviour);
+    }
     if (!m_server->start(address, quint16(m_port->value()))) {
         showError(m_server->errorString());
         refresh();
@@ -480,6 +514,7 @@ void ServerPanel::resizeEvent(QResizeEvent *event)
     QWidget::resizeEvent(event);
     // Narrow (docked): the handshake request goes below the clients instead of beside them.
     m_clientsSplitter->setOrientation(width() < NarrowWidth ? Qt::Vertical : Qt::Horizontal);
+    updateBehaviourSummary(); // elided to the new width
 }
 
 void ServerPanel::changeEvent(QEvent *event)
@@ -526,4 +561,290 @@ void ServerPanel::showSelectedHandshake()
                                   .arg(peer)
                                   .arg(request.size()));
     m_handshake->setPlainText(displayRequest(request));
+}
+
+QWidget *ServerPanel::buildBehaviourSection()
+{
+    auto *section = new QWidget(this);
+    section->setObjectName(QStringLiteral("behaviourSection"));
+
+    // Header: a disclosure button and, while collapsed, what is in effect.
+    m_behaviourToggle = new QToolButton(section);
+    m_behaviourToggle->setObjectName(QStringLiteral("behaviourToggle"));
+    m_behaviourToggle->setText(QStringLiteral("&Behaviour"));
+    // Not checkable: a checked tool button draws pressed, which a disclosure triangle should not.
+    m_behaviourToggle->setAutoRaise(true);
+    m_behaviourToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_behaviourToggle->setArrowType(Qt::RightArrow);
+    m_behaviourToggle->setToolTip(QStringLiteral("How the server answers: delays, fragments, pings, closing, "
+                                                 "refusing handshakes, limits"));
+    m_behaviourSummary = new QLabel(section);
+    m_behaviourSummary->setObjectName(QStringLiteral("behaviourSummary"));
+    m_behaviourSummary->setTextFormat(Qt::PlainText);
+    // Elided by the layout rather than widening the dock: the full text is in the tooltip.
+    m_behaviourSummary->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    auto *header = new QHBoxLayout;
+    header->setContentsMargins(0, 0, 0, 0);
+    header->addWidget(m_behaviourToggle);
+    header->addWidget(m_behaviourSummary, 1);
+
+    m_behaviourBox = new QFrame(section);
+    m_behaviourBox->setObjectName(QStringLiteral("behaviourBox"));
+    m_behaviourBox->setVisible(false);
+
+    auto spin = [this](const char *name, int min, int max, const QString &suffix, const QString &special) {
+        auto *box = new QSpinBox(m_behaviourBox);
+        box->setObjectName(QString::fromLatin1(name));
+        box->setRange(min, max);
+        box->setSuffix(suffix);
+        if (!special.isEmpty())
+            box->setSpecialValueText(special);
+        box->setAccelerated(true);
+        box->setKeyboardTracking(false); // apply the number typed, not every digit on the way
+        return box;
+    };
+    m_replyDelay
+        = spin("replyDelay", 0, ServerBehaviour::MaxReplyDelayMs, QStringLiteral(" ms"), QStringLiteral("none"));
+    m_replyDelay->setSingleStep(100);
+    m_replyDelay->setToolTip(QStringLiteral("Wait this long before each echo or broadcast"));
+    m_fragmentSize
+        = spin("fragmentSize", 0, int(ServerBehaviour::MaxFragmentSize), QStringLiteral(" B"), QStringLiteral("off"));
+    m_fragmentSize->setToolTip(QStringLiteral("Split each reply into frames of this many payload bytes (text, then "
+                                              "continuation frames). Off: Qt's own 512 KiB frames"));
+    m_pingInterval = new QDoubleSpinBox(m_behaviourBox);
+    m_pingInterval->setObjectName(QStringLiteral("pingInterval"));
+    m_pingInterval->setRange(0, ServerBehaviour::MaxPingIntervalMs / 1000.0);
+    m_pingInterval->setDecimals(1); // 0.1 s, the shortest interval allowed
+    m_pingInterval->setSingleStep(0.5);
+    m_pingInterval->setSuffix(QStringLiteral(" s"));
+    m_pingInterval->setSpecialValueText(QStringLiteral("never"));
+    m_pingInterval->setKeyboardTracking(false);
+    m_pingInterval->setToolTip(
+        QStringLiteral("Ping every client this often; the payloads count up: \"1\", \"2\", ..."));
+    m_maxClients = spin("maxClients", 0, ServerBehaviour::MaxClientsLimit, QString(), QStringLiteral("no limit"));
+    m_maxClients->setToolTip(QStringLiteral("Clients allowed at once. Further handshakes get 503 Service "
+                                            "Unavailable: the server is busy, not the client at fault, and may be "
+                                            "tried again later"));
+    m_maxMessageSize = spin("maxMessageSize", 1, int(ServerBehaviour::MaxMessageSizeLimit), QStringLiteral(" B"), {});
+    m_maxMessageSize->setToolTip(QStringLiteral("Largest frame or message accepted; Qt closes the connection with "
+                                                "1009 Message Too Big when one is larger"));
+    m_closeAfter = spin("closeAfter", 0, std::numeric_limits<int>::max(), QString(), QStringLiteral("never"));
+    m_closeAfter->setToolTip(QStringLiteral("After answering this many messages of a client, close it with the code "
+                                            "and reason"));
+    m_closeCode = spin("closeCode", 1000, 4999, QString(), {});
+    m_closeCode->setToolTip(QStringLiteral("Close code: 1000-1003, 1007-1014 or 3000-4999"));
+    m_closeReason = new QLineEdit(m_behaviourBox);
+    m_closeReason->setObjectName(QStringLiteral("closeReason"));
+    m_closeReason->setPlaceholderText(QStringLiteral("reason (optional)"));
+    m_closeReason->setToolTip(QStringLiteral("Close reason, at most 123 bytes in UTF-8"));
+
+    m_rejectStatus = new QComboBox(m_behaviourBox);
+    m_rejectStatus->setObjectName(QStringLiteral("rejectStatus"));
+    m_rejectStatus->setEditable(true);
+    m_rejectStatus->setInsertPolicy(QComboBox::NoInsert);
+    m_rejectStatus->addItem(QStringLiteral("No: accept handshakes"), 0);
+    const QList<int> statuses = ServerBehaviour::commonRejectStatuses();
+    for (const int status : statuses)
+        m_rejectStatus->addItem(
+            QStringLiteral("%1 %2").arg(status).arg(QString::fromLatin1(ServerBehaviour::reasonPhrase(status))),
+            status);
+    m_rejectStatus->setToolTip(QStringLiteral("Answer every handshake with this HTTP status instead of 101 (type any "
+                                              "400-599)"));
+
+    m_subprotocols = new QLineEdit(m_behaviourBox);
+    m_subprotocols->setObjectName(QStringLiteral("subprotocols"));
+    m_subprotocols->setPlaceholderText(QStringLiteral("any client; none selected"));
+    m_subprotocols->setToolTip(
+        QStringLiteral("Accepted subprotocols, comma-separated. A client must offer one; the "
+                       "first it offers that is listed is selected. Otherwise: 400 Bad Request"));
+    m_allowedOrigins = new QLineEdit(m_behaviourBox);
+    m_allowedOrigins->setObjectName(QStringLiteral("allowedOrigins"));
+    m_allowedOrigins->setPlaceholderText(QStringLiteral("any Origin, or none"));
+    m_allowedOrigins->setToolTip(QStringLiteral("Allowed Origin headers, comma-separated, e.g. https://example.org. "
+                                                "Any other Origin, or none, gets 403 Forbidden"));
+
+    m_behaviourError = new QLabel(m_behaviourBox);
+    m_behaviourError->setObjectName(QStringLiteral("behaviourError"));
+    m_behaviourError->setTextFormat(Qt::PlainText);
+    m_behaviourError->setWordWrap(true);
+    m_behaviourError->hide();
+
+    auto label = [this](const QString &text, QWidget *buddy) {
+        auto *l = new QLabel(text, m_behaviourBox);
+        l->setBuddy(buddy);
+        return l;
+    };
+    // Two columns of short numbers, then the rows that take text across the width: it stays about
+    // as narrow as the listening controls above.
+    auto *grid = new QGridLayout(m_behaviourBox);
+    grid->setContentsMargins(8, 0, 0, 0);
+    grid->addWidget(label(QStringLiteral("&Delay:"), m_replyDelay), 0, 0);
+    grid->addWidget(m_replyDelay, 0, 1);
+    grid->addWidget(label(QStringLiteral("&Fragments:"), m_fragmentSize), 0, 2);
+    grid->addWidget(m_fragmentSize, 0, 3);
+    grid->addWidget(label(QStringLiteral("&Ping every:"), m_pingInterval), 1, 0);
+    grid->addWidget(m_pingInterval, 1, 1);
+    grid->addWidget(label(QStringLiteral("Max cli&ents:"), m_maxClients), 1, 2);
+    grid->addWidget(m_maxClients, 1, 3);
+    grid->addWidget(label(QStringLiteral("Close &after:"), m_closeAfter), 2, 0);
+    grid->addWidget(m_closeAfter, 2, 1);
+    grid->addWidget(label(QStringLiteral("with c&ode:"), m_closeCode), 2, 2);
+    grid->addWidget(m_closeCode, 2, 3);
+    grid->addWidget(label(QStringLiteral("Close r&eason:"), m_closeReason), 3, 0);
+    grid->addWidget(m_closeReason, 3, 1, 1, 3);
+    grid->addWidget(label(QStringLiteral("Max message:"), m_maxMessageSize), 4, 0);
+    grid->addWidget(m_maxMessageSize, 4, 1, 1, 3);
+    grid->addWidget(label(QStringLiteral("&Reject with:"), m_rejectStatus), 5, 0);
+    grid->addWidget(m_rejectStatus, 5, 1, 1, 3);
+    grid->addWidget(label(QStringLiteral("Subprotocols:"), m_subprotocols), 6, 0);
+    grid->addWidget(m_subprotocols, 6, 1, 1, 3);
+    grid->addWidget(label(QStringLiteral("Origins:"), m_allowedOrigins), 7, 0);
+    grid->addWidget(m_allowedOrigins, 7, 1, 1, 3);
+    grid->addWidget(m_behaviourError, 8, 0, 1, 4);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, 1);
+
+    auto *layout = new QVBoxLayout(section);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(2);
+    layout->addLayout(header);
+    layout->addWidget(m_behaviourBox);
+
+    connect(
+        m_behaviourToggle, &QToolButton::clicked, this, [this] { setBehaviourExpanded(m_behaviourBox->isHidden()); });
+    for (QSpinBox *box : { m_replyDelay, m_fragmentSize, m_maxClients, m_maxMessageSize, m_closeAfter, m_closeCode })
+        connect(box, &QSpinBox::valueChanged, this, &ServerPanel::applyBehaviour);
+    connect(m_pingInterval, &QDoubleSpinBox::valueChanged, this, &ServerPanel::applyBehaviour);
+    connect(m_closeReason, &QLineEdit::textChanged, this, &ServerPanel::applyBehaviour);
+    // Typed text (a status, or a list) applies when editing pauses (Enter or leaving the field), not
+    // at every half-typed number or name.
+    connect(m_rejectStatus, &QComboBox::currentIndexChanged, this, &ServerPanel::applyBehaviour);
+    connect(m_rejectStatus->lineEdit(), &QLineEdit::editingFinished, this, &ServerPanel::applyBehaviour);
+    connect(m_subprotocols, &QLineEdit::editingFinished, this, &ServerPanel::applyBehaviour);
+    connect(m_allowedOrigins, &QLineEdit::editingFinished, this, &ServerPanel::applyBehaviour);
+    return section;
+}
+
+ServerBehaviour ServerPanel::behaviourFromFields(QString *problem) const
+{
+    ServerBehaviour b;
+    b.replyDelayMs = m_replyDelay->value();
+    b.fragmentSize = m_fragmentSize->value();
+    b.pingIntervalMs = int(std::lround(m_pingInterval->value() * 1000));
+    b.maxClients = m_maxClients->value();
+    b.maxMessageSize = quint64(m_maxMessageSize->value());
+    b.closeAfterMessages = m_closeAfter->value();
+    b.closeCode = quint16(m_closeCode->value());
+    b.closeReason = m_closeReason->text();
+    b.subprotocols = ServerBehaviour::splitList(m_subprotocols->text());
+    b.allowedOrigins = ServerBehaviour::splitList(m_allowedOrigins->text());
+
+    QString statusProblem;
+    const QString statusText = m_rejectStatus->currentText().trimmed();
+    const int item = m_rejectStatus->findText(statusText);
+    if (item >= 0) {
+        b.rejectStatus = m_rejectStatus->itemData(item).toInt();
+    } else {
+        // Typed: "418", or "418 I'm a teapot" with a phrase of one's own (the standard one is sent).
+        static const QRegularExpression leadingNumber(QStringLiteral("^(\\d{1,3})(\\s.*)?$"));
+        const QRegularExpressionMatch match = leadingNumber.match(statusText);
+        if (match.hasMatch())
+            b.rejectStatus = match.captured(1).toInt();
+        else
+            statusProblem = QStringLiteral("reject status: \"%1\" is not an HTTP status (400-599)").arg(statusText);
+    }
+
+    if (problem) {
+        const QList<ServerBehaviour::Problem> problems = b.problems();
+        if (!statusProblem.isEmpty())
+            *problem = statusProblem;
+        else if (!problems.isEmpty())
+            *problem = ServerBehaviour::settingName(problems.first().setting) + QStringLiteral(": ")
+                + problems.first().message;
+        else
+            problem->clear();
+    }
+    return b;
+}
+
+void ServerPanel::setBehaviour(const ServerBehaviour &behaviour)
+{
+    showBehaviourInFields(behaviour);
+    applyBehaviour();
+}
+
+void ServerPanel::setBehaviourExpanded(bool expanded)
+{
+    m_behaviourToggle->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
+    m_behaviourBox->setVisible(expanded);
+}
+
+bool ServerPanel::isBehaviourExpanded() const
+{
+    return !m_behaviourBox->isHidden();
+}
+
+QString ServerPanel::behaviourError() const
+{
+    return m_behaviourError->isHidden() ? QString() : m_behaviourError->text();
+}
+
+void ServerPanel::showBehaviourInFields(const ServerBehaviour &behaviour)
+{
+    m_loadingBehaviour = true;
+    m_replyDelay->setValue(behaviour.replyDelayMs);
+    m_fragmentSize->setValue(int(behaviour.fragmentSize));
+    m_pingInterval->setValue(behaviour.pingIntervalMs / 1000.0);
+    m_maxClients->setValue(behaviour.maxClients);
+    m_maxMessageSize->setValue(int(qMin<quint64>(behaviour.maxMessageSize, ServerBehaviour::MaxMessageSizeLimit)));
+    m_closeAfter->setValue(behaviour.closeAfterMessages);
+    m_closeCode->setValue(behaviour.closeCode);
+    m_closeReason->setText(behaviour.closeReason);
+    const int item = m_rejectStatus->findData(behaviour.rejectStatus);
+    if (item >= 0)
+        m_rejectStatus->setCurrentIndex(item);
+    else
+        m_rejectStatus->setEditText(
+            QStringLiteral("%1 %2")
+                .arg(behaviour.rejectStatus)
+                .arg(QString::fromLatin1(ServerBehaviour::reasonPhrase(behaviour.rejectStatus))));
+    m_subprotocols->setText(behaviour.subprotocols.join(QStringLiteral(", ")));
+    m_allowedOrigins->setText(behaviour.allowedOrigins.join(QStringLiteral(", ")));
+    m_loadingBehaviour = false;
+}
+
+void ServerPanel::applyBehaviour()
+{
+    if (m_loadingBehaviour)
+        return;
+    QString problem;
+    const ServerBehaviour behaviour = behaviourFromFields(&problem);
+    showBehaviourError(problem);
+    if (problem.isEmpty() && m_server && !(m_server->behaviour() == behaviour)) {
+        m_server->setBehaviour(behaviour);
+        Q_EMIT behaviourChanged(behaviour);
+    }
+    updateBehaviourSummary();
+}
+
+void ServerPanel::showBehaviourError(const QString &error)
+{
+    m_behaviourError->setText(error.isEmpty() ? QString() : QStringLiteral("Not applied: %1").arg(error));
+    m_behaviourError->setVisible(!error.isEmpty());
+    if (error.isEmpty())
+        return;
+    QPalette pal = m_behaviourError->palette();
+    pal.setColor(QPalette::WindowText, blend(palette().color(QPalette::Text), QColor(0xd3, 0x2f, 0x2f), 0.8));
+    m_behaviourError->setPalette(pal);
+}
+
+void ServerPanel::updateBehaviourSummary()
+{
+    const QString text = m_server ? m_server->behaviour().toString() : QString();
+    const bool pending = !m_behaviourError->isHidden();
+    // The warning first: the summary is elided at the right in a narrow dock.
+    const QString shown = pending ? QStringLiteral("edit not applied; in effect: %1").arg(text) : text;
+    m_behaviourSummary->setToolTip(shown);
+    m_behaviourSummary->setText(
+        m_behaviourSummary->fontMetrics().elidedText(shown, Qt::ElideRight, qMax(40, m_behaviourSummary->width())));
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/serverbehaviour.h"
+
 #include <QHostAddress>
 #include <QPointer>
 #include <QUrl>
@@ -9,6 +11,7 @@
 
 class EmbeddedServer;
 class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -23,6 +26,11 @@ class ServerLogModel;
 // The embedded server: where it listens and how it answers, its URL, its connected clients with
 // the exact handshake request of each, and its own log. It drives the EmbeddedServer and reads
 // the two models; it never touches a socket.
+//
+// A collapsible "Behaviour" section makes it a test server (ServerBehaviour: reply delay, fragment
+// size, pings, close after N messages, forced rejection, subprotocols, Origin allow-list, limits).
+// Edits apply at once, also while running; an edit that is not valid is shown in the section and
+// not applied, and Start refuses until it is fixed.
 class ServerPanel : public QWidget {
     Q_OBJECT
 public:
@@ -42,6 +50,15 @@ public:
 
     QString errorText() const; // what the panel shows as the last error; empty when none
 
+    // The behaviour in the fields; `problem` ("close code: ...") is set when it cannot be applied.
+    ServerBehaviour behaviourFromFields(QString *problem = nullptr) const;
+    // Fills the fields (e.g. restored settings) and applies them to the server if valid.
+    void setBehaviour(const ServerBehaviour &behaviour);
+    QString behaviourError() const; // what the section shows as not applied; empty when none
+    // The section starts collapsed so that the dock stays short.
+    void setBehaviourExpanded(bool expanded);
+    bool isBehaviourExpanded() const;
+
 public Q_SLOTS:
     // Starts on the address, port and mode in the fields. False, with the error shown in the
     // panel, when the address is unusable, the user declines exposing it, or listening fails.
@@ -53,6 +70,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void connectRequested(const QUrl &url);
     void listeningChanged(bool listening);
+    // A valid behaviour from the fields was given to the server (for settings to remember).
+    void behaviourChanged(const ServerBehaviour &behaviour);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -61,6 +80,11 @@ protected:
 private:
     static constexpr int NarrowWidth = 600;
 
+    QWidget *buildBehaviourSection();
+    void showBehaviourInFields(const ServerBehaviour &behaviour);
+    void applyBehaviour();
+    void showBehaviourError(const QString &error);
+    void updateBehaviourSummary();
     bool confirmExposure(const QHostAddress &address);
     void showError(const QString &error);
     void showSelectedHandshake();
@@ -91,4 +115,22 @@ private:
     QPlainTextEdit *m_handshake;
     QTableView *m_logView;
     QToolButton *m_clearLog;
+
+    // Behaviour section.
+    QToolButton *m_behaviourToggle = nullptr;
+    QLabel *m_behaviourSummary = nullptr;
+    QWidget *m_behaviourBox = nullptr;
+    QSpinBox *m_replyDelay = nullptr;
+    QSpinBox *m_fragmentSize = nullptr;
+    QDoubleSpinBox *m_pingInterval = nullptr;
+    QSpinBox *m_maxClients = nullptr;
+    QSpinBox *m_maxMessageSize = nullptr;
+    QSpinBox *m_closeAfter = nullptr;
+    QSpinBox *m_closeCode = nullptr;
+    QLineEdit *m_closeReason = nullptr;
+    QComboBox *m_rejectStatus = nullptr;
+    QLineEdit *m_subprotocols = nullptr;
+    QLineEdit *m_allowedOrigins = nullptr;
+    QLabel *m_behaviourError = nullptr;
+    bool m_loadingBehaviour = false; // fields being filled from a behaviour: do not apply each edit
 };

@@ -2,6 +2,8 @@
 
 #include "protocol/closecodes.h"
 
+#include <QRegularExpression>
+
 namespace {
 
 const QString Program = QStringLiteral("wsinspector-cli");
@@ -38,6 +40,47 @@ bool parseHex(const QString &text, QByteArray &out, QString &problem)
     }
     out = QByteArray::fromHex(digits);
     return true;
+}
+
+// Whole seconds or a decimal fraction with up to three digits: "2", "0.5", "1.25".
+bool parseSeconds(const QString &text, qint64 &ms)
+{
+    static const QRegularExpression pattern(QStringLiteral("^([0-9]{1,9})(?:\\.([0-9]{1,3}))?$"));
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch())
+        return false;
+    const QString fraction = (match.captured(2) + QStringLiteral("000")).left(3);
+    ms = match.captured(1).toLongLong() * 1000 + fraction.toInt();
+    return true;
+}
+
+// The --serve option that sets a behaviour setting, to name it in a usage error.
+QString optionFor(ServerBehaviour::Setting setting)
+{
+    using Setting = ServerBehaviour::Setting;
+    switch (setting) {
+    case Setting::ReplyDelay:
+        return QStringLiteral("--delay");
+    case Setting::FragmentSize:
+        return QStringLiteral("--fragment");
+    case Setting::PingInterval:
+        return QStringLiteral("--ping-every");
+    case Setting::CloseAfter:
+    case Setting::CloseCode:
+    case Setting::CloseReason:
+        return QStringLiteral("--close-after");
+    case Setting::RejectStatus:
+        return QStringLiteral("--reject");
+    case Setting::Subprotocols:
+        return QStringLiteral("--subprotocol");
+    case Setting::AllowedOrigins:
+        return QStringLiteral("--allow-origin");
+    case Setting::MaxClients:
+        return QStringLiteral("--max-clients");
+    case Setting::MaxMessageSize:
+        return QStringLiteral("--max-message-size");
+    }
+    return {};
 }
 
 bool looksLikeUrl(const QString &arg)
@@ -87,7 +130,7 @@ QString CliOptions::usage()
 {
     return QStringLiteral(
         "Usage: wsinspector-cli [options] URL\n"
-        "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [--format F]\n"
+        "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [server options]\n"
         "\n"
         "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
         "handshake request and response, each frame with its decoded header, violations of RFC 6455,\n"
@@ -126,6 +169,22 @@ QString CliOptions::usage()
         "                               free port). The first line printed is the URL it listens on.\n"
         "      --mode echo|broadcast    echo messages back, or send them to every client (default echo)\n"
         "      --bind ADDR              address to listen on (default 127.0.0.1)\n"
+        "      --delay MS               reply MS milliseconds after each message (default 0)\n"
+        "      --fragment K             split replies into frames of K payload bytes (0: Qt's 512 KiB)\n"
+        "      --ping-every S           ping every client every S seconds (e.g. 1 or 0.5; at least 0.1)\n"
+        "      --close-after N[:CODE[:REASON]]\n"
+        "                               after answering N messages of a client, close it with CODE\n"
+        "                               (default 1000) and REASON\n"
+        "      --reject STATUS          answer every handshake with HTTP STATUS (400-599), e.g. 403, 404,\n"
+        "                               426, 503\n"
+        "  -s, --subprotocol NAME       accept subprotocol NAME (repeatable); a client must offer one,\n"
+        "                               its first acceptable choice is selected (400 otherwise)\n"
+        "      --allow-origin ORIGIN    accept only handshakes whose Origin is ORIGIN (repeatable; 403\n"
+        "                               otherwise), e.g. https://example.org\n"
+        "      --max-clients N          at most N clients at once (503 Service Unavailable when full)\n"
+        "      --max-message-size N     largest frame/message accepted (default 67108864); larger ones\n"
+        "                               are closed with 1009 Message Too Big\n"
+        "Refused handshakes get an HTTP response saying why, and are printed with the request.\n"
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
@@ -207,8 +266,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 return std::nullopt;
             if (v->isEmpty() || v->contains(u',') || v->contains(u' '))
                 return fail(QStringLiteral("-s/--subprotocol: \"%1\" is not a single token").arg(*v));
-            o.subprotocols << *v;
-            clientOnly << name;
+            o.subprotocols << *v; // with --serve: accepted rather than offered
         } else if (name == QLatin1String("--origin")) {
             const auto v = value(name);
             if (!v)
@@ -307,7 +365,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                     return fail(QStringLiteral("%1: must be at least 1 ms").arg(name));
                 (name == QLatin1String("--handshake-timeout") ? o.handshakeTimeoutMs : o.closeTimeoutMs) = int(n);
             }
-            clientOnly << name;
+            if (name != QLatin1String("--max-message-size")) // a limit of the server too
+                clientOnly << name;
         } else if (name == QLatin1String("--format")) {
             const auto v = value(name);
             if (!v)
@@ -360,6 +419,75 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 return fail(QStringLiteral("--bind: \"%1\" is not an IP address").arg(*v));
             o.bindAddress = address;
             serveOnly << name;
+        } else if (name == QLatin1String("--delay") || name == QLatin1String("--fragment")
+            || name == QLatin1String("--reject") || name == QLatin1String("--max-clients")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 n = 0;
+            if (!parseUnsigned(*v, std::numeric_limits<quint64>::max(), n))
+                return fail(QStringLiteral("%1: \"%2\" is not a number").arg(name, *v));
+            // Beyond what the fields hold; ServerBehaviour::problems() checks the real limits.
+            const quint64 max = name == QLatin1String("--fragment") ? quint64(ServerBehaviour::MaxFragmentSize)
+                : name == QLatin1String("--delay")                  ? quint64(ServerBehaviour::MaxReplyDelayMs)
+                : name == QLatin1String("--reject")                 ? quint64(599)
+                                                                    : quint64(ServerBehaviour::MaxClientsLimit);
+            if (n > quint64(std::numeric_limits<int>::max()))
+                return fail(QStringLiteral("%1: %2 is too large (at most %3)").arg(name).arg(n).arg(max));
+            if (name == QLatin1String("--delay"))
+                o.behaviour.replyDelayMs = int(n);
+            else if (name == QLatin1String("--fragment"))
+                o.behaviour.fragmentSize = qint64(n);
+            else if (name == QLatin1String("--reject"))
+                o.behaviour.rejectStatus = int(n);
+            else
+                o.behaviour.maxClients = int(n);
+            serveOnly << name;
+        } else if (name == QLatin1String("--ping-every")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            qint64 ms = 0;
+            if (!parseSeconds(*v, ms))
+                return fail(QStringLiteral("--ping-every: \"%1\" is not a number of seconds (e.g. 1 or 0.5)").arg(*v));
+            if (ms > ServerBehaviour::MaxPingIntervalMs)
+                return fail(QStringLiteral("--ping-every: %1 s is more than a day (at most %2)")
+                                .arg(*v)
+                                .arg(ServerBehaviour::MaxPingIntervalMs / 1000));
+            o.behaviour.pingIntervalMs = int(ms);
+            serveOnly << name;
+        } else if (name == QLatin1String("--close-after")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            // N[:CODE[:REASON]]; the reason may itself contain colons.
+            const QStringList parts = v->split(u':');
+            const QString countText = parts.value(0);
+            quint64 count = 0;
+            if (!parseUnsigned(countText, std::numeric_limits<quint64>::max(), count))
+                return fail(QStringLiteral("--close-after: count \"%1\" is not a number").arg(countText));
+            if (count == 0)
+                return fail(QStringLiteral("--close-after: the count must be at least 1"));
+            if (count > quint64(std::numeric_limits<int>::max()))
+                return fail(QStringLiteral("--close-after: count %1 is too large").arg(count));
+            o.behaviour.closeAfterMessages = int(count);
+            if (parts.size() > 1) {
+                quint64 code = 0;
+                if (!parseUnsigned(parts[1], std::numeric_limits<quint64>::max(), code))
+                    return fail(QStringLiteral("--close-after: code \"%1\" is not a number").arg(parts[1]));
+                if (code > 65535)
+                    return fail(QStringLiteral("--close-after: code %1 is out of range 0-65535").arg(code));
+                o.behaviour.closeCode = quint16(code);
+            }
+            if (parts.size() > 2)
+                o.behaviour.closeReason = parts.mid(2).join(u':');
+            serveOnly << name;
+        } else if (name == QLatin1String("--allow-origin")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            o.behaviour.allowedOrigins << *v;
+            serveOnly << name;
         } else {
             return fail(QStringLiteral("unknown option \"%1\"").arg(name));
         }
@@ -369,11 +497,23 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
 
     if (serve) {
         o.mode = Mode::Serve;
-        if (!clientOnly.isEmpty())
-            return fail(
-                QStringLiteral("%1 is a client option; it cannot be used with --serve").arg(clientOnly.first()));
+        if (!clientOnly.isEmpty()) {
+            const QString &option = clientOnly.first();
+            QString hint;
+            if (option == QLatin1String("--origin"))
+                hint = QStringLiteral(" (the server's is --allow-origin)");
+            else if (option == QLatin1String("--fragment-size"))
+                hint = QStringLiteral(" (the server's is --fragment)");
+            return fail(QStringLiteral("%1 is a client option; it cannot be used with --serve%2").arg(option, hint));
+        }
         if (!positional.isEmpty())
             return fail(QStringLiteral("--serve takes no URL (got \"%1\")").arg(positional));
+        o.behaviour.subprotocols = o.subprotocols;
+        if (o.maxMessageSize)
+            o.behaviour.maxMessageSize = *o.maxMessageSize;
+        const QList<ServerBehaviour::Problem> problems = o.behaviour.problems();
+        if (!problems.isEmpty())
+            return fail(optionFor(problems.first().setting) + QStringLiteral(": ") + problems.first().message);
         return o;
     }
     if (!serveOnly.isEmpty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientconnection.h"
+#include "net/serverbehaviour.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -40,7 +41,7 @@ struct CliOptions {
     // Client
     QUrl url;
     HttpHeaders headers;
-    QStringList subprotocols;
+    QStringList subprotocols; // offered; with --serve, moved to behaviour.subprotocols (accepted)
     QString origin;
     bool insecure = false;
     QList<CliAction> actions;
@@ -56,6 +57,7 @@ struct CliOptions {
     quint16 port = 8080;
     ServeMode serveMode = ServeMode::Echo;
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
+    ServerBehaviour behaviour; // --delay, --fragment, --ping-every, --close-after, --reject, ...
 
     QStringList warnings; // things done as asked but worth a word (a close code that may not be sent)
 

@@ -80,21 +80,34 @@ ServeRunner::~ServeRunner() = default;
 
 bool ServeRunner::start()
 {
+    QString behaviourError;
+    if (!m_server->setBehaviour(m_options.behaviour, &behaviourError)) {
+        // CliOptions::parse() has checked it; this is a safety net, not a usage message.
+        std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(behaviourError));
+        return false;
+    }
     if (!m_server->start(m_options.bindAddress, m_options.port)) {
         std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(m_server->errorString()));
         return false;
     }
     const QByteArray url = m_server->url().toString().toUtf8();
     const char *mode = m_options.serveMode == CliOptions::ServeMode::Broadcast ? "broadcast" : "echo";
+    const QByteArray behaviour = m_options.behaviour.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
         const qint64 now = nowUs();
         line = "{\"time\":\"" + EventFormatter::isoTime(now) + "\",\"us\":" + QByteArray::number(now)
             + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
         EventFormatter::appendJsonString(line, url);
-        line += ",\"mode\":\"" + QByteArray(mode) + "\"}\n";
+        line += ",\"mode\":\"" + QByteArray(mode) + "\",\"behaviour\":";
+        EventFormatter::appendJsonString(line, behaviour);
+        line += "}\n";
     } else {
-        line = "listening on " + url + " (" + mode + " mode)\n";
+        // Unchanged with the defaults: scripts match "listening on URL (echo mode)".
+        line = "listening on " + url + " (" + mode + " mode";
+        if (!m_options.behaviour.isDefault())
+            line += "; " + behaviour;
+        line += ")\n";
     }
     m_writer.write(line);
     m_writer.flush(); // scripts wait for this line before connecting

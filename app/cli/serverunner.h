@@ -10,7 +10,9 @@ class OutputWriter;
 
 // Runs the embedded server headless (--serve) and prints what it reports: each client's handshake
 // request, its messages and its disconnection. The embedded server is Qt's QWebSocketServer, which
-// reports whole messages rather than frames, so messages print as "message" events.
+// reports whole messages rather than frames, so messages print as "message" events. The options'
+// ServerBehaviour (--delay, --reject, ...) is applied before listening and named in the first line;
+// handshakes it refuses print as errors with the request they carried.
 class ServeRunner : public QObject {
     Q_OBJECT
 public:

@@ -147,6 +147,12 @@ QList<EmbeddedServer::Client> EmbeddedServer::clients() const
     return result;
 }
 
+QString EmbeddedServer::subprotocol(quint32 id) const
+{
+    const auto it = m_clients.constFind(id);
+    return it == m_clients.cend() ? QString() : it->socket->subprotocol();
+}
+
 bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
 {
     const auto it = m_clients.constFind(id);
@@ -170,6 +176,25 @@ void EmbeddedServer::setHandshakeLimits(qsizetype maxBytes, std::chrono::millise
 {
     m_maxHandshakeBytes = maxBytes;
     m_handshakeTimeout = timeout;
+}
+
+bool EmbeddedServer::setBehaviour(const ServerBehaviour &behaviour, QString *error)
+{
+    const QList<ServerBehaviour::Problem> problems = behaviour.problems();
+    if (!problems.isEmpty()) {
+        if (error)
+            *error = ServerBehaviour::settingName(problems.first().setting) + QStringLiteral(": ")
+                + problems.first().message;
+        return false;
+    }
+    m_behaviour = behaviour;
+    // Verified with Qt 6.4.2 (tst_serverbehaviour::subprotocols): QWebSocketServer selects the first
+    // subprotocol in the client's order of preference that is in this list, as screen() expects.
+    // screen() has already refused clients that offer none of them.
+    m_wsServer->setSupportedSubprotocols(behaviour.subprotocols);
+    for (Entry &entry : m_clients)
+        applyBehaviour(entry);
+    return true;
 }
 
 void EmbeddedServer::acceptConnections()
@@ -218,7 +243,7 @@ void EmbeddedServer::readRequest(QTcpSocket *socket)
         reject(socket, tooLarge ? 431 : 400, tooLarge ? "Request Header Fields Too Large" : "Bad Request", error);
     } else if (status == RequestParser::Status::Complete) {
         if (p.parser.request().raw.endsWith("\r\n\r\n"))
-            handOver(socket);
+            admit(socket);
         else
             reject(socket, 400, "Bad Request",
                 QStringLiteral("request head ends with a bare LF; QWebSocketServer needs CRLF line endings"));
@@ -234,6 +259,13 @@ void EmbeddedServer::reject(QTcpSocket *socket, int status, const QByteArray &st
 
     const QByteArray body = reason.toUtf8() + '\n';
     QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + statusText + "\r\n";
+    // Headers HTTP requires with some statuses (RFC 9110 §15.5.2, §15.5.6; RFC 6455 §4.4 for 426).
+    if (status == 401)
+        response += "WWW-Authenticate: Basic realm=\"WebSocket Inspector\"\r\n";
+    else if (status == 405)
+        response += "Allow: GET\r\n";
+    else if (status == 426)
+        response += "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
     response += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size());
     response += "\r\nConnection: close\r\n\r\n" + body;
     socket->write(response);
@@ -242,6 +274,56 @@ void EmbeddedServer::reject(QTcpSocket *socket, int status, const QByteArray &st
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();
     emit handshakeFailed(p.peer, received, reason);
+    emit handshakeRejected(p.peer, status, received, reason);
+}
+
+std::optional<EmbeddedServer::Rejection> EmbeddedServer::screen(const HttpRequest &request) const
+{
+    const ServerBehaviour &b = m_behaviour;
+    if (b.rejectStatus != 0)
+        return Rejection { b.rejectStatus, QStringLiteral("the server is set to reject every handshake") };
+
+    if (!b.allowedOrigins.isEmpty()) {
+        const QString allowed = b.allowedOrigins.join(QStringLiteral(", "));
+        if (!HttpHeaderList::contains(request.headers, "Origin"))
+            return Rejection { 403, QStringLiteral("no Origin header; allowed origins: %1").arg(allowed) };
+        const QByteArray origin = HttpHeaderList::value(request.headers, "Origin");
+        if (!b.allowsOrigin(origin))
+            return Rejection { 403,
+                QStringLiteral("Origin \"%1\" is not allowed; allowed origins: %2")
+                    .arg(QString::fromUtf8(origin), allowed) };
+    }
+
+    if (!b.subprotocols.isEmpty()) {
+        const QList<QByteArray> offered = HttpHeaderList::tokens(request.headers, "Sec-WebSocket-Protocol");
+        const QString accepted = b.subprotocols.join(QStringLiteral(", "));
+        if (offered.isEmpty())
+            return Rejection { 400, QStringLiteral("no subprotocol offered; accepted: %1").arg(accepted) };
+        if (b.selectSubprotocol(offered).isEmpty())
+            return Rejection { 400,
+                QStringLiteral("none of the offered subprotocols (%1) is accepted; accepted: %2")
+                    .arg(QString::fromUtf8(offered.join(", ")), accepted) };
+    }
+
+    // Handshakes already accepted count too, or clients arriving together could all get in.
+    const qsizetype busy = m_clients.size() + m_handedOver.size();
+    if (b.maxClients > 0 && busy >= b.maxClients)
+        return Rejection { 503,
+            QStringLiteral("the server is full: %1 of %2 clients connected").arg(busy).arg(b.maxClients) };
+    return std::nullopt;
+}
+
+void EmbeddedServer::admit(QTcpSocket *socket)
+{
+    if (const auto rejection = screen(m_pending.value(socket).parser.request())) {
+        const QByteArray phrase = ServerBehaviour::reasonPhrase(rejection->status);
+        reject(socket, rejection->status, phrase,
+            QStringLiteral("rejected with %1 %2: %3")
+                .arg(rejection->status)
+                .arg(QString::fromLatin1(phrase), rejection->reason));
+        return;
+    }
+    handOver(socket);
 }
 
 void EmbeddedServer::handOver(QTcpSocket *socket)
@@ -301,17 +383,21 @@ void EmbeddedServer::adoptClients()
 
         const quint32 id = ++m_lastId;
         ws->setParent(this);
-        ws->setMaxAllowedIncomingMessageSize(DefaultMaxMessageBytes);
-        m_clients.insert(id, Entry { Client { id, peer, handedOver.request }, ws, false });
+        Entry entry;
+        entry.info = Client { id, peer, handedOver.request };
+        entry.socket = ws;
+        entry.defaultFrameSize = ws->outgoingFrameSize();
+        Entry &added = *m_clients.insert(id, entry);
+        applyBehaviour(added);
 
         connect(ws, &QWebSocket::textMessageReceived, this, [this, id](const QString &message) {
             const QByteArray payload = message.toUtf8();
             emit messageReceived(id, true, payload);
-            relay(id, true, message, {});
+            onMessage(id, true, message, {});
         });
         connect(ws, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &message) {
             emit messageReceived(id, false, message);
-            relay(id, false, {}, message);
+            onMessage(id, false, {}, message);
         });
         connect(ws, &QWebSocket::pong, this,
             [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
@@ -336,6 +422,62 @@ void EmbeddedServer::adoptClients()
     }
 }
 
+void EmbeddedServer::applyBehaviour(Entry &entry)
+{
+    const ServerBehaviour &b = m_behaviour;
+    // Never 0: Qt 6.4.2 crashes on setOutgoingFrameSize(0). "Off" is Qt's own default, which still
+    // splits messages over 512 KiB.
+    entry.socket->setOutgoingFrameSize(b.fragmentSize > 0 ? quint64(b.fragmentSize) : entry.defaultFrameSize);
+    // A frame larger than the largest message is too large as well; Qt answers either with 1009.
+    entry.socket->setMaxAllowedIncomingFrameSize(b.maxMessageSize);
+    entry.socket->setMaxAllowedIncomingMessageSize(b.maxMessageSize);
+
+    if (b.pingIntervalMs <= 0) {
+        if (entry.pingTimer)
+            entry.pingTimer->stop();
+        return;
+    }
+    if (!entry.pingTimer) {
+        entry.pingTimer = new QTimer(entry.socket);
+        // Precise: a test that waits for pings N seconds apart should not see them early.
+        entry.pingTimer->setTimerType(Qt::PreciseTimer);
+        const quint32 id = entry.info.id;
+        connect(entry.pingTimer, &QTimer::timeout, this, [this, id] {
+            const auto it = m_clients.find(id);
+            if (it == m_clients.end() || it->closeHandshake)
+                return;
+            const QByteArray payload = QByteArray::number(++it->pingsSent);
+            it->socket->ping(payload);
+            emit pingSent(id, payload);
+        });
+    }
+    if (!entry.pingTimer->isActive() || entry.pingTimer->interval() != b.pingIntervalMs)
+        entry.pingTimer->start(b.pingIntervalMs);
+}
+
+void EmbeddedServer::onMessage(quint32 from, bool isText, const QString &text, const QByteArray &binary)
+{
+    const auto it = m_clients.find(from);
+    if (it == m_clients.end())
+        return;
+    const int closeAfter = m_behaviour.closeAfterMessages;
+    const int count = ++it->messages;
+    // Past the last one: its close is on the way (after the delay), so no more answers.
+    if (closeAfter > 0 && count > closeAfter)
+        return;
+    const bool last = closeAfter > 0 && count == closeAfter;
+    auto reply
+        = [this, from, isText, text, binary, last, code = m_behaviour.closeCode, reason = m_behaviour.closeReason] {
+              relay(from, isText, text, binary);
+              if (last)
+                  closeClient(from, code, reason);
+          };
+    if (m_behaviour.replyDelayMs > 0)
+        QTimer::singleShot(m_behaviour.replyDelayMs, Qt::PreciseTimer, this, reply);
+    else
+        reply();
+}
+
 void EmbeddedServer::relay(quint32 from, bool isText, const QString &text, const QByteArray &binary)
 {
     auto send = [isText, &text, &binary](QWebSocket *ws) {
@@ -346,7 +488,7 @@ void EmbeddedServer::relay(quint32 from, bool isText, const QString &text, const
     };
     if (m_mode == Mode::Echo) {
         const auto it = m_clients.constFind(from);
-        if (it != m_clients.cend())
+        if (it != m_clients.cend() && !it->closeHandshake)
             send(it->socket);
         return;
     }

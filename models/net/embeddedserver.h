@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/serverbehaviour.h"
 #include "protocol/handshake.h"
 
 #include <QByteArray>
@@ -13,6 +14,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <optional>
 
 class QTcpServer;
 class QTcpSocket;
@@ -28,6 +30,11 @@ class QWebSocketServer;
 // a UTF-8 byte order mark at the start of a text message (Qt's decoder drops it, so the echo and
 // messageReceived lack those three bytes), and frames a client sends in the same packet as its
 // request, before the 101 (Qt discards them; RFC 6455 §4.1 has clients wait anyway).
+//
+// A ServerBehaviour makes it a test server: delayed or fragmented replies, periodic pings, a close
+// after N messages, limits, and handshakes refused on purpose. Every refusal (a forced status, an
+// Origin not allowed, no acceptable subprotocol, the server full) is decided on the request head
+// before Qt sees the socket, and answered with an HTTP response written here.
 class EmbeddedServer : public QObject {
     Q_OBJECT
 public:
@@ -66,11 +73,18 @@ public:
     void setMode(Mode mode) { m_mode = mode; }
 
     QList<Client> clients() const; // connected clients, oldest first
+    QString subprotocol(quint32 id) const; // selected in the client's 101 response; empty if none
     bool ping(quint32 id, const QByteArray &payload = {}); // answered through pongReceived
     bool closeClient(quint32 id, quint16 code = 1000, const QString &reason = {});
 
     // Limits of the opening handshake: size of the request head and time until it is complete.
     void setHandshakeLimits(qsizetype maxBytes, std::chrono::milliseconds timeout);
+
+    // Takes effect at once, also while listening: connected clients get the new frame size, limits
+    // and ping interval; handshakes are checked against it from now on. Refused (false, nothing
+    // changed, `error` says why) when behaviour.problems() is not empty.
+    bool setBehaviour(const ServerBehaviour &behaviour, QString *error = nullptr);
+    const ServerBehaviour &behaviour() const { return m_behaviour; }
 
 signals:
     void clientConnected(quint32 id, const QString &peer, const QByteArray &handshakeRequest);
@@ -80,6 +94,11 @@ signals:
     void pongReceived(quint32 id, quint64 elapsedMs, const QByteArray &payload);
     // A connection that never became a client: what it sent and why it was dropped.
     void handshakeFailed(const QString &peer, const QByteArray &received, const QString &reason);
+    // Emitted with handshakeFailed whenever that was an HTTP response written by us (the status
+    // chosen by the behaviour, 403 for an Origin, 503 when full, 400/408/431 for a bad request).
+    void handshakeRejected(const QString &peer, int status, const QByteArray &received, const QString &reason);
+    // A ping the behaviour sent (payload: its sequence number per client, "1", "2", ... in ASCII).
+    void pingSent(quint32 id, const QByteArray &payload);
 
 private:
     struct Pending {
@@ -96,13 +115,26 @@ private:
         Client info;
         QWebSocket *socket = nullptr;
         bool closeHandshake = false; // a close frame was sent or received
+        quint64 defaultFrameSize = 0; // Qt's outgoing frame size, restored when fragmenting is turned off
+        int messages = 0; // received, for closeAfterMessages
+        QTimer *pingTimer = nullptr; // child of socket
+        quint64 pingsSent = 0;
+    };
+    struct Rejection {
+        int status = 0;
+        QString reason;
     };
 
     void acceptConnections();
     void readRequest(QTcpSocket *socket);
     void reject(QTcpSocket *socket, int status, const QByteArray &statusText, const QString &reason);
+    // Why the behaviour refuses this request head, if it does.
+    std::optional<Rejection> screen(const HttpRequest &request) const;
+    void admit(QTcpSocket *socket);
     void handOver(QTcpSocket *socket);
     void adoptClients();
+    void applyBehaviour(Entry &entry);
+    void onMessage(quint32 from, bool isText, const QString &text, const QByteArray &binary);
     void relay(quint32 from, bool isText, const QString &text, const QByteArray &binary);
     void removeClient(quint32 id);
 
@@ -113,6 +145,7 @@ private:
     qsizetype m_maxHandshakeBytes = DefaultMaxHandshakeBytes;
     std::chrono::milliseconds m_handshakeTimeout = DefaultHandshakeTimeout;
     quint32 m_lastId = 0;
+    ServerBehaviour m_behaviour;
     QHash<QTcpSocket *, Pending> m_pending; // reading the request head
     QHash<QString, HandedOver> m_handedOver; // given to QWebSocketServer, keyed by peer
     QMap<quint32, Entry> m_clients; // ids increase with connection order

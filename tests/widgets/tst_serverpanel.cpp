@@ -7,6 +7,7 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDialog>
+#include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
@@ -21,6 +22,7 @@
 #include <QToolButton>
 #include <QWebSocket>
 
+#include <functional>
 #include <memory>
 
 namespace {
@@ -87,6 +89,8 @@ struct Fixture {
 
 } // namespace
 
+Q_DECLARE_METATYPE(ServerBehaviour)
+
 class tst_ServerPanel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
@@ -101,6 +105,15 @@ private Q_SLOTS:
     void handshakeShownAsPlainText();
     void followsServerStartedElsewhere();
     void logFollowsItsEnd();
+    void behaviourCollapsedByDefault();
+    void behaviourFieldsApply_data();
+    void behaviourFieldsApply();
+    void invalidBehaviourNotApplied_data();
+    void invalidBehaviourNotApplied();
+    void startRefusedWhileBehaviourInvalid();
+    void behaviourShownFromServer();
+    void behaviourRefusesHandshakesThroughPanel();
+    void behaviourFitsNarrowDock();
     void screenshots();
 };
 
@@ -391,6 +404,313 @@ void tst_ServerPanel::logFollowsItsEnd()
     QCOMPARE(logView->model()->rowCount(), 0);
 }
 
+void tst_ServerPanel::behaviourCollapsedByDefault()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    auto *toggle = child<QToolButton>(*f.panel, "behaviourToggle");
+    QWidget *box = child<QWidget>(*f.panel, "behaviourBox");
+    QVERIFY(toggle && box);
+    QVERIFY(!box->isVisible());
+    QVERIFY(!f.panel->isBehaviourExpanded());
+    QCOMPARE(child<QLabel>(*f.panel, "behaviourSummary")->text(), QStringLiteral("defaults"));
+    QTest::mouseClick(toggle, Qt::LeftButton);
+    QVERIFY(box->isVisible());
+    QVERIFY(f.panel->isBehaviourExpanded());
+    QCOMPARE(toggle->arrowType(), Qt::DownArrow);
+    QTest::mouseClick(toggle, Qt::LeftButton);
+    QVERIFY(!box->isVisible());
+    QCOMPARE(toggle->arrowType(), Qt::RightArrow);
+}
+
+namespace {
+// One edit of the behaviour fields, as a user makes it.
+using Edit = std::function<void(ServerPanel &)>;
+
+void typeInto(QWidget *field, const QString &text)
+{
+    field->setFocus();
+    if (auto *line = qobject_cast<QLineEdit *>(field)) {
+        line->selectAll();
+        QTest::keyClicks(line, text);
+        QTest::keyClick(line, Qt::Key_Return); // lists apply when editing finishes
+        return;
+    }
+    if (auto *spin = qobject_cast<QAbstractSpinBox *>(field)) {
+        spin->selectAll();
+        QTest::keyClicks(spin, text);
+        QTest::keyClick(spin, Qt::Key_Return);
+        return;
+    }
+    if (auto *combo = qobject_cast<QComboBox *>(field)) {
+        combo->lineEdit()->selectAll();
+        QTest::keyClicks(combo->lineEdit(), text);
+        QTest::keyClick(combo->lineEdit(), Qt::Key_Return);
+    }
+}
+
+Edit typed(const char *field, const QString &text)
+{
+    return [field, text](ServerPanel &panel) { typeInto(child<QWidget>(panel, field), text); };
+}
+} // namespace
+
+Q_DECLARE_METATYPE(Edit)
+
+void tst_ServerPanel::behaviourFieldsApply_data()
+{
+    QTest::addColumn<Edit>("edit");
+    QTest::addColumn<ServerBehaviour>("expected");
+    QTest::addColumn<QString>("summary");
+
+    ServerBehaviour b;
+    b.replyDelayMs = 250;
+    QTest::addRow("delay") << typed("replyDelay", QStringLiteral("250")) << b << QStringLiteral("reply after 250 ms");
+    b = {};
+    b.fragmentSize = 4;
+    QTest::addRow("fragments") << typed("fragmentSize", QStringLiteral("4")) << b
+                               << QStringLiteral("frames of 4 bytes");
+    b = {};
+    b.pingIntervalMs = 1500;
+    QTest::addRow("ping") << typed("pingInterval", QStringLiteral("1.5")) << b << QStringLiteral("ping every 1.5 s");
+    b = {};
+    b.maxClients = 3;
+    QTest::addRow("max clients") << typed("maxClients", QStringLiteral("3")) << b
+                                 << QStringLiteral("at most 3 clients");
+    b = {};
+    b.maxMessageSize = 1024;
+    QTest::addRow("max message") << typed("maxMessageSize", QStringLiteral("1024")) << b
+                                 << QStringLiteral("messages up to 1024 bytes");
+    b = {};
+    b.closeAfterMessages = 2;
+    b.closeCode = 4000;
+    b.closeReason = QStringLiteral("bye");
+    QTest::addRow("close after") << Edit([](ServerPanel &p) {
+        typeInto(child<QWidget>(p, "closeCode"), QStringLiteral("4000"));
+        typeInto(child<QWidget>(p, "closeReason"), QStringLiteral("bye"));
+        typeInto(child<QWidget>(p, "closeAfter"), QStringLiteral("2"));
+    }) << b << QStringLiteral("close with 4000 \"bye\" after 2 messages");
+    b = {};
+    b.rejectStatus = 403;
+    QTest::addRow("reject picked") << Edit([](ServerPanel &p) {
+        auto *combo = child<QComboBox>(p, "rejectStatus");
+        combo->setCurrentIndex(combo->findData(403));
+    }) << b << QStringLiteral("reject every handshake with 403 Forbidden");
+    b.rejectStatus = 418;
+    QTest::addRow("reject typed") << typed("rejectStatus", QStringLiteral("418")) << b
+                                  << QStringLiteral("reject every handshake with 418 Client Error");
+    b = {};
+    b.subprotocols = { QStringLiteral("chat"), QStringLiteral("superchat") };
+    QTest::addRow("subprotocols") << typed("subprotocols", QStringLiteral("chat, superchat")) << b
+                                  << QStringLiteral("subprotocols chat, superchat");
+    b = {};
+    b.allowedOrigins = { QStringLiteral("https://app.example"), QStringLiteral("http://localhost:8080") };
+    QTest::addRow("origins") << typed("allowedOrigins", QStringLiteral("https://app.example http://localhost:8080"))
+                             << b << QStringLiteral("origins https://app.example, http://localhost:8080");
+}
+
+void tst_ServerPanel::behaviourFieldsApply()
+{
+    QFETCH(Edit, edit);
+    QFETCH(ServerBehaviour, expected);
+    QFETCH(QString, summary);
+
+    Fixture f;
+    f.panel->resize(1000, 600); // the summary is not elided
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    QVERIFY(f.panel->start()); // edits apply while running too
+    QSignalSpy changed(f.panel.get(), &ServerPanel::behaviourChanged);
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton);
+    edit(*f.panel);
+    QCOMPARE(f.panel->behaviourError(), QString());
+    QCOMPARE(f.server.behaviour(), expected);
+    QVERIFY(changed.size() >= 1);
+    QCOMPARE(changed.last().at(0).value<ServerBehaviour>(), expected);
+    QCOMPARE(child<QLabel>(*f.panel, "behaviourSummary")->text(), summary);
+    QVERIFY(f.server.isListening());
+}
+
+void tst_ServerPanel::invalidBehaviourNotApplied_data()
+{
+    QTest::addColumn<Edit>("prepare"); // a valid edit first
+    QTest::addColumn<Edit>("edit");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<Edit>("fix");
+
+    const Edit nothing = [](ServerPanel &) {};
+    QTest::addRow("close code 1005")
+        << typed("closeAfter", QStringLiteral("1")) << typed("closeCode", QStringLiteral("1005"))
+        << QStringLiteral("Not applied: close code: 1005 No Status Received may not be sent in a close frame (RFC 6455 "
+                          "§7.4): use 1000-1003, 1007-1014 or 3000-4999")
+        << typed("closeCode", QStringLiteral("4000"));
+    QTest::addRow("reject not a status") << nothing << typed("rejectStatus", QStringLiteral("nope"))
+                                         << QStringLiteral(
+                                                "Not applied: reject status: \"nope\" is not an HTTP status (400-599)")
+                                         << typed("rejectStatus", QStringLiteral("404"));
+    QTest::addRow("reject 200") << nothing << typed("rejectStatus", QStringLiteral("200"))
+                                << QStringLiteral("Not applied: reject status: 200 is not a client or server error "
+                                                  "status: use 400-599 (0: accept handshakes)")
+                                << typed("rejectStatus", QStringLiteral("503"));
+    QTest::addRow("subprotocol with slash")
+        << nothing << typed("subprotocols", QStringLiteral("v1/json"))
+        << QStringLiteral("Not applied: subprotocols: \"v1/json\" is not a subprotocol name: "
+                          "use letters, digits and !#$%&'*+-.^_`|~, without spaces, commas or "
+                          "quotes")
+        << typed("subprotocols", QStringLiteral("v1.json"));
+    QTest::addRow("origin without scheme")
+        << nothing << typed("allowedOrigins", QStringLiteral("example.org"))
+        << QStringLiteral("Not applied: allowed origins: \"example.org\" is not an origin: "
+                          "write scheme://host[:port], e.g. https://example.org")
+        << typed("allowedOrigins", QStringLiteral("https://example.org"));
+    QTest::addRow("ping too often") << nothing << Edit([](ServerPanel &p) {
+        child<QDoubleSpinBox>(p, "pingInterval")->setDecimals(2); // as if typed more precisely than allowed
+        typeInto(child<QWidget>(p, "pingInterval"), QStringLiteral("0.05"));
+    }) << QStringLiteral("Not applied: ping interval: every 50 ms is too often (at least 100 ms, or 0: never ping)")
+                                    << typed("pingInterval", QStringLiteral("0.5"));
+}
+
+void tst_ServerPanel::invalidBehaviourNotApplied()
+{
+    QFETCH(Edit, prepare);
+    QFETCH(Edit, edit);
+    QFETCH(QString, error);
+    QFETCH(Edit, fix);
+
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton);
+    ServerBehaviour before;
+    before.replyDelayMs = 100;
+    f.panel->setBehaviour(before);
+    QCOMPARE(f.server.behaviour(), before);
+    prepare(*f.panel);
+    QCOMPARE(f.panel->behaviourError(), QString());
+    before = f.server.behaviour();
+
+    edit(*f.panel);
+    QCOMPARE(f.panel->behaviourError(), error);
+    QLabel *shown = child<QLabel>(*f.panel, "behaviourError");
+    QVERIFY(shown->isVisible());
+    QCOMPARE(shown->textFormat(), Qt::PlainText);
+    QCOMPARE(f.server.behaviour(), before); // the server keeps what it had
+    QVERIFY(child<QLabel>(*f.panel, "behaviourSummary")
+                ->toolTip()
+                .startsWith(QStringLiteral("edit not applied; in effect: ")));
+
+    fix(*f.panel);
+    QCOMPARE(f.panel->behaviourError(), QString());
+    QVERIFY(!shown->isVisible());
+    QVERIFY(!(f.server.behaviour() == before));
+    QCOMPARE(f.server.behaviour(), f.panel->behaviourFromFields());
+}
+
+void tst_ServerPanel::startRefusedWhileBehaviourInvalid()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton);
+    typeInto(child<QWidget>(*f.panel, "subprotocols"), QStringLiteral("a b, a b"));
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton); // collapse
+    QVERIFY(!child<QWidget>(*f.panel, "behaviourBox")->isVisible());
+
+    QTest::mouseClick(f.startButton(), Qt::LeftButton);
+    QVERIFY(!f.server.isListening());
+    QVERIFY(f.errorShown());
+    QCOMPARE(f.errorText(), QStringLiteral("Fix the behaviour first: subprotocols: \"a\" is listed twice"));
+    QVERIFY(child<QWidget>(*f.panel, "behaviourBox")->isVisible()); // opened to show it
+
+    typeInto(child<QWidget>(*f.panel, "subprotocols"), QStringLiteral("a, b"));
+    QTest::mouseClick(f.startButton(), Qt::LeftButton);
+    QVERIFY(f.server.isListening());
+    QVERIFY(!f.errorShown());
+    QCOMPARE(f.server.behaviour().subprotocols, (QStringList { QStringLiteral("a"), QStringLiteral("b") }));
+}
+
+void tst_ServerPanel::behaviourShownFromServer()
+{
+    EmbeddedServer server;
+    ServerBehaviour b;
+    b.replyDelayMs = 1200;
+    b.fragmentSize = 7;
+    b.pingIntervalMs = 2500;
+    b.maxClients = 9;
+    b.maxMessageSize = 4096;
+    b.closeAfterMessages = 5;
+    b.closeCode = 3001;
+    b.closeReason = QStringLiteral("done");
+    b.rejectStatus = 451;
+    b.subprotocols = { QStringLiteral("x"), QStringLiteral("y") };
+    b.allowedOrigins = { QStringLiteral("null") };
+    QVERIFY(server.setBehaviour(b));
+    ServerClientsModel clients;
+    ServerLogModel log;
+    ServerPanel panel(&server, &clients, &log);
+    QCOMPARE(panel.behaviourFromFields(), b);
+    QCOMPARE(
+        child<QComboBox>(panel, "rejectStatus")->currentText(), QStringLiteral("451 Unavailable For Legal Reasons"));
+    QCOMPARE(child<QLineEdit>(panel, "subprotocols")->text(), QStringLiteral("x, y"));
+    QCOMPARE(child<QDoubleSpinBox>(panel, "pingInterval")->text(), QStringLiteral("2.5 s"));
+
+    // And the panel's setBehaviour() fills the fields and applies them.
+    panel.setBehaviour(ServerBehaviour {});
+    QCOMPARE(server.behaviour(), ServerBehaviour {});
+    QCOMPARE(child<QSpinBox>(panel, "replyDelay")->text(), QStringLiteral("none"));
+    QCOMPARE(child<QSpinBox>(panel, "fragmentSize")->text(), QStringLiteral("off"));
+    QCOMPARE(child<QDoubleSpinBox>(panel, "pingInterval")->text(), QStringLiteral("never"));
+    QCOMPARE(child<QSpinBox>(panel, "maxClients")->text(), QStringLiteral("no limit"));
+    QCOMPARE(child<QSpinBox>(panel, "closeAfter")->text(), QStringLiteral("never"));
+    QCOMPARE(child<QComboBox>(panel, "rejectStatus")->currentIndex(), 0);
+}
+
+void tst_ServerPanel::behaviourRefusesHandshakesThroughPanel()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton);
+    typeInto(child<QWidget>(*f.panel, "maxClients"), QStringLiteral("1"));
+    QVERIFY(f.panel->start());
+    auto first = openClient(f.server.url());
+    QVERIFY(first);
+
+    // The second is refused with 503 and the log says so, with the reason.
+    QWebSocket second;
+    QSignalSpy failed(&f.server, &EmbeddedServer::handshakeFailed);
+    second.open(f.server.url());
+    QVERIFY(failed.wait(Timeout));
+    const QString reason = QStringLiteral("rejected with 503 Service Unavailable: the server is full: 1 of 1 clients "
+                                          "connected");
+    QCOMPARE(failed.at(0).at(2).toString(), reason);
+    f.log.flushPending();
+    bool logged = false;
+    for (int row = 0; row < f.log.rowCount(); ++row)
+        logged = logged
+            || (f.log.entry(row).event == ServerLogModel::Event::HandshakeFailed && f.log.entry(row).reason == reason);
+    QVERIFY(logged);
+    QCOMPARE(f.clientsView()->model()->rowCount(), 1);
+}
+
+void tst_ServerPanel::behaviourFitsNarrowDock()
+{
+    Fixture f;
+    QTest::mouseClick(child<QToolButton>(*f.panel, "behaviourToggle"), Qt::LeftButton);
+    QVERIFY2(
+        f.panel->minimumSizeHint().width() <= 450, qPrintable(QString::number(f.panel->minimumSizeHint().width())));
+    f.panel->resize(450, 760);
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    // Every behaviour control is inside the panel, not clipped at its right edge.
+    const QWidget *box = child<QWidget>(*f.panel, "behaviourBox");
+    const QList<QWidget *> fields = box->findChildren<QWidget *>(QString(), Qt::FindDirectChildrenOnly);
+    QVERIFY(fields.size() >= 12);
+    for (const QWidget *w : fields) {
+        if (!w->isVisible())
+            continue;
+        const QRect r(w->mapTo(f.panel.get(), QPoint(0, 0)), w->size());
+        QVERIFY2(r.right() < f.panel->width() && r.left() >= 0,
+            qPrintable(QStringLiteral("%1 at %2..%3").arg(w->objectName()).arg(r.left()).arg(r.right())));
+        QVERIFY2(w->width() >= w->minimumSizeHint().width(), qPrintable(w->objectName()));
+    }
+}
+
 void tst_ServerPanel::screenshots()
 {
     // Pictures to inspect by eye, light and dark: a running server with clients, then an error.
@@ -424,7 +744,33 @@ void tst_ServerPanel::screenshots()
         QTRY_COMPARE_WITH_TIMEOUT(f.log.rowCount(), 5, Timeout);
         f.clickRow(f.clientsView(), 0);
         const QString suffix = dark ? QStringLiteral("-dark") : QString();
-        QVERIFY(f.panel->grab().save(QStringLiteral("/tmp/serverpanel%1.png").arg(suffix)));
+        QVERIFY(f.panel->grab().save(QStringLiteral("/tmp/serverpanel-wide%1.png").arg(suffix)));
+        // Docked at 450 px with the behaviour section open and a few settings made.
+        {
+            const QSize wide = f.panel->size();
+            ServerBehaviour b;
+            b.replyDelayMs = 250;
+            b.fragmentSize = 16;
+            b.pingIntervalMs = 5000;
+            b.closeAfterMessages = 10;
+            b.closeCode = 4000;
+            b.closeReason = QStringLiteral("enough for today");
+            b.subprotocols = { QStringLiteral("chat"), QStringLiteral("superchat") };
+            b.allowedOrigins = { QStringLiteral("https://app.example") };
+            b.maxClients = 8;
+            f.panel->setBehaviour(b);
+            f.panel->setBehaviourExpanded(true);
+            f.panel->resize(450, 820);
+            QCoreApplication::processEvents();
+            QVERIFY(f.panel->grab().save(QStringLiteral("/tmp/serverpanel%1.png").arg(suffix)));
+            // An edit that cannot be applied, shown in the section.
+            typeInto(child<QWidget>(*f.panel, "allowedOrigins"), QStringLiteral("example.org"));
+            QVERIFY(!f.panel->behaviourError().isEmpty());
+            QVERIFY(f.panel->grab().save(QStringLiteral("/tmp/serverpanel-behaviour-error%1.png").arg(suffix)));
+            f.panel->setBehaviourExpanded(false);
+            f.panel->setBehaviour(ServerBehaviour {});
+            f.panel->resize(wide);
+        }
         // As a dock in the main window: narrow.
         const QSize size = f.panel->size();
         f.panel->resize(f.panel->minimumSizeHint().width(), 520);
