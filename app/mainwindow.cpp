@@ -1,6 +1,17 @@
 #include "mainwindow.h"
 
 #include "closecontrols.h"
+#include "fragmentbuilder.h"
+#include "framecrafter.h"
+#include "framediagram.h"
+#include "handshakewalkthroughview.h"
+#include "learnpanel.h"
+#include "log/probereportmodel.h"
+#include "net/proberunner.h"
+#include "probepanel.h"
+#include "protocol/glossary.h"
+#include "protocol/probepresets.h"
+#include "timelineview.h"
 #include "connectionbar.h"
 #include "framehexview.h"
 #include "handshakepane.h"
@@ -20,6 +31,7 @@
 #include <QHBoxLayout>
 #include <QToolButton>
 #include <QCloseEvent>
+#include <QDialog>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QLabel>
@@ -91,9 +103,18 @@ void MainWindow::buildPanes()
     m_payloadView = new PayloadView(this);
     m_detailTabs = new QTabWidget(this);
     m_detailTabs->setDocumentMode(true);
+    m_walkthrough = new HandshakeWalkthroughView(this);
+    m_diagram = new FrameDiagram(this);
+    m_timeline = new TimelineView(this);
     m_detailTabs->addTab(m_handshakePane, QStringLiteral("Handshake"));
+    m_detailTabs->addTab(m_walkthrough, QStringLiteral("Walk-through"));
     m_detailTabs->addTab(framePage(), QStringLiteral("Frame"));
+    m_detailTabs->addTab(m_diagram, QStringLiteral("Diagram"));
     m_detailTabs->addTab(m_payloadView, QStringLiteral("Payload"));
+    m_detailTabs->addTab(m_timeline, QStringLiteral("Timeline"));
+    m_detailTabs->setTabToolTip(WalkthroughTab, QStringLiteral("The opening handshake step by step, from this connection's bytes"));
+    m_detailTabs->setTabToolTip(DiagramTab, QStringLiteral("The RFC 6455 §5.2 frame layout with this frame's bits"));
+    m_detailTabs->setTabToolTip(TimelineTab, QStringLiteral("Client and server lanes: every frame as an arrow, pings paired with pongs"));
 
     m_logSplitter = new QSplitter(Qt::Vertical, this);
     m_logSplitter->addWidget(m_logView);
@@ -139,9 +160,17 @@ void MainWindow::buildPanes()
         if (m_current)
             m_current->connection()->pong(payload);
     });
+    m_crafter = new FrameCrafter(this);
+    m_fragments = new FragmentBuilder(this);
+    m_sendTabs = new QTabWidget(this);
+    m_sendTabs->setDocumentMode(true);
+    m_sendTabs->addTab(m_composer, QStringLiteral("Message"));
+    m_sendTabs->addTab(m_crafter, QStringLiteral("Craft frame"));
+    m_sendTabs->addTab(m_fragments, QStringLiteral("Fragments"));
+    m_sendTabs->setTabToolTip(1, QStringLiteral("Build any frame bit by bit, invalid ones included, and see what it breaks"));
     auto *sendDock = new QDockWidget(QStringLiteral("Send"), this);
     sendDock->setObjectName(QStringLiteral("sendDock"));
-    sendDock->setWidget(m_composer);
+    sendDock->setWidget(m_sendTabs);
     addDockWidget(Qt::RightDockWidgetArea, sendDock);
 
     m_closeControls = new CloseControls(this);
@@ -169,6 +198,10 @@ void MainWindow::buildPanes()
     serverDock->setWidget(m_serverPanel);
     addDockWidget(Qt::RightDockWidgetArea, serverDock);
     tabifyDockWidget(closeDock, serverDock);
+
+    buildTeachingAndTesting();
+    tabifyDockWidget(serverDock, findChild<QDockWidget *>(QStringLiteral("probeDock")));
+    tabifyDockWidget(serverDock, findChild<QDockWidget *>(QStringLiteral("learnDock")));
     closeDock->raise();
 
     m_serverStatus = new QLabel(this);
@@ -210,6 +243,88 @@ QWidget *MainWindow::framePage()
     layout->addLayout(bar);
     layout->addWidget(m_hexView, 1);
     return page;
+}
+
+void MainWindow::buildTeachingAndTesting()
+{
+    // Hand-made frames go out as they are, valid or not: that is what they are for.
+    m_crafter->setPresets(ProbePresets::all());
+    connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
+    connect(m_crafter, &FrameCrafter::sendPresetRequested, this, &MainWindow::sendFrames);
+    connect(m_fragments, &FragmentBuilder::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
+
+    // The teaching views point at each other: timeline <-> log, diagram <-> hex view, walk-through
+    // -> handshake bytes, anything -> the explanation of its topic.
+    connect(m_timeline, &TimelineView::eventClicked, this, [this](qsizetype index) { m_logView->selectEvent(index); });
+    connect(m_diagram, &FrameDiagram::fieldClicked, this, [this](FrameLayout::FieldId id) {
+        m_hexView->selectField(id);
+        showTopic(Glossary::topicForField(id));
+    });
+    connect(m_hexView, &FrameHexView::fieldSelected, m_diagram, &FrameDiagram::setSelectedField);
+    connect(m_walkthrough, &HandshakeWalkthroughView::highlightRequested, this,
+            [this](bool inResponse, qsizetype offset, qsizetype length) {
+                m_handshakePane->highlightBytes(inResponse, offset, length);
+            });
+    connect(m_walkthrough, &HandshakeWalkthroughView::topicRequested, this, &MainWindow::showTopic);
+
+    m_learn = new LearnPanel(this);
+    auto *learnDock = new QDockWidget(QStringLiteral("Learn"), this);
+    learnDock->setObjectName(QStringLiteral("learnDock"));
+    learnDock->setWidget(m_learn);
+    addDockWidget(Qt::RightDockWidgetArea, learnDock);
+
+    m_probeRunner = new ProbeRunner(this);
+    m_probeReport = new ProbeReportModel(this);
+    m_probePanel = new ProbePanel(m_probeRunner, m_probeReport, this);
+    connect(m_probePanel, &ProbePanel::probeLogRequested, this, &MainWindow::showProbeLog);
+    auto *probeDock = new QDockWidget(QStringLiteral("Probe server"), this);
+    probeDock->setObjectName(QStringLiteral("probeDock"));
+    probeDock->setWidget(m_probePanel);
+    addDockWidget(Qt::RightDockWidgetArea, probeDock);
+    // The probe targets whatever the URL field says when the user looks at it.
+    connect(probeDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (visible)
+            m_probePanel->setUrl(m_connectionBar->options().url);
+    });
+}
+
+void MainWindow::sendFrames(const QList<FrameSpec> &frames)
+{
+    if (!m_current)
+        return;
+    for (const FrameSpec &spec : frames)
+        m_current->connection()->sendFrame(spec);
+}
+
+void MainWindow::showTopic(const QString &topic)
+{
+    if (topic.isEmpty() || !m_learn->setTopic(topic))
+        return;
+    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("learnDock"))) {
+        dock->show();
+        dock->raise();
+    }
+}
+
+void MainWindow::showProbeLog(int index)
+{
+    Capture *capture = m_probeRunner->capture(index);
+    if (!capture)
+        return;
+    // The probe's own wire log, in the same log pane the connections use.
+    auto *dialog = new QDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(QStringLiteral("Probe %1: wire log").arg(m_probeRunner->presets().value(index).title));
+    auto *model = new MessageLogModel(dialog);
+    model->setCapture(capture);
+    auto *view = new MessageLogView(dialog);
+    view->setLogModel(model);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(view);
+    dialog->resize(900, 420);
+    // A new run deletes the captures: the dialog must not outlive them.
+    connect(m_probeRunner, &ProbeRunner::probeStarted, dialog, &QDialog::close);
+    dialog->show();
 }
 
 void MainWindow::buildMenus()
@@ -355,6 +470,7 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_handshakeShown = false;
     clearDetails();
     m_logView->setLogModel(session ? session->log() : nullptr);
+    m_timeline->setModel(session ? session->timeline() : nullptr);
     m_connectionBar->setSession(session);
     if (session) {
         connect(session->capture(), &Capture::cleared, this, &MainWindow::clearDetails);
@@ -383,6 +499,7 @@ void MainWindow::clearDetails()
 {
     // The views may point into the capture's memory: drop them before it goes.
     m_hexView->clear();
+    m_diagram->clear();
     m_payloadView->clear();
     m_handshakeShown = false;
     if (!m_current || m_current->capture()->count() == 0)
@@ -393,6 +510,7 @@ void MainWindow::refreshHandshake()
 {
     if (!m_current) {
         m_handshakePane->clear();
+        m_walkthrough->clear();
         return;
     }
     QByteArray request, response;
@@ -405,6 +523,9 @@ void MainWindow::refreshHandshake()
             response = e.payload.toByteArray();
     }
     m_handshakePane->setHandshake(request, response);
+    const bool tls = m_current->options().url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+    m_walkthrough->setHandshake(request, response,
+                                tls ? HandshakeWalkthrough::Transport::Tls : HandshakeWalkthrough::Transport::Tcp);
     m_handshakeShown = !response.isEmpty() || m_current->connection()->readyState() == ReadyState::Closed;
 }
 
@@ -412,6 +533,7 @@ void MainWindow::showEventDetails(qsizetype index)
 {
     if (!m_current || index < 0 || index >= m_current->capture()->count()) {
         m_hexView->clear();
+        m_diagram->clear();
         m_payloadView->clear();
         return;
     }
@@ -442,6 +564,8 @@ void MainWindow::showEventDetails(qsizetype index)
     const QByteArray payload = e.kind == EventKind::Frame ? QByteArray::fromRawData(e.payload.data(), e.payload.size())
                                                           : QByteArray();
     m_hexView->setFrame(header, payload);
+    m_diagram->setFrame(header, payload);
+    m_timeline->selectEvent(index);
 
     // A fragment: show the whole message it belongs to in the payload view.
     const quint8 opcode = e.frame.opcode;
@@ -480,6 +604,12 @@ void MainWindow::updateControls()
     const bool open = m_current && m_current->connection()->readyState() == ReadyState::Open;
     m_composer->setSendEnabled(open);
     m_closeControls->setCloseEnabled(open);
+    // Hand-made frames may go out in any state with a live socket (data after close is a probe).
+    const bool connected = m_current && m_current->connection()->readyState() != ReadyState::Closed
+        && m_current->connection()->readyState() != ReadyState::Connecting;
+    const QString why = connected ? QString() : QStringLiteral("Cannot send: not connected.");
+    m_crafter->setSendEnabled(connected, why);
+    m_fragments->setSendEnabled(connected, why);
 }
 
 void MainWindow::updateStatus()

@@ -9,7 +9,16 @@ class ConnectionBar;
 class ConnectionManager;
 class CloseControls;
 class EmbeddedServer;
+class FragmentBuilder;
+class FrameCrafter;
+class FrameDiagram;
 class FrameHexView;
+class HandshakeWalkthroughView;
+class LearnPanel;
+class ProbePanel;
+class ProbeReportModel;
+class ProbeRunner;
+class TimelineView;
 class HandshakePane;
 class MessageLogView;
 class PayloadView;
@@ -52,13 +61,24 @@ public:
     CloseControls *closeControls() const { return m_closeControls; }
     ServerPanel *serverPanel() const { return m_serverPanel; }
     QTabWidget *detailTabs() const { return m_detailTabs; }
+    FrameDiagram *frameDiagram() const { return m_diagram; }
+    HandshakeWalkthroughView *walkthrough() const { return m_walkthrough; }
+    TimelineView *timelineView() const { return m_timeline; }
+    FrameCrafter *crafter() const { return m_crafter; }
+    FragmentBuilder *fragmentBuilder() const { return m_fragments; }
+    LearnPanel *learnPanel() const { return m_learn; }
+    ProbePanel *probePanel() const { return m_probePanel; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
-    enum DetailTab { HandshakeTab, FrameTab, PayloadTab };
+    enum DetailTab { HandshakeTab, WalkthroughTab, FrameTab, DiagramTab, PayloadTab, TimelineTab };
     void buildPanes();
+    void buildTeachingAndTesting();
+    void sendFrames(const QList<FrameSpec> &frames);
+    void showProbeLog(int index);
+    void showTopic(const QString &topic);
     QWidget *framePage();
     void buildMenus();
     void restoreLayout();
@@ -89,5 +109,15 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_logSplitter = nullptr;
     QLabel *m_serverStatus = nullptr;
+    FrameDiagram *m_diagram = nullptr;
+    HandshakeWalkthroughView *m_walkthrough = nullptr;
+    TimelineView *m_timeline = nullptr;
+    FrameCrafter *m_crafter = nullptr;
+    FragmentBuilder *m_fragments = nullptr;
+    LearnPanel *m_learn = nullptr;
+    ProbeRunner *m_probeRunner = nullptr;
+    ProbeReportModel *m_probeReport = nullptr;
+    ProbePanel *m_probePanel = nullptr;
+    QTabWidget *m_sendTabs = nullptr;
     bool m_handshakeShown = false;
 };

@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QTextCursor>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
@@ -319,11 +320,15 @@ void HandshakePane::clear()
 
 void HandshakePane::setHandshake(const QByteArray &requestBytes, const QByteArray &responseBytes)
 {
+    m_requestBytes = requestBytes;
+    m_responseBytes = responseBytes;
     const HttpRequest request = showRequest(requestBytes);
     const std::optional<HttpResponse> response = showResponse(requestBytes.isEmpty(), responseBytes);
     m_responseUnparsed = !responseBytes.isEmpty() && !response;
     m_accept = AcceptComputation::fromHandshake(request, response ? &*response : nullptr);
     showAccept();
+    // Without a request there is nothing to check: no FAIL for a connection that never started.
+    m_acceptBox->setVisible(!requestBytes.isEmpty());
     applyColors();
 }
 
@@ -467,4 +472,26 @@ void HandshakePane::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
     if (event->type() == QEvent::PaletteChange)
         applyColors();
+}
+
+void HandshakePane::highlightBytes(bool inResponse, qsizetype offset, qsizetype length)
+{
+    const QByteArray &bytes = inResponse ? m_responseBytes : m_requestBytes;
+    QPlainTextEdit *raw = inResponse ? m_response.raw : m_request.raw;
+    if (offset < 0 || length < 0 || offset + length > bytes.size())
+        return;
+    // The view shows escaped text; the escaping runs byte by byte, so the text of a prefix gives the
+    // character position of the byte after it (ranges start and end on whole lines or code points).
+    const int start = int(displayText(QByteArrayView(bytes).first(offset)).size());
+    const int end = int(displayText(QByteArrayView(bytes).first(offset + length)).size());
+    QTextCursor cursor(raw->document());
+    cursor.setPosition(qMin(start, raw->document()->characterCount() - 1));
+    cursor.setPosition(qMin(end, raw->document()->characterCount() - 1), QTextCursor::KeepAnchor);
+    raw->setTextCursor(cursor);
+    raw->ensureCursorVisible();
+}
+
+QString HandshakePane::highlightedText(bool inResponse) const
+{
+    return (inResponse ? m_response.raw : m_request.raw)->textCursor().selectedText();
 }

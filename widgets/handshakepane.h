@@ -29,6 +29,12 @@ public:
 
     const AcceptComputation &acceptComputation() const { return m_accept; }
 
+    // Selects bytes [offset, offset + length) of the request or the response in its raw view (the
+    // walk-through points at the header lines it explains). Offsets count bytes, not characters.
+    void highlightBytes(bool inResponse, qsizetype offset, qsizetype length);
+    // The raw view's selected text, for tests.
+    QString highlightedText(bool inResponse) const;
+
     // Peer bytes for a multi-line view: CRLF ends a line; other control characters, invisible
     // Unicode format characters and bytes that are not valid UTF-8 are escaped (\r, \x00, \u{202E}).
     static QString displayText(QByteArrayView bytes);
@@ -64,6 +70,8 @@ private:
 
     Side m_request;
     Side m_response;
+    QByteArray m_requestBytes;
+    QByteArray m_responseBytes;
     QWidget *m_bodyBox = nullptr;
     QLabel *m_bodyTitle = nullptr;
     QPlainTextEdit *m_body = nullptr;

@@ -9,6 +9,7 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
     m_connection.addSink(&m_capture);
     m_connection.addSink(&m_stats);
     m_log.setCapture(&m_capture);
+    m_timeline.setCapture(&m_capture);
     connect(&m_connection, &ClientConnection::stateChanged, this, &ClientSession::changed);
     connect(&m_log, &MessageLogModel::rowsAppended, this, &ClientSession::changed);
 }

@@ -2,6 +2,7 @@
 
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
+#include "log/timelinemodel.h"
 #include "log/trafficstats.h"
 #include "net/clientconnection.h"
 
@@ -22,6 +23,7 @@ public:
     const ClientConnection *connection() const { return &m_connection; }
     Capture *capture() { return &m_capture; }
     MessageLogModel *log() { return &m_log; }
+    TimelineModel *timeline() { return &m_timeline; }
     const TrafficStats &stats() const { return m_stats; }
 
     // Starts connecting; false when the options cannot be used (the error is in the log).
@@ -41,5 +43,6 @@ private:
     Capture m_capture;
     TrafficStats m_stats;
     MessageLogModel m_log;
+    TimelineModel m_timeline;
     ClientConnection m_connection;
 };

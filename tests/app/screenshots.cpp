@@ -44,6 +44,12 @@ qsizetype findRow(MessageLogView *view, const QString &type, Direction direction
     return -1;
 }
 
+int fail(const char *why)
+{
+    std::fprintf(stderr, "wsi_screenshots: %s\n", why);
+    return 1;
+}
+
 void save(QWidget *window, const QString &path)
 {
     window->grab().save(path);
@@ -62,11 +68,13 @@ int main(int argc, char *argv[])
     w.startEmbeddedServer(0);
     w.resize(1500, 940);
     w.show();
-    QTest::qWaitForWindowExposed(&w);
+    if (!QTest::qWaitForWindowExposed(&w))
+        return fail("the window was never shown");
 
     w.server()->setMode(EmbeddedServer::Mode::Echo);
     ClientSession *session = w.openConnection(w.connectionBar()->options());
-    QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Open; }, 5000);
+    if (!QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Open; }, 5000))
+        return fail("the connection to the embedded server did not open");
 
     w.composer()->setMode(ComposerMode::Text);
     w.composer()->setInput(QStringLiteral("Hello, WebSocket!"));
@@ -109,7 +117,8 @@ int main(int argc, char *argv[])
     w.closeControls()->setCode(4000);
     w.closeControls()->setReason(QStringLiteral("bye for now"));
     w.closeControls()->requestClose();
-    QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Closed; }, 5000);
+    if (!QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Closed; }, 5000))
+        return fail("the connection did not close");
     settle();
     w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("close"), Direction::Incoming));
     settle();

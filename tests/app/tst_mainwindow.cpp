@@ -5,7 +5,11 @@
 
 #include "closecontrols.h"
 #include "connectionbar.h"
+#include "framecrafter.h"
+#include "framediagram.h"
 #include "framehexview.h"
+#include "handshakewalkthroughview.h"
+#include "timelineview.h"
 #include "handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
@@ -61,6 +65,8 @@ private Q_SLOTS:
     void cleanup();
     void startsWithTheEmbeddedServer();
     void fullSession();
+    void teachingViewsFollowTheSelection();
+    void craftedFrameGoesOutAsBuilt();
     void twoChatClients();
     void layoutIsRemembered();
 
@@ -187,6 +193,71 @@ void tst_MainWindow::fullSession()
     // The closed connection keeps its log.
     QCOMPARE(w.connections()->count(), 1);
     QVERIFY(session->log()->rowCount() > 10);
+}
+
+void tst_MainWindow::teachingViewsFollowTheSelection()
+{
+    MainWindow &w = *m_window;
+    ClientSession *session = w.openConnection(w.connectionBar()->options());
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QSignalSpy pongs(session->connection(), &ClientConnection::pongReceived);
+    QVERIFY(session->connection()->sendText("Hello"));
+    QVERIFY(session->connection()->ping("rtt"));
+    QVERIFY(pongs.wait(5000));
+    session->log()->flushPending();
+    session->timeline()->flushPending();
+
+    // The diagram shows the selected frame's real bits: FIN set, opcode text, masked.
+    const qsizetype sentText = rowsOf(w.logView(), QStringLiteral("text"), Direction::Outgoing).first();
+    w.logView()->selectEvent(sentText);
+    QCOMPARE(w.frameDiagram()->bitText(0), QStringLiteral("1")); // FIN
+    QCOMPARE(w.frameDiagram()->bitText(8), QStringLiteral("1")); // MASK
+    QVERIFY2(w.frameDiagram()->labelText(FrameLayout::FieldId::Opcode).contains(QStringLiteral("text")),
+             qPrintable(w.frameDiagram()->labelText(FrameLayout::FieldId::Opcode)));
+
+    // Clicking the pong's arrow in the timeline selects it in the log.
+    w.detailTabs()->setCurrentWidget(w.timelineView());
+    const qsizetype pong = rowsOf(w.logView(), QStringLiteral("pong"), Direction::Incoming).first();
+    w.timelineView()->selectEvent(pong);
+    QTRY_VERIFY(!w.timelineView()->rectFor(pong).isEmpty());
+    QTest::mouseClick(w.timelineView()->viewport(), Qt::LeftButton, {}, w.timelineView()->rectFor(pong).center());
+    QCOMPARE(w.logView()->selectedEvent(), pong);
+
+    // The walk-through's Sec-WebSocket-Key step points at that very line of the request.
+    w.detailTabs()->setCurrentWidget(w.walkthrough());
+    const QList<WalkthroughStep> steps = w.walkthrough()->walkthrough().steps();
+    int keyStep = -1;
+    for (int i = 0; i < steps.size(); ++i)
+        if (steps[i].kind == WalkthroughStep::Kind::RequestHeader && steps[i].headerName == QStringLiteral("Sec-WebSocket-Key"))
+            keyStep = i;
+    QVERIFY(keyStep >= 0);
+    w.walkthrough()->setCurrentStep(keyStep);
+    QCOMPARE(w.handshakePane()->highlightedText(false),
+             QStringLiteral("Sec-WebSocket-Key: ") + QString::fromLatin1(session->connection()->handshakeKey()));
+}
+
+void tst_MainWindow::craftedFrameGoesOutAsBuilt()
+{
+    MainWindow &w = *m_window;
+    ClientSession *session = w.openConnection(w.connectionBar()->options());
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QTRY_VERIFY(child<QPushButton>(w.crafter(), "sendFrame")->isEnabled());
+
+    // RSV1 without an extension: our embedded server (Qt) must fail the connection with 1002.
+    FrameSpec spec;
+    spec.rsv = Rsv::Rsv1;
+    spec.opcode = Opcode::Text;
+    spec.maskingKey = 0x37fa213d;
+    spec.payload = "Hello";
+    w.crafter()->setSpec(spec);
+    QSignalSpy closed(session->connection(), &ClientConnection::closed);
+    QTest::mouseClick(child<QPushButton>(w.crafter(), "sendFrame"), Qt::LeftButton);
+    QVERIFY(closed.wait(5000));
+    session->log()->flushPending();
+    const qsizetype sent = rowsOf(w.logView(), QStringLiteral("text"), Direction::Outgoing).first();
+    QCOMPARE(session->capture()->event(sent).header.toByteArray(), QByteArray::fromHex("c18537fa213d"));
+    QCOMPARE(session->capture()->event(sent).payload.toByteArray(), QByteArray("Hello"));
+    QCOMPARE(closed.first().at(0).value<quint16>(), quint16(1002));
 }
 
 void tst_MainWindow::twoChatClients()
