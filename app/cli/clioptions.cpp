@@ -131,6 +131,7 @@ QString CliOptions::usage()
     return QStringLiteral(
         "Usage: wsinspector-cli [options] URL\n"
         "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [server options]\n"
+        "       wsinspector-cli --probe URL [probe options]   (conformance probes; see --probe --help)\n"
         "\n"
         "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
         "handshake request and response, each frame with its decoded header, violations of RFC 6455,\n"

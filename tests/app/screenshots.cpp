@@ -7,7 +7,14 @@
 
 #include "closecontrols.h"
 #include "connectionbar.h"
+#include "framecrafter.h"
+#include "framediagram.h"
 #include "framehexview.h"
+#include "handshakewalkthroughview.h"
+#include "learnpanel.h"
+#include "probepanel.h"
+#include "timelineview.h"
+#include "net/proberunner.h"
 #include "handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
@@ -17,6 +24,7 @@
 #include "sendcomposer.h"
 
 #include <QApplication>
+#include <QDockWidget>
 #include <QDir>
 #include <QScreen>
 #include <QSettings>
@@ -113,7 +121,48 @@ int main(int argc, char *argv[])
     settle();
     save(&w, out + QStringLiteral("/payload-json.png"));
 
-    // 4: after a close with a chosen code.
+    // 4: the frame diagram of our masked text frame, with the Learn panel beside it.
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Outgoing));
+    w.detailTabs()->setCurrentWidget(w.frameDiagram());
+    w.learnPanel()->setTopic(QStringLiteral("masking"));
+    if (auto *learn = w.findChild<QDockWidget *>(QStringLiteral("learnDock")))
+        learn->raise();
+    settle();
+    save(&w, out + QStringLiteral("/diagram.png"));
+
+    // 5: the handshake walk-through at the key step, its line selected in the request.
+    w.detailTabs()->setCurrentWidget(w.walkthrough());
+    const auto steps = w.walkthrough()->walkthrough().steps();
+    for (int i = 0; i < steps.size(); ++i)
+        if (steps[i].kind == WalkthroughStep::Kind::ComputeAccept)
+            w.walkthrough()->setCurrentStep(i);
+    settle();
+    save(&w, out + QStringLiteral("/walkthrough.png"));
+
+    // 6: the timeline.
+    w.detailTabs()->setCurrentWidget(w.timelineView());
+    settle();
+    save(&w, out + QStringLiteral("/timeline.png"));
+
+    // 7: the frame crafter with an invalid frame, and the probe report against the embedded server.
+    FrameSpec rsv;
+    rsv.rsv = Rsv::Rsv1;
+    rsv.payload = "Hello";
+    rsv.maskingKey = 0x37fa213d;
+    w.crafter()->setSpec(rsv);
+    if (auto *tabs = qobject_cast<QTabWidget *>(w.crafter()->parentWidget()->parentWidget()))
+        tabs->setCurrentWidget(w.crafter());
+    if (auto *probeDock = w.findChild<QDockWidget *>(QStringLiteral("probeDock")))
+        probeDock->raise();
+    settle();
+    QSignalSpy probesDone(w.findChild<ProbeRunner *>(), &ProbeRunner::finished);
+    w.probePanel()->setUrl(w.server()->url());
+    w.probePanel()->start();
+    probesDone.wait(120'000);
+    settle();
+    save(&w, out + QStringLiteral("/testing.png"));
+
+    // 8: after a close with a chosen code.
     w.closeControls()->setCode(4000);
     w.closeControls()->setReason(QStringLiteral("bye for now"));
     w.closeControls()->requestClose();
