@@ -125,6 +125,17 @@ bool ClientConnection::open(const ConnectionOptions &options)
         return false;
     }
 
+    ClientHandshakeOptions request;
+    request.url = options.url;
+    request.subprotocols = options.subprotocols;
+    request.extensions = options.extensions;
+    request.origin = options.origin;
+    for (const HttpHeader &extra : options.headers) {
+        const QString problem = Handshake::extraHeaderProblem(request, extra);
+        if (!problem.isEmpty())
+            recordText(EventKind::Error, Direction::Local,
+                       QStringLiteral("request header \"%1\" not sent: %2").arg(QString::fromUtf8(extra.name), problem));
+    }
     m_parser.setLimits(options.limits);
     m_responseParser = ResponseParser(options.maxHandshakeBytes, options.maxResponseBodyBytes);
     m_key = Handshake::generateKey();

@@ -334,11 +334,7 @@ QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView ke
     QByteArray out;
     out.reserve(256);
     out += "GET " + target + " HTTP/1.1\r\n";
-    QList<QByteArrayView> written;
-    auto header = [&out, &written](QByteArrayView name, QByteArrayView value) {
-        appendHeader(out, name, value);
-        written.append(name);
-    };
+    auto header = [&out](QByteArrayView name, QByteArrayView value) { appendHeader(out, name, value); };
     header("Host", host);
     header("Upgrade", "websocket");
     header("Connection", "Upgrade");
@@ -351,18 +347,31 @@ QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView ke
     if (!options.extensions.isEmpty())
         header("Sec-WebSocket-Extensions", options.extensions.join(QStringLiteral(", ")).toUtf8());
     for (const HttpHeader &extra : options.extraHeaders) {
-        // Extra headers never replace or duplicate a header written above, and a CR or LF would
-        // smuggle in lines of its own: such headers are left out.
-        const bool standard = std::any_of(written.cbegin(), written.cend(),
-            [&extra](QByteArrayView name) { return equalsIgnoreCase(name, extra.name); });
-        const bool breaksLines = extra.name.contains('\r') || extra.name.contains('\n') || extra.value.contains('\r')
-            || extra.value.contains('\n');
-        if (standard || breaksLines || extra.name.isEmpty())
-            continue;
-        appendHeader(out, extra.name, extra.value);
+        if (extraHeaderProblem(options, extra).isEmpty())
+            appendHeader(out, extra.name, extra.value);
     }
     out += "\r\n";
     return out;
+}
+
+QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHeader &extra)
+{
+    if (extra.name.isEmpty())
+        return QStringLiteral("the header has no name");
+    if (extra.name.contains('\r') || extra.name.contains('\n') || extra.value.contains('\r')
+        || extra.value.contains('\n'))
+        return QStringLiteral("it contains a CR or LF, which would add lines of its own to the request");
+    QList<QByteArrayView> written { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version" };
+    if (!options.origin.isEmpty())
+        written << "Origin";
+    if (!options.subprotocols.isEmpty())
+        written << "Sec-WebSocket-Protocol";
+    if (!options.extensions.isEmpty())
+        written << "Sec-WebSocket-Extensions";
+    for (QByteArrayView name : std::as_const(written))
+        if (equalsIgnoreCase(name, extra.name))
+            return QStringLiteral("the handshake writes %1 itself").arg(QString::fromLatin1(name));
+    return QString();
 }
 
 HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, const QStringList &offeredSubprotocols,

@@ -64,6 +64,9 @@ QByteArray acceptFor(QByteArrayView key); // base64(SHA-1(key + GUID))
 // GET request with Host (port only when not the default), Upgrade, Connection, Sec-WebSocket-Key,
 // Sec-WebSocket-Version: 13, Origin, Sec-WebSocket-Protocol, Sec-WebSocket-Extensions, extra headers.
 QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView key);
+// Why buildRequest() leaves this extra header out (it would replace or repeat a header the
+// handshake writes itself, or a CR/LF would smuggle in lines of its own); empty when it is sent.
+QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHeader &extra);
 // Checks: status 101, Upgrade: websocket, Connection contains Upgrade, Sec-WebSocket-Accept matches,
 // subprotocol (if any) was offered and only one, extensions (if any) were offered.
 HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, const QStringList &offeredSubprotocols,

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void badUrlIsRecordedAndRefused();
     void requestCarriesOptions();
     void selectedSubprotocol();
+    void clashingHeadersAreReportedNotSent();
     void autoPongOff();
     void sendRefusedUnlessOpen();
     void bufferedAmountDrains();
@@ -138,6 +139,32 @@ void tst_ClientConnection::selectedSubprotocol()
     for (const WireEvent &e : eventsOfKind(capture, EventKind::StateChange))
         announced = announced || (e.state == ReadyState::Open && e.text() == QStringLiteral("OPEN (subprotocol superchat)"));
     QVERIFY(announced);
+}
+
+void tst_ClientConnection::clashingHeadersAreReportedNotSent()
+{
+    RawServer server;
+    server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
+    QVERIFY(server.listen());
+    Capture capture;
+    ClientConnection client(1);
+    client.addSink(&capture);
+    ConnectionOptions options;
+    options.url = server.url();
+    options.origin = QStringLiteral("http://a.example");
+    options.headers = { { "upgrade", "h2c" }, { "Origin", "http://b.example" }, { "X-Split", "a\r\nInjected: 1" },
+                        { "X-Kept", "yes" } };
+    QSignalSpy opened(&client, &ClientConnection::opened);
+    QVERIFY(client.open(options));
+    QVERIFY(opened.wait(5000));
+    const auto errors = eventsOfKind(capture, EventKind::Error);
+    QCOMPARE(errors.size(), 3);
+    QCOMPARE(errors[0].text(), QStringLiteral("request header \"upgrade\" not sent: the handshake writes Upgrade itself"));
+    QCOMPARE(errors[1].text(), QStringLiteral("request header \"Origin\" not sent: the handshake writes Origin itself"));
+    QVERIFY(errors[2].text().contains(QStringLiteral("CR or LF")));
+    QCOMPARE(HttpHeaderList::value(server.request().headers, "X-Kept"), QByteArray("yes"));
+    QCOMPARE(HttpHeaderList::values(server.request().headers, "Upgrade"), QList<QByteArray> { "websocket" });
+    QVERIFY(!HttpHeaderList::contains(server.request().headers, "Injected"));
 }
 
 void tst_ClientConnection::autoPongOff()
