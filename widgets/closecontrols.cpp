@@ -1,5 +1,7 @@
 #include "closecontrols.h"
 
+#include "palettecolors.h"
+
 #include "protocol/closecodes.h"
 
 #include <QCheckBox>
@@ -15,38 +17,18 @@
 
 namespace {
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor errorColor(const QPalette &palette)
-{
-    return isDark(palette) ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x18, 0x18);
-}
+using PaletteColors::errorColor;
+using PaletteColors::setTextColor;
 
 QColor mutedColor(const QPalette &palette)
 {
-    const QColor text = palette.color(QPalette::WindowText);
-    const QColor window = palette.color(QPalette::Window);
-    return QColor::fromRgbF(text.redF() * 0.7 + window.redF() * 0.3, text.greenF() * 0.7 + window.greenF() * 0.3,
-        text.blueF() * 0.7 + window.blueF() * 0.3);
+    return PaletteColors::mutedColor(palette, 0.3);
 }
 
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette p = widget->palette();
-    p.setColor(QPalette::WindowText, color);
-    widget->setPalette(p);
-}
-
+// Not selectable: QLabel's default interaction.
 QLabel *wrappingLabel(const QString &objectName)
 {
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    return label;
+    return PaletteColors::messageLabel(objectName, Qt::NoTextInteraction);
 }
 
 } // namespace

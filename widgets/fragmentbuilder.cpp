@@ -1,5 +1,7 @@
 #include "fragmentbuilder.h"
 
+#include "palettecolors.h"
+
 #include "protocol/framelint.h"
 #include "protocol/utf8validator.h"
 
@@ -27,42 +29,9 @@ namespace {
 
 enum Column { IndexColumn, FrameColumn, FinColumn, SizeColumn, PayloadColumn, ColumnCount };
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor statusColor(const QPalette &palette, bool good)
-{
-    if (isDark(palette))
-        return good ? QColor(0x7e, 0xe7, 0x87) : QColor(0xff, 0x8a, 0x80);
-    return good ? QColor(0x0f, 0x5f, 0x26) : QColor(0xb0, 0x18, 0x18);
-}
-
-QColor mutedColor(const QPalette &palette, QPalette::ColorRole text, QPalette::ColorRole background)
-{
-    const QColor t = palette.color(text);
-    const QColor b = palette.color(background);
-    return QColor::fromRgbF(
-        t.redF() * 0.6 + b.redF() * 0.4, t.greenF() * 0.6 + b.greenF() * 0.4, t.blueF() * 0.6 + b.blueF() * 0.4);
-}
-
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette p = widget->palette();
-    p.setColor(QPalette::WindowText, color);
-    widget->setPalette(p);
-}
-
-QLabel *messageLabel(const QString &objectName)
-{
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
+using PaletteColors::messageLabel;
+using PaletteColors::setTextColor;
+using PaletteColors::statusColor;
 
 // A fragment's bytes for the list: text when it reads as text on its own, else hex (a code point
 // split across fragments shows up as the hex of its halves).
@@ -390,7 +359,7 @@ void FragmentBuilder::updateProgress()
 
     // Sent frames fade, the next one is marked.
     const QPalette &pal = m_list->palette();
-    const QColor sent = mutedColor(pal, QPalette::Text, QPalette::Base);
+    const QColor sent = PaletteColors::mutedColor(pal, 0.4, QPalette::Text, QPalette::Base);
     for (int i = 0; i < m_list->topLevelItemCount(); ++i) {
         QTreeWidgetItem *item = m_list->topLevelItem(i);
         const QString marker = i < m_sent ? QStringLiteral("\u2714 ")
@@ -450,8 +419,8 @@ void FragmentBuilder::applyColors()
     const QPalette &pal = palette();
     setTextColor(m_error, statusColor(pal, false));
     setTextColor(m_lint, statusColor(pal, !m_lintFatal));
-    setTextColor(m_notes, mutedColor(pal, QPalette::WindowText, QPalette::Window));
-    setTextColor(m_disabledReason, mutedColor(pal, QPalette::WindowText, QPalette::Window));
+    setTextColor(m_notes, PaletteColors::mutedColor(pal, 0.4));
+    setTextColor(m_disabledReason, PaletteColors::mutedColor(pal, 0.4));
 }
 
 void FragmentBuilder::changeEvent(QEvent *event)

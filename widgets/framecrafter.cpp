@@ -1,6 +1,7 @@
 #include "framecrafter.h"
 
 #include "framehexview.h"
+#include "palettecolors.h"
 
 #include "protocol/utf8validator.h"
 
@@ -19,47 +20,9 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
-namespace {
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-// Green and red readable on the palette's window colour, light or dark.
-QColor statusColor(const QPalette &palette, bool good)
-{
-    if (isDark(palette))
-        return good ? QColor(0x7e, 0xe7, 0x87) : QColor(0xff, 0x8a, 0x80);
-    return good ? QColor(0x0f, 0x5f, 0x26) : QColor(0xb0, 0x18, 0x18);
-}
-
-QColor mutedColor(const QPalette &palette)
-{
-    const QColor text = palette.color(QPalette::WindowText);
-    const QColor window = palette.color(QPalette::Window);
-    return QColor::fromRgbF(text.redF() * 0.65 + window.redF() * 0.35, text.greenF() * 0.65 + window.greenF() * 0.35,
-        text.blueF() * 0.65 + window.blueF() * 0.35);
-}
-
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette p = widget->palette();
-    p.setColor(QPalette::WindowText, color);
-    widget->setPalette(p);
-}
-
-QLabel *messageLabel(const QString &objectName)
-{
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
-
-} // namespace
+using PaletteColors::messageLabel;
+using PaletteColors::setTextColor;
+using PaletteColors::statusColor;
 
 QString FrameCrafter::payloadModeLabel(PayloadMode mode)
 {
@@ -680,9 +643,9 @@ void FrameCrafter::applyColors()
         && m_lint.answer.kind != FrameLint::Answer::Kind::Wait)
         answerColor = statusColor(pal, false);
     setTextColor(m_answer, answerColor);
-    setTextColor(m_presetInfo, mutedColor(pal));
-    setTextColor(m_disabledReason, mutedColor(pal));
-    setTextColor(m_payloadSize, mutedColor(pal));
+    setTextColor(m_presetInfo, PaletteColors::mutedColor(pal, 0.35));
+    setTextColor(m_disabledReason, PaletteColors::mutedColor(pal, 0.35));
+    setTextColor(m_payloadSize, PaletteColors::mutedColor(pal, 0.35));
 }
 
 void FrameCrafter::changeEvent(QEvent *event)

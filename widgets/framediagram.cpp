@@ -1,5 +1,7 @@
 #include "framediagram.h"
 
+#include "fieldcolors.h"
+#include "palettecolors.h"
 #include "protocol/closecodes.h"
 #include "protocol/frame.h"
 
@@ -13,7 +15,6 @@
 #include <QToolTip>
 
 #include <algorithm>
-#include <cmath>
 #include <utility>
 
 using FieldId = FrameLayout::FieldId;
@@ -104,33 +105,12 @@ namespace {
 constexpr int Margin = 10;
 constexpr int Padding = 4;
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
+using PaletteColors::mix;
 
-QColor mix(const QColor &a, const QColor &b, qreal t)
-{
-    return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * t, a.greenF() + (b.greenF() - a.greenF()) * t,
-        a.blueF() + (b.blueF() - a.blueF()) * t);
-}
-
-double relativeLuminance(const QColor &c)
-{
-    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
-}
-
-// WCAG contrast ratio: 4.5 is the usual floor for body text.
-double contrastRatio(const QColor &a, const QColor &b)
-{
-    const double la = relativeLuminance(a), lb = relativeLuminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
-
+// Red for a field whose value breaks a rule; the canvas paints on Base.
 QColor warningColor(const QPalette &palette)
 {
-    return isDark(palette) ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x18, 0x18);
+    return PaletteColors::errorColor(palette, QPalette::Base);
 }
 
 QString byteHex(quint8 b)
@@ -712,56 +692,12 @@ QList<FrameDiagram::MaskingRow> FrameDiagram::maskingRows() const
 
 QColor FrameDiagram::fieldColor(FieldId id) const
 {
-    // The hex view's hues (FrameHexView::fieldColor), so a field has one colour in every pane.
+    // The hex view's colours (FieldColors), so a field has one colour in every pane.
     const QPalette &pal = m_canvas->palette();
-    const QColor base = pal.color(QPalette::Base);
-    int hue = -1;
-    switch (id) {
-    case FieldId::None:
-        return mix(base, pal.color(QPalette::Text), 0.08);
-    case FieldId::Payload:
-        return pal.color(QPalette::AlternateBase);
-    case FieldId::Fin:
-        hue = 0;
-        break;
-    case FieldId::Rsv1:
-        hue = 28;
-        break;
-    case FieldId::Rsv2:
-        hue = 48;
-        break;
-    case FieldId::Rsv3:
-        hue = 68;
-        break;
-    case FieldId::Opcode:
-        hue = 125;
-        break;
-    case FieldId::Mask:
-        hue = 280;
-        break;
-    case FieldId::PayloadLength:
-        hue = 210;
-        break;
-    case FieldId::ExtendedPayloadLength:
-        hue = 175;
-        break;
-    case FieldId::MaskingKey:
-        hue = 325;
-        break;
-    }
-    const QColor accent = QColor::fromHsv(hue, 210, 235);
-    const bool thin = id == FieldId::Fin || id == FieldId::Rsv1 || id == FieldId::Rsv2 || id == FieldId::Rsv3
-        || id == FieldId::Mask;
-    // Same hue and strength as the hex view, but here text sits on every box: bright hues (yellow,
-    // lime) on a dark base are toned down until the palette's text stays readable on them.
-    const QColor text = pal.color(QPalette::Text);
-    qreal amount = (isDark(pal) ? 0.40 : 0.32) + (thin ? 0.15 : 0.0);
-    QColor fill = mix(base, accent, amount);
-    while (contrastRatio(fill, text) < 4.6 && amount > 0.12) {
-        amount -= 0.02;
-        fill = mix(base, accent, amount);
-    }
-    return fill;
+    // Header bits no field describes get a faint grey box rather than none.
+    if (id == FieldId::None)
+        return mix(pal.color(QPalette::Base), pal.color(QPalette::Text), 0.08);
+    return FieldColors::color(id, pal);
 }
 
 void FrameDiagram::paintCanvas(QPainter &p, const QRect &)

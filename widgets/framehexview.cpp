@@ -1,5 +1,8 @@
 #include "framehexview.h"
 
+#include "fieldcolors.h"
+#include "palettecolors.h"
+
 #include <QApplication>
 #include <QClipboard>
 #include <QContextMenuEvent>
@@ -42,16 +45,7 @@ QChar asciiChar(quint8 value)
     return value >= 0x20 && value < 0x7F ? QChar(QLatin1Char(char(value))) : QChar(QLatin1Char('.'));
 }
 
-QColor mix(const QColor &a, const QColor &b, qreal t)
-{
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
-        float(a.greenF() + (b.greenF() - a.greenF()) * t), float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
+using PaletteColors::mix;
 
 } // namespace
 
@@ -448,49 +442,10 @@ qint64 FrameHexView::byteAt(const QPoint &pos) const
 QColor FrameHexView::fieldColor(FieldId id) const
 {
     const QPalette &pal = palette();
-    const QColor base = pal.color(QPalette::Base);
-    int hue = -1;
-    switch (id) {
-    case FieldId::None:
-        return base;
-    case FieldId::Payload:
-        // The bulk of the frame stays quiet; a bare payload (no header) is not tinted at all.
-        return m_layout.hasHeader() ? pal.color(QPalette::AlternateBase) : base;
-    case FieldId::Fin:
-        hue = 0;
-        break;
-    case FieldId::Rsv1:
-        hue = 28;
-        break;
-    case FieldId::Rsv2:
-        hue = 48;
-        break;
-    case FieldId::Rsv3:
-        hue = 68;
-        break;
-    case FieldId::Opcode:
-        hue = 125;
-        break;
-    case FieldId::Mask:
-        hue = 280;
-        break;
-    case FieldId::PayloadLength:
-        hue = 210;
-        break;
-    case FieldId::ExtendedPayloadLength:
-        hue = 175;
-        break;
-    case FieldId::MaskingKey:
-        hue = 325;
-        break;
-    }
-    // Tints blended into the palette's base colour: pastel on light themes, muted on dark ones, so the
-    // palette's own text colour stays readable on top of them.
-    const QColor accent = QColor::fromHsv(hue, 210, 235);
-    // One-bit fields are thin stripes: they get a stronger tint to stay visible.
-    const bool thin = id == FieldId::Fin || id == FieldId::Rsv1 || id == FieldId::Rsv2 || id == FieldId::Rsv3
-        || id == FieldId::Mask;
-    return mix(base, accent, (isDark(pal) ? 0.40 : 0.32) + (thin ? 0.15 : 0.0));
+    // A bare payload (no header) is not tinted at all.
+    if (id == FieldId::Payload && !m_layout.hasHeader())
+        return pal.color(QPalette::Base);
+    return FieldColors::color(id, pal);
 }
 
 void FrameHexView::paintEvent(QPaintEvent *)

@@ -1,5 +1,7 @@
 #include "handshakepane.h"
 
+#include "palettecolors.h"
+
 #include "protocol/utf8validator.h"
 
 #include <QEvent>
@@ -18,33 +20,8 @@
 
 namespace {
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-// Green and red with enough contrast on the palette's window colour, light or dark.
-QColor statusColor(const QPalette &palette, bool good)
-{
-    if (isDark(palette))
-        return good ? QColor(0x7e, 0xe7, 0x87) : QColor(0xff, 0x8a, 0x80);
-    return good ? QColor(0x0f, 0x5f, 0x26) : QColor(0xb0, 0x18, 0x18);
-}
-
-QColor blend(const QColor &base, const QColor &over, qreal amount)
-{
-    return QColor::fromRgbF(base.redF() + (over.redF() - base.redF()) * amount,
-        base.greenF() + (over.greenF() - base.greenF()) * amount,
-        base.blueF() + (over.blueF() - base.blueF()) * amount);
-}
-
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette p = widget->palette();
-    p.setColor(QPalette::WindowText, color);
-    p.setColor(QPalette::Text, color);
-    widget->setPalette(p);
-}
+using PaletteColors::setTextColor;
+using PaletteColors::statusColor;
 
 QLabel *plainLabel(const QString &text = {})
 {
@@ -448,12 +425,12 @@ void HandshakePane::applyColors()
     const QPalette base = palette();
     const QColor good = statusColor(base, true);
     const QColor bad = statusColor(base, false);
-    const QColor muted = blend(base.color(QPalette::WindowText), base.color(QPalette::Window), 0.35);
+    const QColor muted = PaletteColors::mutedColor(base, 0.35);
 
     const QColor verdictColor = m_accept.passed() ? good : bad;
     QPalette verdictPalette = m_verdict->palette();
     verdictPalette.setColor(QPalette::WindowText, verdictColor);
-    verdictPalette.setColor(QPalette::Window, blend(base.color(QPalette::Window), verdictColor, 0.14));
+    verdictPalette.setColor(QPalette::Window, PaletteColors::mix(base.color(QPalette::Window), verdictColor, 0.14));
     m_verdict->setPalette(verdictPalette);
 
     for (const StepRow &row : std::as_const(m_steps)) {

@@ -1,5 +1,7 @@
 #include "handshakewalkthroughview.h"
 
+#include "palettecolors.h"
+
 #include "protocol/glossary.h"
 
 #include <QEvent>
@@ -15,39 +17,20 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
-#include <cmath>
-
 namespace {
 
 using Stage = WalkthroughStep::Stage;
 
 constexpr int MaxLinkChars = 90;
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor warningColor(const QPalette &palette)
-{
-    return isDark(palette) ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x18, 0x18);
-}
-
-double luminance(const QColor &c)
-{
-    auto channel = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
-    return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
-}
-
 // The palette's link colour when it reads well on the window; palettes that keep the default blue
 // on a dark window get a lighter blue.
 QColor linkColor(const QPalette &palette)
 {
     const QColor link = palette.color(QPalette::Link);
-    const double a = luminance(link), b = luminance(palette.color(QPalette::Window));
-    if ((std::max(a, b) + 0.05) / (std::min(a, b) + 0.05) >= 4.5)
+    if (PaletteColors::contrastRatio(link, palette.color(QPalette::Window)) >= 4.5)
         return link;
-    return isDark(palette) ? QColor(0x8a, 0xb4, 0xf8) : QColor(0x0b, 0x57, 0xd0);
+    return PaletteColors::isDark(palette) ? QColor(0x8a, 0xb4, 0xf8) : QColor(0x0b, 0x57, 0xd0);
 }
 
 QLabel *plainLabel(const QString &objectName, bool wrap = true)
@@ -370,7 +353,7 @@ void HandshakeWalkthroughView::applyColors()
     const bool warning = m_current >= 0 && m_walkthrough.steps().at(m_current).warning;
     QPalette titlePalette = pal;
     if (warning)
-        titlePalette.setColor(QPalette::WindowText, warningColor(pal));
+        titlePalette.setColor(QPalette::WindowText, PaletteColors::errorColor(pal));
     m_title->setPalette(titlePalette);
 }
 

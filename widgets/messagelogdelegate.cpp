@@ -1,17 +1,11 @@
 #include "messagelogdelegate.h"
 
 #include "log/messagelogmodel.h"
+#include "palettecolors.h"
 
 #include <QPalette>
 
-namespace {
-QColor blend(const QColor &base, const QColor &tint, qreal amount)
-{
-    return QColor::fromRgbF(base.redF() + (tint.redF() - base.redF()) * amount,
-                            base.greenF() + (tint.greenF() - base.greenF()) * amount,
-                            base.blueF() + (tint.blueF() - base.blueF()) * amount);
-}
-} // namespace
+using PaletteColors::mix;
 
 void MessageLogDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
@@ -19,16 +13,16 @@ void MessageLogDelegate::initStyleOption(QStyleOptionViewItem *option, const QMo
     const QColor base = option->palette.color(QPalette::Base);
     const auto kind = EventKind(index.data(MessageLogModel::KindRole).toInt());
     if (index.data(MessageLogModel::IsViolationRole).toBool()) {
-        option->backgroundBrush = blend(base, QColor(0xd3, 0x2f, 0x2f), 0.28);
+        option->backgroundBrush = mix(base, QColor(0xd3, 0x2f, 0x2f), 0.28);
         if (index.column() == MessageLogModel::TypeColumn)
             option->font.setBold(true);
     } else if (kind == EventKind::HandshakeRequest || kind == EventKind::HandshakeResponse || kind == EventKind::TlsInfo) {
-        option->backgroundBrush = blend(base, QColor(0x2f, 0x6f, 0xd6), 0.14);
+        option->backgroundBrush = mix(base, QColor(0x2f, 0x6f, 0xd6), 0.14);
     } else if (kind == EventKind::StateChange) {
         option->font.setItalic(true);
         option->palette.setColor(QPalette::Text, option->palette.color(QPalette::PlaceholderText));
     } else if (index.data(MessageLogModel::IsControlRole).toBool()) {
-        option->backgroundBrush = blend(base, QColor(0xf0, 0xa0, 0x20), 0.12);
+        option->backgroundBrush = mix(base, QColor(0xf0, 0xa0, 0x20), 0.12);
     }
     if (index.column() == MessageLogModel::DirectionColumn) {
         const auto direction = Direction(index.data(MessageLogModel::DirectionRole).toInt());

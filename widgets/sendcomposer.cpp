@@ -1,5 +1,7 @@
 #include "sendcomposer.h"
 
+#include "palettecolors.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
@@ -489,32 +491,10 @@ QString ComposerInput::byteCount(qsizetype n)
 
 namespace {
 
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Window).lightness() < 128;
-}
-
-QColor errorColor(const QPalette &palette)
-{
-    return isDark(palette) ? QColor(0xff, 0x8a, 0x80) : QColor(0xb4, 0x1c, 0x1c);
-}
-
-void setTextColor(QWidget *widget, const QColor &color)
-{
-    QPalette p = widget->palette();
-    p.setColor(QPalette::WindowText, color);
-    widget->setPalette(p);
-}
-
-QLabel *messageLabel(const QString &objectName)
-{
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    return label;
-}
+using PaletteColors::errorColor;
+using PaletteColors::isDark;
+using PaletteColors::messageLabel;
+using PaletteColors::setTextColor;
 
 QString modeLabel(ComposerMode mode)
 {

@@ -3,6 +3,7 @@
 #include "log/serverclientsmodel.h"
 #include "log/serverlogmodel.h"
 #include "net/embeddedserver.h"
+#include "palettecolors.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -34,6 +35,8 @@
 #include <limits>
 
 namespace {
+
+using PaletteColors::mix;
 
 // One line of a request as plain text: control characters escaped (tabs kept), and the whole line
 // as \xNN escapes for bytes that are not UTF-8, so what the peer sent is shown, never interpreted.
@@ -83,12 +86,6 @@ QString displayRequest(const QByteArray &request)
         start = end + 1;
     }
     return lines.join(QLatin1Char('\n'));
-}
-
-QColor blend(const QColor &a, const QColor &b, qreal t)
-{
-    return QColor::fromRgbF(
-        a.redF() * (1 - t) + b.redF() * t, a.greenF() * (1 - t) + b.greenF() * t, a.blueF() * (1 - t) + b.blueF() * t);
 }
 
 } // namespace
@@ -531,8 +528,8 @@ void ServerPanel::showError(const QString &error)
     if (error.isEmpty())
         return;
     const QPalette pal = palette();
-    const QColor tint = blend(pal.color(QPalette::Base), QColor(0xd3, 0x2f, 0x2f), 0.18);
-    const QColor border = blend(pal.color(QPalette::Base), QColor(0xd3, 0x2f, 0x2f), 0.6);
+    const QColor tint = mix(pal.color(QPalette::Base), QColor(0xd3, 0x2f, 0x2f), 0.18);
+    const QColor border = mix(pal.color(QPalette::Base), QColor(0xd3, 0x2f, 0x2f), 0.6);
     m_errorBox->setStyleSheet(
         QStringLiteral("QFrame#serverError { background-color: %1; border: 1px solid %2; border-radius: 4px; }"
                        "QFrame#serverError QLabel { color: %3; background: transparent; border: none; }")
@@ -834,7 +831,7 @@ void ServerPanel::showBehaviourError(const QString &error)
     if (error.isEmpty())
         return;
     QPalette pal = m_behaviourError->palette();
-    pal.setColor(QPalette::WindowText, blend(palette().color(QPalette::Text), QColor(0xd3, 0x2f, 0x2f), 0.8));
+    pal.setColor(QPalette::WindowText, mix(palette().color(QPalette::Text), QColor(0xd3, 0x2f, 0x2f), 0.8));
     m_behaviourError->setPalette(pal);
 }
 

@@ -1,6 +1,7 @@
 #include "timelineview.h"
 
 #include "log/messagelogmodel.h"
+#include "palettecolors.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -27,16 +28,7 @@ constexpr int kMaxBracketColumns = 4;
 constexpr int kHeadLength = 9;
 constexpr qint64 kIdleMarkUs = 1'000'000; // a gap this long gets a dashed line and an "idle" note
 
-QColor mix(const QColor &a, const QColor &b, qreal t)
-{
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
-        float(a.greenF() + (b.greenF() - a.greenF()) * t), float(a.blueF() + (b.blueF() - a.blueF()) * t));
-}
-
-bool isDark(const QPalette &palette)
-{
-    return palette.color(QPalette::Base).lightness() < 128;
-}
+using PaletteColors::mix;
 
 // Seconds since the first event with microseconds: fixed width, so rows line up.
 QString elapsedText(qint64 us)
@@ -722,7 +714,7 @@ QString TimelineView::toolTipFor(const Shape &s) const
 TimelineView::Colors TimelineView::colors() const
 {
     const QPalette &pal = palette();
-    const bool dark = isDark(pal);
+    const bool dark = PaletteColors::isDark(pal, QPalette::Base);
     Colors c;
     c.base = pal.color(QPalette::Base);
     c.text = pal.color(QPalette::Text);
