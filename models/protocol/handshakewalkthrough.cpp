@@ -297,6 +297,37 @@ QList<HandshakeWalkthrough::HeaderLines> HandshakeWalkthrough::matchHeaders(
     return result;
 }
 
+HandshakeWalkthrough::GroupedHeaders HandshakeWalkthrough::groupHeaders(const QList<HeaderLines> &lines,
+    const QList<const char *> &knownNames)
+{
+    GroupedHeaders out;
+    for (const HeaderLines &l : lines) {
+        const char *name = canonicalName(l.header.name, knownNames);
+        if (!name) {
+            out.otherSpans.append(l.span);
+            const QString shown = show(l.header.name);
+            if (!out.otherNames.contains(shown, Qt::CaseInsensitive))
+                out.otherNames.append(shown);
+        } else if (!out.known.contains(name)) {
+            out.known.append(name);
+        }
+    }
+    return out;
+}
+
+WalkthroughStep HandshakeWalkthrough::headerStep(WalkthroughStep::Kind kind, WalkthroughStep::Stage stage,
+    const char *name, const QList<HeaderLines> &lines, const HttpHeaders &headers) const
+{
+    WalkthroughStep step;
+    step.kind = kind;
+    step.stage = stage;
+    step.headerName = QString::fromLatin1(name);
+    step.spans = spansOf(lines, name);
+    step.topics = { Glossary::topicForHeader(name) };
+    step.title = QStringLiteral("%1: %2").arg(step.headerName, show(HttpHeaderList::values(headers, name).first()));
+    return step;
+}
+
 QList<HandshakeSpan> HandshakeWalkthrough::spansOf(const QList<HeaderLines> &lines, QByteArrayView name) const
 {
     QList<HandshakeSpan> spans;
@@ -388,31 +419,14 @@ void HandshakeWalkthrough::addRequestHeaders()
     const HttpHeaders &headers = m_request.headers;
 
     // One step per WebSocket header, in the order of its first appearance on the wire.
-    QList<const char *> seen;
-    QList<HandshakeSpan> otherSpans;
-    QStringList otherNames;
-    for (const HeaderLines &l : m_requestHeaders) {
-        const char *name = canonicalName(l.header.name, kRequestHeaderOrder);
-        if (!name) {
-            otherSpans.append(l.span);
-            const QString shown = show(l.header.name);
-            if (!otherNames.contains(shown, Qt::CaseInsensitive))
-                otherNames.append(shown);
-            continue;
-        }
-        if (seen.contains(name))
-            continue;
-        seen.append(name);
-
-        WalkthroughStep step;
-        step.kind = Kind::RequestHeader;
-        step.stage = Stage::RequestHeaders;
-        step.headerName = QString::fromLatin1(name);
-        step.spans = spansOf(m_requestHeaders, name);
-        step.topics = { Glossary::topicForHeader(name) };
+    const GroupedHeaders groups = groupHeaders(
+        m_requestHeaders, QList<const char *>(std::begin(kRequestHeaderOrder), std::end(kRequestHeaderOrder)));
+    const QList<HandshakeSpan> &otherSpans = groups.otherSpans;
+    const QStringList &otherNames = groups.otherNames;
+    for (const char *name : groups.known) {
+        WalkthroughStep step = headerStep(Kind::RequestHeader, Stage::RequestHeaders, name, m_requestHeaders, headers);
         const QList<QByteArray> values = HttpHeaderList::values(headers, name);
         const QByteArray value = values.first();
-        step.title = QStringLiteral("%1: %2").arg(step.headerName, show(value));
         QString text;
         const QByteArrayView n(name);
 
@@ -672,31 +686,14 @@ void HandshakeWalkthrough::addResponseHeaders()
     const HttpHeaders &headers = m_response.headers;
     const bool is101 = m_status == 101;
 
-    QList<const char *> seen;
-    QList<HandshakeSpan> otherSpans;
-    QStringList otherNames;
-    for (const HeaderLines &l : m_responseHeaders) {
-        const char *name = canonicalName(l.header.name, kResponseHeaders);
-        if (!name) {
-            otherSpans.append(l.span);
-            const QString shown = show(l.header.name);
-            if (!otherNames.contains(shown, Qt::CaseInsensitive))
-                otherNames.append(shown);
-            continue;
-        }
-        if (seen.contains(name))
-            continue;
-        seen.append(name);
-
-        WalkthroughStep step;
-        step.kind = Kind::ResponseHeader;
-        step.stage = Stage::Response;
-        step.headerName = QString::fromLatin1(name);
-        step.spans = spansOf(m_responseHeaders, name);
-        step.topics = { Glossary::topicForHeader(name) };
+    const GroupedHeaders groups = groupHeaders(
+        m_responseHeaders, QList<const char *>(std::begin(kResponseHeaders), std::end(kResponseHeaders)));
+    const QList<HandshakeSpan> &otherSpans = groups.otherSpans;
+    const QStringList &otherNames = groups.otherNames;
+    for (const char *name : groups.known) {
+        WalkthroughStep step = headerStep(Kind::ResponseHeader, Stage::Response, name, m_responseHeaders, headers);
         const QList<QByteArray> values = HttpHeaderList::values(headers, name);
         const QByteArray value = values.first();
-        step.title = QStringLiteral("%1: %2").arg(step.headerName, show(value));
         const QByteArrayView n(name);
         QString text;
 

@@ -100,6 +100,17 @@ private:
         QByteArrayView bytes, const QList<Line> &lines, const HttpHeaders &headers, bool inResponse);
     static HandshakeSpan span(QByteArrayView bytes, qsizetype offset, qsizetype length, bool inResponse);
     QList<HandshakeSpan> spansOf(const QList<HeaderLines> &lines, QByteArrayView name) const;
+    // One side's headers as the steps show them: each WebSocket header once, in the order of its first
+    // line, and the rest gathered for one "other headers" step.
+    struct GroupedHeaders {
+        QList<const char *> known; // canonical names
+        QList<HandshakeSpan> otherSpans;
+        QStringList otherNames;
+    };
+    static GroupedHeaders groupHeaders(const QList<HeaderLines> &lines, const QList<const char *> &knownNames);
+    // What every header step has: kind, stage, name, its lines' spans, topic, "Name: first value".
+    WalkthroughStep headerStep(WalkthroughStep::Kind kind, WalkthroughStep::Stage stage, const char *name,
+        const QList<HeaderLines> &lines, const HttpHeaders &headers) const;
 
     QList<WalkthroughStep> m_steps;
     Transport m_transport = Transport::Unknown;
