@@ -32,7 +32,13 @@ private Q_SLOTS:
     void tlsAllowedForThisConnection();
 
 private:
-    bool startTlsServer(PeerProcess &server, QTemporaryDir &dir, quint16 &port);
+    // One python3-websockets wss:// server with a throwaway certificate, started on first use and
+    // shared by the TLS tests. Returns its port, 0 when it could not start.
+    quint16 tlsServerPort();
+
+    QTemporaryDir m_tlsDir;
+    PeerProcess m_tlsServer;
+    quint16 m_tlsPort = 0;
 };
 
 void tst_ClientConnection::urlProblems_data()
@@ -257,14 +263,16 @@ void tst_ClientConnection::connectionRefused()
     QCOMPARE(client.closeCode(), quint16(1006));
 }
 
-bool tst_ClientConnection::startTlsServer(PeerProcess &server, QTemporaryDir &dir, quint16 &port)
+quint16 tst_ClientConnection::tlsServerPort()
 {
+    if (m_tlsPort != 0)
+        return m_tlsPort;
     if (!QSslSocket::supportsSsl()) {
         qWarning("no TLS backend");
-        return false;
+        return 0;
     }
-    const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-    const QString key = dir.filePath(QStringLiteral("key.pem"));
+    const QString cert = m_tlsDir.filePath(QStringLiteral("cert.pem"));
+    const QString key = m_tlsDir.filePath(QStringLiteral("key.pem"));
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
                   { QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
@@ -272,21 +280,19 @@ bool tst_ClientConnection::startTlsServer(PeerProcess &server, QTemporaryDir &di
                     QStringLiteral("/CN=wsinspector-test"), QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert });
     if (!openssl.waitForFinished(60'000) || openssl.exitCode() != 0) {
         qWarning("openssl failed: %s", openssl.readAllStandardError().constData());
-        return false;
+        return 0;
     }
-    if (!server.start(PeerProcess::Runtime::Python, QStringLiteral("interop/peers/py_server.py"),
-                      { QStringLiteral("--tls"), cert, key }))
-        return false;
-    port = server.waitForPort();
-    return port != 0;
+    if (!m_tlsServer.start(PeerProcess::Runtime::Python, QStringLiteral("interop/peers/py_server.py"),
+                           { QStringLiteral("--tls"), cert, key }))
+        return 0;
+    m_tlsPort = m_tlsServer.waitForPort();
+    return m_tlsPort;
 }
 
 void tst_ClientConnection::tlsCertificateRejectedByDefault()
 {
-    QTemporaryDir dir;
-    PeerProcess server;
-    quint16 port = 0;
-    QVERIFY(startTlsServer(server, dir, port));
+    const quint16 port = tlsServerPort();
+    QVERIFY(port != 0);
     Capture capture;
     ClientConnection client(1);
     client.addSink(&capture);
@@ -306,10 +312,8 @@ void tst_ClientConnection::tlsCertificateRejectedByDefault()
 
 void tst_ClientConnection::tlsAllowedForThisConnection()
 {
-    QTemporaryDir dir;
-    PeerProcess server;
-    quint16 port = 0;
-    QVERIFY(startTlsServer(server, dir, port));
+    const quint16 port = tlsServerPort();
+    QVERIFY(port != 0);
     Capture capture;
     ClientConnection client(1);
     client.addSink(&capture);
