@@ -1,6 +1,6 @@
 #include "mainwindow.h"
 
-#include "connectionbar.h"
+#include "inspect/connectionbar.h"
 #include "net/clientsession.h"
 
 #include <QApplication>

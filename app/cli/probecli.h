@@ -1,7 +1,7 @@
 #pragma once
 
-#include "log/probereportmodel.h"
-#include "net/proberunner.h"
+#include "probe/probereportmodel.h"
+#include "probe/proberunner.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,4 +1,4 @@
-#include "handshake.h"
+#include "protocol/handshake.h"
 
 #include <QCryptographicHash>
 #include <QRandomGenerator>

@@ -5,23 +5,23 @@
 //
 // Not a test: it asserts nothing; the window tests (tst_mainwindow) do that.
 
-#include "closecontrols.h"
-#include "connectionbar.h"
-#include "framecrafter.h"
-#include "framediagram.h"
-#include "framehexview.h"
-#include "handshakewalkthroughview.h"
-#include "learnpanel.h"
-#include "probepanel.h"
-#include "timelineview.h"
-#include "net/proberunner.h"
-#include "handshakepane.h"
+#include "send/closecontrols.h"
+#include "inspect/connectionbar.h"
+#include "send/framecrafter.h"
+#include "teach/framediagram.h"
+#include "inspect/framehexview.h"
+#include "teach/handshakewalkthroughview.h"
+#include "teach/learnpanel.h"
+#include "probe/probepanel.h"
+#include "teach/timelineview.h"
+#include "probe/proberunner.h"
+#include "inspect/handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
-#include "messagelogview.h"
+#include "inspect/messagelogview.h"
 #include "net/embeddedserver.h"
-#include "payloadview.h"
-#include "sendcomposer.h"
+#include "inspect/payloadview.h"
+#include "send/sendcomposer.h"
 
 #include <QApplication>
 #include <QDockWidget>

@@ -3,21 +3,21 @@
 // view's annotations and the handshake pane's accept check, close with a chosen code and see both
 // close frames; two chat clients on the broadcast server; the layout is remembered.
 
-#include "closecontrols.h"
-#include "connectionbar.h"
-#include "framecrafter.h"
-#include "framediagram.h"
-#include "framehexview.h"
-#include "handshakewalkthroughview.h"
-#include "timelineview.h"
-#include "handshakepane.h"
+#include "send/closecontrols.h"
+#include "inspect/connectionbar.h"
+#include "send/framecrafter.h"
+#include "teach/framediagram.h"
+#include "inspect/framehexview.h"
+#include "teach/handshakewalkthroughview.h"
+#include "teach/timelineview.h"
+#include "inspect/handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
-#include "messagelogview.h"
+#include "inspect/messagelogview.h"
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
-#include "payloadview.h"
-#include "sendcomposer.h"
+#include "inspect/payloadview.h"
+#include "send/sendcomposer.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

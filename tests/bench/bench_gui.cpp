@@ -10,7 +10,7 @@
 
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
-#include "messagelogview.h"
+#include "inspect/messagelogview.h"
 #include "net/clientsession.h"
 
 #include <QApplication>

@@ -4,7 +4,7 @@
 
 #include "peerprocess.h"
 #include "probetestserver.h"
-#include "protocol/probepresets.h"
+#include "probe/probepresets.h"
 
 #include <QFile>
 #include <QJsonArray>

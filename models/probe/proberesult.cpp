@@ -1,0 +1,249 @@
+#include "probe/proberesult.h"
+
+#include "protocol/closecodes.h"
+#include "protocol/utf8validator.h"
+
+#include <QJsonArray>
+
+namespace {
+
+using Kind = ProbePresets::Expectation::Kind;
+
+QString codeList(const QList<quint16> &codes)
+{
+    QStringList parts;
+    for (quint16 code : codes)
+        parts << (code == CloseCodes::NoStatusReceived ? QStringLiteral("(empty)") : QString::number(code));
+    if (parts.size() <= 1)
+        return parts.value(0);
+    const QString last = parts.takeLast();
+    return parts.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last;
+}
+
+QString describeCloseFrame(const ProbeResult &r)
+{
+    if (!r.closeHasCode) {
+        return r.closePayloadSize == 0 ? QStringLiteral("close without a status code")
+                                       : QStringLiteral("malformed close (%1-byte payload)").arg(r.closePayloadSize);
+    }
+    QString text = QStringLiteral("close ") + CloseCodes::label(r.closeCode);
+    if (!r.closeReason.isEmpty())
+        text += QStringLiteral(" reason ") + ProbeResult::describeBytes(r.closeReason, 40);
+    return text;
+}
+
+} // namespace
+
+quint16 ProbeResult::effectiveCloseCode() const
+{
+    if (!closeFrameReceived)
+        return 0;
+    if (closeHasCode)
+        return closeCode;
+    return closePayloadSize == 0 ? quint16(CloseCodes::NoStatusReceived) : quint16(0);
+}
+
+void ProbeResult::judge()
+{
+    const ProbePresets::Expectation &e = preset.expected;
+    passed = false;
+    if (reaction == Reaction::HandshakeFailed) {
+        why = QStringLiteral("the opening handshake failed, so the probe never ran: %1").arg(error);
+        return;
+    }
+    if (e.kind == Kind::Echo) {
+        if (echoComplete && echo == e.echo) {
+            passed = true;
+            why = QStringLiteral("echoed the message, as a correct server does");
+        } else if (echoFrames > 0) {
+            why = QStringLiteral("sent back %1 instead of %2").arg(describeBytes(echo), describeBytes(e.echo));
+        } else if (reaction == Reaction::Close) {
+            why = QStringLiteral("closed (%1) instead of echoing a valid message").arg(describeCloseFrame(*this));
+        } else if (reaction == Reaction::Drop) {
+            why = QStringLiteral("dropped the connection instead of echoing a valid message");
+        } else {
+            why = QStringLiteral("no echo within %1 ms").arg(timeoutMs);
+        }
+        return;
+    }
+
+    // Close expectations: the frames broke a rule (or closed the connection), so anything sent back
+    // means the server accepted what it had to refuse.
+    if (echoFrames > 0) {
+        why = QStringLiteral("sent data back (%1): it accepted frames it had to refuse").arg(describeBytes(echo));
+        return;
+    }
+    if (!pongs.isEmpty()) {
+        why = QStringLiteral("answered with a pong: it accepted a ping it had to refuse");
+        return;
+    }
+    switch (reaction) {
+    case Reaction::Close: {
+        const quint16 code = effectiveCloseCode();
+        if (code != 0 && e.closeCodes.contains(code)) {
+            passed = true;
+            why = QStringLiteral("answered with %1, as expected").arg(describeCloseFrame(*this));
+        } else {
+            why = QStringLiteral("answered with %1; expected %2")
+                      .arg(describeCloseFrame(*this), codeList(e.closeCodes));
+        }
+        return;
+    }
+    case Reaction::Drop:
+        passed = e.dropAccepted;
+        why = e.dropAccepted
+            ? QStringLiteral("dropped the TCP connection without a close frame (allowed when failing the connection)")
+            : QStringLiteral("dropped the TCP connection instead of answering with a close frame");
+        return;
+    case Reaction::Nothing:
+    case Reaction::Echo:
+        why = QStringLiteral("no close frame and no drop within %1 ms: the server let it pass").arg(timeoutMs);
+        return;
+    case Reaction::HandshakeFailed:
+        return;
+    }
+}
+
+QString ProbeResult::expectedText() const
+{
+    const ProbePresets::Expectation &e = preset.expected;
+    if (e.kind == Kind::Echo)
+        return QStringLiteral("echo ") + describeBytes(e.echo);
+    QString text = QStringLiteral("close ") + codeList(e.closeCodes);
+    if (e.dropAccepted)
+        text += QStringLiteral(" or drop");
+    return text;
+}
+
+QString ProbeResult::seenText() const
+{
+    if (reaction == Reaction::HandshakeFailed)
+        return QStringLiteral("handshake failed: ") + error;
+    QStringList parts;
+    if (echoFrames > 0) {
+        QString text = QStringLiteral("echo ") + describeBytes(echo);
+        if (!echoComplete)
+            text += QStringLiteral(" (unfinished)");
+        parts << text;
+    }
+    if (!pongs.isEmpty())
+        parts << (pongs.size() == 1 ? QStringLiteral("pong") : QStringLiteral("%1 pongs").arg(pongs.size()));
+    switch (reaction) {
+    case Reaction::Close:
+        parts << describeCloseFrame(*this) + (clean ? QString() : QStringLiteral(" (not clean)"));
+        break;
+    case Reaction::Drop:
+        parts << QStringLiteral("drop (TCP closed without a close frame)");
+        break;
+    case Reaction::Nothing:
+        parts << QStringLiteral("nothing within %1 ms").arg(timeoutMs);
+        break;
+    case Reaction::Echo:
+        if (echoFrames == 0)
+            parts << QStringLiteral("nothing within %1 ms").arg(timeoutMs);
+        break;
+    case Reaction::HandshakeFailed:
+        break;
+    }
+    QString text = parts.join(QStringLiteral(", then "));
+    if (!serverViolations.isEmpty())
+        text += QStringLiteral(" [server frames broke: %1]").arg(serverViolations.join(QStringLiteral(", ")));
+    return text;
+}
+
+QString ProbeResult::reactionName(Reaction reaction)
+{
+    switch (reaction) {
+    case Reaction::Echo:
+        return QStringLiteral("echo");
+    case Reaction::Close:
+        return QStringLiteral("close");
+    case Reaction::Drop:
+        return QStringLiteral("drop");
+    case Reaction::Nothing:
+        return QStringLiteral("nothing");
+    case Reaction::HandshakeFailed:
+        return QStringLiteral("handshake-failed");
+    }
+    return QString();
+}
+
+QString ProbeResult::describeBytes(const QByteArray &bytes, qsizetype maxChars)
+{
+    if (Utf8Validator::isValid(bytes)) {
+        const QString text = QString::fromUtf8(bytes);
+        QString body;
+        qsizetype shown = 0;
+        bool cut = false;
+        for (const QChar c : text) {
+            if (shown >= maxChars && !c.isLowSurrogate()) { // never split a surrogate pair
+                cut = true;
+                break;
+            }
+            if (c == u'"' || c == u'\\')
+                body += QLatin1Char('\\') + c;
+            else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+                body += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+            else
+                body += c;
+            ++shown;
+        }
+        return QLatin1Char('"') + body + QLatin1Char('"') + (cut ? QStringLiteral("…") : QString());
+    }
+    const qsizetype maxBytes = qMax<qsizetype>(1, maxChars / 3);
+    QString out = QStringLiteral("hex ") + QString::fromLatin1(bytes.first(qMin(bytes.size(), maxBytes)).toHex(' '));
+    if (bytes.size() > maxBytes)
+        out += QStringLiteral(" … (%1 bytes)").arg(bytes.size());
+    return out;
+}
+
+QJsonObject ProbeResult::toJson() const
+{
+    const ProbePresets::Expectation &e = preset.expected;
+    QJsonObject expected;
+    expected.insert(QStringLiteral("kind"), e.kind == Kind::Echo ? QStringLiteral("echo") : QStringLiteral("close"));
+    if (e.kind == Kind::Echo) {
+        expected.insert(QStringLiteral("echoHex"), QString::fromLatin1(e.echo.toHex()));
+    } else {
+        QJsonArray codes;
+        for (quint16 code : e.closeCodes)
+            codes.append(int(code));
+        expected.insert(QStringLiteral("closeCodes"), codes);
+        expected.insert(QStringLiteral("dropAccepted"), e.dropAccepted);
+    }
+    expected.insert(QStringLiteral("text"), expectedText());
+
+    QJsonObject seen;
+    seen.insert(QStringLiteral("reaction"), reactionName(reaction));
+    seen.insert(QStringLiteral("text"), seenText());
+    if (echoFrames > 0) {
+        seen.insert(QStringLiteral("echoHex"), QString::fromLatin1(echo.toHex()));
+        seen.insert(QStringLiteral("echoFrames"), echoFrames);
+        seen.insert(QStringLiteral("echoComplete"), echoComplete);
+    }
+    if (!pongs.isEmpty())
+        seen.insert(QStringLiteral("pongs"), int(pongs.size()));
+    if (closeFrameReceived) {
+        if (closeHasCode)
+            seen.insert(QStringLiteral("closeCode"), int(closeCode));
+        else
+            seen.insert(QStringLiteral("closeCode"), QJsonValue::Null);
+        seen.insert(QStringLiteral("closeReason"), QString::fromUtf8(closeReason));
+        seen.insert(QStringLiteral("clean"), clean);
+    }
+    if (!serverViolations.isEmpty())
+        seen.insert(QStringLiteral("serverViolations"), QJsonArray::fromStringList(serverViolations));
+    if (!error.isEmpty())
+        seen.insert(QStringLiteral("error"), error);
+    seen.insert(QStringLiteral("elapsedMs"), elapsedMs);
+
+    QJsonObject o;
+    o.insert(QStringLiteral("id"), preset.id);
+    o.insert(QStringLiteral("title"), preset.title);
+    o.insert(QStringLiteral("rfcSection"), preset.rfcSection);
+    o.insert(QStringLiteral("expected"), expected);
+    o.insert(QStringLiteral("seen"), seen);
+    o.insert(QStringLiteral("verdict"), passed ? QStringLiteral("pass") : QStringLiteral("fail"));
+    o.insert(QStringLiteral("why"), why);
+    return o;
+}

@@ -1,0 +1,191 @@
+// The message log pane: it follows new rows only while the user is at the bottom, Pause stops
+// following without stopping capture, filters from the bar reach the proxy, selection reports the
+// capture index, Clear empties the capture.
+
+#include "log/capture.h"
+#include "log/messagelogfilter.h"
+#include "log/messagelogmodel.h"
+#include "inspect/messagelogview.h"
+#include "protocol/framewriter.h"
+
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QToolButton>
+
+namespace {
+void recordText(Capture &capture, Direction direction, const QByteArray &text)
+{
+    FrameSpec spec;
+    spec.mask = direction == Direction::Outgoing;
+    spec.maskingKey = 0x01020304;
+    spec.payload = text;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e;
+    e.timeUs = 1'700'000'000'000'000;
+    e.direction = direction;
+    e.kind = EventKind::Frame;
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = text;
+    capture.record(e);
+}
+
+void fill(Capture &capture, int count, const char *prefix = "message ")
+{
+    for (int i = 0; i < count; ++i)
+        recordText(capture, i % 2 ? Direction::Incoming : Direction::Outgoing, prefix + QByteArray::number(i));
+}
+} // namespace
+
+class tst_MessageLogView : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void followsNewRowsAtTheBottom();
+    void scrollingUpStopsFollowingUntilBackAtBottom();
+    void pauseKeepsCapturing();
+    void filterBarReachesTheProxy();
+    void selectionReportsCaptureIndex();
+    void clearEmptiesTheCapture();
+    void badRegexIsExplained();
+
+private:
+    std::unique_ptr<Capture> m_capture;
+    std::unique_ptr<MessageLogModel> m_model;
+    std::unique_ptr<MessageLogView> m_view;
+    QScrollBar *scrollBar() const { return m_view->table()->verticalScrollBar(); }
+};
+
+void tst_MessageLogView::init()
+{
+    m_capture = std::make_unique<Capture>();
+    m_model = std::make_unique<MessageLogModel>();
+    m_model->setCapture(m_capture.get());
+    m_view = std::make_unique<MessageLogView>();
+    m_view->setLogModel(m_model.get());
+    m_view->resize(800, 300);
+    m_view->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_view.get()));
+}
+
+void tst_MessageLogView::cleanup()
+{
+    m_view.reset();
+    m_model.reset();
+    m_capture.reset();
+}
+
+void tst_MessageLogView::followsNewRowsAtTheBottom()
+{
+    fill(*m_capture, 500);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 500);
+    QTRY_VERIFY(scrollBar()->maximum() > 0);
+    QTRY_COMPARE(scrollBar()->value(), scrollBar()->maximum());
+    fill(*m_capture, 200, "more ");
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 700);
+    QTRY_COMPARE(scrollBar()->value(), scrollBar()->maximum());
+    QVERIFY(m_view->isFollowing());
+}
+
+void tst_MessageLogView::scrollingUpStopsFollowingUntilBackAtBottom()
+{
+    fill(*m_capture, 500);
+    QTRY_VERIFY(scrollBar()->maximum() > 0);
+    scrollBar()->setValue(10); // the user reads older rows
+    QVERIFY(!m_view->isFollowing());
+    fill(*m_capture, 300, "more ");
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 800);
+    QCOMPARE(scrollBar()->value(), 10); // not pulled away
+    scrollBar()->setValue(scrollBar()->maximum());
+    QVERIFY(m_view->isFollowing());
+    fill(*m_capture, 100, "again ");
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 900);
+    QTRY_COMPARE(scrollBar()->value(), scrollBar()->maximum());
+}
+
+void tst_MessageLogView::pauseKeepsCapturing()
+{
+    fill(*m_capture, 300);
+    QTRY_VERIFY(scrollBar()->maximum() > 0);
+    m_view->setPaused(true);
+    const int before = scrollBar()->value();
+    fill(*m_capture, 300, "while paused ");
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 600); // still captured and shown
+    QCOMPARE(scrollBar()->value(), before); // but not scrolled to
+    m_view->setPaused(false);
+    QTRY_COMPARE(scrollBar()->value(), scrollBar()->maximum());
+}
+
+void tst_MessageLogView::filterBarReachesTheProxy()
+{
+    fill(*m_capture, 10);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 10);
+    auto *search = m_view->findChild<QLineEdit *>(QStringLiteral("logSearch"));
+    QVERIFY(search);
+    QTest::keyClicks(search, QStringLiteral("MESSAGE 7"));
+    QCOMPARE(m_view->table()->model()->rowCount(), 1);
+    search->clear();
+    const auto boxes = m_view->findChildren<QCheckBox *>();
+    QCheckBox *out = nullptr;
+    for (QCheckBox *box : boxes)
+        if (box->text().endsWith(QStringLiteral("Out")))
+            out = box;
+    QVERIFY(out);
+    out->setChecked(false);
+    QCOMPARE(m_view->table()->model()->rowCount(), 5); // only incoming
+}
+
+void tst_MessageLogView::selectionReportsCaptureIndex()
+{
+    fill(*m_capture, 10);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 10);
+    m_view->filter()->setDirectionVisible(int(Direction::Outgoing), false);
+    QSignalSpy selected(m_view.get(), &MessageLogView::eventSelected);
+    const QModelIndex second = m_view->table()->model()->index(1, 0);
+    QTest::mouseClick(m_view->table()->viewport(), Qt::LeftButton, {}, m_view->table()->visualRect(second).center());
+    QCOMPARE(selected.size(), 1);
+    QCOMPARE(selected.first().at(0).toLongLong(), 3); // the second incoming row is capture event 3
+    QCOMPARE(m_view->selectedEvent(), 3);
+    m_view->selectEvent(7);
+    QCOMPARE(m_view->selectedEvent(), 7);
+}
+
+void tst_MessageLogView::clearEmptiesTheCapture()
+{
+    fill(*m_capture, 10);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 10);
+    QToolButton *clear = nullptr;
+    for (QToolButton *button : m_view->findChildren<QToolButton *>())
+        if (button->text() == QStringLiteral("Clear"))
+            clear = button;
+    QVERIFY(clear);
+    QSignalSpy cleared(m_view.get(), &MessageLogView::clearRequested);
+    QTest::mouseClick(clear, Qt::LeftButton);
+    QCOMPARE(cleared.size(), 1);
+    QCOMPARE(m_capture->count(), 0);
+    QCOMPARE(m_view->table()->model()->rowCount(), 0);
+}
+
+void tst_MessageLogView::badRegexIsExplained()
+{
+    fill(*m_capture, 4);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 4);
+    const auto boxes = m_view->findChildren<QCheckBox *>();
+    for (QCheckBox *box : boxes)
+        if (box->text() == QStringLiteral("Regex"))
+            box->setChecked(true);
+    auto *search = m_view->findChild<QLineEdit *>(QStringLiteral("logSearch"));
+    QTest::keyClicks(search, QStringLiteral("message [13"));
+    QCOMPARE(m_view->table()->model()->rowCount(), 4); // the last valid filter stays
+    QVERIFY(m_view->filter()->searchError().contains(QStringLiteral("invalid regular expression")));
+    QTest::keyClicks(search, QStringLiteral("]"));
+    QCOMPARE(m_view->table()->model()->rowCount(), 2);
+}
+
+QTEST_MAIN(tst_MessageLogView)
+#include "tst_messagelogview.moc"

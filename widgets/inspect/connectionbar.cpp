@@ -1,0 +1,384 @@
+#include "inspect/connectionbar.h"
+
+#include "inspect/headerseditor.h"
+#include "net/clientsession.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSettings>
+#include <QStyle>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+
+struct BadgeLook {
+    QString text;
+    QColor background;
+    QColor foreground;
+};
+
+// Saturated fills with the text colour of highest contrast, so the badge reads the same on light
+// and dark palettes.
+BadgeLook badgeLook(const ClientSession *session)
+{
+    if (!session)
+        return { QStringLiteral("NOT CONNECTED"), QColor(0x61, 0x61, 0x61), Qt::white };
+    const ReadyState state = session->connection()->readyState();
+    switch (state) {
+    case ReadyState::Connecting:
+        return { readyStateName(state), QColor(0xf0, 0xb4, 0x00), Qt::black };
+    case ReadyState::Open:
+        return { readyStateName(state), QColor(0x2e, 0x7d, 0x32), Qt::white };
+    case ReadyState::Closing:
+        return { readyStateName(state), QColor(0xe6, 0x51, 0x00), Qt::black };
+    case ReadyState::Closed:
+        break;
+    }
+    return { readyStateName(ReadyState::Closed), QColor(0x61, 0x61, 0x61), Qt::white };
+}
+
+QString elapsedText(qint64 us)
+{
+    const qint64 s = qMax<qint64>(0, us / 1'000'000);
+    return QStringLiteral("%1:%2:%3")
+        .arg(s / 3600, 2, 10, QLatin1Char('0'))
+        .arg((s / 60) % 60, 2, 10, QLatin1Char('0'))
+        .arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString trafficText(const QString &arrow, const TrafficStats::Direction &d)
+{
+    const QString messages
+        = d.messages == 1 ? QStringLiteral("1 message") : QStringLiteral("%1 messages").arg(d.messages);
+    return QStringLiteral("%1 %2 \u00b7 %3").arg(arrow, messages, QLocale().formattedDataSize(qint64(d.bytes)));
+}
+
+bool isSecureScheme(const QUrl &url)
+{
+    return url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
+    : QWidget(parent)
+    , m_settings(settings)
+    , m_url(new QComboBox(this))
+    , m_connect(new QPushButton(QStringLiteral("&Connect"), this))
+    , m_disconnect(new QPushButton(QStringLiteral("&Disconnect"), this))
+    , m_problemIcon(new QLabel(this))
+    , m_problem(new QLabel(this))
+    , m_problemRow(new QWidget(this))
+    , m_subprotocols(new QLineEdit(this))
+    , m_allowCertErrors(new QCheckBox(QStringLiteral("Allow certificate &errors for this connection"), this))
+    , m_headersToggle(new QToolButton(this))
+    , m_headers(new HeadersEditor(this))
+    , m_badge(new QLabel(this))
+    , m_elapsed(new QLabel(this))
+    , m_sent(new QLabel(this))
+    , m_received(new QLabel(this))
+{
+    m_url->setObjectName(QStringLiteral("url"));
+    m_url->setEditable(true);
+    m_url->setInsertPolicy(QComboBox::NoInsert);
+    // Inline completion would silently change the URL the user typed into a recent one.
+    m_url->setCompleter(nullptr);
+    m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+    m_url->setMinimumContentsLength(30);
+    m_url->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_url->lineEdit()->setPlaceholderText(QStringLiteral("ws://host:port/path or wss://\u2026"));
+    m_url->setToolTip(QStringLiteral("WebSocket URL (ws:// or wss://). Enter connects; the list holds recent URLs."));
+    m_url->setAccessibleName(QStringLiteral("URL"));
+
+    m_connect->setObjectName(QStringLiteral("connect"));
+    m_connect->setToolTip(QStringLiteral("Open a new connection with these settings (Enter in the URL field)"));
+    m_disconnect->setObjectName(QStringLiteral("disconnect"));
+    m_disconnect->setToolTip(
+        QStringLiteral("Start the closing handshake of the connection shown (1000 Normal Closure)"));
+
+    m_problemRow->setObjectName(QStringLiteral("problemRow"));
+    m_problem->setObjectName(QStringLiteral("problem"));
+    m_problem->setTextFormat(Qt::PlainText);
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, this);
+    m_problemIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
+    auto *problemLayout = new QHBoxLayout(m_problemRow);
+    problemLayout->setContentsMargins(0, 0, 0, 0);
+    problemLayout->addWidget(m_problemIcon, 0, Qt::AlignTop);
+    problemLayout->addWidget(m_problem, 1);
+    m_problemRow->hide();
+
+    m_subprotocols->setObjectName(QStringLiteral("subprotocols"));
+    m_subprotocols->setPlaceholderText(QStringLiteral("none, e.g. chat, superchat"));
+    m_subprotocols->setToolTip(
+        QStringLiteral("Sec-WebSocket-Protocol offers, comma-separated, in order of preference"));
+    m_subprotocols->setClearButtonEnabled(true);
+
+    m_allowCertErrors->setObjectName(QStringLiteral("allowCertificateErrors"));
+    m_allowCertErrors->setToolTip(QStringLiteral(
+        "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
+    m_allowCertErrors->setEnabled(false);
+
+    m_headersToggle->setObjectName(QStringLiteral("headersToggle"));
+    m_headersToggle->setCheckable(true);
+    m_headersToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_headersToggle->setArrowType(Qt::RightArrow);
+    m_headersToggle->setToolTip(QStringLiteral("Show the Origin and extra request headers"));
+    m_headers->setObjectName(QStringLiteral("headersEditor"));
+    m_headers->hide();
+
+    m_badge->setObjectName(QStringLiteral("state"));
+    m_badge->setAlignment(Qt::AlignCenter);
+    m_badge->setToolTip(QStringLiteral("readyState of the connection shown"));
+    m_elapsed->setObjectName(QStringLiteral("elapsed"));
+    m_elapsed->setToolTip(QStringLiteral("Time connected (since the handshake completed)"));
+    m_sent->setObjectName(QStringLiteral("sent"));
+    m_sent->setToolTip(
+        QStringLiteral("Sent: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
+    m_received->setObjectName(QStringLiteral("received"));
+    m_received->setToolTip(
+        QStringLiteral("Received: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
+    for (QLabel *label : { m_elapsed, m_sent, m_received })
+        label->setTextFormat(Qt::PlainText);
+    const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_elapsed->setFont(fixed);
+
+    // Layout: URL row, its problem, options row, headers, status row.
+    auto *urlLabel = new QLabel(QStringLiteral("&URL:"), this);
+    urlLabel->setBuddy(m_url);
+    auto *subprotocolsLabel = new QLabel(QStringLiteral("Sub&protocols:"), this);
+    subprotocolsLabel->setBuddy(m_subprotocols);
+
+    auto *grid = new QGridLayout;
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(urlLabel, 0, 0);
+    auto *urlRow = new QHBoxLayout;
+    urlRow->addWidget(m_url, 1);
+    urlRow->addWidget(m_connect);
+    urlRow->addWidget(m_disconnect);
+    grid->addLayout(urlRow, 0, 1);
+    grid->addWidget(m_problemRow, 1, 1);
+    grid->addWidget(subprotocolsLabel, 2, 0);
+    auto *optionsRow = new QHBoxLayout;
+    optionsRow->addWidget(m_subprotocols, 1);
+    optionsRow->addSpacing(8);
+    optionsRow->addWidget(m_allowCertErrors);
+    optionsRow->addSpacing(8);
+    optionsRow->addWidget(m_headersToggle);
+    grid->addLayout(optionsRow, 2, 1);
+    grid->addWidget(m_headers, 3, 1);
+    grid->setColumnStretch(1, 1);
+
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_badge);
+    statusRow->addSpacing(6);
+    statusRow->addWidget(m_elapsed);
+    statusRow->addSpacing(12);
+    statusRow->addWidget(m_sent);
+    statusRow->addSpacing(12);
+    statusRow->addWidget(m_received);
+    statusRow->addStretch();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(grid);
+    layout->addLayout(statusRow);
+
+    setTabOrder(m_url, m_connect);
+    setTabOrder(m_connect, m_disconnect);
+    setTabOrder(m_disconnect, m_subprotocols);
+    setTabOrder(m_subprotocols, m_allowCertErrors);
+    setTabOrder(m_allowCertErrors, m_headersToggle);
+
+    if (m_settings)
+        m_recent = m_settings->value(RecentUrlsKey).toStringList();
+    fillRecentUrls();
+    m_url->setEditText(m_recent.value(0));
+
+    connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
+    connect(m_url, &QComboBox::editTextChanged, this, &ConnectionBar::urlEdited);
+    connect(m_subprotocols, &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
+    connect(m_connect, &QPushButton::clicked, this, &ConnectionBar::requestConnect);
+    connect(m_disconnect, &QPushButton::clicked, this, &ConnectionBar::disconnectRequested);
+    connect(m_headersToggle, &QToolButton::toggled, this, [this](bool shown) {
+        m_headers->setVisible(shown);
+        m_headersToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
+    });
+    connect(m_headers, &HeadersEditor::changed, this, [this] {
+        updateHeadersToggle();
+        if (!m_problemRow->isHidden())
+            showProblem(problem());
+    });
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &ConnectionBar::updateElapsed);
+
+    urlEdited();
+    updateHeadersToggle();
+    updateSessionView();
+}
+
+QUrl ConnectionBar::currentUrl() const
+{
+    return QUrl(m_url->currentText().trimmed());
+}
+
+ConnectionOptions ConnectionBar::options() const
+{
+    ConnectionOptions o = m_base;
+    o.url = currentUrl();
+    o.headers = m_headers->headers();
+    o.origin = m_headers->origin();
+    o.subprotocols.clear();
+    const QStringList parts = m_subprotocols->text().split(QLatin1Char(','));
+    for (const QString &part : parts) {
+        const QString p = part.trimmed();
+        if (!p.isEmpty())
+            o.subprotocols.append(p);
+    }
+    o.allowCertificateErrors = isSecureScheme(o.url) && m_allowCertErrors->isChecked();
+    return o;
+}
+
+void ConnectionBar::setOptions(const ConnectionOptions &options)
+{
+    m_base = options;
+    m_url->setEditText(options.url.toString());
+    m_subprotocols->setText(options.subprotocols.join(QStringLiteral(", ")));
+    m_headers->setHeaders(options.headers);
+    m_headers->setOrigin(options.origin);
+    if (!options.headers.isEmpty() || !options.origin.isEmpty())
+        m_headersToggle->setChecked(true);
+    urlEdited();
+    m_allowCertErrors->setChecked(isSecureScheme(options.url) && options.allowCertificateErrors);
+    showProblem(QString());
+}
+
+QString ConnectionBar::problem() const
+{
+    const QString urlProblem = ClientConnection::urlProblem(currentUrl());
+    return urlProblem.isEmpty() ? m_headers->problem() : urlProblem;
+}
+
+void ConnectionBar::requestConnect()
+{
+    const QString p = problem();
+    showProblem(p);
+    if (!p.isEmpty()) {
+        if (!m_headers->problem().isEmpty() && ClientConnection::urlProblem(currentUrl()).isEmpty())
+            m_headersToggle->setChecked(true);
+        return;
+    }
+    const ConnectionOptions o = options();
+    rememberUrl(o.url.toString());
+    Q_EMIT connectRequested(o);
+}
+
+void ConnectionBar::urlEdited()
+{
+    const bool secure = isSecureScheme(currentUrl());
+    m_allowCertErrors->setEnabled(secure);
+    if (!secure)
+        m_allowCertErrors->setChecked(false);
+    // Once a problem is shown, follow the edits so that it goes away as soon as it is fixed.
+    if (!m_problemRow->isHidden())
+        showProblem(problem());
+}
+
+void ConnectionBar::showProblem(const QString &problem)
+{
+    m_problem->setText(problem);
+    m_problemRow->setVisible(!problem.isEmpty());
+}
+
+void ConnectionBar::rememberUrl(const QString &url)
+{
+    m_recent.removeAll(url);
+    m_recent.prepend(url);
+    while (m_recent.size() > MaxRecentUrls)
+        m_recent.removeLast();
+    if (m_settings)
+        m_settings->setValue(RecentUrlsKey, m_recent);
+    fillRecentUrls();
+}
+
+void ConnectionBar::fillRecentUrls()
+{
+    const QString text = m_url->currentText();
+    const QSignalBlocker blocker(m_url);
+    m_url->clear();
+    m_url->addItems(m_recent);
+    m_url->setCurrentIndex(-1);
+    m_url->setEditText(text);
+}
+
+void ConnectionBar::updateHeadersToggle()
+{
+    const qsizetype count = m_headers->headers().size() + (m_headers->origin().isEmpty() ? 0 : 1);
+    m_headersToggle->setText(count ? QStringLiteral("&Headers (%1)").arg(count) : QStringLiteral("&Headers"));
+}
+
+void ConnectionBar::setSession(const ClientSession *session)
+{
+    if (m_session) {
+        m_session->disconnect(this);
+        m_session->connection()->disconnect(this);
+    }
+    m_session = session;
+    if (session) {
+        connect(session, &ClientSession::changed, this, &ConnectionBar::updateSessionView);
+        connect(session->connection(), &ClientConnection::stateChanged, this, &ConnectionBar::updateSessionView);
+        connect(session, &QObject::destroyed, this, &ConnectionBar::updateSessionView, Qt::QueuedConnection);
+    }
+    updateSessionView();
+}
+
+void ConnectionBar::updateSessionView()
+{
+    const ClientSession *session = m_session;
+    const BadgeLook look = badgeLook(session);
+    m_badge->setText(look.text);
+    m_badge->setStyleSheet(QStringLiteral(
+        "QLabel { background-color: %1; color: %2; border-radius: 4px; padding: 2px 8px; font-weight: bold; }")
+                               .arg(look.background.name(), look.foreground.name()));
+    m_badge->setAccessibleName(QStringLiteral("Connection state: %1").arg(look.text));
+
+    const ReadyState state = session ? session->connection()->readyState() : ReadyState::Closed;
+    m_disconnect->setEnabled(session && state != ReadyState::Closed);
+    if (session && state == ReadyState::Open) {
+        if (!m_tick.isActive())
+            m_tick.start();
+    } else {
+        m_tick.stop();
+    }
+    updateElapsed();
+
+    if (!session) {
+        m_sent->clear();
+        m_received->clear();
+        return;
+    }
+    const TrafficStats &stats = session->stats();
+    m_sent->setText(trafficText(QStringLiteral("\u2191"), stats.out));
+    m_received->setText(trafficText(QStringLiteral("\u2193"), stats.in));
+}
+
+void ConnectionBar::updateElapsed()
+{
+    const ClientSession *session = m_session;
+    if (!session || session->stats().openedAtUs == 0) {
+        m_elapsed->setText(session ? QStringLiteral("--:--:--") : QString());
+        return;
+    }
+    const TrafficStats &stats = session->stats();
+    const qint64 end = stats.closedAtUs ? stats.closedAtUs : QDateTime::currentMSecsSinceEpoch() * 1000;
+    m_elapsed->setText(elapsedText(end - stats.openedAtUs));
+}

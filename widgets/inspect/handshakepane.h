@@ -1,0 +1,84 @@
+#pragma once
+
+#include "teach/acceptcomputation.h"
+#include "protocol/handshake.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QWidget>
+#include <optional>
+
+class QGroupBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSplitter;
+class QTableWidget;
+
+// One connection's opening handshake: the exact request and response bytes, their headers as
+// tables, and the Sec-WebSocket-Accept computation step by step with a PASS/FAIL verdict.
+// Everything from the peer is shown as plain text with control characters escaped.
+class HandshakePane : public QWidget {
+    Q_OBJECT
+public:
+    explicit HandshakePane(QWidget *parent = nullptr);
+
+    // Either may be empty: no request recorded, or no response (connection refused, timed out).
+    void setHandshake(const QByteArray &requestBytes, const QByteArray &responseBytes);
+    void clear();
+
+    const AcceptComputation &acceptComputation() const { return m_accept; }
+
+    // Selects bytes [offset, offset + length) of the request or the response in its raw view (the
+    // walk-through points at the header lines it explains). Offsets count bytes, not characters.
+    void highlightBytes(bool inResponse, qsizetype offset, qsizetype length);
+    // The raw view's selected text, for tests.
+    QString highlightedText(bool inResponse) const;
+
+    // Peer bytes for a multi-line view: CRLF ends a line; other control characters, invisible
+    // Unicode format characters and bytes that are not valid UTF-8 are escaped (\r, \x00, \u{202E}).
+    static QString displayText(QByteArrayView bytes);
+
+protected:
+    void changeEvent(QEvent *event) override;
+
+private:
+    struct Side {
+        QGroupBox *box = nullptr; // titled with the byte count
+        QSplitter *splitter = nullptr; // raw bytes above the headers (and the body, for the response)
+        QLabel *summary = nullptr; // request line / status line, or why there is none
+        QPlainTextEdit *raw = nullptr;
+        QLabel *headersTitle = nullptr;
+        QTableWidget *headers = nullptr;
+        bool problem = false; // the summary reports something wrong
+    };
+    struct StepRow {
+        QLabel *title = nullptr;
+        QLabel *explanation = nullptr;
+        QLineEdit *value = nullptr;
+        QLabel *note = nullptr;
+        bool warning = false;
+    };
+
+    QWidget *buildSide(Side &side, const QString &name, const QString &placeholder);
+    QWidget *buildAcceptBox();
+    HttpRequest showRequest(const QByteArray &bytes);
+    std::optional<HttpResponse> showResponse(bool noRequest, const QByteArray &bytes);
+    void showAccept();
+    void applyColors();
+    static void fillHeaders(QTableWidget *table, const HttpHeaders &headers);
+
+    Side m_request;
+    Side m_response;
+    QByteArray m_requestBytes;
+    QByteArray m_responseBytes;
+    QWidget *m_bodyBox = nullptr;
+    QLabel *m_bodyTitle = nullptr;
+    QPlainTextEdit *m_body = nullptr;
+    QGroupBox *m_acceptBox = nullptr;
+    QLabel *m_verdict = nullptr;
+    QList<StepRow> m_steps;
+
+    bool m_responseUnparsed = false;
+    AcceptComputation m_accept;
+};

@@ -1,0 +1,261 @@
+#include "inspect/messagelogview.h"
+
+#include "log/messagelogfilter.h"
+#include "log/messagelogmodel.h"
+#include "inspect/messagelogdelegate.h"
+
+#include <QCheckBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QScrollBar>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace {
+// Type names as MessageLogModel::typeName() gives them; reserved opcodes are one menu entry.
+const char *const FilterTypes[] = { "text", "binary", "continuation", "ping", "pong", "close",
+                                    "handshake", "violation", "state", "tls", "error", "reserved" };
+}
+
+MessageLogView::MessageLogView(QWidget *parent)
+    : QWidget(parent)
+    , m_filter(new MessageLogFilter(this))
+    , m_table(new QTableView(this))
+{
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(0, 0, 0, 0);
+    m_showIn = new QCheckBox(QStringLiteral("\u2193 In"), this);
+    m_showOut = new QCheckBox(QStringLiteral("\u2191 Out"), this);
+    m_showLocal = new QCheckBox(QStringLiteral("\u2022 Local"), this);
+    for (QCheckBox *box : { m_showIn, m_showOut, m_showLocal }) {
+        box->setChecked(true);
+        bar->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, [this] {
+            m_filter->setDirectionVisible(int(Direction::Incoming), m_showIn->isChecked());
+            m_filter->setDirectionVisible(int(Direction::Outgoing), m_showOut->isChecked());
+            m_filter->setDirectionVisible(int(Direction::Local), m_showLocal->isChecked());
+            updateCountLabel();
+        });
+    }
+    m_showIn->setToolTip(QStringLiteral("Show what the server sent"));
+    m_showOut->setToolTip(QStringLiteral("Show what this client sent"));
+    m_showLocal->setToolTip(QStringLiteral("Show state changes, TLS details and local errors"));
+
+    m_typeMenu = new QMenu(this);
+    for (const char *type : FilterTypes) {
+        QAction *action = m_typeMenu->addAction(QString::fromLatin1(type));
+        action->setCheckable(true);
+        action->setChecked(true);
+        connect(action, &QAction::toggled, this, &MessageLogView::updateTypeFilter);
+    }
+    m_typeButton = new QToolButton(this);
+    m_typeButton->setText(QStringLiteral("Types: all"));
+    m_typeButton->setMenu(m_typeMenu);
+    m_typeButton->setPopupMode(QToolButton::InstantPopup);
+    m_typeButton->setToolTip(QStringLiteral("Show only some kinds of rows"));
+    bar->addWidget(m_typeButton);
+
+    m_search = new QLineEdit(this);
+    m_search->setPlaceholderText(QStringLiteral("Search whole payloads (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setObjectName(QStringLiteral("logSearch"));
+    m_search->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24);
+    bar->addWidget(m_search, 1);
+    m_regex = new QCheckBox(QStringLiteral("Regex"), this);
+    m_regex->setToolTip(QStringLiteral("Treat the search as a regular expression (case-insensitive)"));
+    bar->addWidget(m_regex);
+    connect(m_search, &QLineEdit::textChanged, this, &MessageLogView::applySearch);
+    connect(m_regex, &QCheckBox::toggled, this, &MessageLogView::applySearch);
+
+    m_pause = new QToolButton(this);
+    m_pause->setText(QStringLiteral("Pause"));
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(QStringLiteral("Keep capturing but stop scrolling to new rows"));
+    connect(m_pause, &QToolButton::toggled, this, &MessageLogView::setPaused);
+    bar->addWidget(m_pause);
+    auto *clear = new QToolButton(this);
+    clear->setText(QStringLiteral("Clear"));
+    clear->setToolTip(QStringLiteral("Forget this connection's log"));
+    connect(clear, &QToolButton::clicked, this, [this] {
+        if (m_model && m_model->capture())
+            m_model->capture()->clear();
+        Q_EMIT clearRequested();
+    });
+    bar->addWidget(clear);
+
+    m_searchError = new QLabel(this);
+    m_searchError->setTextFormat(Qt::PlainText);
+    m_searchError->setStyleSheet(QStringLiteral("color: #d32f2f;"));
+    m_searchError->hide();
+    m_count = new QLabel(this);
+    m_count->setTextFormat(Qt::PlainText);
+
+    m_table->setModel(m_filter);
+    m_table->setItemDelegate(new MessageLogDelegate(m_table));
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setWordWrap(false);
+    m_table->setShowGrid(false);
+    m_table->setAlternatingRowColors(false);
+    m_table->setTextElideMode(Qt::ElideRight);
+    // Fixed row heights and no per-row sizing: a log of millions of rows stays cheap to lay out.
+    m_table->verticalHeader()->hide();
+    m_table->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_table->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    header->setHighlightSections(false);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                Q_EMIT eventSelected(current.isValid() ? m_filter->mapToSource(current).row() : -1);
+            });
+    connect(m_filter, &QAbstractItemModel::rowsInserted, this, &MessageLogView::onRowsInserted);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &MessageLogView::updateCountLabel);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &MessageLogView::updateCountLabel);
+    connect(m_table->verticalScrollBar(), &QScrollBar::valueChanged, this, &MessageLogView::onScrolled);
+    // New rows grow the range after layout; follow them there, while following.
+    connect(m_table->verticalScrollBar(), &QScrollBar::rangeChanged, this, [this](int, int max) {
+        if (m_following && !m_paused) {
+            m_autoScrolling = true;
+            m_table->verticalScrollBar()->setValue(max);
+            m_autoScrolling = false;
+        }
+    });
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addLayout(bar);
+    layout->addWidget(m_searchError);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_count);
+    updateCountLabel();
+}
+
+MessageLogView::~MessageLogView()
+{
+    // The table outlives this part of the object while QWidget deletes children; its scroll bar and
+    // the proxy must not call back into a half-destroyed view.
+    m_table->verticalScrollBar()->disconnect(this);
+    m_filter->disconnect(this);
+    m_table->selectionModel()->disconnect(this);
+}
+
+void MessageLogView::setLogModel(MessageLogModel *model)
+{
+    // Switching connections recreates the columns; keep whatever widths the user chose.
+    QList<int> widths;
+    if (m_table->horizontalHeader()->count() == MessageLogModel::ColumnCount)
+        for (int column = 0; column < MessageLogModel::PreviewColumn; ++column)
+            widths << m_table->columnWidth(column);
+    m_model = model;
+    m_filter->setSourceModel(model);
+    if (widths.isEmpty()) {
+        // Widths from samples of each column's widest usual content, so the preview keeps the rest.
+        const QFontMetrics metrics = fontMetrics();
+        const char *const samples[] = { "99999", "00:00:00.0000000", "+999.999 ms", "\u2191 out", "continuation",
+                                        "FIN RSV1 MASK", "65536" };
+        for (const char *sample : samples)
+            widths << metrics.horizontalAdvance(QString::fromUtf8(sample)) + 24;
+    }
+    for (int column = 0; column < widths.size() && column < m_table->horizontalHeader()->count(); ++column)
+        m_table->setColumnWidth(column, widths[column]);
+    m_following = true;
+    updateCountLabel();
+    if (!m_paused)
+        m_table->scrollToBottom();
+}
+
+qsizetype MessageLogView::selectedEvent() const
+{
+    const QModelIndex current = m_table->selectionModel()->currentIndex();
+    return current.isValid() ? m_filter->mapToSource(current).row() : -1;
+}
+
+void MessageLogView::selectEvent(qsizetype captureIndex)
+{
+    if (!m_model)
+        return;
+    m_model->flushPending();
+    const QModelIndex proxy = m_filter->mapFromSource(m_model->index(int(captureIndex), 0));
+    if (!proxy.isValid())
+        return;
+    m_table->selectionModel()->setCurrentIndex(proxy, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_table->scrollTo(proxy);
+}
+
+void MessageLogView::setPaused(bool paused)
+{
+    if (m_paused == paused)
+        return;
+    m_paused = paused;
+    m_pause->setChecked(paused);
+    m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
+    if (!paused) {
+        m_following = true;
+        m_table->scrollToBottom();
+    }
+}
+
+void MessageLogView::onRowsInserted()
+{
+    updateCountLabel();
+}
+
+void MessageLogView::onScrolled(int value)
+{
+    if (m_autoScrolling)
+        return;
+    // The user moved: follow new rows only while they sit at the bottom.
+    m_following = value >= m_table->verticalScrollBar()->maximum();
+}
+
+void MessageLogView::applySearch()
+{
+    const auto mode = m_regex->isChecked() ? MessageLogFilter::SearchMode::RegularExpression
+                                           : MessageLogFilter::SearchMode::PlainText;
+    if (m_filter->setSearch(m_search->text(), mode)) {
+        m_searchError->hide();
+    } else {
+        m_searchError->setText(m_filter->searchError());
+        m_searchError->show();
+    }
+    updateCountLabel();
+}
+
+void MessageLogView::updateTypeFilter()
+{
+    QSet<QString> types;
+    bool all = true;
+    const QList<QAction *> actions = m_typeMenu->actions();
+    for (QAction *action : actions) {
+        if (!action->isChecked()) {
+            all = false;
+            continue;
+        }
+        if (action->text() == QLatin1String("reserved")) {
+            for (int opcode : { 3, 4, 5, 6, 7, 11, 12, 13, 14, 15 })
+                types.insert(QStringLiteral("reserved-%1").arg(opcode));
+        } else {
+            types.insert(action->text());
+        }
+    }
+    // An empty set means "everything" to the filter; with nothing ticked, show nothing.
+    if (types.isEmpty())
+        types.insert(QStringLiteral("(none)"));
+    m_filter->setVisibleTypes(all ? QSet<QString>() : types);
+    m_typeButton->setText(all ? QStringLiteral("Types: all") : QStringLiteral("Types: some"));
+    updateCountLabel();
+}
+
+void MessageLogView::updateCountLabel()
+{
+    const int total = m_model ? m_model->rowCount() : 0;
+    const int shown = m_filter->rowCount();
+    m_count->setText(shown == total ? QStringLiteral("%L1 events").arg(total)
+                                    : QStringLiteral("%L1 of %L2 events shown").arg(shown).arg(total));
+}

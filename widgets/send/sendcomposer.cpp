@@ -1,0 +1,1218 @@
+#include "send/sendcomposer.h"
+
+#include "common/palettecolors.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QShortcut>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QTextBlock>
+#include <QVBoxLayout>
+
+#include <limits>
+
+// ---------------------------------------------------------------------------------------------
+// ComposerInput
+
+namespace {
+
+bool isJsonSpace(QChar c)
+{
+    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
+}
+
+bool isDigit(QChar c)
+{
+    return c >= u'0' && c <= u'9';
+}
+
+int hexValue(QChar c)
+{
+    if (c >= u'0' && c <= u'9')
+        return c.unicode() - u'0';
+    if (c >= u'a' && c <= u'f')
+        return c.unicode() - u'a' + 10;
+    if (c >= u'A' && c <= u'F')
+        return c.unicode() - u'A' + 10;
+    return -1;
+}
+
+// A character for an error message: visible characters quoted, the rest as U+XXXX.
+QString describe(QChar c)
+{
+    if (c == u'\'')
+        return QStringLiteral("\"'\"");
+    if (c.isPrint() && !c.isSpace())
+        return QStringLiteral("'%1'").arg(c);
+    return QStringLiteral("U+%1").arg(QString::number(c.unicode(), 16).toUpper(), 4, QLatin1Char('0'));
+}
+
+ComposerInput::Parsed failure(qsizetype pos, const QString &error)
+{
+    ComposerInput::Parsed p;
+    p.error = error;
+    p.errorPos = pos;
+    return p;
+}
+
+// Strict RFC 8259 validation with messages a person can act on. Recursion is bounded so that a
+// pasted "[[[[..." cannot exhaust the stack.
+class JsonChecker {
+public:
+    static constexpr int MaxDepth = 512;
+
+    explicit JsonChecker(const QString &s)
+        : m_s(s)
+    {
+    }
+
+    bool run()
+    {
+        skipSpace();
+        if (atEnd())
+            return fail(QStringLiteral("empty input: JSON needs a value"));
+        if (!value(0))
+            return false;
+        skipSpace();
+        if (!atEnd())
+            return fail(QStringLiteral("unexpected %1 after the JSON value").arg(describe(m_s[m_i])));
+        return true;
+    }
+
+    QString error;
+    qsizetype errorPos = -1;
+
+private:
+    bool atEnd() const { return m_i >= m_s.size(); }
+    QChar peek() const { return atEnd() ? QChar() : m_s[m_i]; }
+
+    void skipSpace()
+    {
+        while (!atEnd() && isJsonSpace(m_s[m_i]))
+            ++m_i;
+    }
+
+    bool fail(const QString &message) { return failAt(m_i, message); }
+    bool failAt(qsizetype pos, const QString &message)
+    {
+        error = message;
+        errorPos = pos;
+        return false;
+    }
+
+    bool expected(const QString &what)
+    {
+        if (atEnd())
+            return fail(QStringLiteral("unexpected end of input: expected %1").arg(what));
+        return fail(QStringLiteral("unexpected %1: expected %2").arg(describe(m_s[m_i]), what));
+    }
+
+    bool value(int depth)
+    {
+        if (atEnd())
+            return expected(QStringLiteral("a value"));
+        const QChar c = m_s[m_i];
+        if (c == u'{' || c == u'[') {
+            if (depth >= MaxDepth)
+                return fail(QStringLiteral("nested deeper than %1 levels").arg(MaxDepth));
+            return c == u'{' ? object(depth) : array(depth);
+        }
+        if (c == u'"')
+            return string();
+        if (c == u'-' || isDigit(c))
+            return number();
+        if (c == u't')
+            return literal(QStringLiteral("true"));
+        if (c == u'f')
+            return literal(QStringLiteral("false"));
+        if (c == u'n')
+            return literal(QStringLiteral("null"));
+        if (c == u'\'')
+            return fail(QStringLiteral("unexpected \"'\": JSON strings use double quotes"));
+        return expected(QStringLiteral("a value"));
+    }
+
+    bool object(int depth)
+    {
+        ++m_i;
+        skipSpace();
+        if (peek() == u'}') {
+            ++m_i;
+            return true;
+        }
+        for (;;) {
+            skipSpace();
+            if (peek() == u'\'')
+                return fail(QStringLiteral("unexpected \"'\": JSON strings use double quotes"));
+            if (peek() != u'"')
+                return expected(QStringLiteral("a member name in double quotes"));
+            if (!string())
+                return false;
+            skipSpace();
+            if (peek() != u':')
+                return expected(QStringLiteral("':' after the member name"));
+            ++m_i;
+            skipSpace();
+            if (!value(depth + 1))
+                return false;
+            skipSpace();
+            if (peek() == u'}') {
+                ++m_i;
+                return true;
+            }
+            if (peek() != u',')
+                return expected(QStringLiteral("',' or '}'"));
+            const qsizetype comma = m_i++;
+            skipSpace();
+            if (peek() == u'}')
+                return failAt(comma, QStringLiteral("trailing comma before '}'"));
+        }
+    }
+
+    bool array(int depth)
+    {
+        ++m_i;
+        skipSpace();
+        if (peek() == u']') {
+            ++m_i;
+            return true;
+        }
+        for (;;) {
+            skipSpace();
+            if (!value(depth + 1))
+                return false;
+            skipSpace();
+            if (peek() == u']') {
+                ++m_i;
+                return true;
+            }
+            if (peek() != u',')
+                return expected(QStringLiteral("',' or ']'"));
+            const qsizetype comma = m_i++;
+            skipSpace();
+            if (peek() == u']')
+                return failAt(comma, QStringLiteral("trailing comma before ']'"));
+        }
+    }
+
+    bool string()
+    {
+        const qsizetype start = m_i++;
+        for (;;) {
+            if (atEnd())
+                return failAt(start, QStringLiteral("unterminated string: no closing '\"'"));
+            const QChar c = m_s[m_i];
+            if (c == u'"') {
+                ++m_i;
+                return true;
+            }
+            if (c == u'\\') {
+                const QChar e = m_i + 1 < m_s.size() ? m_s[m_i + 1] : QChar();
+                if (e == u'u') {
+                    for (int k = 2; k < 6; ++k) {
+                        if (m_i + k >= m_s.size() || hexValue(m_s[m_i + k]) < 0)
+                            return fail(QStringLiteral("invalid \\u escape: it needs four hex digits"));
+                    }
+                    m_i += 6;
+                } else if (QStringView(u"\"\\/bfnrt").contains(e) && !e.isNull()) {
+                    m_i += 2;
+                } else {
+                    return fail(e.isNull() ? QStringLiteral("unterminated string: no closing '\"'")
+                                           : QStringLiteral("invalid escape \\%1 in a string").arg(e));
+                }
+            } else if (c.unicode() < 0x20) {
+                return fail(QStringLiteral("control character %1 in a string must be escaped").arg(describe(c)));
+            } else {
+                ++m_i;
+            }
+        }
+    }
+
+    bool digits()
+    {
+        if (!isDigit(peek()))
+            return expected(QStringLiteral("a digit"));
+        while (isDigit(peek()))
+            ++m_i;
+        return true;
+    }
+
+    bool number()
+    {
+        if (peek() == u'-')
+            ++m_i;
+        if (peek() == u'0') {
+            ++m_i;
+            if (isDigit(peek()))
+                return fail(QStringLiteral("numbers cannot have leading zeros"));
+        } else if (!digits()) {
+            return false;
+        }
+        if (peek() == u'.') {
+            ++m_i;
+            if (!digits())
+                return false;
+        }
+        if (peek() == u'e' || peek() == u'E') {
+            ++m_i;
+            if (peek() == u'+' || peek() == u'-')
+                ++m_i;
+            if (!digits())
+                return false;
+        }
+        return true;
+    }
+
+    bool literal(const QString &word)
+    {
+        if (QStringView(m_s).sliced(m_i).startsWith(word)) {
+            m_i += word.size();
+            return true;
+        }
+        return fail(QStringLiteral("invalid literal: expected %1").arg(word));
+    }
+
+    const QString &m_s;
+    qsizetype m_i = 0;
+};
+
+// Calls `out(c, inString)` for every character outside whitespace-between-tokens.
+template <typename Out> void walkJsonTokens(const QString &json, Out out)
+{
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const QChar c = json[i];
+        if (inString) {
+            out(c, true);
+            if (c == u'\\' && i + 1 < json.size()) {
+                out(json[++i], true);
+            } else if (c == u'"') {
+                inString = false;
+            }
+        } else if (!isJsonSpace(c)) {
+            if (c == u'"')
+                inString = true;
+            out(c, false);
+        }
+    }
+}
+
+} // namespace
+
+ComposerInput::Parsed ComposerInput::fromHex(const QString &input)
+{
+    Parsed result;
+    result.bytes.reserve(input.size() / 2);
+    qsizetype i = 0;
+    while (i < input.size()) {
+        if (input[i].isSpace()) {
+            ++i;
+            continue;
+        }
+        const qsizetype groupStart = i;
+        if (input[i] == u'0' && i + 1 < input.size() && (input[i + 1] == u'x' || input[i + 1] == u'X'))
+            i += 2;
+        const qsizetype digitsStart = i;
+        while (i < input.size() && !input[i].isSpace()) {
+            if (hexValue(input[i]) < 0) {
+                return failure(
+                    i, QStringLiteral("invalid hex digit %1 at position %2").arg(describe(input[i])).arg(i + 1));
+            }
+            ++i;
+        }
+        const qsizetype count = i - digitsStart;
+        if (count == 0) {
+            return failure(groupStart, QStringLiteral("'0x' without hex digits at position %1").arg(groupStart + 1));
+        }
+        if (count % 2) {
+            return failure(groupStart,
+                QStringLiteral("odd number of hex digits in '%1' at position %2: each byte needs two digits")
+                    .arg(input.mid(groupStart, i - groupStart))
+                    .arg(groupStart + 1));
+        }
+        for (qsizetype k = digitsStart; k < i; k += 2)
+            result.bytes.append(char(hexValue(input[k]) * 16 + hexValue(input[k + 1])));
+    }
+    return result;
+}
+
+ComposerInput::Parsed ComposerInput::fromBase64(const QString &input)
+{
+    QByteArray data;
+    data.reserve(input.size());
+    qsizetype padding = 0;
+    qsizetype firstPad = -1;
+    for (qsizetype i = 0; i < input.size(); ++i) {
+        const QChar c = input[i];
+        if (c.isSpace())
+            continue;
+        if (c == u'=') {
+            if (firstPad < 0)
+                firstPad = i;
+            ++padding;
+            continue;
+        }
+        const bool valid = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || isDigit(c) || c == u'+' || c == u'/';
+        if (!valid) {
+            QString error = QStringLiteral("invalid base64 character %1 at position %2").arg(describe(c)).arg(i + 1);
+            if (c == u'-' || c == u'_')
+                error += QStringLiteral(" (that is base64url; standard base64 uses + and /)");
+            return failure(i, error);
+        }
+        if (firstPad >= 0)
+            return failure(i, QStringLiteral("data after the '=' padding at position %1").arg(i + 1));
+        data.append(char(c.unicode()));
+    }
+    const qsizetype rest = data.size() % 4;
+    if (rest == 1) {
+        return failure(input.size(),
+            QStringLiteral("incomplete base64: the last group has 1 character; it needs at "
+                           "least 2"));
+    }
+    if (padding > 0 && (rest == 0 || rest + padding != 4)) {
+        return failure(firstPad,
+            QStringLiteral("wrong padding at position %1: %2 '=' after a group of %3 characters")
+                .arg(firstPad + 1)
+                .arg(padding)
+                .arg(rest == 0 ? 4 : rest));
+    }
+    Parsed result;
+    result.bytes = QByteArray::fromBase64(data);
+    return result;
+}
+
+ComposerInput::Parsed ComposerInput::checkJson(const QString &input)
+{
+    JsonChecker checker(input);
+    if (!checker.run()) {
+        const qsizetype pos = checker.errorPos;
+        const QStringView before = QStringView(input).first(std::min(pos, input.size()));
+        const qsizetype line = before.count(u'\n') + 1;
+        const qsizetype column = pos - (before.lastIndexOf(u'\n') + 1) + 1;
+        return failure(pos,
+            QStringLiteral("JSON error at position %1 (line %2, column %3): %4")
+                .arg(pos + 1)
+                .arg(line)
+                .arg(column)
+                .arg(checker.error));
+    }
+    Parsed result;
+    result.bytes = input.toUtf8();
+    return result;
+}
+
+QString ComposerInput::compactJson(const QString &validJson)
+{
+    QString out;
+    out.reserve(validJson.size());
+    walkJsonTokens(validJson, [&out](QChar c, bool) { out += c; });
+    return out;
+}
+
+QString ComposerInput::prettyJson(const QString &validJson, int indent)
+{
+    // Work on the compact form: an opening bracket followed directly by its closing one is empty.
+    const QString compact = compactJson(validJson);
+    QString out;
+    int level = 0;
+    auto newline = [&] {
+        out += QLatin1Char('\n');
+        out += QString(level * indent, QLatin1Char(' '));
+    };
+    bool inString = false;
+    for (qsizetype i = 0; i < compact.size(); ++i) {
+        const QChar c = compact[i];
+        if (inString) {
+            out += c;
+            if (c == u'\\' && i + 1 < compact.size())
+                out += compact[++i];
+            else if (c == u'"')
+                inString = false;
+            continue;
+        }
+        switch (c.unicode()) {
+        case u'"':
+            inString = true;
+            out += c;
+            break;
+        case u'{':
+        case u'[':
+            out += c;
+            if (i + 1 < compact.size() && (compact[i + 1] == u'}' || compact[i + 1] == u']')) {
+                out += compact[++i];
+            } else {
+                ++level;
+                newline();
+            }
+            break;
+        case u'}':
+        case u']':
+            --level;
+            newline();
+            out += c;
+            break;
+        case u',':
+            out += c;
+            newline();
+            break;
+        case u':':
+            out += QStringLiteral(": ");
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+QString ComposerInput::byteCount(qsizetype n)
+{
+    return n == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// SendComposer
+
+namespace {
+
+using PaletteColors::errorColor;
+using PaletteColors::isDark;
+using PaletteColors::messageLabel;
+using PaletteColors::setTextColor;
+
+QString modeLabel(ComposerMode mode)
+{
+    switch (mode) {
+    case ComposerMode::Text:
+        return SendComposer::tr("Text");
+    case ComposerMode::Json:
+        return SendComposer::tr("JSON");
+    case ComposerMode::Hex:
+        return SendComposer::tr("Binary (hex)");
+    case ComposerMode::Base64:
+        return SendComposer::tr("Binary (base64)");
+    case ComposerMode::File:
+        return SendComposer::tr("Binary (file)");
+    }
+    return {};
+}
+
+QString placeholderFor(ComposerMode mode)
+{
+    switch (mode) {
+    case ComposerMode::Text:
+        return SendComposer::tr("Message text (UTF-8). Ctrl+Enter sends.");
+    case ComposerMode::Json:
+        return SendComposer::tr("{\"type\": \"hello\"}");
+    case ComposerMode::Hex:
+        return SendComposer::tr("Hex bytes, e.g. 01 02 ff or 0x48 0x69");
+    case ComposerMode::Base64:
+        return SendComposer::tr("Base64, e.g. AQL/");
+    case ComposerMode::File:
+        break;
+    }
+    return {};
+}
+
+// One line for a list: the mode, then the content with line breaks shown as ⏎, cut at `max`.
+QString preview(const ComposerEntry &entry, int max = 60)
+{
+    QString content = entry.content;
+    content.replace(QStringLiteral("\r\n"), QStringLiteral("\u23ce"));
+    content.replace(QLatin1Char('\n'), QStringLiteral("\u23ce"));
+    content.replace(QLatin1Char('\t'), QLatin1Char(' '));
+    if (content.size() > max)
+        content = content.left(max) + QStringLiteral("\u2026");
+    if (content.isEmpty())
+        content = SendComposer::tr("(empty)");
+    return QStringLiteral("%1: %2").arg(modeLabel(entry.mode), content);
+}
+
+// Index of the first lone surrogate, -1 if the text has a UTF-8 encoding.
+qsizetype loneSurrogate(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
+            return i;
+    }
+    return -1;
+}
+
+} // namespace
+
+SendComposer::SendComposer(QSettings *settings, QWidget *parent)
+    : QWidget(parent)
+{
+    if (!settings) {
+        m_ownSettings = std::make_unique<QSettings>();
+        settings = m_ownSettings.get();
+    }
+    m_store = std::make_unique<SnippetStore>(settings);
+
+    auto *layout = new QVBoxLayout(this);
+    m_disabledReason = messageLabel(QStringLiteral("disabledReason"));
+    layout->addWidget(m_disabledReason);
+    layout->addWidget(buildMessageBox(), 1);
+    layout->addWidget(buildControlBox());
+
+    // Ctrl+Enter from anywhere in the composer, including the editor (which does not use it).
+    for (const QKeySequence &keys :
+        { QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter) }) {
+        auto *shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, &SendComposer::send);
+    }
+
+    refreshHistory();
+    refreshSnippets();
+    onModeChanged();
+    setSendEnabled(false);
+    updateControlState();
+    applyColors();
+}
+
+SendComposer::~SendComposer() = default;
+
+QWidget *SendComposer::buildMessageBox()
+{
+    auto *box = new QGroupBox(tr("Data message"));
+    auto *layout = new QVBoxLayout(box);
+
+    // Mode, history and snippets: where the input comes from.
+    auto *top = new QGridLayout;
+    auto *modeLabelWidget = new QLabel(tr("&Mode:"));
+    m_mode = new QComboBox;
+    m_mode->setObjectName(QStringLiteral("mode"));
+    for (ComposerMode mode :
+        { ComposerMode::Text, ComposerMode::Json, ComposerMode::Hex, ComposerMode::Base64, ComposerMode::File })
+        m_mode->addItem(modeLabel(mode), int(mode));
+    m_mode->setToolTip(tr("How the input is read. Text and JSON are sent as text messages (opcode 1), the "
+                          "binary modes as binary messages (opcode 2). Switching keeps what you typed."));
+    modeLabelWidget->setBuddy(m_mode);
+    auto *historyLabel = new QLabel(tr("His&tory:"));
+    m_history = new QComboBox;
+    m_history->setObjectName(QStringLiteral("history"));
+    m_history->setMinimumContentsLength(16);
+    m_history->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_history->setToolTip(tr("Messages sent before; pick one to put it back in the editor (Ctrl+Z undoes)."));
+    historyLabel->setBuddy(m_history);
+    auto *historyRow = new QHBoxLayout;
+    historyRow->addStretch(1);
+    historyRow->addWidget(historyLabel);
+    historyRow->addWidget(m_history, 2);
+
+    auto *snippetLabel = new QLabel(tr("S&nippet:"));
+    m_snippets = new QComboBox;
+    m_snippets->setObjectName(QStringLiteral("snippets"));
+    m_snippets->setMinimumContentsLength(12);
+    m_snippets->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_snippets->setToolTip(tr("Saved, named messages; pick one to load it (Ctrl+Z undoes)"));
+    snippetLabel->setBuddy(m_snippets);
+    m_saveSnippet = new QPushButton(tr("Sa&ve\u2026"));
+    m_saveSnippet->setObjectName(QStringLiteral("saveSnippet"));
+    m_saveSnippet->setToolTip(tr("Save the current input as a named snippet"));
+    m_deleteSnippet = new QPushButton(tr("&Delete"));
+    m_deleteSnippet->setObjectName(QStringLiteral("deleteSnippet"));
+    m_deleteSnippet->setToolTip(tr("Delete the selected snippet"));
+    auto *snippetRow = new QHBoxLayout;
+    snippetRow->addWidget(m_saveSnippet);
+    snippetRow->addWidget(m_deleteSnippet);
+    snippetRow->addStretch(1);
+
+    top->addWidget(modeLabelWidget, 0, 0);
+    top->addWidget(m_mode, 0, 1);
+    top->addLayout(historyRow, 0, 2);
+    top->addWidget(snippetLabel, 1, 0);
+    top->addWidget(m_snippets, 1, 1);
+    top->addLayout(snippetRow, 1, 2);
+    top->setColumnStretch(2, 1);
+    layout->addLayout(top);
+
+    // The input: one editor shared by the typed modes, a file chooser for files.
+    m_pages = new QStackedWidget;
+    m_editor = new QPlainTextEdit;
+    m_editor->setObjectName(QStringLiteral("editor"));
+    m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_editor->setTabChangesFocus(true);
+    m_editor->setMinimumHeight(90);
+    m_pages->addWidget(m_editor);
+
+    auto *filePage = new QWidget;
+    auto *fileLayout = new QGridLayout(filePage);
+    fileLayout->setContentsMargins(0, 0, 0, 0);
+    auto *fileLabel = new QLabel(tr("&File:"));
+    m_file = new QLineEdit;
+    m_file->setObjectName(QStringLiteral("filePath"));
+    m_file->setPlaceholderText(tr("Path of the file to send as one binary message"));
+    m_file->setClearButtonEnabled(true);
+    fileLabel->setBuddy(m_file);
+    auto *browse = new QPushButton(tr("&Browse\u2026"));
+    browse->setToolTip(tr("Choose the file to send"));
+    m_fileInfo = messageLabel(QStringLiteral("fileInfo"));
+    fileLayout->addWidget(fileLabel, 0, 0);
+    fileLayout->addWidget(m_file, 0, 1);
+    fileLayout->addWidget(browse, 0, 2);
+    fileLayout->addWidget(m_fileInfo, 1, 1, 1, 2);
+    fileLayout->setRowStretch(2, 1);
+    m_pages->addWidget(filePage);
+    layout->addWidget(m_pages, 1);
+
+    m_inputError = messageLabel(QStringLiteral("inputError"));
+    layout->addWidget(m_inputError);
+
+    // JSON tools and the byte counter.
+    auto *tools = new QHBoxLayout;
+    m_jsonButtons = new QWidget;
+    auto *jsonLayout = new QHBoxLayout(m_jsonButtons);
+    jsonLayout->setContentsMargins(0, 0, 0, 0);
+    m_pretty = new QPushButton(tr("&Pretty"));
+    m_pretty->setObjectName(QStringLiteral("pretty"));
+    m_pretty->setToolTip(tr("Indent the JSON; member order, numbers and escapes stay as typed"));
+    m_compact = new QPushButton(tr("&Compact"));
+    m_compact->setObjectName(QStringLiteral("compact"));
+    m_compact->setToolTip(tr("Remove all whitespace between JSON tokens"));
+    jsonLayout->addWidget(m_pretty);
+    jsonLayout->addWidget(m_compact);
+    tools->addWidget(m_jsonButtons);
+    tools->addStretch(1);
+    m_byteCounter = messageLabel(QStringLiteral("byteCounter"));
+    m_byteCounter->setWordWrap(false);
+    m_byteCounter->setToolTip(tr("Payload bytes of the message that Send will emit"));
+    tools->addWidget(m_byteCounter);
+    layout->addLayout(tools);
+
+    // Fragmentation and Send.
+    auto *bottom = new QHBoxLayout;
+    auto *fragmentLabel = new QLabel(tr("F&ragment size:"));
+    m_fragment = new QSpinBox;
+    m_fragment->setObjectName(QStringLiteral("fragmentSize"));
+    m_fragment->setRange(0, std::numeric_limits<int>::max());
+    m_fragment->setSpecialValueText(tr("off (one frame)"));
+    m_fragment->setSuffix(tr(" bytes"));
+    m_fragment->setAccelerated(true);
+    m_fragment->setToolTip(tr("Split the message into frames of at most this many payload bytes (the first "
+                              "carries the opcode, the rest are continuation frames). 0 sends one frame."));
+    fragmentLabel->setBuddy(m_fragment);
+    m_send = new QPushButton(tr("&Send"));
+    m_send->setObjectName(QStringLiteral("send"));
+    m_send->setDefault(false);
+    m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
+    bottom->addWidget(fragmentLabel);
+    bottom->addWidget(m_fragment);
+    bottom->addStretch(1);
+    bottom->addWidget(m_send);
+    layout->addLayout(bottom);
+
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &SendComposer::onModeChanged);
+    connect(m_editor, &QPlainTextEdit::textChanged, this, &SendComposer::updateMessageState);
+    connect(m_file, &QLineEdit::textChanged, this, [this] {
+        updateFileInfo();
+        updateMessageState();
+    });
+    connect(browse, &QPushButton::clicked, this, &SendComposer::browseFile);
+    connect(m_fragment, &QSpinBox::valueChanged, this, &SendComposer::updateMessageState);
+    connect(m_send, &QPushButton::clicked, this, &SendComposer::send);
+    connect(m_pretty, &QPushButton::clicked, this, &SendComposer::prettyPrint);
+    connect(m_compact, &QPushButton::clicked, this, &SendComposer::compact);
+    connect(m_history, &QComboBox::activated, this, [this](int index) {
+        const QList<ComposerEntry> entries = history();
+        if (index >= 0 && index < entries.size())
+            loadEntry(entries[index]);
+        m_history->setCurrentIndex(-1);
+    });
+    connect(m_snippets, &QComboBox::activated, this, [this](int index) {
+        if (index >= 0)
+            loadSnippet(m_snippets->itemData(index).toString());
+    });
+    connect(m_snippets, &QComboBox::currentIndexChanged, this,
+        [this](int index) { m_deleteSnippet->setEnabled(index >= 0); });
+    connect(m_saveSnippet, &QPushButton::clicked, this, &SendComposer::askSnippetName);
+    connect(m_deleteSnippet, &QPushButton::clicked, this, &SendComposer::confirmDeleteSnippet);
+    return box;
+}
+
+QWidget *SendComposer::buildControlBox()
+{
+    auto *box = new QGroupBox(tr("Ping / Pong"));
+    box->setToolTip(tr("Control frames: a peer answers a ping with a pong carrying the same payload. An "
+                       "unsolicited pong is allowed and needs no answer."));
+    auto *grid = new QGridLayout(box);
+
+    auto *payloadLabel = new QLabel(tr("Pa&yload:"));
+    m_controlPayload = new QLineEdit;
+    m_controlPayload->setObjectName(QStringLiteral("controlPayload"));
+    m_controlPayload->setPlaceholderText(tr("optional"));
+    m_controlPayload->setToolTip(tr("Payload of the ping or pong: UTF-8 text, or hex bytes with Hex ticked"));
+    payloadLabel->setBuddy(m_controlPayload);
+    m_controlHex = new QCheckBox(tr("He&x"));
+    m_controlHex->setObjectName(QStringLiteral("controlHex"));
+    m_controlHex->setToolTip(tr("Read the payload as hex bytes (01 02 ff)"));
+    grid->addWidget(payloadLabel, 0, 0);
+    grid->addWidget(m_controlPayload, 0, 1);
+    grid->addWidget(m_controlHex, 0, 2);
+
+    m_controlCounter = messageLabel(QStringLiteral("controlCounter"));
+    m_controlCounter->setWordWrap(false);
+    m_controlCounter->setMinimumWidth(m_controlCounter->fontMetrics().horizontalAdvance(tr("88888 / 125 bytes")));
+    m_controlCounter->setToolTip(tr("Control frame payloads are limited to 125 bytes (RFC 6455 §5.5)"));
+    m_ping = new QPushButton(tr("P&ing"));
+    m_ping->setObjectName(QStringLiteral("ping"));
+    m_ping->setToolTip(tr("Send a ping frame (opcode 9)"));
+    m_pong = new QPushButton(tr("P&ong"));
+    m_pong->setObjectName(QStringLiteral("pong"));
+    m_pong->setToolTip(tr("Send an unsolicited pong frame (opcode 10)"));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_controlCounter);
+    buttons->addStretch(1);
+    buttons->addWidget(m_ping);
+    buttons->addWidget(m_pong);
+    grid->addLayout(buttons, 1, 1, 1, 2);
+
+    m_controlError = messageLabel(QStringLiteral("controlError"));
+    grid->addWidget(m_controlError, 2, 1, 1, 2);
+
+    m_allowOversized = new QCheckBox(tr("\u26a0 Send invalid control frame (over 125 bytes)"));
+    m_allowOversized->setObjectName(QStringLiteral("allowOversized"));
+    m_allowOversized->setToolTip(tr("For testing servers: RFC 6455 forbids control frames over 125 bytes, and a "
+                                    "strict server closes the connection with 1002 Protocol Error."));
+    grid->addWidget(m_allowOversized, 3, 1, 1, 2);
+    grid->setColumnStretch(1, 1);
+
+    connect(m_controlPayload, &QLineEdit::textChanged, this, &SendComposer::updateControlState);
+    connect(m_controlHex, &QCheckBox::toggled, this, &SendComposer::updateControlState);
+    connect(m_allowOversized, &QCheckBox::toggled, this, &SendComposer::updateControlState);
+    connect(m_ping, &QPushButton::clicked, this, &SendComposer::sendPing);
+    connect(m_pong, &QPushButton::clicked, this, &SendComposer::sendPong);
+    return box;
+}
+
+ComposerMode SendComposer::mode() const
+{
+    return ComposerMode(m_mode->currentData().toInt());
+}
+
+void SendComposer::setMode(ComposerMode mode)
+{
+    m_mode->setCurrentIndex(m_mode->findData(int(mode)));
+}
+
+QString SendComposer::input() const
+{
+    return m_editor->toPlainText();
+}
+
+void SendComposer::setInput(const QString &text)
+{
+    replaceEditorText(text);
+}
+
+QString SendComposer::filePath() const
+{
+    return m_file->text();
+}
+
+void SendComposer::setFilePath(const QString &path)
+{
+    // Through the undo stack of the line edit, like typing.
+    m_file->selectAll();
+    m_file->insert(path);
+}
+
+qsizetype SendComposer::fragmentSize() const
+{
+    return m_fragment->value();
+}
+
+void SendComposer::setFragmentSize(qsizetype bytes)
+{
+    m_fragment->setValue(int(std::clamp<qsizetype>(bytes, 0, m_fragment->maximum())));
+}
+
+ComposerInput::Parsed SendComposer::message() const
+{
+    const QString text = input();
+    switch (mode()) {
+    case ComposerMode::Text: {
+        const qsizetype bad = loneSurrogate(text);
+        if (bad >= 0) {
+            return failure(bad, tr("unpaired surrogate at position %1: the text has no UTF-8 form").arg(bad + 1));
+        }
+        ComposerInput::Parsed p;
+        p.bytes = text.toUtf8();
+        return p;
+    }
+    case ComposerMode::Json:
+        return ComposerInput::checkJson(text);
+    case ComposerMode::Hex:
+        return ComposerInput::fromHex(text);
+    case ComposerMode::Base64:
+        return ComposerInput::fromBase64(text);
+    case ComposerMode::File: {
+        const QString path = filePath();
+        if (path.isEmpty())
+            return failure(-1, tr("Choose a file to send."));
+        QFile file(path);
+        if (!QFileInfo(path).isFile())
+            return failure(-1, tr("\u201c%1\u201d is not a file.").arg(path));
+        if (!file.open(QIODevice::ReadOnly))
+            return failure(-1, tr("Cannot read \u201c%1\u201d: %2").arg(path, file.errorString()));
+        ComposerInput::Parsed p;
+        p.bytes = file.readAll();
+        return p;
+    }
+    }
+    return {};
+}
+
+ComposerInput::Parsed SendComposer::controlPayload() const
+{
+    ComposerInput::Parsed p;
+    if (m_controlHex->isChecked()) {
+        p = ComposerInput::fromHex(m_controlPayload->text());
+    } else {
+        const qsizetype bad = loneSurrogate(m_controlPayload->text());
+        if (bad >= 0)
+            return failure(bad, tr("unpaired surrogate at position %1: the text has no UTF-8 form").arg(bad + 1));
+        p.bytes = m_controlPayload->text().toUtf8();
+    }
+    if (p.ok() && p.bytes.size() > MaxControlPayload && !m_allowOversized->isChecked()) {
+        p.error = tr("%1 is over the 125-byte limit for control frames. Shorten it, or tick \u201cSend invalid "
+                     "control frame\u201d to test how the server reacts.")
+                      .arg(ComposerInput::byteCount(p.bytes.size()));
+    }
+    return p;
+}
+
+void SendComposer::onModeChanged()
+{
+    const ComposerMode mode = this->mode();
+    m_pages->setCurrentIndex(mode == ComposerMode::File ? 1 : 0);
+    m_jsonButtons->setVisible(mode == ComposerMode::Json);
+    m_editor->setPlaceholderText(placeholderFor(mode));
+    updateMessageState();
+}
+
+void SendComposer::updateFileInfo()
+{
+    const QString path = filePath();
+    if (path.isEmpty()) {
+        m_fileInfo->clear();
+        return;
+    }
+    const QFileInfo info(path);
+    if (!info.exists())
+        m_fileInfo->setText(tr("No such file."));
+    else if (!info.isFile())
+        m_fileInfo->setText(tr("Not a regular file."));
+    else if (!info.isReadable())
+        m_fileInfo->setText(tr("The file is not readable."));
+    else
+        m_fileInfo->setText(tr("Size: %1").arg(ComposerInput::byteCount(info.size())));
+}
+
+void SendComposer::updateMessageState()
+{
+    ComposerInput::Parsed parsed;
+    qsizetype size = 0;
+    if (mode() == ComposerMode::File) {
+        // The file is read when sent; until then its size is enough.
+        const QFileInfo info(filePath());
+        if (filePath().isEmpty())
+            parsed.error = tr("Choose a file to send.");
+        else if (!info.isFile() || !info.isReadable())
+            parsed.error = m_fileInfo->text();
+        size = info.size();
+    } else {
+        parsed = message();
+        size = parsed.bytes.size();
+    }
+
+    m_messageOk = parsed.ok();
+    m_inputError->setText(parsed.error);
+    m_inputError->setVisible(!parsed.ok());
+    markError(parsed.ok() || mode() == ComposerMode::File ? -1 : parsed.errorPos);
+    m_pretty->setEnabled(m_messageOk);
+    m_compact->setEnabled(m_messageOk);
+
+    if (!m_messageOk) {
+        m_byteCounter->setText(tr("nothing to send until the input is fixed"));
+    } else {
+        QString text = tr("%1 to send").arg(ComposerInput::byteCount(size));
+        const qsizetype fragment = fragmentSize();
+        if (fragment > 0 && size > fragment) {
+            const qsizetype frames = (size + fragment - 1) / fragment;
+            text = tr("%1 to send in %2 frames").arg(ComposerInput::byteCount(size)).arg(frames);
+        }
+        m_byteCounter->setText(text);
+    }
+    m_send->setEnabled(m_sendEnabled && m_messageOk);
+    applyColors();
+}
+
+void SendComposer::updateControlState()
+{
+    const QString text = m_controlPayload->text();
+    ComposerInput::Parsed p = controlPayload();
+    qsizetype size = p.bytes.size();
+    const bool parseError = !p.ok() && p.bytes.isEmpty() && !text.isEmpty();
+    m_controlOversized = size > MaxControlPayload;
+    m_controlOk = p.ok();
+    m_controlCounter->setText(parseError ? tr("? / 125 bytes") : tr("%1 / 125 bytes").arg(size));
+    QString error = p.error;
+    if (p.ok() && m_controlOversized)
+        error = tr("Over the limit: this control frame is invalid, and a strict server closes with 1002.");
+    m_controlError->setText(error);
+    m_controlError->setVisible(!error.isEmpty());
+    m_ping->setEnabled(m_sendEnabled && m_controlOk);
+    m_pong->setEnabled(m_sendEnabled && m_controlOk);
+    applyColors();
+}
+
+void SendComposer::setSendEnabled(bool enabled, const QString &reason)
+{
+    m_sendEnabled = enabled;
+    const QString why = reason.isEmpty() ? tr("not connected. Sending needs an open connection.") : reason;
+    m_disabledReason->setText(tr("Cannot send: %1").arg(why));
+    m_disabledReason->setVisible(!enabled);
+    const QString tip = enabled ? QString() : m_disabledReason->text();
+    m_send->setEnabled(enabled && m_messageOk);
+    m_ping->setEnabled(enabled && m_controlOk);
+    m_pong->setEnabled(enabled && m_controlOk);
+    for (QPushButton *b : { m_send, m_ping, m_pong })
+        b->setStatusTip(tip);
+}
+
+void SendComposer::send()
+{
+    if (!m_sendEnabled)
+        return;
+    const ComposerInput::Parsed parsed = message();
+    if (!parsed.ok()) {
+        m_inputError->setText(parsed.error);
+        m_inputError->setVisible(true);
+        return;
+    }
+    const ComposerMode mode = this->mode();
+    if (mode == ComposerMode::Text || mode == ComposerMode::Json)
+        Q_EMIT sendTextRequested(parsed.bytes, fragmentSize());
+    else
+        Q_EMIT sendBinaryRequested(parsed.bytes, fragmentSize());
+    m_store->addToHistory(currentEntry());
+    refreshHistory();
+}
+
+bool SendComposer::emitControl(bool ping)
+{
+    if (!m_sendEnabled)
+        return false;
+    const ComposerInput::Parsed p = controlPayload();
+    if (!p.ok())
+        return false;
+    if (ping)
+        Q_EMIT pingRequested(p.bytes);
+    else
+        Q_EMIT pongRequested(p.bytes);
+    return true;
+}
+
+void SendComposer::sendPing()
+{
+    emitControl(true);
+}
+
+void SendComposer::sendPong()
+{
+    emitControl(false);
+}
+
+void SendComposer::prettyPrint()
+{
+    if (mode() == ComposerMode::Json && ComposerInput::checkJson(input()).ok())
+        replaceEditorText(ComposerInput::prettyJson(input()));
+}
+
+void SendComposer::compact()
+{
+    if (mode() == ComposerMode::Json && ComposerInput::checkJson(input()).ok())
+        replaceEditorText(ComposerInput::compactJson(input()));
+}
+
+void SendComposer::replaceEditorText(const QString &text)
+{
+    if (text == input())
+        return;
+    // One undoable edit rather than setPlainText(), which would throw the undo history away.
+    QTextCursor cursor(m_editor->document());
+    cursor.beginEditBlock();
+    cursor.select(QTextCursor::Document);
+    cursor.insertText(text);
+    cursor.endEditBlock();
+}
+
+void SendComposer::markError(qsizetype pos)
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    if (pos >= 0 && pos < m_editor->document()->characterCount() - 1) {
+        QTextEdit::ExtraSelection selection;
+        selection.cursor = QTextCursor(m_editor->document());
+        selection.cursor.setPosition(int(pos));
+        selection.cursor.setPosition(int(pos) + 1, QTextCursor::KeepAnchor);
+        selection.format.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+        selection.format.setUnderlineColor(errorColor(palette()));
+        selection.format.setBackground(errorColor(palette()).lighter(isDark(palette()) ? 60 : 190));
+        selections.append(selection);
+    }
+    m_editor->setExtraSelections(selections);
+}
+
+ComposerEntry SendComposer::currentEntry() const
+{
+    return { mode(), mode() == ComposerMode::File ? filePath() : input() };
+}
+
+QList<ComposerEntry> SendComposer::history() const
+{
+    return m_store->history();
+}
+
+void SendComposer::loadEntry(const ComposerEntry &entry)
+{
+    setMode(entry.mode);
+    if (entry.mode == ComposerMode::File)
+        setFilePath(entry.content);
+    else
+        replaceEditorText(entry.content);
+}
+
+void SendComposer::refreshHistory()
+{
+    const QList<ComposerEntry> entries = history();
+    m_history->clear();
+    for (const ComposerEntry &entry : entries) {
+        m_history->addItem(preview(entry));
+        m_history->setItemData(m_history->count() - 1, preview(entry, 2000), Qt::ToolTipRole);
+    }
+    m_history->setPlaceholderText(entries.isEmpty() ? tr("History (empty)") : tr("History (%1)").arg(entries.size()));
+    m_history->setCurrentIndex(-1);
+    m_history->setEnabled(!entries.isEmpty());
+}
+
+QList<Snippet> SendComposer::snippets() const
+{
+    return m_store->snippets();
+}
+
+void SendComposer::refreshSnippets(const QString &select)
+{
+    m_snippets->clear();
+    for (const Snippet &s : m_store->snippets()) {
+        m_snippets->addItem(s.name, s.name);
+        m_snippets->setItemData(m_snippets->count() - 1, preview(s.entry, 2000), Qt::ToolTipRole);
+    }
+    m_snippets->setPlaceholderText(m_snippets->count() ? tr("Pick a snippet") : tr("No snippets saved"));
+    m_snippets->setCurrentIndex(select.isEmpty() ? -1 : m_snippets->findData(select));
+    m_deleteSnippet->setEnabled(m_snippets->currentIndex() >= 0);
+}
+
+QString SendComposer::saveSnippet(const QString &name)
+{
+    const QString error = m_store->save(name, currentEntry());
+    if (error.isEmpty())
+        refreshSnippets(name.trimmed());
+    return error;
+}
+
+bool SendComposer::loadSnippet(const QString &name)
+{
+    const auto entry = m_store->snippet(name);
+    if (!entry)
+        return false;
+    loadEntry(*entry);
+    const int index = m_snippets->findData(name.trimmed());
+    if (index != m_snippets->currentIndex())
+        m_snippets->setCurrentIndex(index);
+    return true;
+}
+
+bool SendComposer::deleteSnippet(const QString &name)
+{
+    if (!m_store->remove(name))
+        return false;
+    refreshSnippets();
+    return true;
+}
+
+void SendComposer::askSnippetName()
+{
+    const QString current = m_snippets->currentIndex() >= 0 ? m_snippets->currentData().toString() : QString();
+    bool ok = false;
+    const QString name
+        = QInputDialog::getText(this, tr("Save snippet"), tr("Snippet name:"), QLineEdit::Normal, current, &ok);
+    if (!ok)
+        return;
+    if (m_store->contains(name) && name.trimmed() != current) {
+        const auto answer = QMessageBox::question(
+            this, tr("Replace snippet"), tr("A snippet named \u201c%1\u201d exists. Replace it?").arg(name.trimmed()));
+        if (answer != QMessageBox::Yes)
+            return;
+    }
+    const QString error = saveSnippet(name);
+    if (!error.isEmpty())
+        QMessageBox::warning(this, tr("Save snippet"), error);
+}
+
+void SendComposer::confirmDeleteSnippet()
+{
+    if (m_snippets->currentIndex() < 0)
+        return;
+    const QString name = m_snippets->currentData().toString();
+    const auto answer
+        = QMessageBox::question(this, tr("Delete snippet"), tr("Delete the snippet \u201c%1\u201d?").arg(name));
+    if (answer == QMessageBox::Yes)
+        deleteSnippet(name);
+}
+
+void SendComposer::browseFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("File to send"), QFileInfo(filePath()).path());
+    if (!path.isEmpty())
+        setFilePath(path);
+}
+
+void SendComposer::applyColors()
+{
+    const QColor bad = errorColor(palette());
+    const QColor normal = palette().color(QPalette::WindowText);
+    setTextColor(m_inputError, bad);
+    setTextColor(m_controlError, bad);
+    setTextColor(m_controlCounter, m_controlOversized ? bad : normal);
+    setTextColor(m_fileInfo, mode() == ComposerMode::File && !m_messageOk ? bad : normal);
+}
+
+void SendComposer::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) {
+        applyColors();
+        updateMessageState(); // the error underline takes its colour from the palette
+    }
+}
