@@ -3,12 +3,16 @@ PRESET ?= dev
 BUILD_DIR := build/$(PRESET)
 CMAKE_ARGS ?=
 
-.PHONY: all deps configure build run test bench clean format
+.PHONY: all deps test-deps configure build run test bench clean format
 
 all: build
 
+# What building and running need; the tests add their peers (scripts/packages/*.txt).
 deps:
-	@scripts/install-deps.sh
+	@scripts/install-deps.sh run
+
+test-deps:
+	@scripts/install-deps.sh run test
 
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then cmake --preset $(PRESET) $(CMAKE_ARGS); fi
@@ -21,10 +25,13 @@ run: build
 	@scripts/run-gui.sh $(BUILD_DIR)/app/wsinspector $(ARGS)
 
 # Under the asan preset, LeakSanitizer would report Qt's own process-lifetime allocations.
-test: build
+# test-deps first, then the build: two apt-get runs at once would fight over the lock under -j.
+test: test-deps
+	@$(MAKE) --no-print-directory build
 	cd $(BUILD_DIR) && QT_QPA_PLATFORM=offscreen ASAN_OPTIONS=$${ASAN_OPTIONS:-detect_leaks=0} ctest --output-on-failure --no-label-summary --timeout 300 $(CTEST_ARGS)
 
-bench: build
+bench: test-deps
+	@$(MAKE) --no-print-directory build
 	tests/bench/run-benchmarks.sh $(BUILD_DIR)
 
 format:

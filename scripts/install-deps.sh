@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in debian-packages.txt that are not installed yet.
-# Checks first and calls apt-get only when something is missing, so repeated runs are instant.
+# Installs the Debian packages of the named lists (scripts/packages/NAME.txt) that are not
+# installed yet: `install-deps.sh run` for building and running, `install-deps.sh run test` for the
+# tests too. Checks first and calls apt-get only when something is missing, so repeated runs are
+# instant.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/debian-packages.txt")
+[[ $# -gt 0 ]] || set -- run
+wanted=()
+for list in "$@"; do
+    file="$here/packages/$list.txt"
+    [[ -f $file ]] || { echo "install-deps: no package list $file" >&2; exit 2; }
+    mapfile -t -O "${#wanted[@]}" wanted < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$file")
+done
 
 missing=()
 for pkg in "${wanted[@]}"; do
