@@ -1,6 +1,7 @@
 #include "log/timelinemodel.h"
 
 #include "protocol/closecodes.h"
+#include "text/sizeformat.h"
 
 #include <QElapsedTimer>
 
@@ -158,17 +159,6 @@ QString TimelineModel::formatDuration(qint64 us)
     return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
-QString TimelineModel::formatBytes(quint64 bytes)
-{
-    if (bytes < 1024)
-        return QStringLiteral("%1 B").arg(bytes);
-    if (bytes < (quint64(1) << 20))
-        return QStringLiteral("%1 KiB").arg(double(bytes) / 1024.0, 0, 'f', 1);
-    if (bytes < (quint64(1) << 30))
-        return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
-    return QStringLiteral("%1 GiB").arg(double(bytes) / double(1 << 30), 0, 'f', 2);
-}
-
 QString TimelineModel::typeName(TimelineLane::Type type)
 {
     switch (type) {
@@ -203,7 +193,7 @@ QString TimelineModel::laneLabel(const TimelineLane &lane)
     if (lane.count == 1) {
         QString text = lane.byType[TimelineLane::Other] ? Opcode::name(lane.opcode)
                                                         : typeName(TimelineLane::typeOf(lane.opcode));
-        text += QStringLiteral(", ") + formatBytes(lane.bytes);
+        text += QStringLiteral(", ") + SizeFormat::compact(lane.bytes);
         if (!Opcode::isControl(lane.opcode)) {
             switch (fragmentPart(lane.opcode, lane.fin)) {
             case FragmentPart::Whole:
@@ -244,7 +234,7 @@ QString TimelineModel::laneLabel(const TimelineLane &lane)
         }
         text = QStringLiteral("%1 frames (%2)").arg(lane.count).arg(mix.join(QStringLiteral(", ")));
     }
-    return text + QStringLiteral(", ") + formatBytes(lane.bytes) + QStringLiteral(", ")
+    return text + QStringLiteral(", ") + SizeFormat::compact(lane.bytes) + QStringLiteral(", ")
         + formatDuration(lane.durationUs());
 }
 
@@ -278,7 +268,7 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
     }
     case TimelineItem::Kind::HandshakeRequest:
     case TimelineItem::Kind::HandshakeResponse:
-        return item.text + QStringLiteral(", ") + formatBytes(item.size);
+        return item.text + QStringLiteral(", ") + SizeFormat::compact(item.size);
     case TimelineItem::Kind::CloseFrame:
         return QStringLiteral("close ") + closeText(item.hasCode, item.code, item.text);
     case TimelineItem::Kind::State:

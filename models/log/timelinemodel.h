@@ -171,7 +171,6 @@ public:
 
     // Labels shared by the views and tests. Sizes and durations in the units a reader expects.
     static QString formatDuration(qint64 us); // "830 µs", "1.23 ms", "12.3 ms", "4.57 s", "2 min 3 s"
-    static QString formatBytes(quint64 bytes); // "5 B", "2.3 KiB", "1.0 MiB"
     static QString typeName(TimelineLane::Type type); // "text", "binary", "continuation", "ping", "pong", "reserved"
     static FragmentPart fragmentPart(quint8 opcode, bool fin);
     // "text, 5 B" (+ ", first fragment" ...) for one frame; "37 text frames, 2.3 KiB, 0.8 ms" for a burst.

@@ -1,6 +1,7 @@
 #include "net/serverbehaviour.h"
 
 #include "protocol/closecodes.h"
+#include "text/sizeformat.h"
 
 #include <QRegularExpression>
 #include <QUrl>
@@ -123,11 +124,11 @@ QString ServerBehaviour::toString() const
     if (maxClients > 0)
         parts << QStringLiteral("at most %1 client%2").arg(maxClients).arg(plural(maxClients));
     if (maxMessageSize != DefaultMaxMessageSize)
-        parts << QStringLiteral("messages up to %1 bytes").arg(maxMessageSize);
+        parts << QStringLiteral("messages up to %1").arg(SizeFormat::bytes(maxMessageSize));
     if (replyDelayMs > 0)
         parts << QStringLiteral("reply after %1 ms").arg(replyDelayMs);
     if (fragmentSize > 0)
-        parts << QStringLiteral("frames of %1 byte%2").arg(fragmentSize).arg(plural(fragmentSize));
+        parts << QStringLiteral("frames of %1").arg(SizeFormat::bytes(fragmentSize));
     if (pingIntervalMs > 0)
         parts << QStringLiteral("ping every %1").arg(seconds(pingIntervalMs));
     if (closeAfterMessages > 0) {

@@ -1,6 +1,7 @@
 #include "probe/framelint.h"
 
 #include "protocol/closecodes.h"
+#include "text/sizeformat.h"
 
 #include <QStringList>
 
@@ -10,11 +11,6 @@ namespace {
 QString frameLabel(int index, int count)
 {
     return count == 1 ? QStringLiteral("the frame") : QStringLiteral("frame %1").arg(index + 1);
-}
-
-QString bytes(quint64 n)
-{
-    return n == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(n);
 }
 
 QString moreBytes(quint64 n)
@@ -137,7 +133,7 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
             const qint64 n = qMin(placed[j].end(), declaredEnd) - placed[j].start;
             taken << (n == placed[j].end() - placed[j].start
                     ? QStringLiteral("all of frame %1").arg(j + 1)
-                    : QStringLiteral("the first %1 of frame %2").arg(bytes(quint64(n))).arg(j + 1));
+                    : QStringLiteral("the first %1 of frame %2").arg(SizeFormat::bytes(quint64(n))).arg(j + 1));
         }
         if ((p.declared >> 63) != 0 || p.declared > limits.maxFrameSize) {
             // The parser refuses such a header before reading any payload: its rule follows.
@@ -153,7 +149,7 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
                               .arg(moreBytes(missing));
         }
         f.description = QStringLiteral("%1 declares %2 of payload but carries %3%4%5")
-                            .arg(frameLabel(index, count), bytes(p.declared))
+                            .arg(frameLabel(index, count), SizeFormat::bytes(p.declared))
                             .arg(actual)
                             .arg(why, consequence);
     } else {
@@ -162,9 +158,9 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
         f.description = QStringLiteral("%1 declares %2 of payload but carries %3%4: the server takes the first %5 as "
                                        "the payload and reads the remaining %6 (still masked) as the frames that "
                                        "follow; what it finds there is listed as misaligned")
-                            .arg(frameLabel(index, count), bytes(p.declared))
+                            .arg(frameLabel(index, count), SizeFormat::bytes(p.declared))
                             .arg(actual)
-                            .arg(why, bytes(p.declared), bytes(extra));
+                            .arg(why, SizeFormat::bytes(p.declared), SizeFormat::bytes(extra));
     }
     f.description[0] = f.description[0].toUpper();
     return f;

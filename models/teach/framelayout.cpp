@@ -1,13 +1,9 @@
 #include "teach/framelayout.h"
+#include "text/sizeformat.h"
 
 #include <QtEndian>
 
 namespace {
-
-QString bytesText(quint64 count)
-{
-    return count == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(count);
-}
 
 QString bitValueText(bool set, const QString &whenSet, const QString &whenClear)
 {
@@ -123,7 +119,7 @@ void FrameLayout::describeHeader(QByteArrayView header)
     const quint8 len7 = b1 & 0x7F;
     const QString len7Text = len7 == 126 ? QStringLiteral("126 → 16-bit extended length follows")
         : len7 == 127                    ? QStringLiteral("127 → 64-bit extended length follows")
-                                         : QStringLiteral("%1 → payload is %2").arg(len7).arg(bytesText(len7));
+                                         : QStringLiteral("%1 → payload is %2").arg(len7).arg(SizeFormat::bytes(len7));
     add(FieldId::PayloadLength, 9, 7, len7, len7Text,
         QStringLiteral("The payload length in bytes when it is 0-125; 126 or 127 mean the length follows as a 16- or "
                        "64-bit number."));
@@ -139,7 +135,7 @@ void FrameLayout::describeHeader(QByteArrayView header)
             return;
         const quint64 length = width == 2 ? qFromBigEndian<quint16>(p + pos) : qFromBigEndian<quint64>(p + pos);
         QString warning;
-        QString text = bytesText(length);
+        QString text = SizeFormat::bytes(length);
         if (width == 8 && (length >> 63)) {
             warning = QStringLiteral("the most significant bit of a 64-bit length must be 0");
             text = QStringLiteral("%1 (invalid: most significant bit set)").arg(length);
@@ -174,7 +170,7 @@ void FrameLayout::addPayload()
     f.bitOffset = m_headerSize * 8;
     f.bitCount = m_payloadLength * 8;
     f.value = quint64(m_payloadLength);
-    f.valueText = bytesText(quint64(m_payloadLength));
+    f.valueText = SizeFormat::bytes(quint64(m_payloadLength));
     if (m_headerSize > 0 && m_decoded.masked)
         f.valueText += QStringLiteral(", masked on the wire");
     if (m_headerSize > 0 && m_decoded.declaredLength != quint64(m_payloadLength))

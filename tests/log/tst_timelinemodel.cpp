@@ -187,8 +187,6 @@ private Q_SLOTS:
     void handshakeSummary();
     void formatDuration_data();
     void formatDuration();
-    void formatBytes_data();
-    void formatBytes();
     void frameLabels_data();
     void frameLabels();
     void rowLabels_data();
@@ -425,25 +423,6 @@ void tst_TimelineModel::formatDuration()
     QFETCH(qint64, us);
     QFETCH(QString, text);
     QCOMPARE(TimelineModel::formatDuration(us), text);
-}
-
-void tst_TimelineModel::formatBytes_data()
-{
-    QTest::addColumn<quint64>("bytes");
-    QTest::addColumn<QString>("text");
-    QTest::addRow("0") << quint64(0) << QStringLiteral("0 B");
-    QTest::addRow("1023") << quint64(1023) << QStringLiteral("1023 B");
-    QTest::addRow("1 KiB") << quint64(1024) << QStringLiteral("1.0 KiB");
-    QTest::addRow("2.3 KiB") << quint64(2355) << QStringLiteral("2.3 KiB");
-    QTest::addRow("64 MiB") << quint64(64) * 1024 * 1024 << QStringLiteral("64.0 MiB");
-    QTest::addRow("GiB") << quint64(3) * 1024 * 1024 * 1024 / 2 << QStringLiteral("1.50 GiB");
-}
-
-void tst_TimelineModel::formatBytes()
-{
-    QFETCH(quint64, bytes);
-    QFETCH(QString, text);
-    QCOMPARE(TimelineModel::formatBytes(bytes), text);
 }
 
 void tst_TimelineModel::frameLabels_data()

@@ -3,6 +3,7 @@
 #include "common/palettecolors.h"
 
 #include "protocol/utf8validator.h"
+#include "text/sizeformat.h"
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -84,11 +85,6 @@ qsizetype utf8SequenceAt(QByteArrayView bytes, qsizetype pos)
 QString hexEscape(uchar byte)
 {
     return QStringLiteral("\\x%1").arg(uint(byte), 2, 16, QLatin1Char('0'));
-}
-
-QString byteCount(qsizetype n)
-{
-    return n == 1 ? HandshakePane::tr("1 byte") : HandshakePane::tr("%1 bytes").arg(n);
 }
 
 QString oneLine(QByteArrayView bytes)
@@ -325,7 +321,7 @@ void HandshakePane::fillHeaders(QTableWidget *table, const HttpHeaders &headers)
 
 HttpRequest HandshakePane::showRequest(const QByteArray &bytes)
 {
-    m_request.box->setTitle(bytes.isEmpty() ? tr("Request") : tr("Request (%1 sent)").arg(byteCount(bytes.size())));
+    m_request.box->setTitle(bytes.isEmpty() ? tr("Request") : tr("Request (%1 sent)").arg(SizeFormat::bytes(bytes.size())));
     m_request.raw->setPlainText(displayText(bytes));
     m_request.problem = false;
 
@@ -354,7 +350,7 @@ HttpRequest HandshakePane::showRequest(const QByteArray &bytes)
 std::optional<HttpResponse> HandshakePane::showResponse(bool noRequest, const QByteArray &bytes)
 {
     m_response.box->setTitle(
-        bytes.isEmpty() ? tr("Response") : tr("Response (%1 received)").arg(byteCount(bytes.size())));
+        bytes.isEmpty() ? tr("Response") : tr("Response (%1 received)").arg(SizeFormat::bytes(bytes.size())));
     m_response.raw->setPlainText(displayText(bytes));
     m_response.problem = false;
 
@@ -389,7 +385,7 @@ std::optional<HttpResponse> HandshakePane::showResponse(bool noRequest, const QB
     const QByteArray body = response && response->status != 101 ? response->body : QByteArray();
     m_bodyBox->setVisible(!body.isEmpty());
     m_body->setPlainText(displayText(body));
-    m_bodyTitle->setText(tr("Body (%1)").arg(byteCount(body.size())));
+    m_bodyTitle->setText(tr("Body (%1)").arg(SizeFormat::bytes(body.size())));
     return response;
 }
 

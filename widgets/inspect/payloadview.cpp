@@ -4,6 +4,7 @@
 #include "protocol/closecodes.h"
 #include "protocol/frame.h"
 #include "protocol/utf8validator.h"
+#include "text/sizeformat.h"
 
 #include <QFontDatabase>
 #include <QHeaderView>
@@ -57,23 +58,6 @@ void setPlainTextWrapped(QPlainTextEdit *edit, const QString &text)
     edit->setWordWrapMode(
         longestLine(text) > kLongLine ? QTextOption::WrapAnywhere : QTextOption::WrapAtWordBoundaryOrAnywhere);
     edit->setPlainText(text);
-}
-
-QString sizeText(qint64 bytes)
-{
-    if (bytes < 1024)
-        return bytes == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(bytes);
-    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
-    double value = double(bytes) / 1024.0;
-    int unit = 0;
-    while (value >= 1024.0 && unit < 3) {
-        value /= 1024.0;
-        ++unit;
-    }
-    QString number = QString::number(value, 'f', 1);
-    if (number.endsWith(QStringLiteral(".0")))
-        number.chop(2);
-    return number + QLatin1Char(' ') + QLatin1String(units[unit]);
 }
 
 // Characters that would hide or rearrange text if shown raw: C1 controls, bidirectional overrides
@@ -531,7 +515,7 @@ void PayloadView::showText(quint8 opcode, const QByteArray &payload)
     QStringList notes;
     if (m_truncated) {
         const QString what = QStringLiteral("the first %1 of %2%3")
-                                 .arg(sizeText(shown.size()), sizeText(payload.size()),
+                                 .arg(SizeFormat::rounded(shown.size()), SizeFormat::rounded(payload.size()),
                                      longLines ? QStringLiteral(" (very long lines)") : QString());
         notes << (json ? QStringLiteral("The Text tab shows %1; Pretty, Tree and Hex have all of it.").arg(what)
                        : QStringLiteral("Showing %1 — the full payload is in the Hex tab.").arg(what));
@@ -631,7 +615,7 @@ void PayloadView::showClose(const QByteArray &payload)
         } else {
             qint64 firstInvalid = -1;
             text += QStringLiteral("\nReason (%1): %2")
-                        .arg(sizeText(close.reason.size()), displayText(close.reason, &firstInvalid));
+                        .arg(SizeFormat::rounded(close.reason.size()), displayText(close.reason, &firstInvalid));
             if (firstInvalid >= 0) {
                 setNote(QStringLiteral("The close reason is not valid UTF-8 (from reason byte %1); a strict peer "
                                        "fails the connection with %2.")

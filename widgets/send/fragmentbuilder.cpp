@@ -4,6 +4,7 @@
 
 #include "probe/framelint.h"
 #include "protocol/utf8validator.h"
+#include "text/sizeformat.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -270,7 +271,7 @@ void FragmentBuilder::setPingBetween(bool on, const QString &payloadText)
 void FragmentBuilder::rebuildPlan()
 {
     const ComposerInput::Parsed message = FrameCrafter::parsePayload(inputMode(), input());
-    m_size->setText(message.ok() ? ComposerInput::byteCount(message.bytes.size()) : QString());
+    m_size->setText(message.ok() ? SizeFormat::bytes(message.bytes.size()) : QString());
     if (!message.ok()) {
         m_plan = FragmentPlan::Plan();
         m_plan.error = tr("Message: %1").arg(message.error);
@@ -336,7 +337,7 @@ void FragmentBuilder::fillList()
                                      .arg(frame.fragment + 1)
                                      .arg(m_plan.fragmentCount));
         item->setText(FinColumn, frame.spec.fin ? QStringLiteral("1") : QStringLiteral("0"));
-        item->setText(SizeColumn, ComposerInput::byteCount(frame.spec.payload.size()));
+        item->setText(SizeColumn, SizeFormat::bytes(frame.spec.payload.size()));
         item->setTextAlignment(SizeColumn, Qt::AlignRight | Qt::AlignVCenter);
         item->setText(PayloadColumn, payloadPreview(frame.spec.payload));
         item->setToolTip(PayloadColumn, QString::fromLatin1(frame.spec.payload.left(256).toHex(' ')));

@@ -4,6 +4,7 @@
 #include "common/palettecolors.h"
 
 #include "protocol/utf8validator.h"
+#include "text/sizeformat.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -550,7 +551,7 @@ void FrameCrafter::refresh()
             errors << tr("The declared length must be a number from 0 to 18446744073709551615 (or 0x\u2026).");
     }
 
-    m_payloadSize->setText(payload.ok() ? ComposerInput::byteCount(payload.bytes.size()) : QString());
+    m_payloadSize->setText(payload.ok() ? SizeFormat::bytes(payload.bytes.size()) : QString());
     m_declared->setPlaceholderText(payload.ok() ? QString::number(payload.bytes.size()) : QString());
     if (errors.isEmpty()) {
         m_spec = spec;

@@ -1,6 +1,7 @@
 #include "send/sendcomposer.h"
 
 #include "common/palettecolors.h"
+#include "text/sizeformat.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -481,11 +482,6 @@ QString ComposerInput::prettyJson(const QString &validJson, int indent)
     return out;
 }
 
-QString ComposerInput::byteCount(qsizetype n)
-{
-    return n == 1 ? QStringLiteral("1 byte") : QStringLiteral("%1 bytes").arg(n);
-}
-
 // ---------------------------------------------------------------------------------------------
 // SendComposer
 
@@ -897,7 +893,7 @@ ComposerInput::Parsed SendComposer::controlPayload() const
     if (p.ok() && p.bytes.size() > MaxControlPayload && !m_allowOversized->isChecked()) {
         p.error = tr("%1 is over the 125-byte limit for control frames. Shorten it, or tick \u201cSend invalid "
                      "control frame\u201d to test how the server reacts.")
-                      .arg(ComposerInput::byteCount(p.bytes.size()));
+                      .arg(SizeFormat::bytes(p.bytes.size()));
     }
     return p;
 }
@@ -926,7 +922,7 @@ void SendComposer::updateFileInfo()
     else if (!info.isReadable())
         m_fileInfo->setText(tr("The file is not readable."));
     else
-        m_fileInfo->setText(tr("Size: %1").arg(ComposerInput::byteCount(info.size())));
+        m_fileInfo->setText(tr("Size: %1").arg(SizeFormat::bytes(info.size())));
 }
 
 void SendComposer::updateMessageState()
@@ -956,11 +952,11 @@ void SendComposer::updateMessageState()
     if (!m_messageOk) {
         m_byteCounter->setText(tr("nothing to send until the input is fixed"));
     } else {
-        QString text = tr("%1 to send").arg(ComposerInput::byteCount(size));
+        QString text = tr("%1 to send").arg(SizeFormat::bytes(size));
         const qsizetype fragment = fragmentSize();
         if (fragment > 0 && size > fragment) {
             const qsizetype frames = (size + fragment - 1) / fragment;
-            text = tr("%1 to send in %2 frames").arg(ComposerInput::byteCount(size)).arg(frames);
+            text = tr("%1 to send in %2 frames").arg(SizeFormat::bytes(size)).arg(frames);
         }
         m_byteCounter->setText(text);
     }

@@ -38,8 +38,6 @@ Parsed checkJson(const QString &input);
 // names stay exactly as typed (QJsonDocument would sort keys and round numbers).
 QString compactJson(const QString &validJson);
 QString prettyJson(const QString &validJson, int indent = 4);
-// "12 bytes", "1 byte"
-QString byteCount(qsizetype n);
 
 } // namespace ComposerInput
 
