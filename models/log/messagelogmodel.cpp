@@ -1,7 +1,7 @@
 #include "log/messagelogmodel.h"
 
-#include "protocol/closecodes.h"
-#include "protocol/utf8validator.h"
+#include "text/displaytext.h"
+#include "text/payloadpreview.h"
 
 #include <QDateTime>
 #include <QTimeZone>
@@ -109,77 +109,16 @@ QString MessageLogModel::flagsText(const WireEvent &event)
     return flags.isEmpty() ? QStringLiteral("·") : flags.join(QLatin1Char(' '));
 }
 
-namespace {
-// Escapes control characters so that anything the peer sent reads as one plain line.
-QString escapedLine(const QString &text, int maxChars)
-{
-    QString out;
-    out.reserve(qMin<qsizetype>(text.size(), maxChars) + 8);
-    for (qsizetype i = 0; i < text.size() && out.size() < maxChars; ++i) {
-        const QChar c = text[i];
-        if (c == QLatin1Char('\n'))
-            out += QStringLiteral("\\n");
-        else if (c == QLatin1Char('\r'))
-            out += QStringLiteral("\\r");
-        else if (c == QLatin1Char('\t'))
-            out += QStringLiteral("\\t");
-        else if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    if (out.size() >= maxChars)
-        out += QChar(0x2026);
-    return out;
-}
-
-QString hexPreview(QByteArrayView bytes, int maxBytes)
-{
-    QString out = QString::fromLatin1(bytes.first(qMin<qsizetype>(bytes.size(), maxBytes)).toByteArray().toHex(' '));
-    if (bytes.size() > maxBytes)
-        out += QChar(0x2026);
-    return out;
-}
-} // namespace
-
 QString MessageLogModel::preview(const WireEvent &event, int maxChars)
 {
     switch (event.kind) {
     case EventKind::HandshakeRequest:
-    case EventKind::HandshakeResponse: {
-        const qsizetype eol = event.payload.indexOf('\n');
-        return escapedLine(QString::fromUtf8(eol < 0 ? event.payload : event.payload.first(eol)).trimmed(), maxChars);
-    }
+    case EventKind::HandshakeResponse:
+        return PayloadPreview::firstLine(event.payload, maxChars);
     case EventKind::Frame:
-        break;
+        return PayloadPreview::frameLine(event.frame.opcode, event.payload, maxChars);
     default:
-        return escapedLine(event.text(), maxChars);
-    }
-    const QByteArrayView head = event.payload.first(qMin<qsizetype>(event.payload.size(), maxChars * 4));
-    switch (event.frame.opcode) {
-    case Opcode::Close: {
-        if (event.payload.isEmpty())
-            return QStringLiteral("(no status code)");
-        const ClosePayload close = ClosePayload::parse(event.payload);
-        if (!close.hasCode)
-            return QStringLiteral("(malformed: %1)").arg(hexPreview(event.payload, 8));
-        QString text = CloseCodes::label(close.code);
-        if (!close.reason.isEmpty())
-            text += QStringLiteral(": ") + escapedLine(QString::fromUtf8(close.reason), maxChars);
-        return text;
-    }
-    case Opcode::Binary:
-        return hexPreview(event.payload, maxChars / 3);
-    default: {
-        if (event.payload.isEmpty())
-            return QString();
-        // Continuations and control payloads may be text or not: show text when it decodes cleanly.
-        Utf8Validator validator;
-        const auto result = validator.feed(head);
-        if (result == Utf8Validator::Result::Invalid)
-            return hexPreview(event.payload, maxChars / 3);
-        return escapedLine(QString::fromUtf8(head), maxChars);
-    }
+        return DisplayText::line(event.payload, maxChars);
     }
 }
 
@@ -220,7 +159,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         // Tooltips guess rich text; what the peer sent must stay plain, so escape it and say so.
         if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
-            return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(e.text().left(2000).toHtmlEscaped());
+            return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>")
+                .arg(DisplayText::lines(e.payload, 2000).toHtmlEscaped());
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
             return QStringLiteral("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};

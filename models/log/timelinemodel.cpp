@@ -1,6 +1,8 @@
 #include "log/timelinemodel.h"
 
 #include "protocol/closecodes.h"
+#include "text/displaytext.h"
+#include "text/payloadpreview.h"
 #include "text/sizeformat.h"
 
 #include <QElapsedTimer>
@@ -20,36 +22,14 @@ int dirIndex(Direction d)
     return d == Direction::Outgoing ? 1 : 0;
 }
 
-// What the peer sent is shown as one plain line: control characters escaped, length bounded.
 QString plainLine(QByteArrayView bytes)
 {
-    const QString text = QString::fromUtf8(bytes.first(qMin<qsizetype>(bytes.size(), MaxTextChars * 4)));
-    QString out;
-    out.reserve(qMin<qsizetype>(text.size(), MaxTextChars) + 1);
-    for (const QChar c : text) {
-        if (out.size() >= MaxTextChars) {
-            out += QChar(0x2026);
-            break;
-        }
-        if (c == QLatin1Char('\n'))
-            out += QStringLiteral("\\n");
-        else if (c == QLatin1Char('\r'))
-            out += QStringLiteral("\\r");
-        else if (c == QLatin1Char('\t'))
-            out += QStringLiteral("\\t");
-        else if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    return out;
+    return DisplayText::line(bytes, MaxTextChars);
 }
 
 QString firstLine(QByteArrayView bytes)
 {
-    const qsizetype eol = bytes.indexOf('\n');
-    // Trimmed before escaping, so that the CR of a CRLF line end is not shown as "\r".
-    return plainLine(QByteArrayView(eol < 0 ? bytes : bytes.first(eol)).trimmed());
+    return PayloadPreview::firstLine(bytes, MaxTextChars);
 }
 
 QString closeText(bool hasCode, quint16 code, const QString &reason)

@@ -144,22 +144,31 @@ char *DisplayText::write(char *out, QByteArrayView bytes, const Options &options
         }
         char32_t codePoint = 0;
         const int len = wellFormedLength(s + i, n - i, codePoint);
+        qsizetype step = len ? len : 1; // input bytes this piece stands for
         int outLen = 0;
         const char *piece = buf;
         qsizetype width = 0;
         if (len == 0) {
             outLen = escapeInto(buf, c, true);
             width = outLen;
-            r.validUtf8 = false;
+            if (r.firstInvalid < 0)
+                r.firstInvalid = i;
             r.escaped = true;
         } else if (options.lines == Lines::Multiple && (c == '\n' || c == '\t')) {
             buf[0] = char(c);
             outLen = 1;
             width = 1;
-        } else if (options.lines == Lines::Multiple && c == '\r' && i + 1 < n && s[i + 1] == '\n') {
-            // CR LF reads as one line break; the CR is dropped, the LF written next.
-            ++i;
-            continue;
+        } else if (options.lines == Lines::Http && c == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            buf[0] = '\n'; // the HTTP line end: one break, both bytes consumed
+            outLen = 1;
+            width = 1;
+            step = 2;
+        } else if (options.lines == Lines::Http && c == '\n') {
+            // A bare LF is not an HTTP line end: show it, and still break the line for readability.
+            std::memcpy(buf, "\\n\n", 3);
+            outLen = 3;
+            width = 3;
+            r.escaped = true;
         } else if (c == '"' || c == '\\') { // escapeQuotes
             buf[0] = '\\';
             buf[1] = char(c);
@@ -179,7 +188,7 @@ char *DisplayText::write(char *out, QByteArrayView bytes, const Options &options
         std::memcpy(out, piece, size_t(outLen));
         out += outLen;
         shown += width;
-        i += len ? len : 1;
+        i += step;
     }
     r.consumed = i;
     r.cut = i < n;
@@ -210,4 +219,13 @@ QString DisplayText::fromPeer(QByteArrayView bytes, const Options &options, Resu
     if (result)
         *result = r;
     return text;
+}
+
+QString DisplayText::describeCharacter(QChar c)
+{
+    if (c == u'\'')
+        return QStringLiteral("\"'\"");
+    if (c.isPrint() && !c.isSpace() && !isEscaped(c.unicode()))
+        return QStringLiteral("'%1'").arg(c);
+    return QStringLiteral("U+%1").arg(QString::number(c.unicode(), 16).toUpper(), 4, QLatin1Char('0'));
 }

@@ -21,7 +21,8 @@ namespace DisplayText {
 
 enum class Lines : quint8 {
     Single, // \n, \r and \t escaped: the text reads as one line (log rows, timeline, terminal)
-    Multiple, // line feeds and tabs kept, CR LF shown as a line break, a lone CR escaped
+    Multiple, // line feeds and tabs kept; every CR escaped (a payload's CR LF shows as \r and a break)
+    Http, // CR LF is the line break; a bare LF shows as \n and breaks, CR and tab escaped (handshakes)
 };
 
 struct Options {
@@ -33,7 +34,8 @@ struct Options {
 struct Result {
     qsizetype consumed = 0; // input bytes shown; less than the input only when cut
     bool cut = false;
-    bool validUtf8 = true; // false when some bytes were shown as \xHH
+    qsizetype firstInvalid = -1; // offset of the first byte shown as \xHH (not UTF-8), or -1
+    bool validUtf8() const { return firstInvalid < 0; }
     bool escaped = false; // true when anything was escaped
 };
 
@@ -54,11 +56,14 @@ inline QString line(QByteArrayView bytes, qsizetype maxChars = -1)
     return fromPeer(bytes, Options { Lines::Single, maxChars, false });
 }
 
-// Several lines kept as lines (payload view, handshake bodies).
+// Several lines kept as lines (payload view).
 inline QString lines(QByteArrayView bytes, qsizetype maxChars = -1)
 {
     return fromPeer(bytes, Options { Lines::Multiple, maxChars, false });
 }
+
+// A character the user typed, named in an error message: 'x' when visible, U+202E otherwise.
+QString describeCharacter(QChar c);
 
 // True when `codePoint` is one that the rule escapes (controls, bidi, invisible).
 bool isEscaped(char32_t codePoint);

@@ -100,6 +100,13 @@ void tst_MessageLogModel::columns_data()
                                      << "text" << "FIN MASK" << "Hi";
     QTest::newRow("control chars escaped") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("a\nb\x01")
                                            << true << 0 << "text" << "FIN" << "a\\nb\\x01";
+    // Trojan Source: what the peer sent must read as sent (an override and a zero-width space).
+    QTest::newRow("bidi override escaped") << int(Direction::Incoming) << int(Opcode::Text)
+                                           << QByteArray("abc\xe2\x80\xae" "def\xe2\x80\x8b") << true << 0 << "text"
+                                           << "FIN" << "abc\\u202edef\\u200b";
+    QTest::newRow("invalid UTF-8 as hex escapes") << int(Direction::Incoming) << int(Opcode::Text)
+                                                  << QByteArray("ok\xc0\xaf") << true << 0 << "text" << "FIN"
+                                                  << "ok\\xc0\\xaf";
     QTest::newRow("binary as hex") << int(Direction::Incoming) << int(Opcode::Binary) << QByteArray::fromHex("00ff10")
                                    << true << 0 << "binary" << "FIN" << "00 ff 10";
     QTest::newRow("first fragment") << int(Direction::Incoming) << int(Opcode::Text) << QByteArray("Hel") << false << 0
@@ -113,6 +120,9 @@ void tst_MessageLogModel::columns_data()
     QTest::newRow("close with reason") << int(Direction::Incoming) << int(Opcode::Close)
                                        << FrameWriter::closePayload(1001, "bye") << true << 0 << "close" << "FIN"
                                        << "1001 Going Away: bye";
+    QTest::newRow("close reason with override") << int(Direction::Incoming) << int(Opcode::Close)
+                                                << FrameWriter::closePayload(1000, "\xe2\x80\xae" "evil") << true << 0
+                                                << "close" << "FIN" << "1000 Normal Closure: \\u202eevil";
     QTest::newRow("close without code") << int(Direction::Incoming) << int(Opcode::Close) << QByteArray() << true << 0
                                         << "close" << "FIN" << "(no status code)";
     QTest::newRow("reserved opcode") << int(Direction::Incoming) << 3 << QByteArray() << true << 0 << "reserved-3"

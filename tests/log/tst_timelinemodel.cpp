@@ -313,6 +313,10 @@ void tst_TimelineModel::closingSummary_data()
         << open + QStringLiteral("i:close:1001/bye:5000 l:closing::5000 o:close:1001:5050 l:closed:1001/clean:6000")
         << int(ClosingSummary::Initiator::Server) << 5 << 7 << 1001 << true
         << QStringLiteral("server closed first: ← 1001 Going Away \"bye\", → 1001 Going Away; clean, 50 µs");
+    QTest::addRow("a bidi override in the reason is escaped")
+        << open + QStringLiteral("i:close:1001/a\u202eb:5000 l:closing::5000 o:close:1001:5050 l:closed:1001/clean:6000")
+        << int(ClosingSummary::Initiator::Server) << 5 << 7 << 1001 << true
+        << QStringLiteral("server closed first: ← 1001 Going Away \"a\\u202eb\", → 1001 Going Away; clean, 50 µs");
     QTest::addRow("1006 without a closing handshake")
         << open + QStringLiteral("l:closed:1006/dirty:9000") << int(ClosingSummary::Initiator::None) << -1 << -1 << 1006
         << false << QStringLiteral("no closing handshake; closed 1006 Abnormal Closure, not clean");

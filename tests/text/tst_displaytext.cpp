@@ -62,6 +62,8 @@ private Q_SLOTS:
     void oneLine();
     void multipleLines_data();
     void multipleLines();
+    void httpLines_data();
+    void httpLines();
     void cutNeverSplitsAnEscape_data();
     void cutNeverSplitsAnEscape();
     void quotes();
@@ -134,10 +136,8 @@ void tst_DisplayText::multipleLines_data()
     QTest::addColumn<QByteArray>("input");
     QTest::addColumn<QString>("expected");
     QTest::addRow("lf and tab kept") << QByteArray("a\nb\tc") << QStringLiteral("a\nb\tc");
-    QTest::addRow("crlf is a line break") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n")
-                                          << QStringLiteral("GET / HTTP/1.1\nHost: x\n");
+    QTest::addRow("crlf shows its cr") << QByteArray("a\r\nb") << QStringLiteral("a\\r\nb");
     QTest::addRow("lone cr escaped") << QByteArray("a\rb") << QStringLiteral("a\\rb");
-    QTest::addRow("cr at the end") << QByteArray("a\r") << QStringLiteral("a\\r");
     QTest::addRow("override still escaped") << QByteArray("x\xe2\x80\xae\ny") << QStringLiteral("x\\u202e\ny");
     QTest::addRow("vertical tab and form feed") << QByteArray("a\vb\fc") << QStringLiteral("a\\x0bb\\x0cc");
 }
@@ -147,6 +147,33 @@ void tst_DisplayText::multipleLines()
     QFETCH(QByteArray, input);
     QFETCH(QString, expected);
     QCOMPARE(DisplayText::lines(input), expected);
+}
+
+void tst_DisplayText::httpLines_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("crlf is the line end") << QByteArray("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                                          << QStringLiteral("GET / HTTP/1.1\nHost: x\n\n");
+    QTest::addRow("bare lf shown and broken") << QByteArray("a\nb") << QStringLiteral("a\\n\nb");
+    QTest::addRow("bare cr") << QByteArray("a\rb\r") << QStringLiteral("a\\rb\\r");
+    QTest::addRow("tab escaped") << QByteArray("X-A:\tb") << QStringLiteral("X-A:\\tb");
+    QTest::addRow("override in a header") << QByteArray("X-Name: \xe2\x80\xae" "abc\r\n")
+                                          << QStringLiteral("X-Name: \\u202eabc\n");
+    QTest::addRow("latin-1 byte") << QByteArray("X: caf\xe9\r\n") << QStringLiteral("X: caf\\xe9\n");
+}
+
+void tst_DisplayText::httpLines()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QString, expected);
+    QCOMPARE(DisplayText::fromPeer(input, { Lines::Http, -1, false }), expected);
+    // A cut inside a CR LF never splits it.
+    DisplayText::Result r;
+    DisplayText::fromPeer("ab\r\ncd", { Lines::Http, 2, false }, &r);
+    QCOMPARE(r.consumed, qsizetype(2));
+    DisplayText::fromPeer("ab\r\ncd", { Lines::Http, 3, false }, &r);
+    QCOMPARE(r.consumed, qsizetype(4));
 }
 
 void tst_DisplayText::cutNeverSplitsAnEscape_data()
@@ -195,15 +222,16 @@ void tst_DisplayText::resultSaysWhatHappened()
 {
     DisplayText::Result r;
     DisplayText::fromPeer("plain", {}, &r);
-    QVERIFY(r.validUtf8);
+    QVERIFY(r.validUtf8());
     QVERIFY(!r.escaped);
     QVERIFY(!r.cut);
     QCOMPARE(r.consumed, qsizetype(5));
     DisplayText::fromPeer("a\xe2\x80\xae", {}, &r);
-    QVERIFY(r.validUtf8);
+    QVERIFY(r.validUtf8());
     QVERIFY(r.escaped);
     DisplayText::fromPeer("a\xff", {}, &r);
-    QVERIFY(!r.validUtf8);
+    QVERIFY(!r.validUtf8());
+    QCOMPARE(r.firstInvalid, qsizetype(1));
     QVERIFY(r.escaped);
 }
 

@@ -55,11 +55,6 @@ public:
     bool isTruncated() const { return m_truncated; }
     FrameHexView *hexView() const { return m_hex; }
 
-    // Decodes bytes for display as plain text: keeps line breaks and tabs, escapes other control,
-    // C1 and bidirectional-override characters (\x1b, \u202e), and shows each byte that is not part
-    // of valid UTF-8 as \xNN. `firstInvalid` receives the offset of the first such byte, or -1.
-    static QString displayText(QByteArrayView bytes, qint64 *firstInvalid = nullptr);
-
 private:
     void showText(quint8 opcode, const QByteArray &payload);
     void showClose(const QByteArray &payload);

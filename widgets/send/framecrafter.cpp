@@ -51,7 +51,6 @@ QString FrameCrafter::payloadPlaceholder(PayloadMode mode)
     return {};
 }
 
-// Text needs a UTF-8 form: an unpaired surrogate has none.
 ComposerInput::Parsed FrameCrafter::parsePayload(PayloadMode mode, const QString &input)
 {
     switch (mode) {
@@ -62,19 +61,7 @@ ComposerInput::Parsed FrameCrafter::parsePayload(PayloadMode mode, const QString
     case FrameCrafter::PayloadMode::Text:
         break;
     }
-    ComposerInput::Parsed p;
-    for (qsizetype i = 0; i < input.size(); ++i) {
-        const QChar c = input[i];
-        if (c.isHighSurrogate() && i + 1 < input.size() && input[i + 1].isLowSurrogate()) {
-            ++i;
-        } else if (c.isSurrogate()) {
-            p.error = FrameCrafter::tr("unpaired surrogate at position %1: the text has no UTF-8 form").arg(i + 1);
-            p.errorPos = i;
-            return p;
-        }
-    }
-    p.bytes = input.toUtf8();
-    return p;
+    return ComposerInput::fromText(input);
 }
 
 namespace {

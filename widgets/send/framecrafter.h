@@ -1,6 +1,6 @@
 #pragma once
 
-#include "send/sendcomposer.h"
+#include "send/composerinput.h"
 
 #include "probe/framelint.h"
 #include "protocol/framewriter.h"

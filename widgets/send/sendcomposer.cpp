@@ -1,5 +1,7 @@
 #include "send/sendcomposer.h"
 
+#include "text/jsontext.h"
+
 #include "common/palettecolors.h"
 #include "text/sizeformat.h"
 
@@ -27,460 +29,6 @@
 #include <QVBoxLayout>
 
 #include <limits>
-
-// ---------------------------------------------------------------------------------------------
-// ComposerInput
-
-namespace {
-
-bool isJsonSpace(QChar c)
-{
-    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
-}
-
-bool isDigit(QChar c)
-{
-    return c >= u'0' && c <= u'9';
-}
-
-int hexValue(QChar c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c.unicode() - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c.unicode() - u'a' + 10;
-    if (c >= u'A' && c <= u'F')
-        return c.unicode() - u'A' + 10;
-    return -1;
-}
-
-// A character for an error message: visible characters quoted, the rest as U+XXXX.
-QString describe(QChar c)
-{
-    if (c == u'\'')
-        return QStringLiteral("\"'\"");
-    if (c.isPrint() && !c.isSpace())
-        return QStringLiteral("'%1'").arg(c);
-    return QStringLiteral("U+%1").arg(QString::number(c.unicode(), 16).toUpper(), 4, QLatin1Char('0'));
-}
-
-ComposerInput::Parsed failure(qsizetype pos, const QString &error)
-{
-    ComposerInput::Parsed p;
-    p.error = error;
-    p.errorPos = pos;
-    return p;
-}
-
-// Strict RFC 8259 validation with messages a person can act on. Recursion is bounded so that a
-// pasted "[[[[..." cannot exhaust the stack.
-class JsonChecker {
-public:
-    static constexpr int MaxDepth = 512;
-
-    explicit JsonChecker(const QString &s)
-        : m_s(s)
-    {
-    }
-
-    bool run()
-    {
-        skipSpace();
-        if (atEnd())
-            return fail(QStringLiteral("empty input: JSON needs a value"));
-        if (!value(0))
-            return false;
-        skipSpace();
-        if (!atEnd())
-            return fail(QStringLiteral("unexpected %1 after the JSON value").arg(describe(m_s[m_i])));
-        return true;
-    }
-
-    QString error;
-    qsizetype errorPos = -1;
-
-private:
-    bool atEnd() const { return m_i >= m_s.size(); }
-    QChar peek() const { return atEnd() ? QChar() : m_s[m_i]; }
-
-    void skipSpace()
-    {
-        while (!atEnd() && isJsonSpace(m_s[m_i]))
-            ++m_i;
-    }
-
-    bool fail(const QString &message) { return failAt(m_i, message); }
-    bool failAt(qsizetype pos, const QString &message)
-    {
-        error = message;
-        errorPos = pos;
-        return false;
-    }
-
-    bool expected(const QString &what)
-    {
-        if (atEnd())
-            return fail(QStringLiteral("unexpected end of input: expected %1").arg(what));
-        return fail(QStringLiteral("unexpected %1: expected %2").arg(describe(m_s[m_i]), what));
-    }
-
-    bool value(int depth)
-    {
-        if (atEnd())
-            return expected(QStringLiteral("a value"));
-        const QChar c = m_s[m_i];
-        if (c == u'{' || c == u'[') {
-            if (depth >= MaxDepth)
-                return fail(QStringLiteral("nested deeper than %1 levels").arg(MaxDepth));
-            return c == u'{' ? object(depth) : array(depth);
-        }
-        if (c == u'"')
-            return string();
-        if (c == u'-' || isDigit(c))
-            return number();
-        if (c == u't')
-            return literal(QStringLiteral("true"));
-        if (c == u'f')
-            return literal(QStringLiteral("false"));
-        if (c == u'n')
-            return literal(QStringLiteral("null"));
-        if (c == u'\'')
-            return fail(QStringLiteral("unexpected \"'\": JSON strings use double quotes"));
-        return expected(QStringLiteral("a value"));
-    }
-
-    bool object(int depth)
-    {
-        ++m_i;
-        skipSpace();
-        if (peek() == u'}') {
-            ++m_i;
-            return true;
-        }
-        for (;;) {
-            skipSpace();
-            if (peek() == u'\'')
-                return fail(QStringLiteral("unexpected \"'\": JSON strings use double quotes"));
-            if (peek() != u'"')
-                return expected(QStringLiteral("a member name in double quotes"));
-            if (!string())
-                return false;
-            skipSpace();
-            if (peek() != u':')
-                return expected(QStringLiteral("':' after the member name"));
-            ++m_i;
-            skipSpace();
-            if (!value(depth + 1))
-                return false;
-            skipSpace();
-            if (peek() == u'}') {
-                ++m_i;
-                return true;
-            }
-            if (peek() != u',')
-                return expected(QStringLiteral("',' or '}'"));
-            const qsizetype comma = m_i++;
-            skipSpace();
-            if (peek() == u'}')
-                return failAt(comma, QStringLiteral("trailing comma before '}'"));
-        }
-    }
-
-    bool array(int depth)
-    {
-        ++m_i;
-        skipSpace();
-        if (peek() == u']') {
-            ++m_i;
-            return true;
-        }
-        for (;;) {
-            skipSpace();
-            if (!value(depth + 1))
-                return false;
-            skipSpace();
-            if (peek() == u']') {
-                ++m_i;
-                return true;
-            }
-            if (peek() != u',')
-                return expected(QStringLiteral("',' or ']'"));
-            const qsizetype comma = m_i++;
-            skipSpace();
-            if (peek() == u']')
-                return failAt(comma, QStringLiteral("trailing comma before ']'"));
-        }
-    }
-
-    bool string()
-    {
-        const qsizetype start = m_i++;
-        for (;;) {
-            if (atEnd())
-                return failAt(start, QStringLiteral("unterminated string: no closing '\"'"));
-            const QChar c = m_s[m_i];
-            if (c == u'"') {
-                ++m_i;
-                return true;
-            }
-            if (c == u'\\') {
-                const QChar e = m_i + 1 < m_s.size() ? m_s[m_i + 1] : QChar();
-                if (e == u'u') {
-                    for (int k = 2; k < 6; ++k) {
-                        if (m_i + k >= m_s.size() || hexValue(m_s[m_i + k]) < 0)
-                            return fail(QStringLiteral("invalid \\u escape: it needs four hex digits"));
-                    }
-                    m_i += 6;
-                } else if (QStringView(u"\"\\/bfnrt").contains(e) && !e.isNull()) {
-                    m_i += 2;
-                } else {
-                    return fail(e.isNull() ? QStringLiteral("unterminated string: no closing '\"'")
-                                           : QStringLiteral("invalid escape \\%1 in a string").arg(e));
-                }
-            } else if (c.unicode() < 0x20) {
-                return fail(QStringLiteral("control character %1 in a string must be escaped").arg(describe(c)));
-            } else {
-                ++m_i;
-            }
-        }
-    }
-
-    bool digits()
-    {
-        if (!isDigit(peek()))
-            return expected(QStringLiteral("a digit"));
-        while (isDigit(peek()))
-            ++m_i;
-        return true;
-    }
-
-    bool number()
-    {
-        if (peek() == u'-')
-            ++m_i;
-        if (peek() == u'0') {
-            ++m_i;
-            if (isDigit(peek()))
-                return fail(QStringLiteral("numbers cannot have leading zeros"));
-        } else if (!digits()) {
-            return false;
-        }
-        if (peek() == u'.') {
-            ++m_i;
-            if (!digits())
-                return false;
-        }
-        if (peek() == u'e' || peek() == u'E') {
-            ++m_i;
-            if (peek() == u'+' || peek() == u'-')
-                ++m_i;
-            if (!digits())
-                return false;
-        }
-        return true;
-    }
-
-    bool literal(const QString &word)
-    {
-        if (QStringView(m_s).sliced(m_i).startsWith(word)) {
-            m_i += word.size();
-            return true;
-        }
-        return fail(QStringLiteral("invalid literal: expected %1").arg(word));
-    }
-
-    const QString &m_s;
-    qsizetype m_i = 0;
-};
-
-// Calls `out(c, inString)` for every character outside whitespace-between-tokens.
-template <typename Out> void walkJsonTokens(const QString &json, Out out)
-{
-    bool inString = false;
-    for (qsizetype i = 0; i < json.size(); ++i) {
-        const QChar c = json[i];
-        if (inString) {
-            out(c, true);
-            if (c == u'\\' && i + 1 < json.size()) {
-                out(json[++i], true);
-            } else if (c == u'"') {
-                inString = false;
-            }
-        } else if (!isJsonSpace(c)) {
-            if (c == u'"')
-                inString = true;
-            out(c, false);
-        }
-    }
-}
-
-} // namespace
-
-ComposerInput::Parsed ComposerInput::fromHex(const QString &input)
-{
-    Parsed result;
-    result.bytes.reserve(input.size() / 2);
-    qsizetype i = 0;
-    while (i < input.size()) {
-        if (input[i].isSpace()) {
-            ++i;
-            continue;
-        }
-        const qsizetype groupStart = i;
-        if (input[i] == u'0' && i + 1 < input.size() && (input[i + 1] == u'x' || input[i + 1] == u'X'))
-            i += 2;
-        const qsizetype digitsStart = i;
-        while (i < input.size() && !input[i].isSpace()) {
-            if (hexValue(input[i]) < 0) {
-                return failure(
-                    i, QStringLiteral("invalid hex digit %1 at position %2").arg(describe(input[i])).arg(i + 1));
-            }
-            ++i;
-        }
-        const qsizetype count = i - digitsStart;
-        if (count == 0) {
-            return failure(groupStart, QStringLiteral("'0x' without hex digits at position %1").arg(groupStart + 1));
-        }
-        if (count % 2) {
-            return failure(groupStart,
-                QStringLiteral("odd number of hex digits in '%1' at position %2: each byte needs two digits")
-                    .arg(input.mid(groupStart, i - groupStart))
-                    .arg(groupStart + 1));
-        }
-        for (qsizetype k = digitsStart; k < i; k += 2)
-            result.bytes.append(char(hexValue(input[k]) * 16 + hexValue(input[k + 1])));
-    }
-    return result;
-}
-
-ComposerInput::Parsed ComposerInput::fromBase64(const QString &input)
-{
-    QByteArray data;
-    data.reserve(input.size());
-    qsizetype padding = 0;
-    qsizetype firstPad = -1;
-    for (qsizetype i = 0; i < input.size(); ++i) {
-        const QChar c = input[i];
-        if (c.isSpace())
-            continue;
-        if (c == u'=') {
-            if (firstPad < 0)
-                firstPad = i;
-            ++padding;
-            continue;
-        }
-        const bool valid = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') || isDigit(c) || c == u'+' || c == u'/';
-        if (!valid) {
-            QString error = QStringLiteral("invalid base64 character %1 at position %2").arg(describe(c)).arg(i + 1);
-            if (c == u'-' || c == u'_')
-                error += QStringLiteral(" (that is base64url; standard base64 uses + and /)");
-            return failure(i, error);
-        }
-        if (firstPad >= 0)
-            return failure(i, QStringLiteral("data after the '=' padding at position %1").arg(i + 1));
-        data.append(char(c.unicode()));
-    }
-    const qsizetype rest = data.size() % 4;
-    if (rest == 1) {
-        return failure(input.size(),
-            QStringLiteral("incomplete base64: the last group has 1 character; it needs at "
-                           "least 2"));
-    }
-    if (padding > 0 && (rest == 0 || rest + padding != 4)) {
-        return failure(firstPad,
-            QStringLiteral("wrong padding at position %1: %2 '=' after a group of %3 characters")
-                .arg(firstPad + 1)
-                .arg(padding)
-                .arg(rest == 0 ? 4 : rest));
-    }
-    Parsed result;
-    result.bytes = QByteArray::fromBase64(data);
-    return result;
-}
-
-ComposerInput::Parsed ComposerInput::checkJson(const QString &input)
-{
-    JsonChecker checker(input);
-    if (!checker.run()) {
-        const qsizetype pos = checker.errorPos;
-        const QStringView before = QStringView(input).first(std::min(pos, input.size()));
-        const qsizetype line = before.count(u'\n') + 1;
-        const qsizetype column = pos - (before.lastIndexOf(u'\n') + 1) + 1;
-        return failure(pos,
-            QStringLiteral("JSON error at position %1 (line %2, column %3): %4")
-                .arg(pos + 1)
-                .arg(line)
-                .arg(column)
-                .arg(checker.error));
-    }
-    Parsed result;
-    result.bytes = input.toUtf8();
-    return result;
-}
-
-QString ComposerInput::compactJson(const QString &validJson)
-{
-    QString out;
-    out.reserve(validJson.size());
-    walkJsonTokens(validJson, [&out](QChar c, bool) { out += c; });
-    return out;
-}
-
-QString ComposerInput::prettyJson(const QString &validJson, int indent)
-{
-    // Work on the compact form: an opening bracket followed directly by its closing one is empty.
-    const QString compact = compactJson(validJson);
-    QString out;
-    int level = 0;
-    auto newline = [&] {
-        out += QLatin1Char('\n');
-        out += QString(level * indent, QLatin1Char(' '));
-    };
-    bool inString = false;
-    for (qsizetype i = 0; i < compact.size(); ++i) {
-        const QChar c = compact[i];
-        if (inString) {
-            out += c;
-            if (c == u'\\' && i + 1 < compact.size())
-                out += compact[++i];
-            else if (c == u'"')
-                inString = false;
-            continue;
-        }
-        switch (c.unicode()) {
-        case u'"':
-            inString = true;
-            out += c;
-            break;
-        case u'{':
-        case u'[':
-            out += c;
-            if (i + 1 < compact.size() && (compact[i + 1] == u'}' || compact[i + 1] == u']')) {
-                out += compact[++i];
-            } else {
-                ++level;
-                newline();
-            }
-            break;
-        case u'}':
-        case u']':
-            --level;
-            newline();
-            out += c;
-            break;
-        case u',':
-            out += c;
-            newline();
-            break;
-        case u':':
-            out += QStringLiteral(": ");
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // SendComposer
@@ -538,19 +86,6 @@ QString preview(const ComposerEntry &entry, int max = 60)
     if (content.isEmpty())
         content = SendComposer::tr("(empty)");
     return QStringLiteral("%1: %2").arg(modeLabel(entry.mode), content);
-}
-
-// Index of the first lone surrogate, -1 if the text has a UTF-8 encoding.
-qsizetype loneSurrogate(const QString &text)
-{
-    for (qsizetype i = 0; i < text.size(); ++i) {
-        const QChar c = text[i];
-        if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
-            ++i;
-        else if (c.isSurrogate())
-            return i;
-    }
-    return -1;
 }
 
 } // namespace
@@ -847,34 +382,16 @@ ComposerInput::Parsed SendComposer::message() const
 {
     const QString text = input();
     switch (mode()) {
-    case ComposerMode::Text: {
-        const qsizetype bad = loneSurrogate(text);
-        if (bad >= 0) {
-            return failure(bad, tr("unpaired surrogate at position %1: the text has no UTF-8 form").arg(bad + 1));
-        }
-        ComposerInput::Parsed p;
-        p.bytes = text.toUtf8();
-        return p;
-    }
+    case ComposerMode::Text:
+        return ComposerInput::fromText(text);
     case ComposerMode::Json:
-        return ComposerInput::checkJson(text);
+        return ComposerInput::fromJson(text);
     case ComposerMode::Hex:
         return ComposerInput::fromHex(text);
     case ComposerMode::Base64:
         return ComposerInput::fromBase64(text);
-    case ComposerMode::File: {
-        const QString path = filePath();
-        if (path.isEmpty())
-            return failure(-1, tr("Choose a file to send."));
-        QFile file(path);
-        if (!QFileInfo(path).isFile())
-            return failure(-1, tr("\u201c%1\u201d is not a file.").arg(path));
-        if (!file.open(QIODevice::ReadOnly))
-            return failure(-1, tr("Cannot read \u201c%1\u201d: %2").arg(path, file.errorString()));
-        ComposerInput::Parsed p;
-        p.bytes = file.readAll();
-        return p;
-    }
+    case ComposerMode::File:
+        return ComposerInput::fromFile(filePath(), m_maxFileBytes);
     }
     return {};
 }
@@ -885,10 +402,7 @@ ComposerInput::Parsed SendComposer::controlPayload() const
     if (m_controlHex->isChecked()) {
         p = ComposerInput::fromHex(m_controlPayload->text());
     } else {
-        const qsizetype bad = loneSurrogate(m_controlPayload->text());
-        if (bad >= 0)
-            return failure(bad, tr("unpaired surrogate at position %1: the text has no UTF-8 form").arg(bad + 1));
-        p.bytes = m_controlPayload->text().toUtf8();
+        p = ComposerInput::fromText(m_controlPayload->text());
     }
     if (p.ok() && p.bytes.size() > MaxControlPayload && !m_allowOversized->isChecked()) {
         p.error = tr("%1 is over the 125-byte limit for control frames. Shorten it, or tick \u201cSend invalid "
@@ -921,8 +435,18 @@ void SendComposer::updateFileInfo()
         m_fileInfo->setText(tr("Not a regular file."));
     else if (!info.isReadable())
         m_fileInfo->setText(tr("The file is not readable."));
+    else if (info.size() > m_maxFileBytes)
+        m_fileInfo->setText(tr("Size: %1, over the %2 message size limit.")
+                                .arg(SizeFormat::rounded(info.size()), SizeFormat::rounded(m_maxFileBytes)));
     else
         m_fileInfo->setText(tr("Size: %1").arg(SizeFormat::bytes(info.size())));
+}
+
+void SendComposer::setMaxFileBytes(qint64 bytes)
+{
+    m_maxFileBytes = bytes;
+    updateFileInfo();
+    updateMessageState();
 }
 
 void SendComposer::updateMessageState()
@@ -934,7 +458,7 @@ void SendComposer::updateMessageState()
         const QFileInfo info(filePath());
         if (filePath().isEmpty())
             parsed.error = tr("Choose a file to send.");
-        else if (!info.isFile() || !info.isReadable())
+        else if (!info.isFile() || !info.isReadable() || info.size() > m_maxFileBytes)
             parsed.error = m_fileInfo->text();
         size = info.size();
     } else {
@@ -1042,14 +566,14 @@ void SendComposer::sendPong()
 
 void SendComposer::prettyPrint()
 {
-    if (mode() == ComposerMode::Json && ComposerInput::checkJson(input()).ok())
-        replaceEditorText(ComposerInput::prettyJson(input()));
+    if (mode() == ComposerMode::Json && !JsonText::check(input()))
+        replaceEditorText(JsonText::pretty(input()));
 }
 
 void SendComposer::compact()
 {
-    if (mode() == ComposerMode::Json && ComposerInput::checkJson(input()).ok())
-        replaceEditorText(ComposerInput::compactJson(input()));
+    if (mode() == ComposerMode::Json && !JsonText::check(input()))
+        replaceEditorText(JsonText::compact(input()));
 }
 
 void SendComposer::replaceEditorText(const QString &text)

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "log/snippetstore.h"
+#include "send/composerinput.h"
+#include "send/snippetstore.h"
 
 #include <QByteArray>
 #include <QString>
@@ -16,30 +17,6 @@ class QPushButton;
 class QSettings;
 class QSpinBox;
 class QStackedWidget;
-
-// Turning what the user typed into bytes. Pure functions, kept next to the composer that uses them.
-namespace ComposerInput {
-
-struct Parsed {
-    QByteArray bytes;
-    QString error; // empty when the input is usable: "invalid hex digit 'z' at position 5"
-    qsizetype errorPos = -1; // index into the input of the offending character, -1 if none
-    bool ok() const { return error.isEmpty(); }
-};
-
-// Pairs of hex digits; whitespace separates groups, each group may start with 0x. Positions in
-// messages count characters from 1.
-Parsed fromHex(const QString &input);
-// Standard base64 (+ and /); whitespace ignored; padding optional but, when present, correct.
-Parsed fromBase64(const QString &input);
-// RFC 8259 JSON, any value at the top level. `bytes` is the UTF-8 of the input unchanged.
-Parsed checkJson(const QString &input);
-// Reformat valid JSON without re-encoding it: member order, number spelling, escapes and duplicate
-// names stay exactly as typed (QJsonDocument would sort keys and round numbers).
-QString compactJson(const QString &validJson);
-QString prettyJson(const QString &validJson, int indent = 4);
-
-} // namespace ComposerInput
 
 // The send composer: text, JSON, binary (hex, base64, file) data messages, ping and pong. It only
 // emits requests; the main window hands them to the connection. Nothing typed is ever thrown away:
@@ -59,6 +36,9 @@ public:
     void setInput(const QString &text); // undoable
     QString filePath() const;
     void setFilePath(const QString &path); // for tests and drag and drop; Browse… uses a QFileDialog
+    // Files larger than this are refused before they are read (the receiver's message size limit).
+    qint64 maxFileBytes() const { return m_maxFileBytes; }
+    void setMaxFileBytes(qint64 bytes);
     qsizetype fragmentSize() const;
     void setFragmentSize(qsizetype bytes);
 
@@ -140,6 +120,7 @@ private:
     QPushButton *m_ping = nullptr;
     QPushButton *m_pong = nullptr;
 
+    qint64 m_maxFileBytes = ComposerInput::DefaultMaxFileBytes;
     bool m_sendEnabled = true;
     bool m_messageOk = false;
     bool m_controlOversized = false;

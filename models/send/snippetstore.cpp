@@ -1,4 +1,4 @@
-#include "log/snippetstore.h"
+#include "send/snippetstore.h"
 
 #include <QSettings>
 

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+// Turning what the user typed or chose into the bytes of a message: text, JSON, hex, base64, or a
+// file. Shared by the send composer, the frame crafter, the fragment builder and the CLI, so that
+// each accepts and refuses exactly the same input with the same words.
+namespace ComposerInput {
+
+struct Parsed {
+    QByteArray bytes;
+    QString error; // empty when the input is usable: "invalid hex digit 'z' at position 5"
+    qsizetype errorPos = -1; // index into the input of the offending character, -1 if none
+    bool ok() const { return error.isEmpty(); }
+};
+
+// The UTF-8 of `text`; refuses an unpaired surrogate, which has no UTF-8 form.
+Parsed fromText(const QString &text);
+// RFC 8259 JSON, any value at the top level. `bytes` is the UTF-8 of the input unchanged.
+Parsed fromJson(const QString &input);
+// Pairs of hex digits (ASCII only); whitespace separates groups, each group may start with 0x.
+// Positions in messages count characters from 1.
+Parsed fromHex(QStringView input);
+// Standard base64 (+ and /); whitespace ignored; padding optional but, when present, correct.
+Parsed fromBase64(QStringView input);
+// The whole file, refused without reading it when it is larger than `maxBytes` (the message size
+// limit a receiver enforces: 64 MiB unless set otherwise).
+Parsed fromFile(const QString &path, qint64 maxBytes);
+constexpr qint64 DefaultMaxFileBytes = 64ll << 20;
+
+} // namespace ComposerInput
