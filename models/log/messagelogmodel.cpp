@@ -1,7 +1,7 @@
 #include "log/messagelogmodel.h"
 
 #include "text/displaytext.h"
-#include "text/payloadpreview.h"
+#include "log/payloadpreview.h"
 
 #include <QDateTime>
 #include <QTimeZone>

@@ -2,7 +2,7 @@
 
 #include "protocol/closecodes.h"
 #include "text/displaytext.h"
-#include "text/payloadpreview.h"
+#include "log/payloadpreview.h"
 #include "text/sizeformat.h"
 
 #include <QElapsedTimer>

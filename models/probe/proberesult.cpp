@@ -2,6 +2,7 @@
 
 #include "protocol/closecodes.h"
 #include "protocol/utf8validator.h"
+#include "text/displaytext.h"
 
 #include <QJsonArray>
 
@@ -171,24 +172,11 @@ QString ProbeResult::reactionName(Reaction reaction)
 QString ProbeResult::describeBytes(const QByteArray &bytes, qsizetype maxChars)
 {
     if (Utf8Validator::isValid(bytes)) {
-        const QString text = QString::fromUtf8(bytes);
-        QString body;
-        qsizetype shown = 0;
-        bool cut = false;
-        for (const QChar c : text) {
-            if (shown >= maxChars && !c.isLowSurrogate()) { // never split a surrogate pair
-                cut = true;
-                break;
-            }
-            if (c == u'"' || c == u'\\')
-                body += QLatin1Char('\\') + c;
-            else if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-                body += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-            else
-                body += c;
-            ++shown;
-        }
-        return QLatin1Char('"') + body + QLatin1Char('"') + (cut ? QStringLiteral("…") : QString());
+        DisplayText::Result result;
+        const QString body = DisplayText::fromPeer(bytes, { DisplayText::Lines::Single, maxChars, true }, &result);
+        // The cut mark goes after the closing quote: the quotes hold exactly what was received.
+        return QLatin1Char('"') + (result.cut ? body.chopped(1) : body) + QLatin1Char('"')
+            + (result.cut ? QStringLiteral("…") : QString());
     }
     const qsizetype maxBytes = qMax<qsizetype>(1, maxChars / 3);
     QString out = QStringLiteral("hex ") + QString::fromLatin1(bytes.first(qMin(bytes.size(), maxBytes)).toHex(' '));

@@ -1,8 +1,9 @@
 #include "protocol/handshake.h"
 
+#include "text/displaytext.h"
+
 #include <QCryptographicHash>
 #include <QRandomGenerator>
-#include <QStringDecoder>
 
 #include <algorithm>
 #include <array>
@@ -64,62 +65,6 @@ bool isHttpVersion(QByteArrayView v)
     return v.size() == 8 && v.startsWith("HTTP/") && isDigit(v[5]) && v[6] == '.' && isDigit(v[7]);
 }
 
-// Peer bytes for an error message: printable text as is, the rest escaped; invalid UTF-8 as \xHH.
-QString escaped(QByteArrayView bytes)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString decoded = decoder(bytes);
-    const bool validUtf8 = !decoder.hasError();
-    QString out;
-    auto hex = [&out](uchar c) { out += QStringLiteral("\\x%1").arg(uint(c), 2, 16, QLatin1Char('0')); };
-    if (validUtf8) {
-        for (QChar ch : decoded) {
-            const char16_t u = ch.unicode();
-            if (u == u'"' || u == u'\\') {
-                out += QLatin1Char('\\');
-                out += ch;
-            } else if (u == u'\r') {
-                out += QStringLiteral("\\r");
-            } else if (u == u'\n') {
-                out += QStringLiteral("\\n");
-            } else if (u == u'\t') {
-                out += QStringLiteral("\\t");
-            } else if (u < 0x20 || u == 0x7f) {
-                hex(uchar(u));
-            } else if ((u >= 0x80 && u < 0xa0) || ch.category() == QChar::Other_Format) {
-                // C1 controls and invisible format characters (bidi overrides, BOM) would hide text.
-                out += QStringLiteral("\\u%1").arg(uint(u), 4, 16, QLatin1Char('0'));
-            } else {
-                out += ch;
-            }
-        }
-        return out;
-    }
-    for (char c : bytes) {
-        const uchar b = uchar(c);
-        if (c == '"' || c == '\\') {
-            out += QLatin1Char('\\');
-            out += QLatin1Char(c);
-        } else if (c == '\r') {
-            out += QStringLiteral("\\r");
-        } else if (c == '\n') {
-            out += QStringLiteral("\\n");
-        } else if (c == '\t') {
-            out += QStringLiteral("\\t");
-        } else if (b < 0x20 || b >= 0x7f) {
-            hex(b);
-        } else {
-            out += QLatin1Char(c);
-        }
-    }
-    return out;
-}
-
-QString quoted(QByteArrayView bytes)
-{
-    return QLatin1Char('"') + escaped(bytes) + QLatin1Char('"');
-}
-
 // "48 65 6c 6c 6f (\"Hello\")", at most `max` bytes, " ..." when there are more.
 QString describeFirstBytes(QByteArrayView bytes, qsizetype max = 16)
 {
@@ -127,7 +72,7 @@ QString describeFirstBytes(QByteArrayView bytes, qsizetype max = 16)
     QString text = QString::fromLatin1(shown.toByteArray().toHex(' '));
     if (bytes.size() > max)
         text += QStringLiteral(" ...");
-    text += QStringLiteral(" (") + quoted(shown) + QLatin1Char(')');
+    text += QStringLiteral(" (") + DisplayText::quoted(shown) + QLatin1Char(')');
     return text;
 }
 
@@ -179,7 +124,7 @@ LineResult parseHeaderLines(const QList<QByteArrayView> &lines, bool allowFoldin
     for (QByteArrayView line : lines) {
         if (!line.isEmpty() && (line[0] == ' ' || line[0] == '\t')) {
             if (!allowFolding || headers.isEmpty()) {
-                error = QStringLiteral("obsolete line folding in header line ") + quoted(line);
+                error = QStringLiteral("obsolete line folding in header line ") + DisplayText::quoted(line);
                 return LineResult::Error;
             }
             HttpHeader &last = headers.last();
@@ -191,7 +136,7 @@ LineResult parseHeaderLines(const QList<QByteArrayView> &lines, bool allowFoldin
         const qsizetype colon = line.indexOf(':');
         const QByteArrayView name = colon < 0 ? QByteArrayView() : line.first(colon);
         if (colon < 0 || !isToken(name)) {
-            error = QStringLiteral("malformed header line ") + quoted(line);
+            error = QStringLiteral("malformed header line ") + DisplayText::quoted(line);
             return LineResult::Error;
         }
         headers.append(HttpHeader { name.toByteArray(), line.sliced(colon + 1).toByteArray().trimmed() });
@@ -389,7 +334,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
         // The other checks mean nothing for a response that is not an upgrade.
         QString status = QString::number(response.status);
         if (!response.reason.isEmpty())
-            status += QLatin1Char(' ') + escaped(response.reason);
+            status += QLatin1Char(' ') + DisplayText::line(response.reason);
         failures.append(QStringLiteral("unexpected status %1 (expected 101 Switching Protocols)").arg(status));
         return check;
     }
@@ -398,7 +343,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
     if (upgrade.isEmpty()) {
         failures.append(QStringLiteral("missing Upgrade header"));
     } else if (upgrade.size() != 1 || !equalsIgnoreCase(upgrade.first(), "websocket")) {
-        failures.append(QStringLiteral("Upgrade header is %1, expected \"websocket\"").arg(quoted(upgrade.join(", "))));
+        failures.append(QStringLiteral("Upgrade header is %1, expected \"websocket\"").arg(DisplayText::quoted(upgrade.join(", "))));
     }
 
     if (!contains(response.headers, "Connection")) {
@@ -409,7 +354,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
             connection.cbegin(), connection.cend(), [](const QByteArray &t) { return equalsIgnoreCase(t, "upgrade"); });
         if (!hasUpgrade) {
             failures.append(QStringLiteral("Connection header is %1, expected it to contain \"Upgrade\"")
-                                .arg(quoted(values(response.headers, "Connection").join(", "))));
+                                .arg(DisplayText::quoted(values(response.headers, "Connection").join(", "))));
         }
     }
 
@@ -420,20 +365,20 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
         failures.append(QStringLiteral("%1 Sec-WebSocket-Accept headers, expected one").arg(accepts.size()));
     } else if (check.receivedAccept != check.expectedAccept) {
         failures.append(QStringLiteral("Sec-WebSocket-Accept mismatch: expected %1, got %2")
-                            .arg(QString::fromLatin1(check.expectedAccept), escaped(check.receivedAccept)));
+                            .arg(QString::fromLatin1(check.expectedAccept), DisplayText::line(check.receivedAccept)));
     }
 
     const QList<QByteArray> protocols = values(response.headers, "Sec-WebSocket-Protocol");
     if (protocols.size() > 1 || check.selectedSubprotocol.contains(',')) {
         failures.append(
-            QStringLiteral("server selected more than one subprotocol: %1").arg(quoted(check.selectedSubprotocol)));
+            QStringLiteral("server selected more than one subprotocol: %1").arg(DisplayText::quoted(check.selectedSubprotocol)));
     } else if (protocols.size() == 1) {
         const QString selected = QString::fromUtf8(protocols.first());
         if (protocols.first().isEmpty())
             failures.append(QStringLiteral("empty Sec-WebSocket-Protocol header"));
         else if (!offeredSubprotocols.contains(selected)) // subprotocol names are case-sensitive
             failures.append(QStringLiteral("server selected subprotocol %1 which the client did not offer")
-                                .arg(quoted(protocols.first())));
+                                .arg(DisplayText::quoted(protocols.first())));
     }
 
     QList<QByteArray> offeredNames;
@@ -447,7 +392,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
             [&name](const QByteArray &n) { return equalsIgnoreCase(n, name); });
         if (!offered)
             failures.append(
-                QStringLiteral("server selected extension %1 which the client did not offer").arg(quoted(name)));
+                QStringLiteral("server selected extension %1 which the client did not offer").arg(DisplayText::quoted(name)));
     }
 
     check.ok = failures.isEmpty();
@@ -556,7 +501,7 @@ bool ResponseParser::parseHead(qsizetype headSize)
         && isDigit(statusLine[9]) && isDigit(statusLine[10]) && isDigit(statusLine[11])
         && (statusLine.size() == 12 || statusLine[12] == ' ');
     if (!shapeOk) {
-        fail(QStringLiteral("malformed status line ") + quoted(statusLine));
+        fail(QStringLiteral("malformed status line ") + DisplayText::quoted(statusLine));
         return false;
     }
     m_response.version = statusLine.first(8).toByteArray();
@@ -578,11 +523,11 @@ bool ResponseParser::parseHead(qsizetype headSize)
         bool ok = !text.isEmpty() && std::all_of(text.cbegin(), text.cend(), isDigit);
         const qint64 length = ok ? text.toLongLong(&ok) : -1;
         if (!ok) {
-            fail(QStringLiteral("invalid Content-Length ") + quoted(text));
+            fail(QStringLiteral("invalid Content-Length ") + DisplayText::quoted(text));
             return false;
         }
         if (m_contentLength >= 0 && m_contentLength != length) {
-            fail(QStringLiteral("conflicting Content-Length headers: ") + quoted(lengths.join(", ")));
+            fail(QStringLiteral("conflicting Content-Length headers: ") + DisplayText::quoted(lengths.join(", ")));
             return false;
         }
         m_contentLength = length;
@@ -656,7 +601,7 @@ RequestParser::Status RequestParser::feed(QByteArrayView bytes)
     const QList<QByteArrayView> lines = headLines(QByteArrayView(m_buffer).first(headSize));
     const QList<QByteArray> parts = lines.first().toByteArray().split(' ');
     if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isHttpVersion(parts[2])) {
-        m_error = QStringLiteral("malformed request line ") + quoted(lines.first());
+        m_error = QStringLiteral("malformed request line ") + DisplayText::quoted(lines.first());
         m_status = Status::Error;
         return m_status;
     }

@@ -1,6 +1,7 @@
 #include "teach/acceptcomputation.h"
 
 #include "protocol/handshake.h"
+#include "text/displaytext.h"
 
 namespace {
 
@@ -17,22 +18,6 @@ QString missing()
 }
 
 } // namespace
-
-QString printableAscii(QByteArrayView bytes)
-{
-    QString out;
-    out.reserve(bytes.size());
-    for (char c : bytes) {
-        const auto u = uchar(c);
-        if (u >= 0x20 && u < 0x7f && u != '\\')
-            out += QLatin1Char(c);
-        else if (u == '\\')
-            out += QStringLiteral("\\\\");
-        else
-            out += QStringLiteral("\\x%1").arg(uint(u), 2, 16, QLatin1Char('0'));
-    }
-    return out;
-}
 
 AcceptComputation AcceptComputation::compute(QByteArrayView key, std::optional<QByteArray> receivedAccept)
 {
@@ -69,7 +54,7 @@ AcceptComputation AcceptComputation::compute(QByteArrayView key, std::optional<Q
     } else {
         c.m_outcome = Outcome::Mismatch;
         c.m_verdict = QStringLiteral("Expected %1, got %2.")
-                          .arg(QString::fromLatin1(c.m_expected), printableAscii(*c.m_received));
+                          .arg(QString::fromLatin1(c.m_expected), DisplayText::line(*c.m_received));
     }
     return c;
 }
@@ -112,7 +97,7 @@ AcceptComputation AcceptComputation::fromHandshake(const HttpRequest &request, c
             c.m_acceptNote += QLatin1Char(' ');
         c.m_acceptNote += QStringLiteral("The server answered %1 %2, not 101 Switching Protocols: it did not accept "
                                          "the upgrade.")
-                              .arg(QString::number(response->status), printableAscii(response->reason));
+                              .arg(QString::number(response->status), DisplayText::line(response->reason));
     }
     return c;
 }
@@ -146,13 +131,13 @@ QList<AcceptStep> AcceptComputation::steps() const
         key.warning = true;
         for (int i = 1; i < 4; ++i)
             steps[i].value = QStringLiteral("(not computed)");
-        compare.value = m_received ? printableAscii(*m_received) : missing();
+        compare.value = m_received ? DisplayText::line(*m_received) : missing();
         compare.note = m_verdict;
         compare.warning = true;
         return steps;
     }
 
-    key.value = printableAscii(m_key);
+    key.value = DisplayText::line(m_key);
     if (m_keyProblem.isEmpty()) {
         key.note = QStringLiteral("Decodes to 16 bytes: %1").arg(hexBytes(m_decodedKey));
     } else {
@@ -166,7 +151,7 @@ QList<AcceptStep> AcceptComputation::steps() const
         key.warning = true;
     }
 
-    joined.value = printableAscii(m_concatenated);
+    joined.value = DisplayText::line(m_concatenated);
     joined.note = QStringLiteral("%1 bytes: the %2-character key and the %3-character GUID")
                       .arg(m_concatenated.size())
                       .arg(m_key.size())
@@ -177,7 +162,7 @@ QList<AcceptStep> AcceptComputation::steps() const
     if (m_outcome == Outcome::NoResponse)
         compare.value = QStringLiteral("(no response)");
     else
-        compare.value = m_received ? printableAscii(*m_received) : missing();
+        compare.value = m_received ? DisplayText::line(*m_received) : missing();
     compare.note = m_verdict;
     if (!m_acceptNote.isEmpty())
         compare.note += QLatin1Char(' ') + m_acceptNote;

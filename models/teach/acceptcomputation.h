@@ -10,7 +10,7 @@ struct HttpRequest;
 struct HttpResponse;
 
 // One step of the Sec-WebSocket-Accept computation, ready to show to a learner. `value` is plain
-// text; bytes that are not printable ASCII appear as \xHH, so peer data can never hide in it.
+// text shown through DisplayText, so peer data can never hide in it.
 struct AcceptStep {
     int number = 0; // 1..5
     QString title; // "Sec-WebSocket-Key from the request"
@@ -71,5 +71,3 @@ private:
     QString m_acceptNote; // extra facts about the response's accept header (repeated, status)
 };
 
-// Peer bytes as one line of plain text: printable ASCII as is, everything else \xHH.
-QString printableAscii(QByteArrayView bytes);

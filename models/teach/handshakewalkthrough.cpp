@@ -1,6 +1,7 @@
 #include "teach/handshakewalkthrough.h"
 
 #include "teach/glossary.h"
+#include "text/displaytext.h"
 
 #include <algorithm>
 
@@ -8,16 +9,6 @@ namespace {
 
 using Kind = WalkthroughStep::Kind;
 using Stage = WalkthroughStep::Stage;
-
-QString show(QByteArrayView bytes)
-{
-    return printableAscii(bytes);
-}
-
-QString quoted(QByteArrayView bytes)
-{
-    return QLatin1Char('"') + show(bytes) + QLatin1Char('"');
-}
 
 bool sameName(QByteArrayView a, QByteArrayView b)
 {
@@ -106,7 +97,7 @@ QString statusMeaning(int status, const HttpHeaders &headers)
     case 308:
         return QStringLiteral("The server redirects%1. Browsers do not follow redirects during a WebSocket handshake, "
                               "so the connection fails; connect to the new address directly.")
-            .arg(location.isEmpty() ? QString() : QStringLiteral(" to ") + quoted(location));
+            .arg(location.isEmpty() ? QString() : QStringLiteral(" to ") + DisplayText::quoted(location));
     case 400:
         return QStringLiteral("400 Bad Request: the server found something missing or wrong in the request, often "
                               "Host, Sec-WebSocket-Key or Sec-WebSocket-Version, or it turns the request down for a "
@@ -271,7 +262,7 @@ HandshakeSpan HandshakeWalkthrough::span(QByteArrayView bytes, qsizetype offset,
     s.inResponse = inResponse;
     s.offset = offset;
     s.length = length;
-    s.text = show(bytes.sliced(offset, length));
+    s.text = DisplayText::line(bytes.sliced(offset, length));
     return s;
 }
 
@@ -287,7 +278,7 @@ QList<HandshakeWalkthrough::HeaderLines> HandshakeWalkthrough::matchHeaders(
         if (continuation && !result.isEmpty()) {
             HandshakeSpan &last = result.last().span;
             last.length = line.offset + line.length - last.offset;
-            last.text += QLatin1Char(' ') + show(bytes.sliced(line.offset, line.length).trimmed());
+            last.text += QLatin1Char(' ') + DisplayText::line(bytes.sliced(line.offset, line.length).trimmed());
             continue;
         }
         if (result.size() >= headers.size())
@@ -305,7 +296,7 @@ HandshakeWalkthrough::GroupedHeaders HandshakeWalkthrough::groupHeaders(const QL
         const char *name = canonicalName(l.header.name, knownNames);
         if (!name) {
             out.otherSpans.append(l.span);
-            const QString shown = show(l.header.name);
+            const QString shown = DisplayText::line(l.header.name);
             if (!out.otherNames.contains(shown, Qt::CaseInsensitive))
                 out.otherNames.append(shown);
         } else if (!out.known.contains(name)) {
@@ -324,7 +315,7 @@ WalkthroughStep HandshakeWalkthrough::headerStep(WalkthroughStep::Kind kind, Wal
     step.headerName = QString::fromLatin1(name);
     step.spans = spansOf(lines, name);
     step.topics = { Glossary::topicForHeader(name) };
-    step.title = QStringLiteral("%1: %2").arg(step.headerName, show(HttpHeaderList::values(headers, name).first()));
+    step.title = QStringLiteral("%1: %2").arg(step.headerName, DisplayText::line(HttpHeaderList::values(headers, name).first()));
     return step;
 }
 
@@ -391,13 +382,13 @@ void HandshakeWalkthrough::addConnect(QByteArrayView request)
     text += QStringLiteral(" Then it sent an ordinary HTTP/1.1 request, starting with the request line %1.")
                 .arg(QLatin1Char('"') + m_requestLine.text + QLatin1Char('"'));
     text += QStringLiteral(" The path %1 picks the WebSocket endpoint on %2, the way a path picks a page.")
-                .arg(quoted(m_request.target), host.isEmpty() ? QStringLiteral("the server") : show(host));
+                .arg(DisplayText::quoted(m_request.target), host.isEmpty() ? QStringLiteral("the server") : DisplayText::line(host));
     QStringList problems;
     if (m_request.method != "GET")
-        problems.append(QStringLiteral("the method is %1, but a handshake must use GET").arg(quoted(m_request.method)));
+        problems.append(QStringLiteral("the method is %1, but a handshake must use GET").arg(DisplayText::quoted(m_request.method)));
     if (m_request.version < QByteArray("HTTP/1.1"))
         problems.append(
-            QStringLiteral("the version is %1, but a handshake needs HTTP/1.1 or later").arg(show(m_request.version)));
+            QStringLiteral("the version is %1, but a handshake needs HTTP/1.1 or later").arg(DisplayText::line(m_request.version)));
     if (!problems.isEmpty()) {
         text
             += QStringLiteral(" Watch out: %1, so a server should refuse it.").arg(problems.join(QStringLiteral("; ")));
@@ -477,7 +468,7 @@ void HandshakeWalkthrough::addRequestHeaders()
                                   "it supports.");
             step.inBrowser = QStringLiteral("Always 13 from a browser");
             if (value != "13") {
-                text += QStringLiteral(" Here it is %1, so expect a refusal.").arg(quoted(value));
+                text += QStringLiteral(" Here it is %1, so expect a refusal.").arg(DisplayText::quoted(value));
                 step.warning = true;
             }
         } else if (n == "Origin") {
@@ -492,10 +483,10 @@ void HandshakeWalkthrough::addRequestHeaders()
                                   "with soap, wamp, STOMP or mqtt.")
                        .arg(plural(offered.size(), QStringLiteral("one subprotocol"),
                                 QStringLiteral("%1 subprotocols").arg(offered.size())),
-                           show(offered.join(QStringLiteral(", ")).toLatin1()));
+                           DisplayText::line(offered.join(QStringLiteral(", ")).toLatin1()));
             QStringList jsList;
             for (const QString &p : offered)
-                jsList.append(QLatin1Char('"') + show(p.toLatin1()) + QLatin1Char('"'));
+                jsList.append(QLatin1Char('"') + DisplayText::line(p.toLatin1()) + QLatin1Char('"'));
             step.inBrowser = QStringLiteral("new WebSocket(url, [%1])").arg(jsList.join(QStringLiteral(", ")));
         } else if (n == "Sec-WebSocket-Extensions") {
             const QList<QByteArray> names = extensionNames(values);
@@ -658,7 +649,7 @@ void HandshakeWalkthrough::addStatus(QByteArrayView response)
     }
 
     step.title
-        = QStringLiteral("%1 %2 %3").arg(show(m_response.version)).arg(m_status).arg(show(m_response.reason)).trimmed();
+        = QStringLiteral("%1 %2 %3").arg(DisplayText::line(m_response.version)).arg(m_status).arg(DisplayText::line(m_response.reason)).trimmed();
     if (m_status == 101) {
         step.explanation = QStringLiteral("101 Switching Protocols: the server agrees to switch this connection from "
                                           "HTTP to WebSocket. The headers that follow must confirm it: Upgrade, "
@@ -729,7 +720,7 @@ void HandshakeWalkthrough::addResponseHeaders()
             const QStringList offered = commaList(m_request.headers, "Sec-WebSocket-Protocol");
             const QString chosen = QString::fromLatin1(value);
             text = QStringLiteral("The server chose the subprotocol %1: from now on every message follows its rules.")
-                       .arg(quoted(value));
+                       .arg(DisplayText::quoted(value));
             if (values.size() > 1 || value.contains(',')) {
                 text += QStringLiteral(" But a server may choose only one, so the client must fail the connection.");
                 step.warning = true;
@@ -737,10 +728,10 @@ void HandshakeWalkthrough::addResponseHeaders()
                 text += offered.isEmpty()
                     ? QStringLiteral(" But the client offered none, so the client must fail the connection.")
                     : QStringLiteral(" But the client offered only %1, so it must fail the connection.")
-                          .arg(show(offered.join(QStringLiteral(", ")).toLatin1()));
+                          .arg(DisplayText::line(offered.join(QStringLiteral(", ")).toLatin1()));
                 step.warning = true;
             }
-            step.inBrowser = QStringLiteral("ws.protocol === \"%1\"").arg(show(value));
+            step.inBrowser = QStringLiteral("ws.protocol === \"%1\"").arg(DisplayText::line(value));
         } else if (n == "Sec-WebSocket-Extensions") {
             const QList<QByteArray> offered = extensionNames(HttpHeaderList::values(m_request.headers, name));
             const QList<QByteArray> accepted = extensionNames(values);
@@ -754,11 +745,11 @@ void HandshakeWalkthrough::addResponseHeaders()
                     offered.cbegin(), offered.cend(), [&e](const QByteArray &o) { return sameName(o, e); });
                 if (!wasOffered) {
                     text += QStringLiteral(" The client did not offer %1, so it must fail the connection.")
-                                .arg(quoted(e));
+                                .arg(DisplayText::quoted(e));
                     step.warning = true;
                 }
             }
-            step.inBrowser = QStringLiteral("ws.extensions === \"%1\"").arg(show(value));
+            step.inBrowser = QStringLiteral("ws.extensions === \"%1\"").arg(DisplayText::line(value));
         } else if (n == "Sec-WebSocket-Version") {
             text = QStringLiteral("The protocol versions this server supports; a client could retry with one of "
                                   "them.");
@@ -793,7 +784,7 @@ void HandshakeWalkthrough::addResponseHeaders()
             step.title = QStringLiteral("No subprotocol chosen");
             step.explanation = QStringLiteral("The client offered %1, and the server chose none. The connection opens "
                                               "anyway, with no subprotocol; a client that needs one closes it.")
-                                   .arg(show(offered.join(QStringLiteral(", ")).toLatin1()));
+                                   .arg(DisplayText::line(offered.join(QStringLiteral(", ")).toLatin1()));
             step.inBrowser = QStringLiteral("ws.protocol === \"\"");
             step.topics = { Glossary::Subprotocols };
             m_steps.append(step);

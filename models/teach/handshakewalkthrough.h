@@ -22,7 +22,7 @@ struct HandshakeSpan {
     bool inResponse = false;
     qsizetype offset = 0;
     qsizetype length = 0;
-    QString text; // the bytes as one line of plain text (printableAscii: no control characters)
+    QString text; // the bytes as one line of plain text (DisplayText: nothing hidden or reordered)
 
     friend bool operator==(const HandshakeSpan &, const HandshakeSpan &) = default;
 };
@@ -47,7 +47,7 @@ struct WalkthroughStep {
     Stage stage = Stage::Request;
     QString headerName; // header steps: the name as the walkthrough spells it ("Sec-WebSocket-Key")
     QString title;
-    QString explanation; // plain sentences, live values quoted with printableAscii
+    QString explanation; // plain sentences, live values through DisplayText
     QStringList details; // computed values, one per line ("SHA-1: b37a4f2c...")
     QString inBrowser; // what a browser script writes or sees at this point; may be empty
     QList<HandshakeSpan> spans; // the bytes the step is about, in wire order; may be empty

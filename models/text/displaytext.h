@@ -62,6 +62,12 @@ inline QString lines(QByteArrayView bytes, qsizetype maxChars = -1)
     return fromPeer(bytes, Options { Lines::Multiple, maxChars, false });
 }
 
+// Peer bytes quoted inside a sentence, with " and \ escaped too: "a \"b\"".
+inline QString quoted(QByteArrayView bytes, qsizetype maxChars = -1)
+{
+    return QLatin1Char('"') + fromPeer(bytes, Options { Lines::Single, maxChars, true }) + QLatin1Char('"');
+}
+
 // A character the user typed, named in an error message: 'x' when visible, U+202E otherwise.
 QString describeCharacter(QChar c);
 

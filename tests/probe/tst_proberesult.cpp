@@ -187,7 +187,8 @@ void tst_ProbeResult::describeBytes_data()
     QTest::addColumn<QString>("text");
     QTest::addRow("empty") << QByteArray() << 60 << QStringLiteral("\"\"");
     QTest::addRow("text") << QByteArrayLiteral("Hello") << 60 << QStringLiteral("\"Hello\"");
-    QTest::addRow("escapes") << QByteArrayLiteral("a\"b\\c\n\x7f") << 60 << QStringLiteral("\"a\\\"b\\\\c\\x0a\\x7f\"");
+    QTest::addRow("escapes") << QByteArrayLiteral("a\"b\\c\n\x7f") << 60 << QStringLiteral("\"a\\\"b\\\\c\\n\\x7f\"");
+    QTest::addRow("bidi override") << QByteArray("ok\xe2\x80\xae" "kO") << 60 << QStringLiteral("\"ok\\u202ekO\"");
     QTest::addRow("utf-8") << Kosme << 60 << QStringLiteral("\"κόσμε\"");
     QTest::addRow("shortened") << QByteArray(10, 'r') << 4 << QStringLiteral("\"rrrr\"…");
     // U+1F600 is a surrogate pair in QString: never cut between its halves.

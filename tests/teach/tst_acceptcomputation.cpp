@@ -269,11 +269,14 @@ void tst_AcceptComputation::peerBytesArePrintable()
     const QByteArray received("ab\x01\x7f\xc3\xa9\\z", 8);
     const auto c = AcceptComputation::compute("k\tey", received);
     const QList<AcceptStep> steps = c.steps();
-    QCOMPARE(steps[0].value, QStringLiteral("k\\x09ey"));
-    QCOMPARE(steps[4].value, QStringLiteral("ab\\x01\\x7f\\xc3\\xa9\\\\z"));
+    // The one display rule (DisplayText): controls escaped, valid UTF-8 shown, bidi overrides escaped.
+    QCOMPARE(steps[0].value, QStringLiteral("k\\tey"));
+    QCOMPARE(steps[4].value, QStringLiteral("ab\\x01\\x7f\u00e9\\z"));
     QCOMPARE(c.verdict(),
         QStringLiteral("Expected ") + QString::fromLatin1(Handshake::acceptFor("k\tey"))
-            + QStringLiteral(", got ab\\x01\\x7f\\xc3\\xa9\\\\z."));
+            + QStringLiteral(", got ab\\x01\\x7f\u00e9\\z."));
+    const auto spoofed = AcceptComputation::compute("key", QByteArray("abc\xe2\x80\xae" "def\xff"));
+    QCOMPARE(spoofed.steps()[4].value, QStringLiteral("abc\\u202edef\\xff"));
 }
 
 void tst_AcceptComputation::agreesWithHandshakeCheck_data()

@@ -1,5 +1,6 @@
 #include "teach/glossary.h"
 #include "teach/handshakewalkthrough.h"
+#include "text/displaytext.h"
 
 #include <QTest>
 
@@ -77,7 +78,7 @@ void checkSpans(const HandshakeWalkthrough &w, const QByteArray &request, const 
             QVERIFY2(s.offset >= 0 && s.length > 0 && s.offset + s.length <= bytes.size(), qPrintable(step.title));
             const QByteArray slice = bytes.sliced(s.offset, s.length);
             if (!slice.contains('\n')) {
-                QCOMPARE(s.text, printableAscii(slice));
+                QCOMPARE(s.text, DisplayText::line(slice));
                 QVERIFY(!slice.endsWith('\r'));
             }
         }
@@ -602,6 +603,23 @@ void tst_HandshakeWalkthrough::peerBytesArePlainText()
     QCOMPARE(find(w, Kind::Status)->title, QStringLiteral("HTTP/1.1 101 Switching\\x1b[31m Protocols"));
     QCOMPARE(find(w, Kind::OtherResponseHeaders)->spans.first().text, QStringLiteral("X-Evil: \\x07\\xff"));
     checkSpans(w, PlainRequest, response);
+
+    // A bidi override in the status line and a header: escaped wherever the walk-through quotes them.
+    const QByteArray spoofed = "HTTP/1.1 101 Switching\xe2\x80\xae Protocols\r\n"
+                               "Upgrade: websocket\r\n"
+                               "Connection: Upgrade\r\n"
+                               "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"
+                               "X-Name: a\xe2\x81\xa6" "b\r\n"
+                               "\r\n";
+    const HandshakeWalkthrough v(PlainRequest, spoofed);
+    QCOMPARE(find(v, Kind::Status)->title, QStringLiteral("HTTP/1.1 101 Switching\\u202e Protocols"));
+    QCOMPARE(find(v, Kind::OtherResponseHeaders)->spans.first().text, QStringLiteral("X-Name: a\\u2066b"));
+    for (const WalkthroughStep &step : v.steps()) {
+        QString all = step.title + step.explanation + step.details.join(QString()) + step.inBrowser;
+        for (const HandshakeSpan &span : step.spans)
+            all += span.text;
+        QVERIFY2(!all.contains(QChar(0x202E)) && !all.contains(QChar(0x2066)), qPrintable(step.title));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_HandshakeWalkthrough)

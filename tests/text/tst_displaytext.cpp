@@ -157,6 +157,7 @@ void tst_DisplayText::httpLines_data()
                                           << QStringLiteral("GET / HTTP/1.1\nHost: x\n\n");
     QTest::addRow("bare lf shown and broken") << QByteArray("a\nb") << QStringLiteral("a\\n\nb");
     QTest::addRow("bare cr") << QByteArray("a\rb\r") << QStringLiteral("a\\rb\\r");
+    QTest::addRow("lf cr") << QByteArray("a\n\rb") << QStringLiteral("a\\n\n\\rb");
     QTest::addRow("tab escaped") << QByteArray("X-A:\tb") << QStringLiteral("X-A:\\tb");
     QTest::addRow("override in a header") << QByteArray("X-Name: \xe2\x80\xae" "abc\r\n")
                                           << QStringLiteral("X-Name: \\u202eabc\n");

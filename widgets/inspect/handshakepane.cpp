@@ -2,7 +2,7 @@
 
 #include "common/palettecolors.h"
 
-#include "protocol/utf8validator.h"
+#include "text/displaytext.h"
 #include "text/sizeformat.h"
 
 #include <QEvent>
@@ -52,91 +52,19 @@ QPlainTextEdit *rawView(const QString &objectName, const QString &placeholder)
     return view;
 }
 
-bool needsEscape(char32_t cp)
-{
-    switch (QChar::category(cp)) {
-    case QChar::Other_Control:
-    case QChar::Other_Format: // bidi overrides, zero-width characters, BOM: they change what text appears to say
-    case QChar::Separator_Line:
-    case QChar::Separator_Paragraph:
-        return true;
-    default:
-        return false;
-    }
-}
-
-// Length of the valid UTF-8 sequence starting at `pos`, 0 if the byte there cannot start one.
-qsizetype utf8SequenceAt(QByteArrayView bytes, qsizetype pos)
-{
-    Utf8Validator validator;
-    for (qsizetype len = 1; len <= 4 && pos + len <= bytes.size(); ++len) {
-        switch (validator.feed(bytes.sliced(pos + len - 1, 1))) {
-        case Utf8Validator::Result::Valid:
-            return len;
-        case Utf8Validator::Result::Invalid:
-            return 0;
-        case Utf8Validator::Result::Incomplete:
-            break;
-        }
-    }
-    return 0;
-}
-
-QString hexEscape(uchar byte)
-{
-    return QStringLiteral("\\x%1").arg(uint(byte), 2, 16, QLatin1Char('0'));
-}
-
+// One line of peer text (a header name or value, a request or status line).
 QString oneLine(QByteArrayView bytes)
 {
-    return HandshakePane::displayText(bytes).replace(QLatin1Char('\n'), QStringLiteral("\\n"));
+    return DisplayText::line(bytes);
+}
+
+// The raw request or response: CR LF ends a line, anything else shows as what it is.
+QString rawText(QByteArrayView bytes)
+{
+    return DisplayText::fromPeer(bytes, { DisplayText::Lines::Http, -1, false });
 }
 
 } // namespace
-
-QString HandshakePane::displayText(QByteArrayView bytes)
-{
-    QString out;
-    out.reserve(bytes.size());
-    qsizetype i = 0;
-    while (i < bytes.size()) {
-        const auto c = uchar(bytes[i]);
-        if (c == '\r' && i + 1 < bytes.size() && bytes[i + 1] == '\n') {
-            out += QLatin1Char('\n');
-            i += 2;
-        } else if (c == '\n') {
-            // A bare LF is not an HTTP line end; show it, and still break the line for readability.
-            out += QStringLiteral("\\n\n");
-            ++i;
-        } else if (c == '\r') {
-            out += QStringLiteral("\\r");
-            ++i;
-        } else if (c == '\t') {
-            out += QStringLiteral("\\t");
-            ++i;
-        } else if (c < 0x20 || c == 0x7f) {
-            out += hexEscape(c);
-            ++i;
-        } else if (c < 0x80) {
-            out += QLatin1Char(char(c));
-            ++i;
-        } else if (const qsizetype len = utf8SequenceAt(bytes, i)) {
-            // Decoded by hand: QString::fromUtf8() would silently drop a byte order mark.
-            char32_t cp = c & (0x7f >> len);
-            for (qsizetype k = 1; k < len; ++k)
-                cp = (cp << 6) | (uchar(bytes[i + k]) & 0x3f);
-            if (needsEscape(cp))
-                out += QStringLiteral("\\u{%1}").arg(uint(cp), 4, 16, QLatin1Char('0'));
-            else
-                out += QString::fromUcs4(&cp, 1);
-            i += len;
-        } else {
-            out += hexEscape(c);
-            ++i;
-        }
-    }
-    return out;
-}
 
 HandshakePane::HandshakePane(QWidget *parent)
     : QWidget(parent)
@@ -322,7 +250,7 @@ void HandshakePane::fillHeaders(QTableWidget *table, const HttpHeaders &headers)
 HttpRequest HandshakePane::showRequest(const QByteArray &bytes)
 {
     m_request.box->setTitle(bytes.isEmpty() ? tr("Request") : tr("Request (%1 sent)").arg(SizeFormat::bytes(bytes.size())));
-    m_request.raw->setPlainText(displayText(bytes));
+    m_request.raw->setPlainText(rawText(bytes));
     m_request.problem = false;
 
     HttpRequest request;
@@ -351,7 +279,7 @@ std::optional<HttpResponse> HandshakePane::showResponse(bool noRequest, const QB
 {
     m_response.box->setTitle(
         bytes.isEmpty() ? tr("Response") : tr("Response (%1 received)").arg(SizeFormat::bytes(bytes.size())));
-    m_response.raw->setPlainText(displayText(bytes));
+    m_response.raw->setPlainText(rawText(bytes));
     m_response.problem = false;
 
     std::optional<HttpResponse> response;
@@ -384,7 +312,7 @@ std::optional<HttpResponse> HandshakePane::showResponse(bool noRequest, const QB
     // Non-101 responses often explain themselves in the body ("origin not allowed").
     const QByteArray body = response && response->status != 101 ? response->body : QByteArray();
     m_bodyBox->setVisible(!body.isEmpty());
-    m_body->setPlainText(displayText(body));
+    m_body->setPlainText(rawText(body));
     m_bodyTitle->setText(tr("Body (%1)").arg(SizeFormat::bytes(body.size())));
     return response;
 }
@@ -455,8 +383,8 @@ void HandshakePane::highlightBytes(bool inResponse, qsizetype offset, qsizetype 
         return;
     // The view shows escaped text; the escaping runs byte by byte, so the text of a prefix gives the
     // character position of the byte after it (ranges start and end on whole lines or code points).
-    const int start = int(displayText(QByteArrayView(bytes).first(offset)).size());
-    const int end = int(displayText(QByteArrayView(bytes).first(offset + length)).size());
+    const int start = int(rawText(QByteArrayView(bytes).first(offset)).size());
+    const int end = int(rawText(QByteArrayView(bytes).first(offset + length)).size());
     QTextCursor cursor(raw->document());
     cursor.setPosition(qMin(start, raw->document()->characterCount() - 1));
     cursor.setPosition(qMin(end, raw->document()->characterCount() - 1), QTextCursor::KeepAnchor);

@@ -35,10 +35,6 @@ public:
     // The raw view's selected text, for tests.
     QString highlightedText(bool inResponse) const;
 
-    // Peer bytes for a multi-line view: CRLF ends a line; other control characters, invisible
-    // Unicode format characters and bytes that are not valid UTF-8 are escaped (\r, \x00, \u{202E}).
-    static QString displayText(QByteArrayView bytes);
-
 protected:
     void changeEvent(QEvent *event) override;
 

@@ -5,7 +5,7 @@
 #include "protocol/frame.h"
 #include "text/displaytext.h"
 #include "text/jsontext.h"
-#include "text/payloadpreview.h"
+#include "log/payloadpreview.h"
 #include "text/sizeformat.h"
 
 #include <QFontDatabase>

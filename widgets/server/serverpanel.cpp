@@ -1,5 +1,7 @@
 #include "server/serverpanel.h"
 
+#include "text/displaytext.h"
+
 #include "log/serverclientsmodel.h"
 #include "log/serverlogmodel.h"
 #include "net/embeddedserver.h"
@@ -25,7 +27,6 @@
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QSplitter>
-#include <QStringDecoder>
 #include <QStyle>
 #include <QTableView>
 #include <QToolButton>
@@ -37,56 +38,6 @@
 namespace {
 
 using PaletteColors::mix;
-
-// One line of a request as plain text: control characters escaped (tabs kept), and the whole line
-// as \xNN escapes for bytes that are not UTF-8, so what the peer sent is shown, never interpreted.
-QString displayLine(QByteArrayView line)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder.decode(line);
-    QString out;
-    if (decoder.hasError()) {
-        for (const char byte : line) {
-            const uchar b = uchar(byte);
-            if (b >= 0x20 && b < 0x7F)
-                out += QLatin1Char(byte);
-            else
-                out += QStringLiteral("\\x%1").arg(b, 2, 16, QLatin1Char('0'));
-        }
-        return out;
-    }
-    for (const QChar c : text) {
-        if (c == QLatin1Char('\t') || (c.unicode() >= 0x20 && c.unicode() != 0x7F))
-            out += c;
-        else if (c == QLatin1Char('\r'))
-            out += QStringLiteral("\\r");
-        else
-            out += QStringLiteral("\\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
-    }
-    return out;
-}
-
-// The request head with its CRLF line ends as line breaks. A bare LF also breaks the line; it
-// shows as the \r missing from the end of the line before.
-QString displayRequest(const QByteArray &request)
-{
-    QStringList lines;
-    qsizetype start = 0;
-    while (start < request.size()) {
-        qsizetype end = request.indexOf('\n', start);
-        if (end < 0)
-            end = request.size();
-        QByteArrayView line = QByteArrayView(request).sliced(start, end - start);
-        QString shown;
-        if (line.endsWith('\r'))
-            line.chop(1);
-        else if (end < request.size())
-            shown = QStringLiteral(" (bare LF)");
-        lines << displayLine(line) + shown;
-        start = end + 1;
-    }
-    return lines.join(QLatin1Char('\n'));
-}
 
 } // namespace
 
@@ -557,7 +508,7 @@ void ServerPanel::showSelectedHandshake()
                                   .arg(index.data(ServerClientsModel::ClientIdRole).toUInt())
                                   .arg(peer)
                                   .arg(request.size()));
-    m_handshake->setPlainText(displayRequest(request));
+    m_handshake->setPlainText(DisplayText::fromPeer(request, { DisplayText::Lines::Http, -1, false }));
 }
 
 QWidget *ServerPanel::buildBehaviourSection()

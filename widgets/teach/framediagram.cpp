@@ -1,5 +1,7 @@
 #include "teach/framediagram.h"
 
+#include "text/displaytext.h"
+
 #include "common/fieldcolors.h"
 #include "common/palettecolors.h"
 #include "protocol/closecodes.h"
@@ -11,7 +13,6 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
-#include <QStringDecoder>
 #include <QToolTip>
 
 #include <algorithm>
@@ -129,34 +130,6 @@ QString byteChar(quint8 b)
     if (b >= 0x20 && b < 0x7f)
         return QStringLiteral("'%1'").arg(QLatin1Char(char(b)));
     return QStringLiteral("   ");
-}
-
-// Peer text for one line: valid UTF-8 shown as text with control and invisible format characters
-// escaped (they could hide or reorder what is shown); nullopt-like empty result when not UTF-8.
-bool escapedText(QByteArrayView bytes, QString &out)
-{
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = decoder(bytes);
-    if (decoder.hasError())
-        return false;
-    out.clear();
-    for (QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u == u'\n')
-            out += QStringLiteral("\\n");
-        else if (u == u'\r')
-            out += QStringLiteral("\\r");
-        else if (u == u'\t')
-            out += QStringLiteral("\\t");
-        else if (u == u'"' || u == u'\\')
-            out += QLatin1Char('\\') + c;
-        else if (c.category() == QChar::Other_Control || c.category() == QChar::Other_Format
-            || c.category() == QChar::Separator_Line || c.category() == QChar::Separator_Paragraph)
-            out += QStringLiteral("\\u%1").arg(uint(u), 4, 16, QLatin1Char('0'));
-        else
-            out += c;
-    }
-    return true;
 }
 
 QString hexBytes(QByteArrayView bytes, qsizetype max)
@@ -324,21 +297,18 @@ QString FrameDiagram::payloadPreview() const
         const ClosePayload close = ClosePayload::parse(m_payload);
         if (close.hasCode) {
             shown = tr("close code %1").arg(CloseCodes::label(close.code));
-            QString reason;
-            if (!close.reason.isEmpty() && escapedText(close.reason, reason))
-                shown += tr(", reason \"%1\"").arg(reason);
+            if (!close.reason.isEmpty())
+                shown += tr(", reason %1").arg(DisplayText::quoted(close.reason));
         }
     }
     constexpr qsizetype MaxText = 60;
     if (shown.isEmpty() && (h.opcode == Opcode::Text || h.opcode == Opcode::Continuation)) {
-        // A text frame cut mid-character still shows its first characters.
-        QString text;
-        const QByteArrayView first = QByteArrayView(m_payload).first(qMin(m_payload.size(), MaxText));
-        if (escapedText(first, text) || (first.size() > 3 && escapedText(first.chopped(1), text))
-            || (first.size() > 3 && escapedText(first.chopped(2), text))
-            || (first.size() > 3 && escapedText(first.chopped(3), text)))
-            shown = QLatin1Char('"') + text + QLatin1Char('"')
-                + (m_payload.size() > MaxText ? QStringLiteral(" …") : QString());
+        // Text unless the start is not UTF-8 (a continuation of binary data): then hex says more.
+        DisplayText::Result result;
+        const QString text = DisplayText::fromPeer(m_payload, { DisplayText::Lines::Single, MaxText, true }, &result);
+        if (result.validUtf8() || h.opcode == Opcode::Text)
+            shown = QLatin1Char('"') + (result.cut ? text.chopped(1) : text) + QLatin1Char('"')
+                + (result.cut ? QStringLiteral(" …") : QString());
     }
     if (shown.isEmpty())
         shown = hexBytes(m_payload, 16);

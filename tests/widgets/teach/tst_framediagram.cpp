@@ -434,10 +434,15 @@ void tst_FrameDiagram::payloadPreview_data()
                                         << QByteArray("a\n\xe2\x80\xae"
                                                       "b")
                                         << QStringLiteral("\"a\\n\\u202eb\"");
+    // Through the display rule: bytes that are not UTF-8 read as \xHH, a cut code point included.
     QTest::addRow("invalid UTF-8 text") << QByteArray::fromHex("8102") << QByteArray("\xff\xfe")
-                                        << QStringLiteral("ff fe");
+                                        << QStringLiteral("\"\\xff\\xfe\"");
     QTest::addRow("text cut mid-character")
-        << QByteArray::fromHex("8104") << QByteArray("abc\xe2") << QStringLiteral("\"abc\"");
+        << QByteArray::fromHex("8104") << QByteArray("abc\xe2") << QStringLiteral("\"abc\\xe2\"");
+    QTest::addRow("bidi override escaped")
+        << QByteArray::fromHex("8105") << QByteArray("ab\xe2\x80\xae") << QStringLiteral("\"ab\\u202e\"");
+    QTest::addRow("continuation that is not text") << QByteArray::fromHex("8002") << QByteArray("\xff\xfe")
+                                                   << QStringLiteral("ff fe");
 }
 
 void tst_FrameDiagram::payloadPreview()

@@ -1,4 +1,4 @@
-#include "text/payloadpreview.h"
+#include "log/payloadpreview.h"
 
 #include "protocol/closecodes.h"
 #include "protocol/frame.h"
