@@ -2,7 +2,7 @@
 
 #include "protocol/closecodes.h"
 #include "protocol/frame.h"
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 #include "text/displaytext.h"
 #include "text/jsontext.h"
 #include "text/sizeformat.h"

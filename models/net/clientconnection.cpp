@@ -1,7 +1,7 @@
 #include "net/clientconnection.h"
 
 #include "protocol/closecodes.h"
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 
 #include <QMetaMethod>
 #include <QSslCipher>

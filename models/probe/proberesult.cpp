@@ -1,7 +1,7 @@
 #include "probe/proberesult.h"
 
 #include "protocol/closecodes.h"
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 #include "text/displaytext.h"
 
 #include <QJsonArray>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "protocol/frame.h"
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

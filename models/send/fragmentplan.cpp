@@ -1,6 +1,6 @@
 #include "send/fragmentplan.h"
 
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 
 namespace {
 

@@ -1,53 +1,13 @@
 #include "text/displaytext.h"
 
+#include "text/utf8validator.h"
+
 #include <cstring>
 #include <limits>
 
 namespace {
 
 constexpr char hexDigits[] = "0123456789abcdef";
-
-// Length of the well-formed UTF-8 sequence at s[0..n) (Unicode Table 3-7), 0 if it is not one.
-// Rejects overlongs, surrogates and code points above U+10FFFF at the byte that makes them so.
-int wellFormedLength(const uchar *s, qsizetype n, char32_t &codePoint)
-{
-    const uchar c = s[0];
-    if (c < 0x80) {
-        codePoint = c;
-        return 1;
-    }
-    int len;
-    uchar lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        codePoint = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        codePoint = c & 0x0F;
-        if (c == 0xE0)
-            lo = 0xA0; // overlong
-        else if (c == 0xED)
-            hi = 0x9F; // surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        codePoint = c & 0x07;
-        if (c == 0xF0)
-            lo = 0x90; // overlong
-        else if (c == 0xF4)
-            hi = 0x8F; // above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (int k = 1; k < len; ++k) {
-        const uchar b = s[k];
-        if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-            return 0;
-        codePoint = (codePoint << 6) | (b & 0x3F);
-    }
-    return len;
-}
 
 // Writes one escape for `codePoint` (or the raw byte when `isByte`) into `buf`; returns its length.
 int escapeInto(char *buf, char32_t codePoint, bool isByte)
@@ -143,7 +103,7 @@ char *DisplayText::write(char *out, QByteArrayView bytes, const Options &options
             continue;
         }
         char32_t codePoint = 0;
-        const int len = wellFormedLength(s + i, n - i, codePoint);
+        const int len = Utf8Validator::decode(s + i, n - i, codePoint);
         qsizetype step = len ? len : 1; // input bytes this piece stands for
         int outLen = 0;
         const char *piece = buf;

@@ -3,7 +3,7 @@
 #include "common/palettecolors.h"
 
 #include "probe/framelint.h"
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 #include "text/sizeformat.h"
 
 #include <QButtonGroup>

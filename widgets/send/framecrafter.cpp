@@ -3,7 +3,7 @@
 #include "inspect/framehexview.h"
 #include "common/palettecolors.h"
 
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 #include "text/sizeformat.h"
 
 #include <QCheckBox>

@@ -1,4 +1,4 @@
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 
 #include <array>
 #include <cstring>

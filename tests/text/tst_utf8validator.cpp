@@ -1,5 +1,6 @@
-#include "protocol/utf8validator.h"
+#include "text/utf8validator.h"
 
+#include <QStringDecoder>
 #include <QtTest>
 #include <cstring>
 
@@ -136,7 +137,44 @@ private slots:
     void allThreeByteSequencesValidity();
     void interestingSequencesMatchReference();
     void everyCodePointEncodesValid();
+    void decodeAgreesWithValidator();
 };
+
+// decode() is what the display rule and the jsonl writer use; it must accept exactly the sequences
+// the validator accepts, and give their code points.
+void tst_Utf8Validator::decodeAgreesWithValidator()
+{
+    static const uchar thirds[] = { 0x41, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0 };
+    for (int b0 = 0; b0 < 256; ++b0) {
+        for (int b1 = 0; b1 < 256; ++b1) {
+            for (const uchar b2 : thirds) {
+                const uchar buf[4] = { uchar(b0), uchar(b1), b2, 0x80 };
+                char32_t cp = 0;
+                const int len = Utf8Validator::decode(buf, 4, cp);
+                int expected = 0;
+                for (int k = 1; k <= 4 && !expected; ++k) {
+                    if (Utf8Validator::isValid(QByteArrayView(reinterpret_cast<const char *>(buf), k)))
+                        expected = k;
+                }
+                if (len != expected)
+                    QFAIL(qPrintable(QStringLiteral("%1 %2 %3 80: decode %4, validator %5").arg(b0, 2, 16).arg(b1, 2, 16).arg(b2, 2, 16).arg(len).arg(expected)));
+                if (len && b0 == 0) {
+                    QCOMPARE(uint(cp), 0u);
+                } else if (len) {
+                    // QString::fromUtf8() would drop a leading byte order mark; this decoder keeps it.
+                    QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::ConvertInitialBom);
+                    const QString text = decoder(QByteArrayView(reinterpret_cast<const char *>(buf), len));
+                    const QList<uint> ucs4 = text.toUcs4();
+                    QCOMPARE(ucs4.size(), 1);
+                    QCOMPARE(uint(cp), ucs4.first());
+                }
+                // Never reads past `available`.
+                if (len > 1)
+                    QCOMPARE(Utf8Validator::decode(buf, len - 1, cp), 0);
+            }
+        }
+    }
+}
 
 void tst_Utf8Validator::classic_data()
 {
