@@ -1,7 +1,8 @@
 #pragma once
 
 #include "clioptions.h"
-#include "log/eventformatter.h"
+#include "log/jsonlwriter.h"
+#include "log/textformatter.h"
 #include "log/wireevent.h"
 
 class OutputWriter;
@@ -11,10 +12,12 @@ class OutputSink : public WireEventSink {
 public:
     OutputSink(OutputWriter &writer, CliOptions::Format format);
     void record(const WireEvent &event) override;
-    EventFormatter &formatter() { return m_formatter; }
+    // A whole message of a peer that reports messages, not frames (Qt's server in --serve).
+    void recordMessage(qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload);
 
 private:
     OutputWriter &m_writer;
     CliOptions::Format m_format;
-    EventFormatter m_formatter;
+    JsonlWriter m_json;
+    TextFormatter m_text;
 };

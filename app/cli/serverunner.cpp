@@ -48,12 +48,7 @@ ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, Output
         });
     connect(
         m_server, &EmbeddedServer::messageReceived, this, [this](quint32 id, bool isText, const QByteArray &payload) {
-            EventFormatter &f = m_sink.formatter();
-            if (m_options.format == CliOptions::Format::Jsonl)
-                f.appendMessageJson(m_writer.buffer(), nowUs(), id, Direction::Incoming, isText, payload);
-            else
-                f.appendMessageText(m_writer.buffer(), nowUs(), id, Direction::Incoming, isText, payload);
-            m_writer.commit();
+            m_sink.recordMessage(nowUs(), id, Direction::Incoming, isText, payload);
         });
     connect(m_server, &EmbeddedServer::clientDisconnected, this,
         [this, record](quint32 id, quint16 code, const QString &reason) {
@@ -96,11 +91,11 @@ bool ServeRunner::start()
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
         const qint64 now = nowUs();
-        line = "{\"time\":\"" + EventFormatter::isoTime(now) + "\",\"us\":" + QByteArray::number(now)
+        line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
             + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
-        EventFormatter::appendJsonString(line, url);
+        JsonlWriter::appendJsonString(line, url);
         line += ",\"mode\":\"" + QByteArray(mode) + "\",\"behaviour\":";
-        EventFormatter::appendJsonString(line, behaviour);
+        JsonlWriter::appendJsonString(line, behaviour);
         line += "}\n";
     } else {
         // Unchanged with the defaults: scripts match "listening on URL (echo mode)".

@@ -15,7 +15,7 @@ qint64 nowUs()
     return QDateTime::currentMSecsSinceEpoch() * 1000;
 }
 
-// "2026-11-21T05:30:00.123456Z" (what EventFormatter::isoTime() writes) to microseconds; 0 if not.
+// "2026-11-21T05:30:00.123456Z" (what EventTime::iso() writes) to microseconds; 0 if not.
 qint64 parseIsoTime(const QString &text)
 {
     if (text.size() != 27 || text[19] != u'.' || text[26] != u'Z')
@@ -57,20 +57,20 @@ bool SessionFileWriter::open(const QString &path, const SessionHeader &header)
     m_buffer.reserve(FlushThreshold + 64 * 1024);
     m_buffer = QByteArrayLiteral("{\"format\":\"") + SessionFormat::Name
         + "\",\"version\":" + QByteArray::number(SessionFormat::Version) + ",\"created\":\""
-        + EventFormatter::isoTime(header.createdUs ? header.createdUs : nowUs()) + '"';
+        + EventTime::iso(header.createdUs ? header.createdUs : nowUs()) + '"';
     auto addString = [this](const char *name, const QString &value) {
         if (value.isEmpty())
             return;
         m_buffer += ",\"";
         m_buffer += name;
         m_buffer += "\":";
-        EventFormatter::appendJsonString(m_buffer, value.toUtf8());
+        JsonlWriter::appendJsonString(m_buffer, value.toUtf8());
     };
     addString("tool", header.tool);
     addString("url", header.url);
     for (auto it = header.extra.constBegin(); it != header.extra.constEnd(); ++it) {
         m_buffer += ',';
-        EventFormatter::appendJsonString(m_buffer, it.key().toUtf8());
+        JsonlWriter::appendJsonString(m_buffer, it.key().toUtf8());
         m_buffer += ':';
         QByteArray value = QJsonDocument(QJsonArray { it.value() }).toJson(QJsonDocument::Compact);
         m_buffer += QByteArrayView(value).sliced(1, value.size() - 2); // strip the array's brackets
@@ -93,7 +93,7 @@ void SessionFileWriter::record(const WireEvent &event)
 {
     if (!m_file.isOpen() || m_failed)
         return;
-    m_formatter.appendJson(m_buffer, event);
+    m_writer.append(m_buffer, event);
     ++m_events;
     if (m_buffer.size() >= FlushThreshold)
         flush();
@@ -201,7 +201,7 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
                     .arg(QLatin1String(SessionFormat::Name)));
         }
 
-        if (!EventFormatter::parseJsonLine(line, stored, error)) {
+        if (!JsonlReader::parseLine(line, stored, error)) {
             if (!complete)
                 error += QStringLiteral(" (the file ends inside this line: was the session cut short?)");
             addError(lineNumber, error);

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "log/eventformatter.h"
+#include "log/jsonlreader.h"
+#include "log/jsonlwriter.h"
 #include "log/wireevent.h"
 
 #include <QFile>
@@ -11,7 +12,7 @@
 class Capture;
 class QIODevice;
 
-// Session files are jsonl (see eventformatter.h for the event schema) with one header object on the
+// Session files are jsonl (see jsonlwriter.h for the event schema) with one header object on the
 // first line:
 //   {"format":"wsinspector-session","version":1,"created":"2026-11-21T05:30:00.123456Z",
 //    "tool":"wsinspector-cli 0.1.0","url":"ws://127.0.0.1:8080/"}
@@ -54,7 +55,7 @@ public:
 private:
     QFile m_file;
     QByteArray m_buffer;
-    EventFormatter m_formatter;
+    JsonlWriter m_writer;
     QString m_error;
     qint64 m_events = 0;
     bool m_failed = false;

@@ -1,50 +1,73 @@
 #include "log/wireevent.h"
 
+#include <iterator>
+
+namespace {
+
+// One table per enum, indexed by its value: the names jsonl, the text format and the log share.
+constexpr const char *DirectionKeys[] = { "in", "out", "local" };
+constexpr const char *EventKindKeys[]
+    = { "handshake-request", "handshake-response", "frame", "violation", "state", "tls", "error" };
+constexpr const char *ReadyStateKeys[] = { "CONNECTING", "OPEN", "CLOSING", "CLOSED" };
+
+template <typename Enum, size_t N> const char *keyOf(const char *const (&keys)[N], Enum value)
+{
+    const auto i = size_t(value);
+    return i < N ? keys[i] : keys[N - 1];
+}
+
+template <typename Enum, size_t N> std::optional<Enum> fromKey(const char *const (&keys)[N], QStringView key)
+{
+    for (size_t i = 0; i < N; ++i) {
+        if (key == QLatin1String(keys[i]))
+            return Enum(i);
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+const char *directionKey(Direction d)
+{
+    return keyOf(DirectionKeys, d);
+}
+
+const char *eventKindKey(EventKind k)
+{
+    return keyOf(EventKindKeys, k);
+}
+
+const char *readyStateKey(ReadyState s)
+{
+    return keyOf(ReadyStateKeys, s);
+}
+
+std::optional<Direction> directionFromKey(QStringView key)
+{
+    return fromKey<Direction>(DirectionKeys, key);
+}
+
+std::optional<EventKind> eventKindFromKey(QStringView key)
+{
+    return fromKey<EventKind>(EventKindKeys, key);
+}
+
+std::optional<ReadyState> readyStateFromKey(QStringView key)
+{
+    return fromKey<ReadyState>(ReadyStateKeys, key);
+}
+
 QString directionName(Direction d)
 {
-    switch (d) {
-    case Direction::Incoming:
-        return QStringLiteral("in");
-    case Direction::Outgoing:
-        return QStringLiteral("out");
-    case Direction::Local:
-        break;
-    }
-    return QStringLiteral("local");
+    return QLatin1String(directionKey(d));
 }
 
 QString eventKindName(EventKind k)
 {
-    switch (k) {
-    case EventKind::HandshakeRequest:
-        return QStringLiteral("handshake-request");
-    case EventKind::HandshakeResponse:
-        return QStringLiteral("handshake-response");
-    case EventKind::Frame:
-        return QStringLiteral("frame");
-    case EventKind::Violation:
-        return QStringLiteral("violation");
-    case EventKind::StateChange:
-        return QStringLiteral("state");
-    case EventKind::TlsInfo:
-        return QStringLiteral("tls");
-    case EventKind::Error:
-        return QStringLiteral("error");
-    }
-    return QStringLiteral("unknown");
+    return QLatin1String(eventKindKey(k));
 }
 
 QString readyStateName(ReadyState s)
 {
-    switch (s) {
-    case ReadyState::Connecting:
-        return QStringLiteral("CONNECTING");
-    case ReadyState::Open:
-        return QStringLiteral("OPEN");
-    case ReadyState::Closing:
-        return QStringLiteral("CLOSING");
-    case ReadyState::Closed:
-        break;
-    }
-    return QStringLiteral("CLOSED");
+    return QLatin1String(readyStateKey(s));
 }

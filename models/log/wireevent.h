@@ -10,6 +10,8 @@
 #include <QString>
 #include <QtGlobal>
 
+#include <optional>
+
 enum class Direction : quint8 {
     Incoming = 0, // peer -> us
     Outgoing = 1, // us -> peer
@@ -47,9 +49,16 @@ struct WireEvent {
     QString text() const { return QString::fromUtf8(payload); }
 };
 
+// The stable names of the enums (jsonl, session files, the text format, the log): one table each.
 QString directionName(Direction d); // "in", "out", "local"
 QString eventKindName(EventKind k); // "handshake-request", "frame", ...
 QString readyStateName(ReadyState s); // "CONNECTING", "OPEN", "CLOSING", "CLOSED"
+const char *directionKey(Direction d); // the same names as static C strings, for writers
+const char *eventKindKey(EventKind k);
+const char *readyStateKey(ReadyState s);
+std::optional<Direction> directionFromKey(QStringView key); // back from a name; nullopt if unknown
+std::optional<EventKind> eventKindFromKey(QStringView key);
+std::optional<ReadyState> readyStateFromKey(QStringView key);
 
 // Something that receives events as they happen. The Capture stores them; the command-line
 // printer streams them. Receivers must copy any bytes they keep: the views die after the call.

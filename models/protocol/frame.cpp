@@ -3,24 +3,17 @@
 #include <QtEndian>
 #include <cstring>
 
+const char *Opcode::key(quint8 opcode)
+{
+    static const char *const names[16] = { "continuation", "text", "binary", "reserved-3", "reserved-4",
+        "reserved-5", "reserved-6", "reserved-7", "close", "ping", "pong", "reserved-11", "reserved-12",
+        "reserved-13", "reserved-14", "reserved-15" };
+    return names[opcode & 0xF];
+}
+
 QString Opcode::name(quint8 opcode)
 {
-    switch (opcode) {
-    case Continuation:
-        return QStringLiteral("continuation");
-    case Text:
-        return QStringLiteral("text");
-    case Binary:
-        return QStringLiteral("binary");
-    case Close:
-        return QStringLiteral("close");
-    case Ping:
-        return QStringLiteral("ping");
-    case Pong:
-        return QStringLiteral("pong");
-    default:
-        return QStringLiteral("reserved-%1").arg(opcode & 0xF);
-    }
+    return QLatin1String(key(opcode));
 }
 
 int FrameHeader::sizeFromFirstTwoBytes(QByteArrayView bytes)

@@ -20,8 +20,9 @@ enum : quint8 {
 
 constexpr bool isControl(quint8 opcode) { return (opcode & 0x8) != 0; }
 constexpr bool isReserved(quint8 opcode) { return (opcode >= 0x3 && opcode <= 0x7) || opcode >= 0xB; }
-// "text", "binary", "continuation", "close", "ping", "pong", "reserved-3" ...
+// "text", "binary", "continuation", "close", "ping", "pong", "reserved-3" ... (of the low 4 bits)
 QString name(quint8 opcode);
+const char *key(quint8 opcode); // the same names as static C strings, for writers on a hot path
 } // namespace Opcode
 
 // RSV bits as they sit in the first header byte (shifted down): RSV1 = 4, RSV2 = 2, RSV3 = 1.
@@ -35,6 +36,11 @@ enum class LengthForm : quint8 {
     Extended16 = 1, // 126 + 16-bit
     Extended64 = 2, // 127 + 64-bit
 };
+// 7, 16 or 64: the bits of the length field.
+constexpr int lengthFormBits(LengthForm form)
+{
+    return form == LengthForm::Short7 ? 7 : form == LengthForm::Extended16 ? 16 : 64;
+}
 
 // Everything the header of one frame says, decoded.
 struct FrameHeader {

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void serveTextFormat();
     void againstNodeWsKeepsSendOrder();
     void textFormatAgainstNodeWs();
+    void peerTextReachesTheTerminalEscaped();
     void exitCodes_data();
     void exitCodes();
     void captureFile();
@@ -374,6 +375,25 @@ void tst_Cli::textFormatAgainstNodeWs()
     QVERIFY(run.out.contains(" #1 -> handshake-request ("));
     QVERIFY(run.out.contains("\n    GET / HTTP/1.1\n"));
     QVERIFY(run.out.contains(" #1 -- CLOSED: 1000 Normal Closure"));
+}
+
+// A peer cannot reorder, hide or colour what the terminal shows (bidi overrides, zero-width
+// characters, ANSI escapes); jsonl keeps the exact text for machines.
+void tst_Cli::peerTextReachesTheTerminalEscaped()
+{
+    PeerProcess peer;
+    QVERIFY(peer.start(PeerProcess::Runtime::Node, QStringLiteral("cli/peers/raw_server.js"), { QStringLiteral("trojan") }));
+    const quint16 port = peer.waitForPort();
+    QVERIFY(port);
+    const QString url = urlFor(port);
+    const CliRun text = runCli({ url });
+    QVERIFY2(text.out.contains("\"abc\\u202edef\\u200b\\x1b[31mred\""), qPrintable(text.describe()));
+    QVERIFY2(text.out.contains("1000 Normal Closure \"bye\\u202e\""), qPrintable(text.describe()));
+    QVERIFY(!text.out.contains("\xe2\x80\xae"));
+    QVERIFY(!text.out.contains("\xe2\x80\x8b"));
+    QVERIFY(!text.out.contains('\x1b'));
+    const CliRun jsonl = runCli({ QStringLiteral("--format"), QStringLiteral("jsonl"), url });
+    QVERIFY2(jsonl.out.contains("\"text\":\"abc\xe2\x80\xae" "def\xe2\x80\x8b\\u001b[31mred\""), qPrintable(jsonl.describe()));
 }
 
 void tst_Cli::exitCodes_data()

@@ -1,5 +1,6 @@
 #include "log/capture.h"
-#include "log/eventformatter.h"
+#include "log/jsonlreader.h"
+#include "log/jsonlwriter.h"
 #include "log/sessionfile.h"
 
 #include <QBuffer>
@@ -160,7 +161,7 @@ void tst_SessionFile::writesHeaderThenOneLinePerEvent()
         QByteArray("{\"format\":\"wsinspector-session\",\"version\":1,\"created\":\"2026-11-21T05:30:00.123456Z\","
                    "\"tool\":\"wsinspector-cli 0.1.0\",\"url\":\"ws://127.0.0.1:8080/\\\"x\\\"\","
                    "\"note\":\"\xc3\xa9\",\"runs\":3}"));
-    EventFormatter formatter;
+    JsonlWriter formatter;
     for (int i = 0; i < 3; ++i)
         QCOMPARE(lines[i + 1] + '\n', formatter.toJson(events[i].event()));
 }
@@ -241,7 +242,7 @@ void tst_SessionFile::readerReportsBadLinesAndKeepsGoodOnes_data()
     QTest::addColumn<int>("badLines");
     QTest::addColumn<int>("version");
 
-    EventFormatter f;
+    JsonlWriter f;
     const QList<Sample> events = session();
     const QByteArray header = "{\"format\":\"wsinspector-session\",\"version\":1}\n";
     const QByteArray e0 = f.toJson(events[4].event());
@@ -309,12 +310,12 @@ void tst_SessionFile::readerReportsBadLinesAndKeepsGoodOnes()
     QCOMPARE(result.ok(), errors.isEmpty());
 
     // The good lines were kept, exactly: formatting them again gives back those lines.
-    EventFormatter f;
+    JsonlWriter f;
     QList<QByteArray> expectedGood;
     for (const QByteArray &line : content.split('\n')) {
         StoredEvent stored;
         QString error;
-        if (EventFormatter::parseJsonLine(line, stored, error))
+        if (JsonlReader::parseLine(line, stored, error))
             expectedGood << line + '\n';
     }
     QCOMPARE(expectedGood.size(), loaded);

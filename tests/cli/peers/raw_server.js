@@ -7,6 +7,8 @@
 //   rsv        handshake, then a text frame with RSV1 set (a violation); answers the client's close
 //   reject     answers the handshake with 403 Forbidden
 //   deaf       handshake, then ignores everything (never answers a close frame)
+//   trojan     handshake, a text frame with a right-to-left override, a zero-width space and a terminal
+//              colour escape, then close 1000 with an override in the reason
 'use strict';
 const net = require('net');
 const crypto = require('crypto');
@@ -53,6 +55,9 @@ const server = net.createServer((socket) => {
             socket.write(closeFrame(1000, 'done'));
         } else if (mode === 'drop') {
             socket.end(frame(0x81, Buffer.from('bye')));
+        } else if (mode === 'trojan') {
+            socket.write(frame(0x81, Buffer.from('abc\u202edef\u200b\x1b[31mred')));
+            socket.write(closeFrame(1000, 'bye\u202e'));
         } else if (mode === 'rsv') {
             socket.write(frame(0xc1, Buffer.from('hi')));
         }

@@ -1,0 +1,290 @@
+#include "log/jsonlreader.h"
+
+#include "text/displaytext.h"
+
+#include <QHash>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QJsonValue>
+
+#include <limits>
+
+namespace {
+
+ViolationRule ruleFromId(const QString &id, bool &ok)
+{
+    static const QHash<QString, ViolationRule> rules = [] {
+        QHash<QString, ViolationRule> map;
+        for (int r = int(ViolationRule::None); r <= int(ViolationRule::HandshakeFailed); ++r)
+            map.insert(Violation::ruleId(ViolationRule(r)), ViolationRule(r));
+        return map;
+    }();
+    const auto it = rules.constFind(id);
+    ok = it != rules.constEnd();
+    return ok ? *it : ViolationRule::None;
+}
+
+
+// Strict hex: an even number of ASCII hex digits and nothing else (QByteArray::fromHex skips junk).
+bool fromHex(const QString &hex, QByteArray &out)
+{
+    if (hex.size() % 2)
+        return false;
+    for (const QChar c : hex) {
+        const char16_t u = c.unicode();
+        if (!((u >= '0' && u <= '9') || (u >= 'a' && u <= 'f') || (u >= 'A' && u <= 'F')))
+            return false;
+    }
+    out = QByteArray::fromHex(hex.toLatin1());
+    return true;
+}
+
+// Names and values from the file in an error message: they come from outside, so the display rule.
+QString quoted(const QString &text)
+{
+    return DisplayText::quoted(text.toUtf8(), 60);
+}
+
+class FieldReader {
+public:
+    explicit FieldReader(const QJsonObject &object)
+        : m_object(object)
+    {
+    }
+    QString error;
+
+    bool has(const QString &name) const { return m_object.contains(name); }
+
+    bool integer(const QString &name, qint64 min, qint64 max, qint64 &out, bool required = true)
+    {
+        const QJsonValue v = m_object.value(name);
+        if (v.isUndefined()) {
+            if (required)
+                error = QStringLiteral("missing field \"%1\"").arg(name);
+            return !required;
+        }
+        constexpr qint64 NotInteger = std::numeric_limits<qint64>::min();
+        const qint64 i = v.toInteger(NotInteger);
+        if (!v.isDouble() || i == NotInteger || i < min || i > max) {
+            error = QStringLiteral("field \"%1\" is not an integer in %2..%3").arg(name).arg(min).arg(max);
+            return false;
+        }
+        out = i;
+        return true;
+    }
+
+    bool string(const QString &name, QString &out, bool required = true)
+    {
+        const QJsonValue v = m_object.value(name);
+        if (v.isUndefined()) {
+            if (required)
+                error = QStringLiteral("missing field \"%1\"").arg(name);
+            return !required;
+        }
+        if (!v.isString()) {
+            error = QStringLiteral("field \"%1\" is not a string").arg(name);
+            return false;
+        }
+        out = v.toString();
+        return true;
+    }
+
+    bool boolean(const QString &name, bool &out)
+    {
+        const QJsonValue v = m_object.value(name);
+        if (v.isUndefined())
+            return true;
+        if (!v.isBool()) {
+            error = QStringLiteral("field \"%1\" is not true or false").arg(name);
+            return false;
+        }
+        out = v.toBool();
+        return true;
+    }
+
+    bool hex(const QString &name, QByteArray &out, bool required)
+    {
+        QString text;
+        if (!string(name, text, required))
+            return false;
+        if (!has(name))
+            return true;
+        if (!fromHex(text, out)) {
+            error = QStringLiteral("field \"%1\" is not hex: %2").arg(name, quoted(text));
+            return false;
+        }
+        return true;
+    }
+
+    bool base64(const QString &name, QByteArray &out)
+    {
+        QString text;
+        if (!string(name, text))
+            return false;
+        auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+        if (!decoded) {
+            error = QStringLiteral("field \"%1\" is not base64").arg(name);
+            return false;
+        }
+        out = std::move(*decoded);
+        return true;
+    }
+
+    // `name` as UTF-8 text, or `name`_b64 as base64.
+    bool bytes(const QString &name, QByteArray &out, bool required)
+    {
+        const QString b64Name = name + QStringLiteral("_b64");
+        if (m_object.contains(name)) {
+            QString text;
+            if (!string(name, text))
+                return false;
+            out = text.toUtf8();
+            return true;
+        }
+        if (m_object.contains(b64Name))
+            return base64(b64Name, out);
+        if (required) {
+            error = QStringLiteral("missing field \"%1\" (or \"%2\")").arg(name, b64Name);
+            return false;
+        }
+        return true;
+    }
+
+private:
+    const QJsonObject &m_object;
+};
+
+} // namespace
+
+bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &error)
+{
+    while (!line.isEmpty() && (line.back() == '\n' || line.back() == '\r'))
+        line.chop(1);
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        error = QStringLiteral("not valid JSON: %1 at column %2")
+                    .arg(parseError.errorString())
+                    .arg(parseError.offset + 1);
+        return false;
+    }
+    if (!doc.isObject()) {
+        error = QStringLiteral("not a JSON object");
+        return false;
+    }
+    const QJsonObject object = doc.object();
+    FieldReader r(object);
+    out = StoredEvent();
+    WireEvent &e = out.fields;
+    auto fail = [&error, &r] {
+        error = r.error;
+        return false;
+    };
+
+    QString kind;
+    if (!r.string(QStringLiteral("kind"), kind))
+        return fail();
+    const std::optional<EventKind> knownKind = eventKindFromKey(kind);
+    if (!knownKind) {
+        error = QStringLiteral("unknown kind %1").arg(quoted(kind));
+        return false;
+    }
+    e.kind = *knownKind;
+
+    qint64 value = 0;
+    if (!r.integer(
+            QStringLiteral("us"), std::numeric_limits<qint64>::min() + 1, std::numeric_limits<qint64>::max(), value))
+        return fail();
+    e.timeUs = value;
+    if (!r.integer(QStringLiteral("conn"), 0, std::numeric_limits<quint32>::max(), value))
+        return fail();
+    e.connectionId = quint32(value);
+    QString dir;
+    if (!r.string(QStringLiteral("dir"), dir))
+        return fail();
+    const std::optional<Direction> direction = directionFromKey(dir);
+    if (!direction) {
+        error = QStringLiteral("unknown dir %1 (expected in, out or local)").arg(quoted(dir));
+        return false;
+    }
+    e.direction = *direction;
+
+    switch (e.kind) {
+    case EventKind::Frame: {
+        if (!r.hex(QStringLiteral("header"), out.header, true))
+            return fail();
+        if (!FrameHeader::decode(out.header, e.frame) || e.frame.headerSize != out.header.size()) {
+            error
+                = QStringLiteral("field \"header\": %1 bytes are not one complete frame header").arg(out.header.size());
+            return false;
+        }
+        if (r.has(QStringLiteral("text"))) {
+            QString text;
+            if (!r.string(QStringLiteral("text"), text))
+                return fail();
+            out.payload = text.toUtf8();
+        } else if (r.has(QStringLiteral("b64"))) {
+            if (!r.base64(QStringLiteral("b64"), out.payload))
+                return fail();
+        } else {
+            error = QStringLiteral("frame has neither \"text\" nor \"b64\"");
+            return false;
+        }
+        break;
+    }
+    case EventKind::Violation: {
+        QString rule;
+        if (!r.string(QStringLiteral("rule"), rule))
+            return fail();
+        bool known = false;
+        e.violation = ruleFromId(rule, known);
+        if (!known) {
+            error = QStringLiteral("unknown rule %1").arg(quoted(rule));
+            return false;
+        }
+        value = 0; // null or absent: a violation a strict peer answers without a close code
+        if (!object.value(QStringLiteral("close_code")).isNull()
+            && !r.integer(QStringLiteral("close_code"), 0, 65535, value, false))
+            return fail();
+        e.closeCode = quint16(value);
+        if (!r.bytes(QStringLiteral("message"), out.payload, true)
+            || !r.hex(QStringLiteral("header"), out.header, false))
+            return fail();
+        if (!out.header.isEmpty() && !FrameHeader::decode(out.header, e.frame)) {
+            error = QStringLiteral("field \"header\": %1 bytes are not a complete frame header").arg(out.header.size());
+            return false;
+        }
+        break;
+    }
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse:
+        if (!r.bytes(QStringLiteral("raw"), out.payload, true))
+            return fail();
+        break;
+    case EventKind::StateChange: {
+        QString state;
+        if (!r.string(QStringLiteral("state"), state))
+            return fail();
+        const std::optional<ReadyState> known = readyStateFromKey(state);
+        if (!known) {
+            error = QStringLiteral("unknown state %1").arg(quoted(state));
+            return false;
+        }
+        e.state = *known;
+        if (!r.bytes(QStringLiteral("message"), out.payload, false))
+            return fail();
+        value = 0;
+        if (!r.integer(QStringLiteral("close_code"), 0, 65535, value, false)
+            || !r.boolean(QStringLiteral("was_clean"), e.wasClean))
+            return fail();
+        e.closeCode = quint16(value);
+        break;
+    }
+    case EventKind::TlsInfo:
+    case EventKind::Error:
+        if (!r.bytes(QStringLiteral("message"), out.payload, true))
+            return fail();
+        break;
+    }
+    return true;
+}

@@ -1,0 +1,345 @@
+#include "log/jsonlwriter.h"
+
+#include "log/outbuffer.h"
+#include "protocol/closecodes.h"
+#include "text/utf8validator.h"
+
+#include <cstring>
+
+namespace {
+
+constexpr char Base64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr quint64 Ones = 0x0101010101010101ull;
+constexpr quint64 Highs = 0x8080808080808080ull;
+
+// True if none of the 8 bytes needs attention in a JSON string: no control character, quote,
+// backslash or non-ASCII byte.
+inline bool jsonPlain8(const uchar *s)
+{
+    quint64 v;
+    std::memcpy(&v, s, 8);
+    const quint64 quote = v ^ (Ones * '"');
+    const quint64 backslash = v ^ (Ones * '\\');
+    const quint64 special
+        = (v | ((v - Ones * 0x20) & ~v) | ((quote - Ones) & ~quote) | ((backslash - Ones) & ~backslash)) & Highs;
+    return special == 0;
+}
+
+inline bool jsonPlain(uchar c)
+{
+    return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
+}
+
+// Writes the body of a JSON string (no quotes). Returns false at the first invalid UTF-8 byte; the
+// caller then rewinds.
+bool putJsonBody(OutBuffer &o, QByteArrayView bytes)
+{
+    const auto *s = reinterpret_cast<const uchar *>(bytes.data());
+    const qsizetype n = bytes.size();
+    constexpr qsizetype Block = 4096;
+    qsizetype i = 0;
+    while (i < n) {
+        const qsizetype stop = std::min(n, i + Block);
+        // Worst case 6 output bytes per input byte (\u00XX); a sequence may run 3 bytes past stop.
+        o.need((stop - i) * 6 + 8);
+        while (i < stop) {
+            qsizetype j = i;
+            while (j + 8 <= stop && jsonPlain8(s + j))
+                j += 8;
+            while (j < stop && jsonPlain(s[j]))
+                ++j;
+            if (j > i) {
+                o.put(reinterpret_cast<const char *>(s + i), j - i);
+                i = j;
+                if (i >= stop)
+                    break;
+            }
+            const uchar c = s[i];
+            if (c >= 0x80) {
+                char32_t codePoint;
+                const int len = Utf8Validator::decode(s + i, n - i, codePoint);
+                if (!len)
+                    return false;
+                o.put(reinterpret_cast<const char *>(s + i), len);
+                i += len;
+                continue;
+            }
+            o.put('\\');
+            switch (c) {
+            case '"':
+                o.put('"');
+                break;
+            case '\\':
+                o.put('\\');
+                break;
+            case '\n':
+                o.put('n');
+                break;
+            case '\r':
+                o.put('r');
+                break;
+            case '\t':
+                o.put('t');
+                break;
+            default:
+                o.lit("u00");
+                o.putHexByte(c);
+            }
+            ++i;
+        }
+    }
+    return true;
+}
+
+void putBase64Body(OutBuffer &o, QByteArrayView bytes)
+{
+    const auto *s = reinterpret_cast<const uchar *>(bytes.data());
+    const qsizetype n = bytes.size();
+    o.need((n + 2) / 3 * 4 + 4);
+    qsizetype i = 0;
+    char quad[4];
+    for (; i + 3 <= n; i += 3) {
+        const quint32 v = (quint32(s[i]) << 16) | (quint32(s[i + 1]) << 8) | s[i + 2];
+        quad[0] = Base64Alphabet[v >> 18];
+        quad[1] = Base64Alphabet[(v >> 12) & 63];
+        quad[2] = Base64Alphabet[(v >> 6) & 63];
+        quad[3] = Base64Alphabet[v & 63];
+        o.put(quad, 4);
+    }
+    if (i < n) {
+        const quint32 v = (quint32(s[i]) << 16) | (i + 1 < n ? quint32(s[i + 1]) << 8 : 0);
+        quad[0] = Base64Alphabet[v >> 18];
+        quad[1] = Base64Alphabet[(v >> 12) & 63];
+        quad[2] = i + 1 < n ? Base64Alphabet[(v >> 6) & 63] : '=';
+        quad[3] = '=';
+        o.put(quad, 4);
+    }
+}
+
+// ,"name":"escaped" when valid UTF-8, else ,"name_b64":"base64". `name` is a C string literal.
+void putTextField(OutBuffer &o, const char *name, QByteArrayView bytes)
+{
+    const qsizetype mark = o.offset();
+    const auto nameLength = qsizetype(std::strlen(name));
+    o.need(nameLength + 12);
+    o.lit(",\"");
+    o.put(name, nameLength);
+    o.lit("\":\"");
+    if (putJsonBody(o, bytes)) {
+        o.need(1);
+        o.put('"');
+        return;
+    }
+    o.rewind(mark);
+    o.need(nameLength + 16);
+    o.lit(",\"");
+    o.put(name, nameLength);
+    o.lit("_b64\":\"");
+    putBase64Body(o, bytes);
+    o.put('"');
+}
+
+void putStringValue(OutBuffer &o, const QString &value)
+{
+    const QByteArray utf8 = value.toUtf8();
+    o.need(2);
+    o.put('"');
+    putJsonBody(o, utf8); // a QString converts to valid UTF-8
+    o.need(1);
+    o.put('"');
+}
+
+// {"time":"...","us":...,"conn":...,"dir":"...","kind":"..."  (the object stays open)
+void putJsonPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, qint64 timeUs, quint32 connectionId,
+    Direction direction, const char *kind)
+{
+    o.need(160);
+    o.lit("{\"time\":\"");
+    o.put(isoSecond, 19);
+    o.put('.');
+    o.putDigits(micro, 6);
+    o.lit("Z\",\"us\":");
+    o.putInt(timeUs);
+    o.lit(",\"conn\":");
+    o.putUInt(connectionId);
+    o.lit(",\"dir\":\"");
+    const char *dir = directionKey(direction);
+    o.put(dir, qsizetype(std::strlen(dir)));
+    o.lit("\",\"kind\":\"");
+    o.put(kind, qsizetype(std::strlen(kind)));
+    o.put('"');
+}
+
+} // namespace
+
+bool JsonlWriter::appendJsonString(QByteArray &out, QByteArrayView utf8)
+{
+    const qsizetype size = out.size();
+    bool ok;
+    {
+        OutBuffer o(out, utf8.size() + 2);
+        o.put('"');
+        ok = putJsonBody(o, utf8);
+        if (ok) {
+            o.need(1);
+            o.put('"');
+        }
+    }
+    if (!ok)
+        out.truncate(size);
+    return ok;
+}
+
+void JsonlWriter::append(QByteArray &out, const WireEvent &e)
+{
+    OutBuffer o(out, 448 + e.header.size() * 2 + e.payload.size() + e.payload.size() / 2);
+    qint64 second;
+    quint32 micro;
+    EventTime::split(e.timeUs, second, micro);
+    putJsonPrefix(o, m_time.isoSecond(second), micro, e.timeUs, e.connectionId, e.direction, eventKindKey(e.kind));
+
+    switch (e.kind) {
+    case EventKind::Frame: {
+        const FrameHeader &f = e.frame;
+        o.lit(",\"fin\":");
+        o.putBool(f.fin);
+        o.lit(",\"rsv1\":");
+        o.putBool(f.rsv & Rsv::Rsv1);
+        o.lit(",\"rsv2\":");
+        o.putBool(f.rsv & Rsv::Rsv2);
+        o.lit(",\"rsv3\":");
+        o.putBool(f.rsv & Rsv::Rsv3);
+        o.lit(",\"opcode\":");
+        o.putUInt(f.opcode & 0xF);
+        o.lit(",\"type\":\"");
+        const char *type = Opcode::key(f.opcode);
+        o.put(type, qsizetype(std::strlen(type)));
+        o.lit("\",\"masked\":");
+        o.putBool(f.masked);
+        if (f.masked) {
+            o.lit(",\"mask_key\":\"");
+            for (int shift = 24; shift >= 0; shift -= 8)
+                o.putHexByte(uchar(f.maskingKey >> shift));
+            o.put('"');
+        } else {
+            o.lit(",\"mask_key\":null");
+        }
+        o.lit(",\"len\":");
+        o.putUInt(f.declaredLength);
+        o.lit(",\"len_form\":");
+        o.putUInt(quint64(lengthFormBits(f.lengthForm)));
+        o.lit(",\"header\":\"");
+        o.putHex(e.header, false);
+        o.put('"');
+
+        if ((f.opcode & 0xF) == Opcode::Close) {
+            if (e.payload.size() >= 2) {
+                const quint16 code = quint16((uchar(e.payload[0]) << 8) | uchar(e.payload[1]));
+                o.text(",\"close_code\":");
+                o.need(8);
+                o.putUInt(code);
+                const CloseCodeInfo info = CloseCodes::info(code);
+                if (!info.name.isEmpty()) {
+                    o.text(",\"close_name\":");
+                    putStringValue(o, info.name);
+                }
+                putTextField(o, "close_reason", e.payload.sliced(2));
+            } else {
+                o.text(",\"close_code\":null");
+            }
+        }
+
+        if ((f.opcode & 0xF) == Opcode::Text) {
+            const qsizetype mark = o.offset();
+            o.need(10);
+            o.lit(",\"text\":\"");
+            if (putJsonBody(o, e.payload)) {
+                o.need(3);
+                o.lit("\"}\n");
+                return;
+            }
+            o.rewind(mark);
+            o.text(",\"b64\":\"");
+            putBase64Body(o, e.payload);
+            o.text("\",\"invalid_utf8\":true}\n");
+            return;
+        }
+        o.text(",\"b64\":\"");
+        putBase64Body(o, e.payload);
+        o.need(3);
+        o.lit("\"}\n");
+        return;
+    }
+    case EventKind::Violation:
+        o.lit(",\"rule\":");
+        putStringValue(o, Violation::ruleId(e.violation));
+        o.text(",\"rfc\":");
+        putStringValue(o, Violation::rfcSection(e.violation));
+        o.text(",\"close_code\":");
+        o.need(8);
+        if (e.closeCode)
+            o.putUInt(e.closeCode);
+        else
+            o.lit("null");
+        putTextField(o, "message", e.payload);
+        if (!e.header.isEmpty()) {
+            o.text(",\"header\":\"");
+            o.putHex(e.header, false);
+            o.put('"');
+        }
+        break;
+    case EventKind::HandshakeRequest:
+    case EventKind::HandshakeResponse:
+        putTextField(o, "raw", e.payload);
+        break;
+    case EventKind::StateChange: {
+        o.lit(",\"state\":\"");
+        const char *state = readyStateKey(e.state);
+        o.put(state, qsizetype(std::strlen(state)));
+        o.put('"');
+        putTextField(o, "message", e.payload);
+        if (e.state == ReadyState::Closed) {
+            o.text(",\"close_code\":");
+            o.need(24);
+            o.putUInt(e.closeCode);
+            o.lit(",\"was_clean\":");
+            o.putBool(e.wasClean);
+        }
+        break;
+    }
+    case EventKind::TlsInfo:
+    case EventKind::Error:
+        putTextField(o, "message", e.payload);
+        break;
+    }
+    o.text("}\n");
+}
+
+void JsonlWriter::appendMessage(
+    QByteArray &out, qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload)
+{
+    OutBuffer o(out, 256 + payload.size() + payload.size() / 2);
+    qint64 second;
+    quint32 micro;
+    EventTime::split(timeUs, second, micro);
+    putJsonPrefix(o, m_time.isoSecond(second), micro, timeUs, connectionId, direction, "message");
+    o.text(",\"type\":\"");
+    o.str(isText ? "text" : "binary");
+    o.text("\"");
+    if (isText) {
+        const qsizetype mark = o.offset();
+        o.text(",\"text\":\"");
+        if (putJsonBody(o, payload)) {
+            o.text("\"}\n");
+            return;
+        }
+        o.rewind(mark);
+    }
+    o.text(",\"b64\":\"");
+    putBase64Body(o, payload);
+    if (isText)
+        o.text("\",\"invalid_utf8\":true}\n");
+    else
+        o.text("\"}\n");
+}

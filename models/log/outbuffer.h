@@ -1,0 +1,133 @@
+#pragma once
+
+#include "text/displaytext.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+
+#include <algorithm>
+#include <cstring>
+
+// A write cursor over the spare capacity of a QByteArray. Appending through QByteArray::append()
+// costs a capacity and detach check per call; here the caller asks for room once per field (need())
+// and then writes raw bytes. The array is truncated to what was written when the cursor goes away.
+class OutBuffer {
+public:
+    explicit OutBuffer(QByteArray &array, qsizetype expected)
+        : m_array(array)
+        , m_used(array.size())
+    {
+        grow(expected);
+    }
+    ~OutBuffer() { m_array.resize(offset()); }
+    OutBuffer(const OutBuffer &) = delete;
+    OutBuffer &operator=(const OutBuffer &) = delete;
+
+    void need(qsizetype n)
+    {
+        if (m_end - m_p < n)
+            grow(n);
+    }
+    qsizetype offset() const { return m_p - m_begin; }
+    void rewind(qsizetype offset) { m_p = m_begin + offset; }
+
+    void put(char c) { *m_p++ = c; }
+    void put(const char *s, qsizetype n)
+    {
+        std::memcpy(m_p, s, size_t(n));
+        m_p += n;
+    }
+    void put(QByteArrayView s) { put(s.data(), s.size()); }
+    template <size_t N> void lit(const char (&s)[N]) { put(s, qsizetype(N - 1)); }
+    // Like lit() but makes room first.
+    template <size_t N> void text(const char (&s)[N])
+    {
+        need(qsizetype(N));
+        put(s, qsizetype(N - 1));
+    }
+    void str(const char *s)
+    {
+        const auto n = qsizetype(std::strlen(s));
+        need(n);
+        put(s, n);
+    }
+
+    void putUInt(quint64 v)
+    {
+        char tmp[20];
+        int i = 20;
+        do {
+            tmp[--i] = char('0' + v % 10);
+            v /= 10;
+        } while (v);
+        put(tmp + i, 20 - i);
+    }
+    void putInt(qint64 v)
+    {
+        if (v < 0) {
+            put('-');
+            putUInt(quint64(0) - quint64(v));
+        } else {
+            putUInt(quint64(v));
+        }
+    }
+    void putDigits(quint32 v, int width)
+    {
+        for (int i = width - 1; i >= 0; --i) {
+            m_p[i] = char('0' + v % 10);
+            v /= 10;
+        }
+        m_p += width;
+    }
+    void putHexByte(uchar b)
+    {
+        static constexpr char digits[] = "0123456789abcdef";
+        m_p[0] = digits[b >> 4];
+        m_p[1] = digits[b & 0xF];
+        m_p += 2;
+    }
+    // Hex pairs, space-separated when `spaced` ("81 05"); makes room itself.
+    void putHex(QByteArrayView bytes, bool spaced)
+    {
+        need(bytes.size() * 3 + 2);
+        for (qsizetype i = 0; i < bytes.size(); ++i) {
+            if (spaced && i)
+                put(' ');
+            putHexByte(uchar(bytes[i]));
+        }
+    }
+    // Peer bytes for people, through the one display rule; makes room itself.
+    DisplayText::Result putDisplayText(QByteArrayView bytes, const DisplayText::Options &options)
+    {
+        DisplayText::Result result;
+        need(DisplayText::maxOutputBytes(bytes.size()));
+        m_p = DisplayText::write(m_p, bytes, options, &result);
+        return result;
+    }
+    void putBool(bool b)
+    {
+        if (b)
+            lit("true");
+        else
+            lit("false");
+    }
+
+private:
+    void grow(qsizetype n)
+    {
+        const qsizetype used = m_p ? offset() : m_used;
+        const qsizetype wanted = used + n;
+        if (m_array.capacity() < wanted)
+            m_array.reserve(std::max(wanted, m_array.capacity() * 2));
+        m_array.resize(m_array.capacity());
+        m_begin = m_array.data();
+        m_p = m_begin + used;
+        m_end = m_begin + m_array.size();
+    }
+
+    QByteArray &m_array;
+    qsizetype m_used;
+    char *m_begin = nullptr;
+    char *m_p = nullptr;
+    char *m_end = nullptr;
+};
