@@ -643,22 +643,29 @@ void MainWindow::showAbout()
 
 void MainWindow::restoreLayout()
 {
-    const QByteArray geometry
-        = m_settings ? m_settings->value(QStringLiteral("window/geometry")).toByteArray() : QByteArray();
-    if (geometry.isEmpty() || !restoreGeometry(geometry)) {
+    const auto remembered = [this](const QString &key) { return m_settings ? m_settings->value(key) : QVariant(); };
+    // Qt refuses a geometry saved on a much wider or narrower screen: then the default for this one.
+    if (restoreGeometry(remembered(QStringLiteral("window/geometry")).toByteArray())) {
+        fitToScreen(); // a window remembered on a larger monitor must still fit this one
+        resetSplitters();
+    } else {
         applyDefaultLayout(QGuiApplication::screenAt(QCursor::pos()));
-        return;
     }
-    // A window remembered on a larger monitor must still fit this one.
-    fitToScreen();
-    resetSplitters();
-    m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/mainSplitter")).toByteArray());
-    m_logSplitter->restoreState(m_settings->value(QStringLiteral("window/logSplitter")).toByteArray());
-    const QByteArray state = m_settings->value(QStringLiteral("window/state")).toByteArray();
-    if (restoreState(state) && docksFit())
+    m_mainSplitter->restoreState(remembered(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_logSplitter->restoreState(remembered(QStringLiteral("window/logSplitter")).toByteArray());
+    restoreDocks(
+        remembered(QStringLiteral("window/state")).toByteArray(), remembered(QStringLiteral("window/screen")).toSize());
+}
+
+void MainWindow::restoreDocks(const QByteArray &state, const QSize &savedFor)
+{
+    // Docks arranged for a larger screen would be cramped on this one, even where they fit.
+    const QSize room = screenOf(geometry())->availableGeometry().size();
+    const bool asMuchRoom = !savedFor.isValid() || savedFor.boundedTo(room) == savedFor;
+    if (asMuchRoom && restoreState(state) && docksFit())
         return;
     arrangeDocks(size());
-    if (!docksFit() && !state.isEmpty())
+    if (asMuchRoom && !state.isEmpty() && !docksFit())
         restoreState(state); // a screen too small for any arrangement: the user's own is as good
 }
 
@@ -781,6 +788,7 @@ void MainWindow::saveLayout()
         return;
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_settings->setValue(QStringLiteral("window/screen"), screen()->availableGeometry().size());
     m_settings->setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     m_settings->setValue(QStringLiteral("window/logSplitter"), m_logSplitter->saveState());
 }

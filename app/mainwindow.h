@@ -88,6 +88,8 @@ private:
     // The default for the screen: window geometry, splitters and docks (View > Reset Layout).
     void resetLayout();
     void applyDefaultLayout(QScreen *screen);
+    // The remembered docks if they were arranged for no more room than this screen has and fit it.
+    void restoreDocks(const QByteArray &state, const QSize &savedFor);
     // Send, Close, Embedded server, Probe server, Learn: above each other or tabbed, by room.
     void arrangeDocks(const QSize &client);
     void resetSplitters();
