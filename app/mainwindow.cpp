@@ -25,12 +25,15 @@
 #include "inspect/payloadview.h"
 #include "send/sendcomposer.h"
 #include "server/serverpanel.h"
+#include "common/panescrollarea.h"
+#include "windowlayoutpolicy.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QHBoxLayout>
 #include <QToolButton>
 #include <QCloseEvent>
+#include <QCursor>
 #include <QDialog>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -39,9 +42,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -121,7 +126,6 @@ void MainWindow::buildPanes()
     m_logSplitter->addWidget(m_detailTabs);
     m_logSplitter->setStretchFactor(0, 3);
     m_logSplitter->setStretchFactor(1, 2);
-    m_logSplitter->setSizes({ 480, 380 });
     m_logSplitter->setChildrenCollapsible(false);
 
     m_mainSplitter = new QSplitter(Qt::Horizontal, this);
@@ -129,7 +133,6 @@ void MainWindow::buildPanes()
     m_mainSplitter->addWidget(m_logSplitter);
     m_mainSplitter->setStretchFactor(0, 0);
     m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({ 190, 900 });
 
     auto *central = new QWidget(this);
     auto *centralLayout = new QVBoxLayout(central);
@@ -164,9 +167,9 @@ void MainWindow::buildPanes()
     m_fragments = new FragmentBuilder(this);
     m_sendTabs = new QTabWidget(this);
     m_sendTabs->setDocumentMode(true);
-    m_sendTabs->addTab(m_composer, QStringLiteral("Message"));
+    m_sendTabs->addTab(new PaneScrollArea(m_composer), QStringLiteral("Message"));
     m_sendTabs->addTab(m_crafter, QStringLiteral("Craft frame"));
-    m_sendTabs->addTab(m_fragments, QStringLiteral("Fragments"));
+    m_sendTabs->addTab(new PaneScrollArea(m_fragments), QStringLiteral("Fragments"));
     m_sendTabs->setTabToolTip(1, QStringLiteral("Build any frame bit by bit, invalid ones included, and see what it breaks"));
     auto *sendDock = new QDockWidget(QStringLiteral("Send"), this);
     sendDock->setObjectName(QStringLiteral("sendDock"));
@@ -195,14 +198,11 @@ void MainWindow::buildPanes()
     });
     auto *serverDock = new QDockWidget(QStringLiteral("Embedded server"), this);
     serverDock->setObjectName(QStringLiteral("serverDock"));
-    serverDock->setWidget(m_serverPanel);
+    serverDock->setWidget(new PaneScrollArea(m_serverPanel));
     addDockWidget(Qt::RightDockWidgetArea, serverDock);
-    tabifyDockWidget(closeDock, serverDock);
 
+    // Where the docks go depends on the screen: restoreLayout() and arrangeDocks() place them.
     buildTeachingAndTesting();
-    tabifyDockWidget(serverDock, findChild<QDockWidget *>(QStringLiteral("probeDock")));
-    tabifyDockWidget(serverDock, findChild<QDockWidget *>(QStringLiteral("learnDock")));
-    closeDock->raise();
 
     m_serverStatus = new QLabel(this);
     m_serverStatus->setTextFormat(Qt::PlainText);
@@ -384,6 +384,10 @@ void MainWindow::buildMenus()
     const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
     for (QDockWidget *dock : docks)
         view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    QAction *resetLayout = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
+    resetLayout->setObjectName(QStringLiteral("resetLayout"));
+    resetLayout->setToolTip(tr("Show every dock again, arranged for this screen"));
 
     QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
     help->addAction(QStringLiteral("&About WebSocket Inspector"), this, &MainWindow::showAbout);
@@ -639,16 +643,143 @@ void MainWindow::showAbout()
 
 void MainWindow::restoreLayout()
 {
-    // First start: room for the log, the details and the docks side by side.
-    resize(1480, 920);
-    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
-    resizeDocks(docks, QList<int>(docks.size(), 470), Qt::Horizontal);
-    if (!m_settings)
+    const auto remembered = [this](const QString &key) { return m_settings ? m_settings->value(key) : QVariant(); };
+    // Qt refuses a geometry saved on a much wider or narrower screen: then the default for this one.
+    if (restoreGeometry(remembered(QStringLiteral("window/geometry")).toByteArray())) {
+        fitToScreen(); // a window remembered on a larger monitor must still fit this one
+        resetSplitters();
+    } else {
+        applyDefaultLayout(QGuiApplication::screenAt(QCursor::pos()));
+    }
+    m_mainSplitter->restoreState(remembered(QStringLiteral("window/mainSplitter")).toByteArray());
+    m_logSplitter->restoreState(remembered(QStringLiteral("window/logSplitter")).toByteArray());
+    restoreDocks(
+        remembered(QStringLiteral("window/state")).toByteArray(), remembered(QStringLiteral("window/screen")).toSize());
+}
+
+void MainWindow::restoreDocks(const QByteArray &state, const QSize &savedFor)
+{
+    // Docks arranged for a larger screen would be cramped on this one, even where they fit.
+    const QSize room = screenOf(geometry())->availableGeometry().size();
+    const bool asMuchRoom = !savedFor.isValid() || savedFor.boundedTo(room) == savedFor;
+    if (asMuchRoom && restoreState(state) && docksFit())
         return;
-    restoreGeometry(m_settings->value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(m_settings->value(QStringLiteral("window/state")).toByteArray());
-    m_mainSplitter->restoreState(m_settings->value(QStringLiteral("window/mainSplitter")).toByteArray());
-    m_logSplitter->restoreState(m_settings->value(QStringLiteral("window/logSplitter")).toByteArray());
+    arrangeDocks(size());
+    if (asMuchRoom && !state.isEmpty() && !docksFit())
+        restoreState(state); // a screen too small for any arrangement: the user's own is as good
+}
+
+void MainWindow::resetLayout()
+{
+    if (!isMaximized() && !isFullScreen()) {
+        applyDefaultLayout(screen());
+        return;
+    }
+    // A maximised or full-screen window keeps its size: the window system chose it.
+    resetSplitters();
+    arrangeDocks(size());
+}
+
+QScreen *MainWindow::screenOf(const QRect &geometry) const
+{
+    QScreen *screen = QGuiApplication::screenAt(geometry.center());
+    return screen ? screen : QGuiApplication::primaryScreen();
+}
+
+void MainWindow::applyDefaultLayout(QScreen *screen)
+{
+    if (!screen)
+        screen = QGuiApplication::primaryScreen();
+    const WindowLayoutPolicy policy(screen->availableGeometry());
+    // Docks left where they were could hold the window wider than the screen: its minimum size
+    // must drop before it is resized.
+    for (QDockWidget *dock : rightDocks())
+        removeDockWidget(dock);
+    layout()->activate();
+    setGeometry(policy.clientGeometry());
+    resetSplitters();
+    arrangeDocks(policy.clientGeometry().size());
+}
+
+void MainWindow::fitToScreen()
+{
+    if (isMaximized() || isFullScreen())
+        return; // the window system fits those
+    const QRect frame = geometry().marginsAdded(WindowLayoutPolicy::FrameAllowance);
+    const QRect available = screenOf(geometry())->availableGeometry();
+    setGeometry(WindowLayoutPolicy::fitted(frame, available).marginsRemoved(WindowLayoutPolicy::FrameAllowance));
+}
+
+void MainWindow::resetSplitters()
+{
+    // Relative sizes: QSplitter spreads them over whatever room it gets.
+    m_mainSplitter->setSizes({ 190, 900 });
+    m_logSplitter->setSizes({ 480, 380 });
+}
+
+QList<QDockWidget *> MainWindow::rightDocks() const
+{
+    QList<QDockWidget *> docks;
+    for (const char *name : { "sendDock", "closeDock", "serverDock", "probeDock", "learnDock" })
+        docks << findChild<QDockWidget *>(QString::fromLatin1(name));
+    docks.removeAll(nullptr);
+    return docks;
+}
+
+void MainWindow::arrangeDocks(const QSize &client)
+{
+    const QList<QDockWidget *> docks = rightDocks();
+    for (QDockWidget *dock : docks)
+        removeDockWidget(dock);
+    QDockWidget *send = docks.first();
+    const QList<QDockWidget *> others = docks.mid(1);
+
+    const int dockArea = client.height() - menuBar()->sizeHint().height() - statusBar()->sizeHint().height();
+    // A dock's title and a row of tabs, above each pane whichever way the docks are arranged.
+    const int chrome
+        = send->sizeHint().height() - m_sendTabs->sizeHint().height() + m_sendTabs->tabBar()->sizeHint().height();
+    WindowLayoutPolicy::DockHeights heights;
+    // Send's other tabs scroll: it asks for the room of the composer, the tab it opens on.
+    heights.sendMinimum = chrome + m_composer->minimumSizeHint().height();
+    heights.sendPreferred = chrome + m_composer->sizeHint().height();
+    const QList<const QWidget *> tabbedPanes { m_closeControls, m_serverPanel, m_probePanel, m_learn };
+    for (const QWidget *pane : tabbedPanes)
+        heights.tabsMinimum = qMax(heights.tabsMinimum, chrome + pane->minimumSizeHint().height());
+    int dockMinimum = 0;
+    for (QDockWidget *dock : docks)
+        dockMinimum = qMax(dockMinimum, dock->minimumSizeHint().width());
+    const int width
+        = WindowLayoutPolicy::dockWidth(client.width(), dockMinimum, centralWidget()->minimumSizeHint().width());
+
+    const bool stacked
+        = WindowLayoutPolicy::arrangement(dockArea, heights) == WindowLayoutPolicy::Arrangement::SendAboveTabs;
+    addDockWidget(Qt::RightDockWidgetArea, send);
+    if (stacked)
+        addDockWidget(Qt::RightDockWidgetArea, others.first(), Qt::Vertical);
+    for (QDockWidget *dock : others.mid(stacked ? 1 : 0))
+        tabifyDockWidget(stacked ? others.first() : send, dock);
+    for (QDockWidget *dock : docks) {
+        dock->setFloating(false);
+        dock->show();
+    }
+    if (stacked) {
+        others.first()->raise();
+        const int above = WindowLayoutPolicy::sendHeight(dockArea, heights);
+        resizeDocks({ send, others.first() }, { above, dockArea - above }, Qt::Vertical);
+    } else {
+        send->raise();
+    }
+    resizeDocks({ send }, { width }, Qt::Horizontal);
+}
+
+bool MainWindow::docksFit() const
+{
+    // QMainWindow's minimum includes every visible dock's: beyond the screen, a window manager
+    // that keeps the window on it makes Qt paint docks over each other.
+    const QSize room
+        = screenOf(geometry())->availableGeometry().marginsRemoved(WindowLayoutPolicy::FrameAllowance).size();
+    const QSize minimum = minimumSizeHint();
+    return minimum.width() <= room.width() && minimum.height() <= room.height();
 }
 
 void MainWindow::saveLayout()
@@ -657,6 +788,7 @@ void MainWindow::saveLayout()
         return;
     m_settings->setValue(QStringLiteral("window/geometry"), saveGeometry());
     m_settings->setValue(QStringLiteral("window/state"), saveState());
+    m_settings->setValue(QStringLiteral("window/screen"), screen()->availableGeometry().size());
     m_settings->setValue(QStringLiteral("window/mainSplitter"), m_mainSplitter->saveState());
     m_settings->setValue(QStringLiteral("window/logSplitter"), m_logSplitter->saveState());
 }

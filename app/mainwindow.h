@@ -22,8 +22,10 @@ class TimelineView;
 class HandshakePane;
 class MessageLogView;
 class PayloadView;
+class QDockWidget;
 class QLabel;
 class QListView;
+class QScreen;
 class QSettings;
 class QSplitter;
 class QTabWidget;
@@ -83,6 +85,18 @@ private:
     void buildMenus();
     void restoreLayout();
     void saveLayout();
+    // The default for the screen: window geometry, splitters and docks (View > Reset Layout).
+    void resetLayout();
+    void applyDefaultLayout(QScreen *screen);
+    // The remembered docks if they were arranged for no more room than this screen has and fit it.
+    void restoreDocks(const QByteArray &state, const QSize &savedFor);
+    // Send, Close, Embedded server, Probe server, Learn: above each other or tabbed, by room.
+    void arrangeDocks(const QSize &client);
+    void resetSplitters();
+    void fitToScreen();
+    bool docksFit() const;
+    QScreen *screenOf(const QRect &geometry) const;
+    QList<QDockWidget *> rightDocks() const;
     void showEventDetails(qsizetype captureIndex);
     void refreshHandshake();
     void updateControls();

@@ -1,9 +1,16 @@
 // Scripts a short session in the real window and saves screenshots of it, for looking at the GUI
-// and for the README. Run on a display (xvfb-run works):
+// and for the README:
 //
-//   xvfb-run -a -s "-screen 0 1600x1000x24" build/dev/tests/wsi_screenshots docs/screenshots
+//   build/dev/tests/wsi_screenshots docs/screenshots
 //
-// Not a test: it asserts nothing; the window tests (tst_mainwindow) do that.
+// runs itself twice, on an offscreen screen of a laptop's size and of a monitor's (no display
+// needed), and saves window-1366x768.png and window-1920x1080.png, the whole window after the
+// session, each in the default layout for its screen; the 1920x1080 run also saves the README's
+// close-ups (handshake.png, frame.png, ...). One run, on one size:
+//
+//   build/dev/tests/wsi_screenshots --size 1366x768 [--details] docs/screenshots
+//
+// Not a test: it asserts nothing; the window tests (tst_mainwindow, tst_mainwindowlayout) do that.
 
 #include "send/closecontrols.h"
 #include "inspect/connectionbar.h"
@@ -26,6 +33,11 @@
 #include <QApplication>
 #include <QDockWidget>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
@@ -62,19 +74,71 @@ void save(QWidget *window, const QString &path)
 {
     window->grab().save(path);
     std::printf("saved %s\n", qPrintable(path));
+    std::fflush(stdout);
+}
+
+// Makes the offscreen platform start with one screen of `size` (its configfile option).
+bool useOffscreenScreen(const QString &size, const QString &configPath)
+{
+    const QStringList parts = size.split(QLatin1Char('x'));
+    const int width = parts.value(0).toInt();
+    const int height = parts.value(1).toInt();
+    if (parts.size() != 2 || width <= 0 || height <= 0)
+        return false;
+    const QJsonObject screen { { QStringLiteral("name"), QStringLiteral("screen") }, { QStringLiteral("x"), 0 },
+        { QStringLiteral("y"), 0 }, { QStringLiteral("width"), width }, { QStringLiteral("height"), height },
+        { QStringLiteral("logicalDpi"), 96 }, { QStringLiteral("logicalBaseDpi"), 96 },
+        { QStringLiteral("dpr"), 1.0 } };
+    QFile file(configPath);
+    if (!file.open(QIODevice::WriteOnly))
+        return false;
+    file.write(QJsonDocument(QJsonObject { { QStringLiteral("screens"), QJsonArray { screen } } }).toJson());
+    qputenv("QT_QPA_PLATFORM", QByteArray("offscreen:configfile=") + QFile::encodeName(configPath));
+    return true;
+}
+
+// Both sizes, each in a process of its own: a screen's size is fixed when QApplication starts.
+int runBothSizes(int argc, char *argv[], const QString &out)
+{
+    QCoreApplication app(argc, argv);
+    const QList<QStringList> runs { { QStringLiteral("--size"), QStringLiteral("1366x768") },
+        { QStringLiteral("--size"), QStringLiteral("1920x1080"), QStringLiteral("--details") } };
+    for (const QStringList &run : runs) {
+        QProcess child;
+        child.setProcessChannelMode(QProcess::ForwardedChannels);
+        child.start(QCoreApplication::applicationFilePath(), run + QStringList { out });
+        if (!child.waitForFinished(300'000) || child.exitStatus() != QProcess::NormalExit || child.exitCode() != 0)
+            return fail("a run failed");
+    }
+    return 0;
 }
 } // namespace
 
 int main(int argc, char *argv[])
 {
-    QApplication app(argc, argv);
-    const QString out = argc > 1 ? QString::fromLocal8Bit(argv[1]) : QStringLiteral(".");
-    QDir().mkpath(out);
+    QString size;
+    QString out = QStringLiteral(".");
+    bool details = false;
+    for (int i = 1; i < argc; ++i) {
+        const QString arg = QString::fromLocal8Bit(argv[i]);
+        if (arg == QLatin1String("--size") && i + 1 < argc)
+            size = QString::fromLocal8Bit(argv[++i]);
+        else if (arg == QLatin1String("--details"))
+            details = true;
+        else
+            out = arg;
+    }
+    if (size.isEmpty())
+        return runBothSizes(argc, argv, out);
     QTemporaryDir dir;
+    if (!useOffscreenScreen(size, dir.filePath(QStringLiteral("screen.json"))))
+        return fail("--size takes WIDTHxHEIGHT, e.g. 1366x768");
+
+    QApplication app(argc, argv);
+    QDir().mkpath(out);
     QSettings settings(dir.filePath(QStringLiteral("s.ini")), QSettings::IniFormat);
     MainWindow w(&settings);
     w.startEmbeddedServer(0);
-    w.resize(1500, 940);
     w.show();
     if (!QTest::qWaitForWindowExposed(&w))
         return fail("the window was never shown");
@@ -101,6 +165,20 @@ int main(int argc, char *argv[])
     w.composer()->setFragmentSize(0);
     w.composer()->setInput(QStringLiteral("{\"next\": \"message\"}"));
     settle(600);
+
+    // 0: the whole window in the default layout for this screen: our masked text frame in the hex
+    // view, and the embedded server's client where the docks are stacked.
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Outgoing));
+    w.detailTabs()->setCurrentWidget(w.hexView()->parentWidget());
+    auto *send = w.findChild<QDockWidget *>(QStringLiteral("sendDock"));
+    auto *server = w.findChild<QDockWidget *>(QStringLiteral("serverDock"));
+    if (send && server && w.tabifiedDockWidgets(send).isEmpty())
+        server->raise();
+    settle();
+    const QSize screen = w.screen()->size();
+    save(&w, out + QStringLiteral("/window-%1x%2.png").arg(screen.width()).arg(screen.height()));
+    if (!details)
+        return 0;
 
     // 1: the handshake selected, with the Sec-WebSocket-Accept check.
     w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("handshake"), Direction::Incoming));
