@@ -171,20 +171,14 @@ void MainWindow::buildPanes()
     m_sendTabs->addTab(m_crafter, QStringLiteral("Craft frame"));
     m_sendTabs->addTab(new PaneScrollArea(m_fragments), QStringLiteral("Fragments"));
     m_sendTabs->setTabToolTip(1, QStringLiteral("Build any frame bit by bit, invalid ones included, and see what it breaks"));
-    auto *sendDock = new QDockWidget(QStringLiteral("Send"), this);
-    sendDock->setObjectName(QStringLiteral("sendDock"));
-    sendDock->setWidget(m_sendTabs);
-    addDockWidget(Qt::RightDockWidgetArea, sendDock);
+    addRightDock(tr("Send"), "sendDock", m_sendTabs);
 
     m_closeControls = new CloseControls(this);
     connect(m_closeControls, &CloseControls::closeRequested, this, [this](quint16 code, const QByteArray &reason) {
         if (m_current)
             m_current->connection()->close(code, reason);
     });
-    auto *closeDock = new QDockWidget(QStringLiteral("Close"), this);
-    closeDock->setObjectName(QStringLiteral("closeDock"));
-    closeDock->setWidget(m_closeControls);
-    addDockWidget(Qt::RightDockWidgetArea, closeDock);
+    addRightDock(tr("Close"), "closeDock", m_closeControls);
 
     auto *serverClients = new ServerClientsModel(this);
     serverClients->setServer(m_server);
@@ -196,10 +190,7 @@ void MainWindow::buildPanes()
         options.url = url;
         openConnection(options);
     });
-    auto *serverDock = new QDockWidget(QStringLiteral("Embedded server"), this);
-    serverDock->setObjectName(QStringLiteral("serverDock"));
-    serverDock->setWidget(new PaneScrollArea(m_serverPanel));
-    addDockWidget(Qt::RightDockWidgetArea, serverDock);
+    addRightDock(tr("Embedded server"), "serverDock", new PaneScrollArea(m_serverPanel));
 
     // Where the docks go depends on the screen: restoreLayout() and arrangeDocks() place them.
     buildTeachingAndTesting();
@@ -267,20 +258,14 @@ void MainWindow::buildTeachingAndTesting()
             });
     connect(m_walkthrough, &HandshakeWalkthroughView::topicRequested, this, &MainWindow::showTopic);
 
-    m_learn = new LearnPanel(this);
-    auto *learnDock = new QDockWidget(QStringLiteral("Learn"), this);
-    learnDock->setObjectName(QStringLiteral("learnDock"));
-    learnDock->setWidget(m_learn);
-    addDockWidget(Qt::RightDockWidgetArea, learnDock);
-
     m_probeRunner = new ProbeRunner(this);
     m_probeReport = new ProbeReportModel(this);
     m_probePanel = new ProbePanel(m_probeRunner, m_probeReport, this);
     connect(m_probePanel, &ProbePanel::probeLogRequested, this, &MainWindow::showProbeLog);
-    auto *probeDock = new QDockWidget(QStringLiteral("Probe server"), this);
-    probeDock->setObjectName(QStringLiteral("probeDock"));
-    probeDock->setWidget(m_probePanel);
-    addDockWidget(Qt::RightDockWidgetArea, probeDock);
+    QDockWidget *probeDock = addRightDock(tr("Probe server"), "probeDock", m_probePanel);
+
+    m_learn = new LearnPanel(this);
+    m_learnDock = addRightDock(tr("Learn"), "learnDock", m_learn);
     // The probe targets whatever the URL field says when the user looks at it.
     connect(probeDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (visible)
@@ -300,10 +285,8 @@ void MainWindow::showTopic(const QString &topic)
 {
     if (topic.isEmpty() || !m_learn->setTopic(topic))
         return;
-    if (auto *dock = findChild<QDockWidget *>(QStringLiteral("learnDock"))) {
-        dock->show();
-        dock->raise();
-    }
+    m_learnDock->show();
+    m_learnDock->raise();
 }
 
 void MainWindow::showProbeLog(int index)
@@ -370,8 +353,7 @@ void MainWindow::buildMenus()
 
     QMenu *log = menuBar()->addMenu(QStringLiteral("&Log"));
     log->addAction(QStringLiteral("&Find"), QKeySequence::Find, this, [this] {
-        if (auto *search = m_logView->findChild<QWidget *>(QStringLiteral("logSearch")))
-            search->setFocus();
+        m_logView->focusSearch();
     });
     log->addAction(QStringLiteral("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
                    [this] { m_logView->setPaused(!m_logView->isPaused()); });
@@ -381,8 +363,7 @@ void MainWindow::buildMenus()
     });
 
     QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
-    const QList<QDockWidget *> docks = findChildren<QDockWidget *>();
-    for (QDockWidget *dock : docks)
+    for (QDockWidget *dock : std::as_const(m_rightDocks))
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
     QAction *resetLayout = view->addAction(tr("&Reset Layout"), this, &MainWindow::resetLayout);
@@ -445,23 +426,15 @@ bool MainWindow::saveSessionFile(const QString &path)
 {
     if (!m_current)
         return false;
-    SessionFileWriter writer;
     SessionHeader header;
     header.url = m_current->options().url.toString();
-    if (!writer.open(path, header)) {
-        QMessageBox::warning(this, QStringLiteral("Save session"), writer.errorString());
+    QString error;
+    if (!SessionFileWriter::save(path, *m_current->capture(), header, &error)) {
+        QMessageBox::warning(this, tr("Save session"), error);
         return false;
     }
-    const Capture *capture = m_current->capture();
-    for (qsizetype i = 0; i < capture->count(); ++i)
-        writer.record(capture->event(i));
-    const bool ok = writer.flush();
-    writer.close();
-    if (!ok)
-        QMessageBox::warning(this, QStringLiteral("Save session"), writer.errorString());
-    else
-        statusBar()->showMessage(QStringLiteral("Saved %L1 events to %2").arg(capture->count()).arg(path), 5000);
-    return ok;
+    statusBar()->showMessage(tr("Saved %L1 events to %2").arg(m_current->capture()->count()).arg(path), 5000);
+    return true;
 }
 
 void MainWindow::setCurrentSession(ClientSession *session)
@@ -517,15 +490,11 @@ void MainWindow::refreshHandshake()
         m_walkthrough->clear();
         return;
     }
-    QByteArray request, response;
     const Capture *capture = m_current->capture();
-    for (qsizetype i = 0; i < capture->count() && i < 64; ++i) {
-        const WireEvent e = capture->event(i);
-        if (e.kind == EventKind::HandshakeRequest && request.isEmpty())
-            request = e.payload.toByteArray();
-        else if (e.kind == EventKind::HandshakeResponse && response.isEmpty())
-            response = e.payload.toByteArray();
-    }
+    const qsizetype requestIndex = capture->firstOfKind(EventKind::HandshakeRequest);
+    const qsizetype responseIndex = capture->firstOfKind(EventKind::HandshakeResponse);
+    const QByteArray request = requestIndex < 0 ? QByteArray() : capture->event(requestIndex).payload.toByteArray();
+    const QByteArray response = responseIndex < 0 ? QByteArray() : capture->event(responseIndex).payload.toByteArray();
     m_handshakePane->setHandshake(request, response);
     const bool tls = m_current->options().url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
     m_walkthrough->setHandshake(request, response,
@@ -571,33 +540,12 @@ void MainWindow::showEventDetails(qsizetype index)
     m_diagram->setFrame(header, payload);
     m_timeline->selectEvent(index);
 
-    // A fragment: show the whole message it belongs to in the payload view.
-    const quint8 opcode = e.frame.opcode;
-    if (e.kind == EventKind::Frame && !Opcode::isControl(opcode) && (opcode == Opcode::Continuation || !e.frame.fin)) {
-        qsizetype first = index;
-        for (qsizetype i = index; i >= 0; --i) {
-            const WireEvent f = capture->event(i);
-            if (f.kind != EventKind::Frame || f.direction != e.direction || Opcode::isControl(f.frame.opcode))
-                continue;
-            first = i;
-            if (f.frame.opcode != Opcode::Continuation)
-                break;
-        }
-        QByteArray message;
-        quint8 messageOpcode = capture->event(first).frame.opcode;
-        for (qsizetype i = first; i < capture->count(); ++i) {
-            const WireEvent f = capture->event(i);
-            if (f.kind != EventKind::Frame || f.direction != e.direction || Opcode::isControl(f.frame.opcode))
-                continue;
-            if (i != first && f.frame.opcode != Opcode::Continuation)
-                break;
-            message += f.payload.toByteArray();
-            if (f.frame.fin)
-                break;
-        }
-        m_payloadView->setPayload(messageOpcode, message);
+    // A fragment shows the whole message it belongs to; the capture knows which from the parse.
+    if (e.kind == EventKind::Frame) {
+        const Capture::Message message = capture->message(index);
+        m_payloadView->setPayload(message.opcode, message.payload);
     } else {
-        m_payloadView->setPayload(opcode, payload);
+        m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }
     if (m_detailTabs->currentWidget() == m_handshakePane)
         m_detailTabs->setCurrentIndex(FrameTab);
@@ -693,7 +641,7 @@ void MainWindow::applyDefaultLayout(QScreen *screen)
     const WindowLayoutPolicy policy(screen->availableGeometry());
     // Docks left where they were could hold the window wider than the screen: its minimum size
     // must drop before it is resized.
-    for (QDockWidget *dock : rightDocks())
+    for (QDockWidget *dock : m_rightDocks)
         removeDockWidget(dock);
     layout()->activate();
     setGeometry(policy.clientGeometry());
@@ -717,18 +665,19 @@ void MainWindow::resetSplitters()
     m_logSplitter->setSizes({ 480, 380 });
 }
 
-QList<QDockWidget *> MainWindow::rightDocks() const
+QDockWidget *MainWindow::addRightDock(const QString &title, const char *objectName, QWidget *contents)
 {
-    QList<QDockWidget *> docks;
-    for (const char *name : { "sendDock", "closeDock", "serverDock", "probeDock", "learnDock" })
-        docks << findChild<QDockWidget *>(QString::fromLatin1(name));
-    docks.removeAll(nullptr);
-    return docks;
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(QLatin1String(objectName)); // the key saveState() and restoreState() use
+    dock->setWidget(contents);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+    m_rightDocks << dock;
+    return dock;
 }
 
 void MainWindow::arrangeDocks(const QSize &client)
 {
-    const QList<QDockWidget *> docks = rightDocks();
+    const QList<QDockWidget *> docks = m_rightDocks;
     for (QDockWidget *dock : docks)
         removeDockWidget(dock);
     QDockWidget *send = docks.first();

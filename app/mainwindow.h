@@ -96,7 +96,9 @@ private:
     void fitToScreen();
     bool docksFit() const;
     QScreen *screenOf(const QRect &geometry) const;
-    QList<QDockWidget *> rightDocks() const;
+    // The docks on the right, in the order arrangeDocks() places them: Send, Close, Embedded server,
+    // Probe server, Learn.
+    QDockWidget *addRightDock(const QString &title, const char *objectName, QWidget *contents);
     void showEventDetails(qsizetype captureIndex);
     void refreshHandshake();
     void updateControls();
@@ -133,5 +135,7 @@ private:
     ProbeReportModel *m_probeReport = nullptr;
     ProbePanel *m_probePanel = nullptr;
     QTabWidget *m_sendTabs = nullptr;
+    QList<QDockWidget *> m_rightDocks;
+    QDockWidget *m_learnDock = nullptr;
     bool m_handshakeShown = false;
 };

@@ -11,13 +11,14 @@ constexpr quint64 OwnChunkThreshold = SharedChunkSize / 4;
 constexpr qsizetype RecordsPerBlock = 16384;
 }
 
-// 56 bytes an event. The frame header is kept inline: its bytes say everything about the frame.
+// 56 bytes an event (static_assert below). The frame header is kept inline: its bytes say everything about the frame.
 struct Capture::Record {
     qint64 timeUs;
     quint64 length;
     quint32 chunk;
     quint32 offset;
     quint32 connectionId;
+    quint32 messageId;
     quint16 closeCode;
     char header[14];
     quint8 headerSize;
@@ -31,6 +32,7 @@ struct Capture::Record {
 Capture::Capture(QObject *parent)
     : QObject(parent)
 {
+    static_assert(sizeof(Record) <= 56, "the per-event bookkeeping budget (DESIGN.md)");
 }
 
 Capture::~Capture() = default;
@@ -62,6 +64,7 @@ void Capture::record(const WireEvent &event)
     r.timeUs = event.timeUs;
     r.length = quint64(event.payload.size());
     r.connectionId = event.connectionId;
+    r.messageId = event.messageId;
     r.closeCode = event.closeCode;
     r.headerSize = quint8(std::min<qsizetype>(event.header.size(), qsizetype(sizeof(r.header))));
     if (r.headerSize)
@@ -77,6 +80,10 @@ void Capture::record(const WireEvent &event)
         r.offset = offset;
         m_payloadBytes += r.length;
     }
+    if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
+        noteMessageStart(event.direction, event.messageId, m_count);
+    if (m_firstOfKind[r.kind & 7] < 0)
+        m_firstOfKind[r.kind & 7] = m_count;
     if (m_count % RecordsPerBlock == 0)
         m_recordBlocks.emplace_back(new Record[RecordsPerBlock]);
     m_recordBlocks.back()[m_count % RecordsPerBlock] = r;
@@ -108,14 +115,70 @@ WireEvent Capture::event(qsizetype index) const
         e.payload = QByteArrayView(m_chunks[r.chunk].get() + r.offset, qsizetype(r.length));
     e.violation = ViolationRule(r.violation);
     e.closeCode = r.closeCode;
+    e.messageId = r.messageId;
     e.state = ReadyState(r.state);
     e.wasClean = r.wasClean != 0;
     return e;
 }
 
+void Capture::noteMessageStart(Direction direction, quint32 messageId, qsizetype index)
+{
+    auto &starts = m_messageStarts[int(direction) & 1];
+    if (messageId == starts.size() + 1)
+        starts.push_back(index);
+    else if (messageId > starts.size() && !m_outOfOrderStarts[int(direction) & 1].contains(messageId))
+        m_outOfOrderStarts[int(direction) & 1].insert(messageId, index);
+}
+
+qsizetype Capture::messageStart(Direction direction, quint32 messageId) const
+{
+    const auto &starts = m_messageStarts[int(direction) & 1];
+    if (messageId >= 1 && messageId <= starts.size())
+        return starts[messageId - 1];
+    return m_outOfOrderStarts[int(direction) & 1].value(messageId, -1);
+}
+
+Capture::Message Capture::message(qsizetype index) const
+{
+    const WireEvent e = event(index);
+    Message m;
+    m.opcode = e.frame.opcode;
+    m.frames = 1;
+    m.complete = true;
+    const qsizetype start = e.kind == EventKind::Frame && e.messageId ? messageStart(e.direction, e.messageId) : -1;
+    const bool whole = start == index && e.frame.fin;
+    if (start < 0 || whole) {
+        m.payload = QByteArray::fromRawData(e.payload.data(), e.payload.size());
+        return m;
+    }
+    m.opcode = event(start).frame.opcode;
+    m.frames = 0;
+    m.complete = false;
+    for (qsizetype i = start; i < m_count; ++i) {
+        const WireEvent f = event(i);
+        if (f.kind != EventKind::Frame || f.direction != e.direction || f.messageId == 0)
+            continue; // the other direction, control frames between fragments
+        if (f.messageId != e.messageId)
+            break; // the next message of this direction began: this one was abandoned
+        m.payload += f.payload;
+        ++m.frames;
+        if (f.frame.fin) {
+            m.complete = true;
+            break;
+        }
+    }
+    return m;
+}
+
+qsizetype Capture::firstOfKind(EventKind kind) const
+{
+    return m_firstOfKind[int(kind) & 7];
+}
+
 quint64 Capture::overheadBytes() const
 {
     return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record)
+        + quint64(m_messageStarts[0].capacity() + m_messageStarts[1].capacity()) * sizeof(qsizetype)
         + quint64(m_recordBlocks.capacity() * sizeof(m_recordBlocks[0])) + (m_chunkCapacityBytes - m_payloadBytes)
         + quint64(m_chunks.capacity() * sizeof(m_chunks[0]));
 }
@@ -130,5 +193,10 @@ void Capture::clear()
     m_payloadBytes = 0;
     m_chunkCapacityBytes = 0;
     m_growthSignalled = false;
+    for (int d = 0; d < 2; ++d) {
+        m_messageStarts[d] = {};
+        m_outOfOrderStarts[d].clear();
+    }
+    std::fill(std::begin(m_firstOfKind), std::end(m_firstOfKind), -1);
     Q_EMIT cleared();
 }

@@ -2,6 +2,7 @@
 
 #include "log/wireevent.h"
 
+#include <QHash>
 #include <QObject>
 #include <memory>
 #include <vector>
@@ -20,6 +21,20 @@ public:
 
     qsizetype count() const { return m_count; }
     WireEvent event(qsizetype index) const;
+
+    // The data message that the frame at `index` belongs to, with the payloads of its frames joined:
+    // found through the message's first frame, never by scanning the capture backwards. A frame that
+    // belongs to no message (control frames, orphan continuations) and a message of one frame give
+    // their own payload without a copy (valid as long as the capture).
+    struct Message {
+        quint8 opcode = 0; // the first frame's: text or binary for a data message
+        QByteArray payload;
+        int frames = 0;
+        bool complete = false; // its final frame (FIN) is in the capture
+    };
+    Message message(qsizetype index) const;
+    // Index of the first event of `kind` (the handshake request, say), -1 if none: no scanning.
+    qsizetype firstOfKind(EventKind kind) const;
 
     quint64 payloadBytes() const { return m_payloadBytes; }
     // Heap bytes used beyond the payload bytes themselves (records, chunk slack, vectors).
@@ -41,6 +56,8 @@ private:
     struct Record;
     // Copies `bytes` into chunk storage; returns (chunk index, offset in chunk).
     std::pair<quint32, quint32> store(QByteArrayView bytes);
+    void noteMessageStart(Direction direction, quint32 messageId, qsizetype index);
+    qsizetype messageStart(Direction direction, quint32 messageId) const;
 
     Record &recordAt(qsizetype index) const;
 
@@ -53,4 +70,9 @@ private:
     quint64 m_payloadBytes = 0;
     quint64 m_chunkCapacityBytes = 0;
     bool m_growthSignalled = false;
+    // Index of each message's first frame, per direction (in, out): ids arrive in order, so a vector
+    // indexed by id - 1; an id out of order (after clear(), say) goes to the map.
+    std::vector<qsizetype> m_messageStarts[2];
+    QHash<quint32, qsizetype> m_outOfOrderStarts[2];
+    qsizetype m_firstOfKind[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 };

@@ -1,8 +1,10 @@
 #include "log/sessionfile.h"
 
 #include "log/capture.h"
+#include "protocol/messagenumbering.h"
 
 #include <QAbstractEventDispatcher>
+#include <QHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -138,6 +140,20 @@ SessionFileReader::Result SessionFileReader::load(const QString &path, Capture &
     return read(file, into);
 }
 
+bool SessionFileWriter::save(const QString &path, const Capture &capture, const SessionHeader &header,
+                             QString *error)
+{
+    SessionFileWriter writer;
+    bool ok = writer.open(path, header);
+    for (qsizetype i = 0; ok && i < capture.count(); ++i)
+        writer.record(capture.event(i));
+    ok = ok && writer.flush();
+    if (!ok && error)
+        *error = writer.errorString();
+    writer.close();
+    return ok;
+}
+
 SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &into)
 {
     Result result;
@@ -151,6 +167,7 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
 
     StoredEvent stored;
     QString error;
+    QHash<quint64, MessageNumbering> numberings; // per connection and direction
     qsizetype lineNumber = 0;
     bool firstContentLine = true;
     while (!device.atEnd()) {
@@ -208,7 +225,13 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
             ++result.badLines;
             continue;
         }
-        into.record(stored.event());
+        WireEvent event = stored.event();
+        if (event.kind == EventKind::Frame && event.direction != Direction::Local) {
+            // Files carry frames, not message boundaries: number the messages again as they are read.
+            const quint64 key = (quint64(event.connectionId) << 1) | quint64(event.direction == Direction::Outgoing);
+            event.messageId = numberings[key].next(event.frame);
+        }
+        into.record(event);
         ++result.eventsLoaded;
     }
     if (lineNumber == 0)

@@ -45,6 +45,10 @@ public:
 
     void record(const WireEvent &event) override;
 
+    // Writes a whole capture to `path`, header first (File > Save Session). False, with `error`
+    // set, when the file cannot be created or written.
+    static bool save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error);
+
     // Writes what is buffered. False once a write has failed (errorString() says why); later events
     // are then dropped rather than written with a gap.
     bool flush();

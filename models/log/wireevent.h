@@ -42,6 +42,7 @@ struct WireEvent {
     FrameHeader frame; // decoded `header` (Frame, Violation with a header)
 
     ViolationRule violation = ViolationRule::None;
+    quint32 messageId = 0; // Frame: the data message it belongs to, 1, 2, ... per direction (0: none)
     quint16 closeCode = 0; // Violation: the code a strict peer answers; StateChange Closed: final code
     ReadyState state = ReadyState::Connecting; // StateChange
     bool wasClean = false; // StateChange to Closed

@@ -359,6 +359,7 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
     e.header = frame.headerBytes;
     e.frame = frame.header;
     e.payload = frame.payload;
+    e.messageId = m_incomingMessages.next(frame.header);
     emitEvent(e);
     if (afterClose)
         return;
@@ -581,6 +582,7 @@ bool ClientConnection::writeFrame(const FrameSpec &spec)
     e.header = encoded.header();
     FrameHeader::decode(e.header, e.frame);
     e.payload = spec.payload;
+    e.messageId = m_outgoingMessages.next(e.frame);
     emitEvent(e);
     m_bytesSent += quint64(encoded.bytes.size());
     return m_socket->write(encoded.bytes) == encoded.bytes.size();

@@ -4,6 +4,7 @@
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
 #include "protocol/handshake.h"
+#include "protocol/messagenumbering.h"
 
 #include <QObject>
 #include <QPointer>
@@ -141,6 +142,8 @@ private:
     ResponseParser m_responseParser;
     HandshakeCheck m_check;
     FrameParser m_parser;
+    MessageNumbering m_incomingMessages; // which message each frame belongs to, per direction
+    MessageNumbering m_outgoingMessages;
     QTimer m_handshakeTimer;
     QTimer m_closeTimer;
     QByteArray m_readBuffer;

@@ -44,6 +44,10 @@ private Q_SLOTS:
     void clear();
     void grownOnceUntilAcknowledged();
     void overheadPerSmallEvent();
+    void messageJoinsItsFrames_data();
+    void messageJoinsItsFrames();
+    void wholeMessageIsNotCopied();
+    void firstOfKind();
 };
 
 void tst_Capture::recordAndReadBack_data()
@@ -235,6 +239,7 @@ void tst_Capture::clear()
     QVERIFY(capture.overheadBytes() < 1024);
     capture.record(makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8102"), "hi"));
     QCOMPARE(capture.count(), 1);
+    QCOMPARE(capture.firstOfKind(EventKind::Frame), qsizetype(0));
     QCOMPARE(capture.event(0).payload.toByteArray(), QByteArray("hi"));
 }
 
@@ -266,8 +271,11 @@ void tst_Capture::overheadPerSmallEvent()
     const QByteArray header = QByteArray::fromHex("8110");
     const QByteArray payload = "0123456789abcdef";
     constexpr int Events = 200'000;
-    for (int i = 0; i < Events; ++i)
-        capture.record(makeEvent(EventKind::Frame, Direction::Incoming, header, payload));
+    for (int i = 0; i < Events; ++i) {
+        WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, header, payload);
+        e.messageId = quint32(i + 1); // each a message: the message index counts too
+        capture.record(e);
+    }
     QCOMPARE(capture.count(), Events);
     QCOMPARE(capture.payloadBytes(), quint64(Events) * 16);
     const double perEvent = double(capture.overheadBytes()) / Events;
@@ -275,6 +283,84 @@ void tst_Capture::overheadPerSmallEvent()
     QVERIFY2(perEvent < 100, qPrintable(QString::number(perEvent)));
     QCOMPARE(capture.event(Events - 1).payload.toByteArray(), payload);
     QCOMPARE(capture.event(Events / 2).header.toByteArray(), header);
+}
+
+// Frames as "d:op[.]:payload:id", d = i or o, op = t text, b binary, c continuation, p ping; '.' clears
+// FIN; id the message id the engine gave. `select` is the frame asked about.
+void tst_Capture::messageJoinsItsFrames_data()
+{
+    QTest::addColumn<QString>("frames");
+    QTest::addColumn<int>("select");
+    QTest::addColumn<int>("opcode");
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<int>("count");
+    QTest::addColumn<bool>("complete");
+    QTest::addRow("single frame") << QStringLiteral("i:t:hello:1") << 0 << int(Opcode::Text) << QByteArray("hello") << 1 << true;
+    QTest::addRow("from the first fragment") << QStringLiteral("i:t.:Hel:1 i:c.:lo,:1 i:c:World:1") << 0
+                                            << int(Opcode::Text) << QByteArray("Hello,World") << 3 << true;
+    QTest::addRow("from the last fragment") << QStringLiteral("i:b.:ab:1 i:c:cd:1") << 1 << int(Opcode::Binary)
+                                           << QByteArray("abcd") << 2 << true;
+    QTest::addRow("ping and the other direction between fragments")
+        << QStringLiteral("i:t.:a:1 i:p:x:0 o:t:zz:1 i:c:b:1") << 3 << int(Opcode::Text) << QByteArray("ab") << 2 << true;
+    QTest::addRow("the same id in the other direction is another message")
+        << QStringLiteral("o:t.:out:1 i:t:in:1 o:c:put:1") << 2 << int(Opcode::Text) << QByteArray("output") << 2 << true;
+    QTest::addRow("still open") << QStringLiteral("i:t.:a:1 i:c.:b:1") << 1 << int(Opcode::Text) << QByteArray("ab") << 2 << false;
+    QTest::addRow("abandoned by the next message") << QStringLiteral("i:t.:a:1 i:t:new:2") << 0 << int(Opcode::Text)
+                                                    << QByteArray("a") << 1 << false;
+    // The old window code scanned backwards and showed the previous message for an orphan.
+    QTest::addRow("orphan continuation shows itself") << QStringLiteral("i:t:whole:1 i:c:orphan:0") << 1
+                                                      << int(Opcode::Continuation) << QByteArray("orphan") << 1 << true;
+    QTest::addRow("control frame shows itself") << QStringLiteral("i:t.:a:1 i:p:ping:0 i:c:b:1") << 1
+                                                << int(Opcode::Ping) << QByteArray("ping") << 1 << true;
+}
+
+void tst_Capture::messageJoinsItsFrames()
+{
+    QFETCH(QString, frames);
+    QFETCH(int, select);
+    Capture capture;
+    QList<QByteArray> keep; // the events' views must outlive record()
+    for (const QString &f : frames.split(QLatin1Char(' '))) {
+        const QStringList part = f.split(QLatin1Char(':'));
+        const QChar op = part[1].at(0);
+        const quint8 opcode = op == u't' ? Opcode::Text : op == u'b' ? Opcode::Binary : op == u'c' ? Opcode::Continuation : Opcode::Ping;
+        const bool fin = !part[1].endsWith(QLatin1Char('.'));
+        keep << part[2].toUtf8();
+        keep << QByteArray(1, char((fin ? 0x80 : 0) | opcode)) + char(keep.last().size());
+        WireEvent e = makeEvent(EventKind::Frame, part[0] == QLatin1String("i") ? Direction::Incoming : Direction::Outgoing,
+                                keep.last(), keep[keep.size() - 2]);
+        e.messageId = part[3].toUInt();
+        capture.record(e);
+    }
+    const Capture::Message m = capture.message(select);
+    QTEST(int(m.opcode), "opcode");
+    QTEST(m.payload, "payload");
+    QTEST(m.frames, "count");
+    QTEST(m.complete, "complete");
+}
+
+void tst_Capture::wholeMessageIsNotCopied()
+{
+    Capture capture;
+    const QByteArray header = QByteArray::fromHex("8203");
+    WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, header, "abc");
+    e.messageId = 1;
+    capture.record(e);
+    const Capture::Message m = capture.message(0);
+    QCOMPARE(m.payload.constData(), capture.event(0).payload.data());
+}
+
+void tst_Capture::firstOfKind()
+{
+    Capture capture;
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeResponse), qsizetype(-1));
+    capture.record(makeEvent(EventKind::StateChange, Direction::Local, {}, "CONNECTING"));
+    capture.record(makeEvent(EventKind::HandshakeRequest, Direction::Outgoing, {}, "GET / HTTP/1.1\r\n\r\n"));
+    capture.record(makeEvent(EventKind::HandshakeResponse, Direction::Incoming, {}, "HTTP/1.1 101 x\r\n\r\n"));
+    capture.record(makeEvent(EventKind::HandshakeRequest, Direction::Outgoing, {}, "second"));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest), qsizetype(1));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeResponse), qsizetype(2));
+    QCOMPARE(capture.firstOfKind(EventKind::Frame), qsizetype(-1));
 }
 
 QTEST_GUILESS_MAIN(tst_Capture)

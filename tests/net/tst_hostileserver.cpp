@@ -40,6 +40,7 @@ private Q_SLOTS:
     void handshakeFailures();
     void silentServerTimesOut();
     void resetMidFrameKeepsEarlierFrames();
+    void framesKnowTheirMessage();
     void dataAfterCloseIsRecorded();
     void lostFramingStopsParsing();
     void violationsKeptOpenWhenAsked();
@@ -252,6 +253,31 @@ void tst_HostileServer::resetMidFrameKeepsEarlierFrames()
     QVERIFY(reported);
     // The TCP connection was gone: no close frame could be sent.
     QCOMPARE(r->server->clientFrames().size(), 0);
+}
+
+// The engine numbers messages as frames arrive and leave: a fragment finds its message in O(1).
+void tst_HostileServer::framesKnowTheirMessage()
+{
+    // "Hello", then "ab" in two fragments with a ping between, an orphan continuation, then close.
+    auto r = run(acceptThen(QByteArray::fromHex("010161" "890170" "800162" "80016f" "880203e8")));
+    QVERIFY(r);
+    const auto in = framesOf(*r->capture, Direction::Incoming);
+    QCOMPARE(in.size(), 6);
+    QList<quint32> ids;
+    for (const WireEvent &e : in)
+        ids << e.messageId;
+    QCOMPARE(ids, (QList<quint32> { 1, 2, 0, 2, 0, 0 }));
+    qsizetype last = -1;
+    for (qsizetype i = 0; i < r->capture->count(); ++i) {
+        const WireEvent e = r->capture->event(i);
+        if (e.kind == EventKind::Frame && e.direction == Direction::Incoming && e.payload == "b")
+            last = i;
+    }
+    QCOMPARE(r->capture->message(last).payload, QByteArray("ab"));
+    const auto out = framesOf(*r->capture, Direction::Outgoing);
+    QVERIFY(!out.isEmpty()); // the pong and the close: control frames, no message
+    for (const WireEvent &e : out)
+        QCOMPARE(e.messageId, 0u);
 }
 
 void tst_HostileServer::dataAfterCloseIsRecorded()

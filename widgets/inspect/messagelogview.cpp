@@ -188,6 +188,12 @@ void MessageLogView::selectEvent(qsizetype captureIndex)
     m_table->scrollTo(proxy);
 }
 
+void MessageLogView::focusSearch()
+{
+    m_search->setFocus(Qt::ShortcutFocusReason);
+    m_search->selectAll();
+}
+
 void MessageLogView::setPaused(bool paused)
 {
     if (m_paused == paused)

@@ -31,6 +31,9 @@ public:
     // Selects the row showing this capture index (if the filter shows it).
     void selectEvent(qsizetype captureIndex);
 
+    // Puts the keyboard in the search box (Log > Find).
+    void focusSearch();
+
     bool isPaused() const { return m_paused; }
     void setPaused(bool paused);
     bool isFollowing() const { return m_following; }
