@@ -88,10 +88,16 @@ void Capture::record(const WireEvent &event)
         m_recordBlocks.emplace_back(new Record[RecordsPerBlock]);
     m_recordBlocks.back()[m_count % RecordsPerBlock] = r;
     ++m_count;
-    if (!m_growthSignalled) {
-        m_growthSignalled = true;
-        Q_EMIT grown();
+    if (!m_growthPending) {
+        m_growthPending = true;
+        QMetaObject::invokeMethod(this, &Capture::announceGrowth, Qt::QueuedConnection);
     }
+}
+
+void Capture::announceGrowth()
+{
+    m_growthPending = false;
+    Q_EMIT grown();
 }
 
 Capture::Record &Capture::recordAt(qsizetype index) const
@@ -192,7 +198,6 @@ void Capture::clear()
     m_sharedUsed = 0;
     m_payloadBytes = 0;
     m_chunkCapacityBytes = 0;
-    m_growthSignalled = false;
     for (int d = 0; d < 2; ++d) {
         m_messageStarts[d] = {};
         m_outOfOrderStarts[d].clear();

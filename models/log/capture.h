@@ -43,12 +43,11 @@ public:
     // Forgets everything (user pressed Clear); emits cleared().
     void clear();
 
-    // The model acknowledges that it has seen every event so far; until then, further appends do
-    // not emit grown() again. This keeps a flood from costing one signal per event.
-    void acknowledge() { m_growthSignalled = false; }
 
 Q_SIGNALS:
-    // Emitted once after the first append following acknowledge() (or construction/clear()).
+    // Emitted once per event-loop turn in which events were appended (queued, never from inside
+    // record()): a flood costs one signal per turn, not one per event, and every model that reads
+    // the capture hears it without sharing any state with the others.
     void grown();
     void cleared();
 
@@ -69,7 +68,8 @@ private:
     quint64 m_sharedUsed = 0;
     quint64 m_payloadBytes = 0;
     quint64 m_chunkCapacityBytes = 0;
-    bool m_growthSignalled = false;
+    void announceGrowth();
+    bool m_growthPending = false;
     // Index of each message's first frame, per direction (in, out): ids arrive in order, so a vector
     // indexed by id - 1; an id out of order (after clear(), say) goes to the map.
     std::vector<qsizetype> m_messageStarts[2];

@@ -93,12 +93,12 @@ bool MessageLogFilter::payloadMatches(QByteArrayView payload) const
 
 bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    if (!m_log || !m_log->capture() || sourceParent.isValid())
+    if (!m_log || sourceParent.isValid() || sourceRow >= m_log->rowCount())
         return true;
     // Nothing filtered (the usual case during a flood): accept without decoding the event.
     if (m_directions == 0x7 && m_types.isEmpty() && m_search.isEmpty())
         return true;
-    const WireEvent e = m_log->capture()->event(sourceRow);
+    const WireEvent e = m_log->eventAt(sourceRow);
     if (!(m_directions & (1u << int(e.direction))))
         return false;
     if (!m_types.isEmpty() && !m_types.contains(MessageLogModel::typeName(e)))

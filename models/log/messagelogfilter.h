@@ -8,7 +8,7 @@ class MessageLogModel;
 
 // Filters the message log by direction, by type and by text or regular expression over the whole
 // payload (not only the preview). The source must be a MessageLogModel: the search reads payloads
-// straight from its Capture, without copying them into QVariants.
+// through MessageLogModel::eventAt(), without copying them into QVariants.
 class MessageLogFilter : public QSortFilterProxyModel {
     Q_OBJECT
 public:

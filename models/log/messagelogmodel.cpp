@@ -32,10 +32,15 @@ void MessageLogModel::resetFromCapture()
     m_batchTimer.stop();
     m_rows = 0;
     if (m_capture) {
-        m_capture->acknowledge();
         m_rows = int(m_capture->count());
     }
     endResetModel();
+}
+
+void MessageLogModel::clear()
+{
+    if (m_capture)
+        m_capture->clear(); // cleared() resets this model and every other one on the capture
 }
 
 void MessageLogModel::scheduleBatch()
@@ -49,8 +54,6 @@ void MessageLogModel::flushPending()
     m_batchTimer.stop();
     if (!m_capture)
         return;
-    // Acknowledge first: an event recorded from here on signals growth again and gets its own batch.
-    m_capture->acknowledge();
     const int total = int(m_capture->count());
     if (total <= m_rows)
         return;

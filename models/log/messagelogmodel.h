@@ -32,6 +32,11 @@ public:
     // The model does not own the capture.
     void setCapture(Capture *capture);
     Capture *capture() const { return m_capture; }
+    // The event shown in `row`, its bytes viewed in place (for filters and views that read whole
+    // payloads without copying them into QVariants). `row` must be valid.
+    WireEvent eventAt(int row) const { return m_capture->event(row); }
+    // Forgets every event (the log's Clear): the capture is emptied, for every view of it.
+    void clear();
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -352,8 +352,6 @@ void TimelineModel::onBatchTimer()
 {
     if (!m_capture)
         return;
-    // Acknowledge first: an event recorded from here on signals growth again and gets its own batch.
-    m_capture->acknowledge();
     const qsizetype first = m_ingested;
     const qsizetype total = m_capture->count();
     QElapsedTimer clock;
@@ -371,7 +369,6 @@ void TimelineModel::flushPending()
     m_batchTimer.stop();
     if (!m_capture)
         return;
-    m_capture->acknowledge();
     const qsizetype first = m_ingested;
     ingest(m_capture->count());
     if (m_ingested > first)

@@ -25,6 +25,7 @@ public:
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }
     const TrafficStats &stats() const { return m_stats; }
+    ReadyState readyState() const { return m_connection.readyState(); }
 
     // Starts connecting; false when the options cannot be used (the error is in the log).
     bool start();
@@ -34,7 +35,7 @@ public:
     void setFileName(const QString &fileName) { m_fileName = fileName; }
 
 Q_SIGNALS:
-    void changed(); // state or counters changed (coalesced by the log's batches)
+    void changed(); // state changed, or counters (coalesced by the log's batches): all a pane needs
 
 private:
     quint32 m_id;

@@ -32,7 +32,7 @@ BadgeLook badgeLook(const ClientSession *session)
 {
     if (!session)
         return { QStringLiteral("NOT CONNECTED"), QColor(0x61, 0x61, 0x61), Qt::white };
-    const ReadyState state = session->connection()->readyState();
+    const ReadyState state = session->readyState();
     switch (state) {
     case ReadyState::Connecting:
         return { readyStateName(state), QColor(0xf0, 0xb4, 0x00), Qt::black };
@@ -328,14 +328,11 @@ void ConnectionBar::updateHeadersToggle()
 
 void ConnectionBar::setSession(const ClientSession *session)
 {
-    if (m_session) {
+    if (m_session)
         m_session->disconnect(this);
-        m_session->connection()->disconnect(this);
-    }
     m_session = session;
     if (session) {
         connect(session, &ClientSession::changed, this, &ConnectionBar::updateSessionView);
-        connect(session->connection(), &ClientConnection::stateChanged, this, &ConnectionBar::updateSessionView);
         connect(session, &QObject::destroyed, this, &ConnectionBar::updateSessionView, Qt::QueuedConnection);
     }
     updateSessionView();
@@ -351,7 +348,7 @@ void ConnectionBar::updateSessionView()
                                .arg(look.background.name(), look.foreground.name()));
     m_badge->setAccessibleName(QStringLiteral("Connection state: %1").arg(look.text));
 
-    const ReadyState state = session ? session->connection()->readyState() : ReadyState::Closed;
+    const ReadyState state = session ? session->readyState() : ReadyState::Closed;
     m_disconnect->setEnabled(session && state != ReadyState::Closed);
     if (session && state == ReadyState::Open) {
         if (!m_tick.isActive())

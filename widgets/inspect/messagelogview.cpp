@@ -81,8 +81,8 @@ MessageLogView::MessageLogView(QWidget *parent)
     clear->setText(QStringLiteral("Clear"));
     clear->setToolTip(QStringLiteral("Forget this connection's log"));
     connect(clear, &QToolButton::clicked, this, [this] {
-        if (m_model && m_model->capture())
-            m_model->capture()->clear();
+        if (m_model)
+            m_model->clear();
         Q_EMIT clearRequested();
     });
     bar->addWidget(clear);
