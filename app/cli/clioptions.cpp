@@ -1,5 +1,7 @@
 #include "clioptions.h"
 
+#include "send/composerinput.h"
+
 #include "protocol/closecodes.h"
 
 #include <QRegularExpression>
@@ -19,27 +21,6 @@ bool parseUnsigned(const QString &text, quint64 max, quint64 &out)
     bool ok = false;
     out = text.toULongLong(&ok);
     return ok && out <= max;
-}
-
-// "48656c6c6f", "48 65 6c 6c 6f" or "48:65:6c:6c:6f".
-bool parseHex(const QString &text, QByteArray &out, QString &problem)
-{
-    QByteArray digits;
-    for (QChar c : text) {
-        if (c == u' ' || c == u':' || c == u'\t')
-            continue;
-        if (!c.isDigit() && !(c >= u'a' && c <= u'f') && !(c >= u'A' && c <= u'F')) {
-            problem = QStringLiteral("\"%1\" is not hex").arg(text);
-            return false;
-        }
-        digits.append(char(c.unicode()));
-    }
-    if (digits.size() % 2) {
-        problem = QStringLiteral("\"%1\" has an odd number of hex digits").arg(text);
-        return false;
-    }
-    out = QByteArray::fromHex(digits);
-    return true;
 }
 
 // Whole seconds or a decimal fraction with up to three digits: "2", "0.5", "1.25".
@@ -289,11 +270,11 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             const auto v = value(name);
             if (!v)
                 return std::nullopt;
-            QByteArray bytes;
-            QString problem;
-            if (!parseHex(*v, bytes, problem))
-                return fail(QStringLiteral("--send-binary: %1").arg(problem));
-            o.actions.append({ CliAction::Type::Binary, bytes });
+            // The composer's parser: the same input is accepted or refused, with the same words.
+            const ComposerInput::Parsed hex = ComposerInput::fromHex(*v);
+            if (!hex.ok())
+                return fail(QStringLiteral("--send-binary: %1").arg(hex.error));
+            o.actions.append({ CliAction::Type::Binary, hex.bytes });
             clientOnly << name;
         } else if (name == QLatin1String("--ping")) {
             QByteArray payload;

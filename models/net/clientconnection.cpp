@@ -149,7 +149,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
     connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, &ClientConnection::onSocketError);
 
-    const quint16 port = quint16(options.url.port(secure ? 443 : 80));
+    const quint16 port = portOf(options.url);
     setState(ReadyState::Connecting,
              QStringLiteral("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
     m_handshakeTimer.start(options.handshakeTimeoutMs);
@@ -634,6 +634,13 @@ void ClientConnection::onDisconnected()
     finishClosed();
 }
 
+quint16 ClientConnection::portOf(const QUrl &url)
+{
+    // RFC 6455 §3: without a port, ws:// means 80 and wss:// 443.
+    const bool secure = url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+    return quint16(url.port(secure ? 443 : 80));
+}
+
 void ClientConnection::onSocketError()
 {
     if (!m_socket || m_finished)
@@ -641,7 +648,7 @@ void ClientConnection::onSocketError()
     const auto error = m_socket->error();
     if (error == QAbstractSocket::RemoteHostClosedError)
         return; // onDisconnected() follows and knows whether the close was clean
-    const QString where = QStringLiteral("%1:%2").arg(m_options.url.host()).arg(m_socket->peerPort() ? m_socket->peerPort() : quint16(m_options.url.port()));
+    const QString where = QStringLiteral("%1:%2").arg(m_options.url.host()).arg(portOf(m_options.url));
     QString text;
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:

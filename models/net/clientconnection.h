@@ -42,6 +42,8 @@ struct ConnectionOptions {
 class ClientConnection : public QObject, private FrameParserHandler {
     Q_OBJECT
 public:
+    // The TCP port a URL names: its own, or 80 for ws:// and 443 for wss:// (RFC 6455 §3).
+    static quint16 portOf(const QUrl &url);
     explicit ClientConnection(quint32 connectionId, QObject *parent = nullptr);
     ~ClientConnection() override;
 

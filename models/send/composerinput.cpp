@@ -27,6 +27,12 @@ int hexValue(QChar c)
     return -1;
 }
 
+// Between groups of hex digits: whitespace, or ':' as in "48:65:6c" (Wireshark's byte lists).
+bool isSeparator(QChar c)
+{
+    return c.isSpace() || c == u':';
+}
+
 bool isDigit(QChar c)
 {
     return c >= u'0' && c <= u'9';
@@ -71,7 +77,7 @@ ComposerInput::Parsed ComposerInput::fromHex(QStringView input)
     result.bytes.reserve(input.size() / 2);
     qsizetype i = 0;
     while (i < input.size()) {
-        if (input[i].isSpace()) {
+        if (isSeparator(input[i])) {
             ++i;
             continue;
         }
@@ -79,7 +85,7 @@ ComposerInput::Parsed ComposerInput::fromHex(QStringView input)
         if (input[i] == u'0' && i + 1 < input.size() && (input[i + 1] == u'x' || input[i + 1] == u'X'))
             i += 2;
         const qsizetype digitsStart = i;
-        while (i < input.size() && !input[i].isSpace()) {
+        while (i < input.size() && !isSeparator(input[i])) {
             if (hexValue(input[i]) < 0) {
                 return failure(
                     i, Tr::tr("invalid hex digit %1 at position %2").arg(DisplayText::describeCharacter(input[i])).arg(i + 1));

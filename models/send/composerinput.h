@@ -19,7 +19,7 @@ struct Parsed {
 Parsed fromText(const QString &text);
 // RFC 8259 JSON, any value at the top level. `bytes` is the UTF-8 of the input unchanged.
 Parsed fromJson(const QString &input);
-// Pairs of hex digits (ASCII only); whitespace separates groups, each group may start with 0x.
+// Pairs of hex digits (ASCII only); whitespace or ':' separates groups, each may start with 0x.
 // Positions in messages count characters from 1.
 Parsed fromHex(QStringView input);
 // Standard base64 (+ and /); whitespace ignored; padding optional but, when present, correct.

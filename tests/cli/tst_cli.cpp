@@ -163,9 +163,14 @@ void tst_Cli::usageErrors_data()
     QTest::addRow("close code out of range") << QStringList { QStringLiteral("--close"), QStringLiteral("70000:x"),
         url } << QStringLiteral("--close: code 70000 is out of range 0-65535");
     QTest::addRow("send-binary not hex") << QStringList { QStringLiteral("--send-binary"), QStringLiteral("zz"), url }
-                                         << QStringLiteral("--send-binary: \"zz\" is not hex");
+                                         << QStringLiteral("--send-binary: invalid hex digit 'z' at position 1");
     QTest::addRow("send-binary odd") << QStringList { QStringLiteral("--send-binary=abc"), url }
-                                     << QStringLiteral("--send-binary: \"abc\" has an odd number of hex digits");
+                                     << QStringLiteral("--send-binary: odd number of hex digits in 'abc' at position 1: "
+                                                       "each byte needs two digits");
+    // QChar::isDigit() took these once: hex digits are ASCII.
+    QTest::addRow("send-binary Arabic-Indic digits")
+        << QStringList { QStringLiteral("--send-binary"), QStringLiteral("\u0661\u0662"), url }
+        << QStringLiteral("--send-binary: invalid hex digit '\u0661' at position 1");
     QTest::addRow("missing URL") << QStringList { QStringLiteral("--send"), QStringLiteral("x") }
                                  << QStringLiteral("missing URL");
     QTest::addRow("send without value") << QStringList { url, QStringLiteral("--send") }

@@ -28,6 +28,8 @@ private Q_SLOTS:
     void bufferedAmountDrains();
     void closeWhileConnectingAborts();
     void connectionRefused();
+    void defaultPorts_data();
+    void defaultPorts();
     void tlsCertificateRejectedByDefault();
     void tlsAllowedForThisConnection();
 
@@ -261,6 +263,43 @@ void tst_ClientConnection::connectionRefused()
     QVERIFY(closed.wait(5000));
     QCOMPARE(client.errorString(), QStringLiteral("connection refused by 127.0.0.1:%1 (is a server listening there?)").arg(port));
     QCOMPARE(client.closeCode(), quint16(1006));
+}
+
+void tst_ClientConnection::defaultPorts_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<int>("port");
+    QTest::addRow("ws") << QStringLiteral("ws://127.0.0.1/") << 80;
+    QTest::addRow("wss") << QStringLiteral("wss://127.0.0.1/chat") << 443;
+    QTest::addRow("WS upper case") << QStringLiteral("WS://127.0.0.1") << 80;
+    QTest::addRow("explicit") << QStringLiteral("wss://127.0.0.1:8443/") << 8443;
+}
+
+// Without a port the URL means 80 or 443 (RFC 6455 §3); once it said 65535 (port() is -1).
+void tst_ClientConnection::defaultPorts()
+{
+    QFETCH(QString, url);
+    QFETCH(int, port);
+    QCOMPARE(int(ClientConnection::portOf(QUrl(url))), port);
+    if (url.startsWith(QLatin1String("wss")))
+        return; // the state message is the same code path; TLS may be missing here
+    ClientConnection client(1);
+    Capture capture;
+    client.addSink(&capture);
+    ConnectionOptions options;
+    options.url = QUrl(url);
+    QSignalSpy closed(&client, &ClientConnection::closed);
+    QVERIFY(client.open(options));
+    const QList<WireEvent> states = eventsOfKind(capture, EventKind::StateChange);
+    QVERIFY(!states.isEmpty());
+    QVERIFY2(states.first().text().endsWith(QStringLiteral("(127.0.0.1:%1)").arg(port)), qPrintable(states.first().text()));
+    // Usually nothing listens on port 80 here: the refusal must name it. If something does answer,
+    // the connection is simply abandoned.
+    if (closed.wait(3000) && client.errorString().startsWith(QLatin1String("connection refused")))
+        QCOMPARE(client.errorString(), QStringLiteral("connection refused by 127.0.0.1:80 (is a server listening there?)"));
+    client.abort();
+    for (const WireEvent &e : eventsOfKind(capture, EventKind::Error))
+        QVERIFY2(!e.text().contains(QStringLiteral("65535")), qPrintable(e.text()));
 }
 
 quint16 tst_ClientConnection::tlsServerPort()

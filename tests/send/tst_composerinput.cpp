@@ -32,6 +32,7 @@ void tst_ComposerInput::hex_data()
 
     QTest::addRow("spaced") << QStringLiteral("01 02 ff") << QByteArray("\x01\x02\xff", 3) << QString() << -1;
     QTest::addRow("packed") << QStringLiteral("0102FF") << QByteArray("\x01\x02\xff", 3) << QString() << -1;
+    QTest::addRow("colons") << QStringLiteral("48:65:6c") << QByteArray("Hel") << QString() << -1;
     QTest::addRow("0x prefixes") << QStringLiteral("0x48 0X69") << QByteArray("Hi") << QString() << -1;
     QTest::addRow("tabs and lines") << QStringLiteral(" 00\t11\n22 \n") << QByteArray("\x00\x11\x22", 3) << QString()
                                     << -1;
