@@ -1,5 +1,7 @@
 #include "net/clientconnection.h"
 
+#include "text/sizeformat.h"
+
 #include "protocol/closecodes.h"
 #include "text/utf8validator.h"
 
@@ -148,6 +150,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
     connect(socket, &QTcpSocket::readyRead, this, &ClientConnection::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &ClientConnection::onDisconnected);
     connect(socket, &QTcpSocket::errorOccurred, this, &ClientConnection::onSocketError);
+    connect(socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
 
     const quint16 port = portOf(options.url);
     setState(ReadyState::Connecting,
@@ -156,12 +159,46 @@ bool ClientConnection::open(const ConnectionOptions &options)
     if (secure) {
         auto *ssl = static_cast<QSslSocket *>(socket);
         connect(ssl, &QSslSocket::encrypted, this, &ClientConnection::onEncrypted);
+        connect(ssl, &QSslSocket::encryptedBytesWritten, this, &ClientConnection::onBytesWritten);
         connect(ssl, &QSslSocket::sslErrors, this, &ClientConnection::onSslErrors);
         ssl->connectToHostEncrypted(options.url.host(), port);
     } else {
         socket->connectToHost(options.url.host(), port);
     }
     return true;
+}
+
+void ClientConnection::answerPing(QByteArrayView payload)
+{
+    if (bufferedAmount() <= m_options.pongBacklogLimit && !m_heldPong) {
+        FrameSpec pong;
+        pong.opcode = Opcode::Pong;
+        pong.payload = payload.toByteArray();
+        writeFrame(pong);
+        return;
+    }
+    if (!m_heldPong) {
+        recordText(EventKind::Error, Direction::Local,
+                   QStringLiteral("auto-pong held back: %1 wait to be written (the server is not reading). The latest "
+                                  "ping will be answered once they drain (RFC 6455 §5.5.3 lets a pong answer only the "
+                                  "most recent ping)")
+                       .arg(SizeFormat::rounded(bufferedAmount())));
+    }
+    m_heldPong = payload.toByteArray();
+    ++m_pingsHeld;
+}
+
+void ClientConnection::onBytesWritten()
+{
+    if (!m_heldPong || bufferedAmount() > m_options.pongBacklogLimit / 2 || m_state != ReadyState::Open)
+        return;
+    FrameSpec pong;
+    pong.opcode = Opcode::Pong;
+    pong.payload = *std::exchange(m_heldPong, std::nullopt);
+    recordText(EventKind::Error, Direction::Local,
+               QStringLiteral("auto-pong resumed: the write buffer drained; answering the latest of %1 held ping(s)")
+                   .arg(std::exchange(m_pingsHeld, 0)));
+    writeFrame(pong);
 }
 
 qint64 ClientConnection::bufferedAmount() const
@@ -367,12 +404,8 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
     case Opcode::Ping:
         if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pingReceived)))
             Q_EMIT pingReceived(frame.payload.toByteArray());
-        if (m_options.autoPong && m_state == ReadyState::Open && frame.payload.size() <= 125) {
-            FrameSpec pongFrame;
-            pongFrame.opcode = Opcode::Pong;
-            pongFrame.payload = frame.payload.toByteArray();
-            writeFrame(pongFrame);
-        }
+        if (m_options.autoPong && m_state == ReadyState::Open && frame.payload.size() <= 125)
+            answerPing(frame.payload);
         break;
     case Opcode::Pong:
         if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pongReceived)))

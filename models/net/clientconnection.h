@@ -10,6 +10,8 @@
 #include <QPointer>
 #include <QSslError>
 #include <QTimer>
+
+#include <optional>
 #include <QUrl>
 #include <memory>
 
@@ -28,6 +30,10 @@ struct ConnectionOptions {
     qsizetype maxHandshakeBytes = 16 * 1024;
     qsizetype maxResponseBodyBytes = 64 * 1024;
     bool autoPong = true;
+    // Auto-pong waits while more than this many bytes wait to be written (a peer that floods pings
+    // and stops reading would otherwise grow the write buffer without bound); then the latest ping
+    // alone is answered once the buffer drains, as RFC 6455 §5.5.3 allows.
+    qint64 pongBacklogLimit = 1 << 20;
     qsizetype fragmentSize = 0; // outgoing data messages are split into frames of this many bytes; 0: never
     FrameParser::Limits limits;
     // A strict peer answers a violation with a close frame carrying the violation's code. Turn off to
@@ -116,6 +122,8 @@ private:
     void onReadyRead();
     void onDisconnected();
     void onSocketError();
+    void onBytesWritten();
+    void answerPing(QByteArrayView payload);
     void sendHandshakeRequest();
     void handleHandshakeBytes(QByteArrayView bytes);
     void recordResponse();
@@ -154,6 +162,8 @@ private:
     qint64 m_readTimeUs = 0; // time of the read being processed: frames that arrived together share it
 
     bool m_closeSent = false;
+    std::optional<QByteArray> m_heldPong; // the latest ping's payload while auto-pong waits
+    quint64 m_pingsHeld = 0;
     bool m_closeReceived = false;
     bool m_closedByPeer = false; // the peer sent the first close frame
     bool m_finished = false;

@@ -24,6 +24,7 @@ private Q_SLOTS:
     void selectedSubprotocol();
     void clashingHeadersAreReportedNotSent();
     void autoPongOff();
+    void autoPongHeldWhileTheBufferIsFull();
     void sendRefusedUnlessOpen();
     void bufferedAmountDrains();
     void closeWhileConnectingAborts();
@@ -195,6 +196,38 @@ void tst_ClientConnection::autoPongOff()
     QTRY_COMPARE(server.clientFrames().size(), 1);
     QCOMPARE(server.clientFrames().first().header.opcode, quint8(Opcode::Text));
     QCOMPARE(server.clientFrames().first().payload, QByteArray("after"));
+}
+
+// A peer that floods pings and does not read must not grow the write buffer without bound: above the
+// backlog limit, auto-pong waits and then answers only the latest ping (RFC 6455 §5.5.3). With a
+// limit of 0, the first pong still waiting in the socket (8 bytes, masked) holds the next ones back.
+void tst_ClientConnection::autoPongHeldWhileTheBufferIsFull()
+{
+    RawServer server;
+    server.onRequest = [](RawServer &s) {
+        QByteArray pings;
+        for (char c = '1'; c <= '5'; ++c)
+            pings += QByteArray::fromHex("8902") + 'p' + c;
+        s.send(s.validResponse() + pings);
+    };
+    QVERIFY(server.listen());
+    Capture capture;
+    ClientConnection client(1);
+    client.addSink(&capture);
+    ConnectionOptions options;
+    options.url = server.url();
+    options.pongBacklogLimit = 0;
+    QVERIFY(client.open(options));
+    QTRY_COMPARE_WITH_TIMEOUT(server.clientFrames().size(), 2, 5000);
+    const auto pongs = server.clientFrames();
+    QCOMPARE(pongs[0].payload, QByteArray("p1"));
+    QCOMPARE(pongs[1].payload, QByteArray("p5")); // the latest ping, once the first pong was written
+    QStringList notes;
+    for (const WireEvent &e : eventsOfKind(capture, EventKind::Error))
+        notes << e.text();
+    QCOMPARE(notes.size(), 2);
+    QVERIFY2(notes[0].startsWith(QStringLiteral("auto-pong held back: 8 bytes wait to be written")), qPrintable(notes[0]));
+    QCOMPARE(notes[1], QStringLiteral("auto-pong resumed: the write buffer drained; answering the latest of 4 held ping(s)"));
 }
 
 void tst_ClientConnection::sendRefusedUnlessOpen()
