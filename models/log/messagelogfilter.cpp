@@ -2,19 +2,26 @@
 
 #include "log/messagelogmodel.h"
 
+#include <QElapsedTimer>
+
 #include <algorithm>
 
 MessageLogFilter::MessageLogFilter(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
     setDynamicSortFilter(true);
+    m_scanTimer.setInterval(0);
+    connect(&m_scanTimer, &QTimer::timeout, this, &MessageLogFilter::scanSlice);
 }
 
 void MessageLogFilter::setSourceModel(QAbstractItemModel *model)
 {
     m_log = qobject_cast<MessageLogModel *>(model);
     Q_ASSERT_X(!model || m_log, "MessageLogFilter", "the source must be a MessageLogModel");
+    forgetMatches();
     QSortFilterProxyModel::setSourceModel(model);
+    if (model) // rows are numbered anew (Clear): what was computed for them no longer applies
+        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &MessageLogFilter::forgetMatches);
 }
 
 void MessageLogFilter::setDirectionVisible(int direction, bool visible)
@@ -42,33 +49,93 @@ void MessageLogFilter::setVisibleTypes(const QSet<QString> &types)
 
 bool MessageLogFilter::setSearch(const QString &text, SearchMode mode)
 {
+    Search search;
     if (mode == SearchMode::RegularExpression && !text.isEmpty()) {
-        QRegularExpression regex(text, QRegularExpression::CaseInsensitiveOption);
-        if (!regex.isValid()) {
-            m_searchError = QStringLiteral("invalid regular expression at offset %1: %2")
-                                .arg(regex.patternErrorOffset())
-                                .arg(regex.errorString());
+        search.regex = QRegularExpression(text, QRegularExpression::CaseInsensitiveOption);
+        if (!search.regex.isValid()) {
+            m_searchError = tr("invalid regular expression at offset %1: %2")
+                                .arg(search.regex.patternErrorOffset())
+                                .arg(search.regex.errorString());
             return false;
         }
-        m_regex = regex;
     }
     m_searchError.clear();
-    m_search = text;
-    m_mode = mode;
-    m_searchIsAscii = std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
-    m_searchLowerUtf8 = text.toLower().toUtf8();
-    invalidateRowsFilter();
+    search.text = text;
+    search.mode = mode;
+    search.ascii = std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+    search.lowerUtf8 = text.toLower().toUtf8();
+    m_scanTimer.stop();
+    const int rows = m_log ? m_log->rowCount() : 0;
+    if (text.isEmpty() || rows <= IncrementalRows) {
+        apply(std::move(search), {});
+        return true;
+    }
+    m_scanSearch = std::move(search);
+    m_scanMatches.assign(size_t(rows), false);
+    m_scanNext = 0;
+    m_scanTimer.start();
+    Q_EMIT searchProgressed(0);
     return true;
 }
 
-bool MessageLogFilter::payloadMatches(QByteArrayView payload) const
+int MessageLogFilter::searchProgress() const
 {
-    if (m_mode == SearchMode::RegularExpression)
-        return m_regex.match(QString::fromUtf8(payload)).hasMatch();
-    if (m_searchIsAscii) {
+    if (!isSearching() || m_scanMatches.empty())
+        return 100;
+    return int(qint64(m_scanNext) * 100 / qint64(m_scanMatches.size()));
+}
+
+void MessageLogFilter::scanSlice()
+{
+    if (!m_log) {
+        m_scanTimer.stop();
+        return;
+    }
+    QElapsedTimer clock;
+    clock.start();
+    const int rows = int(m_scanMatches.size());
+    // Look at the clock every 256 rows: often enough to keep slices short, rarely enough to be free.
+    while (m_scanNext < rows && clock.elapsed() < SliceMs) {
+        const int stop = std::min(rows, m_scanNext + 256);
+        for (; m_scanNext < stop; ++m_scanNext)
+            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(m_log->eventAt(m_scanNext).payload);
+    }
+    if (m_scanNext < rows) {
+        Q_EMIT searchProgressed(searchProgress());
+        return;
+    }
+    m_scanTimer.stop();
+    apply(std::move(m_scanSearch), std::move(m_scanMatches));
+}
+
+void MessageLogFilter::apply(Search search, std::vector<bool> matches)
+{
+    m_search = std::move(search);
+    m_matches = std::move(matches);
+    invalidateRowsFilter();
+    Q_EMIT searchFinished();
+}
+
+void MessageLogFilter::forgetMatches()
+{
+    m_matches.clear();
+    if (m_scanTimer.isActive()) {
+        // The reset that follows filters every new row with the search that was being computed.
+        m_scanTimer.stop();
+        m_scanMatches.clear();
+        m_search = std::move(m_scanSearch);
+        Q_EMIT searchFinished();
+    }
+}
+
+bool MessageLogFilter::Search::matches(QByteArrayView payload) const
+{
+    if (mode == SearchMode::RegularExpression)
+        return regex.match(QString::fromUtf8(payload)).hasMatch();
+    if (ascii) {
         // ASCII needle: case-insensitive byte search, no decoding of (possibly huge) payloads.
-        const qsizetype n = m_searchLowerUtf8.size();
-        const char first = m_searchLowerUtf8[0];
+        const qsizetype n = lowerUtf8.size();
+        const char first = lowerUtf8[0];
         for (qsizetype i = 0; i + n <= payload.size(); ++i) {
             char c = payload[i];
             if (c >= 'A' && c <= 'Z')
@@ -80,7 +147,7 @@ bool MessageLogFilter::payloadMatches(QByteArrayView payload) const
                 char d = payload[i + j];
                 if (d >= 'A' && d <= 'Z')
                     d = char(d + 32);
-                if (d != m_searchLowerUtf8[j])
+                if (d != lowerUtf8[j])
                     break;
             }
             if (j == n)
@@ -88,7 +155,7 @@ bool MessageLogFilter::payloadMatches(QByteArrayView payload) const
         }
         return false;
     }
-    return QString::fromUtf8(payload).contains(m_search, Qt::CaseInsensitive);
+    return QString::fromUtf8(payload).contains(text, Qt::CaseInsensitive);
 }
 
 bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
@@ -96,14 +163,20 @@ bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &source
     if (!m_log || sourceParent.isValid() || sourceRow >= m_log->rowCount())
         return true;
     // Nothing filtered (the usual case during a flood): accept without decoding the event.
-    if (m_directions == 0x7 && m_types.isEmpty() && m_search.isEmpty())
+    if (m_directions == 0x7 && m_types.isEmpty() && m_search.text.isEmpty())
+        return true;
+    // A scan already judged this row: no need to read the event for the search alone.
+    const bool judged = !m_search.text.isEmpty() && size_t(sourceRow) < m_matches.size();
+    if (judged && !m_matches[size_t(sourceRow)])
+        return false;
+    if (judged && m_directions == 0x7 && m_types.isEmpty())
         return true;
     const WireEvent e = m_log->eventAt(sourceRow);
     if (!(m_directions & (1u << int(e.direction))))
         return false;
     if (!m_types.isEmpty() && !m_types.contains(MessageLogModel::typeName(e)))
         return false;
-    if (!m_search.isEmpty() && !payloadMatches(e.payload))
+    if (!judged && !m_search.text.isEmpty() && !m_search.matches(e.payload))
         return false;
     return true;
 }

@@ -4,6 +4,7 @@
 #include "protocol/framewriter.h"
 
 #include <QAbstractItemModelTester>
+#include <QSignalSpy>
 #include <QTest>
 
 namespace {
@@ -51,6 +52,8 @@ private Q_SLOTS:
     void searchesWholePayloadNotPreview();
     void invalidRegexKeepsPreviousFilter();
     void newRowsAreFiltered();
+    void largeLogIsSearchedInSlices();
+    void newSearchDuringAScanWins();
 
 private:
     Capture m_capture;
@@ -156,3 +159,47 @@ void tst_MessageLogFilter::newRowsAreFiltered()
 
 QTEST_GUILESS_MAIN(tst_MessageLogFilter)
 #include "tst_messagelogfilter.moc"
+
+// Above IncrementalRows the search runs in slices: the old filter stays until every row was looked
+// at, then the new one applies at once; rows that arrive meanwhile are judged as they come.
+void tst_MessageLogFilter::largeLogIsSearchedInSlices()
+{
+    const int rows = MessageLogFilter::IncrementalRows * 2;
+    for (int i = 0; i < rows; ++i)
+        recordFrame(m_capture, Direction::Incoming, Opcode::Text, i % 1000 == 7 ? "needle here" : "hay");
+    m_model.flushPending();
+    // No QAbstractItemModelTester here: it checks every row on each change (seconds at this size);
+    // the small tests above attach it.
+    MessageLogFilter filter;
+    filter.setSourceModel(&m_model);
+    QSignalSpy finished(&filter, &MessageLogFilter::searchFinished);
+    QVERIFY(filter.setSearch(QStringLiteral("NEEDLE"), MessageLogFilter::SearchMode::PlainText));
+    QVERIFY(filter.isSearching());
+    QCOMPARE(filter.rowCount(), m_model.rowCount()); // the previous (empty) search is still in effect
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, "late needle");
+    recordFrame(m_capture, Direction::Incoming, Opcode::Text, "late hay");
+    m_model.flushPending();
+    QVERIFY(finished.wait(10'000));
+    QVERIFY(!filter.isSearching());
+    QCOMPARE(filter.rowCount(), rows / 1000 + 1);
+    QCOMPARE(previews(filter).last(), QStringLiteral("late needle"));
+    // Direction filters still combine with the computed verdicts.
+    filter.setDirectionVisible(int(Direction::Incoming), false);
+    QCOMPARE(filter.rowCount(), 0);
+}
+
+void tst_MessageLogFilter::newSearchDuringAScanWins()
+{
+    const int rows = MessageLogFilter::IncrementalRows * 2;
+    for (int i = 0; i < rows; ++i)
+        recordFrame(m_capture, Direction::Incoming, Opcode::Text, i == 5 ? "alpha" : i == 6 ? "beta" : "x");
+    m_model.flushPending();
+    MessageLogFilter filter;
+    filter.setSourceModel(&m_model);
+    QSignalSpy finished(&filter, &MessageLogFilter::searchFinished);
+    QVERIFY(filter.setSearch(QStringLiteral("alpha"), MessageLogFilter::SearchMode::PlainText));
+    QVERIFY(filter.setSearch(QStringLiteral("^b.t"), MessageLogFilter::SearchMode::RegularExpression));
+    QVERIFY(finished.wait(10'000));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(previews(filter), QStringList { QStringLiteral("beta") });
+}

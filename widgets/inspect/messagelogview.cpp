@@ -68,8 +68,16 @@ MessageLogView::MessageLogView(QWidget *parent)
     m_regex = new QCheckBox(QStringLiteral("Regex"), this);
     m_regex->setToolTip(QStringLiteral("Treat the search as a regular expression (case-insensitive)"));
     bar->addWidget(m_regex);
-    connect(m_search, &QLineEdit::textChanged, this, &MessageLogView::applySearch);
+    // Typing restarts a short wait; the search runs when the typist pauses (or presses Enter), not
+    // on every keystroke over the whole log.
+    m_searchDelay.setSingleShot(true);
+    m_searchDelay.setInterval(SearchDelayMs);
+    connect(&m_searchDelay, &QTimer::timeout, this, &MessageLogView::applySearch);
+    connect(m_search, &QLineEdit::textChanged, this, [this] { m_searchDelay.start(); });
+    connect(m_search, &QLineEdit::returnPressed, this, &MessageLogView::applySearch);
     connect(m_regex, &QCheckBox::toggled, this, &MessageLogView::applySearch);
+    connect(m_filter, &MessageLogFilter::searchProgressed, this, &MessageLogView::updateCountLabel);
+    connect(m_filter, &MessageLogFilter::searchFinished, this, &MessageLogView::updateCountLabel);
 
     m_pause = new QToolButton(this);
     m_pause->setText(QStringLiteral("Pause"));
@@ -222,6 +230,7 @@ void MessageLogView::onScrolled(int value)
 
 void MessageLogView::applySearch()
 {
+    m_searchDelay.stop();
     const auto mode = m_regex->isChecked() ? MessageLogFilter::SearchMode::RegularExpression
                                            : MessageLogFilter::SearchMode::PlainText;
     if (m_filter->setSearch(m_search->text(), mode)) {
@@ -262,6 +271,9 @@ void MessageLogView::updateCountLabel()
 {
     const int total = m_model ? m_model->rowCount() : 0;
     const int shown = m_filter->rowCount();
-    m_count->setText(shown == total ? QStringLiteral("%L1 events").arg(total)
-                                    : QStringLiteral("%L1 of %L2 events shown").arg(shown).arg(total));
+    if (m_filter->isSearching()) {
+        m_count->setText(tr("Searching %L1 events… %2%").arg(total).arg(m_filter->searchProgress()));
+        return;
+    }
+    m_count->setText(shown == total ? tr("%L1 events").arg(total) : tr("%L1 of %L2 events shown").arg(shown).arg(total));
 }

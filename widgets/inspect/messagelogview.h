@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QTimer>
 #include <QWidget>
 
 class MessageLogModel;
@@ -31,6 +32,8 @@ public:
     // Selects the row showing this capture index (if the filter shows it).
     void selectEvent(qsizetype captureIndex);
 
+    // How long typing must pause before the search runs (Enter runs it at once).
+    static constexpr int SearchDelayMs = 250;
     // Puts the keyboard in the search box (Log > Find).
     void focusSearch();
 
@@ -58,6 +61,7 @@ private:
     QToolButton *m_typeButton = nullptr;
     QMenu *m_typeMenu = nullptr;
     QLineEdit *m_search = nullptr;
+    QTimer m_searchDelay;
     QCheckBox *m_regex = nullptr;
     QLabel *m_searchError = nullptr;
     QToolButton *m_pause = nullptr;
