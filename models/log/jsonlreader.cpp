@@ -1,6 +1,7 @@
 #include "log/jsonlreader.h"
 
 #include "text/displaytext.h"
+#include "text/hexdigits.h"
 
 #include <QHash>
 #include <QJsonDocument>
@@ -31,8 +32,7 @@ bool fromHex(const QString &hex, QByteArray &out)
     if (hex.size() % 2)
         return false;
     for (const QChar c : hex) {
-        const char16_t u = c.unicode();
-        if (!((u >= '0' && u <= '9') || (u >= 'a' && u <= 'f') || (u >= 'A' && u <= 'F')))
+        if (hexDigitValue(c.unicode()) < 0)
             return false;
     }
     out = QByteArray::fromHex(hex.toLatin1());

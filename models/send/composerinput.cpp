@@ -1,6 +1,7 @@
 #include "send/composerinput.h"
 
 #include "text/displaytext.h"
+#include "text/hexdigits.h"
 #include "text/jsontext.h"
 #include "text/sizeformat.h"
 
@@ -14,18 +15,6 @@ namespace {
 struct Tr {
     Q_DECLARE_TR_FUNCTIONS(ComposerInput)
 };
-
-// Hex digits are ASCII: QChar::digitValue() would take Arabic-Indic or fullwidth digits too.
-int hexValue(QChar c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c.unicode() - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c.unicode() - u'a' + 10;
-    if (c >= u'A' && c <= u'F')
-        return c.unicode() - u'A' + 10;
-    return -1;
-}
 
 // Between groups of hex digits: whitespace, or ':' as in "48:65:6c" (Wireshark's byte lists).
 bool isSeparator(QChar c)
@@ -86,7 +75,7 @@ ComposerInput::Parsed ComposerInput::fromHex(QStringView input)
             i += 2;
         const qsizetype digitsStart = i;
         while (i < input.size() && !isSeparator(input[i])) {
-            if (hexValue(input[i]) < 0) {
+            if (hexDigitValue(input[i].unicode()) < 0) {
                 return failure(
                     i, Tr::tr("invalid hex digit %1 at position %2").arg(DisplayText::describeCharacter(input[i])).arg(i + 1));
             }
@@ -103,7 +92,7 @@ ComposerInput::Parsed ComposerInput::fromHex(QStringView input)
                     .arg(groupStart + 1));
         }
         for (qsizetype k = digitsStart; k < i; k += 2)
-            result.bytes.append(char(hexValue(input[k]) * 16 + hexValue(input[k + 1])));
+            result.bytes.append(char(hexDigitValue(input[k].unicode()) * 16 + hexDigitValue(input[k + 1].unicode())));
     }
     return result;
 }

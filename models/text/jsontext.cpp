@@ -1,6 +1,7 @@
 #include "text/jsontext.h"
 
 #include "text/displaytext.h"
+#include "text/hexdigits.h"
 
 #include <QCoreApplication>
 
@@ -16,17 +17,6 @@ bool isJsonSpace(QChar c)
 bool isDigit(QChar c)
 {
     return c >= u'0' && c <= u'9';
-}
-
-int hexValue(QChar c)
-{
-    if (c >= u'0' && c <= u'9')
-        return c.unicode() - u'0';
-    if (c >= u'a' && c <= u'f')
-        return c.unicode() - u'a' + 10;
-    if (c >= u'A' && c <= u'F')
-        return c.unicode() - u'A' + 10;
-    return -1;
 }
 
 // Strict RFC 8259 validation with messages a person can act on. Recursion is bounded so that a
@@ -185,7 +175,7 @@ private:
                 const QChar e = m_i + 1 < m_s.size() ? m_s[m_i + 1] : QChar();
                 if (e == u'u') {
                     for (int k = 2; k < 6; ++k) {
-                        if (m_i + k >= m_s.size() || hexValue(m_s[m_i + k]) < 0)
+                        if (m_i + k >= m_s.size() || hexDigitValue(m_s[m_i + k].unicode()) < 0)
                             return fail(tr("invalid \\u escape: it needs four hex digits"));
                     }
                     m_i += 6;
@@ -421,7 +411,7 @@ private:
     {
         char32_t v = 0;
         for (qsizetype k = 0; k < 4; ++k)
-            v = (v << 4) | char32_t(hexValue(m_json[at + k]));
+            v = (v << 4) | char32_t(hexDigitValue(m_json[at + k].unicode()));
         return v;
     }
 
