@@ -100,7 +100,7 @@ public:
     DisplayText::Result putDisplayText(QByteArrayView bytes, const DisplayText::Options &options)
     {
         DisplayText::Result result;
-        need(DisplayText::maxOutputBytes(bytes.size()));
+        need(DisplayText::maxOutputBytes(bytes.size(), options.maxChars)); // not 4× a 64 MiB payload
         m_p = DisplayText::write(m_p, bytes, options, &result);
         return result;
     }

@@ -167,7 +167,7 @@ QString DisplayText::fromPeer(QByteArrayView bytes, const Options &options, Resu
         input = bytes.first(options.maxChars * 4 + 4);
         inputCut = true;
     }
-    QByteArray utf8(maxOutputBytes(input.size()), Qt::Uninitialized);
+    QByteArray utf8(maxOutputBytes(input.size(), options.maxChars), Qt::Uninitialized);
     Result r;
     char *end = write(utf8.data(), input, options, &r);
     utf8.truncate(end - utf8.data());

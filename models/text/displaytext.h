@@ -39,8 +39,13 @@ struct Result {
     bool escaped = false; // true when anything was escaped
 };
 
-// Worst-case output size in bytes for `inputBytes` of input (an invalid byte becomes 4).
+// Worst-case output size in bytes for `inputBytes` of input (an invalid byte becomes 4), and with a
+// cut at `maxChars` (a displayed character is at most 4 bytes: an escape is ASCII, one per byte).
 constexpr qsizetype maxOutputBytes(qsizetype inputBytes) { return inputBytes * 4 + 16; }
+constexpr qsizetype maxOutputBytes(qsizetype inputBytes, qsizetype maxChars)
+{
+    return maxChars < 0 || maxChars * 4 >= inputBytes * 4 ? maxOutputBytes(inputBytes) : maxChars * 4 + 16;
+}
 
 // Writes the display form of `bytes`, UTF-8 encoded, to `out`, which must have room for
 // maxOutputBytes(bytes.size()). Returns the end of what was written. For writers that own their

@@ -248,6 +248,15 @@ void tst_DisplayText::hugeInputCutEarly()
 
 void tst_DisplayText::writerMatchesString()
 {
+    // A cut bounds the output: a huge payload shown in 10 characters needs no huge buffer.
+    QCOMPARE(DisplayText::maxOutputBytes(64 << 20, 10), qsizetype(56));
+    QCOMPARE(DisplayText::maxOutputBytes(3, 10), DisplayText::maxOutputBytes(3));
+    {
+        const QByteArray invalid(40, '\xff'); // the worst case: every byte an escape of 4
+        QByteArray out(DisplayText::maxOutputBytes(invalid.size(), 10), Qt::Uninitialized);
+        const char *end = DisplayText::write(out.data(), invalid, { Lines::Single, 10, false });
+        QVERIFY(end - out.constData() <= out.size());
+    }
     const QByteArray input("x\x1b[1m\xe2\x80\xae\xff\n\"q\"");
     QByteArray buffer(DisplayText::maxOutputBytes(input.size()), Qt::Uninitialized);
     const Options quoted { Lines::Single, -1, true };
