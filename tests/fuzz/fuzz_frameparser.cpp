@@ -1,8 +1,10 @@
 // Fuzz target for FrameParser, built twice: fuzz_frameparser_client (frames from a server) and
 // fuzz_frameparser_server (frames from a client), WSI_FUZZ_SERVER_ROLE telling which.
 //
-// Input: [options] [chunk plan] [byte stream] (fuzzinput.h). Options: bit 0 keepMaskedPayload,
-// bits 1-3 the RSV bits an extension allows, bits 4-6 one of eight sets of limits (kLimits).
+// Input: [options] [reset] [chunk plan] [byte stream] (fuzzinput.h). Options: bit 0 keepMaskedPayload,
+// bits 1-3 the RSV bits an extension allows, bits 4-6 one of eight sets of limits (limitsFor()),
+// bit 7: the handler calls reset() from a callback, the one numbered by the [reset] byte (present
+// only then).
 //
 // The stream is parsed twice, fed whole and in the chunks of the plan; both runs must produce the
 // same callbacks, in the same order, with the same bytes, and leave the parser in the same state.
@@ -410,6 +412,9 @@ public:
     }
     FrameParser *parser = nullptr;
     Outcome out;
+    int resetAt = -1; // calls reset() from the callback that records this event
+    int feedIndex = 0; // the feed() call under way
+    int resetFeed = -1; // the feed() call during which reset() was called
 
     void onFrame(const ParsedFrame &f) override
     {
@@ -431,7 +436,7 @@ public:
         e.header = f.headerBytes.toByteArray();
         e.payload = f.payload.toByteArray();
         e.masked = f.maskedPayload.toByteArray();
-        out.events.push_back(e);
+        record(e);
     }
     void onMessage(quint8 opcode, QByteArrayView payload, int fragments) override
     {
@@ -441,7 +446,7 @@ public:
         e.code = opcode;
         e.number = fragments;
         e.payload = payload.toByteArray();
-        out.events.push_back(e);
+        record(e);
     }
     void onViolation(const Violation &v, QByteArrayView headerBytes) override
     {
@@ -452,23 +457,45 @@ public:
         e.number = v.closeCode;
         e.header = headerBytes.toByteArray();
         e.stopped = parser->isStopped();
-        out.events.push_back(e);
+        record(e);
     }
 
 private:
     const Config m_config;
+
+    void record(const Event &e)
+    {
+        FUZZ_CHECK(
+            resetFeed != feedIndex, QStringLiteral("a callback after reset() in the same feed(): ") + e.toString());
+        out.events.push_back(e);
+        if (int(out.events.size()) - 1 == resetAt) {
+            parser->reset();
+            resetFeed = feedIndex;
+        }
+    }
 };
 
-Outcome parse(const Config &config, const QList<QByteArrayView> &chunks)
+struct Run {
+    Outcome outcome;
+    int resetFeed = -1; // the chunk during which the handler called reset(), -1 if it did not
+};
+
+Run parse(const Config &config, const QList<QByteArrayView> &chunks, int resetAt = -1)
 {
     Recorder recorder(config);
     FrameParser parser(kRole, &recorder);
     recorder.parser = &parser;
+    recorder.resetAt = resetAt;
     parser.setLimits(config.limits);
     parser.setAllowedRsv(config.allowedRsv);
     parser.setKeepMaskedPayload(config.keepMasked);
-    for (QByteArrayView chunk : chunks)
+    for (QByteArrayView chunk : chunks) {
         parser.feed(chunk);
+        ++recorder.feedIndex;
+    }
+    const int resetFeed = recorder.resetFeed;
+    recorder.resetAt = -1;
+    recorder.resetFeed = -1;
     recorder.out.stopped = parser.isStopped();
     recorder.out.pending = parser.pendingBytes();
     recorder.out.inFragmented = parser.inFragmentedMessage();
@@ -489,9 +516,9 @@ Outcome parse(const Config &config, const QList<QByteArrayView> &chunks)
                 && after[1].number == 1 && !parser.isStopped() && parser.pendingBytes() == 0
                 && !parser.inFragmentedMessage(),
             QStringLiteral("after reset():\n%1").arg(recorder.out.toString()));
-        return before;
+        return { before, resetFeed };
     }
-    return recorder.out;
+    return { recorder.out, resetFeed };
 }
 
 } // namespace
@@ -504,15 +531,44 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     config.keepMasked = options & 1;
     config.allowedRsv = (options >> 1) & 7;
     config.limits = limitsFor((options >> 4) & 7);
+    const int resetAt = (options & 0x80) ? input.takeByte() : -1;
     const QList<qsizetype> plan = input.takeChunkPlan();
     const QByteArrayView stream = input.rest();
+    const QList<QByteArrayView> chunks = splitByPlan(stream, plan);
 
-    const Outcome whole = parse(config, { stream });
-    const Outcome chunked = parse(config, splitByPlan(stream, plan));
     const Outcome expected = Model(config).run(stream);
-    FUZZ_CHECK(whole == expected,
-        QStringLiteral("fed whole:\n%1independent decoder:\n%2").arg(whole.toString(), expected.toString()));
-    FUZZ_CHECK(
-        chunked == whole, QStringLiteral("fed whole:\n%1fed in chunks:\n%2").arg(whole.toString(), chunked.toString()));
+    if (resetAt < 0 || resetAt >= int(expected.events.size())) {
+        const Outcome whole = parse(config, { stream }).outcome;
+        const Outcome chunked = parse(config, chunks).outcome;
+        FUZZ_CHECK(whole == expected,
+            QStringLiteral("fed whole:\n%1independent decoder:\n%2").arg(whole.toString(), expected.toString()));
+        FUZZ_CHECK(chunked == whole,
+            QStringLiteral("fed whole:\n%1fed in chunks:\n%2").arg(whole.toString(), chunked.toString()));
+        return 0;
+    }
+
+    // The handler calls reset() from its callback number `resetAt`: the events so far are as without
+    // it, the rest of that feed() is discarded, and the later chunks parse as on a fresh parser.
+    auto afterReset = [&](QByteArrayView rest) {
+        Outcome out = Model(config).run(rest);
+        out.events.insert(out.events.begin(), expected.events.begin(), expected.events.begin() + resetAt + 1);
+        return out;
+    };
+    const Run whole = parse(config, { stream }, resetAt);
+    const Outcome wholeExpected = afterReset({});
+    FUZZ_CHECK(whole.outcome == wholeExpected,
+        QStringLiteral("reset() at event %1, fed whole:\n%2expected:\n%3")
+            .arg(resetAt)
+            .arg(whole.outcome.toString(), wholeExpected.toString()));
+    const Run chunked = parse(config, chunks, resetAt);
+    FUZZ_CHECK(chunked.resetFeed >= 0 && chunked.resetFeed < chunks.size(), QString::number(chunked.resetFeed));
+    const QByteArrayView &resetChunk = chunks[chunked.resetFeed];
+    const QByteArrayView rest = stream.sliced(resetChunk.data() + resetChunk.size() - stream.data());
+    const Outcome chunkedExpected = afterReset(rest);
+    FUZZ_CHECK(chunked.outcome == chunkedExpected,
+        QStringLiteral("reset() at event %1 during chunk %2, fed in chunks:\n%3expected:\n%4")
+            .arg(resetAt)
+            .arg(chunked.resetFeed)
+            .arg(chunked.outcome.toString(), chunkedExpected.toString()));
     return 0;
 }

@@ -60,10 +60,12 @@ def close(code, reason=b""):
 
 
 # Options byte of the frame targets: bit 0 keep masked payload, bits 1-3 allowed RSV, bits 4-6 limits
-# (fuzz_frameparser.cpp kLimits: 0 defaults, 1 tiny 125/300/3, 2 1000/1000/16, 3 message 64 and
-# 1 fragment, 4 all zero, 5 frame 16, 6 INT_MAX fragments, 7 65536/100000/2).
-def options(keep=False, rsv=0, limits=0):
-    return bytes([int(keep) | (rsv << 1) | (limits << 4)])
+# (fuzz_frameparser.cpp limitsFor(): 0 defaults, 1 tiny 125/300/3, 2 1000/1000/16, 3 message 64 and
+# 1 fragment, 4 all zero, 5 frame 16, 6 INT_MAX fragments, 7 65536/100000/2); bit 7 and a second
+# byte: the handler calls reset() from the callback of that number.
+def options(keep=False, rsv=0, limits=0, reset=None):
+    first = int(keep) | (rsv << 1) | (limits << 4)
+    return bytes([first]) if reset is None else bytes([first | 0x80, reset])
 
 
 def frame_seeds(key):
@@ -93,6 +95,7 @@ def frame_seeds(key):
         ("close-one-byte", options(), plan(), f(0x88, b"\x03") + hello),
         ("close-reason-invalid", options(), plan(), f(0x88, close(1000, b"\xc0\xaf")) + f(0x88, close(1000, b"A\xe2\x82"))),
         ("close-125-bytes", options(), plan(), f(0x88, close(1000, b"x" * 123))),
+        ("close-empty", options(), plan(), f(0x88) + hello),
         ("control-too-long", options(), plan(), f(0x89, b"p" * 126) + hello),
         ("control-fragmented", options(), plan(), f(0x09, b"ping") + f(0x0A) + hello),
         ("reserved-opcodes", options(), plan(3),
@@ -109,6 +112,7 @@ def frame_seeds(key):
         ("frame-over-tiny-limit", options(limits=1), plan(), f(0x82, b"b" * 126) + hello),
         ("message-over-limit", options(limits=3), plan(), f(0x01, b"a" * 40) + f(0x80, b"b" * 40) + hello),
         ("many-fragments-tiny-limit", options(limits=1), plan(1), f(0x01) + f(0x00) * 10 + f(0x80) + hello),
+        ("data-frame-inside-message-past-limit", options(limits=1), plan(2), f(0x01) + f(0x00) * 4 + hello),
         # The flood of empty continuations that overflowed the fragment count, in miniature.
         ("empty-continuation-flood", options(limits=7), plan(2, 7),
          f(0x01) + f(0x00) * 200 + f(0x80) + hello),
@@ -119,6 +123,13 @@ def frame_seeds(key):
         ("incomplete-header", options(), plan(), f(0x81, b"x" * 300)[:3]),
         ("incomplete-payload-unfinished-message", options(), plan(), f(0x01, b"ab") + f(0x00, b"cdef")[:4]),
         ("big-chunks", options(keep=True), plan(256, 4096), f(0x82, bytes(i % 251 for i in range(5000)))),
+        # reset() from a callback: at a violation, at the frame, at the message, at a stopping violation.
+        ("reset-at-violation", options(reset=0), plan(3), f(0xC1, b"a") + hello + hello),
+        ("reset-at-frame-mid-message", options(reset=1), plan(5), f(0x01, b"Hel") + f(0x80, b"lo") + hello),
+        ("reset-at-message", options(reset=1), plan(2), hello + f(0x01, b"x") + hello),
+        ("reset-at-utf8-inside-frame", options(reset=0), plan(4, 100), f(0x81, b"ab\xc0" + b"z" * 200) + hello),
+        ("reset-at-stop", options(reset=0), plan(), bytes.fromhex("827f8000000000000005") + hello),
+        ("reset-at-too-many-fragments", options(limits=1, reset=3), plan(1), f(0x01) + f(0x00) * 5 + hello),
     ]
     if key:
         seeds.append(("unmasked-from-client", options(), plan(), frame(0x81, b"Hello") + hello))
