@@ -59,5 +59,5 @@ done
 echo
 echo "fuzz: no failures (${seconds}s per target):"
 printf '  %s\n' "${summary[@]}"
-echo "New inputs are in $build/fuzz-run/<target>/corpus. To keep the ones that add coverage, minimized:"
-echo "  <target> -merge=1 tests/fuzz/corpus/<target> $build/fuzz-run/<target>/corpus   (tests/fuzz/README.md)"
+echo "New inputs are in $build/fuzz-run/<target>/corpus; to keep those that reach new code, see"
+echo "\"Adding a corpus file\" in tests/fuzz/README.md."
