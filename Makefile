@@ -3,7 +3,7 @@ PRESET ?= dev
 BUILD_DIR := build/$(PRESET)
 CMAKE_ARGS ?=
 
-.PHONY: all deps test-deps configure build run test bench clean format
+.PHONY: all deps test-deps configure build run test bench fuzz clean format
 
 all: build
 
@@ -33,6 +33,16 @@ test: test-deps
 bench: test-deps
 	@$(MAKE) --no-print-directory build
 	tests/bench/run-benchmarks.sh $(BUILD_DIR)
+
+# libFuzzer under clang with ASan and UBSan (tests/fuzz/README.md): builds only the fuzz targets in
+# build/fuzz and runs each for FUZZ_SECONDS on a copy of its corpus; FUZZ_TARGETS picks some.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	@scripts/install-deps.sh run fuzz
+	@if [ ! -f build/fuzz/build.ninja ]; then cmake --preset fuzz; fi
+	cmake --build --preset fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run-fuzzers.sh build/fuzz $(FUZZ_TARGETS)
 
 format:
 	find app widgets models tests -name '*.cpp' -o -name '*.h' | xargs clang-format -i

@@ -31,6 +31,15 @@ qint64 parseIsoTime(const QString &text)
     const QDateTime utc(date, time, Qt::UTC);
     return utc.toSecsSinceEpoch() * 1000000 + micro;
 }
+
+// Header fields are QStrings read from JSON, where "\ud800" (a lone surrogate) is valid; converting
+// them to UTF-8 would turn it into U+FFFD. Qt's JSON writer escapes it instead, so a header read
+// from a file is saved again unchanged.
+QByteArray jsonValue(const QJsonValue &value)
+{
+    const QByteArray array = QJsonDocument(QJsonArray { value }).toJson(QJsonDocument::Compact);
+    return array.sliced(1, array.size() - 2); // strip the array's brackets
+}
 } // namespace
 
 SessionFileWriter::SessionFileWriter(QObject *parent)
@@ -66,16 +75,15 @@ bool SessionFileWriter::open(const QString &path, const SessionHeader &header)
         m_buffer += ",\"";
         m_buffer += name;
         m_buffer += "\":";
-        JsonlWriter::appendJsonString(m_buffer, value.toUtf8());
+        m_buffer += jsonValue(value);
     };
     addString("tool", header.tool);
     addString("url", header.url);
     for (auto it = header.extra.constBegin(); it != header.extra.constEnd(); ++it) {
         m_buffer += ',';
-        JsonlWriter::appendJsonString(m_buffer, it.key().toUtf8());
+        m_buffer += jsonValue(it.key());
         m_buffer += ':';
-        QByteArray value = QJsonDocument(QJsonArray { it.value() }).toJson(QJsonDocument::Compact);
-        m_buffer += QByteArrayView(value).sliced(1, value.size() - 2); // strip the array's brackets
+        m_buffer += jsonValue(it.value());
     }
     m_buffer += "}\n";
     if (auto *dispatcher = QAbstractEventDispatcher::instance(thread())) {

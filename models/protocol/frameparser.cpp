@@ -317,7 +317,12 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
                     return false;
             } else {
                 ctx.inMessage = true;
-                ctx.fragmentIndex = m_fragmentCount++;
+                // Past the limit the message is dropped and its exact length in frames is of no use, so the
+                // count stops one past the limit: a peer can send empty continuations forever (2^31 of them
+                // are only 4 GiB), and a count that followed them would overflow.
+                ctx.fragmentIndex = int(qMin<qint64>(m_fragmentCount, qMax(m_limits.maxFragments, 1)));
+                if (m_fragmentCount <= m_limits.maxFragments)
+                    ++m_fragmentCount;
                 m_messageSize = h.declaredLength > std::numeric_limits<quint64>::max() - m_messageSize
                     ? std::numeric_limits<quint64>::max()
                     : m_messageSize + h.declaredLength;
@@ -329,9 +334,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
                 if (!report(ViolationRule::DataFrameInsideFragmentedMessage, kProtocolError,
                         QStringLiteral("%1 while a fragmented %2 message is unfinished (%3 so far); only "
                                        "continuation and control frames may come before its final fragment")
-                            .arg(frameName(h.opcode), Opcode::name(m_messageOpcode),
-                                m_fragmentCount == 1 ? QStringLiteral("1 fragment")
-                                                     : QStringLiteral("%1 fragments").arg(m_fragmentCount)),
+                            .arg(frameName(h.opcode), Opcode::name(m_messageOpcode), fragmentsSoFar()),
                         headerBytes))
                     return false;
                 endMessage();
@@ -427,7 +430,8 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
             m_handler->onMessage(h.opcode, payload, 1);
         } else {
             m_message.append(payload);
-            m_handler->onMessage(m_messageOpcode, m_message, m_fragmentCount);
+            // Not dropped, so the count is within maxFragments and fits an int.
+            m_handler->onMessage(m_messageOpcode, m_message, int(m_fragmentCount));
         }
         if (generation != m_generation)
             return false;
@@ -489,6 +493,13 @@ bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView heade
         : QStringLiteral("it ends inside a UTF-8 sequence");
     return report(ViolationRule::CloseReasonInvalidUtf8, kInvalidData,
         QStringLiteral("close reason is not valid UTF-8: %1").arg(where), headerBytes);
+}
+
+QString FrameParser::fragmentsSoFar() const
+{
+    if (m_fragmentCount > m_limits.maxFragments)
+        return QStringLiteral("more than %1 fragments").arg(m_limits.maxFragments);
+    return m_fragmentCount == 1 ? QStringLiteral("1 fragment") : QStringLiteral("%1 fragments").arg(m_fragmentCount);
 }
 
 void FrameParser::startMessage(const FrameHeader &header)

@@ -13,7 +13,9 @@ struct ParsedFrame {
     QByteArrayView headerBytes; // exact bytes as on the wire (2..14)
     QByteArrayView payload; // unmasked
     QByteArrayView maskedPayload; // the bytes as on the wire; empty unless keepMaskedPayload and masked
-    int fragmentIndex = 0; // 0 for the first (or only) frame of a message; 1, 2, ... for continuations
+    // 0 for the first (or only) frame of a message; 1, 2, ... for continuations, up to Limits::maxFragments:
+    // every frame past that limit (the message is dropped) carries maxFragments.
+    int fragmentIndex = 0;
 };
 
 // Receives what the parser finds, in wire order.
@@ -107,6 +109,7 @@ private:
     bool checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes);
     bool checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes);
     bool report(ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes);
+    QString fragmentsSoFar() const;
     void startMessage(const FrameHeader &header);
     void dropMessage();
     void endMessage();
@@ -119,7 +122,7 @@ private:
     bool m_keepMasked = false;
     bool m_stopped = false;
     quint8 m_messageOpcode = 0; // opcode of the fragmented message in progress, 0 if none
-    int m_fragmentCount = 0;
+    qint64 m_fragmentCount = 0; // frames of the message in progress; stops at maxFragments + 1
     quint64 m_messageSize = 0;
     QByteArray m_buffer; // bytes of an incomplete frame
     QByteArray m_message; // reassembled payload of a fragmented message in progress

@@ -127,6 +127,8 @@ private Q_SLOTS:
     void flushedWhenTheEventLoopWaits();
     void flushedWhenTheBufferIsLarge();
     void roundTrip();
+    void headerRoundTrip_data();
+    void headerRoundTrip();
     void readerReportsBadLinesAndKeepsGoodOnes_data();
     void readerReportsBadLinesAndKeepsGoodOnes();
     void readerErrorCap();
@@ -232,6 +234,49 @@ void tst_SessionFile::roundTrip()
             writer.record(capture.event(i));
     }
     QCOMPARE(fileLines(again), fileLines(path));
+}
+
+void tst_SessionFile::headerRoundTrip_data()
+{
+    QTest::addColumn<QByteArray>("headerLine"); // as a file may hold it
+
+    QTest::addRow("plain") << QByteArray(R"({"format":"wsinspector-session","version":1,"tool":"t","url":"ws://a/"})");
+    QTest::addRow("quotes, controls, bidi override")
+        << QByteArray(R"({"format":"wsinspector-session","version":1,"tool":"\"\\\u0001\u202e","url":"é"})");
+    // JSON may escape a lone surrogate, which UTF-8 cannot hold: saving must not turn it into U+FFFD.
+    // (Found by fuzz_sessionfile.)
+    QTest::addRow("lone surrogate in url")
+        << QByteArray(R"({"format":"wsinspector-session","version":1,"url":"\ud800"})");
+    QTest::addRow("lone surrogate in tool")
+        << QByteArray(R"({"format":"wsinspector-session","version":1,"tool":"a\udc00b"})");
+    QTest::addRow("lone surrogate in an extra field's name")
+        << QByteArray(R"({"format":"wsinspector-session","version":1,"\ud800":1})");
+    QTest::addRow("lone surrogate in an extra field's value")
+        << QByteArray(R"({"format":"wsinspector-session","version":1,"note":["\udfff",{"k":"\ud83d"}]})");
+}
+
+// A header read from a file is saved again unchanged: reading the saved file gives the same header.
+void tst_SessionFile::headerRoundTrip()
+{
+    QFETCH(QByteArray, headerLine);
+    QBuffer input;
+    input.setData(headerLine + '\n');
+    QVERIFY(input.open(QIODevice::ReadOnly));
+    Capture capture;
+    const SessionFileReader::Result first = SessionFileReader::read(input, capture);
+    QVERIFY2(first.ok(), qPrintable(first.errors.join(u'\n')));
+
+    const QString path = m_dir.filePath(QStringLiteral("header-roundtrip.jsonl"));
+    {
+        SessionFileWriter writer;
+        QVERIFY(writer.open(path, first.header));
+    }
+    Capture again;
+    const SessionFileReader::Result second = SessionFileReader::load(path, again);
+    QVERIFY2(second.ok(), qPrintable(second.errors.join(u'\n')));
+    QCOMPARE(second.header.tool, first.header.tool);
+    QCOMPARE(second.header.url, first.header.url);
+    QCOMPARE(second.header.extra, first.header.extra);
 }
 
 void tst_SessionFile::readerReportsBadLinesAndKeepsGoodOnes_data()

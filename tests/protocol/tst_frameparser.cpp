@@ -2,6 +2,7 @@
 
 #include <QtTest>
 #include <functional>
+#include <limits>
 
 using Role = FrameParser::Role;
 
@@ -240,6 +241,8 @@ private slots:
     void callbackOrder();
     void fragmentIndexWithInterleavedControl();
     void dataFrameInsideMessageStartsANewOne();
+    void fragmentsPastTheLimit_data();
+    void fragmentsPastTheLimit();
     void failFastInsideIncompleteFrame_data();
     void failFastInsideIncompleteFrame();
     void failFastAcrossFragmentBoundary();
@@ -732,6 +735,95 @@ void tst_FrameParser::dataFrameInsideMessageStartsANewOne()
     QCOMPARE(recorder.messages[0].opcode, int(Opcode::Binary));
     QCOMPARE(recorder.messages[0].payload, QByteArrayLiteral("abcd"));
     QCOMPARE(recorder.messages[0].fragments, 2);
+}
+
+void tst_FrameParser::fragmentsPastTheLimit_data()
+{
+    QTest::addColumn<int>("role");
+    QTest::addColumn<int>("maxFragments");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QList<int>>("indexes"); // fragmentIndex of every frame, in order
+    QTest::addColumn<QStringList>("rules");
+    QTest::addColumn<QByteArrayList>("messages");
+    QTest::addColumn<QList<int>>("fragments"); // of each message
+    QTest::addColumn<QString>("lastDescription"); // part of the last violation's text; empty: not checked
+
+    const int client = int(Role::Client);
+    const QString tooMany = QStringLiteral("too-many-fragments");
+    const QByteArray hello = QByteArrayLiteral("Hello");
+    auto repeat = [](const QByteArray &bytes, int times) {
+        QByteArray out;
+        for (int i = 0; i < times; ++i)
+            out += bytes;
+        return out;
+    };
+
+    // A hostile server's flood of empty continuations (01 00, then 00 00 forever) in miniature: the
+    // count must stop at the limit, or 2^31 of them overflow it.
+    QTest::addRow("empty continuations past a limit of 2")
+        << client << 2 << (hex("0100") + repeat(hex("0000"), 6) + hex("8000") + frame(0x81, hello))
+        << QList<int> { 0, 1, 2, 2, 2, 2, 2, 2, 0 } << QStringList { tooMany } << QByteArrayList { hello }
+        << QList<int> { 1 } << QStringLiteral("text message has more than 2 fragments");
+    QTest::addRow("limit 1: every continuation is past it")
+        << client << 1 << (hex("0100") + repeat(hex("0000"), 3) + hex("8000") + frame(0x81, hello))
+        << QList<int> { 0, 1, 1, 1, 1, 0 } << QStringList { tooMany } << QByteArrayList { hello } << QList<int> { 1 }
+        << QString();
+    // After the dropped message, the next one is counted from the start again.
+    QTest::addRow("masked, limit 3, then a message within it")
+        << int(Role::Server) << 3
+        << (mframe(0x02, "a") + repeat(mframe(0x00, "b"), 5) + mframe(0x80, "c") + mframe(0x01, "He")
+               + mframe(0x80, "llo"))
+        << QList<int> { 0, 1, 2, 3, 3, 3, 3, 0, 1 } << QStringList { tooMany } << QByteArrayList { hello }
+        << QList<int> { 2 } << QString();
+    QTest::addRow("data frame interrupts the flooded message")
+        << client << 2 << (hex("0100") + repeat(hex("0000"), 5) + frame(0x81, hello))
+        << QList<int> { 0, 1, 2, 2, 2, 2, 0 }
+        << QStringList { tooMany, QStringLiteral("data-frame-inside-fragmented-message") } << QByteArrayList { hello }
+        << QList<int> { 1 } << QStringLiteral("(more than 2 fragments so far)");
+    QTest::addRow("limit INT_MAX counts as usual")
+        << client << std::numeric_limits<int>::max()
+        << (frame(0x01, "a") + frame(0x00, "b") + frame(0x00, "c") + frame(0x80, "d")) << QList<int> { 0, 1, 2, 3 }
+        << QStringList() << QByteArrayList { "abcd" } << QList<int> { 4 } << QString();
+}
+
+// Past maxFragments the message is dropped but its frames are still shown; their index stays at the
+// limit, the violation is reported once, and parsing goes on.
+void tst_FrameParser::fragmentsPastTheLimit()
+{
+    QFETCH(int, role);
+    QFETCH(int, maxFragments);
+    QFETCH(QByteArray, input);
+    QFETCH(QList<int>, indexes);
+    QFETCH(QByteArrayList, messages);
+    QFETCH(QList<int>, fragments);
+    QFETCH(QString, lastDescription);
+
+    Setup setup;
+    setup.role = Role(role);
+    setup.limits.maxFragments = maxFragments;
+    Recorder recorder;
+    const Outcome outcome = runAllSplits(setup, input, &recorder);
+    QVERIFY2(!outcome.events.isEmpty(), "splits disagree (see warnings)");
+    QVERIFY(!outcome.stopped);
+    QCOMPARE(outcome.pending, 0);
+    QVERIFY(!outcome.inFragmented);
+
+    QList<int> seen;
+    for (const RecordedFrame &f : std::as_const(recorder.frames))
+        seen << f.fragmentIndex;
+    QCOMPARE(seen, indexes);
+    QTEST(recorder.ruleIds(), "rules");
+    QByteArrayList payloads;
+    QList<int> counts;
+    for (const RecordedMessage &m : std::as_const(recorder.messages)) {
+        payloads << m.payload;
+        counts << m.fragments;
+    }
+    QCOMPARE(payloads, messages);
+    QCOMPARE(counts, fragments);
+    if (!lastDescription.isEmpty())
+        QVERIFY2(recorder.violations.last().description.contains(lastDescription),
+            qPrintable(recorder.violations.last().description));
 }
 
 void tst_FrameParser::failFastInsideIncompleteFrame_data()
