@@ -57,7 +57,7 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     , m_server(new EmbeddedServer(this))
     , m_connections(new ConnectionManager(this))
 {
-    setWindowTitle(QStringLiteral("WebSocket Inspector"));
+    setWindowTitle(tr("WebSocket Inspector"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/wsinspector.svg")));
     setDockOptions(QMainWindow::AnimatedDocks | QMainWindow::AllowTabbedDocks);
     buildPanes();
@@ -85,14 +85,14 @@ void MainWindow::buildPanes()
     listPanel->setMinimumWidth(150);
     auto *listLayout = new QVBoxLayout(listPanel);
     listLayout->setContentsMargins(0, 0, 0, 0);
-    auto *listTitle = new QLabel(QStringLiteral("Connections"), listPanel);
+    auto *listTitle = new QLabel(tr("Connections"), listPanel);
     listTitle->setStyleSheet(QStringLiteral("font-weight: bold;"));
     m_connectionList = new QListView(listPanel);
     m_connectionList->setModel(m_connections);
     m_connectionList->setObjectName(QStringLiteral("connectionList"));
-    m_connectionList->setToolTip(QStringLiteral("Each connection keeps its own log until you remove it"));
-    auto *remove = new QPushButton(QStringLiteral("Remove"), listPanel);
-    remove->setToolTip(QStringLiteral("Close this connection if needed and forget its log"));
+    m_connectionList->setToolTip(tr("Each connection keeps its own log until you remove it"));
+    auto *remove = new QPushButton(tr("Remove"), listPanel);
+    remove->setToolTip(tr("Close this connection if needed and forget its log"));
     connect(remove, &QPushButton::clicked, this, &MainWindow::removeCurrentSession);
     listLayout->addWidget(listTitle);
     listLayout->addWidget(m_connectionList, 1);
@@ -111,15 +111,15 @@ void MainWindow::buildPanes()
     m_walkthrough = new HandshakeWalkthroughView(this);
     m_diagram = new FrameDiagram(this);
     m_timeline = new TimelineView(this);
-    m_detailTabs->addTab(m_handshakePane, QStringLiteral("Handshake"));
-    m_detailTabs->addTab(m_walkthrough, QStringLiteral("Walk-through"));
-    m_detailTabs->addTab(framePage(), QStringLiteral("Frame"));
-    m_detailTabs->addTab(m_diagram, QStringLiteral("Diagram"));
-    m_detailTabs->addTab(m_payloadView, QStringLiteral("Payload"));
-    m_detailTabs->addTab(m_timeline, QStringLiteral("Timeline"));
-    m_detailTabs->setTabToolTip(WalkthroughTab, QStringLiteral("The opening handshake step by step, from this connection's bytes"));
-    m_detailTabs->setTabToolTip(DiagramTab, QStringLiteral("The RFC 6455 §5.2 frame layout with this frame's bits"));
-    m_detailTabs->setTabToolTip(TimelineTab, QStringLiteral("Client and server lanes: every frame as an arrow, pings paired with pongs"));
+    m_detailTabs->addTab(m_handshakePane, tr("Handshake"));
+    m_detailTabs->addTab(m_walkthrough, tr("Walk-through"));
+    m_detailTabs->addTab(framePage(), tr("Frame"));
+    m_detailTabs->addTab(m_diagram, tr("Diagram"));
+    m_detailTabs->addTab(m_payloadView, tr("Payload"));
+    m_detailTabs->addTab(m_timeline, tr("Timeline"));
+    m_detailTabs->setTabToolTip(WalkthroughTab, tr("The opening handshake step by step, from this connection's bytes"));
+    m_detailTabs->setTabToolTip(DiagramTab, tr("The RFC 6455 §5.2 frame layout with this frame's bits"));
+    m_detailTabs->setTabToolTip(TimelineTab, tr("Client and server lanes: every frame as an arrow, pings paired with pongs"));
 
     m_logSplitter = new QSplitter(Qt::Vertical, this);
     m_logSplitter->addWidget(m_logView);
@@ -167,10 +167,10 @@ void MainWindow::buildPanes()
     m_fragments = new FragmentBuilder(this);
     m_sendTabs = new QTabWidget(this);
     m_sendTabs->setDocumentMode(true);
-    m_sendTabs->addTab(new PaneScrollArea(m_composer), QStringLiteral("Message"));
-    m_sendTabs->addTab(m_crafter, QStringLiteral("Craft frame"));
-    m_sendTabs->addTab(new PaneScrollArea(m_fragments), QStringLiteral("Fragments"));
-    m_sendTabs->setTabToolTip(1, QStringLiteral("Build any frame bit by bit, invalid ones included, and see what it breaks"));
+    m_sendTabs->addTab(new PaneScrollArea(m_composer), tr("Message"));
+    m_sendTabs->addTab(m_crafter, tr("Craft frame"));
+    m_sendTabs->addTab(new PaneScrollArea(m_fragments), tr("Fragments"));
+    m_sendTabs->setTabToolTip(1, tr("Build any frame bit by bit, invalid ones included, and see what it breaks"));
     addRightDock(tr("Send"), "sendDock", m_sendTabs);
 
     m_closeControls = new CloseControls(this);
@@ -206,23 +206,25 @@ QWidget *MainWindow::framePage()
 {
     // The hex view with its two everyday actions in sight: the wire's masked bytes, and copying.
     auto *page = new QWidget(this);
-    auto *masked = new QCheckBox(QStringLiteral("Show payload masked, as on the wire"), page);
+    auto *masked = new QCheckBox(tr("Show payload masked, as on the wire"), page);
     masked->setObjectName(QStringLiteral("showMasked"));
-    masked->setToolTip(QStringLiteral("Client frames are XORed with the 4-byte masking key on the wire (RFC 6455 §5.3)"));
+    masked->setToolTip(tr("Client frames are XORed with the 4-byte masking key on the wire (RFC 6455 §5.3)"));
     connect(masked, &QCheckBox::toggled, m_hexView, &FrameHexView::setShowMasked);
     connect(m_hexView, &FrameHexView::showMaskedChanged, masked, &QCheckBox::setChecked);
     auto *copy = new QToolButton(page);
-    copy->setText(QStringLiteral("Copy as"));
+    copy->setText(tr("Copy as"));
     copy->setPopupMode(QToolButton::InstantPopup);
     auto *menu = new QMenu(copy);
     const std::pair<const char *, FrameHexView::CopyFormat> formats[] = {
-        { "Hex", FrameHexView::CopyFormat::Hex }, { "Base64", FrameHexView::CopyFormat::Base64 },
-        { "C array", FrameHexView::CopyFormat::CArray }, { "Text", FrameHexView::CopyFormat::Text } };
+        { QT_TRANSLATE_NOOP("MainWindow", "Hex"), FrameHexView::CopyFormat::Hex },
+        { QT_TRANSLATE_NOOP("MainWindow", "Base64"), FrameHexView::CopyFormat::Base64 },
+        { QT_TRANSLATE_NOOP("MainWindow", "C array"), FrameHexView::CopyFormat::CArray },
+        { QT_TRANSLATE_NOOP("MainWindow", "Text"), FrameHexView::CopyFormat::Text } };
     for (const auto &[name, format] : formats)
-        menu->addAction(QString::fromLatin1(name), this, [this, format = format] { m_hexView->copy(format); });
+        menu->addAction(tr(name), this, [this, format = format] { m_hexView->copy(format); });
     copy->setMenu(menu);
-    copy->setToolTip(QStringLiteral("Copy the selected bytes, or the whole frame"));
-    auto *hint = new QLabel(QStringLiteral("Hover a byte for its field; click to select a field"), page);
+    copy->setToolTip(tr("Copy the selected bytes, or the whole frame"));
+    auto *hint = new QLabel(tr("Hover a byte for its field; click to select a field"), page);
     hint->setEnabled(false);
     auto *bar = new QHBoxLayout;
     bar->addWidget(masked);
@@ -297,7 +299,7 @@ void MainWindow::showProbeLog(int index)
     // The probe's own wire log, in the same log pane the connections use.
     auto *dialog = new QDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setWindowTitle(QStringLiteral("Probe %1: wire log").arg(m_probeRunner->presets().value(index).title));
+    dialog->setWindowTitle(tr("Probe %1: wire log").arg(m_probeRunner->presets().value(index).title));
     auto *model = new MessageLogModel(dialog);
     model->setCapture(capture);
     auto *view = new MessageLogView(dialog);
@@ -312,57 +314,57 @@ void MainWindow::showProbeLog(int index)
 
 void MainWindow::buildMenus()
 {
-    QMenu *file = menuBar()->addMenu(QStringLiteral("&File"));
-    QAction *newConnection = file->addAction(QStringLiteral("&New Connection"), this, [this] {
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *newConnection = file->addAction(tr("&New Connection"), this, [this] {
         m_connectionBar->setFocus();
     });
     newConnection->setShortcut(QKeySequence::New);
-    file->addAction(QStringLiteral("&Open Session File..."), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, QStringLiteral("Open session file"), QString(),
-                                                          QStringLiteral("Session files (*.jsonl);;All files (*)"));
+    file->addAction(tr("&Open Session File..."), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open session file"), QString(),
+                                                          tr("Session files (*.jsonl);;All files (*)"));
         if (!path.isEmpty())
             openSessionFile(path);
     });
-    file->addAction(QStringLiteral("&Save Session As..."), QKeySequence::SaveAs, this, [this] {
+    file->addAction(tr("&Save Session As..."), QKeySequence::SaveAs, this, [this] {
         if (!m_current)
             return;
-        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save session"),
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save session"),
                                                           QStringLiteral("session.jsonl"),
-                                                          QStringLiteral("Session files (*.jsonl)"));
+                                                          tr("Session files (*.jsonl)"));
         if (!path.isEmpty())
             saveSessionFile(path);
     });
     file->addSeparator();
-    file->addAction(QStringLiteral("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu *connection = menuBar()->addMenu(QStringLiteral("&Connection"));
-    connection->addAction(QStringLiteral("&Connect"), QKeySequence(Qt::Key_F5), this, [this] {
+    QMenu *connection = menuBar()->addMenu(tr("&Connection"));
+    connection->addAction(tr("&Connect"), QKeySequence(Qt::Key_F5), this, [this] {
         openConnection(m_connectionBar->options());
     });
-    connection->addAction(QStringLiteral("&Disconnect (1000)"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, [this] {
+    connection->addAction(tr("&Disconnect (1000)"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, [this] {
         if (m_current)
             m_current->connection()->close(1000);
     });
-    connection->addAction(QStringLiteral("&Ping"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
+    connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
         if (m_current)
             m_current->connection()->ping();
     });
     connection->addSeparator();
-    connection->addAction(QStringLiteral("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
+    connection->addAction(tr("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
                           &MainWindow::removeCurrentSession);
 
-    QMenu *log = menuBar()->addMenu(QStringLiteral("&Log"));
-    log->addAction(QStringLiteral("&Find"), QKeySequence::Find, this, [this] {
+    QMenu *log = menuBar()->addMenu(tr("&Log"));
+    log->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
         m_logView->focusSearch();
     });
-    log->addAction(QStringLiteral("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
+    log->addAction(tr("&Pause / Resume"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), this,
                    [this] { m_logView->setPaused(!m_logView->isPaused()); });
-    log->addAction(QStringLiteral("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
+    log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         if (m_current)
             m_current->capture()->clear();
     });
 
-    QMenu *view = menuBar()->addMenu(QStringLiteral("&View"));
+    QMenu *view = menuBar()->addMenu(tr("&View"));
     for (QDockWidget *dock : std::as_const(m_rightDocks))
         view->addAction(dock->toggleViewAction());
     view->addSeparator();
@@ -370,9 +372,9 @@ void MainWindow::buildMenus()
     resetLayout->setObjectName(QStringLiteral("resetLayout"));
     resetLayout->setToolTip(tr("Show every dock again, arranged for this screen"));
 
-    QMenu *help = menuBar()->addMenu(QStringLiteral("&Help"));
-    help->addAction(QStringLiteral("&About WebSocket Inspector"), this, &MainWindow::showAbout);
-    help->addAction(QStringLiteral("About &Qt"), qApp, &QApplication::aboutQt);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About WebSocket Inspector"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
 }
 
 bool MainWindow::startEmbeddedServer(quint16 port)
@@ -409,9 +411,9 @@ bool MainWindow::openSessionFile(const QString &path)
     QStringList errors;
     ClientSession *session = m_connections->openFile(path, &errors);
     if (!errors.isEmpty()) {
-        QMessageBox box(QMessageBox::Warning, QStringLiteral("Session file"),
-                        session ? QStringLiteral("Some lines of %1 could not be read; every other line was kept.").arg(path)
-                                : QStringLiteral("%1 could not be read.").arg(path),
+        QMessageBox box(QMessageBox::Warning, tr("Session file"),
+                        session ? tr("Some lines of %1 could not be read; every other line was kept.").arg(path)
+                                : tr("%1 could not be read.").arg(path),
                         QMessageBox::Ok, this);
         box.setDetailedText(errors.join(QLatin1Char('\n')));
         box.exec();
@@ -559,7 +561,7 @@ void MainWindow::updateControls()
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
     const bool connected = m_current && m_current->connection()->readyState() != ReadyState::Closed
         && m_current->connection()->readyState() != ReadyState::Connecting;
-    const QString why = connected ? QString() : QStringLiteral("Cannot send: not connected.");
+    const QString why = connected ? QString() : tr("Cannot send: not connected.");
     m_crafter->setSendEnabled(connected, why);
     m_fragments->setSendEnabled(connected, why);
 }
@@ -567,25 +569,24 @@ void MainWindow::updateControls()
 void MainWindow::updateStatus()
 {
     if (!m_server->isListening()) {
-        m_serverStatus->setText(QStringLiteral("Embedded server stopped"));
+        m_serverStatus->setText(tr("Embedded server stopped"));
         return;
     }
-    m_serverStatus->setText(QStringLiteral("Embedded server: %1 (%2), %3 client(s)")
+    m_serverStatus->setText(tr("Embedded server: %1 (%2), %3 client(s)")
                                 .arg(m_server->url().toString(),
-                                     m_server->mode() == EmbeddedServer::Mode::Echo ? QStringLiteral("echo")
-                                                                                     : QStringLiteral("broadcast"))
+                                     m_server->mode() == EmbeddedServer::Mode::Echo ? tr("echo") : tr("broadcast"))
                                 .arg(m_server->clients().size()));
 }
 
 void MainWindow::showAbout()
 {
-    QMessageBox::about(this, QStringLiteral("About WebSocket Inspector"),
-                       QStringLiteral("<h3>WebSocket Inspector %1</h3>"
-                                      "<p>Inspect WebSocket connections at the wire level, send test frames "
-                                      "(invalid ones included), and learn the opening handshake and framing "
-                                      "from live bytes.</p>"
-                                      "<p>Runs its own RFC 6455 engine; the embedded server uses Qt WebSockets. "
-                                      "Built with Qt %2.</p>")
+    QMessageBox::about(this, tr("About WebSocket Inspector"),
+                       tr("<h3>WebSocket Inspector %1</h3>"
+                          "<p>Inspect WebSocket connections at the wire level, send test frames "
+                          "(invalid ones included), and learn the opening handshake and framing "
+                          "from live bytes.</p>"
+                          "<p>Runs its own RFC 6455 engine; the embedded server uses Qt WebSockets. "
+                          "Built with Qt %2.</p>")
                            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
 }
 

@@ -142,12 +142,11 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             if (index.row() == 0)
                 return QString();
             const qint64 delta = e.timeUs - m_capture->event(index.row() - 1).timeUs;
-            return delta < 1000 ? QStringLiteral("+%1 µs").arg(delta)
-                                : QStringLiteral("+%1 ms").arg(double(delta) / 1000.0, 0, 'f', 3);
+            return delta < 1000 ? tr("+%1 µs").arg(delta) : tr("+%1 ms").arg(double(delta) / 1000.0, 0, 'f', 3);
         }
         case DirectionColumn:
-            return e.direction == Direction::Incoming ? QStringLiteral("\u2193 in")
-                : e.direction == Direction::Outgoing  ? QStringLiteral("\u2191 out")
+            return e.direction == Direction::Incoming ? tr("\u2193 in")
+                : e.direction == Direction::Outgoing  ? tr("\u2191 out")
                                                       : QStringLiteral("\u2022");
         case TypeColumn:
             return typeName(e);
@@ -165,7 +164,7 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>")
                 .arg(DisplayText::lines(e.payload, 2000).toHtmlEscaped());
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
-            return QStringLiteral("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
+            return tr("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == IndexColumn || index.column() == LengthColumn || index.column() == DeltaColumn)
@@ -199,19 +198,19 @@ QVariant MessageLogModel::headerData(int section, Qt::Orientation orientation, i
     case IndexColumn:
         return QStringLiteral("#");
     case TimeColumn:
-        return QStringLiteral("Time");
+        return tr("Time");
     case DeltaColumn:
-        return QStringLiteral("Delta");
+        return tr("Delta");
     case DirectionColumn:
-        return QStringLiteral("Dir");
+        return tr("Dir");
     case TypeColumn:
-        return QStringLiteral("Type");
+        return tr("Type");
     case FlagsColumn:
-        return QStringLiteral("Flags");
+        return tr("Flags");
     case LengthColumn:
-        return QStringLiteral("Length");
+        return tr("Length");
     case PreviewColumn:
-        return QStringLiteral("Preview");
+        return tr("Preview");
     }
     return {};
 }

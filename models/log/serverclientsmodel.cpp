@@ -87,7 +87,7 @@ QVariant ServerClientsModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == SinceColumn)
             return QLocale().toString(QDateTime::fromMSecsSinceEpoch(row.connectedAtMs), QLocale::LongFormat);
-        return QStringLiteral("%1 bytes of handshake request").arg(row.client.handshakeRequest.size());
+        return tr("%1 bytes of handshake request").arg(row.client.handshakeRequest.size());
     case Qt::TextAlignmentRole:
         if (index.column() == IdColumn)
             return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -108,11 +108,11 @@ QVariant ServerClientsModel::headerData(int section, Qt::Orientation orientation
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case IdColumn:
-        return QStringLiteral("Client");
+        return tr("Client");
     case PeerColumn:
-        return QStringLiteral("Peer");
+        return tr("Peer");
     case SinceColumn:
-        return QStringLiteral("Connected since");
+        return tr("Connected since");
     }
     return {};
 }

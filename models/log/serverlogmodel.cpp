@@ -121,17 +121,17 @@ QString ServerLogModel::eventText(const Entry &entry)
 {
     switch (entry.event) {
     case Event::Connected:
-        return QStringLiteral("connected");
+        return tr("connected");
     case Event::TextMessage:
-        return QStringLiteral("text");
+        return tr("text");
     case Event::BinaryMessage:
-        return QStringLiteral("binary");
+        return tr("binary");
     case Event::Pong:
-        return QStringLiteral("pong after %1 ms").arg(entry.roundTripMs);
+        return tr("pong after %1 ms").arg(entry.roundTripMs);
     case Event::Disconnected:
-        return QStringLiteral("disconnected ") + CloseCodes::label(entry.closeCode);
+        return tr("disconnected %1").arg(CloseCodes::label(entry.closeCode));
     case Event::HandshakeFailed:
-        return QStringLiteral("handshake failed");
+        return tr("handshake failed");
     }
     return QString();
 }
@@ -193,10 +193,10 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
         case TimeColumn:
             return QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.timeMs), QLocale::LongFormat);
         case SizeColumn:
-            return e.event == Event::Connected      ? QStringLiteral("bytes of the handshake request")
-                : e.event == Event::HandshakeFailed ? QStringLiteral("bytes received before the connection was dropped")
+            return e.event == Event::Connected      ? tr("bytes of the handshake request")
+                : e.event == Event::HandshakeFailed ? tr("bytes received before the connection was dropped")
                 : e.event == Event::Disconnected    ? QVariant()
-                                                    : QStringLiteral("payload bytes");
+                                                    : tr("payload bytes");
         case PreviewColumn:
             // Tool tips guess at rich text; escaped inside explicit markup, what the peer sent
             // can never be taken for markup.
@@ -227,17 +227,17 @@ QVariant ServerLogModel::headerData(int section, Qt::Orientation orientation, in
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case TimeColumn:
-        return QStringLiteral("Time");
+        return tr("Time");
     case ClientColumn:
-        return QStringLiteral("Client");
+        return tr("Client");
     case PeerColumn:
-        return QStringLiteral("Peer");
+        return tr("Peer");
     case EventColumn:
-        return QStringLiteral("Event");
+        return tr("Event");
     case SizeColumn:
-        return QStringLiteral("Size");
+        return tr("Size");
     case PreviewColumn:
-        return QStringLiteral("Preview");
+        return tr("Preview");
     }
     return {};
 }

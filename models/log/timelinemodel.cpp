@@ -35,7 +35,7 @@ QString firstLine(QByteArrayView bytes)
 QString closeText(bool hasCode, quint16 code, const QString &reason)
 {
     if (!hasCode)
-        return QStringLiteral("no status code");
+        return TimelineModel::tr("no status code");
     QString text = CloseCodes::label(code);
     if (!reason.isEmpty())
         text += QStringLiteral(" \"%1\"").arg(reason);
@@ -78,13 +78,13 @@ QString ClosingSummary::initiatorText() const
 {
     switch (initiator) {
     case Initiator::Client:
-        return QStringLiteral("client closed first");
+        return TimelineModel::tr("client closed first");
     case Initiator::Server:
-        return QStringLiteral("server closed first");
+        return TimelineModel::tr("server closed first");
     case Initiator::None:
         break;
     }
-    return QStringLiteral("no closing handshake");
+    return TimelineModel::tr("no closing handshake");
 }
 
 QString ClosingSummary::text() const
@@ -92,8 +92,8 @@ QString ClosingSummary::text() const
     QString out;
     if (initiator == Initiator::None) {
         if (!isClosed())
-            return QStringLiteral("no close frame yet");
-        out = QStringLiteral("no closing handshake");
+            return TimelineModel::tr("no close frame yet");
+        out = TimelineModel::tr("no closing handshake");
     } else {
         const bool client = initiator == Initiator::Client;
         out = initiatorText() + QStringLiteral(": ") + (client ? QStringLiteral("→ ") : QStringLiteral("← "))
@@ -102,16 +102,16 @@ QString ClosingSummary::text() const
             out += (client ? QStringLiteral(", ← ") : QStringLiteral(", → "))
                 + closeText(replyHasCode, replyCode, replyReason);
         else
-            out += QStringLiteral(", no reply");
+            out += TimelineModel::tr(", no reply");
     }
     if (!isClosed())
         return out;
     if (wasClean) {
-        out += QStringLiteral("; clean");
+        out += TimelineModel::tr("; clean");
         if (handshakeUs >= 0)
             out += QStringLiteral(", ") + TimelineModel::formatDuration(handshakeUs);
     } else {
-        out += QStringLiteral("; closed %1, not clean").arg(CloseCodes::label(finalCode));
+        out += TimelineModel::tr("; closed %1, not clean").arg(CloseCodes::label(finalCode));
     }
     return out;
 }
@@ -120,23 +120,23 @@ QString TimelineModel::formatDuration(qint64 us)
 {
     us = qMax<qint64>(0, us);
     if (us < 1000)
-        return QStringLiteral("%1 µs").arg(us);
+        return tr("%1 µs").arg(us);
     const double ms = double(us) / 1000.0;
     if (us < 10'000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 2);
+        return tr("%1 ms").arg(ms, 0, 'f', 2);
     if (us < 100'000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 1);
+        return tr("%1 ms").arg(ms, 0, 'f', 1);
     if (us < 1'000'000)
-        return QStringLiteral("%1 ms").arg(ms, 0, 'f', 0);
+        return tr("%1 ms").arg(ms, 0, 'f', 0);
     const double s = ms / 1000.0;
     if (us < 10'000'000)
-        return QStringLiteral("%1 s").arg(s, 0, 'f', 2);
+        return tr("%1 s").arg(s, 0, 'f', 2);
     if (us < 60'000'000)
-        return QStringLiteral("%1 s").arg(s, 0, 'f', 1);
+        return tr("%1 s").arg(s, 0, 'f', 1);
     const qint64 seconds = us / 1'000'000;
     if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
-    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60);
+    return tr("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60);
 }
 
 QString TimelineModel::typeName(TimelineLane::Type type)
@@ -179,17 +179,17 @@ QString TimelineModel::laneLabel(const TimelineLane &lane)
             case FragmentPart::Whole:
                 break;
             case FragmentPart::First:
-                text += QStringLiteral(", first fragment");
+                text += tr(", first fragment");
                 break;
             case FragmentPart::Middle:
-                text += QStringLiteral(", fragment");
+                text += tr(", fragment");
                 break;
             case FragmentPart::Last:
-                text += QStringLiteral(", last fragment");
+                text += tr(", last fragment");
                 break;
             }
         } else if (!lane.fin) {
-            text += QStringLiteral(", no FIN");
+            text += tr(", no FIN");
         }
         if (lane.sincePreviousUs >= 0)
             text += QStringLiteral(", +") + formatDuration(lane.sincePreviousUs);
@@ -205,14 +205,14 @@ QString TimelineModel::laneLabel(const TimelineLane &lane)
     }
     QString text;
     if (kinds == 1) {
-        text = QStringLiteral("%1 %2 frames").arg(lane.count).arg(typeName(TimelineLane::Type(only)));
+        text = tr("%1 %2 frames").arg(lane.count).arg(typeName(TimelineLane::Type(only)));
     } else {
         QStringList mix;
         for (int t = 0; t < TimelineLane::TypeCount; ++t) {
             if (lane.byType[t])
                 mix << QStringLiteral("%1 %2").arg(lane.byType[t]).arg(typeName(TimelineLane::Type(t)));
         }
-        text = QStringLiteral("%1 frames (%2)").arg(lane.count).arg(mix.join(QStringLiteral(", ")));
+        text = tr("%1 frames (%2)").arg(lane.count).arg(mix.join(QStringLiteral(", ")));
     }
     return text + QStringLiteral(", ") + SizeFormat::compact(lane.bytes) + QStringLiteral(", ")
         + formatDuration(lane.durationUs());
@@ -222,13 +222,13 @@ QString TimelineModel::pingPongLabel(const PingPong &pair, bool connectionClosed
 {
     switch (pair.status) {
     case PingPong::Status::Answered:
-        return QStringLiteral("RTT ") + formatDuration(pair.rttUs);
+        return tr("RTT %1").arg(formatDuration(pair.rttUs));
     case PingPong::Status::Unanswered:
-        return connectionClosed ? QStringLiteral("never answered") : QStringLiteral("no pong yet");
+        return connectionClosed ? tr("never answered") : tr("no pong yet");
     case PingPong::Status::Superseded:
-        return QStringLiteral("no pong (a later ping was answered)");
+        return tr("no pong (a later ping was answered)");
     case PingPong::Status::Unsolicited:
-        return QStringLiteral("unsolicited pong");
+        return tr("unsolicited pong");
     case PingPong::Status::NotControl:
         break;
     }
@@ -250,12 +250,11 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
     case TimelineItem::Kind::HandshakeResponse:
         return item.text + QStringLiteral(", ") + SizeFormat::compact(item.size);
     case TimelineItem::Kind::CloseFrame:
-        return QStringLiteral("close ") + closeText(item.hasCode, item.code, item.text);
+        return tr("close %1").arg(closeText(item.hasCode, item.code, item.text));
     case TimelineItem::Kind::State:
         if (item.state == ReadyState::Closed) {
             QString text = QStringLiteral("CLOSED, %1, %2")
-                               .arg(CloseCodes::label(item.code),
-                                   item.wasClean ? QStringLiteral("clean") : QStringLiteral("not clean"));
+                               .arg(CloseCodes::label(item.code), item.wasClean ? tr("clean") : tr("not clean"));
             // The initiator belongs to this connection's one closing handshake.
             if (item.first == m_closing.closedIndex)
                 text += QStringLiteral(", ") + m_closing.initiatorText();
@@ -272,7 +271,7 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
         return text;
     }
     case TimelineItem::Kind::Error:
-        return QStringLiteral("error: ") + item.text;
+        return tr("error: %1").arg(item.text);
     case TimelineItem::Kind::Tls:
         return QStringLiteral("TLS: ") + item.text;
     }

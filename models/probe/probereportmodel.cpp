@@ -136,9 +136,10 @@ QVariant ProbeReportModel::data(const QModelIndex &index, int role) const
             return pending.expectedText();
         }
         case SeenColumn:
-            return done ? row.result.seenText() : row.state == State::Running ? QStringLiteral("running…") : QString();
+            return done ? row.result.seenText() : row.state == State::Running ? tr("running…") : QString();
         case VerdictColumn:
-            return done ? row.result.verdictText() : QString();
+            // Not verdictText(): that one writes the report files, which stay untranslated.
+            return done ? (row.result.passed ? tr("PASS") : tr("FAIL")) : QString();
         }
         return {};
     case Qt::ToolTipRole:
@@ -173,13 +174,13 @@ QVariant ProbeReportModel::headerData(int section, Qt::Orientation orientation, 
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
     case PresetColumn:
-        return QStringLiteral("Probe");
+        return tr("Probe");
     case ExpectedColumn:
-        return QStringLiteral("Expected");
+        return tr("Expected");
     case SeenColumn:
-        return QStringLiteral("Seen");
+        return tr("Seen");
     case VerdictColumn:
-        return QStringLiteral("Verdict");
+        return tr("Verdict");
     }
     return {};
 }

@@ -31,7 +31,7 @@ struct BadgeLook {
 BadgeLook badgeLook(const ClientSession *session)
 {
     if (!session)
-        return { QStringLiteral("NOT CONNECTED"), QColor(0x61, 0x61, 0x61), Qt::white };
+        return { ConnectionBar::tr("NOT CONNECTED"), QColor(0x61, 0x61, 0x61), Qt::white };
     const ReadyState state = session->readyState();
     switch (state) {
     case ReadyState::Connecting:
@@ -58,7 +58,7 @@ QString elapsedText(qint64 us)
 QString trafficText(const QString &arrow, const TrafficStats::Direction &d)
 {
     const QString messages
-        = d.messages == 1 ? QStringLiteral("1 message") : QStringLiteral("%1 messages").arg(d.messages);
+        = d.messages == 1 ? ConnectionBar::tr("1 message") : ConnectionBar::tr("%1 messages").arg(d.messages);
     return QStringLiteral("%1 %2 \u00b7 %3").arg(arrow, messages, QLocale().formattedDataSize(qint64(d.bytes)));
 }
 
@@ -73,13 +73,13 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     : QWidget(parent)
     , m_settings(settings)
     , m_url(new QComboBox(this))
-    , m_connect(new QPushButton(QStringLiteral("&Connect"), this))
-    , m_disconnect(new QPushButton(QStringLiteral("&Disconnect"), this))
+    , m_connect(new QPushButton(tr("&Connect"), this))
+    , m_disconnect(new QPushButton(tr("&Disconnect"), this))
     , m_problemIcon(new QLabel(this))
     , m_problem(new QLabel(this))
     , m_problemRow(new QWidget(this))
     , m_subprotocols(new QLineEdit(this))
-    , m_allowCertErrors(new QCheckBox(QStringLiteral("Allow certificate &errors for this connection"), this))
+    , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors for this connection"), this))
     , m_headersToggle(new QToolButton(this))
     , m_headers(new HeadersEditor(this))
     , m_badge(new QLabel(this))
@@ -95,15 +95,14 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_url->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     m_url->setMinimumContentsLength(30);
     m_url->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_url->lineEdit()->setPlaceholderText(QStringLiteral("ws://host:port/path or wss://\u2026"));
-    m_url->setToolTip(QStringLiteral("WebSocket URL (ws:// or wss://). Enter connects; the list holds recent URLs."));
-    m_url->setAccessibleName(QStringLiteral("URL"));
+    m_url->lineEdit()->setPlaceholderText(tr("ws://host:port/path or wss://\u2026"));
+    m_url->setToolTip(tr("WebSocket URL (ws:// or wss://). Enter connects; the list holds recent URLs."));
+    m_url->setAccessibleName(tr("URL"));
 
     m_connect->setObjectName(QStringLiteral("connect"));
-    m_connect->setToolTip(QStringLiteral("Open a new connection with these settings (Enter in the URL field)"));
+    m_connect->setToolTip(tr("Open a new connection with these settings (Enter in the URL field)"));
     m_disconnect->setObjectName(QStringLiteral("disconnect"));
-    m_disconnect->setToolTip(
-        QStringLiteral("Start the closing handshake of the connection shown (1000 Normal Closure)"));
+    m_disconnect->setToolTip(tr("Start the closing handshake of the connection shown (1000 Normal Closure)"));
 
     m_problemRow->setObjectName(QStringLiteral("problemRow"));
     m_problem->setObjectName(QStringLiteral("problem"));
@@ -119,13 +118,12 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_problemRow->hide();
 
     m_subprotocols->setObjectName(QStringLiteral("subprotocols"));
-    m_subprotocols->setPlaceholderText(QStringLiteral("none, e.g. chat, superchat"));
-    m_subprotocols->setToolTip(
-        QStringLiteral("Sec-WebSocket-Protocol offers, comma-separated, in order of preference"));
+    m_subprotocols->setPlaceholderText(tr("none, e.g. chat, superchat"));
+    m_subprotocols->setToolTip(tr("Sec-WebSocket-Protocol offers, comma-separated, in order of preference"));
     m_subprotocols->setClearButtonEnabled(true);
 
     m_allowCertErrors->setObjectName(QStringLiteral("allowCertificateErrors"));
-    m_allowCertErrors->setToolTip(QStringLiteral(
+    m_allowCertErrors->setToolTip(tr(
         "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
     m_allowCertErrors->setEnabled(false);
 
@@ -133,30 +131,28 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_headersToggle->setCheckable(true);
     m_headersToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_headersToggle->setArrowType(Qt::RightArrow);
-    m_headersToggle->setToolTip(QStringLiteral("Show the Origin and extra request headers"));
+    m_headersToggle->setToolTip(tr("Show the Origin and extra request headers"));
     m_headers->setObjectName(QStringLiteral("headersEditor"));
     m_headers->hide();
 
     m_badge->setObjectName(QStringLiteral("state"));
     m_badge->setAlignment(Qt::AlignCenter);
-    m_badge->setToolTip(QStringLiteral("readyState of the connection shown"));
+    m_badge->setToolTip(tr("readyState of the connection shown"));
     m_elapsed->setObjectName(QStringLiteral("elapsed"));
-    m_elapsed->setToolTip(QStringLiteral("Time connected (since the handshake completed)"));
+    m_elapsed->setToolTip(tr("Time connected (since the handshake completed)"));
     m_sent->setObjectName(QStringLiteral("sent"));
-    m_sent->setToolTip(
-        QStringLiteral("Sent: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
+    m_sent->setToolTip(tr("Sent: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
     m_received->setObjectName(QStringLiteral("received"));
-    m_received->setToolTip(
-        QStringLiteral("Received: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
+    m_received->setToolTip(tr("Received: data messages, and bytes on the wire (handshake, frame headers, payloads)"));
     for (QLabel *label : { m_elapsed, m_sent, m_received })
         label->setTextFormat(Qt::PlainText);
     const QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_elapsed->setFont(fixed);
 
     // Layout: URL row, its problem, options row, headers, status row.
-    auto *urlLabel = new QLabel(QStringLiteral("&URL:"), this);
+    auto *urlLabel = new QLabel(tr("&URL:"), this);
     urlLabel->setBuddy(m_url);
-    auto *subprotocolsLabel = new QLabel(QStringLiteral("Sub&protocols:"), this);
+    auto *subprotocolsLabel = new QLabel(tr("Sub&protocols:"), this);
     subprotocolsLabel->setBuddy(m_subprotocols);
 
     auto *grid = new QGridLayout;
@@ -323,7 +319,7 @@ void ConnectionBar::fillRecentUrls()
 void ConnectionBar::updateHeadersToggle()
 {
     const qsizetype count = m_headers->headers().size() + (m_headers->origin().isEmpty() ? 0 : 1);
-    m_headersToggle->setText(count ? QStringLiteral("&Headers (%1)").arg(count) : QStringLiteral("&Headers"));
+    m_headersToggle->setText(count ? tr("&Headers (%1)").arg(count) : tr("&Headers"));
 }
 
 void ConnectionBar::setSession(const ClientSession *session)
@@ -346,7 +342,7 @@ void ConnectionBar::updateSessionView()
     m_badge->setStyleSheet(QStringLiteral(
         "QLabel { background-color: %1; color: %2; border-radius: 4px; padding: 2px 8px; font-weight: bold; }")
                                .arg(look.background.name(), look.foreground.name()));
-    m_badge->setAccessibleName(QStringLiteral("Connection state: %1").arg(look.text));
+    m_badge->setAccessibleName(tr("Connection state: %1").arg(look.text));
 
     const ReadyState state = session ? session->readyState() : ReadyState::Closed;
     m_disconnect->setEnabled(session && state != ReadyState::Closed);

@@ -470,7 +470,7 @@ void FrameHexView::paintEvent(QPaintEvent *)
     // Column titles.
     p.setPen(dim);
     const int titleBaseline = m_ascent;
-    p.drawText(cols.offsetX, titleBaseline, QStringLiteral("offset").rightJustified(digits, QLatin1Char(' ')));
+    p.drawText(cols.offsetX, titleBaseline, tr("offset").rightJustified(digits, QLatin1Char(' ')));
     for (int j = 0; j < BytesPerRow; ++j)
         p.drawText(cols.hexX + hexColumn(j) * cw, titleBaseline, hexPair(quint8(j)));
     for (int j = 0; j < BytesPerRow; ++j)
@@ -581,7 +581,7 @@ QString FrameHexView::toolTipForByte(qint64 offset) const
         return QString();
     const quint8 value = displayedByte(offset);
     const QString binary = QStringLiteral("%1").arg(value, 8, 2, QLatin1Char('0'));
-    QString html = QStringLiteral("<p style='white-space:pre'>Offset %1: <b>0x%2</b> = %3 %4</p>")
+    QString html = tr("<p style='white-space:pre'>Offset %1: <b>0x%2</b> = %3 %4</p>")
                        .arg(offset)
                        .arg(hexPair(value), binary.left(4), binary.mid(4));
     const qint64 headerSize = m_header.size();
@@ -589,27 +589,27 @@ QString FrameHexView::toolTipForByte(qint64 offset) const
         QString where;
         if (f->id == FieldId::Payload) {
             const qint64 index = offset - headerSize;
-            where = QStringLiteral("byte %1 of %2").arg(index + 1).arg(f->byteCount);
+            where = tr("byte %1 of %2").arg(index + 1).arg(f->byteCount);
             if (canShowMasked()) {
                 const auto plain = quint8(m_payload.constData()[index]);
                 const auto wire = quint8(plain ^ m_key[index % 4]);
-                where += QStringLiteral("; unmasked 0x%1, on the wire 0x%2 (XOR key byte %3)")
+                where += tr("; unmasked 0x%1, on the wire 0x%2 (XOR key byte %3)")
                              .arg(hexPair(plain), hexPair(wire))
                              .arg(index % 4);
             }
         } else if (f->bitCount < 8) {
             const qint64 first = f->bitOffset - offset * 8;
-            where = f->bitCount == 1 ? QStringLiteral("bit %1").arg(first)
-                                     : QStringLiteral("bits %1-%2").arg(first).arg(first + f->bitCount - 1);
-            where += QStringLiteral(" of this byte");
+            where
+                = f->bitCount == 1 ? tr("bit %1").arg(first) : tr("bits %1-%2").arg(first).arg(first + f->bitCount - 1);
+            where += tr(" of this byte");
         } else {
-            where = QStringLiteral("bytes %1-%2").arg(f->byteOffset).arg(f->endByte() - 1);
+            where = tr("bytes %1-%2").arg(f->byteOffset).arg(f->endByte() - 1);
         }
         html += QStringLiteral("<p><b>%1</b>: %2 <i>(%3)</i><br>%4")
                     .arg(f->name.toHtmlEscaped(), f->valueText.toHtmlEscaped(), where.toHtmlEscaped(),
                         f->meaning.toHtmlEscaped());
         if (!f->warning.isEmpty())
-            html += QStringLiteral("<br><b>Warning:</b> %1").arg(f->warning.toHtmlEscaped());
+            html += tr("<br><b>Warning:</b> %1").arg(f->warning.toHtmlEscaped());
         html += QStringLiteral("</p>");
     }
     return html;
@@ -741,15 +741,15 @@ void FrameHexView::keyPressEvent(QKeyEvent *event)
 QMenu *FrameHexView::createContextMenu()
 {
     auto *menu = new QMenu(this);
-    const QString scope = hasSelection() ? QStringLiteral("Selection") : QStringLiteral("Frame");
+    const QString scope = hasSelection() ? tr("Selection") : tr("Frame");
     const struct {
         CopyFormat format;
         QString label;
     } entries[] = {
-        { CopyFormat::Hex, QStringLiteral("Copy %1 as &Hex").arg(scope) },
-        { CopyFormat::Base64, QStringLiteral("Copy %1 as &Base64").arg(scope) },
-        { CopyFormat::CArray, QStringLiteral("Copy %1 as &C Array").arg(scope) },
-        { CopyFormat::Text, QStringLiteral("Copy %1 as &Text").arg(scope) },
+        { CopyFormat::Hex, tr("Copy %1 as &Hex").arg(scope) },
+        { CopyFormat::Base64, tr("Copy %1 as &Base64").arg(scope) },
+        { CopyFormat::CArray, tr("Copy %1 as &C Array").arg(scope) },
+        { CopyFormat::Text, tr("Copy %1 as &Text").arg(scope) },
     };
     for (const auto &entry : entries) {
         QAction *action = menu->addAction(entry.label, this, [this, format = entry.format] { copy(format); });
@@ -758,10 +758,10 @@ QMenu *FrameHexView::createContextMenu()
             action->setShortcut(QKeySequence::Copy);
     }
     menu->addSeparator();
-    QAction *all = menu->addAction(QStringLiteral("Select &All"), this, &FrameHexView::selectAll);
+    QAction *all = menu->addAction(tr("Select &All"), this, &FrameHexView::selectAll);
     all->setShortcut(QKeySequence::SelectAll);
     menu->addSeparator();
-    QAction *masked = menu->addAction(QStringLiteral("Show Payload &Masked (as on the wire)"));
+    QAction *masked = menu->addAction(tr("Show Payload &Masked (as on the wire)"));
     masked->setCheckable(true);
     masked->setChecked(m_showMasked);
     masked->setEnabled(canShowMasked());

@@ -28,9 +28,9 @@ bool isTokenChar(QChar c)
 QString describeChar(QChar c)
 {
     if (c == QLatin1Char(' '))
-        return QStringLiteral("a space");
+        return HeadersEditor::tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-        return QStringLiteral("control character \\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
+        return HeadersEditor::tr("control character \\x%1").arg(c.unicode(), 2, 16, QLatin1Char('0'));
     return QStringLiteral("\"%1\"").arg(c);
 }
 
@@ -59,13 +59,13 @@ HeadersEditor::HeadersEditor(QWidget *parent)
     , m_issues(new QLabel(this))
 {
     m_origin->setObjectName(QStringLiteral("origin"));
-    m_origin->setPlaceholderText(QStringLiteral("none, e.g. https://example.com"));
-    m_origin->setToolTip(QStringLiteral("Sent as the Origin header when not empty; browsers always send one, "
-                                        "and some servers refuse connections without it."));
+    m_origin->setPlaceholderText(tr("none, e.g. https://example.com"));
+    m_origin->setToolTip(tr("Sent as the Origin header when not empty; browsers always send one, "
+                            "and some servers refuse connections without it."));
     m_origin->setClearButtonEnabled(true);
 
     m_table->setObjectName(QStringLiteral("headers"));
-    m_table->setHorizontalHeaderLabels({ QStringLiteral("Name"), QStringLiteral("Value") });
+    m_table->setHorizontalHeaderLabels({ tr("Name"), tr("Value") });
     m_table->horizontalHeader()->setSectionResizeMode(NameColumn, QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->resizeSection(NameColumn, fontMetrics().horizontalAdvance(QLatin1Char('M')) * 14);
@@ -74,8 +74,8 @@ HeadersEditor::HeadersEditor(QWidget *parent)
     m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
         | QAbstractItemView::AnyKeyPressed | QAbstractItemView::SelectedClicked);
     m_table->setTabKeyNavigation(true);
-    m_table->setToolTip(QStringLiteral("Extra request headers, sent in this order after the standard ones. "
-                                       "Delete removes the selected rows."));
+    m_table->setToolTip(tr("Extra request headers, sent in this order after the standard ones. "
+                           "Delete removes the selected rows."));
     m_table->installEventFilter(this);
     // Room for three to five rows: the editor sits inside the connection bar and must not crowd the log.
     const int rowHeight = m_table->verticalHeader()->defaultSectionSize();
@@ -84,12 +84,12 @@ HeadersEditor::HeadersEditor(QWidget *parent)
     m_table->setMaximumHeight(chrome + rowHeight * 5);
 
     m_add->setObjectName(QStringLiteral("addHeader"));
-    m_add->setText(QStringLiteral("&Add"));
-    m_add->setToolTip(QStringLiteral("Add a header row"));
+    m_add->setText(tr("&Add"));
+    m_add->setToolTip(tr("Add a header row"));
     m_add->setToolButtonStyle(Qt::ToolButtonTextOnly);
     m_remove->setObjectName(QStringLiteral("removeHeader"));
-    m_remove->setText(QStringLiteral("&Remove"));
-    m_remove->setToolTip(QStringLiteral("Remove the selected header rows (Delete)"));
+    m_remove->setText(tr("&Remove"));
+    m_remove->setToolTip(tr("Remove the selected header rows (Delete)"));
     m_remove->setToolButtonStyle(Qt::ToolButtonTextOnly);
 
     m_issues->setObjectName(QStringLiteral("headerIssues"));
@@ -99,7 +99,7 @@ HeadersEditor::HeadersEditor(QWidget *parent)
 
     auto *originForm = new QFormLayout;
     originForm->setContentsMargins(0, 0, 0, 0);
-    originForm->addRow(QStringLiteral("&Origin:"), m_origin);
+    originForm->addRow(tr("&Origin:"), m_origin);
 
     auto *buttons = new QVBoxLayout;
     buttons->addWidget(m_add);
@@ -173,11 +173,10 @@ void HeadersEditor::setOrigin(const QString &origin)
 QString HeadersEditor::nameProblem(const QString &name)
 {
     if (name.isEmpty())
-        return QStringLiteral("header without a name");
+        return tr("header without a name");
     for (const QChar c : name) {
         if (!isTokenChar(c))
-            return QStringLiteral("header name \"%1\" is not an HTTP token: %2 is not allowed")
-                .arg(name, describeChar(c));
+            return tr("header name \"%1\" is not an HTTP token: %2 is not allowed").arg(name, describeChar(c));
     }
     return QString();
 }
@@ -186,8 +185,7 @@ QString HeadersEditor::valueProblem(const QString &name, const QString &value)
 {
     for (const QChar c : value) {
         if (c == QLatin1Char('\r') || c == QLatin1Char('\n') || c.unicode() == 0)
-            return QStringLiteral("value of \"%1\" contains %2, which would break the request's lines")
-                .arg(name, describeChar(c));
+            return tr("value of \"%1\" contains %2, which would break the request's lines").arg(name, describeChar(c));
     }
     return QString();
 }
@@ -224,16 +222,16 @@ void HeadersEditor::validate()
         if (issue.isEmpty())
             issue = valueProblem(name, value);
         if (issue.isEmpty() && writtenByHandshake(name))
-            issue = QStringLiteral("%1 is written by the handshake itself; this row is not sent").arg(name);
+            issue = tr("%1 is written by the handshake itself; this row is not sent").arg(name);
         if (issue.isEmpty() && name.compare(QLatin1String("Origin"), Qt::CaseInsensitive) == 0 && !origin().isEmpty())
-            issue = QStringLiteral("the Origin field is set; this row is not sent");
+            issue = tr("the Origin field is set; this row is not sent");
 
         const QSignalBlocker blocker(m_table); // decorating an item is not an edit
         nameItem->setIcon(issue.isEmpty() ? QIcon() : warning);
         // Escaped: tool tips guess at rich text, and the name is whatever was typed.
         nameItem->setToolTip(issue.isEmpty() ? QString() : QStringLiteral("<p>%1</p>").arg(issue.toHtmlEscaped()));
         if (!issue.isEmpty())
-            issues << QStringLiteral("Row %1: %2").arg(row + 1).arg(issue);
+            issues << tr("Row %1: %2").arg(row + 1).arg(issue);
     }
     m_issues->setText(issues.join(QLatin1Char('\n')));
     m_issues->setVisible(!issues.isEmpty());

@@ -28,9 +28,9 @@ MessageLogView::MessageLogView(QWidget *parent)
 {
     auto *bar = new QHBoxLayout;
     bar->setContentsMargins(0, 0, 0, 0);
-    m_showIn = new QCheckBox(QStringLiteral("\u2193 In"), this);
-    m_showOut = new QCheckBox(QStringLiteral("\u2191 Out"), this);
-    m_showLocal = new QCheckBox(QStringLiteral("\u2022 Local"), this);
+    m_showIn = new QCheckBox(tr("\u2193 In"), this);
+    m_showOut = new QCheckBox(tr("\u2191 Out"), this);
+    m_showLocal = new QCheckBox(tr("\u2022 Local"), this);
     for (QCheckBox *box : { m_showIn, m_showOut, m_showLocal }) {
         box->setChecked(true);
         bar->addWidget(box);
@@ -41,9 +41,9 @@ MessageLogView::MessageLogView(QWidget *parent)
             updateCountLabel();
         });
     }
-    m_showIn->setToolTip(QStringLiteral("Show what the server sent"));
-    m_showOut->setToolTip(QStringLiteral("Show what this client sent"));
-    m_showLocal->setToolTip(QStringLiteral("Show state changes, TLS details and local errors"));
+    m_showIn->setToolTip(tr("Show what the server sent"));
+    m_showOut->setToolTip(tr("Show what this client sent"));
+    m_showLocal->setToolTip(tr("Show state changes, TLS details and local errors"));
 
     m_typeMenu = new QMenu(this);
     for (const char *type : FilterTypes) {
@@ -53,20 +53,20 @@ MessageLogView::MessageLogView(QWidget *parent)
         connect(action, &QAction::toggled, this, &MessageLogView::updateTypeFilter);
     }
     m_typeButton = new QToolButton(this);
-    m_typeButton->setText(QStringLiteral("Types: all"));
+    m_typeButton->setText(tr("Types: all"));
     m_typeButton->setMenu(m_typeMenu);
     m_typeButton->setPopupMode(QToolButton::InstantPopup);
-    m_typeButton->setToolTip(QStringLiteral("Show only some kinds of rows"));
+    m_typeButton->setToolTip(tr("Show only some kinds of rows"));
     bar->addWidget(m_typeButton);
 
     m_search = new QLineEdit(this);
-    m_search->setPlaceholderText(QStringLiteral("Search whole payloads (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search whole payloads (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setObjectName(QStringLiteral("logSearch"));
     m_search->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24);
     bar->addWidget(m_search, 1);
-    m_regex = new QCheckBox(QStringLiteral("Regex"), this);
-    m_regex->setToolTip(QStringLiteral("Treat the search as a regular expression (case-insensitive)"));
+    m_regex = new QCheckBox(tr("Regex"), this);
+    m_regex->setToolTip(tr("Treat the search as a regular expression (case-insensitive)"));
     bar->addWidget(m_regex);
     // Typing restarts a short wait; the search runs when the typist pauses (or presses Enter), not
     // on every keystroke over the whole log.
@@ -80,14 +80,14 @@ MessageLogView::MessageLogView(QWidget *parent)
     connect(m_filter, &MessageLogFilter::searchFinished, this, &MessageLogView::updateCountLabel);
 
     m_pause = new QToolButton(this);
-    m_pause->setText(QStringLiteral("Pause"));
+    m_pause->setText(tr("Pause"));
     m_pause->setCheckable(true);
-    m_pause->setToolTip(QStringLiteral("Keep capturing but stop scrolling to new rows"));
+    m_pause->setToolTip(tr("Keep capturing but stop scrolling to new rows"));
     connect(m_pause, &QToolButton::toggled, this, &MessageLogView::setPaused);
     bar->addWidget(m_pause);
     auto *clear = new QToolButton(this);
-    clear->setText(QStringLiteral("Clear"));
-    clear->setToolTip(QStringLiteral("Forget this connection's log"));
+    clear->setText(tr("Clear"));
+    clear->setToolTip(tr("Forget this connection's log"));
     connect(clear, &QToolButton::clicked, this, [this] {
         if (m_model)
             m_model->clear();
@@ -208,7 +208,7 @@ void MessageLogView::setPaused(bool paused)
         return;
     m_paused = paused;
     m_pause->setChecked(paused);
-    m_pause->setText(paused ? QStringLiteral("Resume") : QStringLiteral("Pause"));
+    m_pause->setText(paused ? tr("Resume") : tr("Pause"));
     if (!paused) {
         m_following = true;
         m_table->scrollToBottom();
@@ -263,7 +263,7 @@ void MessageLogView::updateTypeFilter()
     if (types.isEmpty())
         types.insert(QStringLiteral("(none)"));
     m_filter->setVisibleTypes(all ? QSet<QString>() : types);
-    m_typeButton->setText(all ? QStringLiteral("Types: all") : QStringLiteral("Types: some"));
+    m_typeButton->setText(all ? tr("Types: all") : tr("Types: some"));
     updateCountLabel();
 }
 

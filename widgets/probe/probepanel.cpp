@@ -19,11 +19,11 @@ ProbePanel::ProbePanel(ProbeRunner *runner, ProbeReportModel *report, QWidget *p
     , m_runner(runner)
     , m_report(report)
 {
-    auto *intro = new QLabel(QStringLiteral("Sends each classic conformance probe (reserved bits, bad opcodes, oversized "
-                                            "or fragmented control frames, invalid UTF-8, bad close codes, unmasked "
-                                            "frames, data after close) on a fresh connection and compares the "
-                                            "server's reaction with what RFC 6455 asks of it."),
-                             this);
+    auto *intro = new QLabel(tr("Sends each classic conformance probe (reserved bits, bad opcodes, oversized "
+                                "or fragmented control frames, invalid UTF-8, bad close codes, unmasked "
+                                "frames, data after close) on a fresh connection and compares the "
+                                "server's reaction with what RFC 6455 asks of it."),
+        this);
     intro->setWordWrap(true);
     m_target = new QLabel(this);
     m_target->setTextFormat(Qt::PlainText);
@@ -32,12 +32,12 @@ ProbePanel::ProbePanel(ProbeRunner *runner, ProbeReportModel *report, QWidget *p
     m_timeout->setRange(100, 60'000);
     m_timeout->setSingleStep(500);
     m_timeout->setValue(2'000);
-    m_timeout->setSuffix(QStringLiteral(" ms"));
-    m_timeout->setToolTip(QStringLiteral("How long to wait for the server's reaction to each probe"));
-    m_run = new QPushButton(QStringLiteral("Run probes"), this);
+    m_timeout->setSuffix(tr(" ms"));
+    m_timeout->setToolTip(tr("How long to wait for the server's reaction to each probe"));
+    m_run = new QPushButton(tr("Run probes"), this);
     m_run->setObjectName(QStringLiteral("runProbes"));
-    m_cancel = new QPushButton(QStringLiteral("Cancel"), this);
-    m_save = new QPushButton(QStringLiteral("Save report..."), this);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_save = new QPushButton(tr("Save report..."), this);
     m_save->setObjectName(QStringLiteral("saveReport"));
     m_status = new QLabel(this);
     m_status->setTextFormat(Qt::PlainText);
@@ -53,14 +53,14 @@ ProbePanel::ProbePanel(ProbeRunner *runner, ProbeReportModel *report, QWidget *p
     m_table->setColumnWidth(ProbeReportModel::PresetColumn, 210);
     m_table->setColumnWidth(ProbeReportModel::ExpectedColumn, 150);
     m_table->setColumnWidth(ProbeReportModel::SeenColumn, 150);
-    m_table->setToolTip(QStringLiteral("Double-click a probe to see its wire log"));
+    m_table->setToolTip(tr("Double-click a probe to see its wire log"));
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         if (index.isValid())
             Q_EMIT probeLogRequested(index.row());
     });
 
     auto *row = new QHBoxLayout;
-    row->addWidget(new QLabel(QStringLiteral("Wait"), this));
+    row->addWidget(new QLabel(tr("Wait"), this));
     row->addWidget(m_timeout);
     row->addStretch(1);
     row->addWidget(m_run);
@@ -76,9 +76,8 @@ ProbePanel::ProbePanel(ProbeRunner *runner, ProbeReportModel *report, QWidget *p
     connect(m_run, &QPushButton::clicked, this, &ProbePanel::start);
     connect(m_cancel, &QPushButton::clicked, this, &ProbePanel::cancel);
     connect(m_save, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, QStringLiteral("Save probe report"),
-                                                          QStringLiteral("probe-report.md"),
-                                                          QStringLiteral("Markdown (*.md);;CSV (*.csv);;JSON (*.json)"));
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save probe report"),
+            QStringLiteral("probe-report.md"), QStringLiteral("Markdown (*.md);;CSV (*.csv);;JSON (*.json)"));
         if (!path.isEmpty())
             saveReport(path);
     });
@@ -131,10 +130,10 @@ bool ProbePanel::saveReport(const QString &path)
     const auto format = ProbeReportModel::formatForFileName(path).value_or(ProbeReportModel::Format::Markdown);
     QFile file(path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(m_report->exportReport(format)) < 0) {
-        m_status->setText(QStringLiteral("Cannot save the report to %1: %2").arg(path, file.errorString()));
+        m_status->setText(tr("Cannot save the report to %1: %2").arg(path, file.errorString()));
         return false;
     }
-    m_status->setText(QStringLiteral("Report saved to %1").arg(path));
+    m_status->setText(tr("Report saved to %1").arg(path));
     return true;
 }
 
@@ -146,24 +145,24 @@ QString ProbePanel::statusText() const
 void ProbePanel::updateState()
 {
     const bool running = m_runner->isRunning();
-    m_target->setText(m_url.isEmpty() ? QStringLiteral("Server: (none: enter a URL in the connection bar)")
-                                      : QStringLiteral("Server: %1").arg(m_url.toString()));
+    m_target->setText(m_url.isEmpty() ? tr("Server: (none: enter a URL in the connection bar)")
+                                      : tr("Server: %1").arg(m_url.toString()));
     m_run->setEnabled(!running && !m_url.isEmpty());
     m_cancel->setEnabled(running);
     m_save->setEnabled(!running && m_report->passedCount() + m_report->failedCount() > 0);
     m_timeout->setEnabled(!running);
     const int done = m_report->passedCount() + m_report->failedCount();
     if (running)
-        m_status->setText(QStringLiteral("Probing: %1 of %2 done, %3 failed so far")
+        m_status->setText(tr("Probing: %1 of %2 done, %3 failed so far")
                               .arg(done)
                               .arg(m_report->rowCount())
                               .arg(m_report->failedCount()));
     else if (m_runner->unreachable())
-        m_status->setText(QStringLiteral("The server could not be reached: %1").arg(m_runner->errorString()));
+        m_status->setText(tr("The server could not be reached: %1").arg(m_runner->errorString()));
     else if (done > 0)
         m_status->setText(m_report->failedCount() == 0
-                              ? QStringLiteral("All %1 probes passed: the server reacted as RFC 6455 asks.").arg(done)
-                              : QStringLiteral("%1 of %2 probes failed: the server does not react as RFC 6455 asks.")
-                                    .arg(m_report->failedCount())
-                                    .arg(done));
+                ? tr("All %1 probes passed: the server reacted as RFC 6455 asks.").arg(done)
+                : tr("%1 of %2 probes failed: the server does not react as RFC 6455 asks.")
+                      .arg(m_report->failedCount())
+                      .arg(done));
 }

@@ -49,14 +49,14 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     , m_address(new QComboBox(this))
     , m_port(new QSpinBox(this))
     , m_mode(new QComboBox(this))
-    , m_start(new QPushButton(QStringLiteral("&Start"), this))
-    , m_stop(new QPushButton(QStringLiteral("S&top"), this))
+    , m_start(new QPushButton(tr("&Start"), this))
+    , m_stop(new QPushButton(tr("S&top"), this))
     , m_errorBox(new QFrame(this))
     , m_error(new QLabel(this))
     , m_status(new QLabel(this))
     , m_url(new QLineEdit(this))
     , m_copy(new QToolButton(this))
-    , m_connectClient(new QPushButton(QStringLiteral("Connect a c&lient"), this))
+    , m_connectClient(new QPushButton(tr("Connect a c&lient"), this))
     , m_clientsTitle(new QLabel(this))
     , m_clientsView(new QTableView(this))
     , m_handshakeTitle(new QLabel(this))
@@ -69,35 +69,34 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_address->setEditable(true);
     m_address->setInsertPolicy(QComboBox::NoInsert);
     m_address->addItem(QStringLiteral("127.0.0.1"));
-    m_address->setItemData(0, QStringLiteral("This machine only (IPv4 loopback)"), Qt::ToolTipRole);
+    m_address->setItemData(0, tr("This machine only (IPv4 loopback)"), Qt::ToolTipRole);
     m_address->addItem(QStringLiteral("::1"));
-    m_address->setItemData(1, QStringLiteral("This machine only (IPv6 loopback)"), Qt::ToolTipRole);
+    m_address->setItemData(1, tr("This machine only (IPv6 loopback)"), Qt::ToolTipRole);
     m_address->addItem(QStringLiteral("0.0.0.0"));
-    m_address->setItemData(2, QStringLiteral("Every IPv4 interface: other machines can connect"), Qt::ToolTipRole);
+    m_address->setItemData(2, tr("Every IPv4 interface: other machines can connect"), Qt::ToolTipRole);
     m_address->setCurrentIndex(0);
     m_address->setMinimumContentsLength(15);
-    m_address->setToolTip(QStringLiteral("Address to listen on. Loopback keeps the server to this machine; "
-                                         "anything else asks first, since other machines could connect."));
+    m_address->setToolTip(tr("Address to listen on. Loopback keeps the server to this machine; "
+                             "anything else asks first, since other machines could connect."));
 
     m_port->setObjectName(QStringLiteral("port"));
     m_port->setRange(0, 65535);
     m_port->setValue(0);
-    m_port->setSpecialValueText(QStringLiteral("any"));
+    m_port->setSpecialValueText(tr("any"));
     m_port->setAccelerated(true);
-    m_port->setToolTip(QStringLiteral("TCP port to listen on; \"any\" (0) lets the system pick a free one"));
+    m_port->setToolTip(tr("TCP port to listen on; \"any\" (0) lets the system pick a free one"));
 
     m_mode->setObjectName(QStringLiteral("mode"));
-    m_mode->addItem(QStringLiteral("Echo")); // index 0: Mode::Echo
-    m_mode->setItemData(0, QStringLiteral("Every message goes back to its sender"), Qt::ToolTipRole);
-    m_mode->addItem(QStringLiteral("Broadcast")); // index 1: Mode::Broadcast
-    m_mode->setItemData(
-        1, QStringLiteral("Every message goes to every connected client, sender included"), Qt::ToolTipRole);
-    m_mode->setToolTip(QStringLiteral("How the server answers messages; can be changed while it runs"));
+    m_mode->addItem(tr("Echo")); // index 0: Mode::Echo
+    m_mode->setItemData(0, tr("Every message goes back to its sender"), Qt::ToolTipRole);
+    m_mode->addItem(tr("Broadcast")); // index 1: Mode::Broadcast
+    m_mode->setItemData(1, tr("Every message goes to every connected client, sender included"), Qt::ToolTipRole);
+    m_mode->setToolTip(tr("How the server answers messages; can be changed while it runs"));
 
     m_start->setObjectName(QStringLiteral("start"));
-    m_start->setToolTip(QStringLiteral("Start listening"));
+    m_start->setToolTip(tr("Start listening"));
     m_stop->setObjectName(QStringLiteral("stop"));
-    m_stop->setToolTip(QStringLiteral("Stop listening and close every client with 1001 Going Away"));
+    m_stop->setToolTip(tr("Stop listening and close every client with 1001 Going Away"));
 
     // Error banner: tinted from the palette so it reads on light and dark themes.
     m_errorBox->setObjectName(QStringLiteral("serverError"));
@@ -118,15 +117,15 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_status->setObjectName(QStringLiteral("status"));
     m_url->setObjectName(QStringLiteral("listeningUrl"));
     m_url->setReadOnly(true);
-    m_url->setPlaceholderText(QStringLiteral("not listening"));
-    m_url->setToolTip(QStringLiteral("The URL clients connect to"));
+    m_url->setPlaceholderText(tr("not listening"));
+    m_url->setToolTip(tr("The URL clients connect to"));
     m_copy->setObjectName(QStringLiteral("copyUrl"));
-    m_copy->setText(QStringLiteral("Cop&y"));
+    m_copy->setText(tr("Cop&y"));
     m_copy->setIcon(QIcon::fromTheme(QStringLiteral("edit-copy")));
     m_copy->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_copy->setToolTip(QStringLiteral("Copy the URL to the clipboard"));
+    m_copy->setToolTip(tr("Copy the URL to the clipboard"));
     m_connectClient->setObjectName(QStringLiteral("connectClient"));
-    m_connectClient->setToolTip(QStringLiteral("Open a client connection to this server"));
+    m_connectClient->setToolTip(tr("Open a client connection to this server"));
 
     // Clients and the selected one's handshake request.
     m_clientsTitle->setObjectName(QStringLiteral("clientsTitle"));
@@ -139,7 +138,7 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_clientsView->setShowGrid(false);
     m_clientsView->setWordWrap(false);
     m_clientsView->horizontalHeader()->setStretchLastSection(true);
-    m_clientsView->setToolTip(QStringLiteral("Connected clients; select one to see its handshake request"));
+    m_clientsView->setToolTip(tr("Connected clients; select one to see its handshake request"));
     const QFontMetrics fm = fontMetrics();
     m_clientsView->horizontalHeader()->resizeSection(0, fm.horizontalAdvance(QStringLiteral("Client__")) + 12);
     m_clientsView->horizontalHeader()->resizeSection(
@@ -154,9 +153,9 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_handshake->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_handshake->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_handshake->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_handshake->setPlaceholderText(QStringLiteral("Select a client to see the exact handshake request it sent."));
-    m_handshake->setToolTip(QStringLiteral("The request as received, one header per line; control characters "
-                                           "are escaped and bytes that are not UTF-8 shown as \\xNN"));
+    m_handshake->setPlaceholderText(tr("Select a client to see the exact handshake request it sent."));
+    m_handshake->setToolTip(tr("The request as received, one header per line; control characters "
+                               "are escaped and bytes that are not UTF-8 shown as \\xNN"));
 
     // The server's log.
     m_logView->setObjectName(QStringLiteral("serverLog"));
@@ -181,17 +180,17 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_logView->horizontalHeader()->resizeSection(
         ServerLogModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size 000000")));
     m_clearLog->setObjectName(QStringLiteral("clearLog"));
-    m_clearLog->setText(QStringLiteral("Clear"));
+    m_clearLog->setText(tr("Clear"));
     m_clearLog->setIcon(QIcon::fromTheme(QStringLiteral("edit-clear")));
     m_clearLog->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
-    m_clearLog->setToolTip(QStringLiteral("Clear the server log"));
+    m_clearLog->setToolTip(tr("Clear the server log"));
 
     // Layout.
-    auto *addressLabel = new QLabel(QStringLiteral("&Address:"), this);
+    auto *addressLabel = new QLabel(tr("&Address:"), this);
     addressLabel->setBuddy(m_address);
-    auto *portLabel = new QLabel(QStringLiteral("P&ort:"), this);
+    auto *portLabel = new QLabel(tr("P&ort:"), this);
     portLabel->setBuddy(m_port);
-    auto *modeLabel = new QLabel(QStringLiteral("&Mode:"), this);
+    auto *modeLabel = new QLabel(tr("&Mode:"), this);
     modeLabel->setBuddy(m_mode);
 
     // Two rows, so that the panel still fits when docked beside the message log.
@@ -242,7 +241,7 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     auto *logLayout = new QVBoxLayout(logPane);
     logLayout->setContentsMargins(0, 0, 0, 0);
     auto *logHeader = new QHBoxLayout;
-    auto *logTitle = new QLabel(QStringLiteral("Server lo&g"), this);
+    auto *logTitle = new QLabel(tr("Server lo&g"), this);
     logTitle->setBuddy(m_logView);
     logHeader->addWidget(logTitle);
     logHeader->addStretch();
@@ -353,7 +352,7 @@ QHostAddress ServerPanel::parseAddress(const QString &text, QString *error)
     QHostAddress address;
     if (t.isEmpty() || !address.setAddress(t)) {
         if (error)
-            *error = QStringLiteral("\"%1\" is not an IP address: use 127.0.0.1, ::1 or 0.0.0.0").arg(text.trimmed());
+            *error = tr("\"%1\" is not an IP address: use 127.0.0.1, ::1 or 0.0.0.0").arg(text.trimmed());
         return {};
     }
     return address;
@@ -373,13 +372,13 @@ bool ServerPanel::confirmExposure(const QHostAddress &address)
 {
     if (m_confirm)
         return m_confirm(address);
-    QMessageBox box(QMessageBox::Warning, QStringLiteral("Let other machines connect?"),
-        QStringLiteral("Listening on %1 lets other machines on your network connect to the embedded server.")
+    QMessageBox box(QMessageBox::Warning, tr("Let other machines connect?"),
+        tr("Listening on %1 lets other machines on your network connect to the embedded server.")
             .arg(address.toString()),
         QMessageBox::NoButton, this);
-    box.setInformativeText(QStringLiteral("The server echoes and broadcasts whatever it receives, to anyone who "
-                                          "connects. Listen on 127.0.0.1 to keep it to this machine."));
-    QPushButton *go = box.addButton(QStringLiteral("Listen on %1").arg(address.toString()), QMessageBox::AcceptRole);
+    box.setInformativeText(tr("The server echoes and broadcasts whatever it receives, to anyone who "
+                              "connects. Listen on 127.0.0.1 to keep it to this machine."));
+    QPushButton *go = box.addButton(tr("Listen on %1").arg(address.toString()), QMessageBox::AcceptRole);
     QPushButton *cancel = box.addButton(QMessageBox::Cancel);
     box.setDefaultButton(cancel);
     box.setEscapeButton(cancel);
@@ -405,7 +404,7 @@ bool ServerPanel::start()
     const ServerBehaviour behaviour = behaviourFromFields(&behaviourProblem);
     if (!behaviourProblem.isEmpty()) {
         setBehaviourExpanded(true); // show the field in question
-        showError(QStringLiteral("Fix the behaviour first: %1").arg(behaviourProblem));
+        showError(tr("Fix the behaviour first: %1").arg(behaviourProblem));
         return false;
     }
     if (exposes(address) && !confirmExposure(address)) {
@@ -443,13 +442,13 @@ void ServerPanel::refresh()
     m_stop->setEnabled(listening);
     m_copy->setEnabled(listening);
     m_connectClient->setEnabled(listening);
-    m_status->setText(listening ? QStringLiteral("Listening on") : QStringLiteral("Stopped"));
+    m_status->setText(listening ? tr("Listening on") : tr("Stopped"));
     m_url->setText(listening ? m_server->url().toString() : QString());
     if (listening) {
-        m_url->setToolTip(QStringLiteral("Clients connect to %1 (bound to %2)")
+        m_url->setToolTip(tr("Clients connect to %1 (bound to %2)")
                               .arg(m_server->url().toString(), m_server->serverAddress().toString()));
     } else {
-        m_url->setToolTip(QStringLiteral("The URL clients connect to, once the server is started"));
+        m_url->setToolTip(tr("The URL clients connect to, once the server is started"));
     }
     if (listening != m_wasListening) {
         m_wasListening = listening;
@@ -490,21 +489,21 @@ void ServerPanel::showError(const QString &error)
 void ServerPanel::updateClientsTitle()
 {
     const int count = m_clients ? m_clients->rowCount() : 0;
-    m_clientsTitle->setText(QStringLiteral("&Clients (%1)").arg(count));
+    m_clientsTitle->setText(tr("&Clients (%1)").arg(count));
 }
 
 void ServerPanel::showSelectedHandshake()
 {
     const QModelIndexList rows = m_clientsView->selectionModel()->selectedRows();
     if (rows.isEmpty()) {
-        m_handshakeTitle->setText(QStringLiteral("Handshake request"));
+        m_handshakeTitle->setText(tr("Handshake request"));
         m_handshake->clear();
         return;
     }
     const QModelIndex index = rows.first();
     const QByteArray request = index.data(ServerClientsModel::HandshakeRequestRole).toByteArray();
     const QString peer = m_clients->index(index.row(), ServerClientsModel::PeerColumn).data().toString();
-    m_handshakeTitle->setText(QStringLiteral("Handshake request of #%1 from %2 \u2014 %3 bytes")
+    m_handshakeTitle->setText(tr("Handshake request of #%1 from %2 \u2014 %3 bytes")
                                   .arg(index.data(ServerClientsModel::ClientIdRole).toUInt())
                                   .arg(peer)
                                   .arg(request.size()));
@@ -519,13 +518,13 @@ QWidget *ServerPanel::buildBehaviourSection()
     // Header: a disclosure button and, while collapsed, what is in effect.
     m_behaviourToggle = new QToolButton(section);
     m_behaviourToggle->setObjectName(QStringLiteral("behaviourToggle"));
-    m_behaviourToggle->setText(QStringLiteral("&Behaviour"));
+    m_behaviourToggle->setText(tr("&Behaviour"));
     // Not checkable: a checked tool button draws pressed, which a disclosure triangle should not.
     m_behaviourToggle->setAutoRaise(true);
     m_behaviourToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     m_behaviourToggle->setArrowType(Qt::RightArrow);
-    m_behaviourToggle->setToolTip(QStringLiteral("How the server answers: delays, fragments, pings, closing, "
-                                                 "refusing handshakes, limits"));
+    m_behaviourToggle->setToolTip(tr("How the server answers: delays, fragments, pings, closing, "
+                                     "refusing handshakes, limits"));
     m_behaviourSummary = new QLabel(section);
     m_behaviourSummary->setObjectName(QStringLiteral("behaviourSummary"));
     m_behaviourSummary->setTextFormat(Qt::PlainText);
@@ -551,65 +550,61 @@ QWidget *ServerPanel::buildBehaviourSection()
         box->setKeyboardTracking(false); // apply the number typed, not every digit on the way
         return box;
     };
-    m_replyDelay
-        = spin("replyDelay", 0, ServerBehaviour::MaxReplyDelayMs, QStringLiteral(" ms"), QStringLiteral("none"));
+    m_replyDelay = spin("replyDelay", 0, ServerBehaviour::MaxReplyDelayMs, tr(" ms"), tr("none"));
     m_replyDelay->setSingleStep(100);
-    m_replyDelay->setToolTip(QStringLiteral("Wait this long before each echo or broadcast"));
-    m_fragmentSize
-        = spin("fragmentSize", 0, int(ServerBehaviour::MaxFragmentSize), QStringLiteral(" B"), QStringLiteral("off"));
-    m_fragmentSize->setToolTip(QStringLiteral("Split each reply into frames of this many payload bytes (text, then "
-                                              "continuation frames). Off: Qt's own 512 KiB frames"));
+    m_replyDelay->setToolTip(tr("Wait this long before each echo or broadcast"));
+    m_fragmentSize = spin("fragmentSize", 0, int(ServerBehaviour::MaxFragmentSize), tr(" B"), tr("off"));
+    m_fragmentSize->setToolTip(tr("Split each reply into frames of this many payload bytes (text, then "
+                                  "continuation frames). Off: Qt's own 512 KiB frames"));
     m_pingInterval = new QDoubleSpinBox(m_behaviourBox);
     m_pingInterval->setObjectName(QStringLiteral("pingInterval"));
     m_pingInterval->setRange(0, ServerBehaviour::MaxPingIntervalMs / 1000.0);
     m_pingInterval->setDecimals(1); // 0.1 s, the shortest interval allowed
     m_pingInterval->setSingleStep(0.5);
-    m_pingInterval->setSuffix(QStringLiteral(" s"));
-    m_pingInterval->setSpecialValueText(QStringLiteral("never"));
+    m_pingInterval->setSuffix(tr(" s"));
+    m_pingInterval->setSpecialValueText(tr("never"));
     m_pingInterval->setKeyboardTracking(false);
-    m_pingInterval->setToolTip(
-        QStringLiteral("Ping every client this often; the payloads count up: \"1\", \"2\", ..."));
-    m_maxClients = spin("maxClients", 0, ServerBehaviour::MaxClientsLimit, QString(), QStringLiteral("no limit"));
-    m_maxClients->setToolTip(QStringLiteral("Clients allowed at once. Further handshakes get 503 Service "
-                                            "Unavailable: the server is busy, not the client at fault, and may be "
-                                            "tried again later"));
-    m_maxMessageSize = spin("maxMessageSize", 1, int(ServerBehaviour::MaxMessageSizeLimit), QStringLiteral(" B"), {});
-    m_maxMessageSize->setToolTip(QStringLiteral("Largest frame or message accepted; Qt closes the connection with "
-                                                "1009 Message Too Big when one is larger"));
-    m_closeAfter = spin("closeAfter", 0, std::numeric_limits<int>::max(), QString(), QStringLiteral("never"));
-    m_closeAfter->setToolTip(QStringLiteral("After answering this many messages of a client, close it with the code "
-                                            "and reason"));
+    m_pingInterval->setToolTip(tr("Ping every client this often; the payloads count up: \"1\", \"2\", ..."));
+    m_maxClients = spin("maxClients", 0, ServerBehaviour::MaxClientsLimit, QString(), tr("no limit"));
+    m_maxClients->setToolTip(tr("Clients allowed at once. Further handshakes get 503 Service "
+                                "Unavailable: the server is busy, not the client at fault, and may be "
+                                "tried again later"));
+    m_maxMessageSize = spin("maxMessageSize", 1, int(ServerBehaviour::MaxMessageSizeLimit), tr(" B"), {});
+    m_maxMessageSize->setToolTip(tr("Largest frame or message accepted; Qt closes the connection with "
+                                    "1009 Message Too Big when one is larger"));
+    m_closeAfter = spin("closeAfter", 0, std::numeric_limits<int>::max(), QString(), tr("never"));
+    m_closeAfter->setToolTip(tr("After answering this many messages of a client, close it with the code "
+                                "and reason"));
     m_closeCode = spin("closeCode", 1000, 4999, QString(), {});
-    m_closeCode->setToolTip(QStringLiteral("Close code: 1000-1003, 1007-1014 or 3000-4999"));
+    m_closeCode->setToolTip(tr("Close code: 1000-1003, 1007-1014 or 3000-4999"));
     m_closeReason = new QLineEdit(m_behaviourBox);
     m_closeReason->setObjectName(QStringLiteral("closeReason"));
-    m_closeReason->setPlaceholderText(QStringLiteral("reason (optional)"));
-    m_closeReason->setToolTip(QStringLiteral("Close reason, at most 123 bytes in UTF-8"));
+    m_closeReason->setPlaceholderText(tr("reason (optional)"));
+    m_closeReason->setToolTip(tr("Close reason, at most 123 bytes in UTF-8"));
 
     m_rejectStatus = new QComboBox(m_behaviourBox);
     m_rejectStatus->setObjectName(QStringLiteral("rejectStatus"));
     m_rejectStatus->setEditable(true);
     m_rejectStatus->setInsertPolicy(QComboBox::NoInsert);
-    m_rejectStatus->addItem(QStringLiteral("No: accept handshakes"), 0);
+    m_rejectStatus->addItem(tr("No: accept handshakes"), 0);
     const QList<int> statuses = ServerBehaviour::commonRejectStatuses();
     for (const int status : statuses)
         m_rejectStatus->addItem(
             QStringLiteral("%1 %2").arg(status).arg(QString::fromLatin1(ServerBehaviour::reasonPhrase(status))),
             status);
-    m_rejectStatus->setToolTip(QStringLiteral("Answer every handshake with this HTTP status instead of 101 (type any "
-                                              "400-599)"));
+    m_rejectStatus->setToolTip(tr("Answer every handshake with this HTTP status instead of 101 (type any "
+                                  "400-599)"));
 
     m_subprotocols = new QLineEdit(m_behaviourBox);
     m_subprotocols->setObjectName(QStringLiteral("subprotocols"));
-    m_subprotocols->setPlaceholderText(QStringLiteral("any client; none selected"));
-    m_subprotocols->setToolTip(
-        QStringLiteral("Accepted subprotocols, comma-separated. A client must offer one; the "
-                       "first it offers that is listed is selected. Otherwise: 400 Bad Request"));
+    m_subprotocols->setPlaceholderText(tr("any client; none selected"));
+    m_subprotocols->setToolTip(tr("Accepted subprotocols, comma-separated. A client must offer one; the "
+                                  "first it offers that is listed is selected. Otherwise: 400 Bad Request"));
     m_allowedOrigins = new QLineEdit(m_behaviourBox);
     m_allowedOrigins->setObjectName(QStringLiteral("allowedOrigins"));
-    m_allowedOrigins->setPlaceholderText(QStringLiteral("any Origin, or none"));
-    m_allowedOrigins->setToolTip(QStringLiteral("Allowed Origin headers, comma-separated, e.g. https://example.org. "
-                                                "Any other Origin, or none, gets 403 Forbidden"));
+    m_allowedOrigins->setPlaceholderText(tr("any Origin, or none"));
+    m_allowedOrigins->setToolTip(tr("Allowed Origin headers, comma-separated, e.g. https://example.org. "
+                                    "Any other Origin, or none, gets 403 Forbidden"));
 
     m_behaviourError = new QLabel(m_behaviourBox);
     m_behaviourError->setObjectName(QStringLiteral("behaviourError"));
@@ -626,27 +621,27 @@ QWidget *ServerPanel::buildBehaviourSection()
     // as narrow as the listening controls above.
     auto *grid = new QGridLayout(m_behaviourBox);
     grid->setContentsMargins(8, 0, 0, 0);
-    grid->addWidget(label(QStringLiteral("&Delay:"), m_replyDelay), 0, 0);
+    grid->addWidget(label(tr("&Delay:"), m_replyDelay), 0, 0);
     grid->addWidget(m_replyDelay, 0, 1);
-    grid->addWidget(label(QStringLiteral("&Fragments:"), m_fragmentSize), 0, 2);
+    grid->addWidget(label(tr("&Fragments:"), m_fragmentSize), 0, 2);
     grid->addWidget(m_fragmentSize, 0, 3);
-    grid->addWidget(label(QStringLiteral("&Ping every:"), m_pingInterval), 1, 0);
+    grid->addWidget(label(tr("&Ping every:"), m_pingInterval), 1, 0);
     grid->addWidget(m_pingInterval, 1, 1);
-    grid->addWidget(label(QStringLiteral("Max cli&ents:"), m_maxClients), 1, 2);
+    grid->addWidget(label(tr("Max cli&ents:"), m_maxClients), 1, 2);
     grid->addWidget(m_maxClients, 1, 3);
-    grid->addWidget(label(QStringLiteral("Close &after:"), m_closeAfter), 2, 0);
+    grid->addWidget(label(tr("Close &after:"), m_closeAfter), 2, 0);
     grid->addWidget(m_closeAfter, 2, 1);
-    grid->addWidget(label(QStringLiteral("with c&ode:"), m_closeCode), 2, 2);
+    grid->addWidget(label(tr("with c&ode:"), m_closeCode), 2, 2);
     grid->addWidget(m_closeCode, 2, 3);
-    grid->addWidget(label(QStringLiteral("Close r&eason:"), m_closeReason), 3, 0);
+    grid->addWidget(label(tr("Close r&eason:"), m_closeReason), 3, 0);
     grid->addWidget(m_closeReason, 3, 1, 1, 3);
-    grid->addWidget(label(QStringLiteral("Max message:"), m_maxMessageSize), 4, 0);
+    grid->addWidget(label(tr("Max message:"), m_maxMessageSize), 4, 0);
     grid->addWidget(m_maxMessageSize, 4, 1, 1, 3);
-    grid->addWidget(label(QStringLiteral("&Reject with:"), m_rejectStatus), 5, 0);
+    grid->addWidget(label(tr("&Reject with:"), m_rejectStatus), 5, 0);
     grid->addWidget(m_rejectStatus, 5, 1, 1, 3);
-    grid->addWidget(label(QStringLiteral("Subprotocols:"), m_subprotocols), 6, 0);
+    grid->addWidget(label(tr("Subprotocols:"), m_subprotocols), 6, 0);
     grid->addWidget(m_subprotocols, 6, 1, 1, 3);
-    grid->addWidget(label(QStringLiteral("Origins:"), m_allowedOrigins), 7, 0);
+    grid->addWidget(label(tr("Origins:"), m_allowedOrigins), 7, 0);
     grid->addWidget(m_allowedOrigins, 7, 1, 1, 3);
     grid->addWidget(m_behaviourError, 8, 0, 1, 4);
     grid->setColumnStretch(1, 1);
@@ -699,7 +694,7 @@ ServerBehaviour ServerPanel::behaviourFromFields(QString *problem) const
         if (match.hasMatch())
             b.rejectStatus = match.captured(1).toInt();
         else
-            statusProblem = QStringLiteral("reject status: \"%1\" is not an HTTP status (400-599)").arg(statusText);
+            statusProblem = tr("reject status: \"%1\" is not an HTTP status (400-599)").arg(statusText);
     }
 
     if (problem) {
@@ -777,7 +772,7 @@ void ServerPanel::applyBehaviour()
 
 void ServerPanel::showBehaviourError(const QString &error)
 {
-    m_behaviourError->setText(error.isEmpty() ? QString() : QStringLiteral("Not applied: %1").arg(error));
+    m_behaviourError->setText(error.isEmpty() ? QString() : tr("Not applied: %1").arg(error));
     m_behaviourError->setVisible(!error.isEmpty());
     if (error.isEmpty())
         return;
@@ -791,7 +786,7 @@ void ServerPanel::updateBehaviourSummary()
     const QString text = m_server ? m_server->behaviour().toString() : QString();
     const bool pending = !m_behaviourError->isHidden();
     // The warning first: the summary is elided at the right in a narrow dock.
-    const QString shown = pending ? QStringLiteral("edit not applied; in effect: %1").arg(text) : text;
+    const QString shown = pending ? tr("edit not applied; in effect: %1").arg(text) : text;
     m_behaviourSummary->setToolTip(shown);
     m_behaviourSummary->setText(
         m_behaviourSummary->fontMetrics().elidedText(shown, Qt::ElideRight, qMax(40, m_behaviourSummary->width())));

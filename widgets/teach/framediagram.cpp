@@ -935,7 +935,7 @@ void FrameDiagram::paintMasking(QPainter &p)
             cell(1, i + 1, rowHeight).adjusted(-Padding / 2, 1, Padding / 2, -1), fieldColor(FieldId::MaskingKey));
         p.setPen(text);
         p.drawText(cell(1, i + 1, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
-            QStringLiteral("key[%1] = %2").arg(r.keyIndex).arg(byteHex(r.key)));
+            tr("key[%1] = %2").arg(r.keyIndex).arg(byteHex(r.key)));
         p.drawText(cell(2, i + 1, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,
             QStringLiteral("%1 %2 %3").arg(byteHex(r.unmasked), byteBinary(r.unmasked), byteChar(r.unmasked)));
         p.drawText(cell(3, i + 1, rowHeight), Qt::AlignLeft | Qt::AlignVCenter,

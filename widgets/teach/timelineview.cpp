@@ -77,20 +77,20 @@ TimelineView::TimelineView(QWidget *parent)
     m_zoomOutButton = new QToolButton(m_header);
     m_zoomOutButton->setObjectName(QStringLiteral("zoomOut"));
     m_zoomOutButton->setText(QStringLiteral("\u2212"));
-    m_zoomOutButton->setToolTip(QStringLiteral("Zoom out: frames close in time share a row (Ctrl+\u2212)"));
+    m_zoomOutButton->setToolTip(tr("Zoom out: frames close in time share a row (Ctrl+\u2212)"));
     m_zoomInButton = new QToolButton(m_header);
     m_zoomInButton->setObjectName(QStringLiteral("zoomIn"));
     m_zoomInButton->setText(QStringLiteral("+"));
-    m_zoomInButton->setToolTip(QStringLiteral("Zoom in: expand bursts into their frames (Ctrl++)"));
+    m_zoomInButton->setToolTip(tr("Zoom in: expand bursts into their frames (Ctrl++)"));
     m_zoomLabel = new QLabel(m_header);
     m_zoomLabel->setObjectName(QStringLiteral("zoomLabel"));
     m_zoomLabel->setTextFormat(Qt::PlainText);
     m_followButton = new QToolButton(m_header);
     m_followButton->setObjectName(QStringLiteral("follow"));
-    m_followButton->setText(QStringLiteral("Follow"));
+    m_followButton->setText(tr("Follow"));
     m_followButton->setCheckable(true);
     m_followButton->setChecked(true);
-    m_followButton->setToolTip(QStringLiteral("Keep the newest events in view (End)"));
+    m_followButton->setToolTip(tr("Keep the newest events in view (End)"));
     connect(m_zoomOutButton, &QToolButton::clicked, this, &TimelineView::zoomOut);
     connect(m_zoomInButton, &QToolButton::clicked, this, &TimelineView::zoomIn);
     connect(m_followButton, &QToolButton::toggled, this, &TimelineView::setFollowing);
@@ -147,8 +147,8 @@ void TimelineView::onAppended()
 QString TimelineView::zoomText() const
 {
     if (m_level < 0)
-        return QStringLiteral("1 row per event");
-    return QStringLiteral("1 row = %1").arg(TimelineModel::formatDuration(TimelineModel::bucketUs(m_level)));
+        return tr("1 row per event");
+    return tr("1 row = %1").arg(TimelineModel::formatDuration(TimelineModel::bucketUs(m_level)));
 }
 
 void TimelineView::zoomIn()
@@ -558,7 +558,7 @@ void TimelineView::addBrackets() const
             b.from = closing.firstCloseIndex;
             b.to = closing.replyIndex;
             b.closing = true;
-            b.label = QStringLiteral("closing ") + TimelineModel::formatDuration(closing.handshakeUs);
+            b.label = tr("closing %1").arg(TimelineModel::formatDuration(closing.handshakeUs));
         } else {
             continue;
         }
@@ -686,12 +686,12 @@ QString TimelineView::toolTipFor(const Shape &s) const
     if (!m_model || !m_model->capture())
         return QString();
     const auto way = [](Direction d) {
-        return d == Direction::Outgoing ? QStringLiteral("client \u2192 server")
-            : d == Direction::Incoming  ? QStringLiteral("server \u2192 client")
-                                        : QStringLiteral("local");
+        return d == Direction::Outgoing ? tr("client \u2192 server")
+            : d == Direction::Incoming  ? tr("server \u2192 client")
+                                        : tr("local");
     };
     if (s.type == Shape::Type::Burst) {
-        return QStringLiteral("%1\n%2, events #%3 to #%4\nDouble-click or zoom in to see each frame.")
+        return tr("%1\n%2, events #%3 to #%4\nDouble-click or zoom in to see each frame.")
             .arg(s.label, way(s.direction))
             .arg(s.first + 1)
             .arg(s.last + 1);
@@ -760,16 +760,14 @@ void TimelineView::paintHeader(QPainter &p, const QRect &rect)
     const int cx = clientLaneX();
     const int sx = serverLaneX();
     p.setPen(c.dim);
-    p.drawText(QRect(4, titleTop, timeColumnWidth() - 8, fh + 6), Qt::AlignRight | Qt::AlignVCenter,
-        QStringLiteral("time (s)"));
+    p.drawText(QRect(4, titleTop, timeColumnWidth() - 8, fh + 6), Qt::AlignRight | Qt::AlignVCenter, tr("time (s)"));
     QFont bold = font();
     bold.setBold(true);
     p.setFont(bold);
     const QFontMetrics fm(bold);
     p.setRenderHint(QPainter::Antialiasing);
     int serverBoxRight = sx;
-    for (const auto &[x, title] :
-        { std::pair { cx, QStringLiteral("Client") }, std::pair { sx, QStringLiteral("Server") } }) {
+    for (const auto &[x, title] : { std::pair { cx, tr("Client") }, std::pair { sx, tr("Server") } }) {
         const int w = fm.horizontalAdvance(title) + 20;
         serverBoxRight = x + w / 2;
         const QRectF box(x - w / 2.0, titleTop, w, fh + 6);
@@ -784,7 +782,7 @@ void TimelineView::paintHeader(QPainter &p, const QRect &rect)
     p.setPen(c.dim);
     const int noteX = qMax(serverBoxRight + 10, sx + 14 + kMaxBracketColumns * kBracketColumnWidth);
     p.drawText(QRect(noteX, titleTop, rect.width() - noteX - 4, fh + 6), Qt::AlignLeft | Qt::AlignVCenter,
-        QFontMetrics(font()).elidedText(QStringLiteral("round trip"), Qt::ElideRight, rect.width() - noteX - 4));
+        QFontMetrics(font()).elidedText(tr("round trip"), Qt::ElideRight, rect.width() - noteX - 4));
     p.setPen(QPen(c.lane, 1));
     p.drawLine(rect.left(), rect.bottom(), rect.right(), rect.bottom());
 }
@@ -883,7 +881,7 @@ void TimelineView::paintEvent(QPaintEvent *event)
         p.drawText(timeRect, Qt::AlignRight | Qt::AlignVCenter, elapsedText(item.timeUs - start));
         if (idle) {
             p.drawText(timeRect.translated(0, fh + 2), Qt::AlignRight | Qt::AlignVCenter,
-                QStringLiteral("idle ") + TimelineModel::formatDuration(item.sincePreviousUs));
+                tr("idle %1").arg(TimelineModel::formatDuration(item.sincePreviousUs)));
             p.setPen(QPen(c.lane, 1, Qt::DashLine));
             p.drawLine(timeWidth, top, area.width(), top);
         }
@@ -937,7 +935,7 @@ void TimelineView::paintEvent(QPaintEvent *event)
     if (!m_model || m_items.isEmpty()) {
         p.setPen(c.dim);
         p.drawText(area.adjusted(0, 0, 0, -area.height() / 2), Qt::AlignCenter,
-            m_model && m_model->capture() ? QStringLiteral("No events yet") : QStringLiteral("No connection"));
+            m_model && m_model->capture() ? tr("No events yet") : tr("No connection"));
     }
 }
 
