@@ -111,7 +111,9 @@ void MainWindow::buildPanes()
     m_walkthrough = new HandshakeWalkthroughView(this);
     m_diagram = new FrameDiagram(this);
     m_timeline = new TimelineView(this);
-    m_detailTabs->addTab(m_handshakePane, tr("Handshake"));
+    // The handshake pane is tall (request, response, accept steps): on a short screen it scrolls
+    // inside its tab rather than squeezing the log above it.
+    m_detailTabs->addTab(new PaneScrollArea(m_handshakePane), tr("Handshake"));
     m_detailTabs->addTab(m_walkthrough, tr("Walk-through"));
     m_detailTabs->addTab(framePage(), tr("Frame"));
     m_detailTabs->addTab(m_diagram, tr("Diagram"));
@@ -518,7 +520,7 @@ void MainWindow::showEventDetails(qsizetype index)
     case EventKind::HandshakeRequest:
     case EventKind::HandshakeResponse:
         refreshHandshake();
-        m_detailTabs->setCurrentWidget(m_handshakePane);
+        m_detailTabs->setCurrentIndex(HandshakeTab);
         return;
     case EventKind::Frame:
     case EventKind::Violation:
@@ -549,7 +551,7 @@ void MainWindow::showEventDetails(qsizetype index)
     } else {
         m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }
-    if (m_detailTabs->currentWidget() == m_handshakePane)
+    if (m_detailTabs->currentIndex() == HandshakeTab)
         m_detailTabs->setCurrentIndex(FrameTab);
 }
 

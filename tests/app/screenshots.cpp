@@ -182,7 +182,7 @@ int main(int argc, char *argv[])
 
     // 1: the handshake selected, with the Sec-WebSocket-Accept check.
     w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("handshake"), Direction::Incoming));
-    w.detailTabs()->setCurrentWidget(w.handshakePane());
+    w.detailTabs()->setCurrentIndex(0); // Handshake
     settle();
     save(&w, out + QStringLiteral("/handshake.png"));
 

@@ -5,6 +5,7 @@
 #include "inspect/messagelogdelegate.h"
 
 #include <QCheckBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -117,6 +118,11 @@ MessageLogView::MessageLogView(QWidget *parent)
     QHeaderView *header = m_table->horizontalHeader();
     header->setStretchLastSection(true);
     header->setHighlightSections(false);
+    // Right-click the header to choose columns; until the user does, a narrow log drops Delta and
+    // Flags so that the preview stays in sight (the Frame and Diagram tabs show the flags anyway).
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QHeaderView::customContextMenuRequested, this, &MessageLogView::showColumnMenu);
+    m_table->installEventFilter(this);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 Q_EMIT eventSelected(current.isValid() ? m_filter->mapToSource(current).row() : -1);
@@ -153,13 +159,55 @@ MessageLogView::~MessageLogView()
     m_table->selectionModel()->disconnect(this);
 }
 
+void MessageLogView::showColumnMenu(const QPoint &pos)
+{
+    QMenu menu(this);
+    for (int column = 0; column < MessageLogModel::PreviewColumn; ++column) {
+        const QString title = m_filter->headerData(column, Qt::Horizontal).toString();
+        QAction *action = menu.addAction(title == QLatin1String("#") ? tr("# (index)") : title);
+        action->setCheckable(true);
+        action->setChecked(!m_table->isColumnHidden(column));
+        connect(action, &QAction::toggled, this, [this, column](bool shown) {
+            m_columnsChosen = true;
+            m_table->setColumnHidden(column, !shown);
+        });
+    }
+    menu.addSeparator();
+    menu.addAction(tr("Fit Columns to the Width"), this, [this] {
+        m_columnsChosen = false;
+        fitColumns();
+    });
+    menu.exec(m_table->horizontalHeader()->mapToGlobal(pos));
+}
+
+void MessageLogView::fitColumns()
+{
+    if (m_columnsChosen)
+        return;
+    // The columns before the preview at their sample widths, then room for a useful preview.
+    const int preview = fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24;
+    int fixed = 0;
+    for (const int width : std::as_const(m_columnWidths))
+        fixed += width; // a hidden column reports width 0: count the width it has when shown
+    const bool narrow = fixed + preview > m_table->width();
+    m_table->setColumnHidden(MessageLogModel::DeltaColumn, narrow);
+    m_table->setColumnHidden(MessageLogModel::FlagsColumn, narrow);
+}
+
+bool MessageLogView::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && event->type() == QEvent::Resize)
+        fitColumns();
+    return QWidget::eventFilter(watched, event);
+}
+
 void MessageLogView::setLogModel(MessageLogModel *model)
 {
     // Switching connections recreates the columns; keep whatever widths the user chose.
     QList<int> widths;
     if (m_table->horizontalHeader()->count() == MessageLogModel::ColumnCount)
         for (int column = 0; column < MessageLogModel::PreviewColumn; ++column)
-            widths << m_table->columnWidth(column);
+            widths << (m_table->isColumnHidden(column) ? m_columnWidths.value(column) : m_table->columnWidth(column));
     m_model = model;
     m_filter->setSourceModel(model);
     if (widths.isEmpty()) {
@@ -172,6 +220,8 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     }
     for (int column = 0; column < widths.size() && column < m_table->horizontalHeader()->count(); ++column)
         m_table->setColumnWidth(column, widths[column]);
+    m_columnWidths = widths;
+    fitColumns();
     m_following = true;
     updateCountLabel();
     if (!m_paused)

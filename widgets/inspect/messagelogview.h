@@ -45,7 +45,12 @@ Q_SIGNALS:
     void eventSelected(qsizetype captureIndex); // -1 when the selection is cleared
     void clearRequested();
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void showColumnMenu(const QPoint &pos);
+    void fitColumns();
     void onRowsInserted();
     void onScrolled(int value);
     void applySearch();
@@ -62,6 +67,8 @@ private:
     QMenu *m_typeMenu = nullptr;
     QLineEdit *m_search = nullptr;
     QTimer m_searchDelay;
+    QList<int> m_columnWidths; // of the columns before the preview, when shown
+    bool m_columnsChosen = false; // the user picked columns: stop fitting them to the width
     QCheckBox *m_regex = nullptr;
     QLabel *m_searchError = nullptr;
     QToolButton *m_pause = nullptr;

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void selectionReportsCaptureIndex();
     void clearEmptiesTheCapture();
     void badRegexIsExplained();
+    void narrowLogKeepsThePreviewInSight();
 
 private:
     std::unique_ptr<Capture> m_capture;
@@ -189,6 +190,24 @@ void tst_MessageLogView::badRegexIsExplained()
     QCOMPARE(m_view->table()->model()->rowCount(), 4); // the last valid filter stays
     QTest::keyClicks(search, QStringLiteral("]"));
     QTRY_COMPARE(m_view->table()->model()->rowCount(), 2);
+}
+
+// On a laptop the log is narrow: Delta and Flags give way so the preview stays visible; with room
+// they come back. (The Frame and Diagram tabs show every flag.)
+void tst_MessageLogView::narrowLogKeepsThePreviewInSight()
+{
+    fill(*m_capture, 4);
+    QTRY_COMPARE(m_view->table()->model()->rowCount(), 4);
+    QTableView *table = m_view->table();
+    m_view->resize(560, 300);
+    QTRY_VERIFY(table->isColumnHidden(MessageLogModel::DeltaColumn));
+    QVERIFY(table->isColumnHidden(MessageLogModel::FlagsColumn));
+    QVERIFY(!table->isColumnHidden(MessageLogModel::TimeColumn));
+    const int previewX = table->columnViewportPosition(MessageLogModel::PreviewColumn);
+    QVERIFY2(previewX + 100 <= table->viewport()->width(), qPrintable(QString::number(previewX)));
+    m_view->resize(1400, 300);
+    QTRY_VERIFY(!table->isColumnHidden(MessageLogModel::DeltaColumn));
+    QVERIFY(!table->isColumnHidden(MessageLogModel::FlagsColumn));
 }
 
 QTEST_MAIN(tst_MessageLogView)
