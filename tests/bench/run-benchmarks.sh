@@ -104,7 +104,36 @@ else
     echo "PASS: wsinspector-cli is at least as fast as the node ws client"
 fi
 
-# The window's pipeline (engine -> capture -> model -> view), offscreen, against the same flood.
+# The window's pipeline (engine -> capture -> model -> view), offscreen, against the same flood,
+# RUNS times: one run on a shared 2-core machine can be half as fast as the next, so the median and
+# the range are what count (DESIGN.md's targets are checked on the medians).
 echo
-"$build/tests/bench/bench_gui" --count "$messages" --floodserver "$flood" || status=1
+gui_runs=()
+for i in $(seq "$runs"); do
+    "$build/tests/bench/bench_gui" --count "$messages" --floodserver "$flood" >"$work/gui$i.out" 2>"$work/gui$i.err"
+    [[ $i == 1 ]] && sed -n '/^GUI pipeline/,/^frames captured/p' "$work/gui$i.out"
+    grep -q '^FAIL' "$work/gui$i.out" && { grep '^FAIL' "$work/gui$i.out" >&2; status=1; }
+    gui_runs+=("$work/gui$i.out")
+done
+value() { grep -F "$1" "$2" | head -1 | awk '{print $NF}'; }
+summary() { # label, text to find, target comparison ("min" or "max"), target
+    local values=() f
+    for f in "${gui_runs[@]}"; do values+=("$(value "$2" "$f")"); done
+    printf '%s\n' "${values[@]}" | sort -g | awk -v label="$1" -v kind="$3" -v target="$4" '
+        { a[NR] = $1 }
+        END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            fmt = m >= 10000 ? "%-46s %12.0f   %.0f - %.0f\n" : "%-46s %12.1f   %.1f - %.1f\n"
+            printf fmt, label, m, a[1], a[NR]
+            if ((kind == "min" && m < target) || (kind == "max" && m > target)) exit 1
+        }'
+}
+echo
+echo "GUI pipeline, median and range of $runs runs"
+printf '%-46s %12s   %s\n' "measure" "median" "range"
+summary "messages per second" "messages per second" min 1000000 || { echo "MISS: below 1,000,000 messages per second"; status=1; }
+summary "bookkeeping bytes per message" "bookkeeping bytes" max 100 || { echo "MISS: over 100 bytes a message"; status=1; }
+summary "longest event-loop stall while ingesting (ms)" "longest event-loop stall" max 50 || { echo "MISS: stall over 50 ms"; status=1; }
+summary "longest stall typing a regex, 1M rows (ms)" "longest stall typing" max 50 || { echo "MISS: stall over 50 ms while searching"; status=1; }
+summary "last keystroke to search applied (ms)" "last keystroke" max 100000 || true
 exit $status
