@@ -446,7 +446,7 @@ void MainWindow::setCurrentSession(ClientSession *session)
     if (m_current == session)
         return;
     if (m_current)
-        disconnect(m_current->capture(), &Capture::cleared, this, &MainWindow::clearDetails);
+        disconnect(m_current->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
     m_current = session;
     m_handshakeShown = false;
     clearDetails();
@@ -454,7 +454,8 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_timeline->setModel(session ? session->timeline() : nullptr);
     m_connectionBar->setSession(session);
     if (session) {
-        connect(session->capture(), &Capture::cleared, this, &MainWindow::clearDetails);
+        connect(session->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
+        m_composer->setMaxFileBytes(qint64(session->options().limits.maxMessageSize));
         const int row = m_connections->rowOf(session);
         const QModelIndex index = m_connections->index(row);
         if (m_connectionList->currentIndex() != index)
@@ -478,13 +479,11 @@ void MainWindow::removeCurrentSession()
 
 void MainWindow::clearDetails()
 {
-    // The views may point into the capture's memory: drop them before it goes.
+    // The views may point into the capture's memory: drop them before it goes. The handshake is
+    // the session's and stays.
     m_hexView->clear();
     m_diagram->clear();
     m_payloadView->clear();
-    m_handshakeShown = false;
-    if (!m_current || m_current->capture()->count() == 0)
-        m_handshakePane->clear();
 }
 
 void MainWindow::refreshHandshake()
@@ -494,15 +493,12 @@ void MainWindow::refreshHandshake()
         m_walkthrough->clear();
         return;
     }
-    const Capture *capture = m_current->capture();
-    const qsizetype requestIndex = capture->firstOfKind(EventKind::HandshakeRequest);
-    const qsizetype responseIndex = capture->firstOfKind(EventKind::HandshakeResponse);
-    const QByteArray request = requestIndex < 0 ? QByteArray() : capture->event(requestIndex).payload.toByteArray();
-    const QByteArray response = responseIndex < 0 ? QByteArray() : capture->event(responseIndex).payload.toByteArray();
+    const QByteArray request = m_current->handshakeRequest();
+    const QByteArray response = m_current->handshakeResponse();
     m_handshakePane->setHandshake(request, response);
-    const bool tls = m_current->options().url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
     m_walkthrough->setHandshake(request, response,
-                                tls ? HandshakeWalkthrough::Transport::Tls : HandshakeWalkthrough::Transport::Tcp);
+                                m_current->isSecure() ? HandshakeWalkthrough::Transport::Tls
+                                                      : HandshakeWalkthrough::Transport::Tcp);
     m_handshakeShown = !response.isEmpty() || m_current->connection()->readyState() == ReadyState::Closed;
 }
 
@@ -547,7 +543,14 @@ void MainWindow::showEventDetails(qsizetype index)
     // A fragment shows the whole message it belongs to; the capture knows which from the parse.
     if (e.kind == EventKind::Frame) {
         const Capture::Message message = capture->message(index);
-        m_payloadView->setPayload(message.opcode, message.payload);
+        QString context;
+        if (!message.complete)
+            context = message.frames == 1
+                ? tr("Unfinished message: 1 frame so far, no final frame (FIN).")
+                : tr("Unfinished message: %1 frames so far, no final frame (FIN).").arg(message.frames);
+        else if (message.frames > 1)
+            context = tr("A message of %1 frames, joined.").arg(message.frames);
+        m_payloadView->setPayload(message.opcode, message.payload, context);
     } else {
         m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }

@@ -8,16 +8,11 @@
 
 #include "log/sessionfile.h"
 
+#include "terminal.h"
+
 #include <QCoreApplication>
 #include <QTimer>
 #include <cstdio>
-
-namespace {
-void printError(const QString &message)
-{
-    std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(message));
-}
-} // namespace
 
 int main(int argc, char *argv[])
 {

@@ -1,5 +1,7 @@
 #include "probecli.h"
 
+#include "terminal.h"
+
 #include "signalnotifier.h"
 
 #include "log/capture.h"
@@ -19,11 +21,6 @@ namespace Exit {
 }
 
 const QString Program = QStringLiteral("wsinspector-cli");
-
-void printError(const QString &message)
-{
-    std::fprintf(stderr, "%s: %s\n", qPrintable(Program), message.toLocal8Bit().constData());
-}
 
 void printOut(const QString &text)
 {

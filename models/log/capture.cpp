@@ -81,7 +81,7 @@ void Capture::record(const WireEvent &event)
         m_payloadBytes += r.length;
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
-        noteMessageStart(event.direction, event.messageId, m_count);
+        noteMessageFrame(event.direction, event.messageId, m_count);
     if (m_firstOfKind[r.kind & 7] < 0)
         m_firstOfKind[r.kind & 7] = m_count;
     if (m_count % RecordsPerBlock == 0)
@@ -127,21 +127,30 @@ WireEvent Capture::event(qsizetype index) const
     return e;
 }
 
-void Capture::noteMessageStart(Direction direction, quint32 messageId, qsizetype index)
+void Capture::noteMessageFrame(Direction direction, quint32 messageId, qsizetype index)
 {
-    auto &starts = m_messageStarts[int(direction) & 1];
-    if (messageId == starts.size() + 1)
-        starts.push_back(index);
-    else if (messageId > starts.size() && !m_outOfOrderStarts[int(direction) & 1].contains(messageId))
-        m_outOfOrderStarts[int(direction) & 1].insert(messageId, index);
+    MessageIndex &messages = m_messages[int(direction) & 1];
+    if (messageId <= messages.base)
+        return; // began before clear(): its first frame is gone
+    const quint64 slot = quint64(messageId) - messages.base - 1;
+    if (slot < messages.spans.size()) {
+        messages.spans[slot].last = quint32(index);
+    } else if (slot == messages.spans.size()) {
+        messages.spans.push_back({ quint32(index), quint32(index) });
+    } else if (messages.spans.empty()) {
+        // The first message seen since clear() (or a capture that starts mid-connection).
+        messages.base = messageId - 1;
+        messages.spans.push_back({ quint32(index), quint32(index) });
+    }
+    // Any other gap would mean ids out of order: such a frame shows on its own.
 }
 
-qsizetype Capture::messageStart(Direction direction, quint32 messageId) const
+const Capture::MessageSpan *Capture::messageSpan(Direction direction, quint32 messageId) const
 {
-    const auto &starts = m_messageStarts[int(direction) & 1];
-    if (messageId >= 1 && messageId <= starts.size())
-        return starts[messageId - 1];
-    return m_outOfOrderStarts[int(direction) & 1].value(messageId, -1);
+    const MessageIndex &messages = m_messages[int(direction) & 1];
+    if (messageId <= messages.base || quint64(messageId) - messages.base > messages.spans.size())
+        return nullptr;
+    return &messages.spans[messageId - messages.base - 1];
 }
 
 Capture::Message Capture::message(qsizetype index) const
@@ -151,27 +160,24 @@ Capture::Message Capture::message(qsizetype index) const
     m.opcode = e.frame.opcode;
     m.frames = 1;
     m.complete = true;
-    const qsizetype start = e.kind == EventKind::Frame && e.messageId ? messageStart(e.direction, e.messageId) : -1;
-    const bool whole = start == index && e.frame.fin;
-    if (start < 0 || whole) {
+    const MessageSpan *span = e.kind == EventKind::Frame && e.messageId && e.direction != Direction::Local
+        ? messageSpan(e.direction, e.messageId)
+        : nullptr;
+    if (!span || (span->first == span->last && e.frame.fin)) {
         m.payload = QByteArray::fromRawData(e.payload.data(), e.payload.size());
         return m;
     }
-    m.opcode = event(start).frame.opcode;
+    // From the first frame to the latest, never beyond: other directions and control frames in between.
+    m.opcode = event(span->first).frame.opcode;
     m.frames = 0;
-    m.complete = false;
-    for (qsizetype i = start; i < m_count; ++i) {
+    for (qsizetype i = span->first; i <= qsizetype(span->last); ++i) {
         const WireEvent f = event(i);
-        if (f.kind != EventKind::Frame || f.direction != e.direction || f.messageId == 0)
-            continue; // the other direction, control frames between fragments
-        if (f.messageId != e.messageId)
-            break; // the next message of this direction began: this one was abandoned
+        if (f.kind != EventKind::Frame || f.direction != e.direction || f.messageId != e.messageId
+            || f.connectionId != e.connectionId)
+            continue;
         m.payload += f.payload;
         ++m.frames;
-        if (f.frame.fin) {
-            m.complete = true;
-            break;
-        }
+        m.complete = f.frame.fin;
     }
     return m;
 }
@@ -184,13 +190,14 @@ qsizetype Capture::firstOfKind(EventKind kind) const
 quint64 Capture::overheadBytes() const
 {
     return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record)
-        + quint64(m_messageStarts[0].capacity() + m_messageStarts[1].capacity()) * sizeof(qsizetype)
+        + quint64(m_messages[0].spans.capacity() + m_messages[1].spans.capacity()) * sizeof(MessageSpan)
         + quint64(m_recordBlocks.capacity() * sizeof(m_recordBlocks[0])) + (m_chunkCapacityBytes - m_payloadBytes)
         + quint64(m_chunks.capacity() * sizeof(m_chunks[0]));
 }
 
 void Capture::clear()
 {
+    Q_EMIT aboutToClear();
     m_recordBlocks.clear();
     m_count = 0;
     m_chunks.clear();
@@ -198,9 +205,9 @@ void Capture::clear()
     m_sharedUsed = 0;
     m_payloadBytes = 0;
     m_chunkCapacityBytes = 0;
-    for (int d = 0; d < 2; ++d) {
-        m_messageStarts[d] = {};
-        m_outOfOrderStarts[d].clear();
+    for (MessageIndex &messages : m_messages) {
+        messages.base += quint32(messages.spans.size());
+        messages.spans = {};
     }
     std::fill(std::begin(m_firstOfKind), std::end(m_firstOfKind), -1);
     Q_EMIT cleared();

@@ -2,7 +2,6 @@
 
 #include "log/wireevent.h"
 
-#include <QHash>
 #include <QObject>
 #include <memory>
 #include <vector>
@@ -10,7 +9,8 @@
 // Append-only store of one connection's WireEvents. Keeps the bookkeeping per event small and
 // fixed (one Record) and copies the bytes into large chunks, never one heap allocation per message,
 // so a million-message session costs its payload plus well under 100 bytes an event.
-// Bytes handed out by event() stay valid for the Capture's lifetime (chunks never move).
+// Bytes handed out by event() stay valid until clear() (chunks never move); aboutToClear() is
+// emitted while they still are, so that views let go of them first.
 class Capture : public QObject, public WireEventSink {
     Q_OBJECT
 public:
@@ -40,7 +40,7 @@ public:
     // Heap bytes used beyond the payload bytes themselves (records, chunk slack, vectors).
     quint64 overheadBytes() const;
 
-    // Forgets everything (user pressed Clear); emits cleared().
+    // Forgets everything (user pressed Clear); emits aboutToClear(), then cleared().
     void clear();
 
 
@@ -49,14 +49,19 @@ Q_SIGNALS:
     // record()): a flood costs one signal per turn, not one per event, and every model that reads
     // the capture hears it without sharing any state with the others.
     void grown();
+    void aboutToClear(); // the bytes of every event are still valid here, and gone after it
     void cleared();
 
 private:
     struct Record;
     // Copies `bytes` into chunk storage; returns (chunk index, offset in chunk).
     std::pair<quint32, quint32> store(QByteArrayView bytes);
-    void noteMessageStart(Direction direction, quint32 messageId, qsizetype index);
-    qsizetype messageStart(Direction direction, quint32 messageId) const;
+    struct MessageSpan {
+        quint32 first; // event index of the message's first frame
+        quint32 last; // and of its latest frame so far
+    };
+    void noteMessageFrame(Direction direction, quint32 messageId, qsizetype index);
+    const MessageSpan *messageSpan(Direction direction, quint32 messageId) const;
 
     Record &recordAt(qsizetype index) const;
 
@@ -70,9 +75,13 @@ private:
     quint64 m_chunkCapacityBytes = 0;
     void announceGrowth();
     bool m_growthPending = false;
-    // Index of each message's first frame, per direction (in, out): ids arrive in order, so a vector
-    // indexed by id - 1; an id out of order (after clear(), say) goes to the map.
-    std::vector<qsizetype> m_messageStarts[2];
-    QHash<quint32, qsizetype> m_outOfOrderStarts[2];
+    // Where each message's frames lie, per direction (in, out). Ids arrive in order, so a vector
+    // indexed by id - base - 1: 8 bytes a message. Ids count on after clear(); `base` is the last id
+    // cleared away, and a frame of a message that began before clear() belongs to no message here.
+    struct MessageIndex {
+        quint32 base = 0;
+        std::vector<MessageSpan> spans;
+    };
+    MessageIndex m_messages[2];
     qsizetype m_firstOfKind[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 };

@@ -1,6 +1,7 @@
 #include "log/jsonlwriter.h"
 
 #include "log/outbuffer.h"
+#include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
 #include "text/utf8validator.h"
 
@@ -262,7 +263,8 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
             o.rewind(mark);
             o.text(",\"b64\":\"");
             putBase64Body(o, e.payload);
-            o.text("\",\"invalid_utf8\":true}\n");
+            // A first fragment cut inside a code point goes as b64 too, but is not invalid.
+            o.str(PayloadPreview::breaksUtf8(e.payload, f.fin) ? "\",\"invalid_utf8\":true}\n" : "\"}\n");
             return;
         }
         o.text(",\"b64\":\"");

@@ -30,7 +30,8 @@
 //                close frames: close_code (int, null when the payload has no code), close_name
 //                (registry name, if a code), close_reason (or close_reason_b64);
 //                payload last: text (text frames whose payload is valid UTF-8) or b64 (everything
-//                else, unmasked), and invalid_utf8: true on text frames carried as b64.
+//                else, unmasked), and invalid_utf8: true on text frames carried as b64 because
+//                their bytes are not UTF-8 (a first fragment cut inside a code point is not).
 //   violation    rule (Violation::ruleId), rfc (section), close_code (what a strict peer answers
 //                with; null: none), message (or message_b64), header (hex, if a frame broke it)
 //   handshake-*  raw (the exact bytes) or raw_b64

@@ -12,16 +12,16 @@ MessageLogFilter::MessageLogFilter(QObject *parent)
     setDynamicSortFilter(true);
     m_scanTimer.setInterval(0);
     connect(&m_scanTimer, &QTimer::timeout, this, &MessageLogFilter::scanSlice);
+    // The proxy passes its source's resets on: rows are numbered anew (Clear, another session), so
+    // what was computed for them no longer applies.
+    connect(this, &QAbstractItemModel::modelAboutToBeReset, this, &MessageLogFilter::forgetMatches);
 }
 
 void MessageLogFilter::setSourceModel(QAbstractItemModel *model)
 {
     m_log = qobject_cast<MessageLogModel *>(model);
     Q_ASSERT_X(!model || m_log, "MessageLogFilter", "the source must be a MessageLogModel");
-    forgetMatches();
     QSortFilterProxyModel::setSourceModel(model);
-    if (model) // rows are numbered anew (Clear): what was computed for them no longer applies
-        connect(model, &QAbstractItemModel::modelAboutToBeReset, this, &MessageLogFilter::forgetMatches);
 }
 
 void MessageLogFilter::setDirectionVisible(int direction, bool visible)
@@ -66,7 +66,8 @@ bool MessageLogFilter::setSearch(const QString &text, SearchMode mode)
     search.lowerUtf8 = text.toLower().toUtf8();
     m_scanTimer.stop();
     const int rows = m_log ? m_log->rowCount() : 0;
-    if (text.isEmpty() || rows <= IncrementalRows) {
+    const bool small = rows <= IncrementalRows && (!m_log || m_log->payloadBytes() <= IncrementalBytes);
+    if (text.isEmpty() || small) {
         apply(std::move(search), {});
         return true;
     }
@@ -94,11 +95,16 @@ void MessageLogFilter::scanSlice()
     QElapsedTimer clock;
     clock.start();
     const int rows = int(m_scanMatches.size());
-    // Look at the clock every 256 rows: often enough to keep slices short, rarely enough to be free.
+    // Look at the clock every 256 rows or 1 MiB of payload, whichever comes first: often enough to
+    // keep slices short (a regex over a 1 MiB message is a millisecond or more), rarely enough to be free.
     while (m_scanNext < rows && clock.elapsed() < SliceMs) {
         const int stop = std::min(rows, m_scanNext + 256);
-        for (; m_scanNext < stop; ++m_scanNext)
-            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(m_log->eventAt(m_scanNext).payload);
+        qint64 bytes = 0;
+        for (; m_scanNext < stop && bytes < (1 << 20); ++m_scanNext) {
+            const WireEvent e = m_log->eventAt(m_scanNext);
+            bytes += e.payload.size();
+            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(e.payload);
+        }
     }
     if (m_scanNext < rows) {
         Q_EMIT searchProgressed(searchProgress());

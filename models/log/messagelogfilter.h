@@ -13,14 +13,15 @@ class MessageLogModel;
 // payload (not only the preview). The source must be a MessageLogModel: the search reads payloads
 // through MessageLogModel::eventAt(), without copying them into QVariants.
 //
-// Searching a million payloads takes longer than a frame. Above IncrementalRows rows a new search
-// runs in slices of at most SliceMs on the event loop (the previous filter stays in place meanwhile)
+// Searching a million payloads takes longer than a frame. Above IncrementalRows rows (or
+// IncrementalBytes of payload) a new search runs in slices of about SliceMs on the event loop (the previous filter stays in place meanwhile)
 // and applies at once when every row has been looked at: typing never freezes the window.
 class MessageLogFilter : public QSortFilterProxyModel {
     Q_OBJECT
 public:
     enum class SearchMode { PlainText, RegularExpression };
     static constexpr int IncrementalRows = 20'000;
+    static constexpr quint64 IncrementalBytes = 8 << 20;
     static constexpr int SliceMs = 8;
 
     explicit MessageLogFilter(QObject *parent = nullptr);

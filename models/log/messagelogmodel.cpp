@@ -161,8 +161,7 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         // Tooltips guess rich text; what the peer sent must stay plain, so escape it and say so.
         if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
-            return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>")
-                .arg(DisplayText::lines(e.payload, 2000).toHtmlEscaped());
+            return DisplayText::toolTip(DisplayText::lines(e.payload, 2000));
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
             return tr("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};

@@ -35,6 +35,7 @@ public:
     // The event shown in `row`, its bytes viewed in place (for filters and views that read whole
     // payloads without copying them into QVariants). `row` must be valid.
     WireEvent eventAt(int row) const { return m_capture->event(row); }
+    quint64 payloadBytes() const { return m_capture ? m_capture->payloadBytes() : 0; }
     // Forgets every event (the log's Clear): the capture is emptied, for every view of it.
     void clear();
 

@@ -58,11 +58,11 @@ QString PayloadPreview::frameLine(quint8 opcode, QByteArrayView payload, qsizety
     if (payload.isEmpty())
         return QString();
     // Continuations and control payloads may be text or not: text when the shown part decodes.
-    const QByteArrayView head = payload.first(qMin<qsizetype>(payload.size(), maxChars * 4 + 4));
-    Utf8Validator validator;
-    if (opcode != Opcode::Text && validator.feed(head) == Utf8Validator::Result::Invalid)
+    DisplayText::Result shown;
+    const QString text = DisplayText::fromPeer(payload, { DisplayText::Lines::Single, maxChars, false }, &shown);
+    if (opcode != Opcode::Text && !shown.validUtf8())
         return hex(payload, maxChars / 3);
-    return DisplayText::line(payload, maxChars);
+    return text;
 }
 
 QString PayloadPreview::closeDetails(QByteArrayView payload, qint64 *badReasonByte)
@@ -94,6 +94,13 @@ QString PayloadPreview::closeDetails(QByteArrayView payload, qint64 *badReasonBy
     if (badReasonByte)
         *badReasonByte = shownAs.firstInvalid;
     return text;
+}
+
+bool PayloadPreview::breaksUtf8(QByteArrayView payload, bool final)
+{
+    Utf8Validator validator;
+    const Utf8Validator::Result result = validator.feed(payload);
+    return result == Utf8Validator::Result::Invalid || (final && result == Utf8Validator::Result::Incomplete);
 }
 
 QByteArrayView PayloadPreview::utf8Prefix(QByteArrayView bytes, qint64 limit)

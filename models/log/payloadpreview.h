@@ -37,6 +37,11 @@ struct TextPlan {
 constexpr qsizetype LongLine = 4096;
 TextPlan planText(quint8 opcode, QByteArrayView payload, qint64 textLimit, qint64 longLineLimit);
 
+// True when `payload` cannot be text: bytes that are not UTF-8, or, in the final frame of a message
+// (`final`), a code point cut at the end. A first fragment may end inside a code point that the
+// next fragment completes (RFC 6455 allows it): that is not invalid.
+bool breaksUtf8(QByteArrayView payload, bool final);
+
 // The longest prefix of at most `limit` bytes that does not end inside a UTF-8 sequence.
 QByteArrayView utf8Prefix(QByteArrayView bytes, qint64 limit);
 // Length of the longest line (bytes between line feeds).

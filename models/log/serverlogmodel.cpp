@@ -3,6 +3,7 @@
 #include "log/messagelogmodel.h"
 #include "net/embeddedserver.h"
 #include "protocol/closecodes.h"
+#include "text/displaytext.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -200,7 +201,7 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
         case PreviewColumn:
             // Tool tips guess at rich text; escaped inside explicit markup, what the peer sent
             // can never be taken for markup.
-            return QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(preview(e, 1000).toHtmlEscaped());
+            return DisplayText::toolTip(preview(e, 1000));
         }
         return {};
     case Qt::TextAlignmentRole:

@@ -2,6 +2,7 @@
 
 #include "log/capture.h"
 #include "protocol/messagenumbering.h"
+#include "text/displaytext.h"
 
 #include <QAbstractEventDispatcher>
 #include <QHash>
@@ -175,7 +176,15 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
 
     StoredEvent stored;
     QString error;
-    QHash<quint64, MessageNumbering> numberings; // per connection and direction
+    // Messages are numbered per connection and direction (that is where fragments belong), and
+    // given ids that are unique per direction in the capture, which may hold several connections.
+    struct Numbering {
+        MessageNumbering local;
+        quint32 lastLocal = 0;
+        quint32 id = 0;
+    };
+    QHash<quint64, Numbering> numberings;
+    quint32 lastId[2] = { 0, 0 };
     qsizetype lineNumber = 0;
     bool firstContentLine = true;
     while (!device.atEnd()) {
@@ -193,8 +202,8 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
                 const QString format = header.value(QStringLiteral("format")).toString();
                 if (format != QLatin1String(SessionFormat::Name)) {
                     addError(lineNumber,
-                        QStringLiteral("not a WebSocket Inspector session: format is \"%1\", expected \"%2\"")
-                            .arg(format, QLatin1String(SessionFormat::Name)));
+                        QStringLiteral("not a WebSocket Inspector session: format is %1, expected \"%2\"")
+                            .arg(DisplayText::quoted(format.toUtf8(), 60), QLatin1String(SessionFormat::Name)));
                     ++result.badLines;
                     continue;
                 }
@@ -236,8 +245,14 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
         WireEvent event = stored.event();
         if (event.kind == EventKind::Frame && event.direction != Direction::Local) {
             // Files carry frames, not message boundaries: number the messages again as they are read.
-            const quint64 key = (quint64(event.connectionId) << 1) | quint64(event.direction == Direction::Outgoing);
-            event.messageId = numberings[key].next(event.frame);
+            const int dir = event.direction == Direction::Outgoing ? 1 : 0;
+            Numbering &n = numberings[(quint64(event.connectionId) << 1) | quint64(dir)];
+            const quint32 local = n.local.next(event.frame);
+            if (local && local != n.lastLocal) {
+                n.lastLocal = local;
+                n.id = ++lastId[dir];
+            }
+            event.messageId = local ? n.id : 0;
         }
         into.record(event);
         ++result.eventsLoaded;

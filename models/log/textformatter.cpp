@@ -36,33 +36,30 @@ void putQuotedPreview(OutBuffer &o, QByteArrayView bytes, qsizetype maxChars)
 }
 
 // The lines of `bytes` after the event line, each indented by four spaces and shown by the display
-// rule. CR LF line ends are the protocol's and are not shown; a lone CR is.
-void putIndentedBlock(OutBuffer &o, QByteArrayView bytes, qsizetype maxBytes)
+// rule with `lines` (Http for a handshake: CR LF ends a line, a bare LF shows as \n). Trailing
+// empty lines (the blank line that ends an HTTP head) are noise and left out.
+void putIndentedBlock(OutBuffer &o, QByteArrayView bytes, qsizetype maxBytes, DisplayText::Lines lines)
 {
-    const qsizetype total = bytes.size();
     const QByteArrayView shown = PayloadPreview::utf8Prefix(bytes, maxBytes);
+    QByteArray text(DisplayText::maxOutputBytes(shown.size()), Qt::Uninitialized);
+    text.truncate(DisplayText::write(text.data(), shown, { lines, -1, false }) - text.data());
+    while (text.endsWith('\n'))
+        text.chop(1);
     qsizetype start = 0;
-    while (start < shown.size()) {
-        qsizetype end = shown.indexOf('\n', start);
-        const qsizetype next = end < 0 ? shown.size() : end + 1;
+    while (start < text.size()) {
+        qsizetype end = text.indexOf('\n', start);
         if (end < 0)
-            end = shown.size();
-        qsizetype lineEnd = end;
-        if (lineEnd > start && shown[lineEnd - 1] == '\r' && end < shown.size())
-            --lineEnd;
-        const QByteArrayView line = shown.sliced(start, lineEnd - start);
-        // The blank line that ends an HTTP head is noise when it is the last line.
-        if (!(line.isEmpty() && next >= shown.size())) {
-            o.text("    ");
-            o.putDisplayText(line, {});
-            o.text("\n");
-        }
-        start = next;
+            end = text.size();
+        o.text("    ");
+        o.need(end - start + 1);
+        o.put(QByteArrayView(text).sliced(start, end - start));
+        o.put('\n');
+        start = end + 1;
     }
-    if (shown.size() < total) {
+    if (shown.size() < bytes.size()) {
         o.text("    ... (");
         o.need(24);
-        o.putUInt(quint64(total));
+        o.putUInt(quint64(bytes.size()));
         o.text(" bytes in all)\n");
     }
 }
@@ -76,7 +73,7 @@ void putMessage(OutBuffer &o, QByteArrayView message, qsizetype maxChars)
     putTotalNote(o, shown.consumed, first.size());
     o.text("\n");
     if (newline >= 0)
-        putIndentedBlock(o, message.sliced(newline + 1), maxChars);
+        putIndentedBlock(o, message.sliced(newline + 1), maxChars, DisplayText::Lines::Multiple);
 }
 
 // "05:30:00.123456 #1 <- "
@@ -166,7 +163,7 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
                 const QByteArrayView reason = payload.sliced(2);
                 if (!reason.isEmpty()) {
                     o.text(" ");
-                    if (!Utf8Validator::isValid(reason))
+                    if (PayloadPreview::breaksUtf8(reason, true))
                         o.text("reason (invalid UTF-8): ");
                     putQuotedPreview(o, reason, m_limits.maxTextChars);
                 }
@@ -175,7 +172,7 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
             o.text("  ");
             // Text frames always read as text (bytes that are not UTF-8 as \xHH); pings and pongs when
             // they are text; everything else as hex.
-            const bool valid = Utf8Validator::isValid(payload);
+            const bool valid = !PayloadPreview::breaksUtf8(payload, f.fin);
             if (opcode == Opcode::Text) {
                 if (!valid)
                     o.text("invalid UTF-8: ");
@@ -196,7 +193,7 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
         o.need(24);
         o.putUInt(quint64(e.payload.size()));
         o.text(" bytes)\n");
-        putIndentedBlock(o, e.payload, m_limits.maxBlockBytes);
+        putIndentedBlock(o, e.payload, m_limits.maxBlockBytes, DisplayText::Lines::Http);
         return;
     case EventKind::Violation:
         o.text("VIOLATION ");
@@ -251,7 +248,7 @@ void TextFormatter::appendMessage(
     if (!payload.isEmpty() || isText) {
         o.text("  ");
         if (isText) {
-            if (!Utf8Validator::isValid(payload))
+            if (PayloadPreview::breaksUtf8(payload, true))
                 o.text("invalid UTF-8: ");
             putQuotedPreview(o, payload, m_limits.maxTextChars);
         } else {

@@ -1,5 +1,6 @@
 #include "net/clientconnection.h"
 
+#include "text/displaytext.h"
 #include "text/sizeformat.h"
 
 #include "protocol/closecodes.h"
@@ -32,13 +33,14 @@ QByteArray closeReasonFor(const QString &text)
     return utf8.left(cut);
 }
 
-QString describeClose(quint16 code, const QString &reason)
+// The reason is the peer's bytes: quoted by the display rule, so invalid UTF-8 shows as \xHH.
+QString describeClose(quint16 code, QByteArrayView reason)
 {
     if (code == 0)
         return QStringLiteral("no status code");
     QString text = CloseCodes::label(code);
     if (!reason.isEmpty())
-        text += QStringLiteral(", reason \"%1\"").arg(reason);
+        text += QStringLiteral(", reason ") + DisplayText::quoted(reason);
     return text;
 }
 } // namespace
@@ -119,7 +121,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
         Q_EMIT errorOccurred(problem);
         return false;
     }
-    const bool secure = options.url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+    const bool secure = isSecure(options.url);
     if (secure && !QSslSocket::supportsSsl()) {
         m_error = QStringLiteral("wss:// needs TLS, but no TLS backend is available (is OpenSSL 3 installed?)");
         recordText(EventKind::Error, Direction::Local, m_error);
@@ -269,7 +271,7 @@ void ClientConnection::onSslErrors(const QList<QSslError> &errors)
     for (const QSslError &error : errors) {
         QString line = error.errorString();
         if (!error.certificate().isNull())
-            line += QStringLiteral(" (certificate: %1)").arg(error.certificate().subjectDisplayName());
+            line += QStringLiteral(" (certificate: %1)").arg(DisplayText::quoted(error.certificate().subjectDisplayName().toUtf8()));
         lines << line;
     }
     if (m_options.allowCertificateErrors) {
@@ -480,13 +482,14 @@ void ClientConnection::handleCloseFrame(const ParsedFrame &frame)
     const ClosePayload close = ClosePayload::parse(frame.payload);
     m_closeCode = close.hasCode ? close.code : quint16(CloseCodes::NoStatusReceived);
     m_closeReason = QString::fromUtf8(close.reason);
+    m_closeReasonBytes = close.reason;
     Q_EMIT closeFrameReceived(m_closeCode, close.reason);
     if (!m_closeSent) {
         // The server started the closing handshake: echo its code as RFC 6455 §5.5.1 suggests
         // (an empty close is answered with an empty close; a code we may not send becomes 1002).
         m_closedByPeer = true;
         setState(ReadyState::Closing, QStringLiteral("CLOSING (server sent close: %1)")
-                                          .arg(describeClose(close.hasCode ? close.code : 0, m_closeReason)));
+                                          .arg(describeClose(close.hasCode ? close.code : 0, close.reason)));
         if (!close.hasCode)
             sendCloseFrame(0, {});
         else if (CloseCodes::isValidOnWire(close.code))
@@ -563,7 +566,7 @@ bool ClientConnection::close(quint16 code, const QByteArray &reason)
     }
     sendCloseFrame(code, reason);
     setState(ReadyState::Closing,
-             QStringLiteral("CLOSING (client sent close: %1)").arg(describeClose(code, QString::fromUtf8(reason))));
+             QStringLiteral("CLOSING (client sent close: %1)").arg(describeClose(code, reason)));
     m_closeTimer.start(m_options.closeTimeoutMs);
     return true;
 }
@@ -667,11 +670,15 @@ void ClientConnection::onDisconnected()
     finishClosed();
 }
 
+bool ClientConnection::isSecure(const QUrl &url)
+{
+    return url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+}
+
 quint16 ClientConnection::portOf(const QUrl &url)
 {
     // RFC 6455 §3: without a port, ws:// means 80 and wss:// 443.
-    const bool secure = url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
-    return quint16(url.port(secure ? 443 : 80));
+    return quint16(url.port(isSecure(url) ? 443 : 80));
 }
 
 void ClientConnection::onSocketError()
@@ -722,6 +729,7 @@ void ClientConnection::finishClosed()
     if (!m_closeReceived) {
         m_closeCode = CloseCodes::AbnormalClosure;
         m_closeReason.clear();
+        m_closeReasonBytes.clear();
     }
     const QString who = !m_closeSent && !m_closeReceived ? QStringLiteral("no closing handshake")
         : m_closedByPeer                                  ? QStringLiteral("server closed first")
@@ -733,7 +741,7 @@ void ClientConnection::finishClosed()
     e.closeCode = m_closeCode;
     e.wasClean = m_wasClean;
     const QByteArray text = QStringLiteral("CLOSED: %1, wasClean=%2, %3")
-                                .arg(describeClose(m_closeCode, m_closeReason),
+                                .arg(describeClose(m_closeCode, m_closeReasonBytes),
                                      m_wasClean ? QStringLiteral("true") : QStringLiteral("false"), who)
                                 .toUtf8();
     e.payload = text;

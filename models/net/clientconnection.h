@@ -50,6 +50,7 @@ class ClientConnection : public QObject, private FrameParserHandler {
 public:
     // The TCP port a URL names: its own, or 80 for ws:// and 443 for wss:// (RFC 6455 §3).
     static quint16 portOf(const QUrl &url);
+    static bool isSecure(const QUrl &url); // wss://, in any case
     explicit ClientConnection(quint32 connectionId, QObject *parent = nullptr);
     ~ClientConnection() override;
 
@@ -170,6 +171,7 @@ private:
     bool m_frameViolated = false; // the frame about to be delivered by the parser broke a rule
     quint16 m_closeCode = 0;
     QString m_closeReason;
+    QByteArray m_closeReasonBytes; // as received: the state messages quote these by the display rule
     bool m_wasClean = false;
     QString m_error;
     quint64 m_bytesSent = 0;

@@ -8,6 +8,7 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
 {
     m_connection.addSink(&m_capture);
     m_connection.addSink(&m_stats);
+    m_connection.addSink(this);
     m_log.setCapture(&m_capture);
     m_timeline.setCapture(&m_capture);
     connect(&m_connection, &ClientConnection::stateChanged, this, &ClientSession::changed);
@@ -24,4 +25,21 @@ QString ClientSession::title() const
 bool ClientSession::start()
 {
     return m_connection.open(m_options);
+}
+
+void ClientSession::record(const WireEvent &event)
+{
+    if (event.kind == EventKind::HandshakeRequest && m_handshakeRequest.isEmpty())
+        m_handshakeRequest = event.payload.toByteArray();
+    else if (event.kind == EventKind::HandshakeResponse && m_handshakeResponse.isEmpty())
+        m_handshakeResponse = event.payload.toByteArray();
+}
+
+void ClientSession::adoptHandshakeFromCapture()
+{
+    for (const EventKind kind : { EventKind::HandshakeRequest, EventKind::HandshakeResponse }) {
+        const qsizetype index = m_capture.firstOfKind(kind);
+        if (index >= 0)
+            record(m_capture.event(index));
+    }
 }

@@ -1,6 +1,7 @@
 #include "net/connectionmanager.h"
 
 #include "log/sessionfile.h"
+#include "text/displaytext.h"
 
 #include <QFileInfo>
 
@@ -27,6 +28,7 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
         *errors = result.errors;
     if (!result.opened)
         return nullptr;
+    session->adoptHandshakeFromCapture();
     ++m_nextId;
     return add(std::move(session));
 }
@@ -88,7 +90,7 @@ QVariant ConnectionManager::data(const QModelIndex &index, int role) const
             return s->title();
         return QStringLiteral("%1  [%2]").arg(s->title(), readyStateName(s->connection()->readyState()));
     case Qt::ToolTipRole:
-        return s->connection()->errorString().isEmpty() ? s->title() : s->connection()->errorString();
+        return DisplayText::toolTip(s->connection()->errorString().isEmpty() ? s->title() : s->connection()->errorString());
     case StateRole:
         return int(s->connection()->readyState());
     case SessionIdRole:

@@ -1,4 +1,5 @@
 #include "probe/probereportmodel.h"
+#include "text/displaytext.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
@@ -150,7 +151,7 @@ QVariant ProbeReportModel::data(const QModelIndex &index, int role) const
         case ExpectedColumn:
             return row.preset.expected.text;
         default:
-            return done ? row.result.why : QVariant();
+            return done ? QVariant(DisplayText::toolTip(row.result.why)) : QVariant();
         }
     case StateRole:
         return int(row.state);

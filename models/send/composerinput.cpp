@@ -142,25 +142,35 @@ ComposerInput::Parsed ComposerInput::fromBase64(QStringView input)
     return result;
 }
 
-ComposerInput::Parsed ComposerInput::fromFile(const QString &path, qint64 maxBytes)
+QString ComposerInput::checkFile(const QString &path, qint64 maxBytes)
 {
     if (path.isEmpty())
-        return failure(-1, Tr::tr("Choose a file to send."));
+        return Tr::tr("Choose a file to send.");
     const QFileInfo info(path);
     if (!info.exists())
-        return failure(-1, Tr::tr("\u201c%1\u201d does not exist.").arg(path));
+        return Tr::tr("\u201c%1\u201d does not exist.").arg(path);
     if (!info.isFile())
-        return failure(-1, Tr::tr("\u201c%1\u201d is not a file.").arg(path));
+        return Tr::tr("\u201c%1\u201d is not a file.").arg(path);
+    if (!info.isReadable())
+        return Tr::tr("\u201c%1\u201d is not readable.").arg(path);
     if (info.size() > maxBytes) {
-        return failure(-1, Tr::tr("\u201c%1\u201d is %2; a message can be at most %3 (the message size limit).")
-                               .arg(path, SizeFormat::rounded(info.size()), SizeFormat::rounded(maxBytes)));
+        return Tr::tr("\u201c%1\u201d is %2; a message can be at most %3 (the message size limit).")
+            .arg(path, SizeFormat::rounded(info.size()), SizeFormat::rounded(maxBytes));
     }
+    return QString();
+}
+
+ComposerInput::Parsed ComposerInput::fromFile(const QString &path, qint64 maxBytes)
+{
+    if (const QString problem = checkFile(path, maxBytes); !problem.isEmpty())
+        return failure(-1, problem);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return failure(-1, Tr::tr("Cannot read \u201c%1\u201d: %2").arg(path, file.errorString()));
-    // Read at most one byte more than allowed: a file that grew since it was measured is refused too.
+    // At most one byte more than the file had (or than allowed): a file that grew since it was
+    // measured is refused, and a small file costs no 64 MiB buffer.
     Parsed p;
-    p.bytes = file.read(maxBytes + 1);
+    p.bytes = file.read(qMin(file.size(), maxBytes) + 1);
     if (p.bytes.size() > maxBytes)
         return failure(-1, Tr::tr("\u201c%1\u201d grew past %2 while it was read.").arg(path, SizeFormat::rounded(maxBytes)));
     if (file.error() != QFileDevice::NoError)

@@ -24,6 +24,9 @@ Parsed fromJson(const QString &input);
 Parsed fromHex(QStringView input);
 // Standard base64 (+ and /); whitespace ignored; padding optional but, when present, correct.
 Parsed fromBase64(QStringView input);
+// Why the file cannot be sent ("“x” does not exist.", "... is 80 MiB; a message can be at most
+// 64 MiB ..."), without reading it; empty when it can.
+QString checkFile(const QString &path, qint64 maxBytes);
 // The whole file, refused without reading it when it is larger than `maxBytes` (the message size
 // limit a receiver enforces: 64 MiB unless set otherwise).
 Parsed fromFile(const QString &path, qint64 maxBytes);

@@ -189,3 +189,8 @@ QString DisplayText::describeCharacter(QChar c)
         return QStringLiteral("'%1'").arg(c);
     return QStringLiteral("U+%1").arg(QString::number(c.unicode(), 16).toUpper(), 4, QLatin1Char('0'));
 }
+
+QString DisplayText::toolTip(const QString &displayed)
+{
+    return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(displayed.toHtmlEscaped());
+}

@@ -73,6 +73,11 @@ inline QString quoted(QByteArrayView bytes, qsizetype maxChars = -1)
     return QLatin1Char('"') + fromPeer(bytes, Options { Lines::Single, maxChars, true }) + QLatin1Char('"');
 }
 
+// Text for a tool tip, which Qt would take for rich text if it looks like markup: wraps text already
+// in display form (or our own words quoting it) so that it always shows as plain text, white space
+// kept. Every tool tip that can hold peer text goes through it.
+QString toolTip(const QString &displayed);
+
 // A character the user typed, named in an error message: 'x' when visible, U+202E otherwise.
 QString describeCharacter(QChar c);
 

@@ -69,6 +69,7 @@ private Q_SLOTS:
     void craftedFrameGoesOutAsBuilt();
     void twoChatClients();
     void layoutIsRemembered();
+    void fragmentShowsItsWholeMessage();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -295,6 +296,44 @@ void tst_MainWindow::layoutIsRemembered()
     again.show();
     QVERIFY(QTest::qWaitForWindowExposed(&again));
     QVERIFY(!again.findChild<QDockWidget *>(QStringLiteral("sendDock"))->isVisible());
+}
+
+// Selecting any frame of a fragmented message shows the whole message, found through the message id
+// the engine gave it; a message with no final frame says so; the log's Clear keeps the handshake.
+void tst_MainWindow::fragmentShowsItsWholeMessage()
+{
+    MainWindow &w = *m_window;
+    ClientSession *session = w.openConnection(w.connectionBar()->options());
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QSignalSpy messages(session->connection(), &ClientConnection::messageReceived);
+    session->connection()->setFragmentSize(4);
+    QVERIFY(session->connection()->sendText("abcdefghij"));
+    QVERIFY(messages.wait(5000));
+    session->log()->flushPending();
+    const QList<qsizetype> pieces = rowsOf(w.logView(), QStringLiteral("continuation"), Direction::Outgoing);
+    QCOMPARE(pieces.size(), 2);
+    w.logView()->selectEvent(pieces.last());
+    QCOMPARE(w.payloadView()->text(), QStringLiteral("abcdefghij"));
+    QVERIFY2(w.payloadView()->note().startsWith(QStringLiteral("A message of 3 frames, joined.")),
+             qPrintable(w.payloadView()->note()));
+
+    FrameSpec unfinished;
+    unfinished.opcode = Opcode::Text;
+    unfinished.fin = false;
+    unfinished.payload = "half";
+    QVERIFY(session->connection()->sendFrame(unfinished));
+    session->log()->flushPending();
+    const QList<qsizetype> texts = rowsOf(w.logView(), QStringLiteral("text"), Direction::Outgoing);
+    w.logView()->selectEvent(texts.last());
+    QCOMPARE(w.payloadView()->text(), QStringLiteral("half"));
+    QVERIFY2(w.payloadView()->note().startsWith(QStringLiteral("Unfinished message: 1 frame so far")),
+             qPrintable(w.payloadView()->note()));
+
+    const QString status = child<QLabel>(w.handshakePane(), "responseSummary")->text();
+    QVERIFY(status.startsWith(QStringLiteral("HTTP/1.1 101")));
+    session->capture()->clear();
+    QCOMPARE(child<QLabel>(w.handshakePane(), "responseSummary")->text(), status);
+    QVERIFY(w.payloadView()->text().isEmpty());
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -47,6 +47,7 @@ private Q_SLOTS:
     void messageJoinsItsFrames_data();
     void messageJoinsItsFrames();
     void wholeMessageIsNotCopied();
+    void messagesAfterClear();
     void firstOfKind();
 };
 
@@ -346,6 +347,37 @@ void tst_Capture::wholeMessageIsNotCopied()
     capture.record(e);
     const Capture::Message m = capture.message(0);
     QCOMPARE(m.payload.constData(), capture.event(0).payload.data());
+}
+
+// Message ids count on after clear(): the index must keep working (and stay small) for the new
+// messages, and a message whose first frame was cleared away shows its later frames on their own.
+void tst_Capture::messagesAfterClear()
+{
+    Capture capture;
+    const QByteArray whole = QByteArray::fromHex("8101"), first = QByteArray::fromHex("0101"),
+                     middle = QByteArray::fromHex("0001"), last = QByteArray::fromHex("8001");
+    auto frame = [&capture](const QByteArray &header, quint32 id) {
+        WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, header, "x");
+        e.messageId = id;
+        capture.record(e);
+    };
+    frame(whole, 1);
+    frame(first, 2); // message 2 is under way when the log is cleared
+    capture.clear();
+    frame(last, 2); // its last frame: its first is gone
+    frame(first, 3);
+    frame(middle, 3);
+    frame(last, 3);
+    QCOMPARE(capture.message(0).payload, QByteArray("x"));
+    QCOMPARE(capture.message(0).frames, 1);
+    const Capture::Message m = capture.message(3);
+    QCOMPARE(m.payload, QByteArray("xxx"));
+    QCOMPARE(m.frames, 3);
+    QVERIFY(m.complete);
+    for (quint32 id = 4; id < 1'000'004; ++id)
+        frame(whole, id);
+    QCOMPARE(capture.message(capture.count() - 1).frames, 1);
+    QVERIFY2(double(capture.overheadBytes()) / double(capture.count()) < 100, "the index stays a vector");
 }
 
 void tst_Capture::firstOfKind()

@@ -129,11 +129,16 @@ void tst_JsonlWriter::frameJson_data()
                + unmaskedShort
                + ",\"len\":4,\"len_form\":7,\"header\":\"8104\",\"b64\":\"9JCAgA==\","
                  "\"invalid_utf8\":true}\n");
-    QTest::addRow("truncated sequence at end")
+    // A first fragment may end inside a code point that the next one completes: b64, not invalid.
+    QTest::addRow("first fragment cut inside a code point")
         << in << QByteArray::fromHex("0103") << QByteArray("ab\xe2")
         << QByteArray(",\"fin\":false,\"rsv1\":false,\"rsv2\":false,\"rsv3\":false,\"opcode\":1,\"type\":\"text\""
+               + unmaskedShort + ",\"len\":3,\"len_form\":7,\"header\":\"0103\",\"b64\":\"YWLi\"}\n");
+    QTest::addRow("final frame cut inside a code point")
+        << in << QByteArray::fromHex("8103") << QByteArray("ab\xe2")
+        << QByteArray(",\"fin\":true,\"rsv1\":false,\"rsv2\":false,\"rsv3\":false,\"opcode\":1,\"type\":\"text\""
                + unmaskedShort
-               + ",\"len\":3,\"len_form\":7,\"header\":\"0103\",\"b64\":\"YWLi\","
+               + ",\"len\":3,\"len_form\":7,\"header\":\"8103\",\"b64\":\"YWLi\","
                  "\"invalid_utf8\":true}\n");
     QTest::addRow("binary") << in << QByteArray::fromHex("8203") << QByteArray::fromHex("0102ff")
                             << QByteArray(",\"fin\":true,\"rsv1\":false,\"rsv2\":false,\"rsv3\":false,\"opcode\":2,"

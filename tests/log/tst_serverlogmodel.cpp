@@ -1,4 +1,5 @@
 #include "log/serverlogmodel.h"
+#include "text/displaytext.h"
 #include "net/embeddedserver.h"
 
 #include <QAbstractItemModelTester>
@@ -92,6 +93,9 @@ void tst_ServerLogModel::messages_data()
         << true << QByteArray("a\tb\r\nc\x01") << QStringLiteral("text") << QStringLiteral("a\\tb\\r\\nc\\x01");
     QTest::addRow("text, not ASCII") << true << QByteArray("gr\xc3\xbc\xc3\x9f") << QStringLiteral("text")
                                      << QStringLiteral("gr\u00fc\u00df");
+    QTest::addRow("bidi override and zero-width space escaped")
+        << true << QByteArray("abc\xe2\x80\xae" "def\xe2\x80\x8b") << QStringLiteral("text")
+        << QStringLiteral("abc\\u202edef\\u200b");
     QTest::addRow("markup stays text") << true << QByteArray("<b>&amp;</b>") << QStringLiteral("text")
                                        << QStringLiteral("<b>&amp;</b>");
     QTest::addRow("empty text") << true << QByteArray() << QStringLiteral("text") << QString();
@@ -127,7 +131,7 @@ void tst_ServerLogModel::messages()
     QCOMPARE(cell(f.model, row, ServerLogModel::SizeColumn), QString::number(payload.size()));
     QCOMPARE(cell(f.model, row, ServerLogModel::PreviewColumn), preview);
     QCOMPARE(f.model.index(row, ServerLogModel::PreviewColumn).data(Qt::ToolTipRole).toString(),
-        QStringLiteral("<p style=\"white-space:pre-wrap\">%1</p>").arg(preview.toHtmlEscaped()));
+        DisplayText::toolTip(preview));
     const QModelIndex index = f.model.index(row, 0);
     QCOMPARE(index.data(ServerLogModel::BytesRole).toByteArray(), payload);
     QCOMPARE(index.data(ServerLogModel::ClientIdRole).toUInt(), 1u);

@@ -127,6 +127,7 @@ private Q_SLOTS:
     void flushedWhenTheEventLoopWaits();
     void flushedWhenTheBufferIsLarge();
     void roundTrip();
+    void messagesOfTwoConnectionsStayApart();
     void headerRoundTrip_data();
     void headerRoundTrip();
     void readerReportsBadLinesAndKeepsGoodOnes_data();
@@ -234,6 +235,36 @@ void tst_SessionFile::roundTrip()
             writer.record(capture.event(i));
     }
     QCOMPARE(fileLines(again), fileLines(path));
+}
+
+// A file may hold several connections: the reader numbers messages per connection and direction
+// (where fragments belong) with ids unique in the capture, so each fragment finds its own message.
+void tst_SessionFile::messagesOfTwoConnectionsStayApart()
+{
+    const QString path = m_dir.filePath(QStringLiteral("two.jsonl"));
+    QList<Sample> events;
+    auto frame = [&events](quint32 conn, const char *headerHex, const QByteArray &payload) {
+        events << sample(EventKind::Frame, Direction::Incoming, QByteArray::fromHex(headerHex), payload, events.size());
+        events.last().fields.connectionId = conn;
+    };
+    frame(1, "0102", "a1"); // connection 1, first fragment
+    frame(2, "0102", "b1"); // connection 2, first fragment
+    frame(1, "8002", "a2");
+    frame(2, "0002", "b2");
+    frame(2, "8002", "b3");
+    {
+        SessionFileWriter writer;
+        QVERIFY(writer.open(path));
+        for (const Sample &e : events)
+            writer.record(e.event());
+    }
+    Capture capture;
+    QVERIFY(SessionFileReader::load(path, capture).ok());
+    QCOMPARE(capture.count(), 5);
+    QCOMPARE(capture.message(2).payload, QByteArray("a1a2"));
+    QCOMPARE(capture.message(4).payload, QByteArray("b1b2b3"));
+    QCOMPARE(capture.message(4).frames, 3);
+    QVERIFY(capture.event(0).messageId != capture.event(1).messageId);
 }
 
 void tst_SessionFile::headerRoundTrip_data()

@@ -133,12 +133,12 @@ void tst_TextFormatter::otherKindsText_data()
                                         << QByteArray("05:30:00.123456 #1 <- handshake-response (34 bytes)\n"
                                                       "    HTTP/1.1 404 Not Found\n"
                                                       "    \n"
-                                                      "    no\n"
-                                                      "    such\n");
+                                                      "    no\\n\n"
+                                                      "    such\\n\n"); // bare LFs: not HTTP line ends
     QTest::addRow("binary response") << int(EventKind::HandshakeResponse) << int(Direction::Incoming)
                                      << QByteArray::fromHex("000102030405060708090a0b0c0d0e0f10ff") << 0
                                      << QByteArray("05:30:00.123456 #1 <- handshake-response (18 bytes)\n"
-                                                   "    \\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t\n"
+                                                   "    \\x00\\x01\\x02\\x03\\x04\\x05\\x06\\x07\\x08\\t\\n\n"
                                                    "    \\x0b\\x0c\\r\\x0e\\x0f\\x10\\xff\n");
     QTest::addRow("state with name") << int(EventKind::StateChange) << int(Direction::Local)
                                      << QByteArray("CLOSED: 1000 Normal Closure, wasClean=true")

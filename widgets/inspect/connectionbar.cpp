@@ -1,5 +1,7 @@
 #include "inspect/connectionbar.h"
 
+#include "text/sizeformat.h"
+
 #include "inspect/headerseditor.h"
 #include "net/clientsession.h"
 
@@ -59,12 +61,7 @@ QString trafficText(const QString &arrow, const TrafficStats::Direction &d)
 {
     const QString messages
         = d.messages == 1 ? ConnectionBar::tr("1 message") : ConnectionBar::tr("%1 messages").arg(d.messages);
-    return QStringLiteral("%1 %2 \u00b7 %3").arg(arrow, messages, QLocale().formattedDataSize(qint64(d.bytes)));
-}
-
-bool isSecureScheme(const QUrl &url)
-{
-    return url.scheme().compare(QLatin1String("wss"), Qt::CaseInsensitive) == 0;
+    return QStringLiteral("%1 %2 \u00b7 %3").arg(arrow, messages, SizeFormat::rounded(d.bytes));
 }
 
 } // namespace
@@ -240,7 +237,7 @@ ConnectionOptions ConnectionBar::options() const
         if (!p.isEmpty())
             o.subprotocols.append(p);
     }
-    o.allowCertificateErrors = isSecureScheme(o.url) && m_allowCertErrors->isChecked();
+    o.allowCertificateErrors = ClientConnection::isSecure(o.url) && m_allowCertErrors->isChecked();
     return o;
 }
 
@@ -254,7 +251,7 @@ void ConnectionBar::setOptions(const ConnectionOptions &options)
     if (!options.headers.isEmpty() || !options.origin.isEmpty())
         m_headersToggle->setChecked(true);
     urlEdited();
-    m_allowCertErrors->setChecked(isSecureScheme(options.url) && options.allowCertificateErrors);
+    m_allowCertErrors->setChecked(ClientConnection::isSecure(options.url) && options.allowCertificateErrors);
     showProblem(QString());
 }
 
@@ -280,7 +277,7 @@ void ConnectionBar::requestConnect()
 
 void ConnectionBar::urlEdited()
 {
-    const bool secure = isSecureScheme(currentUrl());
+    const bool secure = ClientConnection::isSecure(currentUrl());
     m_allowCertErrors->setEnabled(secure);
     if (!secure)
         m_allowCertErrors->setChecked(false);

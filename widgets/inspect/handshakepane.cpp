@@ -241,7 +241,7 @@ void HandshakePane::fillHeaders(QTableWidget *table, const HttpHeaders &headers)
         const QString value = oneLine(headers[row].value);
         auto *nameItem = new QTableWidgetItem(name);
         auto *valueItem = new QTableWidgetItem(value);
-        valueItem->setToolTip(value);
+        valueItem->setToolTip(DisplayText::toolTip(value));
         table->setItem(row, 0, nameItem);
         table->setItem(row, 1, valueItem);
     }
@@ -327,7 +327,7 @@ void HandshakePane::showAccept()
         row.explanation->setText(step.explanation);
         row.value->setText(step.value);
         row.value->setCursorPosition(0);
-        row.value->setToolTip(step.value);
+        row.value->setToolTip(DisplayText::toolTip(step.value));
         row.note->setText(step.note);
         row.note->setVisible(!step.note.isEmpty());
         row.warning = step.warning;

@@ -3,6 +3,7 @@
 #include "log/messagelogfilter.h"
 #include "log/messagelogmodel.h"
 #include "inspect/messagelogdelegate.h"
+#include "protocol/frame.h"
 
 #include <QCheckBox>
 #include <QEvent>
@@ -49,6 +50,7 @@ MessageLogView::MessageLogView(QWidget *parent)
     m_typeMenu = new QMenu(this);
     for (const char *type : FilterTypes) {
         QAction *action = m_typeMenu->addAction(QString::fromLatin1(type));
+        action->setData(QString::fromLatin1(type)); // the filter's key; the text may be translated
         action->setCheckable(true);
         action->setChecked(true);
         connect(action, &QAction::toggled, this, &MessageLogView::updateTypeFilter);
@@ -302,11 +304,13 @@ void MessageLogView::updateTypeFilter()
             all = false;
             continue;
         }
-        if (action->text() == QLatin1String("reserved")) {
-            for (int opcode : { 3, 4, 5, 6, 7, 11, 12, 13, 14, 15 })
-                types.insert(QStringLiteral("reserved-%1").arg(opcode));
+        const QString key = action->data().toString();
+        if (key == QLatin1String("reserved")) {
+            for (int opcode = 0; opcode < 16; ++opcode)
+                if (Opcode::isReserved(quint8(opcode)))
+                    types.insert(Opcode::name(quint8(opcode)));
         } else {
-            types.insert(action->text());
+            types.insert(key);
         }
     }
     // An empty set means "everything" to the filter; with nothing ticked, show nothing.

@@ -106,6 +106,7 @@ void PayloadView::clear()
     m_isJson = false;
     m_truncated = false;
     m_json.clear();
+    m_context.clear();
     m_prettyPending = false;
     m_treePending = false;
     setNote(QString());
@@ -116,9 +117,10 @@ void PayloadView::clear()
     setTabShown(Tab::Hex, true);
 }
 
-void PayloadView::setPayload(quint8 opcode, const QByteArray &payload)
+void PayloadView::setPayload(quint8 opcode, const QByteArray &payload, const QString &context)
 {
     clear();
+    m_context = context;
     m_hex->setFrame(QByteArray(), payload);
     switch (opcode) {
     case Opcode::Close:
@@ -192,7 +194,7 @@ void PayloadView::buildPending(int index)
             const qsizetype lines = pretty.count(QLatin1Char('\n')) + 1;
             pretty.truncate(cut);
             const qsizetype shownLines = pretty.count(QLatin1Char('\n')) + 1;
-            QString note = m_note->text();
+            QString note = m_noteBody;
             if (!note.isEmpty())
                 note += QLatin1Char(' ');
             setNote(note
@@ -243,8 +245,10 @@ void PayloadView::setTabShown(Tab tab, bool shown)
 
 void PayloadView::setNote(const QString &note)
 {
-    m_note->setText(note);
-    m_note->setVisible(!note.isEmpty());
+    m_noteBody = note;
+    const QString shown = m_context.isEmpty() || note.isEmpty() ? m_context + note : m_context + QLatin1Char(' ') + note;
+    m_note->setText(shown);
+    m_note->setVisible(!shown.isEmpty());
 }
 
 void PayloadView::chooseTab(Tab preferred)

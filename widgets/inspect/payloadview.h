@@ -36,7 +36,8 @@ public:
     // `opcode` is the frame's (or message's) opcode: text, binary, continuation, close, ping, pong,
     // or a reserved one. The payload is unmasked; it is shared, not copied, so a fromRawData view
     // must stay valid until the next setPayload() or clear().
-    void setPayload(quint8 opcode, const QByteArray &payload);
+    // `context` is said first in the note above the tabs ("A message of 3 frames, joined.").
+    void setPayload(quint8 opcode, const QByteArray &payload, const QString &context = QString());
     void clear();
 
     void setTextLimit(qint64 bytes);
@@ -73,7 +74,9 @@ private:
     FrameHexView *m_hex = nullptr;
 
     qint64 m_textLimit = DefaultTextLimit;
-    QByteArray m_json; // the payload while Pretty or Tree is still to be built (shared, not copied)
+    QByteArray m_json;
+    QString m_context; // what the caller said about the payload
+    QString m_noteBody; // what the view says about it // the payload while Pretty or Tree is still to be built (shared, not copied)
     bool m_prettyPending = false;
     bool m_treePending = false;
     bool m_isJson = false;

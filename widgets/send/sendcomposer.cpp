@@ -428,18 +428,8 @@ void SendComposer::updateFileInfo()
         m_fileInfo->clear();
         return;
     }
-    const QFileInfo info(path);
-    if (!info.exists())
-        m_fileInfo->setText(tr("No such file."));
-    else if (!info.isFile())
-        m_fileInfo->setText(tr("Not a regular file."));
-    else if (!info.isReadable())
-        m_fileInfo->setText(tr("The file is not readable."));
-    else if (info.size() > m_maxFileBytes)
-        m_fileInfo->setText(tr("Size: %1, over the %2 message size limit.")
-                                .arg(SizeFormat::rounded(info.size()), SizeFormat::rounded(m_maxFileBytes)));
-    else
-        m_fileInfo->setText(tr("Size: %1").arg(SizeFormat::bytes(info.size())));
+    const QString problem = ComposerInput::checkFile(path, m_maxFileBytes);
+    m_fileInfo->setText(problem.isEmpty() ? tr("Size: %1").arg(SizeFormat::bytes(QFileInfo(path).size())) : problem);
 }
 
 void SendComposer::setMaxFileBytes(qint64 bytes)
@@ -455,12 +445,8 @@ void SendComposer::updateMessageState()
     qsizetype size = 0;
     if (mode() == ComposerMode::File) {
         // The file is read when sent; until then its size is enough.
-        const QFileInfo info(filePath());
-        if (filePath().isEmpty())
-            parsed.error = tr("Choose a file to send.");
-        else if (!info.isFile() || !info.isReadable() || info.size() > m_maxFileBytes)
-            parsed.error = m_fileInfo->text();
-        size = info.size();
+        parsed.error = ComposerInput::checkFile(filePath(), m_maxFileBytes);
+        size = QFileInfo(filePath()).size();
     } else {
         parsed = message();
         size = parsed.bytes.size();

@@ -3,6 +3,7 @@
 #include "common/palettecolors.h"
 
 #include "teach/glossary.h"
+#include "text/displaytext.h"
 
 #include <QEvent>
 #include <QFontDatabase>
@@ -60,12 +61,6 @@ QString buttonText(const QString &text)
     return shown.replace(QLatin1Char('&'), QStringLiteral("&&"));
 }
 
-// Tooltips render anything that looks like HTML; peer bytes are escaped into a fixed paragraph.
-QString plainToolTip(const QString &text)
-{
-    return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(text.toHtmlEscaped());
-}
-
 QToolButton *linkButton(const QString &objectName, const QString &text)
 {
     auto *button = new QToolButton;
@@ -74,7 +69,7 @@ QToolButton *linkButton(const QString &objectName, const QString &text)
     button->setToolButtonStyle(Qt::ToolButtonTextOnly);
     button->setCursor(Qt::PointingHandCursor);
     button->setText(buttonText(text));
-    button->setToolTip(plainToolTip(text));
+    button->setToolTip(DisplayText::toolTip(text));
     // Styled as a link: it is one, to bytes in another pane or to an explanation.
     QFont f = button->font();
     f.setUnderline(true);
@@ -218,7 +213,7 @@ void HandshakeWalkthroughView::rebuildList()
         auto *item = new QListWidgetItem(QStringLiteral("%1. %2%3").arg(i + 1).arg(direction, steps[i].title));
         if (steps[i].warning)
             item->setIcon(warning);
-        item->setToolTip(plainToolTip(steps[i].title));
+        item->setToolTip(DisplayText::toolTip(steps[i].title));
         m_list->addItem(item);
     }
     m_list->setCurrentRow(m_current);

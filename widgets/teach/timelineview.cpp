@@ -2,6 +2,7 @@
 
 #include "log/messagelogmodel.h"
 #include "common/palettecolors.h"
+#include "text/displaytext.h"
 
 #include <QHelpEvent>
 #include <QKeyEvent>
@@ -37,11 +38,6 @@ QString elapsedText(qint64 us)
     return QStringLiteral("%1.%2").arg(us / 1'000'000).arg(us % 1'000'000, 6, 10, QLatin1Char('0'));
 }
 
-QString tooltipHtml(const QString &plain)
-{
-    // Tooltips guess rich text; what the peer sent must stay plain.
-    return QStringLiteral("<p style='white-space:pre-wrap'>%1</p>").arg(plain.toHtmlEscaped());
-}
 } // namespace
 
 // The strip above the diagram: zoom and follow controls, and the lane titles that stay in place
@@ -962,7 +958,7 @@ bool TimelineView::viewportEvent(QEvent *event)
     if (event->type() == QEvent::ToolTip) {
         const auto *help = static_cast<QHelpEvent *>(event);
         if (const Shape *s = shapeAt(help->pos())) {
-            QToolTip::showText(help->globalPos(), tooltipHtml(toolTipFor(*s)), viewport(), s->hitRect);
+            QToolTip::showText(help->globalPos(), DisplayText::toolTip(toolTipFor(*s)), viewport(), s->hitRect);
         } else {
             QToolTip::hideText();
             event->ignore();

@@ -282,11 +282,23 @@ void tst_SendComposer::fileProblems()
     composer->setMode(ComposerMode::File);
     QSignalSpy binary(composer, &SendComposer::sendBinaryRequested);
     QCOMPARE(child<QLabel>("inputError")->text(), QStringLiteral("Choose a file to send."));
-    composer->setFilePath(m_dir->filePath(QStringLiteral("missing.bin")));
-    QCOMPARE(child<QLabel>("fileInfo")->text(), QStringLiteral("No such file."));
+    const QString missing = m_dir->filePath(QStringLiteral("missing.bin"));
+    composer->setFilePath(missing);
+    QCOMPARE(child<QLabel>("fileInfo")->text(), QStringLiteral("\u201c%1\u201d does not exist.").arg(missing));
     QVERIFY(!child<QPushButton>("send")->isEnabled());
     composer->setFilePath(m_dir->path());
-    QCOMPARE(child<QLabel>("fileInfo")->text(), QStringLiteral("Not a regular file."));
+    QCOMPARE(child<QLabel>("fileInfo")->text(), QStringLiteral("\u201c%1\u201d is not a file.").arg(m_dir->path()));
+    // Over the connection's message size limit: refused before it is read.
+    const QString big = m_dir->filePath(QStringLiteral("big.bin"));
+    QFile file(big);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(file.resize(3 << 20));
+    file.close();
+    composer->setMaxFileBytes(2 << 20);
+    composer->setFilePath(big);
+    QCOMPARE(child<QLabel>("fileInfo")->text(),
+             QStringLiteral("\u201c%1\u201d is 3 MiB; a message can be at most 2 MiB (the message size limit).").arg(big));
+    QVERIFY(!child<QPushButton>("send")->isEnabled());
     composer->send();
     QCOMPARE(binary.size(), 0);
 }

@@ -1,0 +1,8 @@
+#pragma once
+
+#include <QString>
+
+// What the command line says to a person on standard error: "wsinspector-cli: <message>", one
+// line, through the display rule. A message may quote what a peer sent (a close reason, a status
+// line, a certificate subject): nothing in it can move the cursor or reorder the terminal.
+void printError(const QString &message);
