@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Sec-WebSocket-Extensions (RFC 6455 §9.1, in the grammar of RFC 7230 §3.2.6 and §7): a
+// comma-separated list of extensions, each a token with ';'-separated parameters, each parameter a
+// token with an optional value that is a token or a quoted-string. Several header lines make one
+// list. Anything malformed is an error, never a shorter list: a parser that drops what it cannot
+// read lets a server slip in an extension the client never offered.
+
+struct ExtensionParameter {
+    QByteArray name;
+    std::optional<QByteArray> value; // unescaped when it was a quoted-string
+    bool operator==(const ExtensionParameter &) const = default;
+};
+
+struct Extension {
+    QByteArray name;
+    QList<ExtensionParameter> parameters;
+    bool operator==(const Extension &) const = default;
+
+    // The parameter `name` (case-insensitive), or nullptr.
+    const ExtensionParameter *parameter(QByteArrayView name) const;
+    // "permessage-deflate; client_max_window_bits=10"
+    QByteArray text() const;
+};
+
+namespace Extensions {
+
+struct Parsed {
+    QList<Extension> list;
+    QString error; // "unclosed quoted-string at byte 31", ...; empty when the header is well-formed
+    bool ok() const { return error.isEmpty(); }
+};
+
+Parsed parse(QByteArrayView headerValue);
+Parsed parse(const QList<QByteArray> &headerValues); // one list from several header lines
+QByteArray format(const QList<Extension> &extensions); // "a, b; x=1"
+
+} // namespace Extensions
+
+// permessage-deflate (RFC 7692): what a client offers and what it accepts back.
+namespace PerMessageDeflate {
+
+inline constexpr char Name[] = "permessage-deflate";
+
+// A client's offer (RFC 7692 §7.1). Browsers send "permessage-deflate; client_max_window_bits".
+struct Offer {
+    bool serverNoContextTakeover = false;
+    bool clientNoContextTakeover = false;
+    std::optional<int> serverMaxWindowBits; // 8..15 when asked for
+    bool clientMaxWindowBits = true; // "client_max_window_bits" sent: the server may limit our window
+    std::optional<int> clientMaxWindowBitsValue; // 8..15: our own window, announced
+
+    Extension extension() const;
+    // From the parameters a user typed ("client_max_window_bits; server_no_context_takeover"),
+    // checked as a server would; nullopt and `error` when they are not a valid offer.
+    static std::optional<Offer> fromParameters(QByteArrayView text, QString *error);
+};
+
+// What both sides agreed on, from the server's response.
+struct Agreement {
+    bool serverNoContextTakeover = false; // the server resets its window for every message
+    bool clientNoContextTakeover = false; // we reset ours
+    int serverMaxWindowBits = 15; // the server compresses with at most this window
+    int clientMaxWindowBits = 15; // we compress with at most this window
+};
+
+// Checks the server's accepted permessage-deflate (RFC 7692 §7.1.1, §7.1.2) against the offer:
+// parameters known, each at most once, values as the grammar says (no value, or 8..15 without
+// leading zeros), client_max_window_bits only when offered and never above the offered value.
+// nullopt and a precise `error` otherwise: the client must fail the connection.
+std::optional<Agreement> accept(const Extension &response, const Offer &offer, QString *error);
+
+} // namespace PerMessageDeflate
