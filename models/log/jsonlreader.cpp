@@ -3,6 +3,7 @@
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -11,6 +12,12 @@
 #include <limits>
 
 namespace {
+
+// Translation context for the reader's errors (JsonlReader is a namespace). Field names, kinds,
+// directions, rule ids and states are the format's own words and stay as they are.
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(JsonlReader)
+};
 
 ViolationRule ruleFromId(const QString &id, bool &ok)
 {
@@ -60,13 +67,13 @@ public:
         const QJsonValue v = m_object.value(name);
         if (v.isUndefined()) {
             if (required)
-                error = QStringLiteral("missing field \"%1\"").arg(name);
+                error = Tr::tr("missing field \"%1\"").arg(name);
             return !required;
         }
         constexpr qint64 NotInteger = std::numeric_limits<qint64>::min();
         const qint64 i = v.toInteger(NotInteger);
         if (!v.isDouble() || i == NotInteger || i < min || i > max) {
-            error = QStringLiteral("field \"%1\" is not an integer in %2..%3").arg(name).arg(min).arg(max);
+            error = Tr::tr("field \"%1\" is not an integer in %2..%3").arg(name).arg(min).arg(max);
             return false;
         }
         out = i;
@@ -78,11 +85,11 @@ public:
         const QJsonValue v = m_object.value(name);
         if (v.isUndefined()) {
             if (required)
-                error = QStringLiteral("missing field \"%1\"").arg(name);
+                error = Tr::tr("missing field \"%1\"").arg(name);
             return !required;
         }
         if (!v.isString()) {
-            error = QStringLiteral("field \"%1\" is not a string").arg(name);
+            error = Tr::tr("field \"%1\" is not a string").arg(name);
             return false;
         }
         out = v.toString();
@@ -95,7 +102,7 @@ public:
         if (v.isUndefined())
             return true;
         if (!v.isBool()) {
-            error = QStringLiteral("field \"%1\" is not true or false").arg(name);
+            error = Tr::tr("field \"%1\" is not true or false").arg(name);
             return false;
         }
         out = v.toBool();
@@ -110,7 +117,7 @@ public:
         if (!has(name))
             return true;
         if (!fromHex(text, out)) {
-            error = QStringLiteral("field \"%1\" is not hex: %2").arg(name, quoted(text));
+            error = Tr::tr("field \"%1\" is not hex: %2").arg(name, quoted(text));
             return false;
         }
         return true;
@@ -123,7 +130,7 @@ public:
             return false;
         auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
         if (!decoded) {
-            error = QStringLiteral("field \"%1\" is not base64").arg(name);
+            error = Tr::tr("field \"%1\" is not base64").arg(name);
             return false;
         }
         out = std::move(*decoded);
@@ -144,7 +151,7 @@ public:
         if (m_object.contains(b64Name))
             return base64(b64Name, out);
         if (required) {
-            error = QStringLiteral("missing field \"%1\" (or \"%2\")").arg(name, b64Name);
+            error = Tr::tr("missing field \"%1\" (or \"%2\")").arg(name, b64Name);
             return false;
         }
         return true;
@@ -163,13 +170,11 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(line.toByteArray(), &parseError);
     if (parseError.error != QJsonParseError::NoError) {
-        error = QStringLiteral("not valid JSON: %1 at column %2")
-                    .arg(parseError.errorString())
-                    .arg(parseError.offset + 1);
+        error = Tr::tr("not valid JSON: %1 at column %2").arg(parseError.errorString()).arg(parseError.offset + 1);
         return false;
     }
     if (!doc.isObject()) {
-        error = QStringLiteral("not a JSON object");
+        error = Tr::tr("not a JSON object");
         return false;
     }
     const QJsonObject object = doc.object();
@@ -186,7 +191,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         return fail();
     const std::optional<EventKind> knownKind = eventKindFromKey(kind);
     if (!knownKind) {
-        error = QStringLiteral("unknown kind %1").arg(quoted(kind));
+        error = Tr::tr("unknown kind %1").arg(quoted(kind));
         return false;
     }
     e.kind = *knownKind;
@@ -204,7 +209,8 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         return fail();
     const std::optional<Direction> direction = directionFromKey(dir);
     if (!direction) {
-        error = QStringLiteral("unknown dir %1 (expected in, out or local)").arg(quoted(dir));
+        //: in, out and local are the values of the field "dir"
+        error = Tr::tr("unknown dir %1 (expected in, out or local)").arg(quoted(dir));
         return false;
     }
     e.direction = *direction;
@@ -214,8 +220,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         if (!r.hex(QStringLiteral("header"), out.header, true))
             return fail();
         if (!FrameHeader::decode(out.header, e.frame) || e.frame.headerSize != out.header.size()) {
-            error
-                = QStringLiteral("field \"header\": %1 bytes are not one complete frame header").arg(out.header.size());
+            error = Tr::tr("field \"header\": %1 bytes are not one complete frame header").arg(out.header.size());
             return false;
         }
         if (r.has(QStringLiteral("text"))) {
@@ -227,7 +232,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
             if (!r.base64(QStringLiteral("b64"), out.payload))
                 return fail();
         } else {
-            error = QStringLiteral("frame has neither \"text\" nor \"b64\"");
+            error = Tr::tr("frame has neither \"text\" nor \"b64\"");
             return false;
         }
         break;
@@ -239,7 +244,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         bool known = false;
         e.violation = ruleFromId(rule, known);
         if (!known) {
-            error = QStringLiteral("unknown rule %1").arg(quoted(rule));
+            error = Tr::tr("unknown rule %1").arg(quoted(rule));
             return false;
         }
         value = 0; // null or absent: a violation a strict peer answers without a close code
@@ -251,7 +256,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
             || !r.hex(QStringLiteral("header"), out.header, false))
             return fail();
         if (!out.header.isEmpty() && !FrameHeader::decode(out.header, e.frame)) {
-            error = QStringLiteral("field \"header\": %1 bytes are not a complete frame header").arg(out.header.size());
+            error = Tr::tr("field \"header\": %1 bytes are not a complete frame header").arg(out.header.size());
             return false;
         }
         break;
@@ -267,7 +272,7 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
             return fail();
         const std::optional<ReadyState> known = readyStateFromKey(state);
         if (!known) {
-            error = QStringLiteral("unknown state %1").arg(quoted(state));
+            error = Tr::tr("unknown state %1").arg(quoted(state));
             return false;
         }
         e.state = *known;

@@ -5,13 +5,20 @@
 #include "text/displaytext.h"
 
 #include <QAbstractEventDispatcher>
-#include <QHash>
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 
 namespace {
 constexpr qsizetype FlushThreshold = 256 * 1024;
+
+// Translation context for the reader's errors (SessionFileReader is not a QObject; the writer has
+// its own tr()).
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(SessionFileReader)
+};
 
 qint64 nowUs()
 {
@@ -62,7 +69,7 @@ bool SessionFileWriter::open(const QString &path, const SessionHeader &header)
     m_file.setFileName(path);
     // Unbuffered: this class does its own buffering and decides when bytes reach the file.
     if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Unbuffered)) {
-        m_error = QStringLiteral("cannot write \"%1\": %2").arg(path, m_file.errorString());
+        m_error = tr("cannot write \"%1\": %2").arg(path, m_file.errorString());
         return false;
     }
     // Written by hand so that the standard fields come first, in a fixed order.
@@ -119,7 +126,7 @@ bool SessionFileWriter::flush()
     const qint64 written = m_file.write(m_buffer);
     if (written != m_buffer.size()) {
         m_failed = true;
-        m_error = QStringLiteral("writing \"%1\" failed: %2").arg(m_file.fileName(), m_file.errorString());
+        m_error = tr("writing \"%1\" failed: %2").arg(m_file.fileName(), m_file.errorString());
         m_buffer.clear();
         return false;
     }
@@ -143,7 +150,7 @@ SessionFileReader::Result SessionFileReader::load(const QString &path, Capture &
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         Result result;
-        result.errors << QStringLiteral("cannot read \"%1\": %2").arg(path, file.errorString());
+        result.errors << Tr::tr("cannot read \"%1\": %2").arg(path, file.errorString());
         return result;
     }
     return read(file, into);
@@ -169,9 +176,9 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
     result.opened = true;
     auto addError = [&result](qsizetype lineNumber, const QString &message) {
         if (result.errors.size() < MaxErrors)
-            result.errors << QStringLiteral("line %1: %2").arg(lineNumber).arg(message);
+            result.errors << Tr::tr("line %1: %2").arg(lineNumber).arg(message);
         else if (result.errors.size() == MaxErrors)
-            result.errors << QStringLiteral("(further errors not listed)");
+            result.errors << Tr::tr("(further errors not listed)");
     };
 
     StoredEvent stored;
@@ -202,19 +209,19 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
                 const QString format = header.value(QStringLiteral("format")).toString();
                 if (format != QLatin1String(SessionFormat::Name)) {
                     addError(lineNumber,
-                        QStringLiteral("not a WebSocket Inspector session: format is %1, expected \"%2\"")
+                        Tr::tr("not a WebSocket Inspector session: format is %1, expected \"%2\"")
                             .arg(DisplayText::quoted(format.toUtf8(), 60), QLatin1String(SessionFormat::Name)));
                     ++result.badLines;
                     continue;
                 }
                 result.version = header.value(QStringLiteral("version")).toInt(0);
                 if (result.version < 1) {
-                    addError(lineNumber, QStringLiteral("session header has no valid \"version\""));
+                    addError(lineNumber, Tr::tr("session header has no valid \"version\""));
                     ++result.badLines;
                 } else if (result.version > SessionFormat::Version) {
                     addError(lineNumber,
-                        QStringLiteral("session version %1 is newer than this program reads (%2); "
-                                       "reading the events it understands")
+                        Tr::tr("session version %1 is newer than this program reads (%2); "
+                               "reading the events it understands")
                             .arg(result.version)
                             .arg(SessionFormat::Version));
                 }
@@ -230,14 +237,14 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
                 continue;
             }
             addError(lineNumber,
-                QStringLiteral("no session header (expected {\"format\":\"%1\",...}); reading the "
-                               "lines as events")
+                Tr::tr("no session header (expected {\"format\":\"%1\",...}); reading the "
+                       "lines as events")
                     .arg(QLatin1String(SessionFormat::Name)));
         }
 
         if (!JsonlReader::parseLine(line, stored, error)) {
             if (!complete)
-                error += QStringLiteral(" (the file ends inside this line: was the session cut short?)");
+                error += Tr::tr(" (the file ends inside this line: was the session cut short?)");
             addError(lineNumber, error);
             ++result.badLines;
             continue;
@@ -258,6 +265,6 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
         ++result.eventsLoaded;
     }
     if (lineNumber == 0)
-        result.errors << QStringLiteral("the file is empty");
+        result.errors << Tr::tr("the file is empty");
     return result;
 }

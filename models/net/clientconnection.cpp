@@ -37,10 +37,10 @@ QByteArray closeReasonFor(const QString &text)
 QString describeClose(quint16 code, QByteArrayView reason)
 {
     if (code == 0)
-        return QStringLiteral("no status code");
+        return ClientConnection::tr("no status code");
     QString text = CloseCodes::label(code);
     if (!reason.isEmpty())
-        text += QStringLiteral(", reason ") + DisplayText::quoted(reason);
+        text = ClientConnection::tr("%1, reason %2").arg(text, DisplayText::quoted(reason));
     return text;
 }
 } // namespace
@@ -53,19 +53,19 @@ ClientConnection::ClientConnection(quint32 connectionId, QObject *parent)
     m_handshakeTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
-        fail(QStringLiteral("handshake timed out after %1 ms: %2")
+        fail(tr("handshake timed out after %1 ms: %2")
                  .arg(m_options.handshakeTimeoutMs)
                  .arg(m_responseParser.headComplete() || m_bytesReceived > 0
-                         ? QStringLiteral("the server's response was incomplete")
-                         : QStringLiteral("the server sent no response")));
+                         ? tr("the server's response was incomplete")
+                         : tr("the server sent no response")));
     });
     connect(&m_closeTimer, &QTimer::timeout, this, [this] {
         if (!m_socket)
             return;
         if (!(m_closeSent && m_closeReceived))
             recordText(EventKind::Error, Direction::Local,
-                       QStringLiteral("closing handshake timed out after %1 ms: the server did not answer the close "
-                                      "frame; dropping the TCP connection")
+                       tr("closing handshake timed out after %1 ms: the server did not answer the close "
+                          "frame; dropping the TCP connection")
                            .arg(m_options.closeTimeoutMs));
         dropTcp();
         finishClosed();
@@ -87,20 +87,20 @@ void ClientConnection::addSink(WireEventSink *sink)
 QString ClientConnection::urlProblem(const QUrl &url)
 {
     if (url.isEmpty())
-        return QStringLiteral("no URL given: expected ws://host[:port]/path or wss://...");
+        return tr("no URL given: expected ws://host[:port]/path or wss://...");
     if (!url.isValid())
-        return QStringLiteral("invalid URL: %1").arg(url.errorString());
+        return tr("invalid URL: %1").arg(url.errorString());
     const QString scheme = url.scheme().toLower();
     if (scheme.isEmpty())
-        return QStringLiteral("URL has no scheme: use ws://%1 or wss://%1").arg(url.toString());
+        return tr("URL has no scheme: use ws://%1 or wss://%1").arg(url.toString());
     if (scheme != QLatin1String("ws") && scheme != QLatin1String("wss"))
-        return QStringLiteral("unsupported scheme \"%1\": use ws:// or wss://").arg(url.scheme());
+        return tr("unsupported scheme \"%1\": use ws:// or wss://").arg(url.scheme());
     if (url.host().isEmpty())
-        return QStringLiteral("URL has no host: %1").arg(url.toString());
+        return tr("URL has no host: %1").arg(url.toString());
     if (url.port() == 0)
-        return QStringLiteral("bad port 0 in %1: use 1-65535").arg(url.toString());
+        return tr("bad port 0 in %1: use 1-65535").arg(url.toString());
     if (url.hasFragment())
-        return QStringLiteral("URL must not contain a fragment (#%1): RFC 6455 §3 forbids them in WebSocket URIs")
+        return tr("URL must not contain a fragment (#%1): RFC 6455 §3 forbids them in WebSocket URIs")
             .arg(url.fragment());
     return QString();
 }
@@ -108,7 +108,7 @@ QString ClientConnection::urlProblem(const QUrl &url)
 bool ClientConnection::open(const ConnectionOptions &options)
 {
     if (m_socket) {
-        recordText(EventKind::Error, Direction::Local, QStringLiteral("open() called on a connection already in use"));
+        recordText(EventKind::Error, Direction::Local, tr("open() called on a connection already in use"));
         return false;
     }
     m_options = options;
@@ -123,7 +123,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
     }
     const bool secure = isSecure(options.url);
     if (secure && !QSslSocket::supportsSsl()) {
-        m_error = QStringLiteral("wss:// needs TLS, but no TLS backend is available (is OpenSSL 3 installed?)");
+        m_error = tr("wss:// needs TLS, but no TLS backend is available (is OpenSSL 3 installed?)");
         recordText(EventKind::Error, Direction::Local, m_error);
         Q_EMIT errorOccurred(m_error);
         return false;
@@ -138,7 +138,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
         const QString problem = Handshake::extraHeaderProblem(request, extra);
         if (!problem.isEmpty())
             recordText(EventKind::Error, Direction::Local,
-                       QStringLiteral("request header \"%1\" not sent: %2").arg(QString::fromUtf8(extra.name), problem));
+                       tr("request header \"%1\" not sent: %2").arg(QString::fromUtf8(extra.name), problem));
     }
     m_parser.setLimits(options.limits);
     m_responseParser = ResponseParser(options.maxHandshakeBytes, options.maxResponseBodyBytes);
@@ -156,7 +156,8 @@ bool ClientConnection::open(const ConnectionOptions &options)
 
     const quint16 port = portOf(options.url);
     setState(ReadyState::Connecting,
-             QStringLiteral("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
+             //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
+             tr("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
     m_handshakeTimer.start(options.handshakeTimeoutMs);
     if (secure) {
         auto *ssl = static_cast<QSslSocket *>(socket);
@@ -181,9 +182,9 @@ void ClientConnection::answerPing(QByteArrayView payload)
     }
     if (!m_heldPong) {
         recordText(EventKind::Error, Direction::Local,
-                   QStringLiteral("auto-pong held back: %1 wait to be written (the server is not reading). The latest "
-                                  "ping will be answered once they drain (RFC 6455 §5.5.3 lets a pong answer only the "
-                                  "most recent ping)")
+                   tr("auto-pong held back: %1 wait to be written (the server is not reading). The latest "
+                      "ping will be answered once they drain (RFC 6455 §5.5.3 lets a pong answer only the "
+                      "most recent ping)")
                        .arg(SizeFormat::rounded(bufferedAmount())));
     }
     m_heldPong = payload.toByteArray();
@@ -198,7 +199,7 @@ void ClientConnection::onBytesWritten()
     pong.opcode = Opcode::Pong;
     pong.payload = *std::exchange(m_heldPong, std::nullopt);
     recordText(EventKind::Error, Direction::Local,
-               QStringLiteral("auto-pong resumed: the write buffer drained; answering the latest of %1 held ping(s)")
+               tr("auto-pong resumed: the write buffer drained; answering the latest of %1 held ping(s)")
                    .arg(std::exchange(m_pingsHeld, 0)));
     writeFrame(pong);
 }
@@ -248,14 +249,14 @@ void ClientConnection::recordTls()
     if (!ssl)
         return;
     const QSslCipher cipher = ssl->sessionCipher();
-    QString text = QStringLiteral("TLS established: protocol %1, cipher %2 (%3 bits)\n")
+    QString text = tr("TLS established: protocol %1, cipher %2 (%3 bits)\n")
                        .arg(cipher.protocolString(), cipher.name())
                        .arg(cipher.usedBits());
     const auto chain = ssl->peerCertificateChain();
-    text += QStringLiteral("peer certificate chain (%1):\n").arg(chain.size());
+    text += tr("peer certificate chain (%1):\n").arg(chain.size());
     for (qsizetype i = 0; i < chain.size(); ++i) {
         const QSslCertificate &c = chain[i];
-        text += QStringLiteral("  %1. subject: %2\n     issuer: %3\n     valid: %4 to %5\n     SHA-256: %6\n")
+        text += tr("  %1. subject: %2\n     issuer: %3\n     valid: %4 to %5\n     SHA-256: %6\n")
                     .arg(i)
                     .arg(c.subjectDisplayName(), c.issuerDisplayName(),
                          c.effectiveDate().toString(Qt::ISODate), c.expiryDate().toString(Qt::ISODate),
@@ -271,18 +272,18 @@ void ClientConnection::onSslErrors(const QList<QSslError> &errors)
     for (const QSslError &error : errors) {
         QString line = error.errorString();
         if (!error.certificate().isNull())
-            line += QStringLiteral(" (certificate: %1)").arg(DisplayText::quoted(error.certificate().subjectDisplayName().toUtf8()));
+            line += tr(" (certificate: %1)").arg(DisplayText::quoted(error.certificate().subjectDisplayName().toUtf8()));
         lines << line;
     }
     if (m_options.allowCertificateErrors) {
         recordText(EventKind::TlsInfo, Direction::Local,
-                   QStringLiteral("certificate errors allowed for this connection by the user:\n  %1")
+                   tr("certificate errors allowed for this connection by the user:\n  %1")
                        .arg(lines.join(QStringLiteral("\n  "))));
         ssl->ignoreSslErrors();
         return;
     }
-    fail(QStringLiteral("TLS certificate rejected: %1. To connect anyway, allow certificate errors for this connection "
-                        "(CLI: -k/--insecure)")
+    fail(tr("TLS certificate rejected: %1. To connect anyway, allow certificate errors for this connection "
+            "(CLI: -k/--insecure)")
              .arg(lines.join(QStringLiteral("; "))));
 }
 
@@ -317,7 +318,7 @@ void ClientConnection::handleHandshakeBytes(QByteArrayView bytes)
         return;
     if (status == ResponseParser::Status::Error) {
         recordResponse();
-        fail(QStringLiteral("bad handshake response: %1").arg(m_responseParser.errorString()));
+        fail(tr("bad handshake response: %1").arg(m_responseParser.errorString()));
         return;
     }
     finishHandshake();
@@ -360,14 +361,14 @@ void ClientConnection::finishHandshake()
             emitEvent(v);
         }
         // RFC 6455 §4.1: the client must fail the connection; no close frame before the handshake.
-        fail(QStringLiteral("handshake failed: %1").arg(m_check.failures.join(QStringLiteral("; "))));
+        fail(tr("handshake failed: %1").arg(m_check.failures.join(QStringLiteral("; "))));
         return;
     }
     // Extensions we did not implement cannot be honoured: their RSV bits stay violations, which the
     // parser reports; the user chose to offer them.
     QString detail = QStringLiteral("OPEN");
     if (!m_check.selectedSubprotocol.isEmpty())
-        detail += QStringLiteral(" (subprotocol %1)").arg(QString::fromUtf8(m_check.selectedSubprotocol));
+        detail = tr("OPEN (subprotocol %1)").arg(QString::fromUtf8(m_check.selectedSubprotocol));
     setState(ReadyState::Open, detail);
     Q_EMIT opened();
 }
@@ -388,7 +389,7 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
         // RFC 6455 §5.5.1: no data frames after a close frame. Recorded (before the frame, as the
         // parser orders its own violations), not acted upon: the closing handshake is under way.
         recordViolation(ViolationRule::DataAfterClose, 0,
-                        QStringLiteral("%1 frame received after the server's close frame")
+                        tr("%1 frame received after the server's close frame")
                             .arg(Opcode::name(frame.header.opcode)),
                         frame.headerBytes);
     }
@@ -446,13 +447,13 @@ void ClientConnection::onViolation(const Violation &violation, QByteArrayView he
         // not be recognised anyway.
         sendCloseFrame(violation.closeCode ? violation.closeCode : quint16(CloseCodes::ProtocolError),
                        closeReasonFor(violation.description));
-        setState(ReadyState::Closing, QStringLiteral("CLOSING (failing the connection: %1)").arg(violation.description));
+        setState(ReadyState::Closing, tr("CLOSING (failing the connection: %1)").arg(violation.description));
         m_socket->disconnectFromHost();
         return;
     }
     if (m_options.closeOnViolation && violation.closeCode != 0 && !m_closeSent && m_state == ReadyState::Open) {
         sendCloseFrame(violation.closeCode, closeReasonFor(violation.description));
-        setState(ReadyState::Closing, QStringLiteral("CLOSING (client answered a violation with %1)")
+        setState(ReadyState::Closing, tr("CLOSING (client answered a violation with %1)")
                                           .arg(CloseCodes::label(violation.closeCode)));
         m_closeTimer.start(m_options.closeTimeoutMs);
     }
@@ -488,7 +489,7 @@ void ClientConnection::handleCloseFrame(const ParsedFrame &frame)
         // The server started the closing handshake: echo its code as RFC 6455 §5.5.1 suggests
         // (an empty close is answered with an empty close; a code we may not send becomes 1002).
         m_closedByPeer = true;
-        setState(ReadyState::Closing, QStringLiteral("CLOSING (server sent close: %1)")
+        setState(ReadyState::Closing, tr("CLOSING (server sent close: %1)")
                                           .arg(describeClose(close.hasCode ? close.code : 0, close.reason)));
         if (!close.hasCode)
             sendCloseFrame(0, {});
@@ -516,7 +517,7 @@ bool ClientConnection::sendData(quint8 opcode, const QByteArray &payload)
 {
     if (m_state != ReadyState::Open) {
         recordText(EventKind::Error, Direction::Local,
-                   QStringLiteral("not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+                   tr("not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
         return false;
     }
     const QList<FrameSpec> frames = FrameWriter::fragment(opcode, payload, m_options.fragmentSize, true);
@@ -529,7 +530,7 @@ bool ClientConnection::ping(const QByteArray &payload)
 {
     if (m_state != ReadyState::Open) {
         recordText(EventKind::Error, Direction::Local,
-                   QStringLiteral("ping not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+                   tr("ping not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
         return false;
     }
     FrameSpec spec;
@@ -542,7 +543,7 @@ bool ClientConnection::pong(const QByteArray &payload)
 {
     if (m_state != ReadyState::Open) {
         recordText(EventKind::Error, Direction::Local,
-                   QStringLiteral("pong not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
+                   tr("pong not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
         return false;
     }
     FrameSpec spec;
@@ -555,18 +556,18 @@ bool ClientConnection::close(quint16 code, const QByteArray &reason)
 {
     if (m_state == ReadyState::Connecting) {
         // Like a browser: closing before the handshake completes fails the connection.
-        recordText(EventKind::StateChange, Direction::Local, QStringLiteral("closed before the handshake completed"));
+        recordText(EventKind::StateChange, Direction::Local, tr("closed before the handshake completed"));
         abort();
         return true;
     }
     if (m_state != ReadyState::Open || m_closeSent) {
         recordText(EventKind::Error, Direction::Local,
-                   QStringLiteral("close not sent: the connection is %1").arg(readyStateName(m_state)));
+                   tr("close not sent: the connection is %1").arg(readyStateName(m_state)));
         return false;
     }
     sendCloseFrame(code, reason);
     setState(ReadyState::Closing,
-             QStringLiteral("CLOSING (client sent close: %1)").arg(describeClose(code, reason)));
+             tr("CLOSING (client sent close: %1)").arg(describeClose(code, reason)));
     m_closeTimer.start(m_options.closeTimeoutMs);
     return true;
 }
@@ -583,13 +584,13 @@ void ClientConnection::sendCloseFrame(quint16 code, const QByteArray &reason)
 bool ClientConnection::sendFrame(const FrameSpec &spec)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
-        recordText(EventKind::Error, Direction::Local, QStringLiteral("frame not sent: not connected"));
+        recordText(EventKind::Error, Direction::Local, tr("frame not sent: not connected"));
         return false;
     }
     const bool ok = writeFrame(spec);
     if (spec.opcode == Opcode::Close && m_state == ReadyState::Open) {
         m_closeSent = true;
-        setState(ReadyState::Closing, QStringLiteral("CLOSING (client sent a hand-made close frame)"));
+        setState(ReadyState::Closing, tr("CLOSING (client sent a hand-made close frame)"));
         m_closeTimer.start(m_options.closeTimeoutMs);
     }
     return ok;
@@ -598,11 +599,11 @@ bool ClientConnection::sendFrame(const FrameSpec &spec)
 bool ClientConnection::sendRawBytes(const QByteArray &bytes)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
-        recordText(EventKind::Error, Direction::Local, QStringLiteral("bytes not sent: not connected"));
+        recordText(EventKind::Error, Direction::Local, tr("bytes not sent: not connected"));
         return false;
     }
     recordText(EventKind::Error, Direction::Outgoing,
-               QStringLiteral("raw unframed bytes sent: %1").arg(QString::fromLatin1(bytes.toHex(' '))));
+               tr("raw unframed bytes sent: %1").arg(QString::fromLatin1(bytes.toHex(' '))));
     m_bytesSent += quint64(bytes.size());
     return m_socket->write(bytes) == bytes.size();
 }
@@ -663,8 +664,8 @@ void ClientConnection::onDisconnected()
     if (m_state == ReadyState::Connecting && !m_finished) {
         if (m_bytesReceived > 0)
             recordResponse();
-        fail(m_bytesReceived > 0 ? QStringLiteral("the server closed the connection during the handshake")
-                                 : QStringLiteral("the server closed the connection without answering the handshake"));
+        fail(m_bytesReceived > 0 ? tr("the server closed the connection during the handshake")
+                                 : tr("the server closed the connection without answering the handshake"));
         return;
     }
     finishClosed();
@@ -692,16 +693,16 @@ void ClientConnection::onSocketError()
     QString text;
     switch (error) {
     case QAbstractSocket::ConnectionRefusedError:
-        text = QStringLiteral("connection refused by %1 (is a server listening there?)").arg(where);
+        text = tr("connection refused by %1 (is a server listening there?)").arg(where);
         break;
     case QAbstractSocket::HostNotFoundError:
-        text = QStringLiteral("host not found: %1").arg(m_options.url.host());
+        text = tr("host not found: %1").arg(m_options.url.host());
         break;
     case QAbstractSocket::SocketTimeoutError:
-        text = QStringLiteral("connection to %1 timed out").arg(where);
+        text = tr("connection to %1 timed out").arg(where);
         break;
     default:
-        text = QStringLiteral("network error: %1").arg(m_socket->errorString());
+        text = tr("network error: %1").arg(m_socket->errorString());
     }
     if (m_state == ReadyState::Connecting || !m_socket->isOpen()) {
         fail(text);
@@ -721,8 +722,8 @@ void ClientConnection::finishClosed()
     m_closeTimer.stop();
     if (m_parser.pendingBytes() > 0)
         recordText(EventKind::Error, Direction::Incoming,
-                   QStringLiteral("connection ended in the middle of a frame: %1 bytes of an incomplete frame "
-                                  "were received")
+                   tr("connection ended in the middle of a frame: %1 bytes of an incomplete frame "
+                      "were received")
                        .arg(m_parser.pendingBytes()));
     // A clean close is one where both close frames crossed (WebSocket API, "wasClean").
     m_wasClean = m_closeSent && m_closeReceived;
@@ -731,9 +732,9 @@ void ClientConnection::finishClosed()
         m_closeReason.clear();
         m_closeReasonBytes.clear();
     }
-    const QString who = !m_closeSent && !m_closeReceived ? QStringLiteral("no closing handshake")
-        : m_closedByPeer                                  ? QStringLiteral("server closed first")
-                                                          : QStringLiteral("client closed first");
+    const QString who = !m_closeSent && !m_closeReceived ? tr("no closing handshake")
+        : m_closedByPeer                                  ? tr("server closed first")
+                                                          : tr("client closed first");
     WireEvent e;
     e.kind = EventKind::StateChange;
     e.direction = Direction::Local;

@@ -18,7 +18,7 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
 QString ClientSession::title() const
 {
     if (isFromFile())
-        return QStringLiteral("#%1 %2 (file)").arg(m_id).arg(m_fileName);
+        return tr("#%1 %2 (file)").arg(m_id).arg(m_fileName);
     return QStringLiteral("#%1 %2").arg(m_id).arg(m_options.url.toString());
 }
 

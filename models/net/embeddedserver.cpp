@@ -28,13 +28,13 @@ QString listenErrorText(const QTcpServer &server)
 {
     switch (server.serverError()) {
     case QAbstractSocket::AddressInUseError:
-        return QStringLiteral("address in use");
+        return EmbeddedServer::tr("address in use");
     case QAbstractSocket::SocketAccessError:
-        return QStringLiteral("permission denied");
+        return EmbeddedServer::tr("permission denied");
     case QAbstractSocket::SocketAddressNotAvailableError:
-        return QStringLiteral("address not available on this machine");
+        return EmbeddedServer::tr("address not available on this machine");
     case QAbstractSocket::UnsupportedSocketOperationError:
-        return QStringLiteral("address family not supported");
+        return EmbeddedServer::tr("address family not supported");
     default:
         return server.errorString();
     }
@@ -62,11 +62,11 @@ EmbeddedServer::~EmbeddedServer()
 bool EmbeddedServer::start(const QHostAddress &address, quint16 port)
 {
     if (m_tcpServer->isListening()) {
-        m_error = QStringLiteral("already listening on %1").arg(endpoint(serverAddress(), serverPort()));
+        m_error = tr("already listening on %1").arg(endpoint(serverAddress(), serverPort()));
         return false;
     }
     if (!m_tcpServer->listen(address, port)) {
-        m_error = QStringLiteral("cannot listen on %1: %2").arg(endpoint(address, port), listenErrorText(*m_tcpServer));
+        m_error = tr("cannot listen on %1: %2").arg(endpoint(address, port), listenErrorText(*m_tcpServer));
         return false;
     }
     m_error.clear();
@@ -96,6 +96,7 @@ void EmbeddedServer::stop()
     m_handedOver.clear();
 
     const QMap<quint32, Entry> clients = std::exchange(m_clients, {});
+    // Not translated: it goes out in close frames, where the reason must fit 123 bytes of UTF-8.
     const QString reason = QStringLiteral("server stopped");
     for (const Entry &entry : clients) {
         entry.socket->disconnect(this);
@@ -207,7 +208,7 @@ void EmbeddedServer::acceptConnections()
         p.timer->setSingleShot(true);
         connect(p.timer, &QTimer::timeout, this, [this, socket] {
             reject(socket, 408, "Request Timeout",
-                QStringLiteral("handshake timed out after %1 ms with %2 bytes of the request received")
+                tr("handshake timed out after %1 ms with %2 bytes of the request received")
                     .arg(m_handshakeTimeout.count())
                     .arg(socket->bytesAvailable()));
         });
@@ -217,8 +218,8 @@ void EmbeddedServer::acceptConnections()
             socket->deleteLater();
             const QByteArray received = socket->peek(socket->bytesAvailable());
             emit handshakeFailed(p.peer, received,
-                received.isEmpty() ? QStringLiteral("connection closed before any request bytes arrived")
-                                   : QStringLiteral("connection closed before the request was complete"));
+                received.isEmpty() ? tr("connection closed before any request bytes arrived")
+                                   : tr("connection closed before the request was complete"));
         });
         p.timer->start(m_handshakeTimeout);
         readRequest(socket); // bytes may have arrived with the connection
@@ -246,7 +247,7 @@ void EmbeddedServer::readRequest(QTcpSocket *socket)
             admit(socket);
         else
             reject(socket, 400, "Bad Request",
-                QStringLiteral("request head ends with a bare LF; QWebSocketServer needs CRLF line endings"));
+                tr("request head ends with a bare LF; QWebSocketServer needs CRLF line endings"));
     }
 }
 
@@ -281,35 +282,33 @@ std::optional<EmbeddedServer::Rejection> EmbeddedServer::screen(const HttpReques
 {
     const ServerBehaviour &b = m_behaviour;
     if (b.rejectStatus != 0)
-        return Rejection { b.rejectStatus, QStringLiteral("the server is set to reject every handshake") };
+        return Rejection { b.rejectStatus, tr("the server is set to reject every handshake") };
 
     if (!b.allowedOrigins.isEmpty()) {
         const QString allowed = b.allowedOrigins.join(QStringLiteral(", "));
         if (!HttpHeaderList::contains(request.headers, "Origin"))
-            return Rejection { 403, QStringLiteral("no Origin header; allowed origins: %1").arg(allowed) };
+            return Rejection { 403, tr("no Origin header; allowed origins: %1").arg(allowed) };
         const QByteArray origin = HttpHeaderList::value(request.headers, "Origin");
         if (!b.allowsOrigin(origin))
             return Rejection { 403,
-                QStringLiteral("Origin \"%1\" is not allowed; allowed origins: %2")
-                    .arg(QString::fromUtf8(origin), allowed) };
+                tr("Origin \"%1\" is not allowed; allowed origins: %2").arg(QString::fromUtf8(origin), allowed) };
     }
 
     if (!b.subprotocols.isEmpty()) {
         const QList<QByteArray> offered = HttpHeaderList::tokens(request.headers, "Sec-WebSocket-Protocol");
         const QString accepted = b.subprotocols.join(QStringLiteral(", "));
         if (offered.isEmpty())
-            return Rejection { 400, QStringLiteral("no subprotocol offered; accepted: %1").arg(accepted) };
+            return Rejection { 400, tr("no subprotocol offered; accepted: %1").arg(accepted) };
         if (b.selectSubprotocol(offered).isEmpty())
             return Rejection { 400,
-                QStringLiteral("none of the offered subprotocols (%1) is accepted; accepted: %2")
+                tr("none of the offered subprotocols (%1) is accepted; accepted: %2")
                     .arg(QString::fromUtf8(offered.join(", ")), accepted) };
     }
 
     // Handshakes already accepted count too, or clients arriving together could all get in.
     const qsizetype busy = m_clients.size() + m_handedOver.size();
     if (b.maxClients > 0 && busy >= b.maxClients)
-        return Rejection { 503,
-            QStringLiteral("the server is full: %1 of %2 clients connected").arg(busy).arg(b.maxClients) };
+        return Rejection { 503, tr("the server is full: %1 of %2 clients connected").arg(busy).arg(b.maxClients) };
     return std::nullopt;
 }
 
@@ -318,9 +317,7 @@ void EmbeddedServer::admit(QTcpSocket *socket)
     if (const auto rejection = screen(m_pending.value(socket).parser.request())) {
         const QByteArray phrase = ServerBehaviour::reasonPhrase(rejection->status);
         reject(socket, rejection->status, phrase,
-            QStringLiteral("rejected with %1 %2: %3")
-                .arg(rejection->status)
-                .arg(QString::fromLatin1(phrase), rejection->reason));
+            tr("rejected with %1 %2: %3").arg(rejection->status).arg(QString::fromLatin1(phrase), rejection->reason));
         return;
     }
     handOver(socket);
@@ -347,7 +344,7 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
         // Qt 6.4.2 closes on a request it refuses (no Sec-WebSocket-Key, say) without an HTTP
         // answer or a serverError signal, so there is no more precise reason to give.
         emit handshakeFailed(
-            peer, request, QStringLiteral("QWebSocketServer closed the connection without completing the handshake"));
+            peer, request, tr("QWebSocketServer closed the connection without completing the handshake"));
     });
 
     // Verified with Qt 6.4.2 (tst_embeddedserver hands over requests that arrived whole, in pieces
@@ -368,8 +365,7 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
         socket->disconnect(this);
         socket->abort();
         emit handshakeFailed(peer, request,
-            QStringLiteral("QWebSocketServer did not complete the handshake within %1 ms")
-                .arg(m_handshakeTimeout.count()));
+            tr("QWebSocketServer did not complete the handshake within %1 ms").arg(m_handshakeTimeout.count()));
     });
 }
 

@@ -3,19 +3,21 @@
 #include "protocol/closecodes.h"
 #include "text/sizeformat.h"
 
+#include <QCoreApplication>
 #include <QRegularExpression>
 #include <QUrl>
 
 namespace {
 
+// Translation context for setting names, problems and the summary (ServerBehaviour is a struct).
+// HTTP reason phrases are protocol text and stay as they are.
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(ServerBehaviour)
+};
+
 QString seconds(int ms)
 {
-    return QString::number(ms / 1000.0, 'g', 10) + QStringLiteral(" s");
-}
-
-QString plural(qint64 n)
-{
-    return n == 1 ? QString() : QStringLiteral("s");
+    return Tr::tr("%1 s").arg(QString::number(ms / 1000.0, 'g', 10));
 }
 
 QString quotedList(const QStringList &items)
@@ -31,60 +33,58 @@ QList<ServerBehaviour::Problem> ServerBehaviour::problems() const
     auto add = [&out](Setting setting, const QString &message) { out.append(Problem { setting, message }); };
 
     if (replyDelayMs < 0)
-        add(Setting::ReplyDelay, QStringLiteral("%1 ms is negative (0: reply at once)").arg(replyDelayMs));
+        add(Setting::ReplyDelay, Tr::tr("%1 ms is negative (0: reply at once)").arg(replyDelayMs));
     else if (replyDelayMs > MaxReplyDelayMs)
         add(Setting::ReplyDelay,
-            QStringLiteral("%1 ms is more than an hour (at most %2)").arg(replyDelayMs).arg(MaxReplyDelayMs));
+            Tr::tr("%1 ms is more than an hour (at most %2)").arg(replyDelayMs).arg(MaxReplyDelayMs));
 
     if (fragmentSize < 0)
-        add(Setting::FragmentSize,
-            QStringLiteral("%1 bytes is negative (0: do not fragment replies)").arg(fragmentSize));
+        add(Setting::FragmentSize, Tr::tr("%1 bytes is negative (0: do not fragment replies)").arg(fragmentSize));
     else if (fragmentSize > MaxFragmentSize)
         add(Setting::FragmentSize,
-            QStringLiteral("%1 bytes is more than Qt's largest frame (%2)").arg(fragmentSize).arg(MaxFragmentSize));
+            Tr::tr("%1 bytes is more than Qt's largest frame (%2)").arg(fragmentSize).arg(MaxFragmentSize));
 
     if (pingIntervalMs < 0)
-        add(Setting::PingInterval, QStringLiteral("%1 ms is negative (0: never ping)").arg(pingIntervalMs));
+        add(Setting::PingInterval, Tr::tr("%1 ms is negative (0: never ping)").arg(pingIntervalMs));
     else if (pingIntervalMs > 0 && pingIntervalMs < MinPingIntervalMs)
         add(Setting::PingInterval,
-            QStringLiteral("every %1 ms is too often (at least %2 ms, or 0: never ping)")
+            Tr::tr("every %1 ms is too often (at least %2 ms, or 0: never ping)")
                 .arg(pingIntervalMs)
                 .arg(MinPingIntervalMs));
     else if (pingIntervalMs > MaxPingIntervalMs)
         add(Setting::PingInterval,
-            QStringLiteral("%1 ms is more than a day (at most %2)").arg(pingIntervalMs).arg(MaxPingIntervalMs));
+            Tr::tr("%1 ms is more than a day (at most %2)").arg(pingIntervalMs).arg(MaxPingIntervalMs));
 
     if (closeAfterMessages < 0)
-        add(Setting::CloseAfter, QStringLiteral("%1 messages is negative (0: never close)").arg(closeAfterMessages));
+        add(Setting::CloseAfter, Tr::tr("%1 messages is negative (0: never close)").arg(closeAfterMessages));
     // The code and reason matter only when the server is going to send them.
     if (closeAfterMessages > 0) {
         if (!CloseCodes::maySend(closeCode))
             add(Setting::CloseCode,
-                QStringLiteral("%1 may not be sent in a close frame (RFC 6455 §7.4): use 1000-1003, 1007-1014 "
-                               "or 3000-4999")
+                Tr::tr("%1 may not be sent in a close frame (RFC 6455 §7.4): use 1000-1003, 1007-1014 "
+                       "or 3000-4999")
                     .arg(CloseCodes::label(closeCode)));
         const qsizetype reasonBytes = closeReason.toUtf8().size();
         if (reasonBytes > MaxCloseReasonBytes)
             add(Setting::CloseReason,
-                QStringLiteral("the reason is %1 bytes in UTF-8; a close frame has room for %2")
+                Tr::tr("the reason is %1 bytes in UTF-8; a close frame has room for %2")
                     .arg(reasonBytes)
                     .arg(MaxCloseReasonBytes));
     }
 
     if (rejectStatus != 0 && (rejectStatus < 400 || rejectStatus > 599))
         add(Setting::RejectStatus,
-            QStringLiteral("%1 is not a client or server error status: use 400-599 (0: accept handshakes)")
-                .arg(rejectStatus));
+            Tr::tr("%1 is not a client or server error status: use 400-599 (0: accept handshakes)").arg(rejectStatus));
 
     for (qsizetype i = 0; i < subprotocols.size(); ++i) {
         const QString &name = subprotocols[i];
         if (!isToken(name))
             add(Setting::Subprotocols,
-                QStringLiteral("\"%1\" is not a subprotocol name: use letters, digits and !#$%&'*+-.^_`|~, "
-                               "without spaces, commas or quotes")
+                Tr::tr("\"%1\" is not a subprotocol name: use letters, digits and !#$%&'*+-.^_`|~, "
+                       "without spaces, commas or quotes")
                     .arg(name));
         else if (subprotocols.indexOf(name) < i)
-            add(Setting::Subprotocols, QStringLiteral("\"%1\" is listed twice").arg(name));
+            add(Setting::Subprotocols, Tr::tr("\"%1\" is listed twice").arg(name));
     }
 
     for (qsizetype i = 0; i < allowedOrigins.size(); ++i) {
@@ -92,21 +92,19 @@ QList<ServerBehaviour::Problem> ServerBehaviour::problems() const
         if (!problem.isEmpty())
             add(Setting::AllowedOrigins, problem);
         else if (allowedOrigins.indexOf(allowedOrigins[i]) < i)
-            add(Setting::AllowedOrigins, QStringLiteral("\"%1\" is listed twice").arg(allowedOrigins[i]));
+            add(Setting::AllowedOrigins, Tr::tr("\"%1\" is listed twice").arg(allowedOrigins[i]));
     }
 
     if (maxClients < 0)
-        add(Setting::MaxClients, QStringLiteral("%1 is negative (0: no limit)").arg(maxClients));
+        add(Setting::MaxClients, Tr::tr("%1 is negative (0: no limit)").arg(maxClients));
     else if (maxClients > MaxClientsLimit)
-        add(Setting::MaxClients, QStringLiteral("%1 is more than %2").arg(maxClients).arg(MaxClientsLimit));
+        add(Setting::MaxClients, Tr::tr("%1 is more than %2").arg(maxClients).arg(MaxClientsLimit));
 
     if (maxMessageSize == 0)
-        add(Setting::MaxMessageSize, QStringLiteral("0 bytes would refuse every message"));
+        add(Setting::MaxMessageSize, Tr::tr("0 bytes would refuse every message"));
     else if (maxMessageSize > MaxMessageSizeLimit)
         add(Setting::MaxMessageSize,
-            QStringLiteral("%1 bytes is more than Qt accepts (at most %2)")
-                .arg(maxMessageSize)
-                .arg(MaxMessageSizeLimit));
+            Tr::tr("%1 bytes is more than Qt accepts (at most %2)").arg(maxMessageSize).arg(MaxMessageSizeLimit));
     return out;
 }
 
@@ -114,30 +112,32 @@ QString ServerBehaviour::toString() const
 {
     QStringList parts;
     if (rejectStatus != 0)
-        parts << QStringLiteral("reject every handshake with %1 %2")
+        parts << Tr::tr("reject every handshake with %1 %2")
                      .arg(rejectStatus)
                      .arg(QString::fromLatin1(reasonPhrase(rejectStatus)));
     if (!allowedOrigins.isEmpty())
-        parts << QStringLiteral("origins %1").arg(quotedList(allowedOrigins));
+        parts << Tr::tr("origins %1").arg(quotedList(allowedOrigins));
     if (!subprotocols.isEmpty())
-        parts << QStringLiteral("subprotocols %1").arg(quotedList(subprotocols));
+        parts << Tr::tr("subprotocols %1").arg(quotedList(subprotocols));
     if (maxClients > 0)
-        parts << QStringLiteral("at most %1 client%2").arg(maxClients).arg(plural(maxClients));
+        parts << (maxClients == 1 ? Tr::tr("at most %1 client") : Tr::tr("at most %1 clients")).arg(maxClients);
     if (maxMessageSize != DefaultMaxMessageSize)
-        parts << QStringLiteral("messages up to %1").arg(SizeFormat::bytes(maxMessageSize));
+        parts << Tr::tr("messages up to %1").arg(SizeFormat::bytes(maxMessageSize));
     if (replyDelayMs > 0)
-        parts << QStringLiteral("reply after %1 ms").arg(replyDelayMs);
+        parts << Tr::tr("reply after %1 ms").arg(replyDelayMs);
     if (fragmentSize > 0)
-        parts << QStringLiteral("frames of %1").arg(SizeFormat::bytes(fragmentSize));
+        parts << Tr::tr("frames of %1").arg(SizeFormat::bytes(fragmentSize));
     if (pingIntervalMs > 0)
-        parts << QStringLiteral("ping every %1").arg(seconds(pingIntervalMs));
+        parts << Tr::tr("ping every %1").arg(seconds(pingIntervalMs));
     if (closeAfterMessages > 0) {
-        QString close = QStringLiteral("close with %1").arg(closeCode);
+        QString close = Tr::tr("close with %1").arg(closeCode);
         if (!closeReason.isEmpty())
             close += QStringLiteral(" \"%1\"").arg(closeReason);
-        parts << close + QStringLiteral(" after %1 message%2").arg(closeAfterMessages).arg(plural(closeAfterMessages));
+        // Both at once: the reason is the user's text and may hold "%2".
+        parts << (closeAfterMessages == 1 ? Tr::tr("%1 after %2 message") : Tr::tr("%1 after %2 messages"))
+                     .arg(close, QString::number(closeAfterMessages));
     }
-    return parts.isEmpty() ? QStringLiteral("defaults") : parts.join(QStringLiteral(", "));
+    return parts.isEmpty() ? Tr::tr("defaults") : parts.join(QStringLiteral(", "));
 }
 
 bool ServerBehaviour::allowsOrigin(QByteArrayView origin) const
@@ -164,27 +164,27 @@ QString ServerBehaviour::settingName(Setting setting)
 {
     switch (setting) {
     case Setting::ReplyDelay:
-        return QStringLiteral("reply delay");
+        return Tr::tr("reply delay");
     case Setting::FragmentSize:
-        return QStringLiteral("fragment size");
+        return Tr::tr("fragment size");
     case Setting::PingInterval:
-        return QStringLiteral("ping interval");
+        return Tr::tr("ping interval");
     case Setting::CloseAfter:
-        return QStringLiteral("close after");
+        return Tr::tr("close after");
     case Setting::CloseCode:
-        return QStringLiteral("close code");
+        return Tr::tr("close code");
     case Setting::CloseReason:
-        return QStringLiteral("close reason");
+        return Tr::tr("close reason");
     case Setting::RejectStatus:
-        return QStringLiteral("reject status");
+        return Tr::tr("reject status");
     case Setting::Subprotocols:
-        return QStringLiteral("subprotocols");
+        return Tr::tr("subprotocols");
     case Setting::AllowedOrigins:
-        return QStringLiteral("allowed origins");
+        return Tr::tr("allowed origins");
     case Setting::MaxClients:
-        return QStringLiteral("max clients");
+        return Tr::tr("max clients");
     case Setting::MaxMessageSize:
-        return QStringLiteral("max message size");
+        return Tr::tr("max message size");
     }
     return {};
 }
@@ -290,24 +290,23 @@ bool ServerBehaviour::isToken(QStringView text)
 QString ServerBehaviour::originProblem(const QString &origin)
 {
     if (origin.isEmpty())
-        return QStringLiteral("an empty origin: write scheme://host[:port], e.g. https://example.org");
+        return Tr::tr("an empty origin: write scheme://host[:port], e.g. https://example.org");
     // Sandboxed documents and file:// pages send the opaque origin "null".
     if (origin == QLatin1String("null"))
         return {};
     for (const QChar c : origin) {
         if (c.isSpace() || c.unicode() < 0x20 || c.unicode() == 0x7f || c == u',')
-            return QStringLiteral("\"%1\" contains spaces, commas or control characters").arg(origin);
+            return Tr::tr("\"%1\" contains spaces, commas or control characters").arg(origin);
     }
     const QUrl url(origin, QUrl::StrictMode);
     if (!url.isValid() || url.scheme().isEmpty() || url.host().isEmpty())
-        return QStringLiteral("\"%1\" is not an origin: write scheme://host[:port], e.g. https://example.org")
-            .arg(origin);
+        return Tr::tr("\"%1\" is not an origin: write scheme://host[:port], e.g. https://example.org").arg(origin);
     if (!url.path().isEmpty() || url.hasQuery() || url.hasFragment() || !url.userInfo().isEmpty()) {
         QUrl bare;
         bare.setScheme(url.scheme());
         bare.setHost(url.host());
         bare.setPort(url.port());
-        return QStringLiteral("\"%1\" is more than an origin (browsers send scheme://host[:port] only): use %2")
+        return Tr::tr("\"%1\" is more than an origin (browsers send scheme://host[:port] only): use %2")
             .arg(origin, bare.toString());
     }
     return {};

@@ -3,19 +3,26 @@
 #include "protocol/closecodes.h"
 #include "text/sizeformat.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 
 namespace {
 
+// Translation context for findings and answers (FrameLint is a namespace). Rule ids and RFC
+// section numbers stay as they are, and so does Answer::shortText() ("accept", "wait", "drop").
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(FrameLint)
+};
+
 // Frames are numbered from 1 for people; a single frame needs no number at all.
 QString frameLabel(int index, int count)
 {
-    return count == 1 ? QStringLiteral("the frame") : QStringLiteral("frame %1").arg(index + 1);
+    return count == 1 ? Tr::tr("the frame") : Tr::tr("frame %1").arg(index + 1);
 }
 
 QString moreBytes(quint64 n)
 {
-    return n == 1 ? QStringLiteral("1 more byte") : QStringLiteral("%1 more bytes").arg(n);
+    return n == 1 ? Tr::tr("1 more byte") : Tr::tr("%1 more bytes").arg(n);
 }
 
 // Reading garbage as headers repeats itself every few bytes; a strict server stopped at the first
@@ -45,8 +52,8 @@ public:
             f.rule = ViolationRule::DataAfterClose;
             f.ruleId = Violation::ruleId(f.rule);
             f.rfcSection = Violation::rfcSection(f.rule);
-            f.description = QStringLiteral("%1 frame after the close frame; no data may follow a close. The server "
-                                           "has already begun the closing handshake and ignores it")
+            f.description = Tr::tr("%1 frame after the close frame; no data may follow a close. The server "
+                                   "has already begun the closing handshake and ignores it")
                                 .arg(Opcode::name(opcode));
             add(f);
         }
@@ -117,8 +124,7 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
     f.frameIndex = index;
     QString why;
     if (!spec.declaredLength && spec.lengthEncoding == FrameSpec::LengthEncoding::Force16)
-        why = QStringLiteral(" (the forced 16-bit length field cannot hold %1; it carries its low 16 bits)")
-                  .arg(actual);
+        why = Tr::tr(" (the forced 16-bit length field cannot hold %1; it carries its low 16 bits)").arg(actual);
 
     if (p.declared > actual) {
         f.ruleId = QStringLiteral("declared-length-exceeds-payload");
@@ -132,32 +138,32 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
         for (int j = index + 1; j < count && placed[j].start < declaredEnd; ++j) {
             const qint64 n = qMin(placed[j].end(), declaredEnd) - placed[j].start;
             taken << (n == placed[j].end() - placed[j].start
-                    ? QStringLiteral("all of frame %1").arg(j + 1)
-                    : QStringLiteral("the first %1 of frame %2").arg(SizeFormat::bytes(quint64(n))).arg(j + 1));
+                    ? Tr::tr("all of frame %1").arg(j + 1)
+                    : Tr::tr("the first %1 of frame %2").arg(SizeFormat::bytes(quint64(n))).arg(j + 1));
         }
         if ((p.declared >> 63) != 0 || p.declared > limits.maxFrameSize) {
             // The parser refuses such a header before reading any payload: its rule follows.
-            consequence = QStringLiteral(": a length this large is refused as soon as the header arrives");
+            consequence = Tr::tr(": a length this large is refused as soon as the header arrives");
         } else if (!taken.isEmpty()) {
-            consequence = QStringLiteral(": the server reads the bytes that follow as the rest of this payload (%1)")
+            consequence = Tr::tr(": the server reads the bytes that follow as the rest of this payload (%1)")
                               .arg(taken.join(QStringLiteral(", ")));
             if (missing > room)
-                consequence += QStringLiteral(", then waits for %1").arg(moreBytes(missing - room));
+                consequence += Tr::tr(", then waits for %1").arg(moreBytes(missing - room));
         } else {
-            consequence = QStringLiteral(": the server waits for %1 and reads whatever is sent next (the next "
-                                         "frame's header included) as the rest of this payload")
+            consequence = Tr::tr(": the server waits for %1 and reads whatever is sent next (the next "
+                                 "frame's header included) as the rest of this payload")
                               .arg(moreBytes(missing));
         }
-        f.description = QStringLiteral("%1 declares %2 of payload but carries %3%4%5")
+        f.description = Tr::tr("%1 declares %2 of payload but carries %3%4%5")
                             .arg(frameLabel(index, count), SizeFormat::bytes(p.declared))
                             .arg(actual)
                             .arg(why, consequence);
     } else {
         f.ruleId = QStringLiteral("declared-length-below-payload");
         const quint64 extra = actual - p.declared;
-        f.description = QStringLiteral("%1 declares %2 of payload but carries %3%4: the server takes the first %5 as "
-                                       "the payload and reads the remaining %6 (still masked) as the frames that "
-                                       "follow; what it finds there is listed as misaligned")
+        f.description = Tr::tr("%1 declares %2 of payload but carries %3%4: the server takes the first %5 as "
+                               "the payload and reads the remaining %6 (still masked) as the frames that "
+                               "follow; what it finds there is listed as misaligned")
                             .arg(frameLabel(index, count), SizeFormat::bytes(p.declared))
                             .arg(actual)
                             .arg(why, SizeFormat::bytes(p.declared), SizeFormat::bytes(extra));
@@ -169,16 +175,15 @@ std::optional<FrameLint::Finding> lengthMismatch(const QList<Placed> &placed, co
 QString acceptText(const Collector &c, int frameCount, bool messageUnfinished)
 {
     QStringList parts;
-    parts << (frameCount == 1 ? QStringLiteral("accepts the frame")
-                              : QStringLiteral("accepts all %1 frames").arg(frameCount));
+    parts << (frameCount == 1 ? Tr::tr("accepts the frame") : Tr::tr("accepts all %1 frames").arg(frameCount));
     if (c.pings == 1)
-        parts << QStringLiteral("answers the ping with a pong carrying the same payload");
+        parts << Tr::tr("answers the ping with a pong carrying the same payload");
     else if (c.pings > 1)
-        parts << QStringLiteral("answers each ping with a pong carrying the same payload");
+        parts << Tr::tr("answers each ping with a pong carrying the same payload");
     if (c.closeSeen)
-        parts << QStringLiteral("answers the close frame with its own and closes the connection");
+        parts << Tr::tr("answers the close frame with its own and closes the connection");
     else if (messageUnfinished)
-        parts << QStringLiteral("waits for the rest of the message (continuation frames, the last with FIN set)");
+        parts << Tr::tr("waits for the rest of the message (continuation frames, the last with FIN set)");
     return parts.join(QStringLiteral("; "));
 }
 
@@ -252,6 +257,9 @@ FrameLint::Result FrameLint::check(const QList<FrameSpec> &frames, const Context
     // bytes that caused it, even when a lying length shifts the server's idea of where frames start.
     const qint64 size = stream.size();
     qint64 pos = 0;
+    // Translated once: garbage read as headers comes round every few bytes.
+    const QString misalignedInHeader = Tr::tr("misaligned, a frame header read at byte %1 of %2 (in its header): ");
+    const QString misalignedInPayload = Tr::tr("misaligned, a frame header read at byte %1 of %2 (in its payload): ");
     int owner = 0;
     int misalignedFrames = 0;
     while (pos < size && !parser.isStopped()) {
@@ -269,11 +277,9 @@ FrameLint::Result FrameLint::check(const QList<FrameSpec> &frames, const Context
         collector.misaligned = !aligned;
         if (!aligned) {
             const qint64 offset = pos - placed[owner].start;
-            collector.misalignedPrefix
-                = QStringLiteral("misaligned, a frame header read at byte %1 of %2 (in its %3): ")
-                      .arg(offset)
-                      .arg(frameLabel(owner, count),
-                          offset < placed[owner].headerSize ? QStringLiteral("header") : QStringLiteral("payload"));
+            collector.misalignedPrefix = (offset < placed[owner].headerSize ? misalignedInHeader : misalignedInPayload)
+                                             .arg(offset)
+                                             .arg(frameLabel(owner, count));
         }
 
         const QByteArrayView rest = QByteArrayView(stream).sliced(pos);
@@ -318,19 +324,19 @@ FrameLint::Result FrameLint::check(const QList<FrameSpec> &frames, const Context
         a.missingBytes = 0;
         const QString where = QStringLiteral("%1, %2").arg(frameLabel(f.frameIndex, count), f.ruleId);
         if (a.kind == Answer::Kind::Close) {
-            a.text = QStringLiteral("fails the connection with a close frame: %1 (%2)")
-                         .arg(CloseCodes::label(f.closeCode), where);
+            a.text
+                = Tr::tr("fails the connection with a close frame: %1 (%2)").arg(CloseCodes::label(f.closeCode), where);
         } else {
-            a.text = QStringLiteral("drops the connection: framing is lost, it cannot tell where the next frame "
-                                    "starts (%1); at most a close with %2 comes first")
+            a.text = Tr::tr("drops the connection: framing is lost, it cannot tell where the next frame "
+                            "starts (%1); at most a close with %2 comes first")
                          .arg(where, CloseCodes::label(f.closeCode ? f.closeCode : quint16(CloseCodes::ProtocolError)));
         }
         return result;
     }
     Answer &a = result.answer;
     if (a.kind == Answer::Kind::Wait) {
-        a.text = QStringLiteral("waits for %1 to complete %2; a server with a read timeout drops the connection "
-                                "when it expires")
+        a.text = Tr::tr("waits for %1 to complete %2; a server with a read timeout drops the connection "
+                        "when it expires")
                      .arg(moreBytes(a.missingBytes), frameLabel(a.frameIndex, count));
         return result;
     }

@@ -4,9 +4,16 @@
 #include "text/utf8validator.h"
 #include "text/displaytext.h"
 
+#include <QCoreApplication>
 #include <QJsonArray>
 
 namespace {
+
+// Translation context for what was expected, what was seen and why (ProbeResult is not a QObject).
+// Ids, reaction names, PASS/FAIL and the JSON field names stay as they are.
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(ProbeResult)
+};
 
 using Kind = ProbePresets::Expectation::Kind;
 
@@ -14,22 +21,22 @@ QString codeList(const QList<quint16> &codes)
 {
     QStringList parts;
     for (quint16 code : codes)
-        parts << (code == CloseCodes::NoStatusReceived ? QStringLiteral("(empty)") : QString::number(code));
+        parts << (code == CloseCodes::NoStatusReceived ? Tr::tr("(empty)") : QString::number(code));
     if (parts.size() <= 1)
         return parts.value(0);
     const QString last = parts.takeLast();
-    return parts.join(QStringLiteral(", ")) + QStringLiteral(" or ") + last;
+    return Tr::tr("%1 or %2").arg(parts.join(QStringLiteral(", ")), last);
 }
 
 QString describeCloseFrame(const ProbeResult &r)
 {
     if (!r.closeHasCode) {
-        return r.closePayloadSize == 0 ? QStringLiteral("close without a status code")
-                                       : QStringLiteral("malformed close (%1-byte payload)").arg(r.closePayloadSize);
+        return r.closePayloadSize == 0 ? Tr::tr("close without a status code")
+                                       : Tr::tr("malformed close (%1-byte payload)").arg(r.closePayloadSize);
     }
-    QString text = QStringLiteral("close ") + CloseCodes::label(r.closeCode);
+    QString text = Tr::tr("close %1").arg(CloseCodes::label(r.closeCode));
     if (!r.closeReason.isEmpty())
-        text += QStringLiteral(" reason ") + ProbeResult::describeBytes(r.closeReason, 40);
+        text += Tr::tr(" reason %1").arg(ProbeResult::describeBytes(r.closeReason, 40));
     return text;
 }
 
@@ -49,21 +56,21 @@ void ProbeResult::judge()
     const ProbePresets::Expectation &e = preset.expected;
     passed = false;
     if (reaction == Reaction::HandshakeFailed) {
-        why = QStringLiteral("the opening handshake failed, so the probe never ran: %1").arg(error);
+        why = Tr::tr("the opening handshake failed, so the probe never ran: %1").arg(error);
         return;
     }
     if (e.kind == Kind::Echo) {
         if (echoComplete && echo == e.echo) {
             passed = true;
-            why = QStringLiteral("echoed the message, as a correct server does");
+            why = Tr::tr("echoed the message, as a correct server does");
         } else if (echoFrames > 0) {
-            why = QStringLiteral("sent back %1 instead of %2").arg(describeBytes(echo), describeBytes(e.echo));
+            why = Tr::tr("sent back %1 instead of %2").arg(describeBytes(echo), describeBytes(e.echo));
         } else if (reaction == Reaction::Close) {
-            why = QStringLiteral("closed (%1) instead of echoing a valid message").arg(describeCloseFrame(*this));
+            why = Tr::tr("closed (%1) instead of echoing a valid message").arg(describeCloseFrame(*this));
         } else if (reaction == Reaction::Drop) {
-            why = QStringLiteral("dropped the connection instead of echoing a valid message");
+            why = Tr::tr("dropped the connection instead of echoing a valid message");
         } else {
-            why = QStringLiteral("no echo within %1 ms").arg(timeoutMs);
+            why = Tr::tr("no echo within %1 ms").arg(timeoutMs);
         }
         return;
     }
@@ -71,11 +78,11 @@ void ProbeResult::judge()
     // Close expectations: the frames broke a rule (or closed the connection), so anything sent back
     // means the server accepted what it had to refuse.
     if (echoFrames > 0) {
-        why = QStringLiteral("sent data back (%1): it accepted frames it had to refuse").arg(describeBytes(echo));
+        why = Tr::tr("sent data back (%1): it accepted frames it had to refuse").arg(describeBytes(echo));
         return;
     }
     if (!pongs.isEmpty()) {
-        why = QStringLiteral("answered with a pong: it accepted a ping it had to refuse");
+        why = Tr::tr("answered with a pong: it accepted a ping it had to refuse");
         return;
     }
     switch (reaction) {
@@ -83,22 +90,21 @@ void ProbeResult::judge()
         const quint16 code = effectiveCloseCode();
         if (code != 0 && e.closeCodes.contains(code)) {
             passed = true;
-            why = QStringLiteral("answered with %1, as expected").arg(describeCloseFrame(*this));
+            why = Tr::tr("answered with %1, as expected").arg(describeCloseFrame(*this));
         } else {
-            why = QStringLiteral("answered with %1; expected %2")
-                      .arg(describeCloseFrame(*this), codeList(e.closeCodes));
+            why = Tr::tr("answered with %1; expected %2").arg(describeCloseFrame(*this), codeList(e.closeCodes));
         }
         return;
     }
     case Reaction::Drop:
         passed = e.dropAccepted;
         why = e.dropAccepted
-            ? QStringLiteral("dropped the TCP connection without a close frame (allowed when failing the connection)")
-            : QStringLiteral("dropped the TCP connection instead of answering with a close frame");
+            ? Tr::tr("dropped the TCP connection without a close frame (allowed when failing the connection)")
+            : Tr::tr("dropped the TCP connection instead of answering with a close frame");
         return;
     case Reaction::Nothing:
     case Reaction::Echo:
-        why = QStringLiteral("no close frame and no drop within %1 ms: the server let it pass").arg(timeoutMs);
+        why = Tr::tr("no close frame and no drop within %1 ms: the server let it pass").arg(timeoutMs);
         return;
     case Reaction::HandshakeFailed:
         return;
@@ -109,46 +115,46 @@ QString ProbeResult::expectedText() const
 {
     const ProbePresets::Expectation &e = preset.expected;
     if (e.kind == Kind::Echo)
-        return QStringLiteral("echo ") + describeBytes(e.echo);
-    QString text = QStringLiteral("close ") + codeList(e.closeCodes);
+        return Tr::tr("echo %1").arg(describeBytes(e.echo));
+    QString text = Tr::tr("close %1").arg(codeList(e.closeCodes));
     if (e.dropAccepted)
-        text += QStringLiteral(" or drop");
+        text += Tr::tr(" or drop");
     return text;
 }
 
 QString ProbeResult::seenText() const
 {
     if (reaction == Reaction::HandshakeFailed)
-        return QStringLiteral("handshake failed: ") + error;
+        return Tr::tr("handshake failed: %1").arg(error);
     QStringList parts;
     if (echoFrames > 0) {
-        QString text = QStringLiteral("echo ") + describeBytes(echo);
+        QString text = Tr::tr("echo %1").arg(describeBytes(echo));
         if (!echoComplete)
-            text += QStringLiteral(" (unfinished)");
+            text += Tr::tr(" (unfinished)");
         parts << text;
     }
     if (!pongs.isEmpty())
-        parts << (pongs.size() == 1 ? QStringLiteral("pong") : QStringLiteral("%1 pongs").arg(pongs.size()));
+        parts << (pongs.size() == 1 ? Tr::tr("pong") : Tr::tr("%1 pongs").arg(pongs.size()));
     switch (reaction) {
     case Reaction::Close:
-        parts << describeCloseFrame(*this) + (clean ? QString() : QStringLiteral(" (not clean)"));
+        parts << describeCloseFrame(*this) + (clean ? QString() : Tr::tr(" (not clean)"));
         break;
     case Reaction::Drop:
-        parts << QStringLiteral("drop (TCP closed without a close frame)");
+        parts << Tr::tr("drop (TCP closed without a close frame)");
         break;
     case Reaction::Nothing:
-        parts << QStringLiteral("nothing within %1 ms").arg(timeoutMs);
+        parts << Tr::tr("nothing within %1 ms").arg(timeoutMs);
         break;
     case Reaction::Echo:
         if (echoFrames == 0)
-            parts << QStringLiteral("nothing within %1 ms").arg(timeoutMs);
+            parts << Tr::tr("nothing within %1 ms").arg(timeoutMs);
         break;
     case Reaction::HandshakeFailed:
         break;
     }
-    QString text = parts.join(QStringLiteral(", then "));
+    QString text = parts.join(Tr::tr(", then "));
     if (!serverViolations.isEmpty())
-        text += QStringLiteral(" [server frames broke: %1]").arg(serverViolations.join(QStringLiteral(", ")));
+        text += Tr::tr(" [server frames broke: %1]").arg(serverViolations.join(QStringLiteral(", ")));
     return text;
 }
 
@@ -179,9 +185,9 @@ QString ProbeResult::describeBytes(const QByteArray &bytes, qsizetype maxChars)
             + (result.cut ? QStringLiteral("…") : QString());
     }
     const qsizetype maxBytes = qMax<qsizetype>(1, maxChars / 3);
-    QString out = QStringLiteral("hex ") + QString::fromLatin1(bytes.first(qMin(bytes.size(), maxBytes)).toHex(' '));
+    QString out = Tr::tr("hex %1").arg(QString::fromLatin1(bytes.first(qMin(bytes.size(), maxBytes)).toHex(' ')));
     if (bytes.size() > maxBytes)
-        out += QStringLiteral(" … (%1 bytes)").arg(bytes.size());
+        out += Tr::tr(" … (%1 bytes)").arg(bytes.size());
     return out;
 }
 

@@ -50,7 +50,7 @@ ProbeRunner::~ProbeRunner()
 bool ProbeRunner::run(const QUrl &url, const QList<ProbePresets::Preset> &presets, const ProbeOptions &options)
 {
     if (m_running) {
-        m_error = QStringLiteral("a probe run is already in progress");
+        m_error = tr("a probe run is already in progress");
         return false;
     }
     const QString problem = ClientConnection::urlProblem(url);
@@ -59,7 +59,7 @@ bool ProbeRunner::run(const QUrl &url, const QList<ProbePresets::Preset> &preset
         return false;
     }
     if (presets.isEmpty()) {
-        m_error = QStringLiteral("no probes selected");
+        m_error = tr("no probes selected");
         return false;
     }
     for (const QPointer<Capture> &capture : std::as_const(m_captures))
@@ -233,7 +233,7 @@ void ProbeRunner::onClosed()
     if (!m_opened) {
         m_current.error = m_connection->errorString();
         if (m_current.error.isEmpty())
-            m_current.error = QStringLiteral("the connection closed before it was open");
+            m_current.error = tr("the connection closed before it was open");
         settle(ProbeResult::Reaction::HandshakeFailed);
     } else {
         m_current.clean = m_connection->wasClean();

@@ -11,7 +11,7 @@
 // it never rejects a valid one (1012-1014 and 3000-4999 are valid).
 struct CloseCodeInfo {
     quint16 code = 0;
-    QString name; // "Normal Closure", "Service Restart", "Private use" ...
+    QString name; // "Normal Closure", "Service Restart", "Private use" ...: untranslated; label() translates it
     QString meaning; // one sentence a learner understands
     bool validOnWire = false; // 1000-1003, 1007-1014, 3000-4999
     bool reserved = false; // 1004, 1005, 1006, 1015: must never be sent in a close frame

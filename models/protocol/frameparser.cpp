@@ -2,6 +2,7 @@
 
 #include "protocol/closecodes.h"
 
+#include <QCoreApplication>
 #include <QStringList>
 #include <QtEndian>
 #include <cstring>
@@ -23,6 +24,12 @@
 
 namespace {
 
+// Translation context for the violation descriptions (FrameParser is not a QObject). They are
+// translated only when a rule is broken, never for a frame that is fine.
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(FrameParser)
+};
+
 // Buffers that grew past this for one big frame or message are released afterwards instead of being
 // kept for the next one.
 constexpr qsizetype kKeepCapacity = 1 << 20;
@@ -33,7 +40,7 @@ constexpr quint16 kTooBig = 1009;
 
 QString frameName(quint8 opcode)
 {
-    return Opcode::name(opcode) + QStringLiteral(" frame");
+    return Tr::tr("%1 frame").arg(Opcode::name(opcode));
 }
 
 QString rsvNames(quint8 bits)
@@ -45,7 +52,7 @@ QString rsvNames(quint8 bits)
         names << QStringLiteral("RSV2");
     if (bits & Rsv::Rsv3)
         names << QStringLiteral("RSV3");
-    return names.join(QStringLiteral(" and "));
+    return names.join(Tr::tr(" and "));
 }
 
 void releaseOrKeep(QByteArray &buffer)
@@ -230,8 +237,8 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
     if (h.lengthForm == LengthForm::Extended64 && (h.declaredLength >> 63) != 0) {
         m_stopped = true; // before the report: a handler deciding how to answer asks isStopped()
         const bool alive = report(ViolationRule::LengthTopBitSet, kProtocolError,
-            QStringLiteral("64-bit payload length 0x%1 has its most significant bit set; the frame's end cannot "
-                           "be found, parsing stops")
+            Tr::tr("64-bit payload length 0x%1 has its most significant bit set; the frame's end cannot "
+                   "be found, parsing stops")
                 .arg(h.declaredLength, 16, 16, QLatin1Char('0')),
             headerBytes);
         if (alive)
@@ -241,33 +248,33 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
 
     if (m_role == Role::Client && h.masked) {
         if (!report(ViolationRule::MaskedFrameFromServer, kProtocolError,
-                QStringLiteral("%1 from the server is masked (key %2); servers must not mask frames")
+                Tr::tr("%1 from the server is masked (key %2); servers must not mask frames")
                     .arg(frameName(h.opcode))
                     .arg(h.maskingKey, 8, 16, QLatin1Char('0')),
                 headerBytes))
             return false;
     } else if (m_role == Role::Server && !h.masked) {
         if (!report(ViolationRule::UnmaskedFrameFromClient, kProtocolError,
-                QStringLiteral("%1 from the client is not masked; clients must mask every frame")
-                    .arg(frameName(h.opcode)),
+                Tr::tr("%1 from the client is not masked; clients must mask every frame").arg(frameName(h.opcode)),
                 headerBytes))
             return false;
     }
 
     if (const quint8 forbidden = h.rsv & quint8(~m_allowedRsv); forbidden != 0) {
         if (!report(ViolationRule::ReservedBitsSet, kProtocolError,
-                QStringLiteral("%1 set on a %2 without a negotiated extension that defines %3")
-                    .arg(rsvNames(forbidden), frameName(h.opcode),
-                        (forbidden & (forbidden - 1)) ? QStringLiteral("them") : QStringLiteral("it")),
+                ((forbidden & (forbidden - 1))
+                        ? Tr::tr("%1 set on a %2 without a negotiated extension that defines them")
+                        : Tr::tr("%1 set on a %2 without a negotiated extension that defines it"))
+                    .arg(rsvNames(forbidden), frameName(h.opcode)),
                 headerBytes))
             return false;
     }
 
     if (reserved) {
         if (!report(ViolationRule::ReservedOpcode, kProtocolError,
-                QStringLiteral("opcode %1 is reserved (%2 frame); no extension defines it")
-                    .arg(h.opcode)
-                    .arg(control ? QStringLiteral("control") : QStringLiteral("non-control")),
+                (control ? Tr::tr("opcode %1 is reserved (control frame); no extension defines it")
+                         : Tr::tr("opcode %1 is reserved (non-control frame); no extension defines it"))
+                    .arg(h.opcode),
                 headerBytes))
             return false;
     }
@@ -275,7 +282,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
     // Opcodes 11-15 are control frames by their high bit (§5.5), so the control rules apply to them too.
     if (control && h.declaredLength > 125) {
         if (!report(ViolationRule::ControlFrameTooLong, kProtocolError,
-                QStringLiteral("%1 with %2-byte payload; control frames carry at most 125")
+                Tr::tr("%1 with %2-byte payload; control frames carry at most 125")
                     .arg(frameName(h.opcode))
                     .arg(h.declaredLength),
                 headerBytes))
@@ -283,22 +290,21 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
     }
     if (control && !h.fin) {
         if (!report(ViolationRule::ControlFrameFragmented, kProtocolError,
-                QStringLiteral("%1 with FIN=0; control frames must not be fragmented").arg(frameName(h.opcode)),
-                headerBytes))
+                Tr::tr("%1 with FIN=0; control frames must not be fragmented").arg(frameName(h.opcode)), headerBytes))
             return false;
     }
 
     if (h.lengthForm == LengthForm::Extended16 && h.declaredLength < 126) {
         if (!report(ViolationRule::NonMinimalLength, kProtocolError,
-                QStringLiteral("payload length %1 written in the 16-bit form; lengths up to 125 must use the "
-                               "7-bit field")
+                Tr::tr("payload length %1 written in the 16-bit form; lengths up to 125 must use the "
+                       "7-bit field")
                     .arg(h.declaredLength),
                 headerBytes))
             return false;
     } else if (h.lengthForm == LengthForm::Extended64 && h.declaredLength < 65536) {
         if (!report(ViolationRule::NonMinimalLength, kProtocolError,
-                QStringLiteral("payload length %1 written in the 64-bit form; lengths up to 65535 must use a "
-                               "shorter form")
+                Tr::tr("payload length %1 written in the 64-bit form; lengths up to 65535 must use a "
+                       "shorter form")
                     .arg(h.declaredLength),
                 headerBytes))
             return false;
@@ -313,7 +319,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
         if (h.opcode == Opcode::Continuation) {
             if (m_messageOpcode == 0) {
                 if (!report(ViolationRule::ContinuationWithoutStart, kProtocolError,
-                        QStringLiteral("continuation frame with no fragmented message in progress"), headerBytes))
+                        Tr::tr("continuation frame with no fragmented message in progress"), headerBytes))
                     return false;
             } else {
                 ctx.inMessage = true;
@@ -332,8 +338,8 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
                 // The unfinished message can never be delivered as sent; the new frame starts a new one,
                 // which is how the peer evidently meant it.
                 if (!report(ViolationRule::DataFrameInsideFragmentedMessage, kProtocolError,
-                        QStringLiteral("%1 while a fragmented %2 message is unfinished (%3 so far); only "
-                                       "continuation and control frames may come before its final fragment")
+                        Tr::tr("%1 while a fragmented %2 message is unfinished (%3 so far); only "
+                               "continuation and control frames may come before its final fragment")
                             .arg(frameName(h.opcode), Opcode::name(m_messageOpcode), fragmentsSoFar()),
                         headerBytes))
                     return false;
@@ -347,7 +353,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
     if (h.declaredLength > m_limits.maxFrameSize) {
         m_stopped = true;
         const bool alive = report(ViolationRule::FrameTooBig, kTooBig,
-            QStringLiteral("%1 declares a %2-byte payload; the frame size limit is %3 bytes, parsing stops")
+            Tr::tr("%1 declares a %2-byte payload; the frame size limit is %3 bytes, parsing stops")
                 .arg(frameName(h.opcode))
                 .arg(h.declaredLength)
                 .arg(m_limits.maxFrameSize),
@@ -363,7 +369,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
             m_fragmentsReported = true;
             dropMessage();
             if (!report(ViolationRule::TooManyFragments, kTooBig,
-                    QStringLiteral("%1 message has more than %2 fragments")
+                    Tr::tr("%1 message has more than %2 fragments")
                         .arg(Opcode::name(messageOpcode))
                         .arg(m_limits.maxFragments),
                     headerBytes))
@@ -373,7 +379,7 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
             m_messageSizeReported = true;
             dropMessage();
             if (!report(ViolationRule::MessageTooBig, kTooBig,
-                    QStringLiteral("%1 message reaches %2 bytes with this frame; the message size limit is %3 bytes")
+                    Tr::tr("%1 message reaches %2 bytes with this frame; the message size limit is %3 bytes")
                         .arg(Opcode::name(messageOpcode))
                         .arg(m_messageSize)
                         .arg(m_limits.maxMessageSize),
@@ -397,8 +403,7 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
         if (h.fin && m_utf8.result() == Utf8Validator::Result::Incomplete) {
             dropMessage();
             if (!report(ViolationRule::InvalidUtf8Text, kInvalidData,
-                    QStringLiteral("text message of %1 bytes ends inside a UTF-8 sequence").arg(m_utf8Fed),
-                    headerBytes))
+                    Tr::tr("text message of %1 bytes ends inside a UTF-8 sequence").arg(m_utf8Fed), headerBytes))
                 return false;
         }
     }
@@ -454,7 +459,7 @@ bool FrameParser::checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes)
     const auto bad = quint8(chunk[offset - chunkStart]);
     dropMessage();
     return report(ViolationRule::InvalidUtf8Text, kInvalidData,
-        QStringLiteral("text message is not valid UTF-8: byte 0x%1 at offset %2 cannot appear there")
+        Tr::tr("text message is not valid UTF-8: byte 0x%1 at offset %2 cannot appear there")
             .arg(bad, 2, 16, QLatin1Char('0'))
             .arg(offset),
         headerBytes);
@@ -464,8 +469,8 @@ bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView heade
 {
     if (payload.size() == 1) {
         return report(ViolationRule::ClosePayloadOneByte, kProtocolError,
-            QStringLiteral("close frame with a 1-byte payload; a close payload is empty or starts with a 2-byte "
-                           "status code"),
+            Tr::tr("close frame with a 1-byte payload; a close payload is empty or starts with a 2-byte "
+                   "status code"),
             headerBytes);
     }
     if (payload.size() < 2)
@@ -474,10 +479,10 @@ bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView heade
     const ClosePayload close = ClosePayload::parse(payload);
     if (!CloseCodes::isValidOnWire(close.code)) {
         const QString description = CloseCodes::isReserved(close.code)
-            ? QStringLiteral("close code %1 must never be sent in a close frame: it is reserved for APIs to report "
-                             "locally")
+            ? Tr::tr("close code %1 must never be sent in a close frame: it is reserved for APIs to report "
+                     "locally")
                   .arg(CloseCodes::label(close.code))
-            : QStringLiteral("close code %1 is not valid on the wire (valid: 1000-1003, 1007-1014, 3000-4999)")
+            : Tr::tr("close code %1 is not valid on the wire (valid: 1000-1003, 1007-1014, 3000-4999)")
                   .arg(CloseCodes::label(close.code));
         if (!report(ViolationRule::InvalidCloseCode, kProtocolError, description, headerBytes))
             return false;
@@ -486,20 +491,19 @@ bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView heade
     Utf8Validator reason;
     if (reason.feed(close.reason) == Utf8Validator::Result::Valid)
         return true;
-    const QString where = reason.result() == Utf8Validator::Result::Invalid
-        ? QStringLiteral("byte 0x%1 at offset %2 cannot appear there")
+    const QString description = reason.result() == Utf8Validator::Result::Invalid
+        ? Tr::tr("close reason is not valid UTF-8: byte 0x%1 at offset %2 cannot appear there")
               .arg(quint8(close.reason[reason.invalidOffset()]), 2, 16, QLatin1Char('0'))
               .arg(reason.invalidOffset())
-        : QStringLiteral("it ends inside a UTF-8 sequence");
-    return report(ViolationRule::CloseReasonInvalidUtf8, kInvalidData,
-        QStringLiteral("close reason is not valid UTF-8: %1").arg(where), headerBytes);
+        : Tr::tr("close reason is not valid UTF-8: it ends inside a UTF-8 sequence");
+    return report(ViolationRule::CloseReasonInvalidUtf8, kInvalidData, description, headerBytes);
 }
 
 QString FrameParser::fragmentsSoFar() const
 {
     if (m_fragmentCount > m_limits.maxFragments)
-        return QStringLiteral("more than %1 fragments").arg(m_limits.maxFragments);
-    return m_fragmentCount == 1 ? QStringLiteral("1 fragment") : QStringLiteral("%1 fragments").arg(m_fragmentCount);
+        return Tr::tr("more than %1 fragments").arg(m_limits.maxFragments);
+    return m_fragmentCount == 1 ? Tr::tr("1 fragment") : Tr::tr("%1 fragments").arg(m_fragmentCount);
 }
 
 void FrameParser::startMessage(const FrameHeader &header)

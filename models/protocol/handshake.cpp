@@ -2,6 +2,7 @@
 
 #include "text/displaytext.h"
 
+#include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QRandomGenerator>
 
@@ -10,6 +11,12 @@
 #include <limits>
 
 namespace {
+
+// Translation context for the parsers' errors and the response check's failures (Handshake is a
+// namespace, the parsers are not QObjects). Header names and protocol tokens inside them stay as they are.
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(Handshake)
+};
 
 bool equalsIgnoreCase(QByteArrayView a, QByteArrayView b)
 {
@@ -124,7 +131,7 @@ LineResult parseHeaderLines(const QList<QByteArrayView> &lines, bool allowFoldin
     for (QByteArrayView line : lines) {
         if (!line.isEmpty() && (line[0] == ' ' || line[0] == '\t')) {
             if (!allowFolding || headers.isEmpty()) {
-                error = QStringLiteral("obsolete line folding in header line ") + DisplayText::quoted(line);
+                error = Tr::tr("obsolete line folding in header line %1").arg(DisplayText::quoted(line));
                 return LineResult::Error;
             }
             HttpHeader &last = headers.last();
@@ -136,7 +143,7 @@ LineResult parseHeaderLines(const QList<QByteArrayView> &lines, bool allowFoldin
         const qsizetype colon = line.indexOf(':');
         const QByteArrayView name = colon < 0 ? QByteArrayView() : line.first(colon);
         if (colon < 0 || !isToken(name)) {
-            error = QStringLiteral("malformed header line ") + DisplayText::quoted(line);
+            error = Tr::tr("malformed header line %1").arg(DisplayText::quoted(line));
             return LineResult::Error;
         }
         headers.append(HttpHeader { name.toByteArray(), line.sliced(colon + 1).toByteArray().trimmed() });
@@ -180,6 +187,8 @@ qsizetype findHeadEnd(const QByteArray &buffer, qsizetype &lineStart)
     }
 }
 
+// Not translated: EmbeddedServer tells a request over the limit (431) from other bad requests (400) by
+// this text.
 QString headerLimitError(qsizetype limit)
 {
     return QStringLiteral("headers exceed %1 bytes").arg(limit);
@@ -302,10 +311,10 @@ QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView ke
 QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHeader &extra)
 {
     if (extra.name.isEmpty())
-        return QStringLiteral("the header has no name");
+        return Tr::tr("the header has no name");
     if (extra.name.contains('\r') || extra.name.contains('\n') || extra.value.contains('\r')
         || extra.value.contains('\n'))
-        return QStringLiteral("it contains a CR or LF, which would add lines of its own to the request");
+        return Tr::tr("it contains a CR or LF, which would add lines of its own to the request");
     QList<QByteArrayView> written { "Host", "Upgrade", "Connection", "Sec-WebSocket-Key", "Sec-WebSocket-Version" };
     if (!options.origin.isEmpty())
         written << "Origin";
@@ -315,7 +324,7 @@ QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHead
         written << "Sec-WebSocket-Extensions";
     for (QByteArrayView name : std::as_const(written))
         if (equalsIgnoreCase(name, extra.name))
-            return QStringLiteral("the handshake writes %1 itself").arg(QString::fromLatin1(name));
+            return Tr::tr("the handshake writes %1 itself").arg(QString::fromLatin1(name));
     return QString();
 }
 
@@ -335,49 +344,50 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
         QString status = QString::number(response.status);
         if (!response.reason.isEmpty())
             status += QLatin1Char(' ') + DisplayText::line(response.reason);
-        failures.append(QStringLiteral("unexpected status %1 (expected 101 Switching Protocols)").arg(status));
+        failures.append(Tr::tr("unexpected status %1 (expected 101 Switching Protocols)").arg(status));
         return check;
     }
 
     const QList<QByteArray> upgrade = values(response.headers, "Upgrade");
     if (upgrade.isEmpty()) {
-        failures.append(QStringLiteral("missing Upgrade header"));
+        failures.append(Tr::tr("missing Upgrade header"));
     } else if (upgrade.size() != 1 || !equalsIgnoreCase(upgrade.first(), "websocket")) {
-        failures.append(QStringLiteral("Upgrade header is %1, expected \"websocket\"").arg(DisplayText::quoted(upgrade.join(", "))));
+        failures.append(
+            Tr::tr("Upgrade header is %1, expected \"websocket\"").arg(DisplayText::quoted(upgrade.join(", "))));
     }
 
     if (!contains(response.headers, "Connection")) {
-        failures.append(QStringLiteral("missing Connection header"));
+        failures.append(Tr::tr("missing Connection header"));
     } else {
         const QList<QByteArray> connection = tokens(response.headers, "Connection");
         const bool hasUpgrade = std::any_of(
             connection.cbegin(), connection.cend(), [](const QByteArray &t) { return equalsIgnoreCase(t, "upgrade"); });
         if (!hasUpgrade) {
-            failures.append(QStringLiteral("Connection header is %1, expected it to contain \"Upgrade\"")
+            failures.append(Tr::tr("Connection header is %1, expected it to contain \"Upgrade\"")
                                 .arg(DisplayText::quoted(values(response.headers, "Connection").join(", "))));
         }
     }
 
     const QList<QByteArray> accepts = values(response.headers, "Sec-WebSocket-Accept");
     if (accepts.isEmpty()) {
-        failures.append(QStringLiteral("missing Sec-WebSocket-Accept header"));
+        failures.append(Tr::tr("missing Sec-WebSocket-Accept header"));
     } else if (accepts.size() > 1) {
-        failures.append(QStringLiteral("%1 Sec-WebSocket-Accept headers, expected one").arg(accepts.size()));
+        failures.append(Tr::tr("%1 Sec-WebSocket-Accept headers, expected one").arg(accepts.size()));
     } else if (check.receivedAccept != check.expectedAccept) {
-        failures.append(QStringLiteral("Sec-WebSocket-Accept mismatch: expected %1, got %2")
+        failures.append(Tr::tr("Sec-WebSocket-Accept mismatch: expected %1, got %2")
                             .arg(QString::fromLatin1(check.expectedAccept), DisplayText::line(check.receivedAccept)));
     }
 
     const QList<QByteArray> protocols = values(response.headers, "Sec-WebSocket-Protocol");
     if (protocols.size() > 1 || check.selectedSubprotocol.contains(',')) {
-        failures.append(
-            QStringLiteral("server selected more than one subprotocol: %1").arg(DisplayText::quoted(check.selectedSubprotocol)));
+        failures.append(Tr::tr("server selected more than one subprotocol: %1")
+                            .arg(DisplayText::quoted(check.selectedSubprotocol)));
     } else if (protocols.size() == 1) {
         const QString selected = QString::fromUtf8(protocols.first());
         if (protocols.first().isEmpty())
-            failures.append(QStringLiteral("empty Sec-WebSocket-Protocol header"));
+            failures.append(Tr::tr("empty Sec-WebSocket-Protocol header"));
         else if (!offeredSubprotocols.contains(selected)) // subprotocol names are case-sensitive
-            failures.append(QStringLiteral("server selected subprotocol %1 which the client did not offer")
+            failures.append(Tr::tr("server selected subprotocol %1 which the client did not offer")
                                 .arg(DisplayText::quoted(protocols.first())));
     }
 
@@ -392,7 +402,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
             [&name](const QByteArray &n) { return equalsIgnoreCase(n, name); });
         if (!offered)
             failures.append(
-                QStringLiteral("server selected extension %1 which the client did not offer").arg(DisplayText::quoted(name)));
+                Tr::tr("server selected extension %1 which the client did not offer").arg(DisplayText::quoted(name)));
     }
 
     check.ok = failures.isEmpty();
@@ -444,7 +454,7 @@ ResponseParser::Status ResponseParser::feed(QByteArrayView bytes)
     if (before < prefix.size()) {
         const qsizetype n = qMin(m_buffer.size(), prefix.size());
         if (QByteArrayView(m_buffer).first(n) != prefix.first(n))
-            return fail(QStringLiteral("not an HTTP response: first bytes are ") + describeFirstBytes(m_buffer));
+            return fail(Tr::tr("not an HTTP response: first bytes are %1").arg(describeFirstBytes(m_buffer)));
     }
 
     const qsizetype headSize = findHeadEnd(m_buffer, m_scanPos);
@@ -485,8 +495,8 @@ ResponseParser::Status ResponseParser::finish()
         return m_status;
     }
     if (m_buffer.isEmpty())
-        return fail(QStringLiteral("connection closed before any response bytes arrived"));
-    return fail(QStringLiteral("connection closed after %1 bytes of an incomplete response head: first bytes are %2")
+        return fail(Tr::tr("connection closed before any response bytes arrived"));
+    return fail(Tr::tr("connection closed after %1 bytes of an incomplete response head: first bytes are %2")
                     .arg(m_buffer.size())
                     .arg(describeFirstBytes(m_buffer)));
 }
@@ -501,7 +511,7 @@ bool ResponseParser::parseHead(qsizetype headSize)
         && isDigit(statusLine[9]) && isDigit(statusLine[10]) && isDigit(statusLine[11])
         && (statusLine.size() == 12 || statusLine[12] == ' ');
     if (!shapeOk) {
-        fail(QStringLiteral("malformed status line ") + DisplayText::quoted(statusLine));
+        fail(Tr::tr("malformed status line %1").arg(DisplayText::quoted(statusLine)));
         return false;
     }
     m_response.version = statusLine.first(8).toByteArray();
@@ -523,11 +533,11 @@ bool ResponseParser::parseHead(qsizetype headSize)
         bool ok = !text.isEmpty() && std::all_of(text.cbegin(), text.cend(), isDigit);
         const qint64 length = ok ? text.toLongLong(&ok) : -1;
         if (!ok) {
-            fail(QStringLiteral("invalid Content-Length ") + DisplayText::quoted(text));
+            fail(Tr::tr("invalid Content-Length %1").arg(DisplayText::quoted(text)));
             return false;
         }
         if (m_contentLength >= 0 && m_contentLength != length) {
-            fail(QStringLiteral("conflicting Content-Length headers: ") + DisplayText::quoted(lengths.join(", ")));
+            fail(Tr::tr("conflicting Content-Length headers: %1").arg(DisplayText::quoted(lengths.join(", "))));
             return false;
         }
         m_contentLength = length;
@@ -582,7 +592,7 @@ RequestParser::Status RequestParser::feed(QByteArrayView bytes)
             break;
         }
         if (!isTokenChar(c)) {
-            m_error = QStringLiteral("not an HTTP request: first bytes are ") + describeFirstBytes(m_buffer);
+            m_error = Tr::tr("not an HTTP request: first bytes are %1").arg(describeFirstBytes(m_buffer));
             m_status = Status::Error;
             return m_status;
         }
@@ -601,7 +611,7 @@ RequestParser::Status RequestParser::feed(QByteArrayView bytes)
     const QList<QByteArrayView> lines = headLines(QByteArrayView(m_buffer).first(headSize));
     const QList<QByteArray> parts = lines.first().toByteArray().split(' ');
     if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isHttpVersion(parts[2])) {
-        m_error = QStringLiteral("malformed request line ") + DisplayText::quoted(lines.first());
+        m_error = Tr::tr("malformed request line %1").arg(DisplayText::quoted(lines.first()));
         m_status = Status::Error;
         return m_status;
     }

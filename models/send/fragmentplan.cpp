@@ -2,7 +2,14 @@
 
 #include "text/utf8validator.h"
 
+#include <QCoreApplication>
+
 namespace {
+
+// Translation context for the plan's notes and errors (FragmentPlan is a namespace).
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(FragmentPlan)
+};
 
 // A plan is a list a person steps through by hand; beyond this it is a flood, not a plan.
 constexpr qsizetype kMaxFrames = 10000;
@@ -34,15 +41,16 @@ CodePoint codePointAround(const QByteArray &utf8, qsizetype offset)
     return cp;
 }
 
-QString listOfFragments(const QList<int> &indexes)
+QString emptyFragmentsNote(const QList<int> &indexes)
 {
     QStringList names;
     for (int i : indexes)
         names << QString::number(i + 1);
     if (names.size() == 1)
-        return QStringLiteral("fragment %1 is").arg(names.first());
+        return Tr::tr("fragment %1 is empty: allowed, a fragment may carry no payload.").arg(names.first());
     const QString last = names.takeLast();
-    return QStringLiteral("fragments %1 and %2 are").arg(names.join(QStringLiteral(", ")), last);
+    return Tr::tr("fragments %1 and %2 are empty: allowed, a fragment may carry no payload.")
+        .arg(names.join(QStringLiteral(", ")), last);
 }
 
 // Payload sizes of the fragments, in order.
@@ -79,11 +87,11 @@ FragmentPlan::Plan FragmentPlan::make(const Options &o)
 {
     Plan plan;
     if (o.splitBy == Options::SplitBy::Count && o.count < 1) {
-        plan.error = QStringLiteral("A message needs at least 1 fragment.");
+        plan.error = Tr::tr("A message needs at least 1 fragment.");
         return plan;
     }
     if (o.splitBy == Options::SplitBy::Size && o.size < 1) {
-        plan.error = QStringLiteral("Fragments need a size of at least 1 byte.");
+        plan.error = Tr::tr("Fragments need a size of at least 1 byte.");
         return plan;
     }
     const qsizetype fragments = o.splitBy == Options::SplitBy::Count
@@ -91,7 +99,7 @@ FragmentPlan::Plan FragmentPlan::make(const Options &o)
         : qMax<qsizetype>(1, (o.message.size() + o.size - 1) / o.size);
     const qsizetype frameCount = o.pingBetween ? 2 * fragments - 1 : fragments;
     if (frameCount > kMaxFrames) {
-        plan.error = QStringLiteral("That makes %1 frames; a plan holds at most %2. Choose fewer or larger fragments.")
+        plan.error = Tr::tr("That makes %1 frames; a plan holds at most %2. Choose fewer or larger fragments.")
                          .arg(frameCount)
                          .arg(kMaxFrames);
         return plan;
@@ -126,9 +134,9 @@ FragmentPlan::Plan FragmentPlan::make(const Options &o)
             int previous = i - 1;
             while (previous > 0 && sizes[previous] == 0)
                 --previous;
-            plan.notes << QStringLiteral("Fragments %1 and %2 split U+%3 (%4 + %5 of its %6 bytes). Allowed: a "
-                                         "server checks the UTF-8 of the whole message, not of each fragment "
-                                         "(RFC 6455 §5.6, §8.1).")
+            plan.notes << Tr::tr("Fragments %1 and %2 split U+%3 (%4 + %5 of its %6 bytes). Allowed: a "
+                                 "server checks the UTF-8 of the whole message, not of each fragment "
+                                 "(RFC 6455 §5.6, §8.1).")
                               .arg(previous + 1)
                               .arg(i + 1)
                               .arg(QString::number(quint32(cp.value), 16).toUpper().rightJustified(4, QLatin1Char('0')))
@@ -140,11 +148,11 @@ FragmentPlan::Plan FragmentPlan::make(const Options &o)
     }
 
     if (plan.fragmentCount == 1)
-        plan.notes << QStringLiteral("One frame with FIN set: the message is not fragmented.");
+        plan.notes << Tr::tr("One frame with FIN set: the message is not fragmented.");
     if (!empty.isEmpty())
-        plan.notes << QStringLiteral("%1 empty: allowed, a fragment may carry no payload.").arg(listOfFragments(empty));
+        plan.notes << emptyFragmentsNote(empty);
     if (o.opcode == Opcode::Text && !validText)
-        plan.notes << QStringLiteral("The text is not valid UTF-8: a strict server fails the connection with 1007 "
-                                     "Invalid Payload Data (RFC 6455 §8.1).");
+        plan.notes << Tr::tr("The text is not valid UTF-8: a strict server fails the connection with 1007 "
+                             "Invalid Payload Data (RFC 6455 §8.1).");
     return plan;
 }

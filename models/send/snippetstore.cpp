@@ -1,10 +1,16 @@
 #include "send/snippetstore.h"
 
+#include <QCoreApplication>
 #include <QSettings>
 
 #include <algorithm>
 
 namespace {
+
+// Translation context for the store's messages (SnippetStore is not a QObject).
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(SnippetStore)
+};
 
 const QString SnippetsKey = QStringLiteral("composer/snippets");
 const QString HistoryKey = QStringLiteral("composer/history");
@@ -102,7 +108,7 @@ QString SnippetStore::save(const QString &name, const ComposerEntry &entry)
 {
     const QString trimmed = name.trimmed();
     if (trimmed.isEmpty())
-        return QStringLiteral("A snippet needs a name.");
+        return Tr::tr("A snippet needs a name.");
     QList<Snippet> list = snippets();
     auto it = std::find_if(list.begin(), list.end(), [&](const Snippet &s) { return s.name == trimmed; });
     if (it != list.end())

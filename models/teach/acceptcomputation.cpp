@@ -3,7 +3,14 @@
 #include "protocol/handshake.h"
 #include "text/displaytext.h"
 
+#include <QCoreApplication>
+
 namespace {
+
+// Translation context for the steps, notes and verdicts (not a QObject).
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(AcceptComputation)
+};
 
 constexpr qsizetype NonceSize = 16; // RFC 6455 §4.1: the key is a base64-encoded 16-byte nonce
 
@@ -14,7 +21,7 @@ QString hexBytes(QByteArrayView bytes)
 
 QString missing()
 {
-    return QStringLiteral("(missing)");
+    return Tr::tr("(missing)");
 }
 
 } // namespace
@@ -27,12 +34,12 @@ AcceptComputation AcceptComputation::compute(QByteArrayView key, std::optional<Q
 
     const auto decoded = QByteArray::fromBase64Encoding(c.m_key, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded) {
-        c.m_keyProblem = QStringLiteral("The key is not valid base64; a server still hashes it as sent.");
+        c.m_keyProblem = Tr::tr("The key is not valid base64; a server still hashes it as sent.");
     } else {
         c.m_decodedKey = decoded.decoded;
         if (c.m_decodedKey.size() != NonceSize) {
-            c.m_keyProblem = QStringLiteral("The key decodes to %1 bytes, not the 16 RFC 6455 §4.1 requires; a "
-                                            "server may reject it.")
+            c.m_keyProblem = Tr::tr("The key decodes to %1 bytes, not the 16 RFC 6455 §4.1 requires; a "
+                                    "server may reject it.")
                                  .arg(c.m_decodedKey.size());
         }
     }
@@ -45,16 +52,15 @@ AcceptComputation AcceptComputation::compute(QByteArrayView key, std::optional<Q
 
     if (!c.m_received) {
         c.m_outcome = Outcome::MissingAccept;
-        c.m_verdict = QStringLiteral("The response has no Sec-WebSocket-Accept header; expected %1.")
+        c.m_verdict = Tr::tr("The response has no Sec-WebSocket-Accept header; expected %1.")
                           .arg(QString::fromLatin1(c.m_expected));
     } else if (*c.m_received == c.m_expected) {
         c.m_outcome = Outcome::Match;
-        c.m_verdict
-            = QStringLiteral("The server's value matches the expected %1.").arg(QString::fromLatin1(c.m_expected));
+        c.m_verdict = Tr::tr("The server's value matches the expected %1.").arg(QString::fromLatin1(c.m_expected));
     } else {
         c.m_outcome = Outcome::Mismatch;
-        c.m_verdict = QStringLiteral("Expected %1, got %2.")
-                          .arg(QString::fromLatin1(c.m_expected), DisplayText::line(*c.m_received));
+        c.m_verdict
+            = Tr::tr("Expected %1, got %2.").arg(QString::fromLatin1(c.m_expected), DisplayText::line(*c.m_received));
     }
     return c;
 }
@@ -65,7 +71,7 @@ AcceptComputation AcceptComputation::fromHandshake(const HttpRequest &request, c
     AcceptComputation c;
     if (keys.isEmpty()) {
         c.m_outcome = Outcome::NoKey;
-        c.m_verdict = QStringLiteral("The request has no Sec-WebSocket-Key header, so there is nothing to check.");
+        c.m_verdict = Tr::tr("The request has no Sec-WebSocket-Key header, so there is nothing to check.");
         return c;
     }
 
@@ -79,24 +85,23 @@ AcceptComputation AcceptComputation::fromHandshake(const HttpRequest &request, c
 
     c = compute(keys.first(), accept);
     if (keys.size() > 1) {
-        c.m_keyNote
-            = QStringLiteral("The request carries %1 Sec-WebSocket-Key headers; the first is used.").arg(keys.size());
+        c.m_keyNote = Tr::tr("The request carries %1 Sec-WebSocket-Key headers; the first is used.").arg(keys.size());
     }
 
     if (!response) {
         c.m_outcome = Outcome::NoResponse;
-        c.m_verdict = QStringLiteral("No response arrived, so there is no Sec-WebSocket-Accept to compare with.");
+        c.m_verdict = Tr::tr("No response arrived, so there is no Sec-WebSocket-Accept to compare with.");
         return c;
     }
     if (accepts.size() > 1) {
-        c.m_acceptNote = QStringLiteral("The response carries %1 Sec-WebSocket-Accept headers; the first is compared.")
+        c.m_acceptNote = Tr::tr("The response carries %1 Sec-WebSocket-Accept headers; the first is compared.")
                              .arg(accepts.size());
     }
     if (response->status != 101) {
         if (!c.m_acceptNote.isEmpty())
             c.m_acceptNote += QLatin1Char(' ');
-        c.m_acceptNote += QStringLiteral("The server answered %1 %2, not 101 Switching Protocols: it did not accept "
-                                         "the upgrade.")
+        c.m_acceptNote += Tr::tr("The server answered %1 %2, not 101 Switching Protocols: it did not accept "
+                                 "the upgrade.")
                               .arg(QString::number(response->status), DisplayText::line(response->reason));
     }
     return c;
@@ -109,28 +114,28 @@ QList<AcceptStep> AcceptComputation::steps() const
         steps[i].number = i + 1;
 
     AcceptStep &key = steps[0];
-    key.title = QStringLiteral("Sec-WebSocket-Key from the request");
-    key.explanation = QStringLiteral("The client picks 16 random bytes and sends them base64-encoded.");
+    key.title = Tr::tr("Sec-WebSocket-Key from the request");
+    key.explanation = Tr::tr("The client picks 16 random bytes and sends them base64-encoded.");
     AcceptStep &joined = steps[1];
-    joined.title = QStringLiteral("Key + GUID");
-    joined.explanation = QStringLiteral("The key exactly as sent, followed by the fixed GUID from RFC 6455.");
+    joined.title = Tr::tr("Key + GUID");
+    joined.explanation = Tr::tr("The key exactly as sent, followed by the fixed GUID from RFC 6455.");
     AcceptStep &sha = steps[2];
-    sha.title = QStringLiteral("SHA-1 of that string");
-    sha.explanation = QStringLiteral("The 20-byte SHA-1 digest of that string, shown as 40 hex digits.");
+    sha.title = Tr::tr("SHA-1 of that string");
+    sha.explanation = Tr::tr("The 20-byte SHA-1 digest of that string, shown as 40 hex digits.");
     AcceptStep &expected = steps[3];
-    expected.title = QStringLiteral("Base64 = the expected accept");
-    expected.explanation = QStringLiteral("The 20 digest bytes (not their hex text) encoded as base64: what the "
-                                          "server must send as Sec-WebSocket-Accept.");
+    expected.title = Tr::tr("Base64 = the expected accept");
+    expected.explanation = Tr::tr("The 20 digest bytes (not their hex text) encoded as base64: what the "
+                                  "server must send as Sec-WebSocket-Accept.");
     AcceptStep &compare = steps[4];
-    compare.title = QStringLiteral("Compare with the server's value");
-    compare.explanation = QStringLiteral("The client may use the connection only if both values are identical.");
+    compare.title = Tr::tr("Compare with the server's value");
+    compare.explanation = Tr::tr("The client may use the connection only if both values are identical.");
 
     if (!m_hasKey) {
         key.value = missing();
         key.note = m_verdict;
         key.warning = true;
         for (int i = 1; i < 4; ++i)
-            steps[i].value = QStringLiteral("(not computed)");
+            steps[i].value = Tr::tr("(not computed)");
         compare.value = m_received ? DisplayText::line(*m_received) : missing();
         compare.note = m_verdict;
         compare.warning = true;
@@ -139,11 +144,11 @@ QList<AcceptStep> AcceptComputation::steps() const
 
     key.value = DisplayText::line(m_key);
     if (m_keyProblem.isEmpty()) {
-        key.note = QStringLiteral("Decodes to 16 bytes: %1").arg(hexBytes(m_decodedKey));
+        key.note = Tr::tr("Decodes to 16 bytes: %1").arg(hexBytes(m_decodedKey));
     } else {
         key.note = m_keyProblem;
         if (!m_decodedKey.isEmpty())
-            key.note += QStringLiteral(" Decoded bytes: %1").arg(hexBytes(m_decodedKey));
+            key.note += Tr::tr(" Decoded bytes: %1").arg(hexBytes(m_decodedKey));
         key.warning = true;
     }
     if (!m_keyNote.isEmpty()) {
@@ -152,7 +157,7 @@ QList<AcceptStep> AcceptComputation::steps() const
     }
 
     joined.value = DisplayText::line(m_concatenated);
-    joined.note = QStringLiteral("%1 bytes: the %2-character key and the %3-character GUID")
+    joined.note = Tr::tr("%1 bytes: the %2-character key and the %3-character GUID")
                       .arg(m_concatenated.size())
                       .arg(m_key.size())
                       .arg(qsizetype(sizeof(Handshake::Guid) - 1));
@@ -160,7 +165,7 @@ QList<AcceptStep> AcceptComputation::steps() const
     expected.value = QString::fromLatin1(m_expected);
 
     if (m_outcome == Outcome::NoResponse)
-        compare.value = QStringLiteral("(no response)");
+        compare.value = Tr::tr("(no response)");
     else
         compare.value = m_received ? DisplayText::line(*m_received) : missing();
     compare.note = m_verdict;

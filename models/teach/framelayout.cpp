@@ -1,9 +1,15 @@
 #include "teach/framelayout.h"
 #include "text/sizeformat.h"
 
+#include <QCoreApplication>
 #include <QtEndian>
 
 namespace {
+
+// Translation context for the field names, values, meanings and warnings (not a QObject).
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(FrameLayout)
+};
 
 QString bitValueText(bool set, const QString &whenSet, const QString &whenClear)
 {
@@ -14,9 +20,8 @@ QString opcodeText(quint8 opcode)
 {
     const QString hex = QStringLiteral("0x%1").arg(opcode, 0, 16);
     if (Opcode::isReserved(opcode))
-        return hex
-            + (Opcode::isControl(opcode) ? QStringLiteral(" reserved (control)")
-                                         : QStringLiteral(" reserved (non-control)"));
+        return (Opcode::isControl(opcode) ? Tr::tr("%1 reserved (control)") : Tr::tr("%1 reserved (non-control)"))
+            .arg(hex);
     return hex + QLatin1Char(' ') + Opcode::name(opcode);
 }
 
@@ -36,17 +41,17 @@ QString FrameLayout::fieldName(FieldId id)
     case FieldId::Rsv3:
         return QStringLiteral("RSV3");
     case FieldId::Opcode:
-        return QStringLiteral("Opcode");
+        return Tr::tr("Opcode");
     case FieldId::Mask:
         return QStringLiteral("MASK");
     case FieldId::PayloadLength:
-        return QStringLiteral("Payload length");
+        return Tr::tr("Payload length");
     case FieldId::ExtendedPayloadLength:
-        return QStringLiteral("Extended payload length");
+        return Tr::tr("Extended payload length");
     case FieldId::MaskingKey:
-        return QStringLiteral("Masking key");
+        return Tr::tr("Masking key");
     case FieldId::Payload:
-        return QStringLiteral("Payload data");
+        return Tr::tr("Payload data");
     }
     return QString();
 }
@@ -86,43 +91,41 @@ void FrameLayout::describeHeader(QByteArrayView header)
 
     const quint8 b0 = p[0];
     const bool fin = b0 & 0x80;
-    add(FieldId::Fin, 0, 1, fin,
-        bitValueText(fin, QStringLiteral("final fragment"), QStringLiteral("more fragments follow")),
-        QStringLiteral("Set on the last frame of a message; 0 means further fragments of the same message follow."));
-    const QString rsvMeaning = QStringLiteral(
+    add(FieldId::Fin, 0, 1, fin, bitValueText(fin, Tr::tr("final fragment"), Tr::tr("more fragments follow")),
+        Tr::tr("Set on the last frame of a message; 0 means further fragments of the same message follow."));
+    const QString rsvMeaning = Tr::tr(
         "Reserved for extensions; must be 0 unless an extension negotiated in the handshake gives it a meaning.");
-    const QString rsvWarning = QStringLiteral("set: valid only if a negotiated extension defines this bit");
+    const QString rsvWarning = Tr::tr("set: valid only if a negotiated extension defines this bit");
     for (int i = 0; i < 3; ++i) {
         const bool set = b0 & (0x40 >> i);
         add(FieldId(int(FieldId::Rsv1) + i), 1 + i, 1, set,
-            bitValueText(set, QStringLiteral("set"), QStringLiteral("clear")),
-            i == 0 ? QStringLiteral("Reserved for extensions; permessage-deflate sets it on compressed messages, "
-                                    "otherwise it must be 0 unless a negotiated extension gives it a meaning.")
+            //: The state of a bit: 1 (set) or 0 (clear)
+            bitValueText(set, Tr::tr("set"), Tr::tr("clear")),
+            i == 0 ? Tr::tr("Reserved for extensions; permessage-deflate sets it on compressed messages, "
+                            "otherwise it must be 0 unless a negotiated extension gives it a meaning.")
                    : rsvMeaning,
             set ? rsvWarning : QString());
     }
     const quint8 opcode = b0 & 0x0F;
     add(FieldId::Opcode, 4, 4, opcode, opcodeText(opcode),
-        QStringLiteral("Says how to read the payload: a continuation, text or binary data frame, or a close, ping or "
-                       "pong control frame."),
-        Opcode::isReserved(opcode) ? QStringLiteral("reserved opcode: a peer must fail the connection (1002)")
-                                   : QString());
+        Tr::tr("Says how to read the payload: a continuation, text or binary data frame, or a close, ping or "
+               "pong control frame."),
+        Opcode::isReserved(opcode) ? Tr::tr("reserved opcode: a peer must fail the connection (1002)") : QString());
 
     if (header.size() < 2)
         return;
     const quint8 b1 = p[1];
     const bool mask = b1 & 0x80;
-    add(FieldId::Mask, 8, 1, mask,
-        bitValueText(mask, QStringLiteral("payload is masked"), QStringLiteral("payload is not masked")),
-        QStringLiteral("Says whether a masking key follows and the payload is XOR-masked with it; clients must mask "
-                       "every frame and servers must not."));
+    add(FieldId::Mask, 8, 1, mask, bitValueText(mask, Tr::tr("payload is masked"), Tr::tr("payload is not masked")),
+        Tr::tr("Says whether a masking key follows and the payload is XOR-masked with it; clients must mask "
+               "every frame and servers must not."));
     const quint8 len7 = b1 & 0x7F;
-    const QString len7Text = len7 == 126 ? QStringLiteral("126 → 16-bit extended length follows")
-        : len7 == 127                    ? QStringLiteral("127 → 64-bit extended length follows")
-                                         : QStringLiteral("%1 → payload is %2").arg(len7).arg(SizeFormat::bytes(len7));
+    const QString len7Text = len7 == 126 ? Tr::tr("126 → 16-bit extended length follows")
+        : len7 == 127                    ? Tr::tr("127 → 64-bit extended length follows")
+                                         : Tr::tr("%1 → payload is %2").arg(len7).arg(SizeFormat::bytes(len7));
     add(FieldId::PayloadLength, 9, 7, len7, len7Text,
-        QStringLiteral("The payload length in bytes when it is 0-125; 126 or 127 mean the length follows as a 16- or "
-                       "64-bit number."));
+        Tr::tr("The payload length in bytes when it is 0-125; 126 or 127 mean the length follows as a 16- or "
+               "64-bit number."));
 
     const int needed = FrameHeader::sizeFromFirstTwoBytes(header);
     m_complete = header.size() >= needed;
@@ -137,17 +140,18 @@ void FrameLayout::describeHeader(QByteArrayView header)
         QString warning;
         QString text = SizeFormat::bytes(length);
         if (width == 8 && (length >> 63)) {
-            warning = QStringLiteral("the most significant bit of a 64-bit length must be 0");
-            text = QStringLiteral("%1 (invalid: most significant bit set)").arg(length);
+            warning = Tr::tr("the most significant bit of a 64-bit length must be 0");
+            text = Tr::tr("%1 (invalid: most significant bit set)").arg(length);
         } else if ((width == 2 && length < 126) || (width == 8 && length <= 0xFFFF)) {
-            warning = QStringLiteral("non-minimal length encoding: the length fits a shorter form");
-            text += QStringLiteral(" (non-minimal encoding)");
+            warning = Tr::tr("non-minimal length encoding: the length fits a shorter form");
+            text = Tr::tr("%1 (non-minimal encoding)").arg(text);
         }
         add(FieldId::ExtendedPayloadLength, pos * 8, width * 8, length, text,
-            QStringLiteral("The payload length in bytes as an unsigned big-endian number, for lengths that do not fit "
-                           "the 7-bit field."),
+            Tr::tr("The payload length in bytes as an unsigned big-endian number, for lengths that do not fit "
+                   "the 7-bit field."),
             warning);
-        m_fields.last().name += width == 2 ? QStringLiteral(" (16-bit)") : QStringLiteral(" (64-bit)");
+        m_fields.last().name
+            = width == 2 ? Tr::tr("Extended payload length (16-bit)") : Tr::tr("Extended payload length (64-bit)");
         pos += width;
     }
     if (mask) {
@@ -155,8 +159,8 @@ void FrameLayout::describeHeader(QByteArrayView header)
             return;
         const quint32 key = qFromBigEndian<quint32>(p + pos);
         add(FieldId::MaskingKey, pos * 8, 32, key, QStringLiteral("0x%1").arg(key, 8, 16, QLatin1Char('0')),
-            QStringLiteral("Four random bytes chosen by the client for this frame; payload byte i is XORed with key "
-                           "byte i mod 4."));
+            Tr::tr("Four random bytes chosen by the client for this frame; payload byte i is XORed with key "
+                   "byte i mod 4."));
     }
 }
 
@@ -172,11 +176,11 @@ void FrameLayout::addPayload()
     f.value = quint64(m_payloadLength);
     f.valueText = SizeFormat::bytes(quint64(m_payloadLength));
     if (m_headerSize > 0 && m_decoded.masked)
-        f.valueText += QStringLiteral(", masked on the wire");
+        f.valueText += Tr::tr(", masked on the wire");
     if (m_headerSize > 0 && m_decoded.declaredLength != quint64(m_payloadLength))
-        f.valueText += QStringLiteral(" (header declares %1)").arg(m_decoded.declaredLength);
-    f.meaning = QStringLiteral("The application data: UTF-8 text, binary data or a control frame's body, unmasked with "
-                               "the masking key before use when MASK is set.");
+        f.valueText += Tr::tr(" (header declares %1)").arg(m_decoded.declaredLength);
+    f.meaning = Tr::tr("The application data: UTF-8 text, binary data or a control frame's body, unmasked with "
+                       "the masking key before use when MASK is set.");
     m_fields.append(std::move(f));
 }
 
