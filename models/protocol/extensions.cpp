@@ -289,10 +289,20 @@ std::optional<PerMessageDeflate::Offer> PerMessageDeflate::Offer::fromParameters
         return fail(parsed.error);
     if (parsed.list.size() != 1)
         return fail(Tr::tr("one offer, please: the parameters of a single permessage-deflate"));
+    return fromExtension(parsed.list.first(), error);
+}
+
+std::optional<PerMessageDeflate::Offer> PerMessageDeflate::Offer::fromExtension(const Extension &offered, QString *error)
+{
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return std::nullopt;
+    };
     Offer offer;
     offer.clientMaxWindowBits = false;
     QList<QByteArray> seen;
-    for (const ExtensionParameter &p : parsed.list.first().parameters) {
+    for (const ExtensionParameter &p : offered.parameters) {
         const QByteArray name = p.name.toLower();
         if (seen.contains(name))
             return fail(Tr::tr("%1 is given twice").arg(QString::fromLatin1(p.name)));

@@ -61,6 +61,8 @@ struct Offer {
     // From the parameters a user typed ("client_max_window_bits; server_no_context_takeover"),
     // checked as a server would; nullopt and `error` when they are not a valid offer.
     static std::optional<Offer> fromParameters(QByteArrayView text, QString *error);
+    // The same checks on an offer already parsed (one read back from a captured request).
+    static std::optional<Offer> fromExtension(const Extension &offered, QString *error);
 };
 
 // What both sides agreed on, from the server's response.

@@ -83,36 +83,6 @@ QString describeFirstBytes(QByteArrayView bytes, qsizetype max = 16)
     return text;
 }
 
-// Splits on commas outside double quotes (extension parameters may be quoted-strings).
-QList<QByteArray> splitList(QByteArrayView value)
-{
-    QList<QByteArray> items;
-    bool inQuotes = false;
-    qsizetype start = 0;
-    for (qsizetype i = 0; i <= value.size(); ++i) {
-        if (i < value.size()) {
-            const char c = value[i];
-            if (c == '"')
-                inQuotes = !inQuotes;
-            else if (c == '\\' && inQuotes)
-                ++i;
-            if (inQuotes || c != ',')
-                continue;
-        }
-        const QByteArray item = value.sliced(start, qMin(i, value.size()) - start).toByteArray().trimmed();
-        if (!item.isEmpty())
-            items.append(item);
-        start = i + 1;
-    }
-    return items;
-}
-
-QByteArray extensionName(QByteArrayView offer)
-{
-    const qsizetype semicolon = offer.indexOf(';');
-    return (semicolon < 0 ? offer : offer.first(semicolon)).toByteArray().trimmed();
-}
-
 void appendHeader(QByteArray &out, QByteArrayView name, QByteArrayView value)
 {
     out += name;
@@ -328,6 +298,79 @@ QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHead
     return QString();
 }
 
+namespace {
+
+void fail(HandshakeCheck &check, const QString &failure)
+{
+    check.failures.append(failure);
+    check.extensionFailures.append(failure);
+}
+
+// The server answers one of the client's permessage-deflate offers (RFC 7692 §5); the answer is
+// valid if it fits any of them. The first offer's complaint is the one reported.
+void checkDeflate(const Extension &accepted, const QList<Extension> &offered, HandshakeCheck &check)
+{
+    QString firstError;
+    for (const Extension &o : offered) {
+        if (o.name.compare(PerMessageDeflate::Name, Qt::CaseInsensitive) != 0)
+            continue;
+        const auto offer = PerMessageDeflate::Offer::fromExtension(o, nullptr);
+        if (!offer)
+            continue;
+        QString error;
+        if (const auto agreement = PerMessageDeflate::accept(accepted, *offer, &error)) {
+            check.deflate = agreement;
+            return;
+        }
+        if (firstError.isEmpty())
+            firstError = error;
+    }
+    fail(check, firstError.isEmpty()
+            ? Tr::tr("server accepted permessage-deflate, but the client's offer of it is not one the client can honour")
+            : firstError);
+}
+
+// Sec-WebSocket-Extensions of the response, read by the RFC 7230 grammar (never "fewer items"):
+// every extension the server accepted must have been offered, each at most once, and an accepted
+// permessage-deflate must fit one of the client's permessage-deflate offers (RFC 7692 §5, §7).
+void checkExtensions(const HttpResponse &response, const QStringList &offeredExtensions, HandshakeCheck &check)
+{
+    const QList<QByteArray> headers = HttpHeaderList::values(response.headers, "Sec-WebSocket-Extensions");
+    if (headers.isEmpty())
+        return;
+    const Extensions::Parsed accepted = Extensions::parse(headers);
+    if (!accepted.ok()) {
+        fail(check, Tr::tr("Sec-WebSocket-Extensions is malformed: %1").arg(accepted.error));
+        return;
+    }
+    QList<Extension> offered;
+    for (const QString &offer : offeredExtensions)
+        offered += Extensions::parse(offer.toUtf8()).list; // the client's own offers; one it wrote badly offers nothing
+    auto sameName = [](const Extension &a, const Extension &b) { return a.name.compare(b.name, Qt::CaseInsensitive) == 0; };
+
+    for (qsizetype i = 0; i < accepted.list.size(); ++i) {
+        const Extension &extension = accepted.list[i];
+        const QString shown = DisplayText::quoted(extension.name, 60);
+        const auto earlier = std::find_if(accepted.list.cbegin(), accepted.list.cbegin() + i,
+            [&](const Extension &e) { return sameName(e, extension); });
+        if (earlier != accepted.list.cbegin() + i) {
+            fail(check, Tr::tr("server accepted extension %1 more than once").arg(shown));
+            continue;
+        }
+        const bool wasOffered
+            = std::any_of(offered.cbegin(), offered.cend(), [&](const Extension &o) { return sameName(o, extension); });
+        if (!wasOffered) {
+            fail(check, Tr::tr("server selected extension %1 which the client did not offer").arg(shown));
+            continue;
+        }
+        check.acceptedExtensions.append(extension);
+        if (extension.name.compare(PerMessageDeflate::Name, Qt::CaseInsensitive) == 0)
+            checkDeflate(extension, offered, check);
+    }
+}
+
+} // namespace
+
 HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, const QStringList &offeredSubprotocols,
     const QStringList &offeredExtensions)
 {
@@ -391,20 +434,7 @@ HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, c
                                 .arg(DisplayText::quoted(protocols.first())));
     }
 
-    QList<QByteArray> offeredNames;
-    for (const QString &offer : offeredExtensions) {
-        for (const QByteArray &item : splitList(offer.toUtf8()))
-            offeredNames.append(extensionName(item));
-    }
-    for (const QByteArray &item : splitList(check.selectedExtensions)) {
-        const QByteArray name = extensionName(item);
-        const bool offered = std::any_of(offeredNames.cbegin(), offeredNames.cend(),
-            [&name](const QByteArray &n) { return equalsIgnoreCase(n, name); });
-        if (!offered)
-            failures.append(
-                Tr::tr("server selected extension %1 which the client did not offer").arg(DisplayText::quoted(name)));
-    }
-
+    checkExtensions(response, offeredExtensions, check);
     check.ok = failures.isEmpty();
     return check;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/extensions.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QList>
@@ -54,6 +56,9 @@ struct HandshakeCheck {
     QByteArray receivedAccept;
     QByteArray selectedSubprotocol; // empty if none
     QByteArray selectedExtensions; // verbatim Sec-WebSocket-Extensions of the response
+    QStringList extensionFailures; // those of `failures` about Sec-WebSocket-Extensions
+    QList<Extension> acceptedExtensions; // parsed, each offered and accepted once
+    std::optional<PerMessageDeflate::Agreement> deflate; // when permessage-deflate was accepted and fits an offer
 };
 
 namespace Handshake {
@@ -68,7 +73,8 @@ QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView ke
 // handshake writes itself, or a CR/LF would smuggle in lines of its own); empty when it is sent.
 QString extraHeaderProblem(const ClientHandshakeOptions &options, const HttpHeader &extra);
 // Checks: status 101, Upgrade: websocket, Connection contains Upgrade, Sec-WebSocket-Accept matches,
-// subprotocol (if any) was offered and only one, extensions (if any) were offered.
+// subprotocol (if any) was offered and only one; Sec-WebSocket-Extensions well-formed, each
+// extension offered and accepted once, permessage-deflate's parameters fitting an offer (RFC 7692).
 HandshakeCheck checkResponse(const HttpResponse &response, QByteArrayView key, const QStringList &offeredSubprotocols,
                              const QStringList &offeredExtensions);
 // For servers (hostile test server, teaching): the 101 response to a valid request.

@@ -95,6 +95,8 @@ private slots:
     void framesAfterHeadNotConsumed();
     void checkResponse_data();
     void checkResponse();
+    void deflateAgreement_data();
+    void deflateAgreement();
     void non101Body_data();
     void non101Body();
     void headerLimit_data();
@@ -431,6 +433,54 @@ void tst_Handshake::checkResponse_data()
         << QStringList { QStringLiteral(
                "server selected extension \"x-webkit-deflate-frame\" which the client did not offer") }
         << A << QByteArray();
+    // Malformed headers fail the handshake: a parser that dropped what it could not read would let
+    // an unoffered extension through.
+    QTest::addRow("backslash ends a quoted value")
+        << head + upgrade + connection + accept + "Sec-WebSocket-Extensions: evil; x=\"\\\r\n\r\n"
+        << none << deflate << QStringList { QStringLiteral("Sec-WebSocket-Extensions is malformed: a backslash ends the header inside the "
+                                        "quoted-string opened at byte 9") } << A
+        << QByteArray();
+    QTest::addRow("unclosed quote swallows the next header")
+        << head + upgrade + connection + accept
+            + "Sec-WebSocket-Extensions: permessage-deflate; x=\"abc\r\nSec-WebSocket-Extensions: evil\r\n\r\n"
+        << none << deflate << QStringList { QStringLiteral("Sec-WebSocket-Extensions is malformed: Sec-WebSocket-Extensions header 1 of "
+                                        "2: the quoted-string opened at byte 23 is not closed") } << A
+        << QByteArray();
+    QTest::addRow("permessage-deflate accepted twice")
+        << head + upgrade + connection + accept
+            + "Sec-WebSocket-Extensions: permessage-deflate, permessage-deflate; server_no_context_takeover\r\n\r\n"
+        << none << deflate
+        << QStringList { QStringLiteral("server accepted extension \"permessage-deflate\" more than once") } << A
+        << QByteArray();
+    QTest::addRow("window bits out of range")
+        << head + upgrade + connection + accept + "Sec-WebSocket-Extensions: permessage-deflate; server_max_window_bits=16\r\n\r\n"
+        << none << deflate
+        << QStringList { QStringLiteral("permessage-deflate response: server_max_window_bits must be a number from 8 "
+                                        "to 15, not \"16\" (RFC 7692 §7.1.2.1)") }
+        << A << QByteArray();
+    QTest::addRow("misspelled parameter")
+        << head + upgrade + connection + accept + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bit=10\r\n\r\n"
+        << none << deflate
+        << QStringList { QStringLiteral("permessage-deflate response: unknown parameter \"client_max_window_bit\" (RFC "
+                                        "7692 §7.1 defines four)") }
+        << A << QByteArray();
+    QTest::addRow("repeated parameter")
+        << head + upgrade + connection + accept
+            + "Sec-WebSocket-Extensions: permessage-deflate; server_no_context_takeover; server_no_context_takeover\r\n\r\n"
+        << none << deflate
+        << QStringList { QStringLiteral("permessage-deflate response: the parameter \"server_no_context_takeover\" is "
+                                        "given more than once (RFC 7692 §7)") }
+        << A << QByteArray();
+    QTest::addRow("client_max_window_bits not offered")
+        << head + upgrade + connection + accept + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=9\r\n\r\n"
+        << none << QStringList { QStringLiteral("permessage-deflate") }
+        << QStringList { QStringLiteral("permessage-deflate response: client_max_window_bits was not offered, so the "
+                                        "server may not send it (RFC 7692 §7.1.2.2)") }
+        << A << QByteArray();
+    QTest::addRow("second of two offers fits")
+        << head + upgrade + connection + accept + "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits=9\r\n\r\n"
+        << none << QStringList { QStringLiteral("permessage-deflate, permessage-deflate; client_max_window_bits") }
+        << QStringList() << A << QByteArray();
     QTest::addRow("everything wrong")
         << head + "Upgrade: h2c\r\nSec-WebSocket-Accept: bad\r\nSec-WebSocket-Protocol: chat\r\n\r\n"
         << none << none
@@ -724,6 +774,43 @@ void tst_Handshake::badRequest()
     RequestParser parser(limit);
     QCOMPARE(parser.feed(bytes), RequestParser::Status::Error);
     QCOMPARE(parser.errorString(), error);
+}
+
+void tst_Handshake::deflateAgreement_data()
+{
+    QTest::addColumn<QString>("offer");
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<QList<int>>("agreed"); // server nct, client nct, server bits, client bits
+    QTest::addRow("browser offer, bare answer") << QStringLiteral("permessage-deflate; client_max_window_bits")
+                                                << QByteArray("permessage-deflate") << QList<int> { 0, 0, 15, 15 };
+    QTest::addRow("node ws style answer")
+        << QStringLiteral("permessage-deflate; client_max_window_bits")
+        << QByteArray("permessage-deflate; server_no_context_takeover; server_max_window_bits=10; client_max_window_bits=12")
+        << QList<int> { 1, 0, 10, 12 };
+    QTest::addRow("we asked for no context takeover")
+        << QStringLiteral("permessage-deflate; client_no_context_takeover")
+        << QByteArray("PerMessage-Deflate; client_no_context_takeover") << QList<int> { 0, 1, 15, 15 };
+    QTest::addRow("our own window announced") << QStringLiteral("permessage-deflate; client_max_window_bits=11")
+                                              << QByteArray("permessage-deflate") << QList<int> { 0, 0, 15, 11 };
+}
+
+void tst_Handshake::deflateAgreement()
+{
+    QFETCH(QString, offer);
+    QFETCH(QByteArray, answer);
+    QFETCH(QList<int>, agreed);
+    ResponseParser parser;
+    QCOMPARE(parser.feed("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Extensions: "
+            + answer + "\r\n\r\n"),
+        ResponseParser::Status::Complete);
+    const HandshakeCheck check = Handshake::checkResponse(parser.response(), RfcKey, {}, { offer });
+    QVERIFY2(check.ok, qPrintable(check.failures.join(QLatin1Char('\n'))));
+    QVERIFY(check.deflate.has_value());
+    QCOMPARE(check.acceptedExtensions.size(), 1);
+    QCOMPARE(QList<int>({ int(check.deflate->serverNoContextTakeover), int(check.deflate->clientNoContextTakeover),
+                 check.deflate->serverMaxWindowBits, check.deflate->clientMaxWindowBits }),
+        agreed);
 }
 
 QTEST_GUILESS_MAIN(tst_Handshake)
