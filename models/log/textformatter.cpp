@@ -168,6 +168,20 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
                     putQuotedPreview(o, reason, m_limits.maxTextChars);
                 }
             }
+        } else if (e.compressed) {
+            // permessage-deflate: the wire bytes mean nothing until inflated, so both are shown.
+            o.text("  compressed ");
+            putHexPreview(o, payload, qMin<qsizetype>(m_limits.maxHexBytes, 16));
+            if (e.hasInflated) {
+                o.text(" -> inflated ");
+                o.need(24);
+                o.putUInt(quint64(e.inflated.size()));
+                o.text(" B: ");
+                if (PayloadPreview::breaksUtf8(e.inflated, true))
+                    putHexPreview(o, e.inflated, m_limits.maxHexBytes);
+                else
+                    putQuotedPreview(o, e.inflated, m_limits.maxTextChars);
+            }
         } else if (!payload.isEmpty() || opcode == Opcode::Text) {
             o.text("  ");
             // Text frames always read as text (bytes that are not UTF-8 as \xHH); pings and pongs when
@@ -198,7 +212,9 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
     case EventKind::Violation:
         o.text("VIOLATION ");
         o.str(Violation::ruleId(e.violation).toLatin1().constData());
-        o.text(" (RFC 6455 ");
+        o.text(" (");
+        o.str(Violation::rfcDocument(e.violation));
+        o.text(" ");
         o.str(Violation::rfcSection(e.violation).toLatin1().constData());
         if (e.closeCode) {
             o.text(", close ");

@@ -262,8 +262,7 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
         }
         return item.text.isEmpty() ? readyStateName(item.state) : item.text;
     case TimelineItem::Kind::Violation: {
-        QString text = Violation::ruleId(item.rule) + QStringLiteral(" (RFC 6455 §") + Violation::rfcSection(item.rule)
-            + QLatin1Char(')');
+        QString text = Violation::ruleId(item.rule) + QStringLiteral(" (") + Violation::rfcReference(item.rule) + QLatin1Char(')');
         if (item.code)
             text += QStringLiteral(" → ") + CloseCodes::label(item.code);
         if (!item.text.isEmpty())

@@ -97,8 +97,31 @@ QString Violation::ruleId(ViolationRule rule)
         return QStringLiteral("data-after-close");
     case ViolationRule::HandshakeFailed:
         return QStringLiteral("handshake-failed");
+    case ViolationRule::CompressedControlFrame:
+        return QStringLiteral("compressed-control-frame");
+    case ViolationRule::CompressedContinuation:
+        return QStringLiteral("compressed-continuation");
+    case ViolationRule::InvalidCompressedData:
+        return QStringLiteral("invalid-compressed-data");
     }
     return QStringLiteral("unknown");
+}
+
+const char *Violation::rfcDocument(ViolationRule rule)
+{
+    switch (rule) {
+    case ViolationRule::CompressedControlFrame:
+    case ViolationRule::CompressedContinuation:
+    case ViolationRule::InvalidCompressedData:
+        return "RFC 7692";
+    default:
+        return "RFC 6455";
+    }
+}
+
+QString Violation::rfcReference(ViolationRule rule)
+{
+    return QLatin1String(rfcDocument(rule)) + QStringLiteral(" §") + rfcSection(rule);
 }
 
 QString Violation::rfcSection(ViolationRule rule)
@@ -132,6 +155,11 @@ QString Violation::rfcSection(ViolationRule rule)
         return QStringLiteral("5.5.1");
     case ViolationRule::HandshakeFailed:
         return QStringLiteral("4.1");
+    case ViolationRule::CompressedControlFrame:
+    case ViolationRule::CompressedContinuation:
+        return QStringLiteral("6.1");
+    case ViolationRule::InvalidCompressedData:
+        return QStringLiteral("7.2.2");
     case ViolationRule::None:
         break;
     }

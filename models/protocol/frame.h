@@ -81,6 +81,11 @@ enum class ViolationRule : quint8 {
     TooManyFragments,
     DataAfterClose,
     HandshakeFailed,
+    // permessage-deflate (RFC 7692) negotiated:
+    CompressedControlFrame, // RSV1 on a control frame: only data messages are compressed (§6.1)
+    CompressedContinuation, // RSV1 on a continuation frame: only a message's first frame has it (§6.1)
+    InvalidCompressedData, // a compressed message that does not inflate (§7.2.2)
+    Last = InvalidCompressedData, // for tables that list every rule
 };
 
 struct Violation {
@@ -92,6 +97,10 @@ struct Violation {
     static QString ruleId(ViolationRule rule);
     // The RFC 6455 section that states the rule ("5.2", "5.5", ...).
     static QString rfcSection(ViolationRule rule);
+    // "RFC 6455", or "RFC 7692" for the permessage-deflate rules: the document rfcSection() is of.
+    static const char *rfcDocument(ViolationRule rule);
+    // "RFC 6455 §5.2": the two together, for people.
+    static QString rfcReference(ViolationRule rule);
 };
 
 // XORs `payload` with the 4-byte masking key in place, starting at byte `offset` of the payload

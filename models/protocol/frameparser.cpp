@@ -71,6 +71,22 @@ FrameParser::FrameParser(Role role, FrameParserHandler *handler)
 {
 }
 
+void FrameParser::setLimits(const Limits &limits)
+{
+    m_limits = limits;
+    if (m_inflater)
+        setPerMessageDeflate(true, m_peerNoContextTakeover);
+}
+
+void FrameParser::setPerMessageDeflate(bool enabled, bool peerNoContextTakeover)
+{
+    m_peerNoContextTakeover = peerNoContextTakeover;
+    if (enabled)
+        m_inflater = std::make_unique<MessageInflater>(peerNoContextTakeover, m_limits.maxMessageSize);
+    else
+        m_inflater.reset();
+}
+
 qsizetype FrameParser::pendingBytes() const
 {
     return m_buffer.size();
@@ -86,6 +102,9 @@ void FrameParser::reset()
     m_pending = FrameContext();
     endMessage();
     m_message.clear();
+    m_inflated.clear();
+    if (m_inflater)
+        m_inflater->reset();
 }
 
 void FrameParser::feed(QByteArrayView bytes)
@@ -260,7 +279,8 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
             return false;
     }
 
-    if (const quint8 forbidden = h.rsv & quint8(~m_allowedRsv); forbidden != 0) {
+    const quint8 allowedRsv = m_allowedRsv | (m_inflater ? quint8(Rsv::Rsv1) : quint8(0));
+    if (const quint8 forbidden = h.rsv & quint8(~allowedRsv); forbidden != 0) {
         if (!report(ViolationRule::ReservedBitsSet, kProtocolError,
                 ((forbidden & (forbidden - 1))
                         ? Tr::tr("%1 set on a %2 without a negotiated extension that defines them")
@@ -268,6 +288,24 @@ bool FrameParser::beginFrame(FrameContext &ctx, QByteArrayView headerBytes)
                     .arg(rsvNames(forbidden), frameName(h.opcode)),
                 headerBytes))
             return false;
+    }
+
+    // RFC 7692 §6.1: permessage-deflate gives RSV1 a meaning on a data message's first frame only.
+    if (m_inflater && (h.rsv & Rsv::Rsv1) && !reserved) {
+        if (control) {
+            if (!report(ViolationRule::CompressedControlFrame, kProtocolError,
+                    Tr::tr("RSV1 set on a %1; permessage-deflate compresses data messages only, never control "
+                           "frames")
+                        .arg(frameName(h.opcode)),
+                    headerBytes))
+                return false;
+        } else if (h.opcode == Opcode::Continuation) {
+            if (!report(ViolationRule::CompressedContinuation, kProtocolError,
+                    Tr::tr("RSV1 set on a continuation frame; permessage-deflate marks a compressed message on "
+                           "its first frame only"),
+                    headerBytes))
+                return false;
+        }
     }
 
     if (reserved) {
@@ -397,6 +435,10 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
     const FrameHeader &h = ctx.header;
     const quint32 generation = m_generation;
 
+    const bool compressed = ctx.inMessage && m_compressedMessage;
+    if (compressed && !m_messageDropped && !inflateFrame(payload, h.fin, headerBytes))
+        return false;
+
     if (ctx.validateUtf8) {
         if (!utf8AlreadyChecked && !checkUtf8(payload, headerBytes))
             return false;
@@ -419,6 +461,11 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
     frame.payload = payload;
     frame.maskedPayload = maskedPayload;
     frame.fragmentIndex = ctx.fragmentIndex;
+    frame.compressed = compressed;
+    if (compressed && h.fin && !m_messageDropped) {
+        frame.hasInflated = true;
+        frame.inflated = m_inflated;
+    }
     m_handler->onFrame(frame);
     if (generation != m_generation)
         return false;
@@ -426,12 +473,15 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
     if (!ctx.inMessage)
         return true;
     if (!h.fin) {
-        if (!m_messageDropped)
+        if (!m_messageDropped && !compressed) // a compressed message is kept inflated
             m_message.append(payload);
         return true;
     }
     if (!m_messageDropped) {
-        if (ctx.fragmentIndex == 0) {
+        if (compressed) {
+            m_handler->onMessage(m_messageOpcode ? m_messageOpcode : h.opcode, m_inflated,
+                                 ctx.fragmentIndex == 0 ? 1 : int(m_fragmentCount));
+        } else if (ctx.fragmentIndex == 0) {
             m_handler->onMessage(h.opcode, payload, 1);
         } else {
             m_message.append(payload);
@@ -457,12 +507,48 @@ bool FrameParser::checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes)
         return true;
     const qint64 offset = m_utf8.invalidOffset();
     const auto bad = quint8(chunk[offset - chunkStart]);
+    const bool inflated = m_compressedMessage;
     dropMessage();
     return report(ViolationRule::InvalidUtf8Text, kInvalidData,
-        Tr::tr("text message is not valid UTF-8: byte 0x%1 at offset %2 cannot appear there")
+        (inflated ? Tr::tr("text message, once inflated, is not valid UTF-8: byte 0x%1 at offset %2 cannot appear "
+                           "there")
+                  : Tr::tr("text message is not valid UTF-8: byte 0x%1 at offset %2 cannot appear there"))
             .arg(bad, 2, 16, QLatin1Char('0'))
             .arg(offset),
         headerBytes);
+}
+
+// Inflates one frame of a compressed message into m_inflated (and the tail after its final frame),
+// then checks the new text. Returns false when parsing must not go on.
+bool FrameParser::inflateFrame(QByteArrayView payload, bool fin, QByteArrayView headerBytes)
+{
+    const qsizetype before = m_inflated.size();
+    MessageInflater::Result result = m_inflater->feed(payload, m_inflated);
+    if (result == MessageInflater::Result::Ok && fin)
+        result = m_inflater->finish(m_inflated);
+    if (result != MessageInflater::Result::Ok) {
+        const QString why = m_inflater->errorString();
+        const quint64 wireBytes = m_inflater->messageInBytes();
+        m_inflater->reset(); // the stream is lost; a later message starts a new one
+        dropMessage();
+        if (result == MessageInflater::Result::TooBig) {
+            return report(ViolationRule::MessageTooBig, kTooBig,
+                Tr::tr("compressed message: %1 (after %2 compressed bytes)").arg(why).arg(wireBytes), headerBytes);
+        }
+        return report(ViolationRule::InvalidCompressedData, kInvalidData,
+            Tr::tr("compressed message: %1 (after %2 compressed bytes)").arg(why).arg(wireBytes), headerBytes);
+    }
+    if (!m_validateInflated)
+        return true;
+    if (!checkUtf8(QByteArrayView(m_inflated).sliced(before), headerBytes))
+        return false;
+    if (fin && !m_messageDropped && m_utf8.result() == Utf8Validator::Result::Incomplete) {
+        dropMessage();
+        return report(ViolationRule::InvalidUtf8Text, kInvalidData,
+            Tr::tr("text message of %1 bytes, once inflated, ends inside a UTF-8 sequence").arg(m_utf8Fed),
+            headerBytes);
+    }
+    return true;
 }
 
 bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes)
@@ -517,6 +603,13 @@ void FrameParser::startMessage(const FrameHeader &header)
     // With an RSV bit set the payload is transformed by an extension (permessage-deflate compresses
     // it); only its decoder can check the text, so validating the raw bytes would report noise.
     m_validateMessage = header.opcode == Opcode::Text && header.rsv == 0;
+    m_compressedMessage = m_inflater && (header.rsv & Rsv::Rsv1);
+    m_validateInflated = m_compressedMessage && header.opcode == Opcode::Text;
+    // A message abandoned half inflated left the stream mid-block: start afresh (with context
+    // takeover the peer's next message may then refer to a window this side no longer has).
+    if (m_compressedMessage && m_inflater->messageInBytes() > 0)
+        m_inflater->reset();
+    m_inflated.resize(0);
     m_utf8.reset();
     m_utf8Fed = 0;
     m_message.resize(0);
@@ -526,6 +619,7 @@ void FrameParser::dropMessage()
 {
     m_messageDropped = true;
     m_message.clear(); // nothing will be delivered: free it now
+    m_inflated.clear();
 }
 
 void FrameParser::endMessage()
@@ -537,7 +631,10 @@ void FrameParser::endMessage()
     m_messageSizeReported = false;
     m_fragmentsReported = false;
     m_validateMessage = false;
+    m_validateInflated = false;
+    m_compressedMessage = false;
     releaseOrKeep(m_message);
+    releaseOrKeep(m_inflated);
 }
 
 // Frees what a stopped parser will never use. Called after the stopping violation was reported, as

@@ -1,10 +1,13 @@
 #pragma once
 
 #include "protocol/frame.h"
+#include "protocol/messagedeflate.h"
 #include "text/utf8validator.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
+
+#include <memory>
 
 // One complete frame as parsed. Views point into the parser's buffers (or straight into the bytes given
 // to feed()) and are valid only during the callback that receives them.
@@ -16,6 +19,11 @@ struct ParsedFrame {
     // 0 for the first (or only) frame of a message; 1, 2, ... for continuations, up to Limits::maxFragments:
     // every frame past that limit (the message is dropped) carries maxFragments.
     int fragmentIndex = 0;
+    // permessage-deflate: the frame belongs to a message sent compressed (its first frame had RSV1).
+    bool compressed = false;
+    // The final frame of a compressed message that inflated: the whole message, inflated.
+    bool hasInflated = false;
+    QByteArrayView inflated;
 };
 
 // Receives what the parser finds, in wire order.
@@ -24,7 +32,8 @@ public:
     virtual ~FrameParserHandler() = default;
     virtual void onFrame(const ParsedFrame &frame) = 0;
     // A whole data message: an unfragmented text/binary frame, or the final fragment of one.
-    // `opcode` is the message's (text or binary), `fragments` how many frames carried it.
+    // `opcode` is the message's (text or binary), `fragments` how many frames carried it. A
+    // compressed message (permessage-deflate) is given inflated.
     virtual void onMessage(quint8 opcode, QByteArrayView payload, int fragments) = 0;
     // A rule broken. `headerBytes` are those of the offending frame when there is one (may be empty).
     // A violation is reported before onFrame() of the frame that broke it, if that frame is delivered.
@@ -57,7 +66,12 @@ public:
 //   onMessage()) and starts a new one. Continuations without a message, reserved opcodes and control
 //   frames are delivered with fragmentIndex 0 and never belong to a message.
 // - Text messages whose first frame has an RSV bit set are not UTF-8 checked: an extension
-//   (permessage-deflate) transformed the payload, so only its decoder can judge the text.
+//   transformed the payload, so only its decoder can judge the text.
+// - With permessage-deflate (setPerMessageDeflate()), RSV1 on a message's first frame means
+//   compressed: each frame is inflated as it completes, before onFrame(); the message size limit
+//   counts inflated bytes and is enforced while inflating (a deflate bomb is stopped at the limit,
+//   never inflated whole); a text message is UTF-8 checked after inflating. RSV1 on a control or
+//   continuation frame is a violation (RFC 7692 §6.1), data that does not inflate another (1007).
 // - Frames after the peer's close frame are not flagged here (the connection knows its closing state).
 // - reset() may be called from a callback: the rest of the current feed() is then discarded.
 class FrameParser {
@@ -75,10 +89,14 @@ public:
 
     FrameParser(Role role, FrameParserHandler *handler);
 
-    void setLimits(const Limits &limits) { m_limits = limits; }
+    void setLimits(const Limits &limits);
     const Limits &limits() const { return m_limits; }
     // RSV bits an extension negotiated in the handshake allows (Rsv:: bits); others are violations.
     void setAllowedRsv(quint8 bits) { m_allowedRsv = bits; }
+    // permessage-deflate negotiated (RFC 7692): RSV1 allowed on a data message's first frame, which
+    // is then inflated. `peerNoContextTakeover`: the peer resets its window for every message.
+    void setPerMessageDeflate(bool enabled, bool peerNoContextTakeover = false);
+    bool perMessageDeflate() const { return m_inflater != nullptr; }
     // Report the masked bytes as well (costs a copy per masked frame).
     void setKeepMaskedPayload(bool keep) { m_keepMasked = keep; }
 
@@ -107,6 +125,7 @@ private:
     bool finishFrame(const FrameContext &ctx, QByteArrayView headerBytes, QByteArrayView payload,
         QByteArrayView maskedPayload, bool utf8AlreadyChecked);
     bool checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes);
+    bool inflateFrame(QByteArrayView payload, bool fin, QByteArrayView headerBytes);
     bool checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes);
     bool report(ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes);
     QString fragmentsSoFar() const;
@@ -137,4 +156,11 @@ private:
     bool m_fragmentsReported = false;
     bool m_validateMessage = false; // text message without extension-transformed payload
     qint64 m_utf8Fed = 0; // message bytes fed to m_utf8
+
+    // permessage-deflate
+    std::unique_ptr<MessageInflater> m_inflater; // set while negotiated
+    bool m_peerNoContextTakeover = false;
+    bool m_compressedMessage = false; // the message in progress came with RSV1
+    bool m_validateInflated = false; // ... and is text: its inflated bytes go through m_utf8
+    QByteArray m_inflated; // the message in progress, inflated so far
 };

@@ -60,6 +60,8 @@ struct RecordedFrame {
     QByteArray payload;
     QByteArray maskedPayload;
     int fragmentIndex = 0;
+    bool compressed = false;
+    std::optional<QByteArray> inflated;
 };
 
 struct RecordedMessage {
@@ -90,7 +92,11 @@ public:
     void onFrame(const ParsedFrame &f) override
     {
         frames.append({ f.header, f.headerBytes.toByteArray(), f.payload.toByteArray(), f.maskedPayload.toByteArray(),
-            f.fragmentIndex });
+            f.fragmentIndex, f.compressed,
+            f.hasInflated ? std::optional<QByteArray>(f.inflated.toByteArray()) : std::nullopt });
+        if (f.compressed) // only then, so that the texts of uncompressed frames stay as they were
+            events << QStringLiteral("compressed inflated=%1")
+                          .arg(f.hasInflated ? QString::fromLatin1(f.inflated.toByteArray().toHex()) : QStringLiteral("-"));
         const FrameHeader &h = f.header;
         events << QStringLiteral("frame h=%1 fin=%2 rsv=%3 op=%4 mask=%5 key=%6 len=%7 form=%8 idx=%9 p=%10 m=%11")
                       .arg(QString::fromLatin1(f.headerBytes.toByteArray().toHex()))
@@ -149,6 +155,8 @@ struct Setup {
     quint8 allowedRsv = 0;
     bool keepMasked = false;
     FrameParser::Limits limits;
+    bool deflate = false; // permessage-deflate negotiated
+    bool peerNoContextTakeover = false;
 };
 
 struct Outcome {
@@ -183,6 +191,7 @@ Outcome run(const Setup &setup, const QList<QByteArray> &pieces, Recorder *keep 
     parser.setAllowedRsv(setup.allowedRsv);
     parser.setKeepMaskedPayload(setup.keepMasked);
     parser.setLimits(setup.limits);
+    parser.setPerMessageDeflate(setup.deflate, setup.peerNoContextTakeover);
     for (const QByteArray &piece : pieces)
         parser.feed(piece);
     recorder.parser = nullptr;
@@ -254,6 +263,12 @@ private slots:
     void keepMaskedPayload_data();
     void keepMaskedPayload();
     void rsvAllowedByExtensionSkipsUtf8Check();
+    void compressedMessages_data();
+    void compressedMessages();
+    void compressedViolations_data();
+    void compressedViolations();
+    void deflateBombStopsAtTheLimit();
+    void compressedTextCheckedAfterInflating();
     void resetFromCallbackEndsFeed();
     void manyFramesInOneFeed();
 };
@@ -1087,6 +1102,155 @@ void tst_FrameParser::rsvAllowedByExtensionSkipsUtf8Check()
     QCOMPARE(recorder.messages.size(), 1);
     QCOMPARE(recorder.messages[0].payload, deflated);
     QCOMPARE(recorder.frames[0].header.rsv, quint8(Rsv::Rsv1));
+}
+
+// RFC 7692 §7.2.3's examples as frames, with the parser inflating: every split of the input gives
+// the same inflated messages, and the frames keep their wire bytes.
+void tst_FrameParser::compressedMessages_data()
+{
+    QTest::addColumn<bool>("noContextTakeover");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QList<QByteArray>>("messages");
+    QTest::addColumn<QList<int>>("fragments");
+    const QByteArray hello = hex("f248cdc9c90700");
+    const QByteArray helloAgain = hex("f200110000"); // §7.2.3.2: refers back into the first message
+    using Bytes = QList<QByteArray>;
+    QTest::addRow("one frame") << false << frame(0xc1, hello) << Bytes { "Hello" } << QList<int> { 1 };
+    QTest::addRow("fragmented, RSV1 on the first frame only")
+        << false << frame(0x41, hello.first(3)) + frame(0x80, hello.sliced(3)) << Bytes { "Hello" } << QList<int> { 2 };
+    QTest::addRow("ping between the fragments")
+        << false << frame(0x41, hello.first(3)) + frame(0x89, "p") + frame(0x80, hello.sliced(3)) << Bytes { "Hello" }
+        << QList<int> { 2 };
+    QTest::addRow("context takeover") << false << frame(0xc1, hello) + frame(0xc1, helloAgain)
+                                      << Bytes { "Hello", "Hello" } << QList<int> { 1, 1 };
+    QTest::addRow("BFINAL block") << false << frame(0xc1, hex("f348cdc9c9070000")) << Bytes { "Hello" }
+                                  << QList<int> { 1 };
+    QTest::addRow("stored block") << false << frame(0xc1, hex("000500faff48656c6c6f00")) << Bytes { "Hello" }
+                                  << QList<int> { 1 };
+    QTest::addRow("empty compressed message") << false << frame(0xc2, hex("00")) << Bytes { "" } << QList<int> { 1 };
+    QTest::addRow("uncompressed message between compressed ones")
+        << true << frame(0xc1, hello) + frame(0x81, "plain") + frame(0xc1, hello) << Bytes { "Hello", "plain", "Hello" }
+        << QList<int> { 1, 1, 1 };
+}
+
+void tst_FrameParser::compressedMessages()
+{
+    QFETCH(bool, noContextTakeover);
+    QFETCH(QByteArray, input);
+    QFETCH(QList<QByteArray>, messages);
+    QFETCH(QList<int>, fragments);
+    Setup setup;
+    setup.deflate = true;
+    setup.peerNoContextTakeover = noContextTakeover;
+    Recorder recorder;
+    const Outcome outcome = runAllSplits(setup, input, &recorder);
+    QVERIFY(!outcome.events.isEmpty());
+    QCOMPARE(recorder.ruleIds(), QStringList());
+    QCOMPARE(recorder.messages.size(), messages.size());
+    for (qsizetype i = 0; i < messages.size(); ++i) {
+        QCOMPARE(recorder.messages[i].payload, messages[i]);
+        QCOMPARE(recorder.messages[i].fragments, fragments[i]);
+    }
+    // The final frame of each compressed message carries it inflated; the wire bytes stay as sent.
+    QByteArray wire;
+    for (const RecordedFrame &f : recorder.frames) {
+        wire += f.headerBytes + f.payload;
+        if (f.compressed && f.header.fin)
+            QVERIFY(f.inflated.has_value());
+        else
+            QVERIFY(!f.inflated.has_value());
+    }
+    QCOMPARE(wire, input);
+}
+
+void tst_FrameParser::compressedViolations_data()
+{
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QStringList>("rules");
+    QTest::addColumn<QList<int>>("codes");
+    QTest::addColumn<int>("messages");
+    QTest::addColumn<QString>("firstDescription");
+    const QByteArray hello = hex("f248cdc9c90700");
+    QTest::addRow("RSV1 on a ping") << frame(0xc9, "p") << QStringList { QStringLiteral("compressed-control-frame") }
+                                    << QList<int> { 1002 } << 0
+                                    << QStringLiteral("RSV1 set on a ping frame; permessage-deflate compresses data "
+                                                      "messages only, never control frames");
+    QTest::addRow("RSV1 on a close") << frame(0xc8, closeCode(1000))
+                                     << QStringList { QStringLiteral("compressed-control-frame") } << QList<int> { 1002 }
+                                     << 0 << QString();
+    QTest::addRow("RSV1 on a continuation")
+        << frame(0x41, hello.first(3)) + frame(0xc0, hello.sliced(3))
+        << QStringList { QStringLiteral("compressed-continuation") } << QList<int> { 1002 } << 1
+        << QStringLiteral("RSV1 set on a continuation frame; permessage-deflate marks a compressed message on its "
+                          "first frame only");
+    QTest::addRow("RSV2 is still reserved") << frame(0xe1, hello) << QStringList { QStringLiteral("reserved-bits-set") }
+                                            << QList<int> { 1002 } << 1 << QString();
+    QTest::addRow("reserved block type")
+        << frame(0xc1, hex("ff00")) << QStringList { QStringLiteral("invalid-compressed-data") } << QList<int> { 1007 }
+        << 0 << QStringLiteral("compressed message: the compressed data does not inflate: invalid block type (after 2 "
+                               "compressed bytes)");
+    QTest::addRow("a bad message, then a good one")
+        << frame(0xc1, hex("ff00")) + frame(0xc1, hello) << QStringList { QStringLiteral("invalid-compressed-data") }
+        << QList<int> { 1007 } << 1 << QString();
+}
+
+void tst_FrameParser::compressedViolations()
+{
+    QFETCH(QByteArray, input);
+    QFETCH(QStringList, rules);
+    QFETCH(QList<int>, codes);
+    QFETCH(int, messages);
+    QFETCH(QString, firstDescription);
+    Setup setup;
+    setup.deflate = true;
+    Recorder recorder;
+    QVERIFY(!runAllSplits(setup, input, &recorder).events.isEmpty());
+    QCOMPARE(recorder.ruleIds(), rules);
+    QCOMPARE(recorder.closeCodes(), codes);
+    QCOMPARE(recorder.messages.size(), messages);
+    if (!firstDescription.isEmpty())
+        QCOMPARE(recorder.violations.first().description, firstDescription);
+}
+
+void tst_FrameParser::deflateBombStopsAtTheLimit()
+{
+    // 64 MiB of zeros in about 64 KiB on the wire; the limit counts inflated bytes.
+    const QByteArray bomb = MessageDeflater(15, true, 9).compress(QByteArray(64 << 20, '\0'));
+    QVERIFY(bomb.size() < 100 * 1024);
+    Setup setup;
+    setup.deflate = true;
+    setup.limits.maxMessageSize = 1 << 20;
+    Recorder recorder;
+    const Outcome outcome = run(setup, { frame(0xc2, bomb) }, &recorder);
+    QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("message-too-big") });
+    QCOMPARE(recorder.closeCodes(), QList<int> { 1009 });
+    QVERIFY2(recorder.violations.first().description.startsWith(
+                 QStringLiteral("compressed message: the message inflates to more than 1048576 bytes")),
+        qPrintable(recorder.violations.first().description));
+    QCOMPARE(recorder.messages.size(), 0);
+    QCOMPARE(recorder.frames.size(), 1);
+    QVERIFY(!recorder.frames.first().inflated.has_value());
+    QVERIFY(!outcome.stopped); // framing is intact: the connection decides what to do
+}
+
+void tst_FrameParser::compressedTextCheckedAfterInflating()
+{
+    // "€" (e2 82 ac) split across two frames of one compressed message, then a text message whose
+    // inflated bytes are not UTF-8.
+    const QByteArray euro = MessageDeflater(15, true).compress("price: \xe2\x82\xac 5");
+    const QByteArray bad = MessageDeflater(15, true).compress("ab\xff");
+    Setup setup;
+    setup.deflate = true;
+    setup.peerNoContextTakeover = true;
+    Recorder recorder;
+    const QByteArray input = frame(0x41, euro.first(euro.size() / 2)) + frame(0x80, euro.sliced(euro.size() / 2))
+        + frame(0xc1, bad);
+    QVERIFY(!runAllSplits(setup, input, &recorder).events.isEmpty());
+    QCOMPARE(recorder.messages.size(), 1);
+    QCOMPARE(recorder.messages[0].payload, QByteArray("price: \xe2\x82\xac 5"));
+    QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("invalid-utf8-text") });
+    QCOMPARE(recorder.violations[0].description,
+        QStringLiteral("text message, once inflated, is not valid UTF-8: byte 0xff at offset 2 cannot appear there"));
 }
 
 void tst_FrameParser::resetFromCallbackEndsFeed()
