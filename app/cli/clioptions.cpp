@@ -122,6 +122,11 @@ QString CliOptions::usage()
         "  -H, --header \"Name: value\"   extra request header (repeatable)\n"
         "  -s, --subprotocol NAME       offer a subprotocol (repeatable, in preference order)\n"
         "      --origin ORIGIN          send an Origin header\n"
+        "      --no-deflate             do not offer permessage-deflate (offered by default, as browsers\n"
+        "                               do: \"permessage-deflate; client_max_window_bits\")\n"
+        "      --deflate PARAMS         offer permessage-deflate with these parameters instead, e.g.\n"
+        "                               \"server_no_context_takeover; server_max_window_bits=10\"\n"
+        "                               (\"\" offers it bare)\n"
         "  -k, --insecure               accept TLS certificate errors for this connection\n"
         "      --handshake-timeout MS   give up on the opening handshake after MS ms (default 10000)\n"
         "      --close-timeout MS       wait MS ms for the server's part of the close (default 5000)\n"
@@ -254,6 +259,20 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!v)
                 return std::nullopt;
             o.origin = *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--no-deflate")) {
+            if (!noValue())
+                return std::nullopt;
+            o.deflate.reset();
+            clientOnly << name;
+        } else if (name == QLatin1String("--deflate")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            QString why;
+            o.deflate = PerMessageDeflate::Offer::fromParameters(v->toUtf8(), &why);
+            if (!o.deflate)
+                return fail(QStringLiteral("--deflate: %1").arg(why));
             clientOnly << name;
         } else if (name == QLatin1String("-k") || name == QLatin1String("--insecure")) {
             if (!noValue())
@@ -515,6 +534,7 @@ ConnectionOptions CliOptions::connectionOptions() const
     c.url = url;
     c.headers = headers;
     c.subprotocols = subprotocols;
+    c.deflate = deflate;
     c.origin = origin;
     c.allowCertificateErrors = insecure;
     c.handshakeTimeoutMs = handshakeTimeoutMs;

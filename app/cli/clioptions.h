@@ -43,6 +43,8 @@ struct CliOptions {
     HttpHeaders headers;
     QStringList subprotocols; // offered; with --serve, moved to behaviour.subprotocols (accepted)
     QString origin;
+    // permessage-deflate offered as browsers do; --no-deflate: none; --deflate PARAMS: this offer.
+    std::optional<PerMessageDeflate::Offer> deflate = PerMessageDeflate::Offer();
     bool insecure = false;
     QList<CliAction> actions;
     std::optional<std::pair<quint16, QByteArray>> close; // --close CODE[:REASON]

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace {
 // Small payloads share 4 MiB chunks; a payload larger than a quarter chunk gets a chunk of its own
@@ -14,7 +15,9 @@ constexpr qsizetype RecordsPerBlock = 16384;
 // 56 bytes an event (static_assert below). The frame header is kept inline: its bytes say everything about the frame.
 struct Capture::Record {
     qint64 timeUs;
-    quint64 length;
+    // A frame's payload is at most 4 GiB here: the connection's size limits stay far below that.
+    quint32 length;
+    quint32 inflatedLength; // stored right after the payload (permessage-deflate's final frames)
     quint32 chunk;
     quint32 offset;
     quint32 connectionId;
@@ -26,8 +29,19 @@ struct Capture::Record {
     quint8 direction;
     quint8 violation;
     quint8 state;
-    quint8 wasClean;
+    quint8 flags; // Flag::
 };
+
+namespace {
+namespace Flag {
+enum : quint8 { WasClean = 1, HasInflated = 2, Compressed = 4 };
+}
+quint32 storedLength(qsizetype size)
+{
+    Q_ASSERT(quint64(size) <= std::numeric_limits<quint32>::max());
+    return quint32(std::min<quint64>(quint64(size), std::numeric_limits<quint32>::max()));
+}
+} // namespace
 
 Capture::Capture(QObject *parent)
     : QObject(parent)
@@ -37,12 +51,14 @@ Capture::Capture(QObject *parent)
 
 Capture::~Capture() = default;
 
-std::pair<quint32, quint32> Capture::store(QByteArrayView bytes)
+std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView more)
 {
-    const auto size = quint64(bytes.size());
+    const auto size = quint64(bytes.size()) + quint64(more.size());
     if (size > OwnChunkThreshold) {
         m_chunks.emplace_back(new char[size]);
-        std::memcpy(m_chunks.back().get(), bytes.data(), size);
+        std::memcpy(m_chunks.back().get(), bytes.data(), bytes.size());
+        if (!more.isEmpty())
+            std::memcpy(m_chunks.back().get() + bytes.size(), more.data(), more.size());
         m_chunkCapacityBytes += size;
         return { quint32(m_chunks.size() - 1), 0 };
     }
@@ -53,7 +69,9 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes)
         m_chunkCapacityBytes += SharedChunkSize;
     }
     const auto offset = quint32(m_sharedUsed);
-    std::memcpy(m_chunks[m_sharedChunk].get() + offset, bytes.data(), size);
+    std::memcpy(m_chunks[m_sharedChunk].get() + offset, bytes.data(), bytes.size());
+    if (!more.isEmpty())
+        std::memcpy(m_chunks[m_sharedChunk].get() + offset + bytes.size(), more.data(), more.size());
     m_sharedUsed += size;
     return { quint32(m_sharedChunk), offset };
 }
@@ -62,7 +80,8 @@ void Capture::record(const WireEvent &event)
 {
     Record r {};
     r.timeUs = event.timeUs;
-    r.length = quint64(event.payload.size());
+    r.length = storedLength(event.payload.size());
+    r.inflatedLength = event.hasInflated ? storedLength(event.inflated.size()) : 0;
     r.connectionId = event.connectionId;
     r.messageId = event.messageId;
     r.closeCode = event.closeCode;
@@ -73,12 +92,13 @@ void Capture::record(const WireEvent &event)
     r.direction = quint8(event.direction);
     r.violation = quint8(event.violation);
     r.state = quint8(event.state);
-    r.wasClean = event.wasClean ? 1 : 0;
-    if (r.length > 0) {
-        const auto [chunk, offset] = store(event.payload);
+    r.flags = (event.wasClean ? Flag::WasClean : 0) | (event.hasInflated ? Flag::HasInflated : 0)
+        | (event.compressed ? Flag::Compressed : 0);
+    if (r.length + quint64(r.inflatedLength) > 0) {
+        const auto [chunk, offset] = store(event.payload.first(r.length), event.inflated.first(r.inflatedLength));
         r.chunk = chunk;
         r.offset = offset;
-        m_payloadBytes += r.length;
+        m_payloadBytes += r.length + quint64(r.inflatedLength);
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
         noteMessageFrame(event.direction, event.messageId, m_count);
@@ -119,11 +139,18 @@ WireEvent Capture::event(qsizetype index) const
         FrameHeader::decode(e.header, e.frame);
     if (r.length > 0)
         e.payload = QByteArrayView(m_chunks[r.chunk].get() + r.offset, qsizetype(r.length));
+    if (r.flags & Flag::HasInflated) {
+        e.hasInflated = true;
+        e.inflated = r.inflatedLength > 0
+            ? QByteArrayView(m_chunks[r.chunk].get() + r.offset + r.length, qsizetype(r.inflatedLength))
+            : QByteArrayView("", 0);
+    }
     e.violation = ViolationRule(r.violation);
     e.closeCode = r.closeCode;
     e.messageId = r.messageId;
     e.state = ReadyState(r.state);
-    e.wasClean = r.wasClean != 0;
+    e.wasClean = (r.flags & Flag::WasClean) != 0;
+    e.compressed = (r.flags & Flag::Compressed) != 0;
     return e;
 }
 
@@ -164,22 +191,42 @@ Capture::Message Capture::message(qsizetype index) const
         ? messageSpan(e.direction, e.messageId)
         : nullptr;
     if (!span || (span->first == span->last && e.frame.fin)) {
-        m.payload = QByteArray::fromRawData(e.payload.data(), e.payload.size());
+        m.compressed = e.compressed;
+        setPayloads(m, QByteArray::fromRawData(e.payload.data(), e.payload.size()), e);
         return m;
     }
     // From the first frame to the latest, never beyond: other directions and control frames in between.
-    m.opcode = event(span->first).frame.opcode;
+    const WireEvent first = event(span->first);
+    m.opcode = first.frame.opcode;
+    m.compressed = first.compressed;
     m.frames = 0;
+    QByteArray wire;
+    WireEvent last;
     for (qsizetype i = span->first; i <= qsizetype(span->last); ++i) {
         const WireEvent f = event(i);
         if (f.kind != EventKind::Frame || f.direction != e.direction || f.messageId != e.messageId
             || f.connectionId != e.connectionId)
             continue;
-        m.payload += f.payload;
+        wire += f.payload;
         ++m.frames;
         m.complete = f.frame.fin;
+        last = f;
     }
+    setPayloads(m, std::move(wire), last);
     return m;
+}
+
+// A compressed message that inflated is shown inflated, its wire bytes kept beside; any other
+// message is its wire bytes.
+void Capture::setPayloads(Message &m, QByteArray wire, const WireEvent &last)
+{
+    if (m.compressed && last.hasInflated) {
+        m.inflated = true;
+        m.payload = QByteArray::fromRawData(last.inflated.data(), last.inflated.size());
+        m.wire = std::move(wire);
+    } else {
+        m.payload = std::move(wire);
+    }
 }
 
 qsizetype Capture::firstOfKind(EventKind kind) const

@@ -26,11 +26,16 @@ public:
     // found through the message's first frame, never by scanning the capture backwards. A frame that
     // belongs to no message (control frames, orphan continuations) and a message of one frame give
     // their own payload without a copy (valid as long as the capture).
+    // A compressed message (permessage-deflate) that inflated gives its inflated bytes as `payload`
+    // and its wire bytes (compressed, frames joined) as `wire`.
     struct Message {
         quint8 opcode = 0; // the first frame's: text or binary for a data message
-        QByteArray payload;
+        QByteArray payload; // what the application receives
+        QByteArray wire; // compressed messages that inflated: the bytes as sent; empty otherwise
         int frames = 0;
         bool complete = false; // its final frame (FIN) is in the capture
+        bool compressed = false; // sent compressed (permessage-deflate)
+        bool inflated = false; // compressed, and its final frame carries it inflated
     };
     Message message(qsizetype index) const;
     // Index of the first event of `kind` (the handshake request, say), -1 if none: no scanning.
@@ -54,8 +59,9 @@ Q_SIGNALS:
 
 private:
     struct Record;
-    // Copies `bytes` into chunk storage; returns (chunk index, offset in chunk).
-    std::pair<quint32, quint32> store(QByteArrayView bytes);
+    // Copies `bytes` and `more` after them into chunk storage; returns (chunk index, offset in chunk).
+    std::pair<quint32, quint32> store(QByteArrayView bytes, QByteArrayView more = {});
+    static void setPayloads(Message &m, QByteArray wire, const WireEvent &last);
     struct MessageSpan {
         quint32 first; // event index of the message's first frame
         quint32 last; // and of its latest frame so far

@@ -23,7 +23,7 @@ ViolationRule ruleFromId(const QString &id, bool &ok)
 {
     static const QHash<QString, ViolationRule> rules = [] {
         QHash<QString, ViolationRule> map;
-        for (int r = int(ViolationRule::None); r <= int(ViolationRule::HandshakeFailed); ++r)
+        for (int r = int(ViolationRule::None); r <= int(ViolationRule::Last); ++r)
             map.insert(Violation::ruleId(ViolationRule(r)), ViolationRule(r));
         return map;
     }();
@@ -234,6 +234,22 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         } else {
             error = Tr::tr("frame has neither \"text\" nor \"b64\"");
             return false;
+        }
+        if (r.has(QStringLiteral("compressed")) && !r.boolean(QStringLiteral("compressed"), e.compressed))
+            return fail();
+        if (r.has(QStringLiteral("inflated")) || r.has(QStringLiteral("inflated_b64"))) {
+            if (!r.bytes(QStringLiteral("inflated"), out.inflated, true))
+                return fail();
+            qint64 length = out.inflated.size();
+            if (!r.integer(QStringLiteral("inflated_len"), 0, std::numeric_limits<qint64>::max(), length, false))
+                return fail();
+            if (length != out.inflated.size()) {
+                error = Tr::tr("field \"inflated_len\" says %1 bytes, but the inflated message has %2")
+                            .arg(length)
+                            .arg(out.inflated.size());
+                return false;
+            }
+            e.hasInflated = true;
         }
         break;
     }

@@ -12,13 +12,16 @@ public:
     WireEvent fields; // header and payload views left empty: use event()
     QByteArray header;
     QByteArray payload;
+    QByteArray inflated; // when fields.hasInflated
 
-    // The event with header/payload pointing into this object (valid while it lives unchanged).
+    // The event with its views pointing into this object (valid while it lives unchanged).
     WireEvent event() const
     {
         WireEvent e = fields;
         e.header = header;
         e.payload = payload;
+        if (e.hasInflated)
+            e.inflated = inflated;
         return e;
     }
 };

@@ -233,6 +233,14 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
         o.lit(",\"header\":\"");
         o.putHex(e.header, false);
         o.put('"');
+        if (e.compressed)
+            o.text(",\"compressed\":true");
+        if (e.hasInflated) {
+            o.text(",\"inflated_len\":");
+            o.need(20);
+            o.putUInt(quint64(e.inflated.size()));
+            putTextField(o, "inflated", e.inflated);
+        }
 
         if ((f.opcode & 0xF) == Opcode::Close) {
             if (e.payload.size() >= 2) {
@@ -251,7 +259,8 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
             }
         }
 
-        if ((f.opcode & 0xF) == Opcode::Text) {
+        // A compressed frame's bytes are DEFLATE data, never text: b64, without an invalid_utf8 verdict.
+        if ((f.opcode & 0xF) == Opcode::Text && !e.compressed) {
             const qsizetype mark = o.offset();
             o.need(10);
             o.lit(",\"text\":\"");

@@ -27,6 +27,10 @@
 //                "continuation", "close", "ping", "pong", "reserved-3" ... "reserved-15");
 //                mask_key ("1a2b3c4d" or null); len (declared length); len_form (7, 16 or 64);
 //                header (lowercase hex of the exact header bytes);
+//                compressed: true (if the frame belongs to a permessage-deflate compressed message;
+//                its payload fields then carry the compressed bytes as on the wire, always as b64,
+//                and len is their length); on a compressed message's final frame, if it inflated:
+//                inflated_len (int) and inflated (the whole message inflated, or inflated_b64);
 //                close frames: close_code (int, null when the payload has no code), close_name
 //                (registry name, if a code), close_reason (or close_reason_b64);
 //                payload last: text (text frames whose payload is valid UTF-8) or b64 (everything

@@ -102,8 +102,8 @@ void MessageLogFilter::scanSlice()
         qint64 bytes = 0;
         for (; m_scanNext < stop && bytes < (1 << 20); ++m_scanNext) {
             const WireEvent e = m_log->eventAt(m_scanNext);
-            bytes += e.payload.size();
-            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(e.payload);
+            bytes += e.content().size();
+            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(e.content());
         }
     }
     if (m_scanNext < rows) {
@@ -182,7 +182,7 @@ bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &source
         return false;
     if (!m_types.isEmpty() && !m_types.contains(MessageLogModel::typeName(e)))
         return false;
-    if (!judged && !m_search.text.isEmpty() && !m_search.matches(e.payload))
+    if (!judged && !m_search.text.isEmpty() && !m_search.matches(e.content()))
         return false;
     return true;
 }

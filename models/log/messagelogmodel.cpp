@@ -119,6 +119,12 @@ QString MessageLogModel::preview(const WireEvent &event, int maxChars)
     case EventKind::HandshakeResponse:
         return PayloadPreview::firstLine(event.payload, maxChars);
     case EventKind::Frame:
+        // A compressed message is previewed inflated, on its final frame; its other frames hold
+        // DEFLATE data that means nothing alone.
+        if (event.hasInflated)
+            return PayloadPreview::frameLine(event.frame.opcode, event.inflated, maxChars);
+        if (event.compressed)
+            return tr("(compressed) %1").arg(PayloadPreview::hex(event.payload, maxChars / 3));
         return PayloadPreview::frameLine(event.frame.opcode, event.payload, maxChars);
     default:
         return DisplayText::line(event.payload, maxChars);
@@ -153,6 +159,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         case FlagsColumn:
             return flagsText(e);
         case LengthColumn:
+            if (e.hasInflated) // wire bytes → the message they inflate to
+                return tr("%1 → %2").arg(e.payload.size()).arg(e.inflated.size());
             return e.kind == EventKind::Frame ? QVariant(qulonglong(e.payload.size())) : QVariant(QString());
         case PreviewColumn:
             return preview(e);
@@ -162,6 +170,12 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         // Tooltips guess rich text; what the peer sent must stay plain, so escape it and say so.
         if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
             return DisplayText::toolTip(DisplayText::lines(e.payload, 2000));
+        if (e.kind == EventKind::Frame && e.hasInflated && index.column() == LengthColumn) {
+            return tr("compressed (permessage-deflate): %1 bytes on the wire, %2 bytes inflated (%3)")
+                .arg(e.payload.size())
+                .arg(e.inflated.size())
+                .arg(PayloadPreview::wireShare(e.payload.size(), e.inflated.size()));
+        }
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
             return tr("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};
@@ -183,8 +197,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         return e.kind == EventKind::Violation || e.kind == EventKind::Error;
     case IsControlRole:
         return e.kind == EventKind::Frame && Opcode::isControl(e.frame.opcode);
-    case PayloadRole:
-        return e.payload.toByteArray();
+    case PayloadRole: // what search looks in: the message a compressed frame inflates to
+        return e.content().toByteArray();
     }
     return {};
 }

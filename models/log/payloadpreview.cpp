@@ -65,6 +65,39 @@ QString PayloadPreview::frameLine(quint8 opcode, QByteArrayView payload, qsizety
     return text;
 }
 
+QString PayloadPreview::wireShare(qint64 wireBytes, qint64 inflatedBytes)
+{
+    if (inflatedBytes <= 0)
+        return QStringLiteral("-");
+    const double share = 100.0 * double(wireBytes) / double(inflatedBytes);
+    return Tr::tr("%1%").arg(share, 0, 'f', share < 10 ? 1 : 0);
+}
+
+QString PayloadPreview::messageNote(const MessageShape &m)
+{
+    QStringList parts;
+    if (!m.complete) {
+        parts << (m.frames == 1 ? Tr::tr("Unfinished message: 1 frame so far, no final frame (FIN).")
+                                : Tr::tr("Unfinished message: %1 frames so far, no final frame (FIN).").arg(m.frames));
+    } else if (m.frames > 1) {
+        parts << Tr::tr("A message of %1 frames, joined.").arg(m.frames);
+    }
+    if (m.compressed && m.inflated) {
+        parts << Tr::tr("Compressed (permessage-deflate): %1 on the wire, %2 inflated (%3); shown inflated, the hex "
+                        "view has the wire bytes.")
+                     .arg(SizeFormat::bytes(quint64(m.wireBytes)), SizeFormat::bytes(quint64(m.inflatedBytes)),
+                         wireShare(m.wireBytes, m.inflatedBytes));
+    } else if (m.compressed && m.complete) {
+        parts << Tr::tr("Compressed (RSV1), but not inflated: shown as the %1 on the wire.")
+                     .arg(SizeFormat::bytes(quint64(m.wireBytes)));
+    } else if (m.compressed) {
+        parts << Tr::tr("Compressed (permessage-deflate): inflated once its final frame arrives; shown as the %1 on "
+                        "the wire so far.")
+                     .arg(SizeFormat::bytes(quint64(m.wireBytes)));
+    }
+    return parts.join(QLatin1Char(' '));
+}
+
 QString PayloadPreview::closeDetails(QByteArrayView payload, qint64 *badReasonByte)
 {
     if (badReasonByte)

@@ -18,6 +18,20 @@ QString closeLine(QByteArrayView payload, qsizetype maxChars);
 // One line for a frame or message payload of `opcode`: close decoded, binary as hex, text through
 // the display rule; continuation and control payloads as text when they are UTF-8, else as hex.
 QString frameLine(quint8 opcode, QByteArrayView payload, qsizetype maxChars);
+// permessage-deflate: how big the wire bytes are next to the message they inflate to, as a share
+// of the inflated size ("23%"; "-" for an empty message).
+QString wireShare(qint64 wireBytes, qint64 inflatedBytes);
+// The line above a data message's payload: frames joined or unfinished; for a compressed message,
+// its size on the wire and inflated, or that it could not be inflated. Empty: nothing to say.
+struct MessageShape {
+    int frames = 1;
+    bool complete = true;
+    bool compressed = false;
+    bool inflated = false;
+    qint64 wireBytes = 0;
+    qint64 inflatedBytes = 0;
+};
+QString messageNote(const MessageShape &message);
 
 // A close payload explained over several lines (code, name, meaning, reason, what a strict peer
 // does). `badReasonByte` receives the offset of the first reason byte that is not UTF-8, or -1.

@@ -38,8 +38,14 @@ struct WireEvent {
     EventKind kind = EventKind::StateChange;
 
     QByteArrayView header; // frame header bytes exactly as on the wire (Frame, Violation)
-    QByteArrayView payload; // see EventKind
+    QByteArrayView payload; // see EventKind; for a compressed frame, the compressed bytes as on the wire
     FrameHeader frame; // decoded `header` (Frame, Violation with a header)
+    // permessage-deflate: the final frame of a compressed message carries the whole message
+    // inflated (as received, or as it was before we compressed it). A compressed message is one
+    // whose first frame has RSV1 on a connection that agreed on permessage-deflate.
+    bool compressed = false; // Frame: belongs to a compressed message
+    bool hasInflated = false;
+    QByteArrayView inflated;
 
     ViolationRule violation = ViolationRule::None;
     quint32 messageId = 0; // Frame: the data message it belongs to, 1, 2, ... per direction (0: none)
@@ -48,6 +54,9 @@ struct WireEvent {
     bool wasClean = false; // StateChange to Closed
 
     QString text() const { return QString::fromUtf8(payload); }
+    // What an application sees of this event: a compressed message's final frame gives the whole
+    // message inflated, every other event its payload. Search looks here.
+    QByteArrayView content() const { return hasInflated ? inflated : payload; }
 };
 
 // The stable names of the enums (jsonl, session files, the text format, the log): one table each.

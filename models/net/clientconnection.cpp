@@ -132,7 +132,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
     ClientHandshakeOptions request;
     request.url = options.url;
     request.subprotocols = options.subprotocols;
-    request.extensions = options.extensions;
+    request.extensions = offeredExtensions();
     request.origin = options.origin;
     for (const HttpHeader &extra : options.headers) {
         const QString problem = Handshake::extraHeaderProblem(request, extra);
@@ -231,7 +231,7 @@ void ClientConnection::sendHandshakeRequest()
     hs.url = m_options.url;
     hs.extraHeaders = m_options.headers;
     hs.subprotocols = m_options.subprotocols;
-    hs.extensions = m_options.extensions;
+    hs.extensions = offeredExtensions();
     hs.origin = m_options.origin;
     const QByteArray request = Handshake::buildRequest(hs, m_key);
     WireEvent e;
@@ -349,7 +349,7 @@ void ClientConnection::finishHandshake()
     m_handshakeTimer.stop();
     recordResponse();
     const HttpResponse &response = m_responseParser.response();
-    m_check = Handshake::checkResponse(response, m_key, m_options.subprotocols, m_options.extensions);
+    m_check = Handshake::checkResponse(response, m_key, m_options.subprotocols, offeredExtensions());
     if (!m_check.ok) {
         for (const QString &failure : std::as_const(m_check.failures)) {
             WireEvent v;
@@ -366,9 +366,17 @@ void ClientConnection::finishHandshake()
     }
     // Extensions we did not implement cannot be honoured: their RSV bits stay violations, which the
     // parser reports; the user chose to offer them.
-    QString detail = QStringLiteral("OPEN");
+    if (const auto &agreed = m_check.deflate) {
+        m_parser.setPerMessageDeflate(true, agreed->serverNoContextTakeover);
+        m_deflater = std::make_unique<MessageDeflater>(agreed->clientMaxWindowBits, agreed->clientNoContextTakeover);
+    }
+    QStringList details;
     if (!m_check.selectedSubprotocol.isEmpty())
-        detail = tr("OPEN (subprotocol %1)").arg(QString::fromUtf8(m_check.selectedSubprotocol));
+        details << tr("subprotocol %1").arg(DisplayText::line(m_check.selectedSubprotocol));
+    if (m_check.deflate)
+        details << tr("permessage-deflate");
+    const QString detail = details.isEmpty() ? QStringLiteral("OPEN")
+                                             : tr("OPEN (%1)").arg(details.join(QStringLiteral(", ")));
     setState(ReadyState::Open, detail);
     Q_EMIT opened();
 }
@@ -399,6 +407,9 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
     e.header = frame.headerBytes;
     e.frame = frame.header;
     e.payload = frame.payload;
+    e.compressed = frame.compressed;
+    e.hasInflated = frame.hasInflated;
+    e.inflated = frame.inflated;
     e.messageId = m_incomingMessages.next(frame.header);
     emitEvent(e);
     if (afterClose)
@@ -503,26 +514,39 @@ void ClientConnection::handleCloseFrame(const ParsedFrame &frame)
     m_closeTimer.start(m_options.closeTimeoutMs);
 }
 
-bool ClientConnection::sendText(const QByteArray &utf8)
+QStringList ClientConnection::offeredExtensions() const
 {
-    return sendData(Opcode::Text, utf8);
+    QStringList offers;
+    if (m_options.deflate)
+        offers << QString::fromLatin1(m_options.deflate->extension().text());
+    return offers + m_options.extensions;
 }
 
-bool ClientConnection::sendBinary(const QByteArray &data)
+bool ClientConnection::sendText(const QByteArray &utf8, Compression compression)
 {
-    return sendData(Opcode::Binary, data);
+    return sendData(Opcode::Text, utf8, compression);
 }
 
-bool ClientConnection::sendData(quint8 opcode, const QByteArray &payload)
+bool ClientConnection::sendBinary(const QByteArray &data, Compression compression)
+{
+    return sendData(Opcode::Binary, data, compression);
+}
+
+bool ClientConnection::sendData(quint8 opcode, const QByteArray &payload, Compression compression)
 {
     if (m_state != ReadyState::Open) {
         recordText(EventKind::Error, Direction::Local,
                    tr("not sent: the connection is %1, not OPEN").arg(readyStateName(m_state)));
         return false;
     }
-    const QList<FrameSpec> frames = FrameWriter::fragment(opcode, payload, m_options.fragmentSize, true);
-    for (const FrameSpec &spec : frames)
-        writeFrame(spec);
+    // RFC 7692 §6: the message is compressed whole, then fragmented; RSV1 on the first frame only.
+    const bool compress = m_deflater && compression == Compression::AsNegotiated;
+    QList<FrameSpec> frames = FrameWriter::fragment(
+        opcode, compress ? m_deflater->compress(payload) : payload, m_options.fragmentSize, true);
+    if (compress)
+        frames.first().rsv = Rsv::Rsv1;
+    for (qsizetype i = 0; i < frames.size(); ++i)
+        writeFrame(frames[i], compress, compress && i == frames.size() - 1 ? &payload : nullptr);
     return true;
 }
 
@@ -581,13 +605,21 @@ void ClientConnection::sendCloseFrame(quint16 code, const QByteArray &reason)
     m_closeSent = true;
 }
 
-bool ClientConnection::sendFrame(const FrameSpec &spec)
+bool ClientConnection::sendFrame(const FrameSpec &spec, bool compressPayload)
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
         recordText(EventKind::Error, Direction::Local, tr("frame not sent: not connected"));
         return false;
     }
-    const bool ok = writeFrame(spec);
+    bool ok = false;
+    if (compressPayload) {
+        FrameSpec compressed = spec;
+        compressed.payload = m_deflater ? m_deflater->compress(spec.payload)
+                                        : MessageDeflater(15, true).compress(spec.payload);
+        ok = writeFrame(compressed, true, spec.fin ? &spec.payload : nullptr);
+    } else {
+        ok = writeFrame(spec);
+    }
     if (spec.opcode == Opcode::Close && m_state == ReadyState::Open) {
         m_closeSent = true;
         setState(ReadyState::Closing, tr("CLOSING (client sent a hand-made close frame)"));
@@ -608,7 +640,7 @@ bool ClientConnection::sendRawBytes(const QByteArray &bytes)
     return m_socket->write(bytes) == bytes.size();
 }
 
-bool ClientConnection::writeFrame(const FrameSpec &spec)
+bool ClientConnection::writeFrame(const FrameSpec &spec, bool compressed, const QByteArray *message)
 {
     if (!m_socket)
         return false;
@@ -619,6 +651,11 @@ bool ClientConnection::writeFrame(const FrameSpec &spec)
     e.header = encoded.header();
     FrameHeader::decode(e.header, e.frame);
     e.payload = spec.payload;
+    e.compressed = compressed;
+    if (message) {
+        e.hasInflated = true;
+        e.inflated = *message;
+    }
     e.messageId = m_outgoingMessages.next(e.frame);
     emitEvent(e);
     m_bytesSent += quint64(encoded.bytes.size());

@@ -22,7 +22,9 @@ struct ConnectionOptions {
     QUrl url;
     HttpHeaders headers; // extra request headers, sent in order
     QStringList subprotocols;
-    QStringList extensions;
+    // permessage-deflate (RFC 7692): offered first, as browsers do; nullopt offers no compression.
+    std::optional<PerMessageDeflate::Offer> deflate = PerMessageDeflate::Offer();
+    QStringList extensions; // further offers, verbatim (testing what a server makes of them)
     QString origin;
     bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
     int handshakeTimeoutMs = 10'000;
@@ -72,6 +74,10 @@ public:
     const HandshakeCheck &handshakeCheck() const { return m_check; }
     QByteArray selectedSubprotocol() const { return m_check.selectedSubprotocol; }
     QByteArray selectedExtensions() const { return m_check.selectedExtensions; }
+    // What was offered in Sec-WebSocket-Extensions: the permessage-deflate offer, then the rest.
+    QStringList offeredExtensions() const;
+    // permessage-deflate as agreed in the handshake; nullopt when the server did not accept it.
+    const std::optional<PerMessageDeflate::Agreement> &deflate() const { return m_check.deflate; }
 
     quint16 closeCode() const { return m_closeCode; }
     QString closeReason() const { return m_closeReason; }
@@ -82,9 +88,14 @@ public:
 
     // Outgoing data messages are split into frames of this many payload bytes (0: never).
     void setFragmentSize(qsizetype bytes) { m_options.fragmentSize = qMax<qsizetype>(0, bytes); }
-    // Data messages, split into fragments of options().fragmentSize. Refused unless OPEN.
-    bool sendText(const QByteArray &utf8);
-    bool sendBinary(const QByteArray &data);
+    enum class Compression {
+        AsNegotiated, // compressed when permessage-deflate was agreed
+        Uncompressed, // sent as is even then (RSV1 clear): a message the sender chose not to compress
+    };
+    // Data messages, compressed as negotiated, then split into fragments of options().fragmentSize.
+    // Refused unless OPEN.
+    bool sendText(const QByteArray &utf8, Compression compression = Compression::AsNegotiated);
+    bool sendBinary(const QByteArray &data, Compression compression = Compression::AsNegotiated);
     bool ping(const QByteArray &payload = {});
     bool pong(const QByteArray &payload = {});
     // Starts the closing handshake. code 0 sends a close frame with an empty payload.
@@ -92,7 +103,10 @@ public:
     // reaction is the point; the caller warns the user.
     bool close(quint16 code = 1000, const QByteArray &reason = {});
     // Any frame, valid or not, in any state where the socket is connected. Recorded like the rest.
-    bool sendFrame(const FrameSpec &spec);
+    // `compressPayload`: the payload is compressed first (RSV1 is left as the spec says), through
+    // the connection's own stream when permessage-deflate was agreed, so that the peer's window
+    // stays in step; through a fresh one otherwise, to see what a server that did not agree does.
+    bool sendFrame(const FrameSpec &spec, bool compressPayload = false);
     // Arbitrary bytes, not framed (for tests of what a server does with garbage). Recorded as an error
     // event so the log shows them.
     bool sendRawBytes(const QByteArray &bytes);
@@ -133,8 +147,10 @@ private:
     void processFrameBytes(QByteArrayView bytes);
     void handleCloseFrame(const ParsedFrame &frame);
 
-    bool writeFrame(const FrameSpec &spec);
-    bool sendData(quint8 opcode, const QByteArray &payload);
+    // `compressed`: the frame belongs to a compressed message; `message`: on the final frame of one,
+    // the message as it was before compressing.
+    bool writeFrame(const FrameSpec &spec, bool compressed = false, const QByteArray *message = nullptr);
+    bool sendData(quint8 opcode, const QByteArray &payload, Compression compression);
     void sendCloseFrame(quint16 code, const QByteArray &reason);
     void fail(const QString &message);
     void dropTcp();
@@ -153,6 +169,7 @@ private:
     ResponseParser m_responseParser;
     HandshakeCheck m_check;
     FrameParser m_parser;
+    std::unique_ptr<MessageDeflater> m_deflater; // while permessage-deflate is agreed
     MessageNumbering m_incomingMessages; // which message each frame belongs to, per direction
     MessageNumbering m_outgoingMessages;
     QTimer m_handshakeTimer;

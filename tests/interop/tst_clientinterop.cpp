@@ -77,6 +77,9 @@ std::unique_ptr<Session> tst_ClientInterop::connect(int peer, qsizetype fragment
     ConnectionOptions options;
     options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1%2").arg(m_ports[peer]).arg(rowPath()));
     options.fragmentSize = fragmentSize;
+    // These rows check uncompressed frames byte for byte (python's server accepts permessage-deflate
+    // by default); tst_deflateinterop covers compression.
+    options.deflate.reset();
     QSignalSpy opened(session->client.get(), &ClientConnection::opened);
     if (!session->client->open(options) || !opened.wait(10'000))
         return nullptr;
