@@ -15,6 +15,7 @@
 #include "inspect/connectionbar.h"
 #include "inspect/framehexview.h"
 #include "inspect/handshakepane.h"
+#include "log/payloadpreview.h"
 #include "log/messagelogmodel.h"
 #include "log/serverclientsmodel.h"
 #include "log/serverlogmodel.h"
@@ -145,18 +146,23 @@ void MainWindow::buildPanes()
 
     // Right: sending, closing, and the embedded server, as docks the user can move.
     m_composer = new SendComposer(m_settings, this);
-    connect(m_composer, &SendComposer::sendTextRequested, this, [this](const QByteArray &text, qsizetype fragmentSize) {
-        if (!m_current)
-            return;
-        m_current->connection()->setFragmentSize(fragmentSize);
-        m_current->connection()->sendText(text);
-    });
-    connect(m_composer, &SendComposer::sendBinaryRequested, this, [this](const QByteArray &data, qsizetype fragmentSize) {
-        if (!m_current)
-            return;
-        m_current->connection()->setFragmentSize(fragmentSize);
-        m_current->connection()->sendBinary(data);
-    });
+    const auto compression = [](bool uncompressed) {
+        return uncompressed ? ClientConnection::Compression::Uncompressed : ClientConnection::Compression::AsNegotiated;
+    };
+    connect(m_composer, &SendComposer::sendTextRequested, this,
+            [this, compression](const QByteArray &text, qsizetype fragmentSize, bool uncompressed) {
+                if (!m_current)
+                    return;
+                m_current->connection()->setFragmentSize(fragmentSize);
+                m_current->connection()->sendText(text, compression(uncompressed));
+            });
+    connect(m_composer, &SendComposer::sendBinaryRequested, this,
+            [this, compression](const QByteArray &data, qsizetype fragmentSize, bool uncompressed) {
+                if (!m_current)
+                    return;
+                m_current->connection()->setFragmentSize(fragmentSize);
+                m_current->connection()->sendBinary(data, compression(uncompressed));
+            });
     connect(m_composer, &SendComposer::pingRequested, this, [this](const QByteArray &payload) {
         if (m_current)
             m_current->connection()->ping(payload);
@@ -244,7 +250,10 @@ void MainWindow::buildTeachingAndTesting()
 {
     // Hand-made frames go out as they are, valid or not: that is what they are for.
     m_crafter->setPresets(ProbePresets::all());
-    connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
+    connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec, bool compressPayload) {
+        if (m_current)
+            m_current->connection()->sendFrame(spec, compressPayload);
+    });
     connect(m_crafter, &FrameCrafter::sendPresetRequested, this, &MainWindow::sendFrames);
     connect(m_fragments, &FragmentBuilder::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
 
@@ -536,21 +545,21 @@ void MainWindow::showEventDetails(qsizetype index)
     const QByteArray header = QByteArray::fromRawData(e.header.data(), e.header.size());
     const QByteArray payload = e.kind == EventKind::Frame ? QByteArray::fromRawData(e.payload.data(), e.payload.size())
                                                           : QByteArray();
-    m_hexView->setFrame(header, payload);
-    m_diagram->setFrame(header, payload);
+    m_hexView->setFrame(header, payload, e.compressed);
+    m_diagram->setFrame(header, payload, e.compressed);
     m_timeline->selectEvent(index);
 
     // A fragment shows the whole message it belongs to; the capture knows which from the parse.
     if (e.kind == EventKind::Frame) {
         const Capture::Message message = capture->message(index);
-        QString context;
-        if (!message.complete)
-            context = message.frames == 1
-                ? tr("Unfinished message: 1 frame so far, no final frame (FIN).")
-                : tr("Unfinished message: %1 frames so far, no final frame (FIN).").arg(message.frames);
-        else if (message.frames > 1)
-            context = tr("A message of %1 frames, joined.").arg(message.frames);
-        m_payloadView->setPayload(message.opcode, message.payload, context);
+        PayloadPreview::MessageShape shape;
+        shape.frames = message.frames;
+        shape.complete = message.complete;
+        shape.compressed = message.compressed;
+        shape.inflated = message.inflated;
+        shape.wireBytes = message.inflated ? message.wire.size() : message.payload.size();
+        shape.inflatedBytes = message.payload.size();
+        m_payloadView->setPayload(message.opcode, message.payload, PayloadPreview::messageNote(shape));
     } else {
         m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }
@@ -562,6 +571,7 @@ void MainWindow::updateControls()
 {
     const bool open = m_current && m_current->connection()->readyState() == ReadyState::Open;
     m_composer->setSendEnabled(open);
+    m_composer->setCompressionAgreed(open && m_current->connection()->deflate().has_value());
     m_closeControls->setCloseEnabled(open);
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
     const bool connected = m_current && m_current->connection()->readyState() != ReadyState::Closed

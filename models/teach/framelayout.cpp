@@ -56,8 +56,9 @@ QString FrameLayout::fieldName(FieldId id)
     return QString();
 }
 
-FrameLayout::FrameLayout(QByteArrayView header, qint64 payloadLength)
+FrameLayout::FrameLayout(QByteArrayView header, qint64 payloadLength, bool compressed)
     : m_payloadLength(qMax<qint64>(0, payloadLength))
+    , m_compressed(compressed)
 {
     m_headerSize = header.size();
     if (header.isEmpty()) {
@@ -98,6 +99,12 @@ void FrameLayout::describeHeader(QByteArrayView header)
     const QString rsvWarning = Tr::tr("set: valid only if a negotiated extension defines this bit");
     for (int i = 0; i < 3; ++i) {
         const bool set = b0 & (0x40 >> i);
+        if (i == 0 && set && m_compressed) {
+            add(FieldId::Rsv1, 1, 1, 1, bitValueText(true, Tr::tr("compressed (permessage-deflate)"), QString()),
+                Tr::tr("permessage-deflate, agreed in the handshake, sets RSV1 on the first frame of a compressed "
+                       "message: the payload of its frames is DEFLATE data, inflated once the final frame arrives."));
+            continue;
+        }
         add(FieldId(int(FieldId::Rsv1) + i), 1 + i, 1, set,
             //: The state of a bit: 1 (set) or 0 (clear)
             bitValueText(set, Tr::tr("set"), Tr::tr("clear")),
@@ -179,8 +186,14 @@ void FrameLayout::addPayload()
         f.valueText += Tr::tr(", masked on the wire");
     if (m_headerSize > 0 && m_decoded.declaredLength != quint64(m_payloadLength))
         f.valueText += Tr::tr(" (header declares %1)").arg(m_decoded.declaredLength);
-    f.meaning = Tr::tr("The application data: UTF-8 text, binary data or a control frame's body, unmasked with "
-                       "the masking key before use when MASK is set.");
+    if (m_compressed) {
+        f.valueText += Tr::tr(", compressed (permessage-deflate)");
+        f.meaning = Tr::tr("DEFLATE data: the message compressed by permessage-deflate (RFC 7692), split over its "
+                           "frames. The payload view shows it inflated; these are the bytes as they crossed the wire.");
+    } else {
+        f.meaning = Tr::tr("The application data: UTF-8 text, binary data or a control frame's body, unmasked with "
+                           "the masking key before use when MASK is set.");
+    }
     m_fields.append(std::move(f));
 }
 

@@ -53,7 +53,9 @@ public:
     // `header` is the frame's exact header (2..14 bytes); `payloadLength` the bytes that follow it.
     // An empty header describes a bare payload (one Payload field from offset 0). A header shorter
     // than its first two bytes announce describes only the fields it fully holds, and no payload.
-    FrameLayout(QByteArrayView header, qint64 payloadLength);
+    // `compressed`: the frame belongs to a message compressed with a negotiated permessage-deflate,
+    // so RSV1 and the payload are explained as such.
+    FrameLayout(QByteArrayView header, qint64 payloadLength, bool compressed = false);
 
     // True when the header holds every byte its first two bytes announce.
     bool isComplete() const { return m_complete; }
@@ -85,4 +87,5 @@ private:
     qint64 m_headerSize = 0;
     qint64 m_payloadLength = 0;
     bool m_complete = false;
+    bool m_compressed = false;
 };

@@ -158,8 +158,11 @@ constexpr Topic kTopics[] = {
             "Extensions change how frames are encoded, so both sides must agree on them in the handshake. The one in "
             "real use is permessage-deflate (RFC 7692): each message is compressed, and its first frame has RSV1 set "
             "to say so. The client offers, the server accepts some in its response (perhaps with parameters), and "
-            "only then may RSV bits be set; an RSV bit without a negotiated extension is a protocol error (1002). "
-            "Older notes mention deflate-frame or x-webkit-deflate-frame, drafts that browsers no longer offer."),
+            "only then may RSV bits be set; an RSV bit without a negotiated extension is a protocol error (1002), "
+            "and older drafts (deflate-frame, x-webkit-deflate-frame) are no longer offered. This inspector offers "
+            "permessage-deflate by default, as browsers do, and shows each compressed message twice, as DEFLATE bytes "
+            "on the wire and inflated; its embedded server (Qt's QWebSocketServer) has no compression and never "
+            "accepts the offer."),
         "RFC 6455 §5.2, §9; RFC 7692",
         QT_TRANSLATE_NOOP("Glossary", "The browser decides what to offer; scripts can only read ws.extensions") },
     { "ws-and-wss", QT_TRANSLATE_NOOP("Glossary", "ws:// and wss://"),

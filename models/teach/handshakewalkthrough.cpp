@@ -1,5 +1,7 @@
 #include "teach/handshakewalkthrough.h"
 
+#include "teach/deflatenotes.h"
+
 #include "teach/glossary.h"
 #include "text/displaytext.h"
 
@@ -38,18 +40,23 @@ QStringList commaList(const HttpHeaders &headers, QByteArrayView name)
 
 // Extension names of a Sec-WebSocket-Extensions value: "permessage-deflate; client_max_window_bits"
 // -> "permessage-deflate". Parameters may hold quoted commas only in theory; names never do.
-QList<QByteArray> extensionNames(const QList<QByteArray> &values)
+QList<QByteArray> extensionNames(const QList<Extension> &extensions)
 {
     QList<QByteArray> names;
-    for (const QByteArray &value : values) {
-        for (const QByteArray &item : value.split(',')) {
-            const qsizetype semicolon = item.indexOf(';');
-            const QByteArray name = (semicolon < 0 ? item : item.first(semicolon)).trimmed();
-            if (!name.isEmpty())
-                names.append(name);
-        }
-    }
+    for (const Extension &e : extensions)
+        names.append(e.name);
     return names;
+}
+
+// The permessage-deflate elements of a list, each explained parameter by parameter.
+QString deflateNotes(const QList<Extension> &extensions, bool fromServer)
+{
+    QStringList out;
+    for (const Extension &e : extensions) {
+        if (sameName(e.name, PerMessageDeflate::Name))
+            out += fromServer ? DeflateNotes::answer(e) : DeflateNotes::offer(e);
+    }
+    return out.isEmpty() ? QString() : QLatin1Char(' ') + out.join(QLatin1Char(' '));
 }
 
 QString plural(qsizetype n, const QString &one, const QString &many)
@@ -503,7 +510,8 @@ void HandshakeWalkthrough::addRequestHeaders()
                 jsList.append(QLatin1Char('"') + DisplayText::line(p.toLatin1()) + QLatin1Char('"'));
             step.inBrowser = QStringLiteral("new WebSocket(url, [%1])").arg(jsList.join(QStringLiteral(", ")));
         } else if (n == "Sec-WebSocket-Extensions") {
-            const QList<QByteArray> names = extensionNames(values);
+            const Extensions::Parsed parsed = Extensions::parse(values);
+            const QList<QByteArray> names = extensionNames(parsed.list);
             const bool deflate = std::any_of(
                 names.cbegin(), names.cend(), [](const QByteArray &e) { return sameName(e, "permessage-deflate"); });
             text = Tr::tr("Extensions the client is willing to use. ");
@@ -511,6 +519,11 @@ void HandshakeWalkthrough::addRequestHeaders()
                 text += Tr::tr("permessage-deflate asks to compress each message, whose first frame then has "
                                "RSV1 set; the parameters after a semicolon tune the compression. ");
             text += Tr::tr("Nothing changes unless the server accepts an extension in its response.");
+            text += deflateNotes(parsed.list, false);
+            if (!parsed.ok()) {
+                text += Tr::tr(" The header is malformed (%1).").arg(parsed.error);
+                step.warning = true;
+            }
             step.inBrowser = Tr::tr("Chosen by the browser itself; scripts can only read ws.extensions later");
         }
         if (values.size() > 1) {
@@ -749,21 +762,21 @@ void HandshakeWalkthrough::addResponseHeaders()
             }
             step.inBrowser = QStringLiteral("ws.protocol === \"%1\"").arg(DisplayText::line(value));
         } else if (n == "Sec-WebSocket-Extensions") {
-            const QList<QByteArray> offered = extensionNames(HttpHeaderList::values(m_request.headers, name));
-            const QList<QByteArray> accepted = extensionNames(values);
+            const Extensions::Parsed parsed = Extensions::parse(values);
+            const QList<QByteArray> accepted = extensionNames(parsed.list);
             text = Tr::tr("The extensions the server accepted, with their parameters.");
             if (std::any_of(accepted.cbegin(), accepted.cend(),
                     [](const QByteArray &e) { return sameName(e, "permessage-deflate"); }))
                 text += Tr::tr(" With permessage-deflate, messages may now be compressed, and RSV1 is set on "
                                "the first frame of each compressed message.");
-            for (const QByteArray &e : accepted) {
-                const bool wasOffered = std::any_of(
-                    offered.cbegin(), offered.cend(), [&e](const QByteArray &o) { return sameName(o, e); });
-                if (!wasOffered) {
-                    text += Tr::tr(" The client did not offer %1, so it must fail the connection.")
-                                .arg(DisplayText::quoted(e));
-                    step.warning = true;
-                }
+            text += deflateNotes(parsed.list, true);
+            if (m_check.deflate)
+                text += QLatin1Char(' ') + DeflateNotes::agreement(*m_check.deflate);
+            // What the handshake check found wrong in this header: malformed, unoffered, repeated,
+            // parameters that do not fit the offer.
+            for (const QString &failure : std::as_const(m_check.extensionFailures)) {
+                text += QLatin1Char(' ') + Tr::tr("The client must fail the connection: %1.").arg(failure);
+                step.warning = true;
             }
             step.inBrowser = QStringLiteral("ws.extensions === \"%1\"").arg(DisplayText::line(value));
         } else if (n == "Sec-WebSocket-Version") {

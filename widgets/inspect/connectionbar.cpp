@@ -76,6 +76,7 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     , m_problem(new QLabel(this))
     , m_problemRow(new QWidget(this))
     , m_subprotocols(new QLineEdit(this))
+    , m_deflate(new QCheckBox(tr("Co&mpression"), this))
     , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors for this connection"), this))
     , m_headersToggle(new QToolButton(this))
     , m_headers(new HeadersEditor(this))
@@ -119,6 +120,11 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_subprotocols->setToolTip(tr("Sec-WebSocket-Protocol offers, comma-separated, in order of preference"));
     m_subprotocols->setClearButtonEnabled(true);
 
+    m_deflate->setObjectName(QStringLiteral("deflate"));
+    m_deflate->setChecked(true);
+    m_deflate->setToolTip(tr("Offer permessage-deflate (RFC 7692) as browsers do: \"permessage-deflate; "
+                             "client_max_window_bits\". The server decides; the Handshake tab shows its answer, and "
+                             "compressed messages are shown both as sent and inflated."));
     m_allowCertErrors->setObjectName(QStringLiteral("allowCertificateErrors"));
     m_allowCertErrors->setToolTip(tr(
         "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
@@ -165,6 +171,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     auto *optionsRow = new QHBoxLayout;
     optionsRow->addWidget(m_subprotocols, 1);
     optionsRow->addSpacing(8);
+    optionsRow->addWidget(m_deflate);
+    optionsRow->addSpacing(8);
     optionsRow->addWidget(m_allowCertErrors);
     optionsRow->addSpacing(8);
     optionsRow->addWidget(m_headersToggle);
@@ -189,7 +197,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     setTabOrder(m_url, m_connect);
     setTabOrder(m_connect, m_disconnect);
     setTabOrder(m_disconnect, m_subprotocols);
-    setTabOrder(m_subprotocols, m_allowCertErrors);
+    setTabOrder(m_subprotocols, m_deflate);
+    setTabOrder(m_deflate, m_allowCertErrors);
     setTabOrder(m_allowCertErrors, m_headersToggle);
 
     if (m_settings)
@@ -237,6 +246,10 @@ ConnectionOptions ConnectionBar::options() const
         if (!p.isEmpty())
             o.subprotocols.append(p);
     }
+    if (!m_deflate->isChecked())
+        o.deflate.reset();
+    else if (!o.deflate)
+        o.deflate = PerMessageDeflate::Offer();
     o.allowCertificateErrors = ClientConnection::isSecure(o.url) && m_allowCertErrors->isChecked();
     return o;
 }
@@ -246,6 +259,7 @@ void ConnectionBar::setOptions(const ConnectionOptions &options)
     m_base = options;
     m_url->setEditText(options.url.toString());
     m_subprotocols->setText(options.subprotocols.join(QStringLiteral(", ")));
+    m_deflate->setChecked(options.deflate.has_value());
     m_headers->setHeaders(options.headers);
     m_headers->setOrigin(options.origin);
     if (!options.headers.isEmpty() || !options.origin.isEmpty())

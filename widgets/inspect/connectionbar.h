@@ -70,6 +70,7 @@ private:
     QLabel *m_problem;
     QWidget *m_problemRow;
     QLineEdit *m_subprotocols;
+    QCheckBox *m_deflate;
     QCheckBox *m_allowCertErrors;
     QToolButton *m_headersToggle;
     HeadersEditor *m_headers;

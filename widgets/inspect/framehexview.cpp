@@ -61,13 +61,13 @@ FrameHexView::FrameHexView(QWidget *parent)
 
 FrameHexView::~FrameHexView() = default;
 
-void FrameHexView::setFrame(const QByteArray &header, const QByteArray &unmaskedPayload)
+void FrameHexView::setFrame(const QByteArray &header, const QByteArray &unmaskedPayload, bool compressed)
 {
     // Shallow copies: QByteArray shares its data, and fromRawData views stay views as long as only
     // const accessors touch them.
     m_header = header;
     m_payload = unmaskedPayload;
-    m_layout = FrameLayout(m_header, m_payload.size());
+    m_layout = FrameLayout(m_header, m_payload.size(), compressed);
     qToBigEndian(canShowMasked() ? m_layout.header().maskingKey : quint32(0), m_key);
     m_anchor = -1;
     m_cursor = m_layout.totalSize() > 0 ? 0 : -1;

@@ -27,7 +27,9 @@ public:
 
     // `header` is the frame's exact header (may be empty: a bare payload); `unmaskedPayload` follows it.
     // Both are shared, not copied: fromRawData views must stay valid until the next setFrame() or clear().
-    void setFrame(const QByteArray &header, const QByteArray &unmaskedPayload);
+    // `compressed`: the frame belongs to a permessage-deflate compressed message (RSV1 and payload
+    // are explained so).
+    void setFrame(const QByteArray &header, const QByteArray &unmaskedPayload, bool compressed = false);
     void clear();
 
     const QByteArray &header() const { return m_header; }

@@ -1,6 +1,7 @@
 #include "inspect/handshakepane.h"
 
 #include "common/palettecolors.h"
+#include "teach/deflatenotes.h"
 
 #include "text/displaytext.h"
 #include "text/sizeformat.h"
@@ -91,7 +92,13 @@ HandshakePane::HandshakePane(QWidget *parent)
     auto *scroll = new QScrollArea;
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidget(buildAcceptBox());
+    auto *checks = new QWidget;
+    auto *checksLayout = new QVBoxLayout(checks);
+    checksLayout->setContentsMargins(0, 0, 0, 0);
+    checksLayout->addWidget(buildAcceptBox());
+    checksLayout->addWidget(buildExtensionsBox());
+    checksLayout->addStretch(1);
+    scroll->setWidget(checks);
 
     auto *main = new QSplitter(Qt::Vertical);
     main->setChildrenCollapsible(false);
@@ -213,6 +220,37 @@ QWidget *HandshakePane::buildAcceptBox()
     return m_acceptBox;
 }
 
+QWidget *HandshakePane::buildExtensionsBox()
+{
+    m_extensionsBox = new QGroupBox(tr("Extensions (Sec-WebSocket-Extensions)"));
+    m_extensionsBox->setObjectName(QStringLiteral("extensionsBox"));
+    m_extensionsBox->setToolTip(tr("RFC 6455 §9.1 and RFC 7692: the client offers extensions, the server accepts "
+                                   "some with its parameters, and both sides then frame messages accordingly."));
+    auto *layout = new QVBoxLayout(m_extensionsBox);
+    m_extensions = peerLabel();
+    m_extensions->setObjectName(QStringLiteral("extensionsNotes"));
+    layout->addWidget(m_extensions);
+    return m_extensionsBox;
+}
+
+void HandshakePane::showExtensions(const HttpRequest &request, const std::optional<HttpResponse> &response)
+{
+    std::optional<HandshakeCheck> check;
+    if (response) {
+        const QStringList offers = [&] {
+            QStringList list;
+            for (const QByteArray &value : HttpHeaderList::values(request.headers, "Sec-WebSocket-Extensions"))
+                list << QString::fromLatin1(value);
+            return list;
+        }();
+        check = Handshake::checkResponse(*response, HttpHeaderList::value(request.headers, "Sec-WebSocket-Key"), {}, offers);
+    }
+    const QStringList notes
+        = DeflateNotes::negotiation(request.headers, response ? &response->headers : nullptr, check ? &*check : nullptr);
+    m_extensions->setText(notes.join(QStringLiteral("\n\n")));
+    m_extensionsBox->setVisible(!m_requestBytes.isEmpty());
+}
+
 void HandshakePane::clear()
 {
     setHandshake({}, {});
@@ -228,6 +266,7 @@ void HandshakePane::setHandshake(const QByteArray &requestBytes, const QByteArra
     m_responseUnparsed = !responseBytes.isEmpty() && !response;
     m_accept = AcceptComputation::fromHandshake(request, response ? &*response : nullptr);
     showAccept();
+    showExtensions(request, response);
     // Without a request there is nothing to check: no FAIL for a connection that never started.
     m_acceptBox->setVisible(!requestBytes.isEmpty());
     applyColors();

@@ -16,7 +16,8 @@ class QSplitter;
 class QTableWidget;
 
 // One connection's opening handshake: the exact request and response bytes, their headers as
-// tables, and the Sec-WebSocket-Accept computation step by step with a PASS/FAIL verdict.
+// tables, the Sec-WebSocket-Accept computation step by step with a PASS/FAIL verdict, and the
+// extensions offered, answered and agreed (permessage-deflate parameter by parameter).
 // Everything from the peer is shown as plain text with control characters escaped.
 class HandshakePane : public QWidget {
     Q_OBJECT
@@ -58,6 +59,8 @@ private:
 
     QWidget *buildSide(Side &side, const QString &name, const QString &placeholder);
     QWidget *buildAcceptBox();
+    QWidget *buildExtensionsBox();
+    void showExtensions(const HttpRequest &request, const std::optional<HttpResponse> &response);
     HttpRequest showRequest(const QByteArray &bytes);
     std::optional<HttpResponse> showResponse(bool noRequest, const QByteArray &bytes);
     void showAccept();
@@ -72,6 +75,8 @@ private:
     QLabel *m_bodyTitle = nullptr;
     QPlainTextEdit *m_body = nullptr;
     QGroupBox *m_acceptBox = nullptr;
+    QGroupBox *m_extensionsBox = nullptr;
+    QLabel *m_extensions = nullptr; // the negotiation of Sec-WebSocket-Extensions, explained
     QLabel *m_verdict = nullptr;
     QList<StepRow> m_steps;
 

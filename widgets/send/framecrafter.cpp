@@ -200,6 +200,15 @@ QWidget *FrameCrafter::buildHeaderBox()
                                 "answers 1002 (RFC 6455 §5.2)."));
         bits->addWidget(m_rsv[i]);
     }
+    m_rsv[0]->setToolTip(tr("RSV1: permessage-deflate sets it on the first frame of a compressed message; without "
+                            "that extension a strict server answers 1002 (RFC 6455 §5.2, RFC 7692 §6)."));
+    m_compress = new QCheckBox(tr("Com&press payload"));
+    m_compress->setObjectName(QStringLiteral("compressPayload"));
+    m_compress->setToolTip(tr("Compress the payload with DEFLATE when sending (RFC 7692 §7.2.1), through the "
+                              "connection's own stream when permessage-deflate was agreed. RSV1 stays as set here: "
+                              "clear it, or compress a control frame, to see what the server makes of it."));
+    bits->addSpacing(8);
+    bits->addWidget(m_compress);
     bits->addStretch(1);
     grid->addLayout(bits, 0, 0, 1, 3);
 
@@ -604,11 +613,16 @@ void FrameCrafter::updateButtons()
     m_sendPreset->setEnabled(m_sendEnabled && m_preset >= 0);
 }
 
+bool FrameCrafter::compressesPayload() const
+{
+    return m_compress->isChecked();
+}
+
 void FrameCrafter::send()
 {
     if (!m_sendEnabled || !m_spec)
         return;
-    Q_EMIT sendFrameRequested(*m_spec);
+    Q_EMIT sendFrameRequested(*m_spec, m_compress->isChecked());
 }
 
 void FrameCrafter::sendPreset()

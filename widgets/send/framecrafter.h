@@ -43,6 +43,7 @@ public:
     // The frame Send would emit now, with the key shown in the key field; nullopt when an input cannot
     // be read, and inputError() says which and why.
     std::optional<FrameSpec> spec() const;
+    bool compressesPayload() const;
     QString inputError() const;
     // Loads every field from `spec`. The payload is shown as text when it is printable UTF-8, else as
     // hex. A masked spec without a key keeps the key in the field.
@@ -76,7 +77,8 @@ public Q_SLOTS:
     void randomizeKey();
 
 Q_SIGNALS:
-    void sendFrameRequested(const FrameSpec &spec);
+    // `compressPayload`: compress the payload with DEFLATE when sending (permessage-deflate).
+    void sendFrameRequested(const FrameSpec &spec, bool compressPayload);
     void sendPresetRequested(const QList<FrameSpec> &frames);
 
 protected:
@@ -105,6 +107,7 @@ private:
 
     QCheckBox *m_fin = nullptr;
     QCheckBox *m_rsv[3] = {};
+    QCheckBox *m_compress = nullptr;
     QComboBox *m_opcode = nullptr;
     QCheckBox *m_mask = nullptr;
     QLineEdit *m_key = nullptr;

@@ -247,8 +247,13 @@ QWidget *SendComposer::buildMessageBox()
     m_send->setObjectName(QStringLiteral("send"));
     m_send->setDefault(false);
     m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
+    m_uncompressed = new QCheckBox(tr("Uncompressed"));
+    m_uncompressed->setObjectName(QStringLiteral("uncompressed"));
+    setCompressionAgreed(false);
     bottom->addWidget(fragmentLabel);
     bottom->addWidget(m_fragment);
+    bottom->addSpacing(8);
+    bottom->addWidget(m_uncompressed);
     bottom->addStretch(1);
     bottom->addWidget(m_send);
     layout->addLayout(bottom);
@@ -366,6 +371,20 @@ void SendComposer::setFilePath(const QString &path)
     // Through the undo stack of the line edit, like typing.
     m_file->selectAll();
     m_file->insert(path);
+}
+
+void SendComposer::setCompressionAgreed(bool agreed)
+{
+    m_uncompressed->setEnabled(agreed);
+    m_uncompressed->setToolTip(agreed
+            ? tr("Send this message with RSV1 clear, not compressed, although permessage-deflate was agreed: a "
+                 "sender may choose so for any message (RFC 7692 §6)")
+            : tr("Messages go out uncompressed: this connection did not agree on permessage-deflate"));
+}
+
+bool SendComposer::sendsUncompressed() const
+{
+    return m_uncompressed->isEnabled() && m_uncompressed->isChecked();
 }
 
 qsizetype SendComposer::fragmentSize() const
@@ -519,9 +538,9 @@ void SendComposer::send()
     }
     const ComposerMode mode = this->mode();
     if (mode == ComposerMode::Text || mode == ComposerMode::Json)
-        Q_EMIT sendTextRequested(parsed.bytes, fragmentSize());
+        Q_EMIT sendTextRequested(parsed.bytes, fragmentSize(), sendsUncompressed());
     else
-        Q_EMIT sendBinaryRequested(parsed.bytes, fragmentSize());
+        Q_EMIT sendBinaryRequested(parsed.bytes, fragmentSize(), sendsUncompressed());
     m_store->addToHistory(currentEntry());
     refreshHistory();
 }

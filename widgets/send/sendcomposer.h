@@ -41,6 +41,9 @@ public:
     void setMaxFileBytes(qint64 bytes);
     qsizetype fragmentSize() const;
     void setFragmentSize(qsizetype bytes);
+    // permessage-deflate was agreed on the current connection: the "send uncompressed" choice applies.
+    void setCompressionAgreed(bool agreed);
+    bool sendsUncompressed() const;
 
     // What Send would emit now; error() says why it cannot.
     ComposerInput::Parsed message() const;
@@ -65,8 +68,9 @@ public Q_SLOTS:
     void compact();
 
 Q_SIGNALS:
-    void sendTextRequested(const QByteArray &utf8, qsizetype fragmentSize);
-    void sendBinaryRequested(const QByteArray &data, qsizetype fragmentSize);
+    // `uncompressed`: the user asked for this message to go out without permessage-deflate.
+    void sendTextRequested(const QByteArray &utf8, qsizetype fragmentSize, bool uncompressed);
+    void sendBinaryRequested(const QByteArray &data, qsizetype fragmentSize, bool uncompressed);
     void pingRequested(const QByteArray &payload);
     void pongRequested(const QByteArray &payload);
 
@@ -109,6 +113,7 @@ private:
     QLabel *m_inputError = nullptr;
     QLabel *m_byteCounter = nullptr;
     QSpinBox *m_fragment = nullptr;
+    QCheckBox *m_uncompressed = nullptr;
     QPushButton *m_send = nullptr;
     QLabel *m_disabledReason = nullptr;
 

@@ -261,6 +261,19 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     layout->addLayout(controls);
     layout->addWidget(m_errorBox);
     layout->addLayout(urlRow);
+    // The embedded server is Qt's, which implements no extension: say so where its URL is, since the
+    // client offers permessage-deflate by default and a learner will wonder why it is never agreed.
+    auto *noCompression = new QLabel(tr("Qt's QWebSocketServer: no permessage-deflate, so messages to and from it "
+                                        "are never compressed."),
+                                     this);
+    noCompression->setObjectName(QStringLiteral("noCompressionNote"));
+    noCompression->setTextFormat(Qt::PlainText);
+    noCompression->setWordWrap(true);
+    QFont small = noCompression->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    noCompression->setFont(small);
+    noCompression->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(noCompression);
     layout->addWidget(behaviourSection);
     layout->addWidget(vertical, 1);
 

@@ -162,11 +162,11 @@ QWidget *FrameDiagram::canvas() const
     return m_canvas;
 }
 
-void FrameDiagram::setFrame(const QByteArray &header, const QByteArray &unmaskedPayload)
+void FrameDiagram::setFrame(const QByteArray &header, const QByteArray &unmaskedPayload, bool compressed)
 {
     m_header = header;
     m_payload = unmaskedPayload;
-    m_layout = FrameLayout(m_header, m_payload.size());
+    m_layout = FrameLayout(m_header, m_payload.size(), compressed);
     if (!m_layout.field(m_selected))
         m_selected = FieldId::None;
     m_hovered = FieldId::None;

@@ -40,7 +40,9 @@ public:
     ~FrameDiagram() override;
 
     // `header` is the frame's exact header; `unmaskedPayload` the payload after unmasking.
-    void setFrame(const QByteArray &header, const QByteArray &unmaskedPayload);
+    // `compressed`: the frame belongs to a permessage-deflate compressed message (RSV1 and payload
+    // are explained so).
+    void setFrame(const QByteArray &header, const QByteArray &unmaskedPayload, bool compressed = false);
     void clear();
     bool isEmpty() const { return m_header.isEmpty(); }
     const FrameLayout &layout() const { return m_layout; }
