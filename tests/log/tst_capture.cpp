@@ -49,6 +49,7 @@ private Q_SLOTS:
     void wholeMessageIsNotCopied();
     void messagesAfterClear();
     void firstOfKind();
+    void compressedMessageKeepsBothForms();
 };
 
 void tst_Capture::recordAndReadBack_data()
@@ -391,6 +392,42 @@ void tst_Capture::firstOfKind()
     QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest), qsizetype(1));
     QCOMPARE(capture.firstOfKind(EventKind::HandshakeResponse), qsizetype(2));
     QCOMPARE(capture.firstOfKind(EventKind::Frame), qsizetype(-1));
+}
+
+// A compressed message of two frames: each keeps its wire bytes, the final one the inflated
+// message too; message() gives the inflated payload and the joined wire bytes.
+void tst_Capture::compressedMessageKeepsBothForms()
+{
+    Capture capture;
+    const QByteArray first = QByteArray::fromHex("4103"), last = QByteArray::fromHex("8004");
+    WireEvent a;
+    a.kind = EventKind::Frame;
+    a.direction = Direction::Incoming;
+    a.messageId = 1;
+    a.header = first;
+    QVERIFY(FrameHeader::decode(first, a.frame));
+    a.payload = QByteArrayView("\xf2\x48\xcd", 3);
+    a.compressed = true;
+    capture.record(a);
+    WireEvent b = a;
+    b.header = last;
+    QVERIFY(FrameHeader::decode(last, b.frame));
+    b.payload = QByteArrayView("\xc9\xc9\x07\x00", 4);
+    b.hasInflated = true;
+    b.inflated = "Hello";
+    capture.record(b);
+
+    QVERIFY(capture.event(0).compressed && !capture.event(0).hasInflated);
+    QCOMPARE(capture.event(1).payload.toByteArray(), QByteArray::fromHex("c9c90700"));
+    QCOMPARE(capture.event(1).inflated.toByteArray(), QByteArray("Hello"));
+    QCOMPARE(capture.payloadBytes(), quint64(3 + 4 + 5));
+    for (qsizetype index : { 0, 1 }) {
+        const Capture::Message m = capture.message(index);
+        QVERIFY(m.compressed && m.inflated && m.complete);
+        QCOMPARE(m.frames, 2);
+        QCOMPARE(m.payload, QByteArray("Hello"));
+        QCOMPARE(m.wire, QByteArray::fromHex("f248cdc9c90700"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_Capture)

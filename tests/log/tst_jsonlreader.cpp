@@ -11,6 +11,7 @@ private Q_SLOTS:
     void parseRoundTrip();
     void parseErrors_data();
     void parseErrors();
+    void compressedFrameRoundTrip();
 };
 
 void tst_JsonlReader::parseRoundTrip_data()
@@ -168,6 +169,29 @@ void tst_JsonlReader::parseErrors()
     QString actual;
     QVERIFY(!JsonlReader::parseLine(line, stored, actual));
     QCOMPARE(actual, error);
+}
+
+void tst_JsonlReader::compressedFrameRoundTrip()
+{
+    const QByteArray header = QByteArray::fromHex("c107");
+    WireEvent e = simpleEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("f248cdc9c90700"));
+    e.header = header;
+    QVERIFY(FrameHeader::decode(header, e.frame));
+    e.compressed = true;
+    e.hasInflated = true;
+    e.inflated = "Hello";
+    StoredEvent stored;
+    QString error;
+    QVERIFY2(JsonlReader::parseLine(JsonlWriter().toJson(e), stored, error), qPrintable(error));
+    const WireEvent back = stored.event();
+    QVERIFY(back.compressed && back.hasInflated);
+    QCOMPARE(back.inflated.toByteArray(), QByteArray("Hello"));
+    QCOMPARE(back.payload.toByteArray(), QByteArray::fromHex("f248cdc9c90700"));
+    // A length that disagrees with the message is named.
+    QByteArray line = JsonlWriter().toJson(e);
+    line.replace("\"inflated_len\":5", "\"inflated_len\":6");
+    QVERIFY(!JsonlReader::parseLine(line, stored, error));
+    QCOMPARE(error, QStringLiteral("field \"inflated_len\" says 6 bytes, but the inflated message has 5"));
 }
 
 QTEST_GUILESS_MAIN(tst_JsonlReader)

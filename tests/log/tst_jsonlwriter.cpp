@@ -22,6 +22,7 @@ private Q_SLOTS:
     void randomPayloadsAreValidJsonAndExact();
     void largeEscapedPayload();
     void messageJson();
+    void compressedFrameJson();
 };
 
 void tst_JsonlWriter::isoTime_data()
@@ -420,6 +421,30 @@ void tst_JsonlWriter::messageJson()
         jsonPrefix("in", "message", 2) + ",\"type\":\"text\",\"text\":\"hi\"}\n" + jsonPrefix("in", "message", 2)
             + ",\"type\":\"text\",\"b64\":\"/w==\",\"invalid_utf8\":true}\n" + jsonPrefix("in", "message", 2)
             + ",\"type\":\"binary\",\"b64\":\"AQI=\"}\n");
+}
+
+// permessage-deflate: the wire bytes as b64 (never judged as text), the inflated message beside them.
+void tst_JsonlWriter::compressedFrameJson()
+{
+    const QByteArray header = QByteArray::fromHex("c107");
+    const QByteArray wire = QByteArray::fromHex("f248cdc9c90700");
+    WireEvent e = simpleEvent(EventKind::Frame, Direction::Incoming, wire);
+    e.header = header;
+    QVERIFY(FrameHeader::decode(header, e.frame));
+    e.compressed = true;
+    e.hasInflated = true;
+    e.inflated = "Hello";
+    const QByteArray json = JsonlWriter().toJson(e);
+    QVERIFY2(json.endsWith(",\"len\":7,\"len_form\":7,\"header\":\"c107\",\"compressed\":true,\"inflated_len\":5,"
+                           "\"inflated\":\"Hello\",\"b64\":\"8kjNyckHAA==\"}\n"),
+        json.constData());
+    QVERIFY(json.contains("\"rsv1\":true"));
+    // A first fragment: compressed, not inflated yet; binary inflated bytes go as inflated_b64.
+    e.hasInflated = false;
+    QVERIFY(!JsonlWriter().toJson(e).contains("inflated"));
+    e.hasInflated = true;
+    e.inflated = QByteArrayView("\xff\x00", 2);
+    QVERIFY(JsonlWriter().toJson(e).contains("\"inflated_len\":2,\"inflated_b64\":\"/wA=\""));
 }
 
 QTEST_GUILESS_MAIN(tst_JsonlWriter)

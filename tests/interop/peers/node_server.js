@@ -7,10 +7,14 @@
 // Every close the server sees is printed as a JSON line: {"event":"close","path":"/...","code":N,"reason":"..."};
 // the request path tells the test which of its connections it was.
 // Prints "PORT <n>" once listening on 127.0.0.1 (port 0 = chosen by the OS).
+//   node node_server.js [--deflate JSON]   JSON: ws's perMessageDeflate options ({} accepts it with
+//                                          ws's defaults); without it, compression is off
 'use strict';
 const { WebSocketServer } = require('ws');
 
-const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024 });
+const deflateAt = process.argv.indexOf('--deflate');
+const perMessageDeflate = deflateAt > 0 ? JSON.parse(process.argv[deflateAt + 1]) : false;
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 * 1024, perMessageDeflate });
 wss.on('listening', () => console.log(`PORT ${wss.address().port}`));
 wss.on('connection', (ws, request) => {
     ws.on('message', (data, isBinary) => {

@@ -2,7 +2,9 @@
 
 Same command protocol as node_server.js (see there). Run with /usr/bin/python3.
 Prints "PORT <n>" once listening on 127.0.0.1, and one JSON line per close it sees.
-With "--tls CERT KEY" it serves wss:// instead.
+With "--tls CERT KEY" it serves wss:// instead. With "--no-context-takeover" it accepts
+permessage-deflate with server_no_context_takeover and client_no_context_takeover (by default
+it accepts the client's offer with its library's defaults).
 """
 import asyncio
 import json
@@ -58,12 +60,17 @@ async def handler(ws, path=None):
 
 async def main():
     tls = None
+    options = {}
     if len(sys.argv) == 4 and sys.argv[1] == "--tls":
         # wss:// with the certificate and key the test generated.
         tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         tls.load_cert_chain(sys.argv[2], sys.argv[3])
+    if "--no-context-takeover" in sys.argv[1:]:
+        from websockets.extensions.permessage_deflate import ServerPerMessageDeflateFactory
+        options["extensions"] = [ServerPerMessageDeflateFactory(server_no_context_takeover=True,
+                                                                client_no_context_takeover=True)]
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=64 * 1024 * 1024,
-                                ping_interval=None, ssl=tls) as server:
+                                ping_interval=None, ssl=tls, **options) as server:
         print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
         await asyncio.Future()
 
