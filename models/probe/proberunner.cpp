@@ -136,6 +136,9 @@ void ProbeRunner::startProbe()
     options.closeTimeoutMs = m_options.timeoutMs + 1'000;
     options.autoPong = true;
     options.closeOnViolation = false; // record only: the reaction under test is the server's
+    // The probes assume that no extension was negotiated (an RSV bit must be refused), so nothing
+    // is offered, whatever the connection default is.
+    options.deflate.reset();
     Q_EMIT probeStarted(int(m_index));
     if (!connection->open(options)) {
         m_current.error = connection->errorString();

@@ -270,8 +270,11 @@ void tst_ProbeRunner::sentBytesAreThePresetBytes()
             sent += e.frame.masked ? masked(e.payload, e.frame.maskingKey) : e.payload.toByteArray();
         }
         QVERIFY2(sent == expected, qPrintable(presets[i].id));
-        // The handshake came first, on a connection of its own (ids 1..N).
+        // The handshake came first, on a connection of its own (ids 1..N), offering no extension:
+        // the probes' RSV expectations hold only when none was negotiated.
         QCOMPARE(eventsOfKind(*capture, EventKind::HandshakeRequest).size(), 1);
+        QVERIFY(!eventsOfKind(*capture, EventKind::HandshakeRequest).first().payload.toByteArray().contains(
+            "Sec-WebSocket-Extensions"));
         QCOMPARE(capture->event(0).connectionId, quint32(i + 1));
     }
 }
