@@ -56,7 +56,8 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
     const auto size = quint64(bytes.size()) + quint64(more.size());
     if (size > OwnChunkThreshold) {
         m_chunks.emplace_back(new char[size]);
-        std::memcpy(m_chunks.back().get(), bytes.data(), bytes.size());
+        if (!bytes.isEmpty()) // memcpy from a null pointer is undefined even for 0 bytes
+            std::memcpy(m_chunks.back().get(), bytes.data(), bytes.size());
         if (!more.isEmpty())
             std::memcpy(m_chunks.back().get() + bytes.size(), more.data(), more.size());
         m_chunkCapacityBytes += size;
@@ -69,7 +70,8 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
         m_chunkCapacityBytes += SharedChunkSize;
     }
     const auto offset = quint32(m_sharedUsed);
-    std::memcpy(m_chunks[m_sharedChunk].get() + offset, bytes.data(), bytes.size());
+    if (!bytes.isEmpty())
+        std::memcpy(m_chunks[m_sharedChunk].get() + offset, bytes.data(), bytes.size());
     if (!more.isEmpty())
         std::memcpy(m_chunks[m_sharedChunk].get() + offset + bytes.size(), more.data(), more.size());
     m_sharedUsed += size;

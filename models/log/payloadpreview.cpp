@@ -83,8 +83,8 @@ QString PayloadPreview::messageNote(const MessageShape &m)
         parts << Tr::tr("A message of %1 frames, joined.").arg(m.frames);
     }
     if (m.compressed && m.inflated) {
-        parts << Tr::tr("Compressed (permessage-deflate): %1 on the wire, %2 inflated (%3); shown inflated, the hex "
-                        "view has the wire bytes.")
+        parts << Tr::tr("Compressed (permessage-deflate): %1 on the wire, %2 inflated (%3); shown inflated; the Frame "
+                        "tab has the bytes as they crossed the wire.")
                      .arg(SizeFormat::bytes(quint64(m.wireBytes)), SizeFormat::bytes(quint64(m.inflatedBytes)),
                          wireShare(m.wireBytes, m.inflatedBytes));
     } else if (m.compressed && m.complete) {

@@ -612,11 +612,16 @@ bool ClientConnection::sendFrame(const FrameSpec &spec, bool compressPayload)
         return false;
     }
     bool ok = false;
+    // Only a whole compressed data message (RSV1, FIN) may use the connection's stream: anything
+    // else would put the peer's window out of step for the messages that follow. Other frames are
+    // compressed on their own, which is what testing a server with them needs.
+    const bool wholeMessage = m_deflater && spec.fin && (spec.rsv & Rsv::Rsv1)
+        && (spec.opcode == Opcode::Text || spec.opcode == Opcode::Binary);
     if (compressPayload) {
         FrameSpec compressed = spec;
-        compressed.payload = m_deflater ? m_deflater->compress(spec.payload)
-                                        : MessageDeflater(15, true).compress(spec.payload);
-        ok = writeFrame(compressed, true, spec.fin ? &spec.payload : nullptr);
+        compressed.payload
+            = wholeMessage ? m_deflater->compress(spec.payload) : MessageDeflater(15, true).compress(spec.payload);
+        ok = writeFrame(compressed, wholeMessage, wholeMessage ? &spec.payload : nullptr);
     } else {
         ok = writeFrame(spec);
     }

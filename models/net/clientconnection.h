@@ -103,9 +103,10 @@ public:
     // reaction is the point; the caller warns the user.
     bool close(quint16 code = 1000, const QByteArray &reason = {});
     // Any frame, valid or not, in any state where the socket is connected. Recorded like the rest.
-    // `compressPayload`: the payload is compressed first (RSV1 is left as the spec says), through
-    // the connection's own stream when permessage-deflate was agreed, so that the peer's window
-    // stays in step; through a fresh one otherwise, to see what a server that did not agree does.
+    // `compressPayload`: the payload is compressed first (RSV1 is left as the spec says). A whole
+    // data message (RSV1 and FIN) goes through the connection's own stream when permessage-deflate
+    // was agreed, so that the peer's window stays in step; anything else (no agreement, a fragment,
+    // a control frame, RSV1 clear) is compressed on its own, to see what a server makes of it.
     bool sendFrame(const FrameSpec &spec, bool compressPayload = false);
     // Arbitrary bytes, not framed (for tests of what a server does with garbage). Recorded as an error
     // event so the log shows them.

@@ -75,16 +75,19 @@ void FrameParser::setLimits(const Limits &limits)
 {
     m_limits = limits;
     if (m_inflater)
-        setPerMessageDeflate(true, m_peerNoContextTakeover);
+        m_inflater->setMaxMessageBytes(limits.maxMessageSize); // the window and any message in progress stay
 }
 
 void FrameParser::setPerMessageDeflate(bool enabled, bool peerNoContextTakeover)
 {
     m_peerNoContextTakeover = peerNoContextTakeover;
-    if (enabled)
+    if (enabled) {
         m_inflater = std::make_unique<MessageInflater>(peerNoContextTakeover, m_limits.maxMessageSize);
-    else
+    } else {
         m_inflater.reset();
+        m_compressedMessage = false;
+        m_validateInflated = false;
+    }
 }
 
 qsizetype FrameParser::pendingBytes() const
@@ -435,9 +438,11 @@ bool FrameParser::finishFrame(const FrameContext &ctx, QByteArrayView headerByte
     const FrameHeader &h = ctx.header;
     const quint32 generation = m_generation;
 
-    const bool compressed = ctx.inMessage && m_compressedMessage;
+    const bool compressed = ctx.inMessage && m_compressedMessage && m_inflater;
     if (compressed && !m_messageDropped && !inflateFrame(payload, h.fin, headerBytes))
         return false;
+    if (compressed && m_messageDropped)
+        keepWindowInStep(payload, h.fin);
 
     if (ctx.validateUtf8) {
         if (!utf8AlreadyChecked && !checkUtf8(payload, headerBytes))
@@ -532,6 +537,7 @@ bool FrameParser::inflateFrame(QByteArrayView payload, bool fin, QByteArrayView 
         m_inflater->reset(); // the stream is lost; a later message starts a new one
         dropMessage();
         if (result == MessageInflater::Result::TooBig) {
+            m_messageSizeReported = true;
             return report(ViolationRule::MessageTooBig, kTooBig,
                 Tr::tr("compressed message: %1 (after %2 compressed bytes)").arg(why).arg(wireBytes), headerBytes);
         }
@@ -549,6 +555,19 @@ bool FrameParser::inflateFrame(QByteArrayView payload, bool fin, QByteArrayView 
             headerBytes);
     }
     return true;
+}
+
+// A compressed message that is being dropped (a rule broken) still goes through the inflater, its
+// output thrown away, so that with context takeover the next message finds the window the peer
+// compressed it against. Only a stream that cannot be inflated any more is reset.
+void FrameParser::keepWindowInStep(QByteArrayView payload, bool fin)
+{
+    MessageInflater::Result result = m_inflater->feed(payload, m_inflated);
+    if (result == MessageInflater::Result::Ok && fin)
+        result = m_inflater->finish(m_inflated);
+    m_inflated.resize(0);
+    if (result != MessageInflater::Result::Ok)
+        m_inflater->reset();
 }
 
 bool FrameParser::checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes)
@@ -644,6 +663,7 @@ void FrameParser::stop()
     m_stopped = true;
     m_buffer.clear();
     m_message.clear();
+    m_inflated.clear();
     m_scratch.clear();
     m_pendingHeaderDone = false;
 }

@@ -126,6 +126,7 @@ private:
         QByteArrayView maskedPayload, bool utf8AlreadyChecked);
     bool checkUtf8(QByteArrayView chunk, QByteArrayView headerBytes);
     bool inflateFrame(QByteArrayView payload, bool fin, QByteArrayView headerBytes);
+    void keepWindowInStep(QByteArrayView payload, bool fin);
     bool checkClosePayload(QByteArrayView payload, QByteArrayView headerBytes);
     bool report(ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes);
     QString fragmentsSoFar() const;

@@ -36,6 +36,8 @@ public:
     // the message (resetting the window without context takeover).
     Result finish(QByteArray &out);
     void reset();
+    // A new limit, from the next byte on: the window and the message in progress are kept.
+    void setMaxMessageBytes(quint64 maxMessageBytes) { m_maxMessageBytes = maxMessageBytes; }
 
     quint64 messageInBytes() const { return m_inBytes; } // compressed bytes of the current message
     quint64 messageOutBytes() const { return m_outBytes; } // inflated bytes of the current message

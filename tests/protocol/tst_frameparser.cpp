@@ -269,6 +269,9 @@ private slots:
     void compressedViolations();
     void deflateBombStopsAtTheLimit();
     void compressedTextCheckedAfterInflating();
+    void droppedMessageKeepsTheWindowInStep();
+    void compressedMessageInterruptedByANewOne();
+    void limitsChangedKeepTheWindow();
     void resetFromCallbackEndsFeed();
     void manyFramesInOneFeed();
 };
@@ -1236,21 +1239,72 @@ void tst_FrameParser::deflateBombStopsAtTheLimit()
 void tst_FrameParser::compressedTextCheckedAfterInflating()
 {
     // "€" (e2 82 ac) split across two frames of one compressed message, then a text message whose
-    // inflated bytes are not UTF-8.
-    const QByteArray euro = MessageDeflater(15, true).compress("price: \xe2\x82\xac 5");
+    // inflated bytes are not UTF-8. Level 0 writes a stored block (5 bytes of block header, then the
+    // text as is), so the cut can land exactly after e2 82: the first frame inflates to
+    // "price: \xe2\x82", which only the second completes.
+    const QByteArray euro = MessageDeflater(15, true, 0).compress("price: \xe2\x82\xac 5");
+    QCOMPARE(euro.mid(5, 9), QByteArray("price: \xe2\x82"));
     const QByteArray bad = MessageDeflater(15, true).compress("ab\xff");
     Setup setup;
     setup.deflate = true;
     setup.peerNoContextTakeover = true;
     Recorder recorder;
-    const QByteArray input = frame(0x41, euro.first(euro.size() / 2)) + frame(0x80, euro.sliced(euro.size() / 2))
-        + frame(0xc1, bad);
+    const QByteArray input = frame(0x41, euro.first(14)) + frame(0x80, euro.sliced(14)) + frame(0xc1, bad);
     QVERIFY(!runAllSplits(setup, input, &recorder).events.isEmpty());
     QCOMPARE(recorder.messages.size(), 1);
     QCOMPARE(recorder.messages[0].payload, QByteArray("price: \xe2\x82\xac 5"));
     QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("invalid-utf8-text") });
     QCOMPARE(recorder.violations[0].description,
         QStringLiteral("text message, once inflated, is not valid UTF-8: byte 0xff at offset 2 cannot appear there"));
+}
+
+// With context takeover the next message refers back into a message that was dropped for bad
+// UTF-8: the dropped one must still have gone through the inflater.
+void tst_FrameParser::droppedMessageKeepsTheWindowInStep()
+{
+    MessageDeflater deflater(15, false);
+    const QByteArray first = deflater.compress("a fairly long sentence \xff that is not UTF-8");
+    const QByteArray second = deflater.compress("a fairly long sentence that is");
+    Setup setup;
+    setup.deflate = true;
+    Recorder recorder;
+    QVERIFY(!runAllSplits(setup, frame(0xc1, first) + frame(0xc1, second), &recorder).events.isEmpty());
+    QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("invalid-utf8-text") });
+    QCOMPARE(recorder.messages.size(), 1);
+    QCOMPARE(recorder.messages[0].payload, QByteArray("a fairly long sentence that is"));
+}
+
+// A new data frame abandons an unfinished compressed message: the stream starts afresh, and a
+// message compressed on its own then inflates.
+void tst_FrameParser::compressedMessageInterruptedByANewOne()
+{
+    const QByteArray hello = hex("f248cdc9c90700");
+    Setup setup;
+    setup.deflate = true;
+    Recorder recorder;
+    QVERIFY(!runAllSplits(setup, frame(0x41, hello.first(3)) + frame(0xc1, hello), &recorder).events.isEmpty());
+    QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("data-frame-inside-fragmented-message") });
+    QCOMPARE(recorder.messages.size(), 1);
+    QCOMPARE(recorder.messages[0].payload, QByteArray("Hello"));
+}
+
+void tst_FrameParser::limitsChangedKeepTheWindow()
+{
+    Recorder recorder;
+    FrameParser parser(Role::Client, &recorder);
+    parser.setPerMessageDeflate(true);
+    parser.feed(frame(0xc1, hex("f248cdc9c90700")));
+    parser.setLimits({}); // between messages, as the connection may do
+    parser.feed(frame(0xc1, hex("f200110000"))); // refers back into the first message
+    QCOMPARE(recorder.ruleIds(), QStringList());
+    QCOMPARE(recorder.messages.size(), 2);
+    QCOMPARE(recorder.messages[1].payload, QByteArray("Hello"));
+    // Switched off mid-message, the parser neither inflates nor crashes: RSV1 is a violation again.
+    parser.feed(frame(0x41, "x"));
+    parser.setPerMessageDeflate(false);
+    parser.feed(frame(0x80, "y"));
+    parser.feed(frame(0xc1, "z"));
+    QCOMPARE(recorder.ruleIds(), QStringList { QStringLiteral("reserved-bits-set") });
 }
 
 void tst_FrameParser::resetFromCallbackEndsFeed()
