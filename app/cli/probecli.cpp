@@ -349,18 +349,24 @@ int runProbeCli(int argc, char *argv[])
     }
 
     QStringList failed;
+    int notApplicable = 0;
     for (const ProbeResult &r : results) {
-        if (!r.passed)
+        if (r.notApplicable)
+            ++notApplicable;
+        else if (!r.passed)
             failed << r.preset.id;
     }
-    const int passed = int(results.size() - failed.size());
+    const int passed = int(results.size() - failed.size() - notApplicable);
     switch (options.format) {
     case ProbeCliOptions::Format::Text:
-        printOut(QStringLiteral("%1 of %2 probes passed%3%4\n")
+        printOut(QStringLiteral("%1 of %2 probes passed%3%4%5\n")
                      .arg(passed)
                      .arg(results.size())
                      .arg(failed.isEmpty() ? QString()
                                            : QStringLiteral("; failed: %1").arg(failed.join(QStringLiteral(", "))))
+                     .arg(notApplicable == 0 ? QString()
+                                             : QStringLiteral("; %1 not applicable (no permessage-deflate)")
+                                                   .arg(notApplicable))
                      .arg(interrupted
                              ? QStringLiteral(" (interrupted after %1 of %2)").arg(results.size()).arg(presets.size())
                              : QString()));
@@ -368,7 +374,8 @@ int runProbeCli(int argc, char *argv[])
     case ProbeCliOptions::Format::Jsonl: {
         QJsonObject summary { { QStringLiteral("url"), options.url.toString() },
             { QStringLiteral("total"), int(results.size()) }, { QStringLiteral("passed"), passed },
-            { QStringLiteral("failed"), int(failed.size()) }, { QStringLiteral("interrupted"), interrupted } };
+            { QStringLiteral("failed"), int(failed.size()) }, { QStringLiteral("notApplicable"), notApplicable },
+            { QStringLiteral("interrupted"), interrupted } };
         printOut(
             QString::fromUtf8(
                 QJsonDocument(QJsonObject { { QStringLiteral("summary"), summary } }).toJson(QJsonDocument::Compact))

@@ -1,6 +1,7 @@
 #include "probe/probepresets.h"
 
 #include "protocol/closecodes.h"
+#include "protocol/messagedeflate.h"
 
 #include <QCoreApplication>
 
@@ -72,6 +73,137 @@ Preset preset(const char *id, const QString &title, const QString &description, 
 
 // "κόσμε" (Greek "cosmos"), the classic UTF-8 test word: 2- and 3-byte sequences.
 const QByteArray Kosme = QByteArrayLiteral("\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5");
+
+// Text that compresses like real traffic (1 MiB of it for the large probes).
+QByteArray compressibleText(qsizetype size)
+{
+    static const char *words[] = { "frame ", "mask ", "\xce\xba\xcf\x8c\xcf\x83\xce\xbc\xce\xb5 ", "ping ", "{\"id\":",
+        "42}, ", "deflate ", "window " };
+    QByteArray out;
+    out.reserve(size + 16);
+    for (int i = 0; out.size() < size; ++i)
+        out += words[(i * 7 + i / 5) % 8];
+    out.truncate(size);
+    while (!out.isEmpty() && (uchar(out.back()) & 0xC0) == 0x80) // keep whole characters
+        out.chop(1);
+    while (!out.isEmpty() && uchar(out.back()) >= 0xC0)
+        out.chop(1);
+    return out;
+}
+
+using Offer = PerMessageDeflate::Offer;
+
+Offer offer(bool noContextTakeover, std::optional<int> windowBits = std::nullopt)
+{
+    Offer o;
+    o.clientNoContextTakeover = noContextTakeover;
+    o.serverNoContextTakeover = noContextTakeover;
+    o.clientMaxWindowBits = true;
+    o.clientMaxWindowBitsValue = windowBits;
+    o.serverMaxWindowBits = windowBits;
+    return o;
+}
+
+// The frames of `messages`, each compressed whole (RFC 7692 §7.2.1) through one stream as the offer
+// says, RSV1 on each message's first frame, split into frames of `fragmentSize` compressed bytes.
+QList<FrameSpec> compressedFrames(const Offer &o, const QList<QByteArray> &messages, qsizetype fragmentSize = 0)
+{
+    MessageDeflater deflater(o.clientMaxWindowBitsValue.value_or(15), o.clientNoContextTakeover);
+    QList<FrameSpec> frames;
+    for (const QByteArray &m : messages) {
+        QList<FrameSpec> parts = FrameWriter::fragment(Opcode::Text, deflater.compress(m), fragmentSize, true);
+        parts.first().rsv = Rsv::Rsv1;
+        for (FrameSpec &part : parts)
+            part.maskingKey = PresetMaskingKey;
+        frames += parts;
+    }
+    return frames;
+}
+
+Preset deflatePreset(const char *id, const QString &title, const QString &description, const char *section,
+    QList<FrameSpec> frames, Expectation expected, const Offer &o)
+{
+    Preset p = preset(id, title, description, section, std::move(frames), std::move(expected));
+    p.rfcDocument = QStringLiteral("RFC 7692");
+    p.deflate = o;
+    return p;
+}
+
+Expectation echoOfMessages(const QList<QByteArray> &messages, const QString &text)
+{
+    Expectation e = echoOf(messages.join(), text);
+    e.messages = int(messages.size());
+    return e;
+}
+
+// In the spirit of Autobahn|Testsuite's sections 12 and 13: compressed echoes with and without
+// context takeover, small and large, two window sizes, a fragmented compressed message, and two
+// misuses a strict server refuses. Each offers permessage-deflate; a server that declines makes
+// the probe not applicable.
+QList<Preset> deflatePresets()
+{
+    QList<Preset> list;
+    const QList<QByteArray> small { "Hello", "Hello", compressibleText(300), "Hello, Hello, Hello" };
+    const QString echoesAll = Tr::tr("echoes every message, each compressed or not as it likes");
+    for (const bool nct : { false, true }) {
+        const Offer o = offer(nct);
+        list << deflatePreset(nct ? "deflate-small-no-context-takeover" : "deflate-small",
+            nct ? Tr::tr("Compressed small messages, no context takeover → echo")
+                : Tr::tr("Compressed small messages, context takeover → echo"),
+            nct ? Tr::tr("Four short text messages, each compressed on its own (client_no_context_takeover, and the "
+                         "server asked for server_no_context_takeover).")
+                : Tr::tr("Four short text messages compressed through one stream: the later ones refer back into the "
+                         "earlier ones, so the server must keep its window from message to message."),
+            "7.2", compressedFrames(o, small), echoOfMessages(small, echoesAll), o);
+    }
+    const QList<QByteArray> large { compressibleText(1 << 20) };
+    for (const bool nct : { false, true }) {
+        const Offer o = offer(nct);
+        list << deflatePreset(nct ? "deflate-1mib-no-context-takeover" : "deflate-1mib",
+            nct ? Tr::tr("Compressed 1 MiB message, no context takeover → echo")
+                : Tr::tr("Compressed 1 MiB message → echo"),
+            Tr::tr("One text message of 1 MiB, compressed to a few KiB. The server inflates it whole and echoes it."),
+            "7.2", compressedFrames(o, large), echoOfMessages(large, echoesAll), o);
+    }
+    for (const int bits : { 9, 15 }) {
+        const Offer o = offer(false, bits);
+        const QByteArray id = "deflate-window-bits-" + QByteArray::number(bits);
+        const QList<QByteArray> messages { compressibleText(4000), compressibleText(4000) };
+        list << deflatePreset(id.constData(), Tr::tr("Compressed with %1-bit windows → echo").arg(bits),
+            Tr::tr("Offers client_max_window_bits=%1 and server_max_window_bits=%1, then sends two 4000-byte messages "
+                   "compressed with a %2 window. The server must accept the sizes or refuse the offer, and echo.")
+                .arg(bits)
+                .arg(bits == 9 ? QStringLiteral("512-byte") : QStringLiteral("32 KiB")),
+            "7.1.2", compressedFrames(o, messages), echoOfMessages(messages, echoesAll), o);
+    }
+    {
+        const Offer o = offer(false);
+        const QList<QByteArray> message { compressibleText(2000) };
+        list << deflatePreset("deflate-fragmented", Tr::tr("Compressed message in fragments → echo"),
+            Tr::tr("One 2000-byte text message, compressed, then split into frames of 16 compressed bytes: RSV1 on "
+                   "the first frame only (RFC 7692 §6.1)."),
+            "6.1", compressedFrames(o, message, 16), echoOfMessages(message, echoesAll), o);
+    }
+    {
+        const Offer o = offer(false);
+        list << deflatePreset("deflate-rsv1-ping", Tr::tr("RSV1 on a ping → close 1002"),
+            Tr::tr("With permessage-deflate agreed, a ping \"Hello\" with RSV1 set: only data messages are "
+                   "compressed, so the server must fail the connection."),
+            "6.1", { frame(Opcode::Ping, QByteArrayLiteral("Hello"), true, Rsv::Rsv1) },
+            closeWith({ CloseCodes::ProtocolError },
+                Tr::tr("fails the connection: close 1002 Protocol Error (or drops TCP)")),
+            o);
+        // node's ws answers 1007, python's websockets 1002: both fail the connection as they must.
+        list << deflatePreset("deflate-invalid-data", Tr::tr("Compressed data that does not inflate → close"),
+            Tr::tr("A text frame with RSV1 whose payload FF 00 FF 00 is not DEFLATE data (a reserved block type). "
+                   "The server must fail the connection."),
+            "7.2.2", { frame(Opcode::Text, QByteArray::fromHex("ff00ff00"), true, Rsv::Rsv1) },
+            closeWith({ CloseCodes::InvalidPayloadData, CloseCodes::ProtocolError },
+                Tr::tr("fails the connection: close 1007 or 1002 (or drops TCP)")),
+            o);
+    }
+    return list;
+}
 
 QList<Preset> buildAll()
 {
@@ -241,6 +373,7 @@ QList<Preset> buildAll()
         { closeFrame(4000, QByteArrayLiteral("bye")) },
         closeWith(
             { 4000, CloseCodes::NormalClosure }, Tr::tr("completes the closing handshake with 4000 (or 1000)"), false));
+    list += deflatePresets();
     return list;
 }
 

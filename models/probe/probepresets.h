@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/extensions.h"
 #include "protocol/framewriter.h"
 
 #include <QList>
@@ -18,7 +19,8 @@ struct Expectation {
     Kind kind = Kind::Close;
     QList<quint16> closeCodes; // e.g. { 1002 }
     bool dropAccepted = true; // RFC 6455 lets an endpoint fail the connection without a close frame
-    QByteArray echo; // for Kind::Echo on an echo server: the message expected back
+    QByteArray echo; // for Kind::Echo on an echo server: the message expected back (several: joined)
+    int messages = 1; // for Kind::Echo: how many messages come back
     QString text; // for people: "closes with 1002 Protocol Error (RFC 6455 §5.2: RSV1 without extension)"
 };
 
@@ -27,8 +29,13 @@ struct Preset {
     QString title; // "RSV1 set without an extension"
     QString description; // what is sent and which rule it breaks (or, for valid probes, why it is tricky)
     QString rfcSection; // "5.2"
+    QString rfcDocument = QStringLiteral("RFC 6455"); // the document rfcSection is of ("RFC 7692")
     QList<FrameSpec> frames; // sent in order on a fresh connection, once OPEN
     Expectation expected;
+    // permessage-deflate probes: offered in the handshake; a server that does not accept it makes
+    // the probe not applicable. The frames are then already compressed as the offer says (the
+    // connection is fresh, so a stream started at build time is the one the server expects).
+    std::optional<PerMessageDeflate::Offer> deflate;
 };
 
 // Every preset, in a stable order.

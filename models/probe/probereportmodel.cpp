@@ -7,10 +7,16 @@
 
 namespace {
 
+// Probes that got a verdict and whether it was `passed`; not-applicable ones count for neither.
 int countPassed(const QList<ProbeResult> &results, bool passed)
 {
-    return int(
-        std::count_if(results.cbegin(), results.cend(), [passed](const ProbeResult &r) { return r.passed == passed; }));
+    return int(std::count_if(results.cbegin(), results.cend(),
+        [passed](const ProbeResult &r) { return !r.notApplicable && r.passed == passed; }));
+}
+
+int countNotApplicable(const QList<ProbeResult> &results)
+{
+    return int(std::count_if(results.cbegin(), results.cend(), [](const ProbeResult &r) { return r.notApplicable; }));
 }
 
 // A Markdown table cell: one line, pipes escaped (they would end the cell).
@@ -36,10 +42,13 @@ QString csvField(const QString &text)
 
 QString summaryLine(const QList<ProbeResult> &results)
 {
-    return QStringLiteral("%1 of %2 probes passed, %3 failed")
-        .arg(countPassed(results, true))
-        .arg(results.size())
-        .arg(countPassed(results, false));
+    QString line = QStringLiteral("%1 of %2 probes passed, %3 failed")
+                       .arg(countPassed(results, true))
+                       .arg(results.size())
+                       .arg(countPassed(results, false));
+    if (const int na = countNotApplicable(results))
+        line += QStringLiteral(", %1 not applicable").arg(na);
+    return line;
 }
 
 } // namespace
@@ -77,7 +86,7 @@ void ProbeReportModel::setResult(int row, const ProbeResult &result)
         return;
     Row &r = m_rows[row];
     r.result = result;
-    r.state = result.passed ? State::Passed : State::Failed;
+    r.state = result.notApplicable ? State::NotApplicable : result.passed ? State::Passed : State::Failed;
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -93,7 +102,7 @@ QList<ProbeResult> ProbeReportModel::results() const
 {
     QList<ProbeResult> list;
     for (const Row &row : m_rows) {
-        if (row.state == State::Passed || row.state == State::Failed)
+        if (row.state == State::Passed || row.state == State::Failed || row.state == State::NotApplicable)
             list.append(row.result);
     }
     return list;
@@ -102,6 +111,12 @@ QList<ProbeResult> ProbeReportModel::results() const
 int ProbeReportModel::passedCount() const
 {
     return int(std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.state == State::Passed; }));
+}
+
+int ProbeReportModel::notApplicableCount() const
+{
+    return int(
+        std::count_if(m_rows.cbegin(), m_rows.cend(), [](const Row &r) { return r.state == State::NotApplicable; }));
 }
 
 int ProbeReportModel::failedCount() const
@@ -124,7 +139,7 @@ QVariant ProbeReportModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Row &row = m_rows[index.row()];
-    const bool done = row.state == State::Passed || row.state == State::Failed;
+    const bool done = row.state == State::Passed || row.state == State::Failed || row.state == State::NotApplicable;
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
@@ -140,14 +155,14 @@ QVariant ProbeReportModel::data(const QModelIndex &index, int role) const
             return done ? row.result.seenText() : row.state == State::Running ? tr("running…") : QString();
         case VerdictColumn:
             // Not verdictText(): that one writes the report files, which stay untranslated.
-            return done ? (row.result.passed ? tr("PASS") : tr("FAIL")) : QString();
+            return done ? (row.result.notApplicable ? tr("N/A") : row.result.passed ? tr("PASS") : tr("FAIL")) : QString();
         }
         return {};
     case Qt::ToolTipRole:
         switch (index.column()) {
         case PresetColumn:
-            return QStringLiteral("%1 (RFC 6455 §%2)\n%3")
-                .arg(row.preset.id, row.preset.rfcSection, row.preset.description);
+            return QStringLiteral("%1 (%2 §%3)\n%4")
+                .arg(row.preset.id, row.preset.rfcDocument, row.preset.rfcSection, row.preset.description);
         case ExpectedColumn:
             return row.preset.expected.text;
         default:
@@ -156,7 +171,7 @@ QVariant ProbeReportModel::data(const QModelIndex &index, int role) const
     case StateRole:
         return int(row.state);
     case PassedRole:
-        return done ? QVariant(row.result.passed) : QVariant();
+        return done && !row.result.notApplicable ? QVariant(row.result.passed) : QVariant();
     case PresetIdRole:
         return row.preset.id;
     case RfcSectionRole:
@@ -262,6 +277,7 @@ QByteArray ProbeReportModel::toJson(const QList<ProbeResult> &results, const Run
     summary.insert(QStringLiteral("total"), int(results.size()));
     summary.insert(QStringLiteral("passed"), countPassed(results, true));
     summary.insert(QStringLiteral("failed"), countPassed(results, false));
+    summary.insert(QStringLiteral("notApplicable"), countNotApplicable(results));
     root.insert(QStringLiteral("summary"), summary);
     QJsonArray probes;
     for (const ProbeResult &r : results)

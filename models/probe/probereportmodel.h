@@ -22,7 +22,7 @@ class ProbeReportModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { PresetColumn, ExpectedColumn, SeenColumn, VerdictColumn, ColumnCount };
-    enum class State { Pending, Running, Passed, Failed };
+    enum class State { Pending, Running, Passed, Failed, NotApplicable };
     Q_ENUM(State)
     enum Role {
         StateRole = Qt::UserRole + 1, // State, as int
@@ -49,6 +49,7 @@ public:
     QList<ProbeResult> results() const;
     int passedCount() const;
     int failedCount() const;
+    int notApplicableCount() const; // probes of something optional the server does not do
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

@@ -55,6 +55,10 @@ void ProbeResult::judge()
 {
     const ProbePresets::Expectation &e = preset.expected;
     passed = false;
+    if (notApplicable) {
+        why = Tr::tr("not applicable: %1").arg(error);
+        return;
+    }
     if (reaction == Reaction::HandshakeFailed) {
         why = Tr::tr("the opening handshake failed, so the probe never ran: %1").arg(error);
         return;
@@ -124,6 +128,8 @@ QString ProbeResult::expectedText() const
 
 QString ProbeResult::seenText() const
 {
+    if (notApplicable)
+        return error;
     if (reaction == Reaction::HandshakeFailed)
         return Tr::tr("handshake failed: %1").arg(error);
     QStringList parts;
@@ -237,7 +243,8 @@ QJsonObject ProbeResult::toJson() const
     o.insert(QStringLiteral("rfcSection"), preset.rfcSection);
     o.insert(QStringLiteral("expected"), expected);
     o.insert(QStringLiteral("seen"), seen);
-    o.insert(QStringLiteral("verdict"), passed ? QStringLiteral("pass") : QStringLiteral("fail"));
+    o.insert(QStringLiteral("verdict"),
+        notApplicable ? QStringLiteral("n/a") : passed ? QStringLiteral("pass") : QStringLiteral("fail"));
     o.insert(QStringLiteral("why"), why);
     return o;
 }

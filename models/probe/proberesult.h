@@ -43,6 +43,9 @@ struct ProbeResult {
     int timeoutMs = 0;
 
     bool passed = false;
+    // The probe needs something optional the server does not do (permessage-deflate declined): no
+    // verdict either way. `error` says what the server answered.
+    bool notApplicable = false;
     QString why; // the verdict in a sentence
 
     // Sets passed and why from preset.expected and what was seen.
@@ -54,7 +57,10 @@ struct ProbeResult {
 
     QString expectedText() const; // "close 1002 or drop", "echo \"κόσμε\""
     QString seenText() const; // "close 1002 Protocol Error", "echo \"Hello\" (RSV1 echoed: reserved-bits-set)"
-    QString verdictText() const { return passed ? QStringLiteral("PASS") : QStringLiteral("FAIL"); }
+    QString verdictText() const
+    {
+        return notApplicable ? QStringLiteral("N/A") : passed ? QStringLiteral("PASS") : QStringLiteral("FAIL");
+    }
 
     static QString reactionName(Reaction reaction); // "echo", "close", "drop", "nothing", "handshake-failed"
     // Bytes for people: "\"Hello\"" (escaped) when UTF-8, otherwise "hex 00 ff …"; long ones shortened.

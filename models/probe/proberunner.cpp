@@ -1,4 +1,5 @@
 #include "probe/proberunner.h"
+#include "text/displaytext.h"
 
 #include "log/capture.h"
 #include "net/clientconnection.h"
@@ -113,6 +114,7 @@ void ProbeRunner::startProbe()
     m_current.timeoutMs = m_options.timeoutMs;
     m_settled = false;
     m_opened = false;
+    m_echoMessages = 0;
     m_phase = Phase::Connecting;
 
     auto *capture = new Capture(this);
@@ -136,9 +138,10 @@ void ProbeRunner::startProbe()
     options.closeTimeoutMs = m_options.timeoutMs + 1'000;
     options.autoPong = true;
     options.closeOnViolation = false; // record only: the reaction under test is the server's
-    // The probes assume that no extension was negotiated (an RSV bit must be refused), so nothing
-    // is offered, whatever the connection default is.
-    options.deflate.reset();
+    // The classic probes assume that no extension was negotiated (an RSV bit must be refused), so
+    // nothing is offered, whatever the connection default is; the permessage-deflate probes offer
+    // exactly what their frames were compressed for.
+    options.deflate = m_current.preset.deflate;
     Q_EMIT probeStarted(int(m_index));
     if (!connection->open(options)) {
         m_current.error = connection->errorString();
@@ -152,6 +155,20 @@ void ProbeRunner::onOpened()
     if (!m_connection || m_phase != Phase::Connecting)
         return;
     m_opened = true;
+    if (m_current.preset.deflate && !m_connection->deflate()) {
+        // Compression is optional: a server that declines it is not wrong, and the frames (already
+        // compressed) would mean something else to it. No verdict; close politely.
+        m_current.notApplicable = true;
+        const QByteArray answer = m_connection->selectedExtensions();
+        m_current.error = answer.isEmpty()
+            ? tr("the server did not accept permessage-deflate")
+            : tr("the server did not accept permessage-deflate (it answered %1)").arg(DisplayText::quoted(answer, 120));
+        settle(ProbeResult::Reaction::Nothing);
+        m_phase = Phase::ClosingPolitely;
+        m_connection->close(CloseCodes::NormalClosure);
+        m_timer.start(qMin(m_options.timeoutMs, 1'000));
+        return;
+    }
     m_phase = Phase::Watching;
     for (const FrameSpec &spec : std::as_const(m_current.preset.frames)) {
         if (!m_connection || !m_connection->sendFrame(spec))
@@ -188,12 +205,19 @@ void ProbeRunner::onIncomingFrame(const WireEvent &event)
     default:
         break;
     }
-    m_current.echo += event.payload;
+    // A compressed message counts as what it inflates to, taken from its final frame.
+    if (!event.compressed)
+        m_current.echo += event.payload;
+    else if (event.hasInflated)
+        m_current.echo += event.inflated;
     ++m_current.echoFrames;
     m_current.echoComplete = event.frame.fin;
+    if (event.frame.fin)
+        ++m_echoMessages;
     if (m_current.closeFrameReceived)
         return; // data after the server's own close: recorded, the close decides
-    if (m_current.preset.expected.kind == ProbePresets::Expectation::Kind::Echo && event.frame.fin) {
+    if (m_current.preset.expected.kind == ProbePresets::Expectation::Kind::Echo && event.frame.fin
+        && m_echoMessages >= m_current.preset.expected.messages) {
         // A complete message came back: that is the reaction. Close politely from the event loop,
         // not from inside the engine's frame callback.
         settle(ProbeResult::Reaction::Echo);

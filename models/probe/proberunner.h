@@ -67,6 +67,7 @@ private:
     friend class Observer;
 
     enum class Phase { Idle, Connecting, Watching, ClosingPolitely };
+    int m_echoMessages = 0; // complete messages the server sent back in the current probe
 
     void startProbe();
     void onOpened();

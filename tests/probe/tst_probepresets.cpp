@@ -97,6 +97,7 @@ private slots:
     void parserAgrees_data();
     void parserAgrees();
     void expectationsAreComplete();
+    void deflatePresetsAgreeWithTheParser();
     void byId();
 };
 
@@ -125,10 +126,16 @@ void tst_ProbePresets::bytes()
     }
 }
 
+// The classic presets, byte for byte in the table; the permessage-deflate ones after them (their
+// compressed bytes are checked by inflating them in deflatePresetsAgreeWithTheParser()).
 void tst_ProbePresets::everyPresetIsInTheTable()
 {
-    const QList<ProbePresets::Preset> presets = ProbePresets::all();
-    QCOMPARE(presets.size(), qsizetype(std::size(Rows)));
+    QList<ProbePresets::Preset> presets = ProbePresets::all();
+    const qsizetype classic = std::size(Rows);
+    QVERIFY(presets.size() > classic);
+    for (qsizetype i = classic; i < presets.size(); ++i)
+        QVERIFY2(presets[i].deflate && presets[i].id.startsWith(QStringLiteral("deflate-")), qPrintable(presets[i].id));
+    presets.resize(classic);
     QSet<QString> ids;
     for (qsizetype i = 0; i < presets.size(); ++i) {
         QCOMPARE(presets[i].id, QString::fromLatin1(Rows[i].id)); // stable order
@@ -184,6 +191,35 @@ void tst_ProbePresets::expectationsAreComplete()
                 QVERIFY2(code == CloseCodes::NoStatusReceived || CloseCodes::isValidOnWire(code), tag);
         }
     }
+}
+
+// Our own parser, as a server that accepted the preset's offer, inflates each compressed preset to
+// the messages the echo expects, or finds the rule the preset breaks.
+void tst_ProbePresets::deflatePresetsAgreeWithTheParser()
+{
+    int count = 0;
+    for (const ProbePresets::Preset &p : ProbePresets::all()) {
+        if (!p.deflate)
+            continue;
+        ++count;
+        const QByteArray tag = p.id.toUtf8();
+        QCOMPARE(p.rfcDocument, QStringLiteral("RFC 7692"));
+        Collector collector;
+        FrameParser parser(FrameParser::Role::Server, &collector);
+        parser.setPerMessageDeflate(true, p.deflate->clientNoContextTakeover);
+        parser.feed(wireBytes(p));
+        QCOMPARE(collector.frames, p.frames.size());
+        if (p.expected.kind == ProbePresets::Expectation::Kind::Echo) {
+            QVERIFY2(collector.violations.isEmpty(), tag + ": " + collector.violations.join(u',').toUtf8());
+            QCOMPARE(collector.messages.size(), p.expected.messages);
+            QCOMPARE(collector.messages.join(), p.expected.echo);
+            QVERIFY2(wireBytes(p).size() < p.expected.echo.size() || p.expected.echo.size() < 100, tag);
+        } else {
+            QVERIFY2(!collector.violations.isEmpty(), tag);
+            QVERIFY2(p.expected.closeCodes.contains(collector.violationCodes.first()), tag);
+        }
+    }
+    QCOMPARE(count, 9);
 }
 
 void tst_ProbePresets::byId()

@@ -149,9 +149,10 @@ void ProbePanel::updateState()
                                       : tr("Server: %1").arg(m_url.toString()));
     m_run->setEnabled(!running && !m_url.isEmpty());
     m_cancel->setEnabled(running);
-    m_save->setEnabled(!running && m_report->passedCount() + m_report->failedCount() > 0);
-    m_timeout->setEnabled(!running);
+    const int notApplicable = m_report->notApplicableCount();
     const int done = m_report->passedCount() + m_report->failedCount();
+    m_save->setEnabled(!running && done + notApplicable > 0);
+    m_timeout->setEnabled(!running);
     if (running)
         m_status->setText(tr("Probing: %1 of %2 done, %3 failed so far")
                               .arg(done)
@@ -159,10 +160,15 @@ void ProbePanel::updateState()
                               .arg(m_report->failedCount()));
     else if (m_runner->unreachable())
         m_status->setText(tr("The server could not be reached: %1").arg(m_runner->errorString()));
-    else if (done > 0)
-        m_status->setText(m_report->failedCount() == 0
-                ? tr("All %1 probes passed: the server reacted as RFC 6455 asks.").arg(done)
-                : tr("%1 of %2 probes failed: the server does not react as RFC 6455 asks.")
-                      .arg(m_report->failedCount())
-                      .arg(done));
+    else if (done > 0) {
+        QString status = m_report->failedCount() == 0
+            ? tr("All %1 probes passed: the server reacted as RFC 6455 asks.").arg(done)
+            : tr("%1 of %2 probes failed: the server does not react as RFC 6455 asks.")
+                  .arg(m_report->failedCount())
+                  .arg(done);
+        if (notApplicable > 0)
+            status += QLatin1Char(' ')
+                + tr("%1 not applicable: the server does not do permessage-deflate.").arg(notApplicable);
+        m_status->setText(status);
+    }
 }
