@@ -321,7 +321,7 @@ int runProbeCli(int argc, char *argv[])
             return; // reported once as "cannot reach" below, not as a failed probe
         if (options.format == ProbeCliOptions::Format::Text) {
             printOut(QStringLiteral("%1  %2 expected: %3; seen: %4\n")
-                         .arg(r.verdictText(), r.preset.id.leftJustified(32), r.expectedText(), r.seenText()));
+                         .arg(r.verdictText().leftJustified(4), r.preset.id.leftJustified(32), r.expectedText(), r.seenText()));
         } else if (options.format == ProbeCliOptions::Format::Jsonl) {
             QJsonObject o = r.toJson();
             o.insert(QStringLiteral("index"), index + 1);
