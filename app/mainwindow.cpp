@@ -578,6 +578,7 @@ void MainWindow::updateControls()
         && m_current->connection()->readyState() != ReadyState::Connecting;
     const QString why = connected ? QString() : tr("Cannot send: not connected.");
     m_crafter->setSendEnabled(connected, why);
+    m_crafter->setCompressionAgreed(connected && m_current->connection()->deflate().has_value());
     m_fragments->setSendEnabled(connected, why);
 }
 

@@ -242,6 +242,7 @@ FrameLint::Result FrameLint::check(const QList<FrameSpec> &frames, const Context
     collector.out = &result.findings;
     parser.setLimits(context.limits);
     parser.setAllowedRsv(context.allowedRsv);
+    parser.setPerMessageDeflate(context.perMessageDeflate);
 
     if (context.messageInProgress != 0) {
         // Puts the parser in the state the connection is in: an empty first fragment, valid and unseen.

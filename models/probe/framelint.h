@@ -20,6 +20,9 @@ struct Context {
     // connection; 0 when none. A continuation frame is only valid after one.
     quint8 messageInProgress = 0;
     quint8 allowedRsv = 0; // RSV bits an extension negotiated in the handshake defines
+    // permessage-deflate agreed: RSV1 marks a compressed message (first frame only) whose payload
+    // must inflate; the frames' payloads are then the compressed bytes.
+    bool perMessageDeflate = false;
     FrameParser::Limits limits; // the server's limits; the parser's defaults (64 MiB) unless told
 };
 

@@ -5,6 +5,7 @@
 
 #include "text/utf8validator.h"
 #include "text/sizeformat.h"
+#include "protocol/messagedeflate.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -243,7 +244,7 @@ QWidget *FrameCrafter::buildHeaderBox()
     grid->addWidget(m_randomKey, 2, 2);
     grid->setColumnStretch(1, 1);
 
-    for (QCheckBox *box : { m_fin, m_rsv[0], m_rsv[1], m_rsv[2] })
+    for (QCheckBox *box : { m_fin, m_rsv[0], m_rsv[1], m_rsv[2], m_compress })
         connect(box, &QCheckBox::toggled, this, &FrameCrafter::refresh);
     connect(m_opcode, &QComboBox::currentIndexChanged, this, &FrameCrafter::refresh);
     connect(m_mask, &QCheckBox::toggled, this, [this](bool on) {
@@ -551,11 +552,18 @@ void FrameCrafter::refresh()
     m_declared->setPlaceholderText(payload.ok() ? QString::number(payload.bytes.size()) : QString());
     if (errors.isEmpty()) {
         m_spec = spec;
-        const EncodedFrame encoded = FrameWriter::encode(spec);
-        m_preview->setFrame(QByteArray(encoded.header().data(), encoded.headerSize), spec.payload);
+        // The preview and the check see the frame as it will cross the wire: compressed when asked
+        // (compressed on its own here; the connection's stream may refer back into earlier messages).
+        FrameSpec wire = spec;
+        if (m_compress->isChecked())
+            wire.payload = MessageDeflater(15, true).compress(spec.payload);
+        const EncodedFrame encoded = FrameWriter::encode(wire);
+        m_preview->setFrame(QByteArray(encoded.header().data(), encoded.headerSize), wire.payload,
+            m_compressionAgreed && m_compress->isChecked());
         FrameLint::Context context;
         context.messageInProgress = messageInProgress();
-        m_lint = FrameLint::check(spec, context);
+        context.perMessageDeflate = m_compressionAgreed;
+        m_lint = FrameLint::check(wire, context);
     } else {
         m_error = errors.join(u'\n');
         m_preview->clear();
@@ -611,6 +619,14 @@ void FrameCrafter::updateButtons()
 {
     m_send->setEnabled(m_sendEnabled && m_spec.has_value());
     m_sendPreset->setEnabled(m_sendEnabled && m_preset >= 0);
+}
+
+void FrameCrafter::setCompressionAgreed(bool agreed)
+{
+    if (agreed == m_compressionAgreed)
+        return;
+    m_compressionAgreed = agreed;
+    refresh();
 }
 
 bool FrameCrafter::compressesPayload() const

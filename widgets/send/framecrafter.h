@@ -58,6 +58,8 @@ public:
     const FrameLint::Result &lint() const { return m_lint; }
     // The fragmented message the frame is checked as following: 0 (none), Opcode::Text or Binary.
     void setMessageInProgress(quint8 opcode);
+    // permessage-deflate was agreed on the current connection: RSV1 is then checked as RFC 7692 says.
+    void setCompressionAgreed(bool agreed);
     quint8 messageInProgress() const;
 
     // The picker starts with ProbePresets::all().
@@ -108,6 +110,7 @@ private:
     QCheckBox *m_fin = nullptr;
     QCheckBox *m_rsv[3] = {};
     QCheckBox *m_compress = nullptr;
+    bool m_compressionAgreed = false;
     QComboBox *m_opcode = nullptr;
     QCheckBox *m_mask = nullptr;
     QLineEdit *m_key = nullptr;

@@ -85,6 +85,7 @@ private slots:
     void fieldsMakeExactBytes();
     void lint_data();
     void lint();
+    void lintKnowsPermessageDeflate();
     void validIsGreenInBothPalettes();
     void inputErrors_data();
     void inputErrors();
@@ -607,6 +608,26 @@ void tst_FrameCrafter::screenshots()
     QCoreApplication::processEvents(); // the posted layout request updates the scroll bar
     QVERIFY(m_crafter->findChild<QScrollArea *>(u"crafterScroll"_s)->verticalScrollBar()->isVisible());
     QVERIFY(m_crafter->grab().save(u"/tmp/framecrafter-short.png"_s));
+}
+
+// With permessage-deflate agreed, RSV1 on a text frame whose payload is compressed is valid, RSV1 on
+// a ping is not, and the preview shows the compressed bytes that will cross the wire.
+void tst_FrameCrafter::lintKnowsPermessageDeflate()
+{
+    child<QComboBox>("opcode")->setCurrentIndex(Opcode::Text);
+    child<QCheckBox>("rsv1")->setChecked(true);
+    child<QPlainTextEdit>("payload")->setPlainText(QStringLiteral("Hello"));
+    QVERIFY(!m_crafter->lint().isValid()); // no extension agreed: RSV1 is reserved
+    m_crafter->setCompressionAgreed(true);
+    child<QCheckBox>("compressPayload")->setChecked(true);
+    QVERIFY2(m_crafter->lint().isValid(), qPrintable(text("lintFindings")));
+    QCOMPARE(m_crafter->compressesPayload(), true);
+    QCOMPARE(m_crafter->spec()->payload, QByteArray("Hello")); // compressed by the connection when sent
+    // Not compressed although RSV1 says so: the payload does not inflate.
+    child<QCheckBox>("compressPayload")->setChecked(false);
+    QVERIFY(text("lintFindings").contains(QStringLiteral("invalid-compressed-data")));
+    child<QComboBox>("opcode")->setCurrentIndex(Opcode::Ping);
+    QVERIFY(text("lintFindings").contains(QStringLiteral("compressed-control-frame")));
 }
 
 QTEST_MAIN(tst_FrameCrafter)
