@@ -127,6 +127,7 @@ private Q_SLOTS:
     void serveTextFormat();
     void againstNodeWsKeepsSendOrder();
     void textFormatAgainstNodeWs();
+    void compressionAgainstNodeWs();
     void peerTextReachesTheTerminalEscaped();
     void exitCodes_data();
     void exitCodes();
@@ -165,12 +166,19 @@ void tst_Cli::usageErrors_data()
     QTest::addRow("send-binary not hex") << QStringList { QStringLiteral("--send-binary"), QStringLiteral("zz"), url }
                                          << QStringLiteral("--send-binary: invalid hex digit 'z' at position 1");
     QTest::addRow("send-binary odd") << QStringList { QStringLiteral("--send-binary=abc"), url }
-                                     << QStringLiteral("--send-binary: odd number of hex digits in 'abc' at position 1: "
-                                                       "each byte needs two digits");
+                                     << QStringLiteral(
+                                            "--send-binary: odd number of hex digits in 'abc' at position 1: "
+                                            "each byte needs two digits");
     // QChar::isDigit() took these once: hex digits are ASCII.
     QTest::addRow("send-binary Arabic-Indic digits")
         << QStringList { QStringLiteral("--send-binary"), QStringLiteral("\u0661\u0662"), url }
         << QStringLiteral("--send-binary: invalid hex digit '\u0661' at position 1");
+    QTest::addRow("deflate unknown parameter")
+        << QStringList { QStringLiteral("--deflate"), QStringLiteral("server_window=10"), url }
+        << QStringLiteral("--deflate: unknown permessage-deflate parameter server_window");
+    QTest::addRow("deflate bits out of range")
+        << QStringList { QStringLiteral("--deflate"), QStringLiteral("server_max_window_bits=16"), url }
+        << QStringLiteral("--deflate: server_max_window_bits needs a value from 8 to 15");
     QTest::addRow("missing URL") << QStringList { QStringLiteral("--send"), QStringLiteral("x") }
                                  << QStringLiteral("missing URL");
     QTest::addRow("send without value") << QStringList { url, QStringLiteral("--send") }
@@ -382,12 +390,46 @@ void tst_Cli::textFormatAgainstNodeWs()
     QVERIFY(run.out.contains(" #1 -- CLOSED: 1000 Normal Closure"));
 }
 
+// permessage-deflate offered by default: the text output shows the wire bytes and the inflated
+// message, jsonl carries both; --no-deflate offers nothing.
+void tst_Cli::compressionAgainstNodeWs()
+{
+    PeerProcess peer;
+    QVERIFY(peer.start(PeerProcess::Runtime::Node, QStringLiteral("interop/peers/node_server.js"),
+        { QStringLiteral("--deflate"), QStringLiteral("{\"threshold\":0}") }));
+    const quint16 port = peer.waitForPort();
+    QVERIFY(port);
+    const QStringList args { urlFor(port), QStringLiteral("--send"), QStringLiteral("Hello"), QStringLiteral("--close"),
+        QStringLiteral("1000") };
+    const CliRun text = runCli(args);
+    QVERIFY2(text.exitCode == 0, qPrintable(text.describe()));
+    QVERIFY2(text.out.contains("\n    Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\n"),
+        qPrintable(text.describe()));
+    QVERIFY2(text.out.contains(" #1 <- text   FIN rsv=100 op=1 mask=- len=7 (7-bit) hdr=c1 07  compressed f2 48 cd c9 "
+                               "c9 07 00 -> inflated 5 B: \"Hello\"\n"),
+        qPrintable(text.describe()));
+    QVERIFY(text.out.contains("OPEN (permessage-deflate)"));
+
+    const CliRun jsonl = runCli(args + QStringList { QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY2(jsonl.exitCode == 0, qPrintable(jsonl.describe()));
+    QVERIFY2(jsonl.out.contains("\"dir\":\"in\",\"kind\":\"frame\",\"fin\":true,\"rsv1\":true"),
+        qPrintable(jsonl.describe()));
+    QVERIFY(jsonl.out.contains(
+        "\"header\":\"c107\",\"compressed\":true,\"inflated_len\":5,\"inflated\":\"Hello\",\"b64\":\"8kjNyckHAA==\"}"));
+
+    const CliRun plain = runCli(args + QStringList { QStringLiteral("--no-deflate") });
+    QVERIFY2(plain.exitCode == 0, qPrintable(plain.describe()));
+    QVERIFY(!plain.out.contains("Sec-WebSocket-Extensions"));
+    QVERIFY(plain.out.contains(" #1 <- text   FIN rsv=000 op=1 mask=- len=5 (7-bit) hdr=81 05  \"Hello\"\n"));
+}
+
 // A peer cannot reorder, hide or colour what the terminal shows (bidi overrides, zero-width
 // characters, ANSI escapes); jsonl keeps the exact text for machines.
 void tst_Cli::peerTextReachesTheTerminalEscaped()
 {
     PeerProcess peer;
-    QVERIFY(peer.start(PeerProcess::Runtime::Node, QStringLiteral("cli/peers/raw_server.js"), { QStringLiteral("trojan") }));
+    QVERIFY(peer.start(
+        PeerProcess::Runtime::Node, QStringLiteral("cli/peers/raw_server.js"), { QStringLiteral("trojan") }));
     const quint16 port = peer.waitForPort();
     QVERIFY(port);
     const QString url = urlFor(port);
@@ -398,7 +440,9 @@ void tst_Cli::peerTextReachesTheTerminalEscaped()
     QVERIFY(!text.out.contains("\xe2\x80\x8b"));
     QVERIFY(!text.out.contains('\x1b'));
     const CliRun jsonl = runCli({ QStringLiteral("--format"), QStringLiteral("jsonl"), url });
-    QVERIFY2(jsonl.out.contains("\"text\":\"abc\xe2\x80\xae" "def\xe2\x80\x8b\\u001b[31mred\""), qPrintable(jsonl.describe()));
+    QVERIFY2(jsonl.out.contains("\"text\":\"abc\xe2\x80\xae"
+                                "def\xe2\x80\x8b\\u001b[31mred\""),
+        qPrintable(jsonl.describe()));
 }
 
 void tst_Cli::exitCodes_data()
