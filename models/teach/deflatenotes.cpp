@@ -31,11 +31,11 @@ QString parameterNote(const ExtensionParameter &p, bool fromServer)
     const int bits = p.value ? p.value->toInt(&ok) : 0;
     const bool validBits = ok && bits >= 8 && bits <= 15;
     if (name == "server_no_context_takeover") {
-        return fromServer ? Tr::tr("%1: the server resets its compression after every message, so each message it "
-                                   "sends inflates on its own (costs ratio, saves the client 32 KiB of memory).")
-                                .arg(shown)
-                          : Tr::tr("%1: the client asks the server to reset its compression after every message.")
-                                .arg(shown);
+        return fromServer
+            ? Tr::tr("%1: the server resets its compression after every message, so each message it "
+                     "sends inflates on its own (costs ratio, saves the client 32 KiB of memory).")
+                  .arg(shown)
+            : Tr::tr("%1: the client asks the server to reset its compression after every message.").arg(shown);
     }
     if (name == "client_no_context_takeover") {
         return fromServer
@@ -46,7 +46,10 @@ QString parameterNote(const ExtensionParameter &p, bool fromServer)
         if (!validBits)
             return Tr::tr("%1=%2: not a window size (8 to 15 bits).").arg(shown, bitsValue(p));
         return fromServer
-            ? Tr::tr("%1=%2: the server compresses with a window of at most %3.").arg(shown).arg(bits).arg(windowSize(bits))
+            ? Tr::tr("%1=%2: the server compresses with a window of at most %3.")
+                  .arg(shown)
+                  .arg(bits)
+                  .arg(windowSize(bits))
             : Tr::tr("%1=%2: the client asks the server to compress with a window of at most %3, so that inflating "
                      "needs less memory.")
                   .arg(shown)
@@ -55,15 +58,20 @@ QString parameterNote(const ExtensionParameter &p, bool fromServer)
     }
     if (name == "client_max_window_bits") {
         if (!p.value) {
-            return fromServer ? Tr::tr("%1 without a value: not allowed in an answer (RFC 7692 §7.1.2.2).").arg(shown)
-                              : Tr::tr("%1: the client lets the server limit the window the client compresses with.")
-                                    .arg(shown);
+            return fromServer
+                ? Tr::tr("%1 without a value: not allowed in an answer (RFC 7692 §7.1.2.2).").arg(shown)
+                : Tr::tr("%1: the client lets the server limit the window the client compresses with.").arg(shown);
         }
         if (!validBits)
             return Tr::tr("%1=%2: not a window size (8 to 15 bits).").arg(shown, bitsValue(p));
-        return fromServer
-            ? Tr::tr("%1=%2: the client must compress with a window of at most %3.").arg(shown).arg(bits).arg(windowSize(bits))
-            : Tr::tr("%1=%2: the client will compress with a window of at most %3.").arg(shown).arg(bits).arg(windowSize(bits));
+        return fromServer ? Tr::tr("%1=%2: the client must compress with a window of at most %3.")
+                                .arg(shown)
+                                .arg(bits)
+                                .arg(windowSize(bits))
+                          : Tr::tr("%1=%2: the client will compress with a window of at most %3.")
+                                .arg(shown)
+                                .arg(bits)
+                                .arg(windowSize(bits));
     }
     return Tr::tr("%1: not a permessage-deflate parameter (RFC 7692 §7.1 defines four).").arg(shown);
 }
@@ -109,7 +117,8 @@ QString DeflateNotes::agreement(const PerMessageDeflate::Agreement &a)
         + Tr::tr(" Either side may still send a message uncompressed: RSV1 on its first frame says which.");
 }
 
-QStringList DeflateNotes::negotiation(const HttpHeaders &request, const HttpHeaders *response, const HandshakeCheck *check)
+QStringList DeflateNotes::negotiation(
+    const HttpHeaders &request, const HttpHeaders *response, const HandshakeCheck *check)
 {
     QStringList out;
     const QList<QByteArray> offeredValues = HttpHeaderList::values(request, "Sec-WebSocket-Extensions");
@@ -138,7 +147,8 @@ QStringList DeflateNotes::negotiation(const HttpHeaders &request, const HttpHead
     }
     out << answerText;
     if (!check->extensionFailures.isEmpty()) {
-        out << Tr::tr("The client must fail the connection: %1.").arg(check->extensionFailures.join(QStringLiteral("; ")));
+        out << Tr::tr("The client must fail the connection: %1.")
+                   .arg(check->extensionFailures.join(QStringLiteral("; ")));
     } else if (check->deflate) {
         out << Tr::tr("Agreed: %1").arg(DeflateNotes::agreement(*check->deflate));
     }

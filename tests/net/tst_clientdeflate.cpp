@@ -151,17 +151,14 @@ void tst_ClientDeflate::hostileFrames_data()
     QTest::addColumn<QStringList>("rules");
     QTest::addColumn<int>("closeCode"); // what the client answers with
     const QByteArray hello = QByteArray::fromHex("f248cdc9c90700");
-    QTest::addRow("RSV1 on a ping") << serverFrame(0xc9, "hi") << QStringList { QStringLiteral("compressed-control-frame") }
-                                    << 1002;
-    QTest::addRow("RSV1 on a continuation")
-        << serverFrame(0x41, hello.first(3)) + serverFrame(0xc0, hello.sliced(3))
-        << QStringList { QStringLiteral("compressed-continuation") } << 1002;
-    QTest::addRow("data that does not inflate")
-        << serverFrame(0xc1, QByteArray::fromHex("ff00ff00")) << QStringList { QStringLiteral("invalid-compressed-data") }
-        << 1007;
-    QTest::addRow("inflated text that is not UTF-8")
-        << serverFrame(0xc1, MessageDeflater(15, true).compress("ok \xff")) << QStringList { QStringLiteral("invalid-utf8-text") }
-        << 1007;
+    QTest::addRow("RSV1 on a ping") << serverFrame(0xc9, "hi")
+                                    << QStringList { QStringLiteral("compressed-control-frame") } << 1002;
+    QTest::addRow("RSV1 on a continuation") << serverFrame(0x41, hello.first(3)) + serverFrame(0xc0, hello.sliced(3))
+                                            << QStringList { QStringLiteral("compressed-continuation") } << 1002;
+    QTest::addRow("data that does not inflate") << serverFrame(0xc1, QByteArray::fromHex("ff00ff00"))
+                                                << QStringList { QStringLiteral("invalid-compressed-data") } << 1007;
+    QTest::addRow("inflated text that is not UTF-8") << serverFrame(0xc1, MessageDeflater(15, true).compress("ok \xff"))
+                                                     << QStringList { QStringLiteral("invalid-utf8-text") } << 1007;
 }
 
 void tst_ClientDeflate::hostileFrames()
@@ -215,9 +212,9 @@ void tst_ClientDeflate::badAnswersFailTheHandshake_data()
     QTest::addColumn<bool>("offer");
     QTest::addColumn<QByteArray>("answer");
     QTest::addColumn<QString>("failure");
-    QTest::addRow("not offered") << false << QByteArray("permessage-deflate")
-                                 << QStringLiteral(
-                                        "server selected extension \"permessage-deflate\" which the client did not offer");
+    QTest::addRow("not offered")
+        << false << QByteArray("permessage-deflate")
+        << QStringLiteral("server selected extension \"permessage-deflate\" which the client did not offer");
     QTest::addRow("malformed") << true << QByteArray("evil; x=\"\\")
                                << QStringLiteral("Sec-WebSocket-Extensions is malformed: a backslash ends the header "
                                                  "inside the quoted-string opened at byte 9");
