@@ -3,6 +3,7 @@
 #include "log/outbuffer.h"
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
+#include "text/bytescan.h"
 #include "text/utf8validator.h"
 
 #include <cstring>
@@ -10,27 +11,6 @@
 namespace {
 
 constexpr char Base64Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-constexpr quint64 Ones = 0x0101010101010101ull;
-constexpr quint64 Highs = 0x8080808080808080ull;
-
-// True if none of the 8 bytes needs attention in a JSON string: no control character, quote,
-// backslash or non-ASCII byte.
-inline bool jsonPlain8(const uchar *s)
-{
-    quint64 v;
-    std::memcpy(&v, s, 8);
-    const quint64 quote = v ^ (Ones * '"');
-    const quint64 backslash = v ^ (Ones * '\\');
-    const quint64 special
-        = (v | ((v - Ones * 0x20) & ~v) | ((quote - Ones) & ~quote) | ((backslash - Ones) & ~backslash)) & Highs;
-    return special == 0;
-}
-
-inline bool jsonPlain(uchar c)
-{
-    return c >= 0x20 && c != '"' && c != '\\' && c < 0x80;
-}
 
 // Writes the body of a JSON string (no quotes). Returns false at the first invalid UTF-8 byte; the
 // caller then rewinds.
@@ -45,17 +25,12 @@ bool putJsonBody(OutBuffer &o, QByteArrayView bytes)
         // Worst case 6 output bytes per input byte (\u00XX); a sequence may run 3 bytes past stop.
         o.need((stop - i) * 6 + 8);
         while (i < stop) {
-            qsizetype j = i;
-            while (j + 8 <= stop && jsonPlain8(s + j))
-                j += 8;
-            while (j < stop && jsonPlain(s[j]))
-                ++j;
-            if (j > i) {
-                o.put(reinterpret_cast<const char *>(s + i), j - i);
-                i = j;
-                if (i >= stop)
-                    break;
-            }
+            // Most text needs no escaping: copy the plain run in one go (it fits: the room is for 6x).
+            const qsizetype plain = ByteScan::copyJsonPlainRun(o.cursor(), s + i, stop - i);
+            o.advance(plain);
+            i += plain;
+            if (i >= stop)
+                break;
             const uchar c = s[i];
             if (c >= 0x80) {
                 char32_t codePoint;
