@@ -23,6 +23,7 @@ private Q_SLOTS:
     void jsonStringAroundFastPath();
     void randomPayloadsAreValidJsonAndExact();
     void largeEscapedPayload();
+    void base64EveryLength();
     void messageJson();
     void compressedFrameJson();
 };
@@ -490,6 +491,29 @@ void tst_JsonlWriter::largeEscapedPayload()
     QCOMPARE(QByteArray::fromBase64(
                  QJsonDocument::fromJson(json2).object().value(QStringLiteral("b64")).toString().toLatin1()),
         binary);
+}
+
+// Base64 takes 6 bytes a step, then 3, then the padded rest: every length up to 64 and every byte
+// value come out as Qt's encoder writes them.
+void tst_JsonlWriter::base64EveryLength()
+{
+    JsonlWriter formatter;
+    for (int length = 0; length <= 64; ++length) {
+        for (int pattern = 0; pattern < 4; ++pattern) {
+            QByteArray payload;
+            for (int i = 0; i < length; ++i)
+                payload.append(char(pattern == 0 ? 0xFF : pattern == 1 ? 0 : (i * 37 + pattern * 101) % 256));
+            const QByteArray header = QByteArray::fromHex("82") + char(length);
+            const QByteArray json = formatter.toJson(frameEvent(Direction::Incoming, header, payload));
+            QVERIFY2(json.endsWith(",\"b64\":\"" + payload.toBase64() + "\"}\n"), json.constData());
+        }
+    }
+    QByteArray every;
+    for (int i = 0; i < 3 * 256; ++i)
+        every.append(char(i % 256 ^ i / 256));
+    QByteArray out;
+    formatter.appendMessage(out, fixedTime(), 1, Direction::Incoming, false, every);
+    QVERIFY(out.endsWith(",\"b64\":\"" + every.toBase64() + "\"}\n"));
 }
 
 void tst_JsonlWriter::messageJson()
