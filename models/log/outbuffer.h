@@ -30,6 +30,10 @@ public:
     }
     qsizetype offset() const { return m_p - m_begin; }
     void rewind(qsizetype offset) { m_p = m_begin + offset; }
+    // For writers that fill memory themselves (bulk copies): they write at cursor(), within the room
+    // need() made, then advance() over what they keep.
+    char *cursor() { return m_p; }
+    void advance(qsizetype n) { m_p += n; }
 
     void put(char c) { *m_p++ = c; }
     void put(const char *s, qsizetype n)

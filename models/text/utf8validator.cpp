@@ -1,7 +1,8 @@
 #include "text/utf8validator.h"
 
+#include "text/bytescan.h"
+
 #include <array>
-#include <cstring>
 
 // A table-driven DFA over byte classes. The states encode exactly what the next byte may be, so the
 // narrow second-byte ranges after E0, ED, F0 and F4 (RFC 3629 §4) make overlongs, surrogates and code
@@ -113,15 +114,9 @@ inline quint32 run(quint32 state, const uchar *bytes, qsizetype size, qsizetype 
 {
     qsizetype i = 0;
     while (i < size) {
-        if (state == Accept) {
-            // Text is mostly ASCII: skip 8 bytes at a time while no byte has its top bit set.
-            while (i + 8 <= size) {
-                quint64 chunk;
-                std::memcpy(&chunk, bytes + i, 8);
-                if (chunk & 0x8080808080808080ull)
-                    break;
-                i += 8;
-            }
+        if (state == Accept && bytes[i] < 0x80) {
+            // Text is mostly ASCII: skip the whole run at once, to the next byte with its top bit set.
+            i += ByteScan::asciiRun(bytes + i, size - i);
             if (i >= size)
                 break;
         }

@@ -3,28 +3,139 @@
 // bytes as pre-built unmasked frames in large writes, then a close frame 1000, waits for the
 // client's close (or EOF), and closes the connection.
 //
-//   floodserver [--port P] [--count N] [--size S] [--connections C]
+//   floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate]
+//
+// S may be 0 to 16 MiB, one frame per message with the shortest length form (7, 16 or 64 bits).
+// Messages up to 125 bytes keep the benchmark's historical payload (lowercase letters after
+// "message "), so small-message figures stay comparable. Longer ones are printable ASCII with
+// variety, a quote and a backslash every few hundred bytes and some "é" and "€", so that UTF-8
+// checking and JSON escaping do the work real text asks of them.
+//
+// --deflate: a client that offers permessage-deflate gets "permessage-deflate;
+// server_no_context_takeover" and every message compressed (RSV1 set). Without context takeover
+// each message is compressed alone, so one compressed frame is built once and sent N times. A
+// client that does not offer it gets the uncompressed frames.
 //
 // Prints "PORT <n>" first (port 0 picks a free one). Blocking POSIX sockets, no event loop: the
 // server must never be the bottleneck.
 
 #include "protocol/handshake.h"
+#include "protocol/messagedeflate.h"
 
 #include <QByteArray>
 #include <QtEndian>
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
+#include <map>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace {
+
+constexpr qint64 MaxSize = 16 * 1024 * 1024;
+constexpr qint64 BatchBytes = 1 << 20;
+
+// N copies of one frame, written in large batches.
+struct Flood {
+    QByteArray frame;
+    QByteArray batch;
+    qint64 framesPerBatch = 1;
+};
+
+Flood makeFlood(const QByteArray &frame)
+{
+    Flood flood;
+    flood.frame = frame;
+    flood.framesPerBatch = std::max<qint64>(1, BatchBytes / frame.size());
+    flood.batch.reserve(flood.framesPerBatch * frame.size());
+    for (qint64 i = 0; i < flood.framesPerBatch; ++i)
+        flood.batch.append(frame);
+    return flood;
+}
+
+// An unmasked frame with FIN set: `firstByte` carries RSV1 and the opcode; the shortest length form
+// that fits (RFC 6455 §5.2).
+QByteArray makeFrame(quint8 firstByte, const QByteArray &payload)
+{
+    const quint64 size = quint64(payload.size());
+    QByteArray frame;
+    frame.reserve(payload.size() + 10);
+    frame.append(char(firstByte));
+    if (size <= 125) {
+        frame.append(char(size));
+    } else if (size <= 0xFFFF) {
+        frame.append(char(126));
+        char length[2];
+        qToBigEndian(quint16(size), length);
+        frame.append(length, 2);
+    } else {
+        frame.append(char(127));
+        char length[8];
+        qToBigEndian(size, length);
+        frame.append(length, 8);
+    }
+    frame.append(payload);
+    return frame;
+}
+
+// The historical payload of the small-message benchmark.
+QByteArray shortPayload(qint64 size)
+{
+    QByteArray payload;
+    for (qint64 i = 0; i < size; ++i)
+        payload.append(char('a' + (i * 7) % 26));
+    if (size >= 8)
+        std::memcpy(payload.data(), "message ", 8);
+    return payload;
+}
+
+// Printable ASCII words in a fixed pseudo-random order (deflate shrinks it to about a quarter, like
+// prose or JSON), with a quote and a backslash every 256 bytes and an "é" and a "€" every 512.
+// Valid UTF-8 of exactly `size` bytes.
+QByteArray longPayload(qint64 size)
+{
+    static constexpr const char *Words[] = { "the", "message", "frame", "server", "client", "inspector", "of", "and",
+        "to", "a", "in", "is", "text", "payload", "bytes", "length", "mask", "opcode", "close", "ping", "pong", "fin",
+        "{id:", "42,", "value:", "[1,", "2,", "3]}", "2026-12-03T14:00:00Z", "0x7f", "ok.", "error;", "(see", "RFC",
+        "6455)", "user@example.org", "https://example.org/path?q=1&r=2", "-", "+", "=", "<tag>", "</tag>", "#", "%",
+        "WebSocket", "Qt", "UTF-8", "JSON", "deflate", "window", "bits", "x", "y", "z", "!", "?", "*", "_" };
+    QByteArray payload;
+    payload.reserve(size);
+    quint32 seed = 2463534242u;
+    const char *word = "";
+    while (payload.size() < size) {
+        const qint64 at = payload.size();
+        const qint64 room = size - at;
+        if (at % 512 == 200 && room >= 2) {
+            payload.append("\xc3\xa9"); // é
+        } else if (at % 512 == 400 && room >= 3) {
+            payload.append("\xe2\x82\xac"); // €
+        } else if (at % 256 == 100) {
+            payload.append('"');
+        } else if (at % 256 == 150) {
+            payload.append('\\');
+        } else if (*word) {
+            payload.append(*word++);
+        } else {
+            payload.append(' ');
+            seed ^= seed << 13; // xorshift32: the same text on every run
+            seed ^= seed >> 17;
+            seed ^= seed << 5;
+            word = Words[seed % std::size(Words)];
+        }
+    }
+    return payload;
+}
 
 bool sendAll(int fd, const char *data, size_t size)
 {
@@ -40,8 +151,45 @@ bool sendAll(int fd, const char *data, size_t size)
     return true;
 }
 
-// Reads the request head; returns the Sec-WebSocket-Key (empty if none).
-QByteArray readHandshakeKey(int fd)
+struct Request {
+    QByteArray key; // empty: not a WebSocket handshake
+    // Set when the client offers permessage-deflate: the window the server may use (its
+    // server_max_window_bits, or 15), and whether the client limited it.
+    std::optional<int> deflateWindowBits;
+    bool windowBitsOffered = false;
+};
+
+// The first acceptable permessage-deflate offer among the Sec-WebSocket-Extensions values
+// (RFC 7692 §5, §7.1.2.1); parameters other than server_max_window_bits need nothing from us.
+void readDeflateOffer(const QByteArray &value, Request &request)
+{
+    for (const QByteArray &offer : value.split(',')) {
+        const QList<QByteArray> parts = offer.split(';');
+        if (parts.first().trimmed().toLower() != "permessage-deflate")
+            continue;
+        int windowBits = 15;
+        bool offered = false;
+        for (const QByteArray &part : parts.sliced(1)) {
+            const qsizetype equals = part.indexOf('=');
+            if (part.left(equals).trimmed().toLower() != "server_max_window_bits")
+                continue;
+            QByteArray bits = equals < 0 ? QByteArray() : part.mid(equals + 1).trimmed();
+            if (bits.startsWith('"') && bits.endsWith('"') && bits.size() >= 2)
+                bits = bits.mid(1, bits.size() - 2);
+            windowBits = bits.toInt();
+            offered = true;
+        }
+        // zlib deflates with a 9-bit window when asked for 8, which an 8-bit inflater may not read.
+        if (windowBits < 9 || windowBits > 15)
+            continue;
+        request.deflateWindowBits = windowBits;
+        request.windowBitsOffered = offered;
+        return;
+    }
+}
+
+// Reads the request head: the Sec-WebSocket-Key and the permessage-deflate offer.
+Request readRequest(int fd)
 {
     QByteArray head;
     char buffer[4096];
@@ -55,12 +203,18 @@ QByteArray readHandshakeKey(int fd)
             return {};
         head.append(buffer, n);
     }
+    Request request;
     for (const QByteArray &line : head.split('\n')) {
         const qsizetype colon = line.indexOf(':');
-        if (colon > 0 && line.left(colon).trimmed().toLower() == "sec-websocket-key")
-            return line.mid(colon + 1).trimmed();
+        if (colon <= 0)
+            continue;
+        const QByteArray name = line.left(colon).trimmed().toLower();
+        if (name == "sec-websocket-key")
+            request.key = line.mid(colon + 1).trimmed();
+        else if (name == "sec-websocket-extensions" && !request.deflateWindowBits)
+            readDeflateOffer(line.mid(colon + 1), request);
     }
-    return {};
+    return request;
 }
 
 // Waits (up to 10 s) for the client's close frame or EOF so that closing our end does not reset a
@@ -84,23 +238,65 @@ void drainUntilClosed(int fd)
     }
 }
 
-void serve(int fd, const QByteArray &batch, qint64 framesPerBatch, const QByteArray &frame, qint64 count)
+// The floods one server sends: the plain one, and with --deflate the compressed ones, one per
+// window size a client asked for (built on first use: without context takeover a message always
+// compresses to the same bytes).
+class Floods {
+public:
+    Floods(const QByteArray &payload, bool deflate)
+        : m_payload(payload)
+        , m_deflate(deflate)
+        , m_plain(makeFlood(makeFrame(0x81, payload)))
+    {
+        if (deflate)
+            compressed(15); // the usual window, ready before the first client
+    }
+
+    bool deflate() const { return m_deflate; }
+    const Flood &plain() const { return m_plain; }
+    const Flood &compressed(int windowBits)
+    {
+        auto it = m_compressed.find(windowBits);
+        if (it == m_compressed.end()) {
+            MessageDeflater deflater(windowBits, true);
+            it = m_compressed.emplace(windowBits, makeFlood(makeFrame(0xC1, deflater.compress(m_payload)))).first;
+        }
+        return it->second;
+    }
+
+private:
+    QByteArray m_payload;
+    bool m_deflate;
+    Flood m_plain;
+    std::map<int, Flood> m_compressed;
+};
+
+void serve(int fd, Floods &floods, qint64 count)
 {
-    const QByteArray key = readHandshakeKey(fd);
-    if (key.isEmpty()) {
+    const Request request = readRequest(fd);
+    if (request.key.isEmpty()) {
         std::fputs("floodserver: no valid handshake request\n", stderr);
         return;
     }
-    const QByteArray response = Handshake::buildResponse(key);
+    const bool compress = floods.deflate() && request.deflateWindowBits;
+    HttpHeaders extra;
+    if (compress) {
+        QByteArray agreed = "permessage-deflate; server_no_context_takeover";
+        if (request.windowBitsOffered)
+            agreed += "; server_max_window_bits=" + QByteArray::number(*request.deflateWindowBits);
+        extra.append({ "Sec-WebSocket-Extensions", agreed });
+    }
+    const Flood &flood = compress ? floods.compressed(*request.deflateWindowBits) : floods.plain();
+    const QByteArray response = Handshake::buildResponse(request.key, {}, extra);
     if (!sendAll(fd, response.constData(), size_t(response.size())))
         return;
     qint64 left = count;
-    while (left >= framesPerBatch) {
-        if (!sendAll(fd, batch.constData(), size_t(batch.size())))
+    while (left >= flood.framesPerBatch) {
+        if (!sendAll(fd, flood.batch.constData(), size_t(flood.batch.size())))
             return;
-        left -= framesPerBatch;
+        left -= flood.framesPerBatch;
     }
-    if (left > 0 && !sendAll(fd, batch.constData(), size_t(left * frame.size())))
+    if (left > 0 && !sendAll(fd, flood.batch.constData(), size_t(left * flood.frame.size())))
         return;
     static const char close[] = { char(0x88), 0x02, char(0x03), char(0xE8) }; // 1000
     if (!sendAll(fd, close, sizeof close))
@@ -116,10 +312,17 @@ int main(int argc, char *argv[])
     qint64 count = 1'000'000;
     qint64 size = 64;
     qint64 connections = -1; // serve forever
+    bool deflate = false;
+    const char *usage = "usage: floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate]\n";
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg = argv[i];
+        if (arg == "--deflate") {
+            deflate = true;
+            continue;
+        }
         if (i + 1 >= argc) {
             std::fprintf(stderr, "floodserver: %s needs a value\n", argv[i]);
+            std::fputs(usage, stderr);
             return 2;
         }
         const qint64 value = QByteArray(argv[++i]).toLongLong();
@@ -132,27 +335,16 @@ int main(int argc, char *argv[])
         else if (arg == "--connections")
             connections = value;
         else {
-            std::fprintf(stderr, "usage: floodserver [--port P] [--count N] [--size S] [--connections C]\n");
+            std::fputs(usage, stderr);
             return 2;
         }
     }
-    if (size < 0 || size > 125 || count < 0) {
-        std::fputs("floodserver: --size must be 0-125 (one short frame each) and --count >= 0\n", stderr);
+    if (size < 0 || size > MaxSize || count < 0) {
+        std::fputs("floodserver: --size must be 0-16777216 and --count >= 0\n", stderr);
         return 2;
     }
 
-    // One frame: FIN + text, 7-bit length, payload of printable ASCII (a counter-like pattern).
-    QByteArray frame;
-    frame.append(char(0x81)).append(char(size));
-    for (qint64 i = 0; i < size; ++i)
-        frame.append(char('a' + (i * 7) % 26));
-    if (size >= 8)
-        std::memcpy(frame.data() + 2, "message ", 8);
-    const qint64 framesPerBatch = std::max<qint64>(1, (1 << 20) / frame.size());
-    QByteArray batch;
-    batch.reserve(framesPerBatch * frame.size());
-    for (qint64 i = 0; i < framesPerBatch; ++i)
-        batch.append(frame);
+    Floods floods(size <= 125 ? shortPayload(size) : longPayload(size), deflate);
 
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
     const int yes = 1;
@@ -178,7 +370,7 @@ int main(int argc, char *argv[])
             std::perror("floodserver: accept");
             return 1;
         }
-        serve(fd, batch, framesPerBatch, frame, count);
+        serve(fd, floods, count);
         ::close(fd);
     }
     ::close(listener);

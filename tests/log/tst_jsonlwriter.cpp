@@ -19,8 +19,11 @@ private Q_SLOTS:
     void jsonAppendsToExistingContent();
     void jsonString_data();
     void jsonString();
+    void jsonStringAroundFastPath_data();
+    void jsonStringAroundFastPath();
     void randomPayloadsAreValidJsonAndExact();
     void largeEscapedPayload();
+    void base64EveryLength();
     void messageJson();
     void compressedFrameJson();
 };
@@ -346,6 +349,86 @@ void tst_JsonlWriter::jsonString()
     QCOMPARE(out, QByteArray("x") + expected);
 }
 
+void tst_JsonlWriter::jsonStringAroundFastPath_data()
+{
+    QTest::addColumn<QByteArray>("special");
+    QTest::addRow("quote") << QByteArray("\"");
+    QTest::addRow("backslash") << QByteArray("\\");
+    QTest::addRow("newline") << QByteArray("\n");
+    QTest::addRow("0x01") << QByteArray("\x01");
+    QTest::addRow("0x1f") << QByteArray("\x1f");
+    QTest::addRow("nul") << QByteArray("\0", 1);
+    QTest::addRow("del") << QByteArray("\x7f");
+    QTest::addRow("e acute") << QByteArray("\xc3\xa9");
+    QTest::addRow("euro") << QByteArray("\xe2\x82\xac");
+    QTest::addRow("emoji") << QByteArray("\xf0\x9f\x98\x80");
+    QTest::addRow("two escapes") << QByteArray("\"\\");
+    QTest::addRow("invalid ff") << QByteArray("\xff");
+    QTest::addRow("overlong") << QByteArray("\xc0\xaf");
+    QTest::addRow("surrogate") << QByteArray("\xed\xa0\x80");
+    QTest::addRow("truncated euro") << QByteArray("\xe2\x82");
+}
+
+// What the writer does, one byte at a time.
+static QByteArray referenceJsonString(const QByteArray &bytes)
+{
+    QByteArray out = "\"";
+    for (const char c : bytes) {
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default:
+            if (uchar(c) < 0x20)
+                out += "\\u00" + QByteArray::number(uchar(c), 16).rightJustified(2, '0');
+            else
+                out += c;
+        }
+    }
+    return out + '"';
+}
+
+// A byte that needs attention after a plain run of every length up to 70 and before one of 0, 1
+// or 17 bytes, so that it falls at every place of the writer's 16-byte (or 8-byte) steps and in
+// their tails, and across its 4 KiB blocks: the output equals the byte-at-a-time reference, and
+// invalid UTF-8 is refused.
+void tst_JsonlWriter::jsonStringAroundFastPath()
+{
+    QFETCH(QByteArray, special);
+    const bool valid = QString::fromUtf8(special).toUtf8() == special;
+    QList<int> befores;
+    for (int before = 0; before <= 70; ++before)
+        befores << before;
+    for (int before = 4085; before <= 4100; ++before)
+        befores << before; // across the writer's 4 KiB blocks
+    for (int before : std::as_const(befores)) {
+        for (int after : { 0, 1, 17 }) {
+            QByteArray input;
+            for (int i = 0; i < before; ++i)
+                input += char('A' + i % 26);
+            input += special;
+            for (int i = 0; i < after; ++i)
+                input += char('a' + i % 26);
+            QByteArray out = "x";
+            const bool ok = JsonlWriter::appendJsonString(out, input);
+            QCOMPARE(ok, valid);
+            QCOMPARE(out, valid ? "x" + referenceJsonString(input) : QByteArray("x"));
+        }
+    }
+}
+
 void tst_JsonlWriter::randomPayloadsAreValidJsonAndExact()
 {
     // Random bytes, random ASCII with controls, random valid UTF-8: each line must be valid JSON and
@@ -408,6 +491,29 @@ void tst_JsonlWriter::largeEscapedPayload()
     QCOMPARE(QByteArray::fromBase64(
                  QJsonDocument::fromJson(json2).object().value(QStringLiteral("b64")).toString().toLatin1()),
         binary);
+}
+
+// Base64 takes 6 bytes a step, then 3, then the padded rest: every length up to 64 and every byte
+// value come out as Qt's encoder writes them.
+void tst_JsonlWriter::base64EveryLength()
+{
+    JsonlWriter formatter;
+    for (int length = 0; length <= 64; ++length) {
+        for (int pattern = 0; pattern < 4; ++pattern) {
+            QByteArray payload;
+            for (int i = 0; i < length; ++i)
+                payload.append(char(pattern == 0 ? 0xFF : pattern == 1 ? 0 : (i * 37 + pattern * 101) % 256));
+            const QByteArray header = QByteArray::fromHex("82") + char(length);
+            const QByteArray json = formatter.toJson(frameEvent(Direction::Incoming, header, payload));
+            QVERIFY2(json.endsWith(",\"b64\":\"" + payload.toBase64() + "\"}\n"), json.constData());
+        }
+    }
+    QByteArray every;
+    for (int i = 0; i < 3 * 256; ++i)
+        every.append(char(i % 256 ^ i / 256));
+    QByteArray out;
+    formatter.appendMessage(out, fixedTime(), 1, Direction::Incoming, false, every);
+    QVERIFY(out.endsWith(",\"b64\":\"" + every.toBase64() + "\"}\n"));
 }
 
 void tst_JsonlWriter::messageJson()

@@ -1,8 +1,8 @@
 #include "text/utf8validator.h"
 
+#include <QRandomGenerator>
 #include <QStringDecoder>
 #include <QtTest>
-#include <cstring>
 
 using Result = Utf8Validator::Result;
 
@@ -55,10 +55,9 @@ bool referenceValid(const uchar *s, qsizetype n)
 bool referenceExtendable(const QByteArray &prefix)
 {
     static const uchar reps[] = { 0x80, 0x90, 0xA0 };
-    uchar buf[64];
     const qsizetype n = prefix.size();
-    Q_ASSERT(n + 3 <= qsizetype(sizeof buf));
-    std::memcpy(buf, prefix.constData(), n);
+    QByteArray storage = prefix + QByteArray(3, '\0');
+    auto *buf = reinterpret_cast<uchar *>(storage.data());
     if (referenceValid(buf, n))
         return true;
     for (uchar a : reps) {
@@ -92,6 +91,26 @@ Expected reference(const QByteArray &bytes)
         if (!referenceExtendable(bytes.first(k)))
             return { Result::Invalid, k - 1 };
     }
+    return { referenceValid(reinterpret_cast<const uchar *>(bytes.constData()), bytes.size()) ? Result::Valid
+                                                                                              : Result::Incomplete,
+        -1 };
+}
+
+// reference() for long inputs: once a prefix cannot be made valid, no longer one can, so the first
+// such prefix is found by bisection.
+Expected referenceBisect(const QByteArray &bytes)
+{
+    qsizetype lo = 1;
+    qsizetype hi = bytes.size() + 1; // the shortest prefix that cannot be extended; size() + 1: none
+    while (lo < hi) {
+        const qsizetype mid = (lo + hi) / 2;
+        if (referenceExtendable(bytes.first(mid)))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo <= bytes.size())
+        return { Result::Invalid, lo - 1 };
     return { referenceValid(reinterpret_cast<const uchar *>(bytes.constData()), bytes.size()) ? Result::Valid
                                                                                               : Result::Incomplete,
         -1 };
@@ -131,6 +150,9 @@ private slots:
     void everySplit();
     void asciiFastPathBoundaries_data();
     void asciiFastPathBoundaries();
+    void afterAsciiRun_data();
+    void afterAsciiRun();
+    void randomMixesMatchReference();
     void stickyAndReset();
     void offsetCountsAcrossFeeds();
     void allOneAndTwoByteSequencesMatchReference();
@@ -157,7 +179,12 @@ void tst_Utf8Validator::decodeAgreesWithValidator()
                         expected = k;
                 }
                 if (len != expected)
-                    QFAIL(qPrintable(QStringLiteral("%1 %2 %3 80: decode %4, validator %5").arg(b0, 2, 16).arg(b1, 2, 16).arg(b2, 2, 16).arg(len).arg(expected)));
+                    QFAIL(qPrintable(QStringLiteral("%1 %2 %3 80: decode %4, validator %5")
+                                         .arg(b0, 2, 16)
+                                         .arg(b1, 2, 16)
+                                         .arg(b2, 2, 16)
+                                         .arg(len)
+                                         .arg(expected)));
                 if (len && b0 == 0) {
                     QCOMPARE(uint(cp), 0u);
                 } else if (len) {
@@ -299,29 +326,121 @@ void tst_Utf8Validator::everySplit()
 void tst_Utf8Validator::asciiFastPathBoundaries_data()
 {
     QTest::addColumn<int>("position");
-    for (int i = 0; i < 40; ++i)
+    for (int i = 0; i < 140; ++i)
         QTest::addRow("%d", i) << i;
 }
 
-// The validator skips ASCII 8 bytes at a time: a bad byte at any position of a long ASCII run must
-// still be found at its exact offset, and a sequence straddling the 8-byte chunks must still pass.
+// The validator skips ASCII 64 and 16 bytes at a time (8 without SSE2): a bad byte at any position
+// of a long ASCII run must still be found at its exact offset, and a sequence straddling the steps
+// must still pass.
 void tst_Utf8Validator::asciiFastPathBoundaries()
 {
     QFETCH(int, position);
-    QByteArray bytes(48, 'a');
+    QByteArray bytes(144, 'a');
     bytes[position] = char(0xFF);
     Utf8Validator v;
     QCOMPARE(v.feed(bytes), Result::Invalid);
     QCOMPARE(v.invalidOffset(), qint64(position));
 
-    QByteArray good(48, 'a');
+    QByteArray good(144, 'a');
     good.replace(position, 4, QByteArray::fromHex("f09f9880"));
     QVERIFY(Utf8Validator::isValid(good));
-    QByteArray cut(48, 'a');
+    QByteArray cut(144, 'a');
     cut.replace(position, 3, QByteArray::fromHex("f09f98"));
     Utf8Validator w;
     QCOMPARE(w.feed(cut), Result::Invalid);
     QCOMPARE(w.invalidOffset(), qint64(position + 3));
+}
+
+void tst_Utf8Validator::afterAsciiRun_data()
+{
+    QTest::addColumn<QByteArray>("tail");
+    QTest::addColumn<Result>("result");
+    QTest::addColumn<int>("offset"); // within the tail; -1 if none
+
+    QTest::addRow("nothing") << QByteArray() << Result::Valid << -1;
+    QTest::addRow("2-byte e9") << QByteArray::fromHex("c3a9") << Result::Valid << -1;
+    QTest::addRow("3-byte euro") << QByteArray::fromHex("e282ac") << Result::Valid << -1;
+    QTest::addRow("4-byte emoji") << QByteArray::fromHex("f09f9880") << Result::Valid << -1;
+    QTest::addRow("4-byte then ascii") << QByteArray::fromHex("f09f988041") << Result::Valid << -1;
+    QTest::addRow("truncated 3-byte") << QByteArray::fromHex("e282") << Result::Incomplete << -1;
+    QTest::addRow("truncated 4-byte") << QByteArray::fromHex("f09f98") << Result::Incomplete << -1;
+    QTest::addRow("ff") << QByteArray::fromHex("ff") << Result::Invalid << 0;
+    QTest::addRow("lone continuation") << QByteArray::fromHex("80") << Result::Invalid << 0;
+    QTest::addRow("overlong c0 af") << QByteArray::fromHex("c0af") << Result::Invalid << 0;
+    QTest::addRow("overlong e0 80 af") << QByteArray::fromHex("e080af") << Result::Invalid << 1;
+    QTest::addRow("overlong f0 8f bf bf") << QByteArray::fromHex("f08fbfbf") << Result::Invalid << 1;
+    QTest::addRow("surrogate ed a0 80") << QByteArray::fromHex("eda080") << Result::Invalid << 1;
+    QTest::addRow("above U+10FFFF f4 90") << QByteArray::fromHex("f4908080") << Result::Invalid << 1;
+    QTest::addRow("3-byte cut by ascii") << QByteArray::fromHex("e28241") << Result::Invalid << 2;
+    QTest::addRow("valid then ff") << QByteArray::fromHex("c3a9ff") << Result::Invalid << 2;
+}
+
+// `tail` after an ASCII run of every length up to 80 (the steps are 8, 16 and 64 bytes): the verdict
+// and the offset do not depend on where the run ends, fed whole or cut anywhere.
+void tst_Utf8Validator::afterAsciiRun()
+{
+    QFETCH(QByteArray, tail);
+    QFETCH(Result, result);
+    QFETCH(int, offset);
+    for (int run = 0; run <= 80; ++run) {
+        const QByteArray bytes = QByteArray(run, 'a') + tail;
+        const qint64 expectedOffset = offset < 0 ? -1 : run + offset;
+        for (qsizetype cut = 0; cut <= bytes.size(); ++cut) {
+            Utf8Validator v;
+            v.feed(bytes.first(cut));
+            v.feed(bytes.sliced(cut));
+            if (v.result() != result || v.invalidOffset() != expectedOffset)
+                QFAIL(qPrintable(QStringLiteral("run %1, cut %2: got %3 at %4")
+                                     .arg(run)
+                                     .arg(cut)
+                                     .arg(QString::fromLatin1(resultName(v.result())))
+                                     .arg(v.invalidOffset())));
+        }
+        QCOMPARE(Utf8Validator::isValid(bytes), result == Result::Valid);
+    }
+}
+
+// Text as the fast path meets it: ASCII runs of any length between sequences, valid or not, at any
+// alignment, fed whole and in random pieces; against the independent reference.
+void tst_Utf8Validator::randomMixesMatchReference()
+{
+    static const char *const pieces[] = { "c3a9", "e282ac", "f09f9880", "dfbf", "efbfbf", "f48fbfbf", "ff", "80",
+        "c0af", "e080af", "eda080", "f4908080", "e282", "c341" };
+    QList<QByteArray> sequences;
+    for (const char *hex : pieces)
+        sequences << QByteArray::fromHex(hex);
+    QRandomGenerator rng(20261203);
+    for (int round = 0; round < 1500; ++round) {
+        QByteArray bytes(int(rng.bounded(16)), 'x'); // shifts everything after it
+        const int parts = int(rng.bounded(1, 5));
+        for (int p = 0; p < parts; ++p) {
+            const int run = int(rng.bounded(80));
+            for (int i = 0; i < run; ++i)
+                bytes.append(char(rng.bounded(0x80)));
+            // Mostly valid sequences, so that an invalid one is not always the first thing found.
+            bytes.append(sequences[int(rng.bounded(rng.bounded(4) ? 6 : sequences.size()))]);
+        }
+        const Expected ref = referenceBisect(bytes);
+
+        Utf8Validator whole;
+        whole.feed(bytes);
+        Utf8Validator inPieces;
+        for (qsizetype at = 0; at < bytes.size();) {
+            const qsizetype n = qMin(bytes.size() - at, qsizetype(rng.bounded(1, 40)));
+            inPieces.feed(bytes.sliced(at, n));
+            at += n;
+        }
+        for (const Utf8Validator *v : { &whole, &inPieces }) {
+            if (v->result() != ref.result || v->invalidOffset() != ref.offset)
+                QFAIL(qPrintable(QStringLiteral("%1: got %2 at %3, expected %4 at %5")
+                                     .arg(QString::fromLatin1(bytes.toHex(' ')))
+                                     .arg(QString::fromLatin1(resultName(v->result())))
+                                     .arg(v->invalidOffset())
+                                     .arg(QString::fromLatin1(resultName(ref.result)))
+                                     .arg(ref.offset)));
+        }
+    }
 }
 
 void tst_Utf8Validator::stickyAndReset()
