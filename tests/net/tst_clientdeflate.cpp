@@ -13,6 +13,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <functional>
+
 namespace {
 
 QByteArray acceptDeflate(const RawServer &s, QByteArrayView answer = "permessage-deflate")
@@ -72,6 +74,17 @@ struct Run {
     Capture capture;
     ClientConnection client { 1 };
     Run() { client.addSink(&capture); }
+    // Connects to `server` with the default options (the browser's offer) changed by `adjust`, and
+    // waits for OPEN; false when it did not open.
+    bool openTo(const RawServer &server, const std::function<void(ConnectionOptions &)> &adjust = {})
+    {
+        ConnectionOptions options;
+        options.url = server.url();
+        if (adjust)
+            adjust(options);
+        QSignalSpy opened(&client, &ClientConnection::opened);
+        return client.open(options) && opened.wait(5000);
+    }
     QStringList rules() const
     {
         QStringList ids;
@@ -102,11 +115,7 @@ void tst_ClientDeflate::offerIsSentAsBrowsersSendIt()
     server.onRequest = [](RawServer &s) { s.send(acceptDeflate(s, "permessage-deflate; server_no_context_takeover")); };
     QVERIFY(server.listen());
     Run run;
-    ConnectionOptions options;
-    options.url = server.url();
-    QSignalSpy opened(&run.client, &ClientConnection::opened);
-    QVERIFY(run.client.open(options));
-    QVERIFY(opened.wait(5000));
+    QVERIFY(run.openTo(server));
     QCOMPARE(HttpHeaderList::values(server.request().headers, "Sec-WebSocket-Extensions"),
         QList<QByteArray> { "permessage-deflate; client_max_window_bits" });
     QVERIFY(run.client.deflate().has_value());
@@ -131,12 +140,7 @@ void tst_ClientDeflate::noOfferWhenSwitchedOff()
     server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
     QVERIFY(server.listen());
     Run run;
-    ConnectionOptions options;
-    options.url = server.url();
-    options.deflate.reset();
-    QSignalSpy opened(&run.client, &ClientConnection::opened);
-    QVERIFY(run.client.open(options));
-    QVERIFY(opened.wait(5000));
+    QVERIFY(run.openTo(server, [](ConnectionOptions &o) { o.deflate.reset(); }));
     QVERIFY(!HttpHeaderList::contains(server.request().headers, "Sec-WebSocket-Extensions"));
     QVERIFY(!run.client.deflate().has_value());
     QVERIFY(run.client.sendText("Hello"));
@@ -253,11 +257,7 @@ void tst_ClientDeflate::compressedCraftedFrameUsesTheConnectionStream()
     server.onRequest = [](RawServer &s) { s.send(acceptDeflate(s)); };
     QVERIFY(server.listen());
     Run run;
-    ConnectionOptions options;
-    options.url = server.url();
-    QSignalSpy opened(&run.client, &ClientConnection::opened);
-    QVERIFY(run.client.open(options));
-    QVERIFY(opened.wait(5000));
+    QVERIFY(run.openTo(server));
     FrameSpec spec;
     spec.rsv = Rsv::Rsv1;
     spec.payload = "Hello";
