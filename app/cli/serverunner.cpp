@@ -3,20 +3,13 @@
 #include "outputsink.h"
 #include "outputwriter.h"
 
+#include "log/eventtime.h"
 #include "net/embeddedserver.h"
 #include "protocol/closecodes.h"
 
 #include <QTimer>
 #include <chrono>
 #include <cstdio>
-
-namespace {
-qint64 nowUs()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
-} // namespace
 
 ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, OutputSink &sink, QObject *parent)
     : QObject(parent)
@@ -30,7 +23,7 @@ ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, Output
 
     auto record = [this](quint32 id, Direction direction, EventKind kind, QByteArrayView payload) {
         WireEvent e;
-        e.timeUs = nowUs();
+        e.timeUs = EventTime::nowUs();
         e.connectionId = id;
         e.direction = direction;
         e.kind = kind;
@@ -48,7 +41,7 @@ ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, Output
         });
     connect(
         m_server, &EmbeddedServer::messageReceived, this, [this](quint32 id, bool isText, const QByteArray &payload) {
-            m_sink.recordMessage(nowUs(), id, Direction::Incoming, isText, payload);
+            m_sink.recordMessage(EventTime::nowUs(), id, Direction::Incoming, isText, payload);
         });
     connect(m_server, &EmbeddedServer::clientDisconnected, this,
         [this, record](quint32 id, quint16 code, const QString &reason) {
@@ -90,7 +83,7 @@ bool ServeRunner::start()
     const QByteArray behaviour = m_options.behaviour.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
-        const qint64 now = nowUs();
+        const qint64 now = EventTime::nowUs();
         line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
             + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
         JsonlWriter::appendJsonString(line, url);

@@ -1,5 +1,7 @@
 #include "log/eventtime.h"
 
+#include <chrono>
+
 #include <algorithm>
 
 namespace {
@@ -64,6 +66,12 @@ const char *EventTime::isoSecond(qint64 second)
         two(quint32(secondOfDay % 60));
     }
     return m_iso;
+}
+
+qint64 EventTime::nowUs()
+{
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 QByteArray EventTime::iso(qint64 timeUs)

@@ -13,6 +13,8 @@ public:
     // Splits microseconds since the epoch into whole seconds and the microseconds within (0..999999),
     // also before 1970.
     static void split(qint64 timeUs, qint64 &second, quint32 &micro);
+    // Microseconds since the Unix epoch, now: the time every event is stamped with.
+    static qint64 nowUs();
     // "2026-11-21T05:30:00" (19 characters, not terminated) for `second`; valid until the next call.
     const char *isoSecond(qint64 second);
     // "2026-11-21T05:30:00.123456Z"

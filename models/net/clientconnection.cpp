@@ -3,6 +3,7 @@
 #include "text/displaytext.h"
 #include "text/sizeformat.h"
 
+#include "log/eventtime.h"
 #include "protocol/closecodes.h"
 #include "text/utf8validator.h"
 
@@ -14,12 +15,6 @@
 
 namespace {
 constexpr qint64 ReadChunkBytes = 256 * 1024;
-
-qint64 nowUs()
-{
-    using namespace std::chrono;
-    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // A close reason must fit a control frame: 125 bytes minus the 2-byte code. Cut on a UTF-8 boundary.
 QByteArray closeReasonFor(const QString &text)
@@ -300,7 +295,7 @@ void ClientConnection::onReadyRead()
     if (n <= 0)
         return;
     m_bytesReceived += quint64(n);
-    m_readTimeUs = nowUs();
+    m_readTimeUs = EventTime::nowUs();
     const QByteArrayView bytes(m_readBuffer.constData(), n);
     if (m_state == ReadyState::Connecting)
         handleHandshakeBytes(bytes);
@@ -826,7 +821,7 @@ void ClientConnection::emitEvent(WireEvent &event)
     // Incoming events of one read arrived together and share its time; what we send or decide in
     // response happens later.
     if (event.timeUs == 0)
-        event.timeUs = event.direction == Direction::Incoming && m_readTimeUs ? m_readTimeUs : nowUs();
+        event.timeUs = event.direction == Direction::Incoming && m_readTimeUs ? m_readTimeUs : EventTime::nowUs();
     for (WireEventSink *sink : std::as_const(m_sinks))
         sink->record(event);
 }
