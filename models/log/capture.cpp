@@ -30,6 +30,7 @@ struct Capture::Record {
     quint8 violation;
     quint8 state;
     quint8 flags; // Flag::
+    quint8 leg;
 };
 
 namespace {
@@ -92,6 +93,7 @@ void Capture::record(const WireEvent &event)
         std::memcpy(r.header, event.header.data(), r.headerSize);
     r.kind = quint8(event.kind);
     r.direction = quint8(event.direction);
+    r.leg = quint8(event.leg);
     r.violation = quint8(event.violation);
     r.state = quint8(event.state);
     r.flags = (event.wasClean ? Flag::WasClean : 0) | (event.hasInflated ? Flag::HasInflated : 0)
@@ -103,9 +105,12 @@ void Capture::record(const WireEvent &event)
         m_payloadBytes += r.length + quint64(r.inflatedLength);
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
-        noteMessageFrame(event.direction, event.messageId, m_count);
-    if (m_firstOfKind[r.kind & 7] < 0)
-        m_firstOfKind[r.kind & 7] = m_count;
+        noteMessageFrame(event.leg, event.direction, event.messageId, m_count);
+    qsizetype &first = m_firstOfKind[r.leg % 3][r.kind & 7];
+    if (first < 0)
+        first = m_count;
+    if (m_firstOfAnyLeg[r.kind & 7] < 0)
+        m_firstOfAnyLeg[r.kind & 7] = m_count;
     if (m_count % RecordsPerBlock == 0)
         m_recordBlocks.emplace_back(new Record[RecordsPerBlock]);
     m_recordBlocks.back()[m_count % RecordsPerBlock] = r;
@@ -135,6 +140,7 @@ WireEvent Capture::event(qsizetype index) const
     e.timeUs = r.timeUs;
     e.connectionId = r.connectionId;
     e.direction = Direction(r.direction);
+    e.leg = Leg(r.leg);
     e.kind = EventKind(r.kind);
     e.header = QByteArrayView(r.header, r.headerSize);
     if (r.headerSize)
@@ -156,9 +162,15 @@ WireEvent Capture::event(qsizetype index) const
     return e;
 }
 
-void Capture::noteMessageFrame(Direction direction, quint32 messageId, qsizetype index)
+int Capture::messageIndexSlot(Leg leg, Direction direction)
 {
-    MessageIndex &messages = m_messages[int(direction) & 1];
+    // Message ids count per direction and, on a relay, per leg.
+    return (leg == Leg::Server ? 2 : 0) + (int(direction) & 1);
+}
+
+void Capture::noteMessageFrame(Leg leg, Direction direction, quint32 messageId, qsizetype index)
+{
+    MessageIndex &messages = m_messages[messageIndexSlot(leg, direction)];
     if (messageId <= messages.base)
         return; // began before clear(): its first frame is gone
     const quint64 slot = quint64(messageId) - messages.base - 1;
@@ -174,9 +186,9 @@ void Capture::noteMessageFrame(Direction direction, quint32 messageId, qsizetype
     // Any other gap would mean ids out of order: such a frame shows on its own.
 }
 
-const Capture::MessageSpan *Capture::messageSpan(Direction direction, quint32 messageId) const
+const Capture::MessageSpan *Capture::messageSpan(Leg leg, Direction direction, quint32 messageId) const
 {
-    const MessageIndex &messages = m_messages[int(direction) & 1];
+    const MessageIndex &messages = m_messages[messageIndexSlot(leg, direction)];
     if (messageId <= messages.base || quint64(messageId) - messages.base > messages.spans.size())
         return nullptr;
     return &messages.spans[messageId - messages.base - 1];
@@ -190,7 +202,7 @@ Capture::Message Capture::message(qsizetype index) const
     m.frames = 1;
     m.complete = true;
     const MessageSpan *span = e.kind == EventKind::Frame && e.messageId && e.direction != Direction::Local
-        ? messageSpan(e.direction, e.messageId)
+        ? messageSpan(e.leg, e.direction, e.messageId)
         : nullptr;
     if (!span || (span->first == span->last && e.frame.fin)) {
         m.compressed = e.compressed;
@@ -206,7 +218,7 @@ Capture::Message Capture::message(qsizetype index) const
     WireEvent last;
     for (qsizetype i = span->first; i <= qsizetype(span->last); ++i) {
         const WireEvent f = event(i);
-        if (f.kind != EventKind::Frame || f.direction != e.direction || f.messageId != e.messageId
+        if (f.kind != EventKind::Frame || f.direction != e.direction || f.leg != e.leg || f.messageId != e.messageId
             || f.connectionId != e.connectionId)
             continue;
         wire += f.payload;
@@ -233,13 +245,20 @@ void Capture::setPayloads(Message &m, QByteArray wire, const WireEvent &last)
 
 qsizetype Capture::firstOfKind(EventKind kind) const
 {
-    return m_firstOfKind[int(kind) & 7];
+    return m_firstOfAnyLeg[int(kind) & 7];
+}
+
+qsizetype Capture::firstOfKind(EventKind kind, Leg leg) const
+{
+    return m_firstOfKind[int(leg) % 3][int(kind) & 7];
 }
 
 quint64 Capture::overheadBytes() const
 {
-    return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record)
-        + quint64(m_messages[0].spans.capacity() + m_messages[1].spans.capacity()) * sizeof(MessageSpan)
+    quint64 spans = 0;
+    for (const MessageIndex &messages : m_messages)
+        spans += messages.spans.capacity();
+    return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record) + spans * sizeof(MessageSpan)
         + quint64(m_recordBlocks.capacity() * sizeof(m_recordBlocks[0])) + (m_chunkCapacityBytes - m_payloadBytes)
         + quint64(m_chunks.capacity() * sizeof(m_chunks[0]));
 }
@@ -258,6 +277,8 @@ void Capture::clear()
         messages.base += quint32(messages.spans.size());
         messages.spans = {};
     }
-    std::fill(std::begin(m_firstOfKind), std::end(m_firstOfKind), -1);
+    for (auto &firstOfKind : m_firstOfKind)
+        std::fill(std::begin(firstOfKind), std::end(firstOfKind), -1);
+    std::fill(std::begin(m_firstOfAnyLeg), std::end(m_firstOfAnyLeg), -1);
     Q_EMIT cleared();
 }

@@ -40,6 +40,8 @@ public:
     Message message(qsizetype index) const;
     // Index of the first event of `kind` (the handshake request, say), -1 if none: no scanning.
     qsizetype firstOfKind(EventKind kind) const;
+    // The same on one leg of a relay (the application's handshake request, or the server's).
+    qsizetype firstOfKind(EventKind kind, Leg leg) const;
 
     quint64 payloadBytes() const { return m_payloadBytes; }
     // Heap bytes used beyond the payload bytes themselves (records, chunk slack, vectors).
@@ -66,8 +68,10 @@ private:
         quint32 first; // event index of the message's first frame
         quint32 last; // and of its latest frame so far
     };
-    void noteMessageFrame(Direction direction, quint32 messageId, qsizetype index);
-    const MessageSpan *messageSpan(Direction direction, quint32 messageId) const;
+    struct MessageIndex;
+    static int messageIndexSlot(Leg leg, Direction direction);
+    void noteMessageFrame(Leg leg, Direction direction, quint32 messageId, qsizetype index);
+    const MessageSpan *messageSpan(Leg leg, Direction direction, quint32 messageId) const;
 
     Record &recordAt(qsizetype index) const;
 
@@ -88,6 +92,9 @@ private:
         quint32 base = 0;
         std::vector<MessageSpan> spans;
     };
-    MessageIndex m_messages[2];
-    qsizetype m_firstOfKind[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
+    // (in, out) of own connections and a relay's application leg, then (in, out) of its server leg.
+    MessageIndex m_messages[4];
+    qsizetype m_firstOfKind[3][8] = { { -1, -1, -1, -1, -1, -1, -1, -1 }, { -1, -1, -1, -1, -1, -1, -1, -1 },
+        { -1, -1, -1, -1, -1, -1, -1, -1 } };
+    qsizetype m_firstOfAnyLeg[8] = { -1, -1, -1, -1, -1, -1, -1, -1 };
 };

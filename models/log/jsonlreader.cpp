@@ -214,6 +214,18 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         return false;
     }
     e.direction = *direction;
+    if (r.has(QStringLiteral("leg"))) {
+        QString legName;
+        if (!r.string(QStringLiteral("leg"), legName))
+            return fail();
+        const std::optional<Leg> leg = legFromKey(legName);
+        if (!leg || *leg == Leg::None) {
+            //: app and server are the values of the field "leg"
+            error = Tr::tr("unknown leg %1 (expected app or server)").arg(quoted(legName));
+            return false;
+        }
+        e.leg = *leg;
+    }
 
     switch (e.kind) {
     case EventKind::Frame: {

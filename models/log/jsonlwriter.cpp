@@ -151,9 +151,9 @@ void putStringValue(OutBuffer &o, const QString &value)
     o.put('"');
 }
 
-// {"time":"...","us":...,"conn":...,"dir":"...","kind":"..."  (the object stays open)
+// {"time":"...","us":...,"conn":...[,"leg":"..."],"dir":"...","kind":"..."  (the object stays open)
 void putJsonPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, qint64 timeUs, quint32 connectionId,
-    Direction direction, const char *kind)
+    Leg leg, Direction direction, const char *kind)
 {
     o.need(160);
     o.lit("{\"time\":\"");
@@ -164,6 +164,12 @@ void putJsonPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, qint64 ti
     o.putInt(timeUs);
     o.lit(",\"conn\":");
     o.putUInt(connectionId);
+    if (leg != Leg::None) {
+        o.lit(",\"leg\":\"");
+        const char *name = legKey(leg);
+        o.put(name, qsizetype(std::strlen(name)));
+        o.put('"');
+    }
     o.lit(",\"dir\":\"");
     const char *dir = directionKey(direction);
     o.put(dir, qsizetype(std::strlen(dir)));
@@ -198,7 +204,7 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
     qint64 second;
     quint32 micro;
     EventTime::split(e.timeUs, second, micro);
-    putJsonPrefix(o, m_time.isoSecond(second), micro, e.timeUs, e.connectionId, e.direction, eventKindKey(e.kind));
+    putJsonPrefix(o, m_time.isoSecond(second), micro, e.timeUs, e.connectionId, e.leg, e.direction, eventKindKey(e.kind));
 
     switch (e.kind) {
     case EventKind::Frame: {
@@ -334,7 +340,7 @@ void JsonlWriter::appendMessage(
     qint64 second;
     quint32 micro;
     EventTime::split(timeUs, second, micro);
-    putJsonPrefix(o, m_time.isoSecond(second), micro, timeUs, connectionId, direction, "message");
+    putJsonPrefix(o, m_time.isoSecond(second), micro, timeUs, connectionId, Leg::None, direction, "message");
     o.text(",\"type\":\"");
     o.str(isText ? "text" : "binary");
     o.text("\"");

@@ -20,6 +20,9 @@
 //   every event  time       "2026-11-21T05:30:00.123456Z" (UTC, microseconds)
 //                us         microseconds since the Unix epoch (int)
 //                conn       connection id (int)
+//                leg        relays only: "app" (the application's connection to the inspector) or
+//                           "server" (the inspector's connection to the server); dir is then as
+//                           seen by the inspector on that leg
 //                dir        "in" (peer -> us), "out" (us -> peer), "local"
 //                kind       "handshake-request", "handshake-response", "frame", "violation", "state",
 //                           "tls", "error"

@@ -76,8 +76,9 @@ void putMessage(OutBuffer &o, QByteArrayView message, qsizetype maxChars)
         putIndentedBlock(o, message.sliced(newline + 1), maxChars, DisplayText::Lines::Multiple);
 }
 
-// "05:30:00.123456 #1 <- "
-void putTextPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, quint32 connectionId, Direction direction)
+// "05:30:00.123456 #1 <- ", and on a relay "05:30:00.123456 #1 app <- " or "... #1 server -> "
+void putTextPrefix(
+    OutBuffer &o, const char *isoSecond, quint32 micro, quint32 connectionId, Leg leg, Direction direction)
 {
     o.need(64);
     o.put(isoSecond + 11, 8);
@@ -85,6 +86,11 @@ void putTextPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, quint32 c
     o.putDigits(micro, 6);
     o.lit(" #");
     o.putUInt(connectionId);
+    if (leg != Leg::None) {
+        o.put(' ');
+        const char *name = legKey(leg);
+        o.put(name, qsizetype(std::strlen(name)));
+    }
     switch (direction) {
     case Direction::Incoming:
         o.lit(" <- ");
@@ -106,7 +112,7 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
     qint64 second;
     quint32 micro;
     EventTime::split(e.timeUs, second, micro);
-    putTextPrefix(o, m_time.isoSecond(second), micro, e.connectionId, e.direction);
+    putTextPrefix(o, m_time.isoSecond(second), micro, e.connectionId, e.leg, e.direction);
 
     switch (e.kind) {
     case EventKind::Frame: {
@@ -257,7 +263,7 @@ void TextFormatter::appendMessage(
     qint64 second;
     quint32 micro;
     EventTime::split(timeUs, second, micro);
-    putTextPrefix(o, m_time.isoSecond(second), micro, connectionId, direction);
+    putTextPrefix(o, m_time.isoSecond(second), micro, connectionId, Leg::None, direction);
     o.text(isText ? "message text   len=" : "message binary len=");
     o.need(24);
     o.putUInt(quint64(payload.size()));

@@ -9,6 +9,7 @@ constexpr const char *DirectionKeys[] = { "in", "out", "local" };
 constexpr const char *EventKindKeys[]
     = { "handshake-request", "handshake-response", "frame", "violation", "state", "tls", "error" };
 constexpr const char *ReadyStateKeys[] = { "CONNECTING", "OPEN", "CLOSING", "CLOSED" };
+constexpr const char *LegKeys[] = { "", "app", "server" };
 
 template <typename Enum, size_t N> const char *keyOf(const char *const (&keys)[N], Enum value)
 {
@@ -40,6 +41,16 @@ const char *eventKindKey(EventKind k)
 const char *readyStateKey(ReadyState s)
 {
     return keyOf(ReadyStateKeys, s);
+}
+
+const char *legKey(Leg l)
+{
+    return keyOf(LegKeys, l);
+}
+
+std::optional<Leg> legFromKey(QStringView key)
+{
+    return fromKey<Leg>(LegKeys, key);
 }
 
 std::optional<Direction> directionFromKey(QStringView key)

@@ -28,12 +28,22 @@ enum class EventKind : quint8 {
     Error = 6, // payload: UTF-8 message
 };
 
+// Which side of a relay an event belongs to (DESIGN.md): the application's connection to the
+// inspector, where the inspector plays the server, or the inspector's connection to the server,
+// where it plays the client. Connections the inspector opens itself have no leg.
+enum class Leg : quint8 {
+    None = 0,
+    App = 1,
+    Server = 2,
+};
+
 // The browser's readyState values (WebSocket API), which the engine follows.
 enum class ReadyState : quint8 { Connecting = 0, Open = 1, Closing = 2, Closed = 3 };
 
 struct WireEvent {
     qint64 timeUs = 0; // microseconds since the Unix epoch
     quint32 connectionId = 0;
+    Leg leg = Leg::None; // relays: the leg it happened on; `direction` is as seen by the inspector on that leg
     Direction direction = Direction::Local;
     EventKind kind = EventKind::StateChange;
 
@@ -66,9 +76,11 @@ QString readyStateName(ReadyState s); // "CONNECTING", "OPEN", "CLOSING", "CLOSE
 const char *directionKey(Direction d); // the same names as static C strings, for writers
 const char *eventKindKey(EventKind k);
 const char *readyStateKey(ReadyState s);
+const char *legKey(Leg l); // "", "app", "server"
 std::optional<Direction> directionFromKey(QStringView key); // back from a name; nullopt if unknown
 std::optional<EventKind> eventKindFromKey(QStringView key);
 std::optional<ReadyState> readyStateFromKey(QStringView key);
+std::optional<Leg> legFromKey(QStringView key);
 
 // Something that receives events as they happen. The Capture stores them; the command-line
 // printer streams them. Receivers must copy any bytes they keep: the views die after the call.

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void wholeMessageIsNotCopied();
     void messagesAfterClear();
     void firstOfKind();
+    void firstOfKindPerLeg();
     void compressedMessageKeepsBothForms();
 };
 
@@ -310,6 +311,11 @@ void tst_Capture::messageJoinsItsFrames_data()
     // The old window code scanned backwards and showed the previous message for an orphan.
     QTest::addRow("orphan continuation shows itself") << QStringLiteral("i:t:whole:1 i:c:orphan:0") << 1
                                                       << int(Opcode::Continuation) << QByteArray("orphan") << 1 << true;
+    // A relay numbers messages per leg: the same id on the other leg is another message.
+    QTest::addRow("relay legs apart") << QStringLiteral("i:t.:ap:1:a i:t:server:1:s i:c:p:1:a") << 2
+                                      << int(Opcode::Text) << QByteArray("app") << 2 << true;
+    QTest::addRow("relay server leg") << QStringLiteral("i:b.:se:1:s i:t:app:1:a o:c:x:1:s i:c:rver:1:s") << 3
+                                      << int(Opcode::Binary) << QByteArray("server") << 2 << true;
     QTest::addRow("control frame shows itself") << QStringLiteral("i:t.:a:1 i:p:ping:0 i:c:b:1") << 1
                                                 << int(Opcode::Ping) << QByteArray("ping") << 1 << true;
 }
@@ -330,6 +336,8 @@ void tst_Capture::messageJoinsItsFrames()
         WireEvent e = makeEvent(EventKind::Frame, part[0] == QLatin1String("i") ? Direction::Incoming : Direction::Outgoing,
                                 keep.last(), keep[keep.size() - 2]);
         e.messageId = part[3].toUInt();
+        if (part.size() > 4)
+            e.leg = part[4] == QLatin1String("a") ? Leg::App : Leg::Server;
         capture.record(e);
     }
     const Capture::Message m = capture.message(select);
@@ -392,6 +400,28 @@ void tst_Capture::firstOfKind()
     QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest), qsizetype(1));
     QCOMPARE(capture.firstOfKind(EventKind::HandshakeResponse), qsizetype(2));
     QCOMPARE(capture.firstOfKind(EventKind::Frame), qsizetype(-1));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest, Leg::None), qsizetype(1));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest, Leg::App), qsizetype(-1));
+}
+
+// A relay has two handshakes: the application's request and the one sent on to the server.
+void tst_Capture::firstOfKindPerLeg()
+{
+    Capture capture;
+    WireEvent appRequest = makeEvent(EventKind::HandshakeRequest, Direction::Incoming, {}, "app");
+    appRequest.leg = Leg::App;
+    WireEvent serverRequest = makeEvent(EventKind::HandshakeRequest, Direction::Outgoing, {}, "server");
+    serverRequest.leg = Leg::Server;
+    capture.record(serverRequest); // any order: each leg keeps its own first
+    capture.record(appRequest);
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest, Leg::App), qsizetype(1));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest, Leg::Server), qsizetype(0));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest), qsizetype(0));
+    QCOMPARE(capture.event(1).leg, Leg::App);
+    QCOMPARE(capture.event(0).leg, Leg::Server);
+    capture.clear();
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest, Leg::App), qsizetype(-1));
+    QCOMPARE(capture.firstOfKind(EventKind::HandshakeRequest), qsizetype(-1));
 }
 
 // A compressed message of two frames: each keeps its wire bytes, the final one the inflated

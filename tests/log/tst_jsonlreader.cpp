@@ -24,38 +24,45 @@ void tst_JsonlReader::parseRoundTrip_data()
     QTest::addColumn<int>("closeCode");
     QTest::addColumn<int>("state");
     QTest::addColumn<bool>("wasClean");
+    QTest::addColumn<int>("leg");
 
     QTest::addRow("text frame") << int(EventKind::Frame) << int(Direction::Incoming) << QByteArray::fromHex("8105")
-                                << QByteArray("Hello") << 0 << 0 << 0 << false;
+                                << QByteArray("Hello") << 0 << 0 << 0 << false << 0;
     QTest::addRow("masked frame") << int(EventKind::Frame) << int(Direction::Outgoing)
                                   << QByteArray::fromHex("81831a2b3c4d") << QByteArray("\xe2\x82\xac") << 0 << 0 << 0
-                                  << false;
+                                  << false << 0;
     QTest::addRow("invalid text frame") << int(EventKind::Frame) << int(Direction::Incoming)
                                         << QByteArray::fromHex("8102") << QByteArray("\xc3\x28") << 0 << 0 << 0
-                                        << false;
+                                        << false << 0;
     QTest::addRow("binary 64-bit") << int(EventKind::Frame) << int(Direction::Incoming)
                                    << QByteArray::fromHex("b27f0000000000000003") << QByteArray("\0\1\2", 3) << 0 << 0
-                                   << 0 << false;
+                                   << 0 << false << 0;
     QTest::addRow("close frame") << int(EventKind::Frame) << int(Direction::Incoming) << QByteArray::fromHex("8804")
-                                 << QByteArray("\x03\xe8\xff\xfe") << 0 << 0 << 0 << false;
+                                 << QByteArray("\x03\xe8\xff\xfe") << 0 << 0 << 0 << false << 0;
     QTest::addRow("request") << int(EventKind::HandshakeRequest) << int(Direction::Outgoing) << QByteArray()
-                             << QByteArray("GET / HTTP/1.1\r\n\r\n") << 0 << 0 << 0 << false;
+                             << QByteArray("GET / HTTP/1.1\r\n\r\n") << 0 << 0 << 0 << false << 0;
     QTest::addRow("binary response") << int(EventKind::HandshakeResponse) << int(Direction::Incoming) << QByteArray()
-                                     << QByteArray("\x00\xff", 2) << 0 << 0 << 0 << false;
+                                     << QByteArray("\x00\xff", 2) << 0 << 0 << 0 << false << 0;
     QTest::addRow("violation") << int(EventKind::Violation) << int(Direction::Incoming) << QByteArray::fromHex("c100")
-                               << QByteArray("rsv") << int(ViolationRule::ReservedBitsSet) << 1002 << 0 << false;
+                               << QByteArray("rsv") << int(ViolationRule::ReservedBitsSet) << 1002 << 0 << false << 0;
     QTest::addRow("violation no code") << int(EventKind::Violation) << int(Direction::Incoming) << QByteArray()
-                                       << QByteArray("x") << int(ViolationRule::HandshakeFailed) << 0 << 0 << false;
+                                       << QByteArray("x") << int(ViolationRule::HandshakeFailed) << 0 << 0 << false << 0;
     QTest::addRow("closed") << int(EventKind::StateChange) << int(Direction::Local) << QByteArray()
-                            << QByteArray("CLOSED") << 0 << 1006 << int(ReadyState::Closed) << false;
+                            << QByteArray("CLOSED") << 0 << 1006 << int(ReadyState::Closed) << false << 0;
     QTest::addRow("closed clean") << int(EventKind::StateChange) << int(Direction::Local) << QByteArray()
-                                  << QByteArray("CLOSED") << 0 << 1000 << int(ReadyState::Closed) << true;
+                                  << QByteArray("CLOSED") << 0 << 1000 << int(ReadyState::Closed) << true << 0;
     QTest::addRow("closing") << int(EventKind::StateChange) << int(Direction::Local) << QByteArray()
-                             << QByteArray("CLOSING") << 0 << 0 << int(ReadyState::Closing) << false;
+                             << QByteArray("CLOSING") << 0 << 0 << int(ReadyState::Closing) << false << 0;
     QTest::addRow("tls") << int(EventKind::TlsInfo) << int(Direction::Local) << QByteArray() << QByteArray("a\nb") << 0
-                         << 0 << 0 << false;
+                         << 0 << 0 << false << 0;
     QTest::addRow("error") << int(EventKind::Error) << int(Direction::Outgoing) << QByteArray() << QByteArray("\x80")
-                           << 0 << 0 << 0 << false;
+                           << 0 << 0 << 0 << false << 0;
+    QTest::addRow("relay app leg frame") << int(EventKind::Frame) << int(Direction::Incoming)
+                                         << QByteArray::fromHex("81821a2b3c4d") << QByteArray("hi") << 0 << 0 << 0
+                                         << false << int(Leg::App);
+    QTest::addRow("relay server leg request") << int(EventKind::HandshakeRequest) << int(Direction::Outgoing)
+                                              << QByteArray() << QByteArray("GET / HTTP/1.1\r\n\r\n") << 0 << 0
+                                              << 0 << false << int(Leg::Server);
 }
 
 void tst_JsonlReader::parseRoundTrip()
@@ -68,8 +75,10 @@ void tst_JsonlReader::parseRoundTrip()
     QFETCH(int, closeCode);
     QFETCH(int, state);
     QFETCH(bool, wasClean);
+    QFETCH(int, leg);
 
     WireEvent e = simpleEvent(EventKind(kind), Direction(direction), payload);
+    e.leg = Leg(leg);
     e.connectionId = 4000000000u;
     e.timeUs = -1234567;
     e.header = header;
@@ -89,6 +98,8 @@ void tst_JsonlReader::parseRoundTrip()
     QCOMPARE(back.timeUs, e.timeUs);
     QCOMPARE(back.connectionId, e.connectionId);
     QCOMPARE(back.direction, e.direction);
+    QCOMPARE(back.leg, e.leg);
+    QCOMPARE(line.contains("\"leg\""), leg != int(Leg::None));
     QCOMPARE(back.kind, e.kind);
     QCOMPARE(back.header.toByteArray(), header);
     QCOMPARE(back.payload.toByteArray(), payload);
@@ -130,6 +141,10 @@ void tst_JsonlReader::parseErrors_data()
                                  << QStringLiteral("field \"conn\" is not an integer in 0..4294967295");
     QTest::addRow("bad dir") << QByteArray("{\"kind\":\"error\",\"us\":1,\"conn\":1,\"dir\":\"up\"}")
                              << QStringLiteral("unknown dir \"up\" (expected in, out or local)");
+    QTest::addRow("unknown leg") << QByteArray("{\"kind\":\"error\",\"us\":1,\"conn\":1,\"leg\":\"middle\",\"dir\":\"in\"}")
+                                 << QStringLiteral("unknown leg \"middle\" (expected app or server)");
+    QTest::addRow("empty leg") << QByteArray("{\"kind\":\"error\",\"us\":1,\"conn\":1,\"leg\":\"\",\"dir\":\"in\"}")
+                               << QStringLiteral("unknown leg \"\" (expected app or server)");
     QTest::addRow("frame without header")
         << QByteArray("{" + base + "\"kind\":\"frame\",\"text\":\"x\"}") << QStringLiteral("missing field \"header\"");
     QTest::addRow("header not hex") << QByteArray("{" + base + "\"kind\":\"frame\",\"header\":\"81zz\",\"text\":\"x\"}")

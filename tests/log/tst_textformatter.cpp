@@ -13,6 +13,8 @@ private Q_SLOTS:
     void violationText();
     void blockCutThroughCodePoint();
     void messageText();
+    void relayLegMarked_data();
+    void relayLegMarked();
 };
 
 void tst_TextFormatter::frameText_data()
@@ -216,6 +218,33 @@ void tst_TextFormatter::messageText()
     QCOMPARE(out,
         QByteArray("05:30:00.123456 #2 <- message text   len=2  \"hi\"\n"
                    "05:30:00.123456 #2 <- message binary len=2  01 02\n"));
+}
+
+
+void tst_TextFormatter::relayLegMarked_data()
+{
+    QTest::addColumn<int>("leg");
+    QTest::addColumn<int>("direction");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::addRow("app in") << int(Leg::App) << int(Direction::Incoming)
+                            << QByteArray("05:30:00.123456 #1 app <- ERROR: x\n");
+    QTest::addRow("server out") << int(Leg::Server) << int(Direction::Outgoing)
+                                << QByteArray("05:30:00.123456 #1 server -> ERROR: x\n");
+    QTest::addRow("server local") << int(Leg::Server) << int(Direction::Local)
+                                  << QByteArray("05:30:00.123456 #1 server -- ERROR: x\n");
+    QTest::addRow("no leg") << int(Leg::None) << int(Direction::Incoming)
+                            << QByteArray("05:30:00.123456 #1 <- ERROR: x\n");
+}
+
+void tst_TextFormatter::relayLegMarked()
+{
+    QFETCH(int, leg);
+    QFETCH(int, direction);
+    QFETCH(QByteArray, expected);
+    WireEvent e = simpleEvent(EventKind::Error, Direction(direction), "x");
+    e.leg = Leg(leg);
+    TextFormatter formatter;
+    QCOMPARE(formatter.toText(e), expected);
 }
 
 QTEST_GUILESS_MAIN(tst_TextFormatter)
