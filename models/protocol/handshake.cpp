@@ -234,19 +234,21 @@ QByteArray acceptFor(QByteArrayView key)
     return sha1.result().toBase64();
 }
 
-QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView key)
+QByteArray requestTarget(const QUrl &url)
 {
-    const QUrl &url = options.url;
-    const QString scheme = url.scheme().toLower();
-    const bool secure = scheme == QLatin1String("wss") || scheme == QLatin1String("https");
-    const int defaultPort = secure ? 443 : 80;
-
     QByteArray target = url.path(QUrl::FullyEncoded).toLatin1();
     if (target.isEmpty())
         target = "/";
     if (url.hasQuery())
         target += '?' + url.query(QUrl::FullyEncoded).toLatin1();
+    return target;
+}
 
+QByteArray hostHeaderValue(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    const bool secure = scheme == QLatin1String("wss") || scheme == QLatin1String("https");
+    const int defaultPort = secure ? 443 : 80;
     // QUrl::host() drops the brackets of IPv6 literals; the Host header needs them (RFC 7230 §5.4).
     QByteArray host = url.host(QUrl::FullyEncoded).toLatin1();
     if (host.contains(':'))
@@ -254,6 +256,14 @@ QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView ke
     const int port = url.port(-1);
     if (port != -1 && port != defaultPort)
         host += ':' + QByteArray::number(port);
+    return host;
+}
+
+QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView key)
+{
+    const QUrl &url = options.url;
+    const QByteArray target = requestTarget(url);
+    const QByteArray host = hostHeaderValue(url);
 
     QByteArray out;
     out.reserve(256);
@@ -638,7 +648,17 @@ RequestParser::Status RequestParser::feed(QByteArrayView bytes)
     if (headSize < 0)
         return m_status;
 
-    const QList<QByteArrayView> lines = headLines(QByteArrayView(m_buffer).first(headSize));
+    // RFC 7230 §3.5: a bare CR is invalid. A relay forwards requests; one that let a bare CR through
+    // would let a line mean one thing here and another to the server behind it.
+    const QByteArrayView head = QByteArrayView(m_buffer).first(headSize);
+    for (qsizetype cr = head.indexOf('\r'); cr >= 0; cr = head.indexOf('\r', cr + 1)) {
+        if (cr + 1 >= head.size() || head[cr + 1] != '\n') {
+            m_error = Tr::tr("bare CR (not followed by LF) at byte %1 of the request head").arg(cr);
+            m_status = Status::Error;
+            return m_status;
+        }
+    }
+    const QList<QByteArrayView> lines = headLines(head);
     const QList<QByteArray> parts = lines.first().toByteArray().split(' ');
     if (parts.size() != 3 || !isToken(parts[0]) || parts[1].isEmpty() || !isHttpVersion(parts[2])) {
         m_error = Tr::tr("malformed request line %1").arg(DisplayText::quoted(lines.first()));

@@ -66,6 +66,10 @@ inline constexpr char Guid[] = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 QByteArray generateKey(); // base64 of 16 random bytes
 QByteArray acceptFor(QByteArrayView key); // base64(SHA-1(key + GUID))
+// The request target of a URL: its path ("/" when empty) and query, as sent ("/chat?room=1").
+QByteArray requestTarget(const QUrl &url);
+// The Host header for a URL: host, IPv6 literals in brackets, the port only when not the default.
+QByteArray hostHeaderValue(const QUrl &url);
 // GET request with Host (port only when not the default), Upgrade, Connection, Sec-WebSocket-Key,
 // Sec-WebSocket-Version: 13, Origin, Sec-WebSocket-Protocol, Sec-WebSocket-Extensions, extra headers.
 QByteArray buildRequest(const ClientHandshakeOptions &options, QByteArrayView key);
@@ -131,6 +135,8 @@ public:
     const HttpRequest &request() const { return m_request; }
     qsizetype consumed() const { return m_consumed; }
     QString errorString() const { return m_error; }
+    // The bytes of a head that did not parse (up to the header limit), for recording what arrived.
+    const QByteArray &receivedBytes() const { return m_buffer; }
 
 private:
     qsizetype m_maxHeader;

@@ -761,6 +761,11 @@ void tst_Handshake::badRequest_data()
                                       << QStringLiteral("malformed request line \"GET /a b HTTP/1.1\"");
     QTest::addRow("folding") << QByteArray("GET / HTTP/1.1\r\nA: 1\r\n 2\r\n\r\n") << qsizetype(16 * 1024)
                              << QStringLiteral("obsolete line folding in header line \" 2\"");
+    QTest::addRow("bare CR in a value") << QByteArray("GET / HTTP/1.1\r\nX: a\rHost: evil\r\n\r\n")
+                                        << qsizetype(16 * 1024)
+                                        << QStringLiteral("bare CR (not followed by LF) at byte 20 of the request head");
+    QTest::addRow("bare CR ending the line") << QByteArray("GET / HTTP/1.1\r\r\n\r\n") << qsizetype(16 * 1024)
+                                             << QStringLiteral("bare CR (not followed by LF) at byte 14 of the request head");
     QTest::addRow("too big") << "GET / HTTP/1.1\r\nX: " + QByteArray(100, 'a') << qsizetype(64)
                              << QStringLiteral("headers exceed 64 bytes");
 }

@@ -1,0 +1,134 @@
+#include "protocol/relayhandshake.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(RelayHandshake)
+};
+
+void appendHeaderLine(QByteArray &out, QByteArrayView name, QByteArrayView value)
+{
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+}
+
+bool isHeader(QByteArrayView line, QByteArrayView name)
+{
+    return line.size() > name.size() && line[name.size()] == ':'
+        && line.first(name.size()).compare(name, Qt::CaseInsensitive) == 0;
+}
+
+QByteArrayView reasonPhrase(int status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 408:
+        return "Request Timeout";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 502:
+        return "Bad Gateway";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return "Error";
+    }
+}
+
+} // namespace
+
+namespace RelayHandshake {
+
+std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *error)
+{
+    if (!target.startsWith('/')) {
+        if (error)
+            *error = Tr::tr("request target %1 is not a path; a relay takes requests for paths like /chat")
+                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))));
+        return std::nullopt;
+    }
+    const qsizetype question = target.indexOf('?');
+    const QByteArrayView path = question < 0 ? target : target.first(question);
+    const QByteArrayView query = question < 0 ? QByteArrayView() : target.sliced(question + 1);
+
+    QUrl url = to;
+    if (path != "/") {
+        QByteArray joined = to.path(QUrl::FullyEncoded).toLatin1();
+        if (joined.endsWith('/'))
+            joined.chop(1);
+        joined += path;
+        url.setPath(QString::fromLatin1(joined), QUrl::TolerantMode);
+    }
+    if (question >= 0) {
+        QByteArray joinedQuery = to.query(QUrl::FullyEncoded).toLatin1();
+        if (!joinedQuery.isEmpty() && !query.isEmpty())
+            joinedQuery += '&';
+        joinedQuery += query;
+        url.setQuery(QString::fromLatin1(joinedQuery), QUrl::TolerantMode);
+    }
+    if (!url.isValid()) {
+        if (error)
+            *error = Tr::tr("request target %1 does not make a valid URL with %2: %3")
+                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))),
+                             to.toString(), url.errorString());
+        return std::nullopt;
+    }
+    return url;
+}
+
+QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin)
+{
+    const QByteArrayView raw = request.raw;
+    QByteArray out;
+    out.reserve(raw.size() + 64);
+    out += request.method + ' ' + Handshake::requestTarget(upstream) + ' ' + request.version + "\r\n";
+
+    const QByteArray host = Handshake::hostHeaderValue(upstream);
+    bool originWritten = origin.isEmpty();
+    qsizetype start = raw.indexOf('\n') + 1; // past the request line
+    while (start < raw.size()) {
+        qsizetype end = raw.indexOf('\n', start);
+        end = end < 0 ? raw.size() : end + 1;
+        const QByteArrayView line = raw.sliced(start, end - start);
+        start = end;
+        const bool blank = line == "\r\n" || line == "\n";
+        if (blank) {
+            if (!originWritten)
+                appendHeaderLine(out, "Origin", origin);
+            out += line;
+            break;
+        }
+        if (isHeader(line, "host")) {
+            appendHeaderLine(out, line.first(4), host); // the name as the application wrote it
+            if (!originWritten && !HttpHeaderList::contains(request.headers, "origin")) {
+                appendHeaderLine(out, "Origin", origin);
+                originWritten = true;
+            }
+        } else if (!origin.isEmpty() && isHeader(line, "origin")) {
+            if (!originWritten)
+                appendHeaderLine(out, line.first(6), origin);
+            originWritten = true; // a repeated Origin goes once, replaced
+        } else {
+            out += line;
+        }
+    }
+    return out;
+}
+
+QByteArray errorResponse(int status, const QString &why)
+{
+    const QByteArray body = why.toUtf8() + '\n';
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status).toByteArray() + "\r\n";
+    out += "Content-Type: text/plain; charset=utf-8\r\n";
+    out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    out += "Connection: close\r\n\r\n";
+    out += body;
+    return out;
+}
+
+} // namespace RelayHandshake

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "protocol/handshake.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QUrl>
+#include <optional>
+
+// How a relay passes an application's opening handshake on to the server it stands in front of
+// (reverse relay and proxy). Only what must change for the other connection changes; every other
+// byte goes on as the application sent it, so the server meets the application's real request.
+namespace RelayHandshake {
+
+// The URL of the upstream connection for an application's request target: `to` with the target's
+// path appended to its path and the target's query appended to its query. A target of "/" maps to
+// `to` itself, so an application told to use ws://127.0.0.1:PORT/ reaches `to` exactly. nullopt
+// and `error` when the target is not a path ("*", an absolute URL: the relay is not a proxy).
+std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *error);
+
+// The request sent upstream: the application's request line with `upstream`'s target, its header
+// lines in order and byte-exact, except Host (rewritten for `upstream`) and, when `origin` is not
+// empty, Origin (replaced, or added after Host when the application sent none).
+QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin = {});
+
+// A response of the relay's own, for when it cannot pass the handshake on: 400 (bad request),
+// 431 (request head too large), 502 (the server cannot be reached), 504 (no answer in time). The
+// body says why in plain text; the connection closes after it.
+QByteArray errorResponse(int status, const QString &why);
+
+} // namespace RelayHandshake

@@ -1,0 +1,149 @@
+#include "protocol/relayhandshake.h"
+
+#include <QTest>
+
+class tst_RelayHandshake : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void upstreamUrl_data();
+    void upstreamUrl();
+    void targetThatIsNoPath_data();
+    void targetThatIsNoPath();
+    void forwardRequest_data();
+    void forwardRequest();
+    void errorResponseParses();
+};
+
+void tst_RelayHandshake::upstreamUrl_data()
+{
+    QTest::addColumn<QString>("to");
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QString>("expected");
+    QTest::addRow("root maps to the URL itself") << QStringLiteral("ws://example.com:9000/socket") << QByteArray("/")
+                                                 << QStringLiteral("ws://example.com:9000/socket");
+    QTest::addRow("path appended") << QStringLiteral("ws://example.com/api") << QByteArray("/chat/room1")
+                                   << QStringLiteral("ws://example.com/api/chat/room1");
+    QTest::addRow("no double slash") << QStringLiteral("wss://example.com/api/") << QByteArray("/chat")
+                                     << QStringLiteral("wss://example.com/api/chat");
+    QTest::addRow("empty base path") << QStringLiteral("ws://127.0.0.1:8080") << QByteArray("/chat?x=1")
+                                     << QStringLiteral("ws://127.0.0.1:8080/chat?x=1");
+    QTest::addRow("queries joined") << QStringLiteral("ws://h/s?token=abc") << QByteArray("/?room=2&x")
+                                    << QStringLiteral("ws://h/s?token=abc&room=2&x");
+    QTest::addRow("base query kept") << QStringLiteral("ws://h/s?token=abc") << QByteArray("/more")
+                                     << QStringLiteral("ws://h/s/more?token=abc");
+    QTest::addRow("encoded bytes stay encoded") << QStringLiteral("ws://h/") << QByteArray("/a%20b?q=%E2%82%AC")
+                                                << QStringLiteral("ws://h/a%20b?q=%E2%82%AC");
+}
+
+void tst_RelayHandshake::upstreamUrl()
+{
+    QFETCH(QString, to);
+    QFETCH(QByteArray, target);
+    QFETCH(QString, expected);
+    QString error;
+    const auto url = RelayHandshake::upstreamUrl(QUrl(to), target, &error);
+    QVERIFY2(url, qPrintable(error));
+    QCOMPARE(url->toString(QUrl::FullyEncoded), expected);
+}
+
+void tst_RelayHandshake::targetThatIsNoPath_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addRow("asterisk") << QByteArray("*");
+    QTest::addRow("absolute form") << QByteArray("http://other.example/");
+    QTest::addRow("authority form") << QByteArray("other.example:443");
+}
+
+void tst_RelayHandshake::targetThatIsNoPath()
+{
+    QFETCH(QByteArray, target);
+    QString error;
+    QVERIFY(!RelayHandshake::upstreamUrl(QUrl(QStringLiteral("ws://h/")), target, &error));
+    QCOMPARE(error,
+        QStringLiteral("request target %1 is not a path; a relay takes requests for paths like /chat")
+            .arg(QString::fromLatin1(target)));
+}
+
+void tst_RelayHandshake::forwardRequest_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QString>("upstream");
+    QTest::addColumn<QByteArray>("origin");
+    QTest::addColumn<QByteArray>("expected");
+
+    const QByteArray browser = "GET /chat?x=1 HTTP/1.1\r\n"
+                               "Host: 127.0.0.1:8765\r\n"
+                               "Connection: Upgrade\r\n"
+                               "Upgrade: websocket\r\n"
+                               "Origin: http://127.0.0.1:8765\r\n"
+                               "Sec-WebSocket-Version: 13\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                               "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                               "X-Odd:   spacing kept  \r\n"
+                               "\r\n";
+    QTest::addRow("host rewritten, the rest byte-exact")
+        << browser << QStringLiteral("wss://echo.example/base/chat?x=1") << QByteArray()
+        << QByteArray("GET /base/chat?x=1 HTTP/1.1\r\n"
+                      "Host: echo.example\r\n"
+                      "Connection: Upgrade\r\n"
+                      "Upgrade: websocket\r\n"
+                      "Origin: http://127.0.0.1:8765\r\n"
+                      "Sec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                      "X-Odd:   spacing kept  \r\n"
+                      "\r\n");
+    QTest::addRow("origin replaced")
+        << browser << QStringLiteral("ws://10.0.0.2:9001/chat?x=1") << QByteArray("https://app.example")
+        << QByteArray("GET /chat?x=1 HTTP/1.1\r\n"
+                      "Host: 10.0.0.2:9001\r\n"
+                      "Connection: Upgrade\r\n"
+                      "Upgrade: websocket\r\n"
+                      "Origin: https://app.example\r\n"
+                      "Sec-WebSocket-Version: 13\r\n"
+                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                      "X-Odd:   spacing kept  \r\n"
+                      "\r\n");
+    QTest::addRow("origin added after host, header case kept")
+        << QByteArray("GET / HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\n\r\n") << QStringLiteral("ws://[::1]:81/")
+        << QByteArray("null")
+        << QByteArray("GET / HTTP/1.1\r\nhost: [::1]:81\r\nOrigin: null\r\nupgrade: websocket\r\n\r\n");
+    QTest::addRow("no host at all: origin before the blank line")
+        << QByteArray("GET / HTTP/1.0\nUpgrade: websocket\n\n") << QStringLiteral("ws://b/") << QByteArray("o")
+        << QByteArray("GET / HTTP/1.0\r\nUpgrade: websocket\nOrigin: o\r\n\n");
+    QTest::addRow("repeated origin replaced once")
+        << QByteArray("GET / HTTP/1.1\r\nOrigin: a\r\nHost: x\r\nOrigin: b\r\n\r\n") << QStringLiteral("ws://b/")
+        << QByteArray("o") << QByteArray("GET / HTTP/1.1\r\nOrigin: o\r\nHost: b\r\n\r\n");
+    QTest::addRow("header named like host is not host")
+        << QByteArray("GET / HTTP/1.1\r\nHostname: x\r\nHost: y\r\n\r\n") << QStringLiteral("ws://b:80/")
+        << QByteArray() << QByteArray("GET / HTTP/1.1\r\nHostname: x\r\nHost: b\r\n\r\n");
+}
+
+void tst_RelayHandshake::forwardRequest()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QString, upstream);
+    QFETCH(QByteArray, origin);
+    RequestParser parser;
+    QCOMPARE(parser.feed(request), RequestParser::Status::Complete);
+    const QByteArray forwarded = RelayHandshake::forwardRequest(parser.request(), QUrl(upstream), origin);
+    QTEST(forwarded, "expected");
+    // What the server receives is a request it can read.
+    RequestParser again;
+    QCOMPARE(again.feed(forwarded), RequestParser::Status::Complete);
+}
+
+void tst_RelayHandshake::errorResponseParses()
+{
+    const QByteArray bytes = RelayHandshake::errorResponse(502, QStringLiteral("connection refused by h:1"));
+    ResponseParser parser;
+    QCOMPARE(parser.feed(bytes), ResponseParser::Status::Complete);
+    QCOMPARE(parser.response().status, 502);
+    QCOMPARE(parser.response().reason, QByteArray("Bad Gateway"));
+    QCOMPARE(parser.response().body, QByteArray("connection refused by h:1\n"));
+    QCOMPARE(HttpHeaderList::value(parser.response().headers, "connection"), QByteArray("close"));
+}
+
+QTEST_GUILESS_MAIN(tst_RelayHandshake)
+#include "tst_relayhandshake.moc"
