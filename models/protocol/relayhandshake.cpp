@@ -74,8 +74,8 @@ std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *
     if (!url.isValid()) {
         if (error)
             *error = Tr::tr("request target %1 does not make a valid URL with %2: %3")
-                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))),
-                             to.toString(), url.errorString());
+                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))), to.toString(),
+                             url.errorString());
         return std::nullopt;
     }
     return url;

@@ -31,8 +31,8 @@ void tst_RelayHandshake::upstreamUrl_data()
                                     << QStringLiteral("ws://h/s?token=abc&room=2&x");
     QTest::addRow("base query kept") << QStringLiteral("ws://h/s?token=abc") << QByteArray("/more")
                                      << QStringLiteral("ws://h/s/more?token=abc");
-    QTest::addRow("encoded bytes stay encoded") << QStringLiteral("ws://h/") << QByteArray("/a%20b?q=%E2%82%AC")
-                                                << QStringLiteral("ws://h/a%20b?q=%E2%82%AC");
+    QTest::addRow("encoded bytes stay encoded")
+        << QStringLiteral("ws://h/") << QByteArray("/a%20b?q=%E2%82%AC") << QStringLiteral("ws://h/a%20b?q=%E2%82%AC");
 }
 
 void tst_RelayHandshake::upstreamUrl()
@@ -93,18 +93,19 @@ void tst_RelayHandshake::forwardRequest_data()
                       "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
                       "X-Odd:   spacing kept  \r\n"
                       "\r\n");
-    QTest::addRow("origin replaced")
-        << browser << QStringLiteral("ws://10.0.0.2:9001/chat?x=1") << QByteArray("https://app.example")
-        << QByteArray("GET /chat?x=1 HTTP/1.1\r\n"
-                      "Host: 10.0.0.2:9001\r\n"
-                      "Connection: Upgrade\r\n"
-                      "Upgrade: websocket\r\n"
-                      "Origin: https://app.example\r\n"
-                      "Sec-WebSocket-Version: 13\r\n"
-                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                      "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
-                      "X-Odd:   spacing kept  \r\n"
-                      "\r\n");
+    QTest::addRow("origin replaced") << browser << QStringLiteral("ws://10.0.0.2:9001/chat?x=1")
+                                     << QByteArray("https://app.example")
+                                     << QByteArray(
+                                            "GET /chat?x=1 HTTP/1.1\r\n"
+                                            "Host: 10.0.0.2:9001\r\n"
+                                            "Connection: Upgrade\r\n"
+                                            "Upgrade: websocket\r\n"
+                                            "Origin: https://app.example\r\n"
+                                            "Sec-WebSocket-Version: 13\r\n"
+                                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                            "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
+                                            "X-Odd:   spacing kept  \r\n"
+                                            "\r\n");
     QTest::addRow("origin added after host, header case kept")
         << QByteArray("GET / HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\n\r\n") << QStringLiteral("ws://[::1]:81/")
         << QByteArray("null")

@@ -1,0 +1,102 @@
+#include "net/relayleg.h"
+
+#include "protocol/closecodes.h"
+
+#include <QCoreApplication>
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(RelayLeg)
+};
+} // namespace
+
+RelayLeg::RelayLeg(Leg leg, FrameParser::Role role, Recorder record)
+    : m_leg(leg)
+    , m_record(std::move(record))
+    , m_parser(role, this)
+{
+}
+
+void RelayLeg::setPerMessageDeflate(bool senderNoContextTakeover)
+{
+    m_parser.setPerMessageDeflate(true, senderNoContextTakeover);
+}
+
+void RelayLeg::observe(QByteArrayView bytes, qint64 readTimeUs)
+{
+    if (m_parser.isStopped() || bytes.isEmpty())
+        return;
+    m_readTimeUs = readTimeUs;
+    m_parser.feed(bytes);
+}
+
+void RelayLeg::onFrame(const ParsedFrame &frame)
+{
+    if (m_closeSeen && !Opcode::isControl(frame.header.opcode)) {
+        // RFC 6455 §5.5.1: nothing after a close frame. The relay passes it on; the log names it.
+        recordViolation(ViolationRule::DataAfterClose, 0,
+            m_leg == Leg::App
+                ? Tr::tr("%1 frame sent by the application after its close frame")
+                      .arg(Opcode::name(frame.header.opcode))
+                : Tr::tr("%1 frame sent by the server after its close frame").arg(Opcode::name(frame.header.opcode)),
+            frame.headerBytes);
+    }
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Incoming;
+    e.header = frame.headerBytes;
+    e.frame = frame.header;
+    e.payload = frame.payload;
+    e.compressed = frame.compressed;
+    e.hasInflated = frame.hasInflated;
+    e.inflated = frame.inflated;
+    e.messageId = m_messages.next(frame.header);
+    e.timeUs = m_readTimeUs;
+    e.leg = m_leg;
+    m_record(e);
+    if (frame.header.opcode == Opcode::Close && !m_closeSeen) {
+        m_closeSeen = true;
+        const ClosePayload close = ClosePayload::parse(frame.payload);
+        m_closeCode = close.hasCode ? close.code : 0;
+        m_closeReason = close.reason;
+    }
+}
+
+void RelayLeg::onMessage(quint8, QByteArrayView, int)
+{
+    // The capture joins a message's frames itself; the relay delivers nothing.
+}
+
+void RelayLeg::onViolation(const Violation &violation, QByteArrayView headerBytes)
+{
+    recordViolation(violation.rule, violation.closeCode, violation.description, headerBytes);
+    if (m_parser.isStopped()) {
+        WireEvent e;
+        e.kind = EventKind::Error;
+        e.direction = Direction::Local;
+        const QByteArray text
+            = Tr::tr("inspection of this leg stopped here (framing lost); its bytes are still forwarded").toUtf8();
+        e.payload = text;
+        e.timeUs = m_readTimeUs;
+        e.leg = m_leg;
+        m_record(e);
+    }
+}
+
+void RelayLeg::recordViolation(
+    ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes)
+{
+    WireEvent v;
+    v.kind = EventKind::Violation;
+    v.direction = Direction::Incoming;
+    v.violation = rule;
+    v.closeCode = closeCode;
+    v.header = headerBytes;
+    if (!headerBytes.isEmpty())
+        FrameHeader::decode(headerBytes, v.frame);
+    const QByteArray text = description.toUtf8();
+    v.payload = text;
+    v.timeUs = m_readTimeUs;
+    v.leg = m_leg;
+    m_record(v);
+}

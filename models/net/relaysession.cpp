@@ -1,0 +1,644 @@
+#include "net/relaysession.h"
+
+#include "log/eventtime.h"
+#include "net/clientconnection.h"
+#include "protocol/closecodes.h"
+#include "protocol/relayhandshake.h"
+#include "text/displaytext.h"
+
+#include <QSslCipher>
+#include <QSslSocket>
+#include <QTcpSocket>
+
+namespace {
+constexpr qint64 ReadChunkBytes = 256 * 1024;
+
+QString legName(Leg leg)
+{
+    return leg == Leg::App ? RelaySession::tr("application") : RelaySession::tr("server");
+}
+
+// "1000 Normal Closure, reason \"bye\"" through the display rule; "no code" for an empty close.
+QString describeClose(quint16 code, const QByteArray &reason)
+{
+    QString text = code ? CloseCodes::label(code) : RelaySession::tr("no code");
+    if (!reason.isEmpty())
+        text += RelaySession::tr(", reason %1").arg(DisplayText::quoted(reason));
+    return text;
+}
+} // namespace
+
+RelaySession::RelaySession(quint32 connectionId, QTcpSocket *app, const RelayOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_id(connectionId)
+    , m_options(options)
+    , m_app(app)
+    , m_requestParser(options.maxHandshakeBytes)
+    , m_responseParser(options.maxHandshakeBytes, options.maxResponseBodyBytes)
+    , m_appLeg(Leg::App, FrameParser::Role::Server, [this](WireEvent &e) { emitEvent(e); })
+    , m_serverLeg(Leg::Server, FrameParser::Role::Client, [this](WireEvent &e) { emitEvent(e); })
+{
+    app->setParent(this);
+    // Qt stops reading from the OS when this much waits unread: a side the relay pauses is then
+    // slowed down by TCP itself.
+    app->setReadBufferSize(ReadChunkBytes);
+    m_appPeer = QStringLiteral("%1:%2").arg(app->peerAddress().toString()).arg(app->peerPort());
+    m_appLeg.setLimits(options.limits);
+    m_serverLeg.setLimits(options.limits);
+    m_handshakeTimer.setSingleShot(true);
+    connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        if (m_phase == Phase::Request) {
+            recordText(EventKind::Error, Leg::App, Direction::Local,
+                tr("the application sent no complete handshake request within %1 ms")
+                    .arg(m_options.handshakeTimeoutMs));
+            answerApp(408, tr("no complete request within %1 ms").arg(m_options.handshakeTimeoutMs));
+        } else if (m_phase == Phase::Response) {
+            const QString why
+                = tr("the server did not answer the handshake within %1 ms").arg(m_options.handshakeTimeoutMs);
+            recordText(EventKind::Error, Leg::Server, Direction::Local, why);
+            m_serverGone = true; // before abort(), whose disconnected() comes at once
+            if (m_server) {
+                m_server->disconnect(this);
+                m_server->abort();
+            }
+            if (m_responseBytesForwarded)
+                closeAppLeg(); // part of an answer went through: nothing more can be said to the application
+            else
+                answerApp(504, why);
+        }
+    });
+}
+
+RelaySession::~RelaySession()
+{
+    // Sockets are children; their signals must not reach a half-destroyed session.
+    if (m_app)
+        m_app->disconnect(this);
+    if (m_server)
+        m_server->disconnect(this);
+}
+
+void RelaySession::addSink(WireEventSink *sink)
+{
+    m_sinks.append(sink);
+}
+
+void RelaySession::start()
+{
+    connect(m_app, &QTcpSocket::readyRead, this, &RelaySession::readApp);
+    connect(m_app, &QTcpSocket::disconnected, this, &RelaySession::onAppDisconnected);
+    connect(m_app, &QTcpSocket::bytesWritten, this, &RelaySession::resumeReading);
+    setState(ReadyState::Connecting, Leg::App,
+        tr("CONNECTING (application %1 connected; relaying to %2)").arg(m_appPeer, m_options.to.toDisplayString()));
+    m_handshakeTimer.start(m_options.handshakeTimeoutMs);
+    if (m_app->bytesAvailable() > 0)
+        readApp();
+    if (m_app->state() != QAbstractSocket::ConnectedState)
+        onAppDisconnected();
+}
+
+qint64 RelaySession::unwritten(const QTcpSocket *socket) const
+{
+    if (!socket)
+        return 0;
+    qint64 bytes = socket->bytesToWrite();
+    if (const auto *ssl = qobject_cast<const QSslSocket *>(socket))
+        bytes += ssl->encryptedBytesToWrite();
+    return bytes;
+}
+
+void RelaySession::readApp()
+{
+    if (!m_app || m_appGone)
+        return;
+    if (unwritten(m_server) + m_toServerPending.size() > m_options.highWaterBytes)
+        return; // resumeReading() comes back once the server has taken enough
+    while (m_app->bytesAvailable() > 0) {
+        const qint64 available = qMin<qint64>(m_app->bytesAvailable(), ReadChunkBytes);
+        if (m_readBuffer.size() < available)
+            m_readBuffer.resize(available);
+        const qint64 n = m_app->read(m_readBuffer.data(), available);
+        if (n <= 0)
+            return;
+        m_bytesFromApp += quint64(n);
+        const qint64 now = EventTime::nowUs();
+        const QByteArrayView bytes(m_readBuffer.constData(), n);
+        switch (m_phase) {
+        case Phase::Request: {
+            const qsizetype fedBefore = qsizetype(m_bytesFromApp) - n;
+            const auto status = m_requestParser.feed(bytes);
+            if (status == RequestParser::Status::NeedMore)
+                break;
+            if (status == RequestParser::Status::Error) {
+                recordBytes(
+                    EventKind::HandshakeRequest, Leg::App, Direction::Incoming, m_requestParser.receivedBytes(), now);
+                const QString why
+                    = tr("bad handshake request from the application: %1").arg(m_requestParser.errorString());
+                recordText(EventKind::Error, Leg::App, Direction::Local, why);
+                answerApp(m_requestParser.errorString().startsWith(QLatin1String("headers exceed")) ? 431 : 400, why);
+                return;
+            }
+            recordBytes(EventKind::HandshakeRequest, Leg::App, Direction::Incoming, m_requestParser.request().raw, now);
+            m_appFramesTimeUs = now;
+            onRequestComplete(bytes.sliced(m_requestParser.consumed() - fedBefore));
+            break;
+        }
+        case Phase::Response:
+            writeToServer(bytes);
+            if (m_appFramesUnparsed.isEmpty())
+                m_appFramesTimeUs = now;
+            m_appFramesUnparsed += bytes;
+            break;
+        case Phase::Frames:
+            writeToServer(bytes);
+            m_appLeg.observe(bytes, now);
+            noteCloseFrames();
+            break;
+        case Phase::Passthrough:
+            writeToServer(bytes);
+            break;
+        case Phase::Done:
+            return;
+        }
+        if (!m_app || m_phase == Phase::Done)
+            return;
+        if (unwritten(m_server) + m_toServerPending.size() > m_options.highWaterBytes)
+            return;
+    }
+}
+
+void RelaySession::onRequestComplete(QByteArrayView rest)
+{
+    const HttpRequest &request = m_requestParser.request();
+    QString error;
+    const std::optional<QUrl> upstream = RelayHandshake::upstreamUrl(m_options.to, request.target, &error);
+    if (!upstream) {
+        recordText(EventKind::Error, Leg::App, Direction::Local, error);
+        answerApp(400, error);
+        return;
+    }
+    m_upstreamUrl = *upstream;
+    m_forwardedRequest = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8());
+    m_phase = Phase::Response;
+    m_handshakeTimer.start(m_options.handshakeTimeoutMs);
+    m_toServerPending = m_forwardedRequest;
+    if (!rest.isEmpty()) {
+        m_toServerPending += rest;
+        m_appFramesUnparsed += rest;
+    }
+    connectUpstream();
+}
+
+void RelaySession::connectUpstream()
+{
+    const bool secure = ClientConnection::isSecure(m_upstreamUrl);
+    QTcpSocket *socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
+    m_server = socket;
+    socket->setReadBufferSize(ReadChunkBytes);
+    connect(socket, &QTcpSocket::readyRead, this, &RelaySession::readServer);
+    connect(socket, &QTcpSocket::disconnected, this, &RelaySession::onServerDisconnected);
+    connect(socket, &QTcpSocket::bytesWritten, this, &RelaySession::resumeReading);
+    connect(socket, &QTcpSocket::errorOccurred, this, &RelaySession::onUpstreamError);
+    const QString host = m_upstreamUrl.host();
+    const quint16 port = ClientConnection::portOf(m_upstreamUrl);
+    if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        connect(ssl, &QSslSocket::encrypted, this, &RelaySession::onUpstreamReady);
+        connect(ssl, &QSslSocket::sslErrors, this, &RelaySession::onUpstreamSslErrors);
+        connect(ssl, &QSslSocket::encryptedBytesWritten, this, &RelaySession::resumeReading);
+        ssl->connectToHostEncrypted(host, port);
+    } else {
+        connect(socket, &QTcpSocket::connected, this, &RelaySession::onUpstreamReady);
+        socket->connectToHost(host, port);
+    }
+}
+
+void RelaySession::onUpstreamReady()
+{
+    if (!m_server || m_serverUp)
+        return;
+    m_serverUp = true;
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_server.data())) {
+        const QSslCipher cipher = ssl->sessionCipher();
+        recordText(EventKind::TlsInfo, Leg::Server, Direction::Local,
+            tr("TLS established with %1: %2, %3").arg(m_upstreamUrl.host(), cipher.protocolString(), cipher.name()));
+    }
+    recordBytes(EventKind::HandshakeRequest, Leg::Server, Direction::Outgoing, m_forwardedRequest);
+    const QByteArray pending = std::exchange(m_toServerPending, {});
+    m_server->write(pending);
+}
+
+void RelaySession::onUpstreamSslErrors(const QList<QSslError> &errors)
+{
+    auto *ssl = qobject_cast<QSslSocket *>(m_server.data());
+    if (!ssl)
+        return;
+    QStringList lines;
+    for (const QSslError &error : errors)
+        lines << error.errorString();
+    if (m_options.allowCertificateErrors) {
+        recordText(EventKind::TlsInfo, Leg::Server, Direction::Local,
+            tr("certificate errors allowed by the user: %1").arg(lines.join(QStringLiteral("; "))));
+        ssl->ignoreSslErrors();
+        return;
+    }
+    const QString why = tr("TLS certificate of %1 rejected: %2 (to relay anyway, allow certificate errors: CLI -k)")
+                            .arg(m_upstreamUrl.host(), lines.join(QStringLiteral("; ")));
+    recordText(EventKind::Error, Leg::Server, Direction::Local, why);
+    m_serverGone = true;
+    ssl->disconnect(this);
+    ssl->abort();
+    answerApp(502, why);
+}
+
+void RelaySession::onUpstreamError()
+{
+    if (!m_server || m_serverGone)
+        return;
+    const auto error = m_server->error();
+    if (error == QAbstractSocket::RemoteHostClosedError || error == QAbstractSocket::SslHandshakeFailedError)
+        return; // disconnected() follows; certificate trouble was reported by onUpstreamSslErrors()
+    const QString where
+        = QStringLiteral("%1:%2").arg(m_upstreamUrl.host()).arg(ClientConnection::portOf(m_upstreamUrl));
+    QString why;
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        why = tr("connection refused by %1 (is the server running?)").arg(where);
+        break;
+    case QAbstractSocket::HostNotFoundError:
+        why = tr("host not found: %1").arg(m_upstreamUrl.host());
+        break;
+    default:
+        why = tr("network error on the server leg (%1): %2").arg(where, m_server->errorString());
+    }
+    recordText(EventKind::Error, Leg::Server, Direction::Local, why);
+    if (!m_serverUp) {
+        m_serverGone = true;
+        m_server->disconnect(this);
+        m_server->abort();
+        answerApp(502, why);
+    }
+}
+
+void RelaySession::readServer()
+{
+    if (!m_server || m_serverGone)
+        return;
+    if (unwritten(m_app) > m_options.highWaterBytes)
+        return;
+    while (m_server->bytesAvailable() > 0) {
+        const qint64 available = qMin<qint64>(m_server->bytesAvailable(), ReadChunkBytes);
+        if (m_readBuffer.size() < available)
+            m_readBuffer.resize(available);
+        const qint64 n = m_server->read(m_readBuffer.data(), available);
+        if (n <= 0)
+            return;
+        m_bytesFromServer += quint64(n);
+        const qint64 now = EventTime::nowUs();
+        const QByteArrayView bytes(m_readBuffer.constData(), n);
+        writeToApp(bytes); // first: the application never waits for the inspector's parsing
+        switch (m_phase) {
+        case Phase::Response: {
+            m_responseBytesForwarded = true;
+            const qsizetype fedBefore = qsizetype(m_bytesFromServer) - n;
+            const auto status = m_responseParser.feed(bytes);
+            if (status == ResponseParser::Status::NeedMore)
+                break;
+            if (status == ResponseParser::Status::Error) {
+                recordBytes(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming,
+                    m_responseParser.receivedBytes(), now);
+                recordText(EventKind::Error, Leg::Server, Direction::Local,
+                    tr("bad handshake response from the server: %1; the rest is passed through unparsed")
+                        .arg(m_responseParser.errorString()));
+                m_handshakeTimer.stop();
+                m_phase = Phase::Passthrough;
+                break;
+            }
+            const qsizetype used = m_responseParser.consumed() - fedBefore;
+            onResponseComplete();
+            if (m_phase == Phase::Frames && used < bytes.size()) {
+                m_serverLeg.observe(bytes.sliced(used), now);
+                noteCloseFrames();
+            }
+            break;
+        }
+        case Phase::Frames:
+            m_serverLeg.observe(bytes, now);
+            noteCloseFrames();
+            break;
+        case Phase::Request: // cannot happen: there is no server connection before the request
+        case Phase::Passthrough:
+            break;
+        case Phase::Done:
+            return;
+        }
+        if (!m_server || m_phase == Phase::Done)
+            return;
+        if (unwritten(m_app) > m_options.highWaterBytes)
+            return;
+    }
+}
+
+void RelaySession::onResponseComplete()
+{
+    m_handshakeTimer.stop();
+    const HttpResponse &response = m_responseParser.response();
+    recordBytes(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming, response.raw);
+    recordBytes(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, response.raw);
+    const HttpRequest &request = m_requestParser.request();
+    if (response.status != 101) {
+        m_phase = Phase::Passthrough;
+        setState(ReadyState::Connecting, Leg::Server,
+            tr("not upgraded: the server answered %1 %2; passed to the application as it came")
+                .arg(response.status)
+                .arg(DisplayText::line(response.reason)));
+        return;
+    }
+    QStringList offered;
+    const Extensions::Parsed offers
+        = Extensions::parse(HttpHeaderList::values(request.headers, "sec-websocket-extensions"));
+    for (const Extension &offer : offers.list)
+        offered << QString::fromLatin1(offer.text());
+    QStringList subprotocols;
+    for (const QByteArray &token : HttpHeaderList::tokens(request.headers, "sec-websocket-protocol"))
+        subprotocols << QString::fromUtf8(token);
+    m_check = Handshake::checkResponse(
+        response, HttpHeaderList::value(request.headers, "sec-websocket-key"), subprotocols, offered);
+    for (const QString &failure : std::as_const(m_check.failures)) {
+        WireEvent v;
+        v.kind = EventKind::Violation;
+        v.direction = Direction::Incoming;
+        v.leg = Leg::Server;
+        v.violation = ViolationRule::HandshakeFailed;
+        const QByteArray text = failure.toUtf8();
+        v.payload = text;
+        emitEvent(v);
+    }
+    if (const auto &agreed = m_check.deflate) {
+        m_appLeg.setPerMessageDeflate(agreed->clientNoContextTakeover);
+        m_serverLeg.setPerMessageDeflate(agreed->serverNoContextTakeover);
+    }
+    m_phase = Phase::Frames;
+    QStringList details;
+    if (!m_check.selectedSubprotocol.isEmpty())
+        details << tr("subprotocol %1").arg(DisplayText::line(m_check.selectedSubprotocol));
+    if (m_check.deflate)
+        details << tr("permessage-deflate");
+    if (!m_check.ok)
+        details << tr("the handshake breaks RFC 6455; the application decides");
+    setState(ReadyState::Open, Leg::Server,
+        details.isEmpty() ? QStringLiteral("OPEN") : tr("OPEN (%1)").arg(details.join(QStringLiteral(", "))));
+    if (!m_appFramesUnparsed.isEmpty()) {
+        m_appLeg.observe(std::exchange(m_appFramesUnparsed, {}), m_appFramesTimeUs);
+        noteCloseFrames();
+    }
+}
+
+// Records the moment each side's close frame went by: the closing handshake's progress.
+void RelaySession::noteCloseFrames()
+{
+    for (RelayLeg *leg : { &m_appLeg, &m_serverLeg }) {
+        bool &noted = m_closeFramesNoted[int(leg->leg())];
+        if (noted || !leg->closeFrameSeen())
+            continue;
+        noted = true;
+        if (m_firstCloser == Leg::None)
+            m_firstCloser = leg->leg();
+        if (m_state == ReadyState::Open)
+            setState(ReadyState::Closing, leg->leg(),
+                tr("CLOSING (%1 sent close: %2)")
+                    .arg(legName(leg->leg()), describeClose(leg->closeCode(), leg->closeReason())));
+    }
+}
+
+void RelaySession::resumeReading()
+{
+    // Whichever socket drained, both directions may read again: each checks its own limit.
+    if (m_app && !m_appGone && m_app->bytesAvailable() > 0)
+        readApp();
+    if (m_server && !m_serverGone && m_server->bytesAvailable() > 0)
+        readServer();
+}
+
+void RelaySession::writeToServer(QByteArrayView bytes)
+{
+    if (!m_server || !m_serverUp) {
+        m_toServerPending += bytes;
+        return;
+    }
+    if (!m_serverGone)
+        m_server->write(bytes.data(), bytes.size());
+}
+
+void RelaySession::writeToApp(QByteArrayView bytes)
+{
+    if (m_app && !m_appGone)
+        m_app->write(bytes.data(), bytes.size());
+}
+
+void RelaySession::answerApp(int status, const QString &why)
+{
+    m_handshakeTimer.stop();
+    if (m_app && !m_appGone) {
+        const QByteArray response = RelayHandshake::errorResponse(status, why);
+        recordBytes(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, response);
+        m_app->write(response);
+    }
+    m_phase = Phase::Passthrough;
+    closeAppLeg();
+    if (m_server && !m_serverGone)
+        closeServerLeg();
+    else if (m_appGone)
+        finish();
+}
+
+void RelaySession::closeAppLeg()
+{
+    if (!m_app || m_appGone || m_closingAppByUs)
+        return;
+    m_closingAppByUs = true;
+    m_app->disconnectFromHost(); // after what waits to be written; disconnected() may come at once
+}
+
+void RelaySession::closeServerLeg()
+{
+    if (!m_server || m_serverGone || m_closingServerByUs)
+        return;
+    m_closingServerByUs = true;
+    if (!m_serverUp) {
+        m_serverGone = true;
+        m_server->disconnect(this);
+        m_server->abort();
+        return;
+    }
+    m_server->disconnectFromHost();
+}
+
+void RelaySession::onAppDisconnected()
+{
+    if (m_appGone)
+        return;
+    m_appGone = true;
+    if (m_firstCloser == Leg::None && !m_closingAppByUs)
+        m_firstCloser = Leg::App;
+    if (m_appLeg.pendingBytes() > 0)
+        recordText(EventKind::Error, Leg::App, Direction::Incoming,
+            tr("the application's connection ended in the middle of a frame: %1 bytes of it arrived")
+                .arg(m_appLeg.pendingBytes()));
+    if (!m_closingAppByUs) {
+        recordText(EventKind::StateChange, Leg::App, Direction::Local,
+            m_appLeg.closeFrameSeen() ? tr("the application closed its TCP connection")
+                                      : tr("the application dropped its connection without a closing handshake"));
+        if (m_server && !m_serverGone) {
+            recordText(EventKind::StateChange, Leg::Server, Direction::Local,
+                tr("closing the server leg: the application's side is closed"));
+            closeServerLeg();
+        }
+    }
+    if (m_serverGone || !m_server)
+        finish();
+}
+
+void RelaySession::onServerDisconnected()
+{
+    if (m_serverGone)
+        return;
+    m_serverGone = true;
+    if (m_firstCloser == Leg::None && !m_closingServerByUs)
+        m_firstCloser = Leg::Server;
+    // Whatever is still unread arrived before the end: pass it on first.
+    if (m_server && m_server->bytesAvailable() > 0) {
+        m_serverGone = false;
+        readServer();
+        m_serverGone = true;
+    }
+    if (m_phase == Phase::Response) {
+        if (m_responseParser.headComplete()) {
+            m_responseParser.finish(); // a non-101 answer whose body ran until the end
+            onResponseComplete();
+        } else {
+            if (!m_responseParser.receivedBytes().isEmpty())
+                recordBytes(
+                    EventKind::HandshakeResponse, Leg::Server, Direction::Incoming, m_responseParser.receivedBytes());
+            const QString why = m_responseBytesForwarded
+                ? tr("the server closed the connection in the middle of its handshake answer")
+                : tr("the server closed the connection without answering the handshake");
+            recordText(EventKind::Error, Leg::Server, Direction::Local, why);
+            if (!m_responseBytesForwarded) {
+                answerApp(502, why);
+                return;
+            }
+        }
+    }
+    if (m_serverLeg.pendingBytes() > 0)
+        recordText(EventKind::Error, Leg::Server, Direction::Incoming,
+            tr("the server's connection ended in the middle of a frame: %1 bytes of it arrived")
+                .arg(m_serverLeg.pendingBytes()));
+    if (!m_closingServerByUs) {
+        recordText(EventKind::StateChange, Leg::Server, Direction::Local,
+            m_serverLeg.closeFrameSeen() ? tr("the server closed its TCP connection")
+                                         : tr("the server dropped its connection without a closing handshake"));
+        if (m_app && !m_appGone) {
+            recordText(EventKind::StateChange, Leg::App, Direction::Local,
+                tr("closing the application leg: the server's side is closed"));
+            closeAppLeg();
+        }
+    }
+    if (m_appGone)
+        finish();
+}
+
+void RelaySession::abort(const QString &why)
+{
+    if (m_finished)
+        return;
+    recordText(EventKind::StateChange, Leg::App, Direction::Local, tr("dropping both legs: %1").arg(why));
+    m_handshakeTimer.stop();
+    for (QTcpSocket *socket : { m_app.data(), m_server.data() }) {
+        if (socket) {
+            socket->disconnect(this);
+            socket->abort();
+        }
+    }
+    m_appGone = m_serverGone = true;
+    finish();
+}
+
+void RelaySession::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_phase = Phase::Done;
+    m_handshakeTimer.stop();
+    const bool appClosed = m_appLeg.closeFrameSeen(), serverClosed = m_serverLeg.closeFrameSeen();
+    const bool wasClean = appClosed && serverClosed;
+    const RelayLeg &first = m_firstCloser == Leg::Server ? m_serverLeg : m_appLeg;
+    quint16 code = CloseCodes::AbnormalClosure;
+    QByteArray reason;
+    if (first.closeFrameSeen()) {
+        code = first.closeCode() ? first.closeCode() : quint16(CloseCodes::NoStatusReceived);
+        reason = first.closeReason();
+    }
+    QString who;
+    if (m_firstCloser == Leg::None)
+        who = tr("closed by the inspector");
+    else if (appClosed || serverClosed)
+        who = tr("%1 closed first").arg(legName(m_firstCloser));
+    else
+        who = tr("%1 dropped the connection first").arg(legName(m_firstCloser));
+    WireEvent e;
+    e.kind = EventKind::StateChange;
+    e.direction = Direction::Local;
+    e.leg = m_firstCloser == Leg::None ? Leg::App : m_firstCloser;
+    e.state = ReadyState::Closed;
+    e.closeCode = code;
+    e.wasClean = wasClean;
+    const QByteArray text
+        = QStringLiteral("CLOSED: %1, wasClean=%2, %3")
+              .arg(describeClose(code, reason), wasClean ? QStringLiteral("true") : QStringLiteral("false"), who)
+              .toUtf8();
+    e.payload = text;
+    m_state = ReadyState::Closed;
+    emitEvent(e);
+    Q_EMIT stateChanged(m_state);
+    Q_EMIT finished();
+}
+
+void RelaySession::setState(ReadyState state, Leg leg, const QString &detail)
+{
+    m_state = state;
+    recordText(EventKind::StateChange, leg, Direction::Local, detail);
+    Q_EMIT stateChanged(state);
+}
+
+void RelaySession::recordBytes(EventKind kind, Leg leg, Direction direction, QByteArrayView bytes, qint64 timeUs)
+{
+    WireEvent e;
+    e.kind = kind;
+    e.leg = leg;
+    e.direction = direction;
+    e.payload = bytes;
+    e.timeUs = timeUs;
+    emitEvent(e);
+}
+
+void RelaySession::recordText(EventKind kind, Leg leg, Direction direction, const QString &text)
+{
+    WireEvent e;
+    e.kind = kind;
+    e.leg = leg;
+    e.direction = direction;
+    e.state = m_state;
+    const QByteArray utf8 = text.toUtf8();
+    e.payload = utf8;
+    emitEvent(e);
+}
+
+void RelaySession::emitEvent(WireEvent &event)
+{
+    event.connectionId = m_id;
+    if (event.timeUs == 0)
+        event.timeUs = EventTime::nowUs();
+    for (WireEventSink *sink : std::as_const(m_sinks))
+        sink->record(event);
+}

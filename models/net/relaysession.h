@@ -1,0 +1,136 @@
+#pragma once
+
+#include "log/wireevent.h"
+#include "net/relayleg.h"
+#include "protocol/frameparser.h"
+#include "protocol/handshake.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSslError>
+#include <QTimer>
+#include <QUrl>
+
+class QTcpSocket;
+
+// Everything a relay needs to know to stand between applications and one server.
+struct RelayOptions {
+    QUrl to; // ws:// or wss:// URL of the server; each application's path and query are appended
+    QString origin; // replaces the application's Origin when not empty
+    bool allowCertificateErrors = false; // wss:// upstream: on the user's explicit request only
+    int handshakeTimeoutMs = 10'000; // for the application's request, and for the server's answer
+    qsizetype maxHandshakeBytes = 16 * 1024;
+    qsizetype maxResponseBodyBytes = 64 * 1024; // of a non-101 answer, kept for the log (all is forwarded)
+    FrameParser::Limits limits; // for inspecting frames; larger ones are still forwarded
+    // A side is not read while the other has this many bytes not yet taken by its socket: the
+    // relay then slows the sender down through TCP instead of buffering without bound.
+    qint64 highWaterBytes = 4 << 20;
+};
+
+// One application connection passed through to the server: two TCP connections (legs), bytes
+// forwarded both ways as they arrive and byte-exact, and both legs recorded at the frame level as
+// they go by. The application's handshake request goes on with Host rewritten (and Origin when
+// asked), the server's answer comes back as it came, whatever its status. Frames are never
+// changed, held or answered: each side meets the other's real behaviour, and the inspector names
+// every violation on the leg where it happened. Compression negotiated between the two passes
+// through; both legs are inflated for the log with the parameters they agreed on.
+//
+// Events: the application's request (leg app, in) and the request sent on (leg server, out); the
+// answer (leg server, in) and as passed back (leg app, out); each side's frames (in, on its leg);
+// state changes on the leg that caused them.
+class RelaySession : public QObject {
+    Q_OBJECT
+public:
+    // Takes `app` (connected, nothing read yet) over.
+    RelaySession(quint32 connectionId, QTcpSocket *app, const RelayOptions &options, QObject *parent = nullptr);
+    ~RelaySession() override;
+
+    void addSink(WireEventSink *sink);
+    // Starts reading the application's request.
+    void start();
+
+    quint32 connectionId() const { return m_id; }
+    ReadyState readyState() const { return m_state; }
+    bool isFinished() const { return m_finished; }
+    QString appPeer() const { return m_appPeer; } // "127.0.0.1:51234"
+    QUrl upstreamUrl() const { return m_upstreamUrl; } // empty until the request arrived
+    const HttpRequest &appRequest() const { return m_requestParser.request(); }
+    QByteArray forwardedRequest() const { return m_forwardedRequest; }
+    const HttpResponse &response() const { return m_responseParser.response(); }
+    const HandshakeCheck &handshakeCheck() const { return m_check; }
+    quint64 bytesFromApp() const { return m_bytesFromApp; }
+    quint64 bytesFromServer() const { return m_bytesFromServer; }
+
+    // Drops both legs at once (the user stopped the relay); recorded as the inspector's doing.
+    void abort(const QString &why);
+
+Q_SIGNALS:
+    void stateChanged(ReadyState state);
+    void finished();
+
+private:
+    enum class Phase {
+        Request, // reading the application's request head
+        Response, // request passed on (or being connected); reading the server's answer
+        Frames, // 101: WebSocket frames both ways
+        Passthrough, // not upgraded (or unreadable answer): bytes both ways, not parsed
+        Done,
+    };
+    void readApp();
+    void readServer();
+    void onRequestComplete(QByteArrayView rest);
+    void connectUpstream();
+    void onUpstreamReady();
+    void onUpstreamSslErrors(const QList<QSslError> &errors);
+    void onUpstreamError();
+    void onResponseComplete();
+    void onAppDisconnected();
+    void onServerDisconnected();
+    void resumeReading();
+    void answerApp(int status, const QString &why);
+    void writeToServer(QByteArrayView bytes);
+    void writeToApp(QByteArrayView bytes);
+    qint64 unwritten(const QTcpSocket *socket) const;
+    void closeAppLeg();
+    void closeServerLeg();
+    void noteCloseFrames();
+    void finish();
+    void setState(ReadyState state, Leg leg, const QString &detail);
+    void recordBytes(EventKind kind, Leg leg, Direction direction, QByteArrayView bytes, qint64 timeUs = 0);
+    void recordText(EventKind kind, Leg leg, Direction direction, const QString &text);
+    void emitEvent(WireEvent &event);
+
+    quint32 m_id;
+    RelayOptions m_options;
+    QList<WireEventSink *> m_sinks;
+    QPointer<QTcpSocket> m_app;
+    QPointer<QTcpSocket> m_server;
+    QString m_appPeer;
+    Phase m_phase = Phase::Request;
+    ReadyState m_state = ReadyState::Connecting;
+    bool m_finished = false;
+
+    RequestParser m_requestParser;
+    ResponseParser m_responseParser;
+    HandshakeCheck m_check;
+    QUrl m_upstreamUrl;
+    QByteArray m_forwardedRequest;
+    QByteArray m_toServerPending; // written once the server connection is up
+    QByteArray m_appFramesUnparsed; // frames the application sent before the answer: parsed after it
+    qint64 m_appFramesTimeUs = 0;
+    bool m_serverUp = false; // connected (and encrypted for wss://)
+    bool m_responseBytesForwarded = false;
+    QTimer m_handshakeTimer;
+    QByteArray m_readBuffer;
+
+    RelayLeg m_appLeg;
+    RelayLeg m_serverLeg;
+    bool m_appGone = false;
+    bool m_serverGone = false;
+    bool m_closingAppByUs = false;
+    bool m_closingServerByUs = false;
+    Leg m_firstCloser = Leg::None; // the side that sent the first close frame, or else dropped first
+    bool m_closeFramesNoted[3] = {};
+    quint64 m_bytesFromApp = 0;
+    quint64 m_bytesFromServer = 0;
+};
