@@ -112,6 +112,7 @@ QString CliOptions::usage()
     return QStringLiteral(
         "Usage: wsinspector-cli [options] URL\n"
         "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [server options]\n"
+        "       wsinspector-cli --relay [PORT] --to URL [--bind ADDR] [--origin ORIGIN] [-k]\n"
         "       wsinspector-cli --probe URL [probe options]   (conformance probes; see --probe --help)\n"
         "\n"
         "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
@@ -173,6 +174,18 @@ QString CliOptions::usage()
         "                               are closed with 1009 Message Too Big\n"
         "Refused handshakes get an HTTP response saying why, and are printed with the request.\n"
         "\n"
+        "Relay (--relay): stand between an application and its server and print both sides\n"
+        "      --relay [PORT]           listen for applications (default port 8081; 0 picks a free port).\n"
+        "                               The first line printed is \"relaying ws://127.0.0.1:PORT/ -> URL\".\n"
+        "      --to URL                 the server (ws:// or wss://); an application's path and query are\n"
+        "                               appended to URL's, so ws://127.0.0.1:PORT/ reaches URL itself\n"
+        "      --bind ADDR              address to listen on (default 127.0.0.1)\n"
+        "      --origin ORIGIN          replace the application's Origin header\n"
+        "  -k, --insecure               accept the server's TLS certificate errors\n"
+        "      --handshake-timeout MS, --max-message-size N   as for a client\n"
+        "Frames are forwarded as they arrive, byte-exact, valid or not; each line names its leg: app\n"
+        "(the application's connection, where the relay plays the server) or server. Runs until Ctrl-C.\n"
+        "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
 }
@@ -184,6 +197,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     QStringList clientOnly; // options given that make no sense with --serve
     QStringList serveOnly;
     bool serve = false;
+    bool relay = false;
+    QString relayTo;
     bool optionsEnded = false;
     QString positional;
 
@@ -398,6 +413,25 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                     return fail(QStringLiteral("--serve: port \"%1\" is not a number in 0-65535").arg(portText));
                 o.port = quint16(port);
             }
+        } else if (name == QLatin1String("--relay")) {
+            relay = true;
+            o.port = RelayPort;
+            QString portText;
+            if (inlineValue)
+                portText = *inlineValue;
+            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
+                portText = args.next();
+            if (!portText.isNull()) {
+                quint64 port = 0;
+                if (!parseUnsigned(portText, 65535, port))
+                    return fail(QStringLiteral("--relay: port \"%1\" is not a number in 0-65535").arg(portText));
+                o.port = quint16(port);
+            }
+        } else if (name == QLatin1String("--to")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            relayTo = *v;
         } else if (name == QLatin1String("--mode")) {
             const auto v = value(name);
             if (!v)
@@ -496,6 +530,32 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return std::nullopt;
     }
 
+    if (relay) {
+        if (serve)
+            return fail(QStringLiteral("--relay and --serve cannot be used together"));
+        o.mode = Mode::Relay;
+        static const QStringList relayClientOptions { QStringLiteral("--origin"), QStringLiteral("-k"),
+            QStringLiteral("--insecure"), QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size") };
+        for (const QString &option : std::as_const(clientOnly))
+            if (!relayClientOptions.contains(option))
+                return fail(QStringLiteral("%1 is a client option; it cannot be used with --relay").arg(option));
+        for (const QString &option : std::as_const(serveOnly))
+            if (option != QLatin1String("--bind"))
+                return fail(QStringLiteral("%1 is a --serve option; it cannot be used with --relay").arg(option));
+        if (!o.subprotocols.isEmpty())
+            return fail(QStringLiteral("-s/--subprotocol cannot be used with --relay: the application offers its own"));
+        if (!positional.isEmpty())
+            return fail(QStringLiteral("--relay takes the server's URL after --to (got \"%1\")").arg(positional));
+        if (relayTo.isNull())
+            return fail(QStringLiteral("--relay needs --to URL: the server to relay to"));
+        o.relayTo = QUrl(relayTo, QUrl::StrictMode);
+        const QString problem = ClientConnection::urlProblem(o.relayTo);
+        if (!problem.isEmpty())
+            return fail(QStringLiteral("--to: %1").arg(problem));
+        return o;
+    }
+    if (!relayTo.isNull())
+        return fail(QStringLiteral("--to only applies with --relay"));
     if (serve) {
         o.mode = Mode::Serve;
         if (!clientOnly.isEmpty()) {
@@ -518,7 +578,9 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         return o;
     }
     if (!serveOnly.isEmpty())
-        return fail(QStringLiteral("%1 only applies with --serve").arg(serveOnly.first()));
+        return fail(serveOnly.first() == QLatin1String("--bind")
+                ? QStringLiteral("--bind only applies with --serve or --relay")
+                : QStringLiteral("%1 only applies with --serve").arg(serveOnly.first()));
     if (positional.isEmpty())
         return fail(QStringLiteral("missing URL"));
     o.url = QUrl(positional, QUrl::StrictMode);
@@ -526,6 +588,20 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     if (!problem.isEmpty())
         return fail(problem);
     return o;
+}
+
+RelayOptions CliOptions::relayOptions() const
+{
+    RelayOptions r;
+    r.to = relayTo;
+    r.origin = origin;
+    r.allowCertificateErrors = insecure;
+    r.handshakeTimeoutMs = handshakeTimeoutMs;
+    if (maxMessageSize) {
+        r.limits.maxMessageSize = *maxMessageSize;
+        r.limits.maxFrameSize = *maxMessageSize;
+    }
+    return r;
 }
 
 ConnectionOptions CliOptions::connectionOptions() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientconnection.h"
+#include "net/relaysession.h"
 #include "net/serverbehaviour.h"
 
 #include <QByteArray>
@@ -30,7 +31,7 @@ struct CliAction {
 
 // The parsed command line. parse() checks every value and says precisely what is wrong.
 struct CliOptions {
-    enum class Mode { Client, Serve, Help, Version };
+    enum class Mode { Client, Serve, Relay, Help, Version };
     enum class Format { Text, Jsonl };
     enum class ServeMode { Echo, Broadcast };
 
@@ -55,8 +56,11 @@ struct CliOptions {
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000;
 
-    // Server
-    quint16 port = 8080;
+    // Relay: --relay [PORT] --to URL; --origin, -k, --handshake-timeout and --max-message-size apply
+    QUrl relayTo;
+    // Server and relay
+    quint16 port = 8080; // --serve; --relay defaults to RelayPort
+    static constexpr quint16 RelayPort = 8081;
     ServeMode serveMode = ServeMode::Echo;
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     ServerBehaviour behaviour; // --delay, --fragment, --ping-every, --close-after, --reject, ...
@@ -69,4 +73,5 @@ struct CliOptions {
     static QString versionText();
 
     ConnectionOptions connectionOptions() const;
+    RelayOptions relayOptions() const;
 };

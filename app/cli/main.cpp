@@ -3,6 +3,7 @@
 #include "outputsink.h"
 #include "outputwriter.h"
 #include "probecli.h"
+#include "relayrunner.h"
 #include "serverunner.h"
 #include "signalnotifier.h"
 
@@ -63,11 +64,28 @@ int main(int argc, char *argv[])
     if (!options.capturePath.isEmpty()) {
         SessionHeader header;
         header.tool = CliOptions::versionText();
-        header.url = options.url.toString();
+        header.url = (options.mode == CliOptions::Mode::Relay ? options.relayTo : options.url).toString();
         if (!capture.open(options.capturePath, header)) {
             printError(QStringLiteral("--capture: %1").arg(capture.errorString()));
             return ExitCode::Usage;
         }
+    }
+
+    if (options.mode == CliOptions::Mode::Relay) {
+        RelayRunner relay(options, writer);
+        relay.addSink(&sink);
+        if (capture.isOpen())
+            relay.addSink(&capture);
+        QObject::connect(&signalNotifier, &SignalNotifier::received, &relay, &RelayRunner::interrupt);
+        QObject::connect(&relay, &RelayRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
+        if (!relay.start())
+            return ExitCode::ConnectionFailed;
+        const int code = app.exec();
+        writer.flush();
+        capture.close();
+        if (!capture.errorString().isEmpty())
+            printError(QStringLiteral("warning: --capture: %1").arg(capture.errorString()));
+        return code;
     }
 
     ClientRunner client(options);

@@ -215,6 +215,27 @@ void tst_Cli::usageErrors_data()
     QTest::addRow("capture with serve") << QStringList {
         QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--capture"), QStringLiteral("x")
     } << QStringLiteral("--capture records client sessions; it cannot be used with --serve");
+    const QString relay = QStringLiteral("--relay"), to = QStringLiteral("--to");
+    QTest::addRow("relay without --to") << QStringList { relay, QStringLiteral("0") }
+                                        << QStringLiteral("--relay needs --to URL: the server to relay to");
+    QTest::addRow("relay with a URL") << QStringList { relay, to, url, url }
+                                      << QStringLiteral("--relay takes the server's URL after --to (got \"%1\")").arg(url);
+    QTest::addRow("relay to http") << QStringList { relay, to, QStringLiteral("http://h/") }
+                                   << QStringLiteral("--to: unsupported scheme \"http\": use ws:// or wss://");
+    QTest::addRow("relay with send") << QStringList { relay, to, url, QStringLiteral("--send"), QStringLiteral("x") }
+                                     << QStringLiteral("--send is a client option; it cannot be used with --relay");
+    QTest::addRow("relay with mode") << QStringList { relay, to, url, QStringLiteral("--mode"), QStringLiteral("echo") }
+                                     << QStringLiteral("--mode is a --serve option; it cannot be used with --relay");
+    QTest::addRow("relay with subprotocol") << QStringList { relay, to, url, QStringLiteral("-s"), QStringLiteral("chat") }
+                                            << QStringLiteral(
+                                                   "-s/--subprotocol cannot be used with --relay: the application offers its own");
+    QTest::addRow("relay and serve") << QStringList { relay, to, url, QStringLiteral("--serve") }
+                                     << QStringLiteral("--relay and --serve cannot be used together");
+    QTest::addRow("bad relay port") << QStringList { relay, QStringLiteral("70000"), to, url }
+                                    << QStringLiteral("--relay: port \"70000\" is not a number in 0-65535");
+    QTest::addRow("to without relay") << QStringList { to, url, url } << QStringLiteral("--to only applies with --relay");
+    QTest::addRow("bind without serve or relay") << QStringList { QStringLiteral("--bind"), QStringLiteral("::1"), url }
+                                                 << QStringLiteral("--bind only applies with --serve or --relay");
 }
 
 void tst_Cli::usageErrors()
