@@ -125,6 +125,7 @@ private Q_SLOTS:
     void helpAndVersion();
     void againstItsOwnServer();
     void serveTextFormat();
+    void relayPrintsBothLegs();
     void againstNodeWsKeepsSendOrder();
     void textFormatAgainstNodeWs();
     void compressionAgainstNodeWs();
@@ -328,6 +329,65 @@ void tst_Cli::serveTextFormat()
     ::kill(pid_t(server.processId()), SIGINT);
     QVERIFY(server.waitForFinished(10'000));
     QCOMPARE(server.exitCode(), 0);
+}
+
+// --relay between this CLI as the application and node-ws as the server: the first line says
+// where it listens and where it relays to; every event names its leg.
+void tst_Cli::relayPrintsBothLegs()
+{
+    QProcess relay;
+    relay.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--relay"), QStringLiteral("0"), QStringLiteral("--to"), urlFor(m_echoPort) + QStringLiteral("base"),
+            QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY(relay.waitForStarted());
+    QByteArray out;
+    QVERIFY(waitForOutput(relay, out, "\n"));
+    const QJsonObject listening = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object();
+    QCOMPARE(listening.value(QLatin1String("kind")).toString(), QStringLiteral("listening"));
+    QCOMPARE(listening.value(QLatin1String("to")).toString(), urlFor(m_echoPort) + QStringLiteral("base"));
+    const QString relayUrl = listening.value(QLatin1String("url")).toString();
+    QVERIFY2(relayUrl.startsWith(QLatin1String("ws://127.0.0.1:")), qPrintable(relayUrl));
+
+    const CliRun app = runCli({ relayUrl + QStringLiteral("chat"), QStringLiteral("--send"), QStringLiteral("through"),
+        QStringLiteral("--close"), QStringLiteral("1000") });
+    QVERIFY2(app.exitCode == 0, qPrintable(app.describe()));
+    QVERIFY(waitForOutput(relay, out, "\"state\":\"CLOSED\""));
+    ::kill(pid_t(relay.processId()), SIGINT);
+    QVERIFY(relay.waitForFinished(10'000));
+    QCOMPARE(relay.exitCode(), 0);
+    out += relay.readAllStandardOutput();
+
+    QStringList seen; // leg, dir, kind of each event, and the text frames' contents
+    for (const QByteArray &line : out.split('\n').mid(1)) {
+        if (line.isEmpty())
+            continue;
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        QVERIFY2(e.contains(QLatin1String("leg")), line.constData());
+        const QString kind = e.value(QLatin1String("kind")).toString();
+        if (kind != QLatin1String("frame") && !kind.startsWith(QLatin1String("handshake")))
+            continue;
+        QString entry = e.value(QLatin1String("leg")).toString() + QLatin1Char(' ') + e.value(QLatin1String("dir")).toString()
+            + QLatin1Char(' ') + kind;
+        if (e.contains(QLatin1String("text")) || e.contains(QLatin1String("inflated")))
+            entry += QLatin1Char(' ') + e.value(QLatin1String(e.contains(QLatin1String("inflated")) ? "inflated" : "text")).toString();
+        seen << entry;
+    }
+    // Each leg in its own order (the two legs' frames interleave as the peers' timing has it).
+    auto leg = [&seen](const QString &name) {
+        QStringList out;
+        for (const QString &entry : std::as_const(seen))
+            if (entry.startsWith(name + QLatin1Char(' ')))
+                out << entry;
+        return out;
+    };
+    QCOMPARE(leg(QStringLiteral("app")),
+        (QStringList { QStringLiteral("app in handshake-request"), QStringLiteral("app out handshake-response"),
+            QStringLiteral("app in frame through"), QStringLiteral("app in frame") }));
+    QCOMPARE(leg(QStringLiteral("server")),
+        (QStringList { QStringLiteral("server out handshake-request"), QStringLiteral("server in handshake-response"),
+            QStringLiteral("server in frame through"), QStringLiteral("server in frame") }));
+    QCOMPARE(seen.size(), 8);
+    QVERIFY(out.contains("GET /base/chat HTTP/1.1"));
 }
 
 void tst_Cli::againstNodeWsKeepsSendOrder()

@@ -6,6 +6,7 @@
 // Commands run in order once the connection is open:
 //   text=HEX        send a text message whose UTF-8 bytes are HEX
 //   binary=HEX      send a binary message
+//   pattern=N       send a binary message of N bytes 0,1,2,...(mod 256)
 //   ping=HEX        send a ping
 //   wait=N          wait until N messages have been received in all
 //   close=CODE[,REASON]  start the closing handshake
@@ -54,6 +55,12 @@ async function run(command) {
     case 'binary':
         ws.send(Buffer.from(arg, 'hex'), { binary: true });
         break;
+    case 'pattern': {
+        const buf = Buffer.alloc(Number(arg));
+        for (let i = 0; i < buf.length; ++i) buf[i] = i & 0xff;
+        ws.send(buf, { binary: true });
+        break;
+    }
     case 'ping':
         ws.ping(Buffer.from(arg, 'hex'));
         break;
@@ -92,7 +99,8 @@ ws.on('pong', (data) => print({ event: 'pong', hex: data.toString('hex') }));
 ws.on('close', (code, reason) => {
     clearTimeout(watchdog);
     print({ event: 'close', code, reason: reason.toString() });
-    process.exit(0);
+    // No process.exit(): it would drop output still queued for a pipe (a 1 MiB message is 2 MiB of
+    // hex); with the connection and the watchdog gone, the process ends once it is written.
 });
 ws.on('error', (error) => {
     print({ event: 'error', message: error.message });

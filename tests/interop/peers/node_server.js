@@ -4,6 +4,8 @@
 //   cmd:binary:N             send N bytes 0,1,2,...(mod 256) as one binary message
 //   cmd:ping:PAYLOAD         ping with PAYLOAD; on the pong, send text "pong:PAYLOAD"
 //   cmd:close:CODE:REASON    start the closing handshake
+//   cmd:raw:HEX              write HEX to the socket as it is (frames ws would never send)
+//   cmd:drop:HEX             write HEX, then drop the TCP connection at once
 // Every close the server sees is printed as a JSON line: {"event":"close","path":"/...","code":N,"reason":"..."};
 // the request path tells the test which of its connections it was.
 // Prints "PORT <n>" once listening on 127.0.0.1 (port 0 = chosen by the OS).
@@ -45,6 +47,11 @@ function command(ws, cmd) {
         ws.send(buf, { binary: true });
     } else if (name === 'ping') {
         ws.ping(Buffer.from(rest.join(':'), 'utf8'));
+    } else if (name === 'raw') {
+        ws._socket.write(Buffer.from(rest[0], 'hex'));
+    } else if (name === 'drop') {
+        const socket = ws._socket;
+        socket.write(Buffer.from(rest[0], 'hex'), () => socket.destroy());
     } else if (name === 'close') {
         ws.close(Number(rest[0]), rest.slice(1).join(':'));
     }

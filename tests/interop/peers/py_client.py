@@ -4,7 +4,7 @@
     py_client.py URL [COMMAND...]
 
 Run it with /usr/bin/python3 (another python3 on PATH may lack the module).
-Commands and output are those of node_client.js: text=HEX, binary=HEX, ping=HEX, wait=N,
+Commands and output are those of node_client.js: text=HEX, binary=HEX, pattern=N, ping=HEX, wait=N,
 close=CODE[,REASON]; one JSON object per line for open, message, pong, close and error.
 """
 
@@ -30,13 +30,20 @@ async def session(url, commands):
                 await ws.send(bytes.fromhex(arg).decode("utf-8"))
             elif name == "binary":
                 await ws.send(bytes.fromhex(arg))
+            elif name == "pattern":
+                await ws.send(bytes(i & 0xFF for i in range(int(arg))))
             elif name == "ping":
                 waiter = await ws.ping(bytes.fromhex(arg))
                 await waiter  # websockets matches the pong to this ping by its payload
                 emit(event="pong", hex=arg)
             elif name == "wait":
                 while received < int(arg):
-                    message = await ws.recv()
+                    try:
+                        message = await ws.recv()
+                    except websockets.ConnectionClosed:
+                        # The server closed first: say how, as node_client.js does.
+                        emit(event="close", code=ws.close_code, reason=ws.close_reason)
+                        return 0
                     received += 1
                     if isinstance(message, str):
                         emit(event="message", type="text", hex=message.encode("utf-8").hex())

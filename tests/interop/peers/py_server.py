@@ -4,9 +4,11 @@ Same command protocol as node_server.js (see there). Run with /usr/bin/python3.
 Prints "PORT <n>" once listening on 127.0.0.1, and one JSON line per close it sees.
 With "--tls CERT KEY" it serves wss:// instead. With "--no-context-takeover" it accepts
 permessage-deflate with server_no_context_takeover and client_no_context_takeover (by default
-it accepts the client's offer with its library's defaults).
+it accepts the client's offer with its library's defaults). A request for a path starting with
+/reject is answered "403 Forbidden" with a text body, without upgrading.
 """
 import asyncio
+import http
 import json
 import ssl
 import sys
@@ -58,6 +60,12 @@ async def handler(ws, path=None):
           flush=True)
 
 
+async def reject_some(path, request_headers):
+    if path.startswith("/reject"):
+        return http.HTTPStatus.FORBIDDEN, [("Content-Type", "text/plain")], b"rejected by the test server\n"
+    return None
+
+
 async def main():
     tls = None
     options = {}
@@ -70,7 +78,8 @@ async def main():
         options["extensions"] = [ServerPerMessageDeflateFactory(server_no_context_takeover=True,
                                                                 client_no_context_takeover=True)]
     async with websockets.serve(handler, "127.0.0.1", 0, max_size=64 * 1024 * 1024,
-                                ping_interval=None, ssl=tls, **options) as server:
+                                ping_interval=None, ssl=tls, process_request=reject_some,
+                                **options) as server:
         print("PORT %d" % server.sockets[0].getsockname()[1], flush=True)
         await asyncio.Future()
 
