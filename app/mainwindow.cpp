@@ -78,7 +78,7 @@ void MainWindow::buildPanes()
             [this](const ConnectionOptions &options) { openConnection(options); });
     connect(m_connectionBar, &ConnectionBar::disconnectRequested, this, [this] {
         if (m_current)
-            m_current->connection()->close(1000);
+            m_current->disconnectFromPeer();
     });
 
     // Left: every connection opened, closed ones included until removed.
@@ -151,25 +151,25 @@ void MainWindow::buildPanes()
     };
     connect(m_composer, &SendComposer::sendTextRequested, this,
             [this, compression](const QByteArray &text, qsizetype fragmentSize, bool uncompressed) {
-                if (!m_current)
-                    return;
-                m_current->connection()->setFragmentSize(fragmentSize);
-                m_current->connection()->sendText(text, compression(uncompressed));
+                if (ClientConnection *connection = currentConnection()) {
+                    connection->setFragmentSize(fragmentSize);
+                    connection->sendText(text, compression(uncompressed));
+                }
             });
     connect(m_composer, &SendComposer::sendBinaryRequested, this,
             [this, compression](const QByteArray &data, qsizetype fragmentSize, bool uncompressed) {
-                if (!m_current)
-                    return;
-                m_current->connection()->setFragmentSize(fragmentSize);
-                m_current->connection()->sendBinary(data, compression(uncompressed));
+                if (ClientConnection *connection = currentConnection()) {
+                    connection->setFragmentSize(fragmentSize);
+                    connection->sendBinary(data, compression(uncompressed));
+                }
             });
     connect(m_composer, &SendComposer::pingRequested, this, [this](const QByteArray &payload) {
-        if (m_current)
-            m_current->connection()->ping(payload);
+        if (ClientConnection *connection = currentConnection())
+            connection->ping(payload);
     });
     connect(m_composer, &SendComposer::pongRequested, this, [this](const QByteArray &payload) {
-        if (m_current)
-            m_current->connection()->pong(payload);
+        if (ClientConnection *connection = currentConnection())
+            connection->pong(payload);
     });
     m_crafter = new FrameCrafter(this);
     m_fragments = new FragmentBuilder(this);
@@ -183,8 +183,8 @@ void MainWindow::buildPanes()
 
     m_closeControls = new CloseControls(this);
     connect(m_closeControls, &CloseControls::closeRequested, this, [this](quint16 code, const QByteArray &reason) {
-        if (m_current)
-            m_current->connection()->close(code, reason);
+        if (ClientConnection *connection = currentConnection())
+            connection->close(code, reason);
     });
     addRightDock(tr("Close"), "closeDock", m_closeControls);
 
@@ -251,8 +251,8 @@ void MainWindow::buildTeachingAndTesting()
     // Hand-made frames go out as they are, valid or not: that is what they are for.
     m_crafter->setPresets(ProbePresets::all());
     connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec, bool compressPayload) {
-        if (m_current)
-            m_current->connection()->sendFrame(spec, compressPayload);
+        if (ClientConnection *connection = currentConnection())
+            connection->sendFrame(spec, compressPayload);
     });
     connect(m_crafter, &FrameCrafter::sendPresetRequested, this, &MainWindow::sendFrames);
     connect(m_fragments, &FragmentBuilder::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
@@ -288,10 +288,11 @@ void MainWindow::buildTeachingAndTesting()
 
 void MainWindow::sendFrames(const QList<FrameSpec> &frames)
 {
-    if (!m_current)
+    ClientConnection *connection = currentConnection();
+    if (!connection)
         return;
     for (const FrameSpec &spec : frames)
-        m_current->connection()->sendFrame(spec);
+        connection->sendFrame(spec);
 }
 
 void MainWindow::showTopic(const QString &topic)
@@ -354,11 +355,11 @@ void MainWindow::buildMenus()
     });
     connection->addAction(tr("&Disconnect (1000)"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, [this] {
         if (m_current)
-            m_current->connection()->close(1000);
+            m_current->disconnectFromPeer();
     });
     connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
-        if (m_current)
-            m_current->connection()->ping();
+        if (ClientConnection *connection = currentConnection())
+            connection->ping();
     });
     connection->addSeparator();
     connection->addAction(tr("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
@@ -508,7 +509,7 @@ void MainWindow::refreshHandshake()
     m_walkthrough->setHandshake(request, response,
                                 m_current->isSecure() ? HandshakeWalkthrough::Transport::Tls
                                                       : HandshakeWalkthrough::Transport::Tcp);
-    m_handshakeShown = !response.isEmpty() || m_current->connection()->readyState() == ReadyState::Closed;
+    m_handshakeShown = !response.isEmpty() || m_current->readyState() == ReadyState::Closed;
 }
 
 void MainWindow::showEventDetails(qsizetype index)
@@ -569,16 +570,21 @@ void MainWindow::showEventDetails(qsizetype index)
 
 void MainWindow::updateControls()
 {
-    const bool open = m_current && m_current->connection()->readyState() == ReadyState::Open;
+    // A relayed connection is the application's and the server's: the inspector only watches it.
+    const ClientConnection *connection = currentConnection();
+    const bool open = connection && connection->readyState() == ReadyState::Open;
     m_composer->setSendEnabled(open);
-    m_composer->setCompressionAgreed(open && m_current->connection()->deflate().has_value());
+    m_composer->setCompressionAgreed(open && connection->deflate().has_value());
     m_closeControls->setCloseEnabled(open);
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
-    const bool connected = m_current && m_current->connection()->readyState() != ReadyState::Closed
-        && m_current->connection()->readyState() != ReadyState::Connecting;
-    const QString why = connected ? QString() : tr("Cannot send: not connected.");
+    const bool connected = connection && connection->readyState() != ReadyState::Closed
+        && connection->readyState() != ReadyState::Connecting;
+    const QString why = connected  ? QString()
+        : m_current && m_current->kind() == ClientSession::Kind::Relay
+        ? tr("Cannot send: a relayed connection belongs to the application and its server.")
+        : tr("Cannot send: not connected.");
     m_crafter->setSendEnabled(connected, why);
-    m_crafter->setCompressionAgreed(connected && m_current->connection()->deflate().has_value());
+    m_crafter->setCompressionAgreed(connected && connection->deflate().has_value());
     m_fragments->setSendEnabled(connected, why);
 }
 

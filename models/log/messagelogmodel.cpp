@@ -150,10 +150,15 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             const qint64 delta = e.timeUs - m_capture->event(index.row() - 1).timeUs;
             return delta < 1000 ? tr("+%1 µs").arg(delta) : tr("+%1 ms").arg(double(delta) / 1000.0, 0, 'f', 3);
         }
-        case DirectionColumn:
-            return e.direction == Direction::Incoming ? tr("\u2193 in")
-                : e.direction == Direction::Outgoing  ? tr("\u2191 out")
-                                                      : QStringLiteral("\u2022");
+        case DirectionColumn: {
+            const QString direction = e.direction == Direction::Incoming ? tr("\u2193 in")
+                : e.direction == Direction::Outgoing                     ? tr("\u2191 out")
+                                                                         : QStringLiteral("\u2022");
+            // A relay: which leg, then the direction as seen by the inspector on it.
+            return e.leg == Leg::App  ? tr("app %1").arg(direction)
+                : e.leg == Leg::Server ? tr("server %1").arg(direction)
+                                       : direction;
+        }
         case TypeColumn:
             return typeName(e);
         case FlagsColumn:
@@ -176,6 +181,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
                 .arg(e.inflated.size())
                 .arg(PayloadPreview::wireShare(e.payload.size(), e.inflated.size()));
         }
+        if (index.column() == DirectionColumn && e.leg != Leg::None)
+            return legToolTip(e);
         if (e.kind == EventKind::Frame && !e.header.isEmpty())
             return tr("header %1").arg(QString::fromLatin1(e.header.toByteArray().toHex(' ')));
         return {};
@@ -189,6 +196,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         return int(e.kind);
     case DirectionRole:
         return int(e.direction);
+    case LegRole:
+        return int(e.leg);
     case OpcodeRole:
         return e.kind == EventKind::Frame ? int(e.frame.opcode) : -1;
     case TypeNameRole:
@@ -201,6 +210,18 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         return e.content().toByteArray();
     }
     return {};
+}
+
+QString MessageLogModel::legToolTip(const WireEvent &e)
+{
+    if (e.leg == Leg::App) {
+        return e.direction == Direction::Incoming ? tr("sent by the application; forwarded to the server unchanged")
+            : e.direction == Direction::Outgoing  ? tr("sent to the application by the relay")
+                                                  : tr("on the application's leg of the relay");
+    }
+    return e.direction == Direction::Incoming ? tr("sent by the server; forwarded to the application unchanged")
+        : e.direction == Direction::Outgoing  ? tr("sent to the server by the relay")
+                                              : tr("on the server's leg of the relay");
 }
 
 QVariant MessageLogModel::headerData(int section, Qt::Orientation orientation, int role) const

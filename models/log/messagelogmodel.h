@@ -25,6 +25,7 @@ public:
         IsViolationRole, // bool: a violation, or a frame that carries an error state
         IsControlRole, // bool: ping/pong/close frame
         PayloadRole, // QByteArray: the whole payload (for search), copied
+        LegRole, // Leg as int: a relay's application or server leg, 0 otherwise
     };
 
     explicit MessageLogModel(QObject *parent = nullptr);
@@ -51,6 +52,8 @@ public:
 
     static QString typeName(const WireEvent &event);
     static QString flagsText(const WireEvent &event); // "FIN RSV1 MASK", or "-" for a non-frame
+    // What the Dir column's leg and direction mean on a relay ("sent by the server; forwarded ...").
+    static QString legToolTip(const WireEvent &event);
     // One line for the preview column: text with control characters escaped, binary as hex, close
     // frames decoded, handshakes as their first line.
     static QString preview(const WireEvent &event, int maxChars = 120);

@@ -3,42 +3,141 @@
 ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
     , m_id(id)
+    , m_kind(Kind::Client)
     , m_options(options)
-    , m_connection(id)
+    , m_connection(std::make_unique<ClientConnection>(id))
 {
-    m_connection.addSink(&m_capture);
-    m_connection.addSink(&m_stats);
-    m_connection.addSink(this);
+    m_connection->addSink(&m_capture);
+    m_connection->addSink(&m_stats);
+    m_connection->addSink(this);
+    connectModels();
+    connect(m_connection.get(), &ClientConnection::stateChanged, this, &ClientSession::changed);
+}
+
+ClientSession::ClientSession(quint32 id, RelaySession *relay, QObject *parent)
+    : QObject(parent)
+    , m_id(id)
+    , m_kind(Kind::Relay)
+    , m_relay(relay)
+{
+    m_options.url = relay->upstreamUrl();
+    relay->addSink(&m_capture);
+    relay->addSink(&m_stats);
+    relay->addSink(this);
+    connectModels();
+    m_relayTitle = tr("app %1 \u21c4 %2").arg(relay->appPeer(), relay->targetUrl().toDisplayString());
+    m_relaySecure = ClientConnection::isSecure(relay->targetUrl());
+    connect(relay, &RelaySession::stateChanged, this, [this](ReadyState state) {
+        m_relayState = state;
+        if (m_relay && !m_relay->upstreamUrl().isEmpty()) {
+            m_options.url = m_relay->upstreamUrl();
+            m_relayTitle = tr("app %1 \u21c4 %2").arg(m_relay->appPeer(), m_options.url.toDisplayString());
+        }
+        Q_EMIT changed();
+    });
+}
+
+ClientSession::~ClientSession()
+{
+    // A relay session outlives this one only while it still runs; it must stop writing here.
+    if (m_relay)
+        m_relay->abort(tr("its log was removed"));
+}
+
+void ClientSession::connectModels()
+{
     m_log.setCapture(&m_capture);
     m_timeline.setCapture(&m_capture);
-    connect(&m_connection, &ClientConnection::stateChanged, this, &ClientSession::changed);
     connect(&m_log, &MessageLogModel::rowsAppended, this, &ClientSession::changed);
 }
 
 QString ClientSession::title() const
 {
-    if (isFromFile())
+    switch (m_kind) {
+    case Kind::File:
         return tr("#%1 %2 (file)").arg(m_id).arg(m_fileName);
+    case Kind::Relay:
+        return QStringLiteral("#%1 %2").arg(m_id).arg(m_relayTitle);
+    case Kind::Client:
+        break;
+    }
     return QStringLiteral("#%1 %2").arg(m_id).arg(m_options.url.toString());
+}
+
+ReadyState ClientSession::readyState() const
+{
+    switch (m_kind) {
+    case Kind::Client:
+        return m_connection->readyState();
+    case Kind::Relay:
+        return m_relayState;
+    case Kind::File:
+        break;
+    }
+    return ReadyState::Closed;
+}
+
+QString ClientSession::errorString() const
+{
+    return m_kind == Kind::Client ? m_connection->errorString() : m_lastError;
+}
+
+bool ClientSession::isSecure() const
+{
+    return m_kind == Kind::Relay ? m_relaySecure : ClientConnection::isSecure(m_options.url);
+}
+
+void ClientSession::setFileName(const QString &fileName)
+{
+    m_kind = Kind::File;
+    m_fileName = fileName;
+    m_connection.reset();
 }
 
 bool ClientSession::start()
 {
-    return m_connection.open(m_options);
+    return m_connection && m_connection->open(m_options);
+}
+
+void ClientSession::disconnectFromPeer()
+{
+    if (m_connection)
+        m_connection->close(1000);
+    else if (m_relay)
+        m_relay->abort(tr("disconnected by the user"));
+}
+
+void ClientSession::abort()
+{
+    if (m_connection && m_connection->readyState() != ReadyState::Closed)
+        m_connection->abort();
+    else if (m_relay)
+        m_relay->abort(tr("its log was removed"));
 }
 
 void ClientSession::record(const WireEvent &event)
 {
-    if (event.kind == EventKind::HandshakeRequest && m_handshakeRequest.isEmpty())
+    // A relay: the application's request and the server's answer are the handshake to show.
+    const bool relayed = event.leg != Leg::None;
+    if (event.kind == EventKind::HandshakeRequest && m_handshakeRequest.isEmpty()
+        && (!relayed || event.leg == Leg::App))
         m_handshakeRequest = event.payload.toByteArray();
-    else if (event.kind == EventKind::HandshakeResponse && m_handshakeResponse.isEmpty())
+    else if (event.kind == EventKind::HandshakeResponse && m_handshakeResponse.isEmpty()
+        && (!relayed || event.leg == Leg::Server))
         m_handshakeResponse = event.payload.toByteArray();
+    else if (event.kind == EventKind::Error && m_kind == Kind::Relay)
+        m_lastError = event.text();
 }
 
 void ClientSession::adoptHandshakeFromCapture()
 {
-    for (const EventKind kind : { EventKind::HandshakeRequest, EventKind::HandshakeResponse }) {
-        const qsizetype index = m_capture.firstOfKind(kind);
+    // A relayed session shows the application's request and the server's answer.
+    const std::pair<EventKind, Leg> wanted[]
+        = { { EventKind::HandshakeRequest, Leg::App }, { EventKind::HandshakeResponse, Leg::Server } };
+    for (const auto &[kind, leg] : wanted) {
+        qsizetype index = m_capture.firstOfKind(kind, leg);
+        if (index < 0)
+            index = m_capture.firstOfKind(kind, Leg::None);
         if (index >= 0)
             record(m_capture.event(index));
     }

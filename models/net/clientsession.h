@@ -5,39 +5,61 @@
 #include "log/timelinemodel.h"
 #include "log/trafficstats.h"
 #include "net/clientconnection.h"
+#include "net/relaysession.h"
 
 #include <QObject>
+#include <QPointer>
+#include <memory>
 
-// One connection the user opened, with everything that belongs to it alone: the engine, its
-// capture, its log model and its traffic counters. Closing the connection keeps the log; the
-// session lives until the user removes it.
+// One connection in the window, with everything that belongs to it alone: its capture, its log
+// model, its traffic counters, and the engine that feeds them. The engine is one of:
+// - a connection the user opened (ClientConnection, owned here);
+// - an application's connection passed through a relay (RelaySession, owned by its RelayServer,
+//   which deletes it once both legs are closed; the log stays here);
+// - none: a session read back from a file.
+// Closing keeps the log; the session lives until the user removes it.
 class ClientSession : public QObject, private WireEventSink {
     Q_OBJECT
 public:
+    enum class Kind { Client, Relay, File };
+
     ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent = nullptr);
+    // Records `relay` (not started yet) from its first event on.
+    ClientSession(quint32 id, RelaySession *relay, QObject *parent = nullptr);
+    ~ClientSession() override;
 
     quint32 id() const { return m_id; }
-    QString title() const; // "#2 ws://127.0.0.1:8080/"
+    Kind kind() const { return m_kind; }
+    // "#2 ws://127.0.0.1:8080/"; a relay: "#3 app 127.0.0.1:51234 ⇄ ws://server/path".
+    QString title() const;
     const ConnectionOptions &options() const { return m_options; }
-    ClientConnection *connection() { return &m_connection; }
-    const ClientConnection *connection() const { return &m_connection; }
+    // The connection the user opened; nullptr for a relay or a file (nothing to send on).
+    ClientConnection *connection() { return m_connection.get(); }
+    const ClientConnection *connection() const { return m_connection.get(); }
+    // The relay session while it runs; nullptr before and after, and for other kinds.
+    RelaySession *relay() const { return m_relay.data(); }
     Capture *capture() { return &m_capture; }
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }
     const TrafficStats &stats() const { return m_stats; }
-    ReadyState readyState() const { return m_connection.readyState(); }
-
-    // The opening handshake's bytes, kept by the session: clearing the log does not lose them.
+    ReadyState readyState() const;
+    // The last error or failure, empty when none.
+    QString errorString() const;
+    // The opening handshake's bytes, kept by the session: clearing the log does not lose them. For a
+    // relay: the application's request and the server's answer (the same key and accept).
     QByteArray handshakeRequest() const { return m_handshakeRequest; }
     QByteArray handshakeResponse() const { return m_handshakeResponse; }
-    bool isSecure() const { return ClientConnection::isSecure(m_options.url); }
+    bool isSecure() const;
 
     // Starts connecting; false when the options cannot be used (the error is in the log).
     bool start();
+    // The user's Disconnect: a closing handshake (1000) for a connection; a relay drops both legs.
+    void disconnectFromPeer();
+    // Drops the connection at once (the session is being removed).
+    void abort();
 
-    // A session read back from a session file: its log only, no live connection.
-    bool isFromFile() const { return !m_fileName.isEmpty(); }
-    void setFileName(const QString &fileName) { m_fileName = fileName; }
+    bool isFromFile() const { return m_kind == Kind::File; }
+    void setFileName(const QString &fileName);
     // After the capture was read from a file: its first handshake is this session's.
     void adoptHandshakeFromCapture();
 
@@ -45,9 +67,11 @@ Q_SIGNALS:
     void changed(); // state changed, or counters (coalesced by the log's batches): all a pane needs
 
 private:
-    void record(const WireEvent &event) override; // keeps the handshake
+    void record(const WireEvent &event) override; // keeps the handshake, the state and the last error
+    void connectModels();
 
     quint32 m_id;
+    Kind m_kind;
     QString m_fileName;
     ConnectionOptions m_options;
     Capture m_capture;
@@ -56,5 +80,10 @@ private:
     TimelineModel m_timeline;
     QByteArray m_handshakeRequest;
     QByteArray m_handshakeResponse;
-    ClientConnection m_connection;
+    std::unique_ptr<ClientConnection> m_connection;
+    QPointer<RelaySession> m_relay;
+    QString m_relayTitle;
+    bool m_relaySecure = false;
+    ReadyState m_relayState = ReadyState::Connecting;
+    QString m_lastError;
 };

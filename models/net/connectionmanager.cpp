@@ -1,6 +1,7 @@
 #include "net/connectionmanager.h"
 
 #include "log/sessionfile.h"
+#include "net/relayserver.h"
 #include "text/displaytext.h"
 
 #include <QFileInfo>
@@ -10,7 +11,13 @@ ConnectionManager::ConnectionManager(QObject *parent)
 {
 }
 
-ConnectionManager::~ConnectionManager() = default;
+ConnectionManager::~ConnectionManager()
+{
+    for (RelayServer *relay : std::as_const(m_relays))
+        relay->disconnect(this);
+    // Sessions drop the relayed connections they record while everything they write to exists.
+    m_sessions.clear();
+}
 
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
@@ -33,6 +40,37 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
     return add(std::move(session));
 }
 
+RelayServer *ConnectionManager::startRelay(
+    const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
+{
+    auto *relay = new RelayServer(options, this);
+    relay->setIdAllocator([this] { return m_nextId++; });
+    if (!relay->listen(address, port)) {
+        if (error)
+            *error = relay->errorString();
+        delete relay;
+        return nullptr;
+    }
+    connect(relay, &RelayServer::sessionStarted, this, [this](RelaySession *relayed) {
+        add(std::make_unique<ClientSession>(relayed->connectionId(), relayed));
+        Q_EMIT relaysChanged();
+    });
+    connect(relay, &RelayServer::sessionFinished, this, &ConnectionManager::relaysChanged);
+    m_relays.append(relay);
+    Q_EMIT relaysChanged();
+    return relay;
+}
+
+void ConnectionManager::stopRelays()
+{
+    const QList<RelayServer *> relays = std::exchange(m_relays, {});
+    for (RelayServer *relay : relays) {
+        relay->close();
+        relay->deleteLater();
+    }
+    Q_EMIT relaysChanged();
+}
+
 ClientSession *ConnectionManager::add(std::unique_ptr<ClientSession> owned)
 {
     const int row = int(m_sessions.size());
@@ -53,9 +91,7 @@ void ConnectionManager::remove(int row)
 {
     if (row < 0 || row >= count())
         return;
-    ClientConnection *connection = m_sessions[size_t(row)]->connection();
-    if (connection->readyState() != ReadyState::Closed)
-        connection->abort();
+    m_sessions[size_t(row)]->abort();
     beginRemoveRows({}, row, row);
     m_sessions.erase(m_sessions.begin() + row);
     endRemoveRows();
@@ -88,11 +124,11 @@ QVariant ConnectionManager::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         if (s->isFromFile())
             return s->title();
-        return QStringLiteral("%1  [%2]").arg(s->title(), readyStateName(s->connection()->readyState()));
+        return QStringLiteral("%1  [%2]").arg(s->title(), readyStateName(s->readyState()));
     case Qt::ToolTipRole:
-        return DisplayText::toolTip(s->connection()->errorString().isEmpty() ? s->title() : s->connection()->errorString());
+        return DisplayText::toolTip(s->errorString().isEmpty() ? s->title() : s->errorString());
     case StateRole:
-        return int(s->connection()->readyState());
+        return int(s->readyState());
     case SessionIdRole:
         return s->id();
     }

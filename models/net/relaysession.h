@@ -53,7 +53,8 @@ public:
     ReadyState readyState() const { return m_state; }
     bool isFinished() const { return m_finished; }
     QString appPeer() const { return m_appPeer; } // "127.0.0.1:51234"
-    QUrl upstreamUrl() const { return m_upstreamUrl; } // empty until the request arrived
+    QUrl targetUrl() const { return m_options.to; } // what the relay was told to relay to
+    QUrl upstreamUrl() const { return m_upstreamUrl; } // with the application's path; empty until its request arrived
     const HttpRequest &appRequest() const { return m_requestParser.request(); }
     QByteArray forwardedRequest() const { return m_forwardedRequest; }
     const HttpResponse &response() const { return m_responseParser.response(); }

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void controlFramesAndViolationsAreRows();
     void deltaColumn();
     void clearResets();
+    void relayLegInDirectionColumn();
 };
 
 void tst_MessageLogModel::appendsInOneBatch()
@@ -222,6 +223,33 @@ void tst_MessageLogModel::clearResets()
     model.flushPending();
     QCOMPARE(model.rowCount(), 1);
     QCOMPARE(cell(model, 0, MessageLogModel::PreviewColumn), QStringLiteral("b"));
+}
+
+// A relay's rows name their leg before the direction, and say in a tool tip what it means.
+void tst_MessageLogModel::relayLegInDirectionColumn()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    const QByteArray header = QByteArray::fromHex("8102");
+    for (Leg leg : { Leg::App, Leg::Server, Leg::None }) {
+        WireEvent e;
+        e.kind = EventKind::Frame;
+        e.direction = Direction::Incoming;
+        e.leg = leg;
+        e.header = header;
+        FrameHeader::decode(header, e.frame);
+        e.payload = "hi";
+        capture.record(e);
+    }
+    model.flushPending();
+    QCOMPARE(cell(model, 0, MessageLogModel::DirectionColumn), QStringLiteral("app \u2193 in"));
+    QCOMPARE(cell(model, 1, MessageLogModel::DirectionColumn), QStringLiteral("server \u2193 in"));
+    QCOMPARE(cell(model, 2, MessageLogModel::DirectionColumn), QStringLiteral("\u2193 in"));
+    QCOMPARE(model.data(model.index(0, MessageLogModel::DirectionColumn), Qt::ToolTipRole).toString(),
+        QStringLiteral("sent by the application; forwarded to the server unchanged"));
+    QCOMPARE(model.data(model.index(1, 0), MessageLogModel::LegRole).toInt(), int(Leg::Server));
 }
 
 QTEST_GUILESS_MAIN(tst_MessageLogModel)

@@ -4,6 +4,7 @@
 
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
+#include "net/relayserver.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void closedSessionKeepsItsLogUntilRemoved();
     void badUrlStillMakesASessionWithTheError();
     void trafficCounters();
+    void relayedConnectionsBecomeSessions();
 };
 
 namespace {
@@ -118,6 +120,54 @@ void tst_ConnectionManager::trafficCounters()
     QVERIFY(stats.openedAtUs > 0);
     QCOMPARE(stats.closedAtUs, 0);
     QCOMPARE(session->connection()->bytesSent(), stats.out.bytes);
+}
+
+// A relay started here lists each application connection as a session of its own, next to the
+// user's connections; the session keeps its log after the relayed connection ends.
+void tst_ConnectionManager::relayedConnectionsBecomeSessions()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    QAbstractItemModelTester tester(&manager, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy relaysChanged(&manager, &ConnectionManager::relaysChanged);
+    RelayOptions options;
+    options.to = server.url();
+    QString error;
+    RelayServer *relay = manager.startRelay(options, QHostAddress(QHostAddress::LocalHost), 0, &error);
+    QVERIFY2(relay, qPrintable(error));
+    QCOMPARE(manager.relays().size(), 1);
+
+    ClientSession *own = manager.open(optionsFor(relay->url())); // the application, as far as the relay knows
+    QTRY_COMPARE(manager.rowCount(), 2);
+    ClientSession *relayed = manager.session(1);
+    QCOMPARE(relayed->kind(), ClientSession::Kind::Relay);
+    QVERIFY(relayed->id() != own->id());
+    QVERIFY(relayed->connection() == nullptr); // nothing to send on: it is the application's connection
+    QTRY_COMPARE(own->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(relayed->readyState(), ReadyState::Open);
+    const QString title = manager.data(manager.index(1), Qt::DisplayRole).toString();
+    QVERIFY2(title.contains(QStringLiteral("app 127.0.0.1:")) && title.contains(QStringLiteral("\u21c4 %1").arg(server.url().toDisplayString())),
+        qPrintable(title));
+    QVERIFY(relayed->handshakeRequest().contains("Host: 127.0.0.1:" + QByteArray::number(relay->port())));
+    QVERIFY(relayed->handshakeResponse().startsWith("HTTP/1.1 101"));
+
+    QVERIFY(own->connection()->sendText("through the relay"));
+    QTRY_VERIFY(relayed->capture()->count() > 0 && [&] {
+        for (qsizetype i = 0; i < relayed->capture()->count(); ++i) {
+            const WireEvent e = relayed->capture()->event(i);
+            if (e.kind == EventKind::Frame && e.leg == Leg::Server && e.payload == "through the relay")
+                return true;
+        }
+        return false;
+    }());
+    own->disconnectFromPeer();
+    QTRY_COMPARE(relayed->readyState(), ReadyState::Closed);
+    QTRY_VERIFY(relayed->relay() == nullptr); // the relay let go of it; the log stays
+    QVERIFY(relayed->capture()->count() > 0);
+    manager.stopRelays();
+    QVERIFY(manager.relays().isEmpty());
+    QVERIFY(relaysChanged.size() >= 3);
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionManager)
