@@ -24,6 +24,8 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "inspect/payloadview.h"
+#include "inspect/relaydialog.h"
+#include "net/relayserver.h"
 #include "send/sendcomposer.h"
 #include "server/serverpanel.h"
 #include "common/panescrollarea.h"
@@ -98,6 +100,19 @@ void MainWindow::buildPanes()
     listLayout->addWidget(listTitle);
     listLayout->addWidget(m_connectionList, 1);
     listLayout->addWidget(remove);
+    connect(m_connections, &ConnectionManager::sessionAdded, this, [this](ClientSession *session) {
+        connect(session, &ClientSession::changed, this, [this, session] {
+            if (session == m_current) {
+                updateControls();
+                if (!m_handshakeShown)
+                    refreshHandshake();
+            }
+        });
+        // A program's first connection through a relay is what the user is waiting to see.
+        if (session->kind() == ClientSession::Kind::Relay && (!m_current || m_current->readyState() == ReadyState::Closed))
+            setCurrentSession(session);
+    });
+    connect(m_connections, &ConnectionManager::relaysChanged, this, &MainWindow::updateStatus);
     connect(m_connectionList->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { setCurrentSession(m_connections->session(current.row())); });
 
@@ -203,6 +218,10 @@ void MainWindow::buildPanes()
     // Where the docks go depends on the screen: restoreLayout() and arrangeDocks() place them.
     buildTeachingAndTesting();
 
+    m_relayStatus = new QLabel(this);
+    m_relayStatus->setTextFormat(Qt::PlainText);
+    m_relayStatus->setObjectName(QStringLiteral("relayStatus"));
+    statusBar()->addPermanentWidget(m_relayStatus);
     m_serverStatus = new QLabel(this);
     m_serverStatus->setTextFormat(Qt::PlainText);
     statusBar()->addPermanentWidget(m_serverStatus);
@@ -362,6 +381,18 @@ void MainWindow::buildMenus()
             connection->ping();
     });
     connection->addSeparator();
+    connection->addAction(tr("New &Relay\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, [this] {
+        RelayDialog *dialog = relayDialog();
+        if (m_connectionBar->options().url.isValid() && !dialog->isVisible())
+            dialog->setTarget(m_connectionBar->options().url);
+        dialog->showError(QString());
+        dialog->open();
+    });
+    QAction *stopRelays = connection->addAction(tr("&Stop Relays"), this, [this] { m_connections->stopRelays(); });
+    stopRelays->setEnabled(false);
+    connect(m_connections, &ConnectionManager::relaysChanged, stopRelays,
+        [this, stopRelays] { stopRelays->setEnabled(!m_connections->relays().isEmpty()); });
+    connection->addSeparator();
     connection->addAction(tr("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
                           &MainWindow::removeCurrentSession);
 
@@ -407,15 +438,33 @@ bool MainWindow::startEmbeddedServer(quint16 port)
 ClientSession *MainWindow::openConnection(const ConnectionOptions &options)
 {
     ClientSession *session = m_connections->open(options);
-    connect(session, &ClientSession::changed, this, [this, session] {
-        if (session == m_current) {
-            updateControls();
-            if (!m_handshakeShown)
-                refreshHandshake();
-        }
-    });
     setCurrentSession(session);
     return session;
+}
+
+RelayServer *MainWindow::startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
+{
+    RelayServer *relay = m_connections->startRelay(options, address, port, error);
+    if (relay)
+        statusBar()->showMessage(tr("Relaying %1 -> %2: point your program at %1")
+                                     .arg(relay->url().toString(), options.to.toDisplayString()),
+            10'000);
+    return relay;
+}
+
+RelayDialog *MainWindow::relayDialog()
+{
+    if (m_relayDialog)
+        return m_relayDialog;
+    m_relayDialog = new RelayDialog(this);
+    connect(m_relayDialog, &RelayDialog::startRequested, this, [this](const RelayDialog::Request &request) {
+        QString error;
+        if (startRelay(request.options, request.address, request.port, &error))
+            m_relayDialog->accept();
+        else
+            m_relayDialog->showError(error);
+    });
+    return m_relayDialog;
 }
 
 bool MainWindow::openSessionFile(const QString &path)
@@ -470,7 +519,7 @@ void MainWindow::setCurrentSession(ClientSession *session)
         const QModelIndex index = m_connections->index(row);
         if (m_connectionList->currentIndex() != index)
             m_connectionList->setCurrentIndex(index);
-        if (!session->isFromFile())
+        if (session->kind() == ClientSession::Kind::Client) // a relay's or a file's would wipe the user's fields
             m_connectionBar->setOptions(session->options());
     }
     refreshHandshake();
@@ -590,6 +639,14 @@ void MainWindow::updateControls()
 
 void MainWindow::updateStatus()
 {
+    const QList<RelayServer *> relays = m_connections->relays();
+    QStringList relayTexts;
+    for (const RelayServer *relay : relays)
+        relayTexts << tr("Relay %1 \u2192 %2 (%n connection(s))", nullptr, int(relay->sessions().size()))
+                          .arg(relay->url().toString(), relay->options().to.toDisplayString());
+    m_relayStatus->setText(relayTexts.join(QStringLiteral("; ")));
+    m_relayStatus->setVisible(!relays.isEmpty());
+
     if (!m_server->isListening()) {
         m_serverStatus->setText(tr("Embedded server stopped"));
         return;

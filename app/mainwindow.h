@@ -23,6 +23,10 @@ class HandshakePane;
 class MessageLogView;
 class PayloadView;
 class QDockWidget;
+class QHostAddress;
+class RelayDialog;
+class RelayServer;
+struct RelayOptions;
 class QLabel;
 class QListView;
 class QScreen;
@@ -45,6 +49,11 @@ public:
     // and points the URL field at it. Returns false (and shows why in the server panel) on failure.
     bool startEmbeddedServer(quint16 port);
     ClientSession *openConnection(const ConnectionOptions &options);
+    // Starts a reverse relay (Connection → New relay); its connections appear in the list as they
+    // come. nullptr and `error` when it cannot listen.
+    RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
+    // Connection → New relay: the dialog, created on first use (tests fill it in).
+    RelayDialog *relayDialog();
     bool openSessionFile(const QString &path);
     bool saveSessionFile(const QString &path);
 
@@ -127,6 +136,8 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_logSplitter = nullptr;
     QLabel *m_serverStatus = nullptr;
+    QLabel *m_relayStatus = nullptr;
+    RelayDialog *m_relayDialog = nullptr;
     FrameDiagram *m_diagram = nullptr;
     HandshakeWalkthroughView *m_walkthrough = nullptr;
     TimelineView *m_timeline = nullptr;

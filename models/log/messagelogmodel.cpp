@@ -151,13 +151,16 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             return delta < 1000 ? tr("+%1 µs").arg(delta) : tr("+%1 ms").arg(double(delta) / 1000.0, 0, 'f', 3);
         }
         case DirectionColumn: {
-            const QString direction = e.direction == Direction::Incoming ? tr("\u2193 in")
-                : e.direction == Direction::Outgoing                     ? tr("\u2191 out")
-                                                                         : QStringLiteral("\u2022");
-            // A relay: which leg, then the direction as seen by the inspector on it.
-            return e.leg == Leg::App  ? tr("app %1").arg(direction)
-                : e.leg == Leg::Server ? tr("server %1").arg(direction)
-                                       : direction;
+            if (e.leg == Leg::None)
+                return e.direction == Direction::Incoming ? tr("\u2193 in")
+                    : e.direction == Direction::Outgoing  ? tr("\u2191 out")
+                                                          : QStringLiteral("\u2022");
+            // A relay: the leg, then the direction as seen by the inspector on it (the tool tip says
+            // it in words).
+            const QString arrow = e.direction == Direction::Incoming ? QStringLiteral("\u2193")
+                : e.direction == Direction::Outgoing                 ? QStringLiteral("\u2191")
+                                                                     : QStringLiteral("\u2022");
+            return e.leg == Leg::App ? tr("app %1").arg(arrow) : tr("server %1").arg(arrow);
         }
         case TypeColumn:
             return typeName(e);

@@ -2,7 +2,17 @@
 
 void TrafficStats::record(const WireEvent &event)
 {
-    const bool incoming = event.direction == ::Direction::Incoming;
+    bool incoming = event.direction == ::Direction::Incoming;
+    const bool traffic = event.kind == EventKind::Frame || event.kind == EventKind::HandshakeRequest
+        || event.kind == EventKind::HandshakeResponse;
+    if (event.leg != Leg::None && traffic) {
+        // A relay: each byte is counted once, where it arrived; what the application sent travels
+        // toward the server (out), what the server sent toward the application (in). The copies
+        // the relay wrote on (handshakes passed on) are not counted again.
+        if (!incoming)
+            return;
+        incoming = event.leg == Leg::Server;
+    }
     Direction &d = incoming ? in : out;
     switch (event.kind) {
     case EventKind::HandshakeRequest:

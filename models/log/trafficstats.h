@@ -4,6 +4,8 @@
 
 // Counts what crossed the wire each way, for the state indicator: wire bytes (headers, payloads
 // and the handshake) and data messages (a fragmented message counts once, at its final frame).
+// On a relay, `out` is what the application sent toward the server and `in` what the server sent
+// toward the application.
 class TrafficStats : public WireEventSink {
 public:
     struct Direction {

@@ -39,9 +39,12 @@ ClientSession::ClientSession(quint32 id, RelaySession *relay, QObject *parent)
 
 ClientSession::~ClientSession()
 {
-    // A relay session outlives this one only while it still runs; it must stop writing here.
-    if (m_relay)
+    // A relay session outlives this one only while it still runs; it must stop writing here, and
+    // its last state change must not reach whoever listens to this half-destroyed session.
+    if (m_relay) {
+        m_relay->disconnect(this);
         m_relay->abort(tr("its log was removed"));
+    }
 }
 
 void ClientSession::connectModels()

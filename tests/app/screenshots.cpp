@@ -25,6 +25,8 @@
 #include "inspect/handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
+#include "inspect/relaydialog.h"
+#include "net/relayserver.h"
 #include "inspect/messagelogview.h"
 #include "net/embeddedserver.h"
 #include "inspect/payloadview.h"
@@ -250,5 +252,32 @@ int main(int argc, char *argv[])
     w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("close"), Direction::Incoming));
     settle();
     save(&w, out + QStringLiteral("/closed.png"));
+
+    // 9: a relay to the embedded server, a program's connection through it, both legs in the log.
+    RelayDialog *dialog = w.relayDialog();
+    dialog->setTarget(w.server()->url());
+    dialog->setPort(0);
+    dialog->show();
+    settle();
+    dialog->grab().save(out + QStringLiteral("/relay-dialog.png"));
+    dialog->hide();
+    QString relayError;
+    RelayServer *relay = w.startRelay(RelayOptions { w.server()->url() }, QHostAddress(QHostAddress::LocalHost), 0, &relayError);
+    if (!relay)
+        return fail("the relay did not start");
+    ClientConnection program(1000);
+    ConnectionOptions through;
+    through.url = relay->url().resolved(QUrl(QStringLiteral("chat?room=1")));
+    program.open(through);
+    if (!QTest::qWaitFor([&program] { return program.readyState() == ReadyState::Open; }, 5000))
+        return fail("the connection through the relay did not open");
+    program.sendText("through the relay");
+    program.sendText("{\"type\":\"chat\",\"text\":\"hi\"}");
+    program.ping("keepalive");
+    settle(600);
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Incoming));
+    w.detailTabs()->setCurrentWidget(w.payloadView());
+    settle();
+    save(&w, out + QStringLiteral("/relay.png"));
     return 0;
 }

@@ -16,6 +16,8 @@
 #include "inspect/messagelogview.h"
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
+#include "net/relayserver.h"
+#include "inspect/relaydialog.h"
 #include "inspect/payloadview.h"
 #include "send/sendcomposer.h"
 
@@ -70,6 +72,7 @@ private Q_SLOTS:
     void twoChatClients();
     void layoutIsRemembered();
     void fragmentShowsItsWholeMessage();
+    void relayThroughTheWindow();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -334,6 +337,72 @@ void tst_MainWindow::fragmentShowsItsWholeMessage()
     session->capture()->clear();
     QCOMPARE(child<QLabel>(w.handshakePane(), "responseSummary")->text(), status);
     QVERIFY(w.payloadView()->text().isEmpty());
+}
+
+// Connection → New relay to the embedded server: a program's connection through it appears in
+// the list as an app ⇄ server pair, is shown at once, marks each row's leg, and cannot be sent on.
+void tst_MainWindow::relayThroughTheWindow()
+{
+    RelayDialog *dialog = m_window->relayDialog();
+    dialog->setTarget(m_window->server()->url());
+    dialog->setPort(0);
+    // Another address asks first; declining starts nothing.
+    dialog->setAddress(QStringLiteral("0.0.0.0"));
+    int asked = 0;
+    dialog->setExposureConfirmation([&asked](const QHostAddress &) { return ++asked, false; });
+    dialog->show();
+    child<QPushButton>(dialog, "relayStart")->click();
+    QCOMPARE(asked, 1);
+    QVERIFY(m_window->connections()->relays().isEmpty());
+    QVERIFY(dialog->isVisible());
+    // A URL the relay cannot use is named in the dialog, which stays open.
+    dialog->setAddress(QStringLiteral("127.0.0.1"));
+    dialog->setTarget(QUrl(QStringLiteral("http://example.org/")));
+    child<QPushButton>(dialog, "relayStart")->click();
+    QVERIFY2(dialog->errorText().startsWith(QStringLiteral("Server URL: unsupported scheme")), qPrintable(dialog->errorText()));
+    dialog->setTarget(m_window->server()->url());
+    child<QPushButton>(dialog, "relayStart")->click();
+    QTRY_VERIFY(!dialog->isVisible());
+    QCOMPARE(m_window->connections()->relays().size(), 1);
+    RelayServer *relay = m_window->connections()->relays().first();
+    QVERIFY(child<QLabel>(m_window.get(), "relayStatus")->text().startsWith(
+        QStringLiteral("Relay %1 \u2192 %2").arg(relay->url().toString(), m_window->server()->url().toDisplayString())));
+
+    ClientConnection app(99); // the program under inspection
+    ConnectionOptions options;
+    options.url = relay->url();
+    QVERIFY(app.open(options));
+    QTRY_COMPARE(app.readyState(), ReadyState::Open);
+    QTRY_VERIFY(m_window->currentSession() && m_window->currentSession()->kind() == ClientSession::Kind::Relay);
+    ClientSession *relayed = m_window->currentSession();
+    QVERIFY(m_window->connections()->data(m_window->connections()->index(m_window->connections()->rowOf(relayed)))
+                .toString()
+                .contains(QStringLiteral("\u21c4")));
+    QVERIFY(app.sendText("seen by the inspector"));
+    QTRY_COMPARE(rowsOf(m_window->logView(), QStringLiteral("text"), Direction::Incoming).size(), 2); // both legs
+    QAbstractItemModel *model = m_window->logView()->table()->model();
+    QStringList legs;
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->index(row, 0).data(MessageLogModel::TypeNameRole).toString() == QLatin1String("text"))
+            legs << model->index(row, MessageLogModel::DirectionColumn).data().toString();
+    QCOMPARE(legs, (QStringList { QStringLiteral("app \u2193"), QStringLiteral("server \u2193") }));
+    QVERIFY(!m_window->findChild<SendComposer *>()->isSendEnabled());
+    QVERIFY(!m_window->findChild<FrameCrafter *>()->isSendEnabled());
+
+    // Disconnect drops both legs; the program sees its connection end, the log stays.
+    m_window->connectionBar()->findChild<QPushButton *>(QStringLiteral("disconnect"))->click();
+    QTRY_COMPARE(app.readyState(), ReadyState::Closed);
+    QTRY_COMPARE(relayed->readyState(), ReadyState::Closed);
+    QVERIFY(relayed->capture()->count() > 0);
+
+    // A relayed connection still open when the window closes: the window goes first, quietly.
+    ClientConnection second(100);
+    QVERIFY(second.open(options));
+    QTRY_COMPARE(second.readyState(), ReadyState::Open);
+    QTRY_COMPARE(m_window->connections()->count(), 2);
+    QTRY_COMPARE(m_window->connections()->session(1)->readyState(), ReadyState::Open);
+    m_window.reset();
+    QTRY_COMPARE(second.readyState(), ReadyState::Closed);
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -244,8 +244,8 @@ void tst_MessageLogModel::relayLegInDirectionColumn()
         capture.record(e);
     }
     model.flushPending();
-    QCOMPARE(cell(model, 0, MessageLogModel::DirectionColumn), QStringLiteral("app \u2193 in"));
-    QCOMPARE(cell(model, 1, MessageLogModel::DirectionColumn), QStringLiteral("server \u2193 in"));
+    QCOMPARE(cell(model, 0, MessageLogModel::DirectionColumn), QStringLiteral("app \u2193"));
+    QCOMPARE(cell(model, 1, MessageLogModel::DirectionColumn), QStringLiteral("server \u2193"));
     QCOMPARE(cell(model, 2, MessageLogModel::DirectionColumn), QStringLiteral("\u2193 in"));
     QCOMPARE(model.data(model.index(0, MessageLogModel::DirectionColumn), Qt::ToolTipRole).toString(),
         QStringLiteral("sent by the application; forwarded to the server unchanged"));

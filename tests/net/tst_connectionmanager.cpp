@@ -161,6 +161,12 @@ void tst_ConnectionManager::relayedConnectionsBecomeSessions()
         }
         return false;
     }());
+    // Counted once each, where they arrived: the program's message toward the server, the echo back.
+    QTRY_COMPARE(relayed->stats().in.messages, quint64(1));
+    QCOMPARE(relayed->stats().out.messages, quint64(1));
+    QCOMPARE(relayed->stats().out.bytes, own->stats().out.bytes);
+    QCOMPARE(relayed->stats().in.bytes, own->stats().in.bytes);
+    QVERIFY(relayed->stats().openedAtUs != 0); // the elapsed time counts from the 101
     own->disconnectFromPeer();
     QTRY_COMPARE(relayed->readyState(), ReadyState::Closed);
     QTRY_VERIFY(relayed->relay() == nullptr); // the relay let go of it; the log stays

@@ -371,6 +371,11 @@ void ConnectionBar::updateSessionView()
         return;
     }
     const TrafficStats &stats = session->stats();
+    if (session->kind() == ClientSession::Kind::Relay) {
+        m_sent->setText(trafficText(tr("app \u2192 server"), stats.out));
+        m_received->setText(trafficText(tr("server \u2192 app"), stats.in));
+        return;
+    }
     m_sent->setText(trafficText(QStringLiteral("\u2191"), stats.out));
     m_received->setText(trafficText(QStringLiteral("\u2193"), stats.in));
 }

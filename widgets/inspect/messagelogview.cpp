@@ -215,7 +215,7 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     if (widths.isEmpty()) {
         // Widths from samples of each column's widest usual content, so the preview keeps the rest.
         const QFontMetrics metrics = fontMetrics();
-        const char *const samples[] = { "99999", "00:00:00.0000000", "+999.999 ms", "\u2191 out", "continuation",
+        const char *const samples[] = { "99999", "00:00:00.0000000", "+999.999 ms", "server \u2191", "continuation",
                                         "FIN RSV1 MASK", "9999 → 65536" }; // compressed: wire → inflated
         for (const char *sample : samples)
             widths << metrics.horizontalAdvance(QString::fromUtf8(sample)) + 24;

@@ -1,5 +1,7 @@
 #include "server/serverpanel.h"
 
+#include "common/listenaddress.h"
+
 #include "text/displaytext.h"
 
 #include "log/serverclientsmodel.h"
@@ -66,16 +68,7 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
 {
     // Listening controls.
     m_address->setObjectName(QStringLiteral("bindAddress"));
-    m_address->setEditable(true);
-    m_address->setInsertPolicy(QComboBox::NoInsert);
-    m_address->addItem(QStringLiteral("127.0.0.1"));
-    m_address->setItemData(0, tr("This machine only (IPv4 loopback)"), Qt::ToolTipRole);
-    m_address->addItem(QStringLiteral("::1"));
-    m_address->setItemData(1, tr("This machine only (IPv6 loopback)"), Qt::ToolTipRole);
-    m_address->addItem(QStringLiteral("0.0.0.0"));
-    m_address->setItemData(2, tr("Every IPv4 interface: other machines can connect"), Qt::ToolTipRole);
-    m_address->setCurrentIndex(0);
-    m_address->setMinimumContentsLength(15);
+    ListenAddress::fillChoices(m_address);
     m_address->setToolTip(tr("Address to listen on. Loopback keeps the server to this machine; "
                              "anything else asks first, since other machines could connect."));
 
@@ -355,27 +348,6 @@ void ServerPanel::setExposureConfirmation(ExposureConfirmation confirm)
     m_confirm = std::move(confirm);
 }
 
-QHostAddress ServerPanel::parseAddress(const QString &text, QString *error)
-{
-    QString t = text.trimmed();
-    if (t.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
-        return QHostAddress(QHostAddress::LocalHost);
-    if (t.startsWith(QLatin1Char('[')) && t.endsWith(QLatin1Char(']')))
-        t = t.mid(1, t.size() - 2);
-    QHostAddress address;
-    if (t.isEmpty() || !address.setAddress(t)) {
-        if (error)
-            *error = tr("\"%1\" is not an IP address: use 127.0.0.1, ::1 or 0.0.0.0").arg(text.trimmed());
-        return {};
-    }
-    return address;
-}
-
-bool ServerPanel::exposes(const QHostAddress &address)
-{
-    return !address.isLoopback();
-}
-
 QString ServerPanel::errorText() const
 {
     return m_errorBox->isHidden() ? QString() : m_error->text();
@@ -385,18 +357,10 @@ bool ServerPanel::confirmExposure(const QHostAddress &address)
 {
     if (m_confirm)
         return m_confirm(address);
-    QMessageBox box(QMessageBox::Warning, tr("Let other machines connect?"),
-        tr("Listening on %1 lets other machines on your network connect to the embedded server.")
-            .arg(address.toString()),
-        QMessageBox::NoButton, this);
-    box.setInformativeText(tr("The server echoes and broadcasts whatever it receives, to anyone who "
-                              "connects. Listen on 127.0.0.1 to keep it to this machine."));
-    QPushButton *go = box.addButton(tr("Listen on %1").arg(address.toString()), QMessageBox::AcceptRole);
-    QPushButton *cancel = box.addButton(QMessageBox::Cancel);
-    box.setDefaultButton(cancel);
-    box.setEscapeButton(cancel);
-    box.exec();
-    return box.clickedButton() == go;
+    return ListenAddress::askToExpose(this, address,
+        tr("Listening on %1 lets other machines on your network connect to the embedded server.").arg(address.toString()),
+        tr("The server echoes and broadcasts whatever it receives, to anyone who "
+           "connects. Listen on 127.0.0.1 to keep it to this machine."));
 }
 
 bool ServerPanel::start()
@@ -408,7 +372,7 @@ bool ServerPanel::start()
         return true;
     }
     QString error;
-    const QHostAddress address = parseAddress(m_address->currentText(), &error);
+    const QHostAddress address = ListenAddress::parse(m_address->currentText(), &error);
     if (address.isNull()) {
         showError(error);
         return false;
@@ -420,7 +384,7 @@ bool ServerPanel::start()
         showError(tr("Fix the behaviour first: %1").arg(behaviourProblem));
         return false;
     }
-    if (exposes(address) && !confirmExposure(address)) {
+    if (ListenAddress::exposes(address) && !confirmExposure(address)) {
         showError(QString());
         return false;
     }

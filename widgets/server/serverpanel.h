@@ -43,11 +43,6 @@ public:
     // Replaces the warning dialog (tests, or a policy that never exposes); null restores the dialog.
     void setExposureConfirmation(ExposureConfirmation confirm);
 
-    // The address in the bind field; null with `error` set when it is not one.
-    static QHostAddress parseAddress(const QString &text, QString *error = nullptr);
-    // Whether binding `address` lets other machines connect (anything but loopback).
-    static bool exposes(const QHostAddress &address);
-
     QString errorText() const; // what the panel shows as the last error; empty when none
 
     // The behaviour in the fields; `problem` ("close code: ...") is set when it cannot be applied.
