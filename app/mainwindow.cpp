@@ -554,7 +554,11 @@ void MainWindow::refreshHandshake()
     }
     const QByteArray request = m_current->handshakeRequest();
     const QByteArray response = m_current->handshakeResponse();
-    m_handshakePane->setHandshake(request, response);
+    const RelayHandshake::Handshakes &relayed = m_current->relayHandshakes();
+    if (!relayed.appRequest.isEmpty() || !relayed.serverRequest.isEmpty())
+        m_handshakePane->setRelayHandshakes(relayed);
+    else
+        m_handshakePane->setHandshake(request, response);
     m_walkthrough->setHandshake(request, response,
                                 m_current->isSecure() ? HandshakeWalkthrough::Transport::Tls
                                                       : HandshakeWalkthrough::Transport::Tcp);

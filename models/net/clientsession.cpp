@@ -130,18 +130,24 @@ void ClientSession::record(const WireEvent &event)
         m_handshakeResponse = event.payload.toByteArray();
     else if (event.kind == EventKind::Error && m_kind == Kind::Relay)
         m_lastError = event.text();
+    if (relayed && (event.kind == EventKind::HandshakeRequest || event.kind == EventKind::HandshakeResponse)) {
+        const bool request = event.kind == EventKind::HandshakeRequest;
+        QByteArray &kept = event.leg == Leg::App
+            ? (request ? m_relayHandshakes.appRequest : m_relayHandshakes.appResponse)
+            : (request ? m_relayHandshakes.serverRequest : m_relayHandshakes.serverResponse);
+        if (kept.isEmpty())
+            kept = event.payload.toByteArray();
+    }
 }
 
 void ClientSession::adoptHandshakeFromCapture()
 {
-    // A relayed session shows the application's request and the server's answer.
-    const std::pair<EventKind, Leg> wanted[]
-        = { { EventKind::HandshakeRequest, Leg::App }, { EventKind::HandshakeResponse, Leg::Server } };
-    for (const auto &[kind, leg] : wanted) {
-        qsizetype index = m_capture.firstOfKind(kind, leg);
-        if (index < 0)
-            index = m_capture.firstOfKind(kind, Leg::None);
-        if (index >= 0)
-            record(m_capture.event(index));
+    // A session without legs has one handshake; a relayed one, one per leg (record() sorts them).
+    for (const Leg leg : { Leg::None, Leg::App, Leg::Server }) {
+        for (const EventKind kind : { EventKind::HandshakeRequest, EventKind::HandshakeResponse }) {
+            const qsizetype index = m_capture.firstOfKind(kind, leg);
+            if (index >= 0)
+                record(m_capture.event(index));
+        }
     }
 }

@@ -6,6 +6,7 @@
 #include "log/trafficstats.h"
 #include "net/clientconnection.h"
 #include "net/relaysession.h"
+#include "protocol/relayhandshake.h"
 
 #include <QObject>
 #include <QPointer>
@@ -49,6 +50,8 @@ public:
     // relay: the application's request and the server's answer (the same key and accept).
     QByteArray handshakeRequest() const { return m_handshakeRequest; }
     QByteArray handshakeResponse() const { return m_handshakeResponse; }
+    // A relay: the application's and the server's handshakes, both ways.
+    const RelayHandshake::Handshakes &relayHandshakes() const { return m_relayHandshakes; }
     bool isSecure() const;
 
     // Starts connecting; false when the options cannot be used (the error is in the log).
@@ -80,6 +83,7 @@ private:
     TimelineModel m_timeline;
     QByteArray m_handshakeRequest;
     QByteArray m_handshakeResponse;
+    RelayHandshake::Handshakes m_relayHandshakes;
     std::unique_ptr<ClientConnection> m_connection;
     QPointer<RelaySession> m_relay;
     QString m_relayTitle;

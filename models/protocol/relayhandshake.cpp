@@ -120,6 +120,31 @@ QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByt
     return out;
 }
 
+QList<Change> requestChanges(const HttpRequest &fromApp, const HttpRequest &forwarded)
+{
+    QList<Change> changes;
+    if (fromApp.target != forwarded.target)
+        changes.append({ "request target", fromApp.target, forwarded.target });
+    QList<QByteArray> seen;
+    auto compare = [&](const HttpHeader &header) {
+        const QByteArray lower = header.name.toLower();
+        if (seen.contains(lower))
+            return;
+        seen.append(lower);
+        const bool inApp = HttpHeaderList::contains(fromApp.headers, lower);
+        const bool inForwarded = HttpHeaderList::contains(forwarded.headers, lower);
+        const QByteArray before = HttpHeaderList::value(fromApp.headers, lower);
+        const QByteArray after = HttpHeaderList::value(forwarded.headers, lower);
+        if (inApp != inForwarded || before != after)
+            changes.append({ header.name, before, after });
+    };
+    for (const HttpHeader &header : fromApp.headers)
+        compare(header);
+    for (const HttpHeader &header : forwarded.headers)
+        compare(header);
+    return changes;
+}
+
 QByteArray errorResponse(int status, const QString &why)
 {
     const QByteArray body = why.toUtf8() + '\n';

@@ -23,6 +23,23 @@ std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *
 // empty, Origin (replaced, or added after Host when the application sent none).
 QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin = {});
 
+// The four handshakes of a relayed connection, as recorded.
+struct Handshakes {
+    QByteArray appRequest; // as the application sent it
+    QByteArray appResponse; // as the relay passed it back (the server's, or the relay's own error)
+    QByteArray serverRequest; // as the relay sent it on
+    QByteArray serverResponse; // as the server answered
+};
+
+// What the relay changed in a request it passed on: the request target and each header whose
+// value differs, was added or was left out (by name, case-insensitive, first value).
+struct Change {
+    QByteArray what; // "request target" or the header name as sent
+    QByteArray before; // empty when added
+    QByteArray after; // empty when left out
+};
+QList<Change> requestChanges(const HttpRequest &fromApp, const HttpRequest &forwarded);
+
 // A response of the relay's own, for when it cannot pass the handshake on: 400 (bad request),
 // 431 (request head too large), 502 (the server cannot be reached), 504 (no answer in time). The
 // body says why in plain text; the connection closes after it.

@@ -12,6 +12,7 @@ private Q_SLOTS:
     void forwardRequest_data();
     void forwardRequest();
     void errorResponseParses();
+    void changesListed();
 };
 
 void tst_RelayHandshake::upstreamUrl_data()
@@ -144,6 +145,27 @@ void tst_RelayHandshake::errorResponseParses()
     QCOMPARE(parser.response().reason, QByteArray("Bad Gateway"));
     QCOMPARE(parser.response().body, QByteArray("connection refused by h:1\n"));
     QCOMPARE(HttpHeaderList::value(parser.response().headers, "connection"), QByteArray("close"));
+}
+
+void tst_RelayHandshake::changesListed()
+{
+    RequestParser app, forwarded;
+    QCOMPARE(app.feed("GET /chat HTTP/1.1\r\nHost: 127.0.0.1:8081\r\nOrigin: http://a\r\nX-Same: 1\r\n\r\n"),
+        RequestParser::Status::Complete);
+    const QByteArray sent = RelayHandshake::forwardRequest(
+        app.request(), QUrl(QStringLiteral("wss://example.org/base/chat")), "https://b");
+    QCOMPARE(forwarded.feed(sent), RequestParser::Status::Complete);
+    const QList<RelayHandshake::Change> changes = RelayHandshake::requestChanges(app.request(), forwarded.request());
+    QCOMPARE(changes.size(), 3);
+    QCOMPARE(changes[0].what, QByteArray("request target"));
+    QCOMPARE(changes[0].before, QByteArray("/chat"));
+    QCOMPARE(changes[0].after, QByteArray("/base/chat"));
+    QCOMPARE(changes[1].what, QByteArray("Host"));
+    QCOMPARE(changes[1].after, QByteArray("example.org"));
+    QCOMPARE(changes[2].what, QByteArray("Origin"));
+    QCOMPARE(changes[2].before, QByteArray("http://a"));
+    QCOMPARE(changes[2].after, QByteArray("https://b"));
+    QVERIFY(RelayHandshake::requestChanges(app.request(), app.request()).isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_RelayHandshake)

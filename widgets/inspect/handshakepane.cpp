@@ -6,6 +6,7 @@
 #include "text/displaytext.h"
 #include "text/sizeformat.h"
 
+#include <QComboBox>
 #include <QEvent>
 #include <QFontDatabase>
 #include <QGridLayout>
@@ -14,10 +15,10 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
-#include <QTextCursor>
 #include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 namespace {
@@ -108,9 +109,89 @@ HandshakePane::HandshakePane(QWidget *parent)
     main->setStretchFactor(1, 1);
 
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(buildRelayBar());
     layout->addWidget(main);
 
     clear();
+}
+
+QWidget *HandshakePane::buildRelayBar()
+{
+    m_relayBar = new QWidget;
+    m_relayBar->setObjectName(QStringLiteral("relayBar"));
+    auto *layout = new QHBoxLayout(m_relayBar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_relaySide = new QComboBox;
+    m_relaySide->setObjectName(QStringLiteral("relaySide"));
+    m_relaySide->addItem(tr("Application \u21c4 inspector"));
+    m_relaySide->addItem(tr("Inspector \u21c4 server"));
+    m_relaySide->setToolTip(tr("A relayed connection has two handshakes: the application's with the relay, and "
+                               "the one the relay passed on to the server"));
+    connect(m_relaySide, &QComboBox::currentIndexChanged, this,
+        [this](int index) { showRelaySide(index == 1 ? RelaySide::Server : RelaySide::Application); });
+    m_relayChanges = plainLabel();
+    m_relayChanges->setObjectName(QStringLiteral("relayChanges"));
+    m_relayChanges->setWordWrap(true);
+    layout->addWidget(new QLabel(tr("Handshake:")));
+    layout->addWidget(m_relaySide);
+    layout->addWidget(m_relayChanges, 1);
+    m_relayBar->hide();
+    return m_relayBar;
+}
+
+void HandshakePane::setRelayHandshakes(const RelayHandshake::Handshakes &handshakes)
+{
+    m_relayHandshakes = handshakes;
+    RequestParser app, forwarded;
+    QStringList changes;
+    if (app.feed(handshakes.appRequest) == RequestParser::Status::Complete
+        && forwarded.feed(handshakes.serverRequest) == RequestParser::Status::Complete) {
+        for (const RelayHandshake::Change &change :
+            RelayHandshake::requestChanges(app.request(), forwarded.request())) {
+            const QString what = DisplayText::line(change.what);
+            if (change.before.isEmpty())
+                changes << tr("%1 added: %2").arg(what, DisplayText::quoted(change.after));
+            else if (change.after.isEmpty())
+                changes << tr("%1 left out").arg(what);
+            else
+                changes << tr("%1 %2 \u2192 %3")
+                               .arg(what, DisplayText::quoted(change.before), DisplayText::quoted(change.after));
+        }
+    }
+    QString text;
+    if (handshakes.serverRequest.isEmpty())
+        text = tr("Nothing was passed on to the server.");
+    else if (changes.isEmpty())
+        text = tr("The relay passed the request on unchanged.");
+    else
+        text = tr("The relay changed: %1.").arg(changes.join(QStringLiteral("; ")));
+    if (!handshakes.serverResponse.isEmpty() && !handshakes.appResponse.isEmpty())
+        text += QLatin1Char(' ')
+            + (handshakes.appResponse == handshakes.serverResponse
+                    ? tr("The answer went back as it came.")
+                    : tr("The application got the relay's own answer, not the server's."));
+    m_relayChanges->setText(text);
+    m_relayChanges->setToolTip(DisplayText::toolTip(text));
+    m_relayBar->show();
+    showRelaySide(m_relaySide->currentIndex() == 1 ? RelaySide::Server : RelaySide::Application);
+}
+
+void HandshakePane::showRelaySide(RelaySide side)
+{
+    const int index = side == RelaySide::Server ? 1 : 0;
+    if (m_relaySide->currentIndex() != index) {
+        m_relaySide->setCurrentIndex(index); // comes back here through currentIndexChanged
+        return;
+    }
+    if (side == RelaySide::Server)
+        showPair(m_relayHandshakes.serverRequest, m_relayHandshakes.serverResponse);
+    else
+        showPair(m_relayHandshakes.appRequest, m_relayHandshakes.appResponse);
+}
+
+QString HandshakePane::relayChangesText() const
+{
+    return m_relayBar->isHidden() ? QString() : m_relayChanges->text();
 }
 
 QWidget *HandshakePane::buildSide(Side &side, const QString &name, const QString &placeholder)
@@ -243,10 +324,11 @@ void HandshakePane::showExtensions(const HttpRequest &request, const std::option
                 list << QString::fromLatin1(value);
             return list;
         }();
-        check = Handshake::checkResponse(*response, HttpHeaderList::value(request.headers, "Sec-WebSocket-Key"), {}, offers);
+        check = Handshake::checkResponse(
+            *response, HttpHeaderList::value(request.headers, "Sec-WebSocket-Key"), {}, offers);
     }
-    const QStringList notes
-        = DeflateNotes::negotiation(request.headers, response ? &response->headers : nullptr, check ? &*check : nullptr);
+    const QStringList notes = DeflateNotes::negotiation(
+        request.headers, response ? &response->headers : nullptr, check ? &*check : nullptr);
     m_extensions->setText(notes.join(QStringLiteral("\n\n")));
     m_extensionsBox->setVisible(!m_requestBytes.isEmpty());
 }
@@ -258,6 +340,13 @@ void HandshakePane::clear()
 }
 
 void HandshakePane::setHandshake(const QByteArray &requestBytes, const QByteArray &responseBytes)
+{
+    m_relayBar->hide();
+    m_relayHandshakes = {};
+    showPair(requestBytes, responseBytes);
+}
+
+void HandshakePane::showPair(const QByteArray &requestBytes, const QByteArray &responseBytes)
 {
     m_requestBytes = requestBytes;
     m_responseBytes = responseBytes;
@@ -288,7 +377,8 @@ void HandshakePane::fillHeaders(QTableWidget *table, const HttpHeaders &headers)
 
 HttpRequest HandshakePane::showRequest(const QByteArray &bytes)
 {
-    m_request.box->setTitle(bytes.isEmpty() ? tr("Request") : tr("Request (%1 sent)").arg(SizeFormat::bytes(bytes.size())));
+    m_request.box->setTitle(
+        bytes.isEmpty() ? tr("Request") : tr("Request (%1 sent)").arg(SizeFormat::bytes(bytes.size())));
     m_request.raw->setPlainText(rawText(bytes));
     m_request.problem = false;
 

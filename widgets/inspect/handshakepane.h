@@ -2,12 +2,14 @@
 
 #include "teach/acceptcomputation.h"
 #include "protocol/handshake.h"
+#include "protocol/relayhandshake.h"
 
 #include <QByteArray>
 #include <QList>
 #include <QWidget>
 #include <optional>
 
+class QComboBox;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -26,6 +28,13 @@ public:
 
     // Either may be empty: no request recorded, or no response (connection refused, timed out).
     void setHandshake(const QByteArray &requestBytes, const QByteArray &responseBytes);
+    // A relayed connection: one handshake per leg, a choice between them (the application's first)
+    // and what the relay changed in the request it passed on.
+    void setRelayHandshakes(const RelayHandshake::Handshakes &handshakes);
+    enum class RelaySide { Application, Server };
+    void showRelaySide(RelaySide side);
+    // What the relay bar says it changed; empty when no relay is shown.
+    QString relayChangesText() const;
     void clear();
 
     const AcceptComputation &acceptComputation() const { return m_accept; }
@@ -58,6 +67,8 @@ private:
     };
 
     QWidget *buildSide(Side &side, const QString &name, const QString &placeholder);
+    QWidget *buildRelayBar();
+    void showPair(const QByteArray &requestBytes, const QByteArray &responseBytes);
     QWidget *buildAcceptBox();
     QWidget *buildExtensionsBox();
     void showExtensions(const HttpRequest &request, const std::optional<HttpResponse> &response);
@@ -69,6 +80,10 @@ private:
 
     Side m_request;
     Side m_response;
+    QWidget *m_relayBar = nullptr;
+    QComboBox *m_relaySide = nullptr;
+    QLabel *m_relayChanges = nullptr;
+    RelayHandshake::Handshakes m_relayHandshakes;
     QByteArray m_requestBytes;
     QByteArray m_responseBytes;
     QWidget *m_bodyBox = nullptr;

@@ -1,5 +1,6 @@
 #include "inspect/handshakepane.h"
 
+#include <QComboBox>
 #include <QGroupBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -87,6 +88,7 @@ private slots:
     void bidiOverrideArrivesEscaped();
     void verdictReadable_data();
     void verdictReadable();
+    void relayShowsBothLegs();
     void screenshots();
 
 private:
@@ -307,6 +309,40 @@ void tst_HandshakePane::verdictReadable()
     // Warnings in the steps follow the palette change too.
     const QColor note = child<QLabel>(pane, "stepNote5")->palette().color(QPalette::WindowText);
     QVERIFY(contrast(note, palette.color(QPalette::Window)) >= 4.5);
+}
+
+// A relayed connection: the application's handshake first, the server's on request, and a line
+// saying what the relay changed.
+void tst_HandshakePane::relayShowsBothLegs()
+{
+    RequestParser parser;
+    QCOMPARE(parser.feed(RfcRequest), RequestParser::Status::Complete);
+    RelayHandshake::Handshakes handshakes;
+    handshakes.appRequest = RfcRequest;
+    handshakes.serverRequest = RelayHandshake::forwardRequest(
+        parser.request(), QUrl(QStringLiteral("wss://upstream.example/base/chat")), "https://\u202eevil");
+    handshakes.serverResponse = response101("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    handshakes.appResponse = handshakes.serverResponse;
+    HandshakePane pane;
+    pane.setRelayHandshakes(handshakes);
+    QVERIFY(child<QWidget>(pane, "relayBar")->isVisibleTo(&pane));
+    QCOMPARE(child<QLabel>(pane, "requestSummary")->text(), QStringLiteral("GET /chat HTTP/1.1"));
+    const QString changes = pane.relayChangesText();
+    QVERIFY2(changes.startsWith(QStringLiteral("The relay changed: request target \"/chat\" \u2192 \"/base/chat\"; "
+                                               "Host \"server.example.com\" \u2192 \"upstream.example\"; Origin ")),
+        qPrintable(changes));
+    QVERIFY2(!changes.contains(QChar(0x202e)) && changes.contains(QStringLiteral("\\u202e")), qPrintable(changes));
+    QVERIFY(changes.endsWith(QStringLiteral("The answer went back as it came.")));
+    QVERIFY(pane.acceptComputation().passed());
+
+    pane.showRelaySide(HandshakePane::RelaySide::Server);
+    QCOMPARE(child<QLabel>(pane, "requestSummary")->text(), QStringLiteral("GET /base/chat HTTP/1.1"));
+    QCOMPARE(child<QComboBox>(pane, "relaySide")->currentIndex(), 1);
+    QVERIFY(pane.acceptComputation().passed()); // the key went on unchanged
+
+    pane.setHandshake(RfcRequest, {}); // another, unrelayed connection: no relay bar
+    QVERIFY(!child<QWidget>(pane, "relayBar")->isVisibleTo(&pane));
+    QVERIFY(pane.relayChangesText().isEmpty());
 }
 
 void tst_HandshakePane::screenshots()
