@@ -343,7 +343,8 @@ void RelaySession::onResponseComplete()
     m_handshakeTimer.stop();
     const HttpResponse &response = m_responseParser.response();
     recordBytes(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming, response.raw);
-    recordBytes(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, response.raw);
+    if (!m_appGone) // passed back as it arrived; an application that left got none of it
+        recordBytes(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, response.raw);
     const HttpRequest &request = m_requestParser.request();
     if (response.status != 101) {
         m_phase = Phase::Passthrough;
@@ -351,6 +352,8 @@ void RelaySession::onResponseComplete()
             tr("not upgraded: the server answered %1 %2; passed to the application as it came")
                 .arg(response.status)
                 .arg(DisplayText::line(response.reason)));
+        if (m_appGone)
+            closeServerLeg();
         return;
     }
     QStringList offered;
@@ -391,6 +394,8 @@ void RelaySession::onResponseComplete()
         m_appLeg.observe(std::exchange(m_appFramesUnparsed, {}), m_appFramesTimeUs);
         noteCloseFrames();
     }
+    if (m_appGone)
+        closeServerLeg();
 }
 
 // Records the moment each side's close frame went by: the closing handshake's progress.
@@ -488,7 +493,12 @@ void RelaySession::onAppDisconnected()
         recordText(EventKind::StateChange, Leg::App, Direction::Local,
             m_appLeg.closeFrameSeen() ? tr("the application closed its TCP connection")
                                       : tr("the application dropped its connection without a closing handshake"));
-        if (m_server && !m_serverGone) {
+        if (m_server && !m_serverGone && m_phase == Phase::Response && m_serverUp) {
+            // The server's answer is under way (an application often drops on a non-101 status
+            // line): read it to the end for the log, within the handshake timeout, then close.
+            recordText(EventKind::StateChange, Leg::Server, Direction::Local,
+                tr("the application left; reading the rest of the server's answer for the log"));
+        } else if (m_server && !m_serverGone) {
             recordText(EventKind::StateChange, Leg::Server, Direction::Local,
                 tr("closing the server leg: the application's side is closed"));
             closeServerLeg();

@@ -96,6 +96,7 @@ private Q_SLOTS:
     void violationsNamedOnTheirLeg();
     void pathAndQueryAppended();
     void non101AnswerPassedBack();
+    void appLeavesDuringTheAnswer();
     void serverUnreachable();
     void badRequestAnswered();
     void serverTooSlow();
@@ -241,6 +242,36 @@ void tst_RelaySession::non101AnswerPassedBack()
     for (const WireEvent &e : eventsOfKind(f.capture, EventKind::StateChange))
         said = said || e.text().contains(QLatin1String("the server answered 403 Forbidden"));
     QVERIFY(said);
+}
+
+// An application that drops on reading a status line: the relay still reads the server's whole
+// answer for the log, then closes the server leg.
+void tst_RelaySession::appLeavesDuringTheAnswer()
+{
+    RawServer server;
+    QVERIFY(server.listen());
+    const QByteArray head = "HTTP/1.1 401 Unauthorized\r\nContent-Length: 13\r\n\r\n";
+    server.onRequest = [&](RawServer &s) { s.send(head); };
+    Fixture f(server.url());
+    QVERIFY(f.relay->listen());
+    RawApp app(f.relay->port());
+    QVERIFY(app.socket.waitForConnected(5000));
+    app.socket.write(appRequest(f.relay->port()));
+    QTRY_VERIFY(app.received.startsWith("HTTP/1.1 401"));
+    app.socket.abort();
+    QTRY_VERIFY([&] {
+        for (const WireEvent &e : eventsOfKind(f.capture, EventKind::StateChange))
+            if (e.text().contains(QLatin1String("reading the rest of the server's answer")))
+                return true;
+        return false;
+    }());
+    QVERIFY(!server.clientDisconnected());
+    server.send("token needed\n");
+    QTRY_VERIFY(server.clientDisconnected()); // closed once the answer was complete
+    QTRY_COMPARE(f.finished, 1);
+    const auto responses = eventsOfKind(f.capture, EventKind::HandshakeResponse);
+    QCOMPARE(responses.size(), 1); // none on the application's leg: it had left
+    QCOMPARE(responses[0].payload.toByteArray(), head + "token needed\n");
 }
 
 void tst_RelaySession::serverUnreachable()
