@@ -13,8 +13,24 @@ OutputWriter::OutputWriter(int fd, QObject *parent)
     , m_threshold(m_terminal ? 16 * 1024 : 1024 * 1024)
 {
     m_buffer.reserve(m_threshold + 64 * 1024);
+    m_idleFlush.setSingleShot(true);
+    m_idleFlush.setInterval(IdleFlushMs);
+    connect(&m_idleFlush, &QTimer::timeout, this, &OutputWriter::flush);
     if (auto *dispatcher = QAbstractEventDispatcher::instance(thread()))
-        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &OutputWriter::flush);
+        connect(dispatcher, &QAbstractEventDispatcher::aboutToBlock, this, &OutputWriter::flushWhenIdle);
+}
+
+void OutputWriter::flushWhenIdle()
+{
+    if (m_buffer.isEmpty())
+        return;
+    // A person watching a terminal sees each event at once. A pipe or a file gets what piled up
+    // a few milliseconds later: a relay or a flood wakes the event loop for every packet, and a
+    // write per wake-up would cost a system call per message.
+    if (m_terminal)
+        flush();
+    else if (!m_idleFlush.isActive())
+        m_idleFlush.start();
 }
 
 OutputWriter::~OutputWriter()
@@ -44,4 +60,5 @@ void OutputWriter::flush()
         }
     }
     m_buffer.truncate(0); // keeps the capacity
+    m_idleFlush.stop();
 }

@@ -3,10 +3,12 @@
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QObject>
+#include <QTimer>
 
 // Buffered writer for standard output. Events are formatted straight into buffer(); the bytes go
-// out in large writes: when the buffer passes a threshold, whenever the event loop is about to wait
-// (after each batch of socket reads, and promptly for a person watching a terminal), and at exit.
+// out in large writes: when the buffer passes a threshold, at exit, and when the event loop is about
+// to wait: at once to a terminal (a person is watching), at most IdleFlushMs later to a pipe or a
+// file.
 // Never one write per line: the command line prints about a million frames a second.
 class OutputWriter : public QObject {
     Q_OBJECT
@@ -29,10 +31,15 @@ public:
     void flush();
     bool isTerminal() const { return m_terminal; }
 
+    static constexpr int IdleFlushMs = 10;
+
 private:
+    void flushWhenIdle();
+
     int m_fd;
     bool m_terminal;
     bool m_broken = false; // the reader went away (EPIPE): drop further output
     qsizetype m_threshold;
     QByteArray m_buffer;
+    QTimer m_idleFlush;
 };

@@ -91,6 +91,7 @@ private:
     void answerApp(int status, const QString &why);
     void writeToServer(QByteArrayView bytes);
     void writeToApp(QByteArrayView bytes);
+    static void forward(QTcpSocket *to, QByteArrayView bytes);
     qint64 unwritten(const QTcpSocket *socket) const;
     void closeAppLeg();
     void closeServerLeg();

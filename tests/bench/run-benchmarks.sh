@@ -11,11 +11,17 @@
 # permessage-deflate, both clients offering it (reported only, and skipped while wsinspector-cli
 # has no --no-deflate).
 #
+# Then the relay: a node ws client sends RELAY_MESSAGES binary messages of 64 bytes to a node ws
+# echo server and reads the echoes, directly and through `wsinspector-cli --relay` (printing every
+# frame of both legs as jsonl to /dev/null), taking turns; and ping round trips both ways. The
+# relay must keep 80 % of the direct throughput (DESIGN.md).
+#
 # Then the GUI pipeline benchmark (bench_gui) against the small flood.
 #
 #   tests/bench/run-benchmarks.sh BUILD_DIR        (make bench)
 #   env: MESSAGES (default 1000000), LARGE_MESSAGES (default 20000), LARGE_SIZE (default 65536),
-#        RUNS (default 3)
+#        RELAY_MESSAGES (default 1000000), RELAY_PINGS (default 2000), RUNS (default 3),
+#        ONLY (run one section: cli, relay or gui)
 set -euo pipefail
 
 build=${1:?usage: run-benchmarks.sh BUILD_DIR}
@@ -24,6 +30,9 @@ messages=${MESSAGES:-1000000}
 large_messages=${LARGE_MESSAGES:-20000}
 large_size=${LARGE_SIZE:-65536}
 runs=${RUNS:-3}
+relay_messages=${RELAY_MESSAGES:-1000000}
+relay_pings=${RELAY_PINGS:-2000}
+only=${ONLY:-}
 cli=$build/app/wsinspector-cli
 flood=$build/tests/bench/floodserver
 node=$(command -v nodejs || command -v node || true)
@@ -130,6 +139,76 @@ compare() {
 
 status=0
 
+# relay_benchmark: direct against relayed, RUNS times each, taking turns.
+relay_benchmark() {
+    local echo_port relay_port direct=() relayed=() t
+    "$node" "$here/../net/peers/node_echo_server.js" >"$work/echo.out" 2>"$work/echo.err" &
+    server_pids+=($!)
+    for _ in $(seq 100); do
+        grep -q '^PORT ' "$work/echo.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    echo_port=$(awk '/^PORT /{print $2}' "$work/echo.out")
+    [[ -n $echo_port ]] || { echo "run-benchmarks: echo server did not start" >&2; exit 1; }
+    # The relay's first line says where it listens; the rest (every frame, both legs) goes nowhere.
+    # (A process substitution, so that $! is the relay itself and cleanup can stop it.)
+    "$cli" --relay 0 --to "ws://127.0.0.1:$echo_port/" --format jsonl 2>"$work/relay.err" \
+        > >(head -1 >"$work/relay.first"; cat >/dev/null) &
+    server_pids+=($!)
+    for _ in $(seq 100); do
+        [[ -s $work/relay.first ]] && break
+        sleep 0.05
+    done
+    relay_port=$(grep -o '"url":"ws://127.0.0.1:[0-9]*' "$work/relay.first" | grep -o '[0-9]*$')
+    [[ -n $relay_port ]] || { echo "run-benchmarks: the relay did not start: $(cat "$work/relay.err")" >&2; exit 1; }
+    local client="$here/node_relay_client.js"
+    for _ in $(seq "$runs"); do
+        t=$("$node" "$client" throughput "ws://127.0.0.1:$echo_port/" "$relay_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+        [[ -n $t ]] || { echo "run-benchmarks: the direct run failed" >&2; exit 1; }
+        direct+=("$t")
+        t=$("$node" "$client" throughput "ws://127.0.0.1:$relay_port/" "$relay_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+        [[ -n $t ]] || { echo "run-benchmarks: the relayed run failed" >&2; exit 1; }
+        relayed+=("$t")
+    done
+    local d r
+    d=$(median "${direct[@]}")
+    r=$(median "${relayed[@]}")
+    echo "Relay throughput: $relay_messages binary messages of 64 bytes echoed, window 1000, median of $runs runs"
+    echo
+    printf '%-54s %10s %14s   %s\n' "client" "wall (s)" "messages/s" "runs (s)"
+    printf '%-54s %10.3f %14.0f   %s\n' "node ws client -> node ws echo server" "$d" \
+        "$(awk -v n="$relay_messages" -v s="$d" 'BEGIN {print n / s}')" "${direct[*]}"
+    printf '%-54s %10.3f %14.0f   %s\n' "the same through wsinspector-cli --relay (jsonl)" "$r" \
+        "$(awk -v n="$relay_messages" -v s="$r" 'BEGIN {print n / s}')" "${relayed[*]}"
+    local ratio
+    ratio=$(awk -v d="$d" -v r="$r" 'BEGIN {printf "%.2f", d / r}')
+    echo
+    echo "relayed / direct throughput: $ratio (target 0.80)"
+    if awk -v x="$ratio" 'BEGIN {exit !(x < 0.80)}'; then
+        echo "MISS: the relay keeps less than 80 % of the direct throughput"
+        status=1
+    else
+        echo "PASS: the relay keeps at least 80 % of the direct throughput"
+    fi
+    echo
+    echo "Ping round trips, $relay_pings pings one after the other, 2 ms apart"
+    local pd pr
+    pd=$("$node" "$client" latency "ws://127.0.0.1:$echo_port/" "$relay_pings")
+    pr=$("$node" "$client" latency "ws://127.0.0.1:$relay_port/" "$relay_pings")
+    awk -v d="$pd" -v r="$pr" 'function get(s, k,   m) { match(s, "\"" k "\":[0-9.e-]+"); return substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0 }
+        BEGIN {
+            printf "%-30s %10s %10s %10s\n", "", "p50 (ms)", "p99 (ms)", "max (ms)"
+            printf "%-30s %10.3f %10.3f %10.3f\n", "direct", get(d, "p50_ms"), get(d, "p99_ms"), get(d, "max_ms")
+            printf "%-30s %10.3f %10.3f %10.3f\n", "through the relay", get(r, "p50_ms"), get(r, "p99_ms"), get(r, "max_ms")
+            printf "%-30s %10.3f %10.3f\n", "added by the relay", get(r, "p50_ms") - get(d, "p50_ms"), get(r, "p99_ms") - get(d, "p99_ms")
+        }'
+}
+
+if [[ $only == relay ]]; then
+    relay_benchmark
+    exit $status
+fi
+
 start_flood small --count "$messages" --size 64
 check_counts "$url" "$messages" "" ""
 compare "CLI flood benchmark: $messages text messages of 64 bytes" "$url" "$messages" "" ""
@@ -171,6 +250,10 @@ if "$cli" --help 2>/dev/null | grep -q -- '--no-deflate'; then
 else
     echo "SKIP: compressed benchmark: wsinspector-cli --help does not mention --no-deflate (no permessage-deflate yet)"
 fi
+
+echo
+relay_benchmark
+[[ $only == cli ]] && exit $status
 
 # The window's pipeline (engine -> capture -> model -> view), offscreen, against the same flood,
 # RUNS times: one run on a shared 2-core machine can be half as fast as the next, so the median and
