@@ -113,6 +113,7 @@ QString CliOptions::usage()
         "Usage: wsinspector-cli [options] URL\n"
         "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [server options]\n"
         "       wsinspector-cli --relay [PORT] --to URL [--bind ADDR] [--origin ORIGIN] [-k]\n"
+        "       wsinspector-cli --proxy [PORT] [--bind ADDR] [--no-intercept PATTERN]... [-k]\n"
         "       wsinspector-cli --probe URL [probe options]   (conformance probes; see --probe --help)\n"
         "\n"
         "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
@@ -186,6 +187,16 @@ QString CliOptions::usage()
         "Frames are forwarded as they arrive, byte-exact, valid or not; each line names its leg: app\n"
         "(the application's connection, where the relay plays the server) or server. Runs until Ctrl-C.\n"
         "\n"
+        "Proxy (--proxy): an HTTP proxy for browsers and programs that take a proxy setting\n"
+        "      --proxy [PORT]           listen for proxy clients (default port 8082); the first line\n"
+        "                               printed is \"proxying on http://127.0.0.1:PORT\". WebSocket\n"
+        "                               upgrades in plain HTTP (through CONNECT or GET http://...) are\n"
+        "                               relayed and shown as with --relay; other requests and TLS\n"
+        "                               (https://, wss://) pass through uninspected.\n"
+        "      --no-intercept PATTERN   never look into connections to hosts matching PATTERN, e.g.\n"
+        "                               \"*.bank.example\" (repeatable)\n"
+        "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N   as for --relay\n"
+        "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
 }
@@ -198,6 +209,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     QStringList serveOnly;
     bool serve = false;
     bool relay = false;
+    bool proxy = false;
     QString relayTo;
     bool optionsEnded = false;
     QString positional;
@@ -427,6 +439,27 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                     return fail(QStringLiteral("--relay: port \"%1\" is not a number in 0-65535").arg(portText));
                 o.port = quint16(port);
             }
+        } else if (name == QLatin1String("--proxy")) {
+            proxy = true;
+            o.port = ProxyPort;
+            QString portText;
+            if (inlineValue)
+                portText = *inlineValue;
+            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
+                portText = args.next();
+            if (!portText.isNull()) {
+                quint64 port = 0;
+                if (!parseUnsigned(portText, 65535, port))
+                    return fail(QStringLiteral("--proxy: port \"%1\" is not a number in 0-65535").arg(portText));
+                o.port = quint16(port);
+            }
+        } else if (name == QLatin1String("--no-intercept")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (const QString problem = ProxyServer::patternProblem(*v); !problem.isEmpty())
+                return fail(QStringLiteral("--no-intercept: %1").arg(problem));
+            o.noIntercept << *v;
         } else if (name == QLatin1String("--to")) {
             const auto v = value(name);
             if (!v)
@@ -530,6 +563,26 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return std::nullopt;
     }
 
+    if (proxy) {
+        if (serve || relay)
+            return fail(QStringLiteral("--proxy cannot be used with %1").arg(serve ? QStringLiteral("--serve") : QStringLiteral("--relay")));
+        o.mode = Mode::Proxy;
+        static const QStringList proxyClientOptions { QStringLiteral("-k"), QStringLiteral("--insecure"),
+            QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size") };
+        for (const QString &option : std::as_const(clientOnly))
+            if (!proxyClientOptions.contains(option))
+                return fail(QStringLiteral("%1 is a client option; it cannot be used with --proxy").arg(option));
+        for (const QString &option : std::as_const(serveOnly))
+            if (option != QLatin1String("--bind"))
+                return fail(QStringLiteral("%1 is a --serve option; it cannot be used with --proxy").arg(option));
+        if (!relayTo.isNull())
+            return fail(QStringLiteral("--to is for --relay; a proxy's clients name their servers themselves"));
+        if (!o.subprotocols.isEmpty() || !positional.isEmpty())
+            return fail(QStringLiteral("--proxy takes no URL or subprotocol: its clients bring their own"));
+        return o;
+    }
+    if (!o.noIntercept.isEmpty())
+        return fail(QStringLiteral("--no-intercept only applies with --proxy"));
     if (relay) {
         if (serve)
             return fail(QStringLiteral("--relay and --serve cannot be used together"));
@@ -579,7 +632,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     }
     if (!serveOnly.isEmpty())
         return fail(serveOnly.first() == QLatin1String("--bind")
-                ? QStringLiteral("--bind only applies with --serve or --relay")
+                ? QStringLiteral("--bind only applies with --serve, --relay or --proxy")
                 : QStringLiteral("%1 only applies with --serve").arg(serveOnly.first()));
     if (positional.isEmpty())
         return fail(QStringLiteral("missing URL"));
@@ -602,6 +655,14 @@ RelayOptions CliOptions::relayOptions() const
         r.limits.maxFrameSize = *maxMessageSize;
     }
     return r;
+}
+
+ProxyOptions CliOptions::proxyOptions() const
+{
+    ProxyOptions p;
+    p.relay = relayOptions();
+    p.noIntercept = noIntercept;
+    return p;
 }
 
 ConnectionOptions CliOptions::connectionOptions() const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientconnection.h"
+#include "net/proxyserver.h"
 #include "net/relaysession.h"
 #include "net/serverbehaviour.h"
 
@@ -31,7 +32,7 @@ struct CliAction {
 
 // The parsed command line. parse() checks every value and says precisely what is wrong.
 struct CliOptions {
-    enum class Mode { Client, Serve, Relay, Help, Version };
+    enum class Mode { Client, Serve, Relay, Proxy, Help, Version };
     enum class Format { Text, Jsonl };
     enum class ServeMode { Echo, Broadcast };
 
@@ -58,6 +59,9 @@ struct CliOptions {
 
     // Relay: --relay [PORT] --to URL; --origin, -k, --handshake-timeout and --max-message-size apply
     QUrl relayTo;
+    // Proxy: --proxy [PORT] [--no-intercept PATTERN]...; -k, --handshake-timeout, --max-message-size apply
+    QStringList noIntercept;
+    static constexpr quint16 ProxyPort = 8082;
     // Server and relay
     quint16 port = 8080; // --serve; --relay defaults to RelayPort
     static constexpr quint16 RelayPort = 8081;
@@ -74,4 +78,5 @@ struct CliOptions {
 
     ConnectionOptions connectionOptions() const;
     RelayOptions relayOptions() const;
+    ProxyOptions proxyOptions() const;
 };

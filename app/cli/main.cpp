@@ -65,13 +65,15 @@ int main(int argc, char *argv[])
         SessionHeader header;
         header.tool = CliOptions::versionText();
         header.url = (options.mode == CliOptions::Mode::Relay ? options.relayTo : options.url).toString();
+        if (options.mode == CliOptions::Mode::Proxy)
+            header.url = QStringLiteral("proxy");
         if (!capture.open(options.capturePath, header)) {
             printError(QStringLiteral("--capture: %1").arg(capture.errorString()));
             return ExitCode::Usage;
         }
     }
 
-    if (options.mode == CliOptions::Mode::Relay) {
+    if (options.mode == CliOptions::Mode::Relay || options.mode == CliOptions::Mode::Proxy) {
         RelayRunner relay(options, writer);
         relay.addSink(&sink);
         if (capture.isOpen())

@@ -4,6 +4,7 @@
 
 #include "log/eventtime.h"
 #include "log/jsonlwriter.h"
+#include "net/proxyserver.h"
 #include "net/relayserver.h"
 
 #include <QTimer>
@@ -13,23 +14,36 @@ RelayRunner::RelayRunner(const CliOptions &options, OutputWriter &writer, QObjec
     : QObject(parent)
     , m_options(options)
     , m_writer(writer)
-    , m_relay(new RelayServer(options.relayOptions(), this))
 {
-    connect(m_relay, &RelayServer::sessionStarted, this, [this](RelaySession *session) {
+    auto record = [this](RelaySession *session) {
         for (WireEventSink *sink : std::as_const(m_sinks))
             session->addSink(sink);
-    });
+    };
+    if (options.mode == CliOptions::Mode::Proxy) {
+        m_proxy = new ProxyServer(options.proxyOptions(), this);
+        connect(m_proxy, &ProxyServer::sessionStarted, this, record);
+        connect(m_proxy, &ProxyServer::tunnelStarted, this, record);
+        connect(m_proxy, &ProxyServer::refused, this, [](const QString &peer, const QString &why) {
+            std::fprintf(stderr, "wsinspector-cli: refused %s: %s\n", qPrintable(peer), qPrintable(why));
+        });
+    } else {
+        m_relay = new RelayServer(options.relayOptions(), this);
+        connect(m_relay, &RelayServer::sessionStarted, this, record);
+    }
 }
 
 RelayRunner::~RelayRunner() = default;
 
 bool RelayRunner::start()
 {
-    if (!m_relay->listen(m_options.bindAddress, m_options.port)) {
-        std::fprintf(stderr, "wsinspector-cli: %s\n", qPrintable(m_relay->errorString()));
+    const bool listening = m_proxy ? m_proxy->listen(m_options.bindAddress, m_options.port)
+                                   : m_relay->listen(m_options.bindAddress, m_options.port);
+    if (!listening) {
+        std::fprintf(
+            stderr, "wsinspector-cli: %s\n", qPrintable(m_proxy ? m_proxy->errorString() : m_relay->errorString()));
         return false;
     }
-    const QByteArray url = m_relay->url().toString().toUtf8();
+    const QByteArray url = (m_proxy ? m_proxy->url() : m_relay->url()).toString().toUtf8();
     const QByteArray to = m_options.relayTo.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
@@ -37,11 +51,15 @@ bool RelayRunner::start()
         line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
             + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
         JsonlWriter::appendJsonString(line, url);
-        line += ",\"to\":";
-        JsonlWriter::appendJsonString(line, to);
+        if (m_proxy) {
+            line += ",\"mode\":\"proxy\"";
+        } else {
+            line += ",\"to\":";
+            JsonlWriter::appendJsonString(line, to);
+        }
         line += "}\n";
     } else {
-        line = "relaying " + url + " -> " + to + "\n";
+        line = m_proxy ? "proxying on " + url + "\n" : "relaying " + url + " -> " + to + "\n";
     }
     m_writer.write(line);
     m_writer.flush(); // scripts wait for this line before connecting
@@ -53,7 +71,10 @@ void RelayRunner::interrupt()
     if (m_stopping)
         return;
     m_stopping = true;
-    std::fputs("wsinspector-cli: stopping the relay\n", stderr);
-    m_relay->close(); // every running session records that the relay dropped it
+    std::fputs(m_proxy ? "wsinspector-cli: stopping the proxy\n" : "wsinspector-cli: stopping the relay\n", stderr);
+    if (m_proxy) // every running session records that it was dropped
+        m_proxy->close();
+    else
+        m_relay->close();
     QTimer::singleShot(0, this, [this] { Q_EMIT finished(ExitCode::Clean); });
 }

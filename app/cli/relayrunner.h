@@ -5,12 +5,14 @@
 #include <QObject>
 
 class OutputWriter;
+class ProxyServer;
 class RelayServer;
 class WireEventSink;
 
-// Runs a reverse relay headless (--relay): prints "relaying ws://127.0.0.1:PORT/ -> URL" (jsonl: a
-// "listening" event with "url" and "to") first, then every event of every application connection
-// with its leg, until interrupted.
+// Runs a reverse relay (--relay) or a proxy (--proxy) headless. First line: "relaying
+// ws://127.0.0.1:PORT/ -> URL" or "proxying on http://127.0.0.1:PORT" (jsonl: a "listening" event
+// with "url" and "to", or "url" and "mode":"proxy"); then every event of every connection with its
+// leg (a proxy's tunnels too, as their state lines), until interrupted.
 class RelayRunner : public QObject {
     Q_OBJECT
 public:
@@ -30,7 +32,8 @@ Q_SIGNALS:
 private:
     CliOptions m_options;
     OutputWriter &m_writer;
-    RelayServer *m_relay;
+    RelayServer *m_relay = nullptr;
+    ProxyServer *m_proxy = nullptr;
     QList<WireEventSink *> m_sinks;
     bool m_stopping = false;
 };

@@ -83,11 +83,39 @@ void RelaySession::addSink(WireEventSink *sink)
     m_sinks.append(sink);
 }
 
-void RelaySession::start()
+void RelaySession::listenToApp()
 {
     connect(m_app, &QTcpSocket::readyRead, this, &RelaySession::readApp);
     connect(m_app, &QTcpSocket::disconnected, this, &RelaySession::onAppDisconnected);
     connect(m_app, &QTcpSocket::bytesWritten, this, &RelaySession::resumeReading);
+}
+
+void RelaySession::startTunnel(
+    const QString &host, quint16 port, const QByteArray &prefix, const QString &what, bool answered)
+{
+    m_tunnel = true;
+    m_appAnswered = answered;
+    m_phase = Phase::Passthrough;
+    QUrl where;
+    where.setScheme(QStringLiteral("tcp"));
+    where.setHost(host);
+    where.setPort(port);
+    m_upstreamUrl = where;
+    m_options.to = where;
+    listenToApp();
+    setState(ReadyState::Connecting, Leg::App,
+        tr("TUNNEL to %1:%2 for application %3: %4").arg(host).arg(port).arg(m_appPeer, what));
+    m_toServerPending = prefix;
+    connectTo(host, port, false);
+    if (m_app->bytesAvailable() > 0)
+        readApp();
+    if (m_app->state() != QAbstractSocket::ConnectedState)
+        onAppDisconnected();
+}
+
+void RelaySession::start()
+{
+    listenToApp();
     setState(ReadyState::Connecting, Leg::App,
         tr("CONNECTING (application %1 connected; relaying to %2)").arg(m_appPeer, m_options.to.toDisplayString()));
     m_handshakeTimer.start(m_options.handshakeTimeoutMs);
@@ -171,7 +199,9 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
 {
     const HttpRequest &request = m_requestParser.request();
     QString error;
-    const std::optional<QUrl> upstream = RelayHandshake::upstreamUrl(m_options.to, request.target, &error);
+    const bool absolute = m_options.absoluteTargets && !request.target.startsWith('/');
+    const std::optional<QUrl> upstream = absolute ? RelayHandshake::absoluteTarget(request.target, &error)
+                                                  : RelayHandshake::upstreamUrl(m_options.to, request.target, &error);
     if (!upstream) {
         recordText(EventKind::Error, Leg::App, Direction::Local, error);
         answerApp(400, error);
@@ -191,7 +221,11 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
 
 void RelaySession::connectUpstream()
 {
-    const bool secure = ClientConnection::isSecure(m_upstreamUrl);
+    connectTo(m_upstreamUrl.host(), ClientConnection::portOf(m_upstreamUrl), ClientConnection::isSecure(m_upstreamUrl));
+}
+
+void RelaySession::connectTo(const QString &host, quint16 port, bool secure)
+{
     QTcpSocket *socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
     m_server = socket;
     socket->setReadBufferSize(ReadChunkBytes);
@@ -199,8 +233,6 @@ void RelaySession::connectUpstream()
     connect(socket, &QTcpSocket::disconnected, this, &RelaySession::onServerDisconnected);
     connect(socket, &QTcpSocket::bytesWritten, this, &RelaySession::resumeReading);
     connect(socket, &QTcpSocket::errorOccurred, this, &RelaySession::onUpstreamError);
-    const QString host = m_upstreamUrl.host();
-    const quint16 port = ClientConnection::portOf(m_upstreamUrl);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
         connect(ssl, &QSslSocket::encrypted, this, &RelaySession::onUpstreamReady);
         connect(ssl, &QSslSocket::sslErrors, this, &RelaySession::onUpstreamSslErrors);
@@ -222,7 +254,10 @@ void RelaySession::onUpstreamReady()
         recordText(EventKind::TlsInfo, Leg::Server, Direction::Local,
             tr("TLS established with %1: %2, %3").arg(m_upstreamUrl.host(), cipher.protocolString(), cipher.name()));
     }
-    recordBytes(EventKind::HandshakeRequest, Leg::Server, Direction::Outgoing, m_forwardedRequest);
+    if (!m_tunnel)
+        recordBytes(EventKind::HandshakeRequest, Leg::Server, Direction::Outgoing, m_forwardedRequest);
+    else
+        setState(ReadyState::Open, Leg::Server, tr("OPEN (tunnel: bytes pass both ways unparsed)"));
     const QByteArray pending = std::exchange(m_toServerPending, {});
     m_server->write(pending);
 }
@@ -451,7 +486,7 @@ void RelaySession::forward(QTcpSocket *to, QByteArrayView bytes)
 void RelaySession::answerApp(int status, const QString &why)
 {
     m_handshakeTimer.stop();
-    if (m_app && !m_appGone) {
+    if (m_app && !m_appGone && !m_appAnswered) {
         const QByteArray response = RelayHandshake::errorResponse(status, why);
         recordBytes(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, response);
         m_app->write(response);

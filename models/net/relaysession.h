@@ -25,6 +25,9 @@ struct RelayOptions {
     // A side is not read while the other has this many bytes not yet taken by its socket: the
     // relay then slows the sender down through TCP instead of buffering without bound.
     qint64 highWaterBytes = 4 << 20;
+    // A proxy: requests name their server in the absolute form ("GET http://host/path"), which
+    // then overrides `to`.
+    bool absoluteTargets = false;
 };
 
 // One application connection passed through to the server: two TCP connections (legs), bytes
@@ -48,6 +51,13 @@ public:
     void addSink(WireEventSink *sink);
     // Starts reading the application's request.
     void start();
+    // Instead of start(): a TCP tunnel to host:port (a proxy's CONNECT that is not inspected, or a
+    // plain HTTP request passed on). `prefix` goes to the server first, then the application's
+    // bytes as they come, and everything back; nothing is parsed. `what` says why, for the log.
+    // `answered`: the application was already told the tunnel is up (CONNECT's 200), so when the
+    // server cannot be reached it is dropped rather than sent a 502.
+    void startTunnel(const QString &host, quint16 port, const QByteArray &prefix, const QString &what, bool answered);
+    bool isTunnel() const { return m_tunnel; }
 
     quint32 connectionId() const { return m_id; }
     ReadyState readyState() const { return m_state; }
@@ -81,6 +91,8 @@ private:
     void readServer();
     void onRequestComplete(QByteArrayView rest);
     void connectUpstream();
+    void connectTo(const QString &host, quint16 port, bool secure);
+    void listenToApp();
     void onUpstreamReady();
     void onUpstreamSslErrors(const QList<QSslError> &errors);
     void onUpstreamError();
@@ -111,6 +123,8 @@ private:
     Phase m_phase = Phase::Request;
     ReadyState m_state = ReadyState::Connecting;
     bool m_finished = false;
+    bool m_tunnel = false;
+    bool m_appAnswered = false; // an HTTP answer of the relay's own can no longer be sent
 
     RequestParser m_requestParser;
     ResponseParser m_responseParser;

@@ -81,6 +81,55 @@ std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *
     return url;
 }
 
+std::optional<QUrl> absoluteTarget(QByteArrayView target, QString *error)
+{
+    QUrl url(QString::fromLatin1(target), QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    const bool plain = scheme == QLatin1String("http") || scheme == QLatin1String("ws");
+    const bool secure = scheme == QLatin1String("https") || scheme == QLatin1String("wss");
+    if (!url.isValid() || url.host().isEmpty() || (!plain && !secure)) {
+        if (error)
+            *error = Tr::tr("request target %1 is not an absolute http://, https://, ws:// or wss:// URL")
+                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))));
+        return std::nullopt;
+    }
+    url.setScheme(plain ? QStringLiteral("ws") : QStringLiteral("wss"));
+    return url;
+}
+
+std::optional<Authority> connectAuthority(QByteArrayView target, QString *error)
+{
+    const QString text = QString::fromLatin1(target);
+    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = colon > 0 ? text.mid(colon + 1).toUInt(&ok) : 0;
+    QString host = colon > 0 ? text.left(colon) : QString();
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    QUrl check;
+    check.setHost(host, QUrl::StrictMode);
+    if (!ok || port == 0 || port > 65535 || host.isEmpty() || !check.isValid() || check.host().isEmpty()) {
+        if (error)
+            *error = Tr::tr("CONNECT target %1 is not host:port").arg(text.left(200));
+        return std::nullopt;
+    }
+    return Authority { host, quint16(port) };
+}
+
+QByteArray forwardPlainRequest(const HttpRequest &request, const QUrl &url)
+{
+    QByteArray out = request.method + ' ' + Handshake::requestTarget(url) + ' ' + request.version + "\r\n";
+    for (const HttpHeader &header : request.headers) {
+        const QByteArray lower = header.name.toLower();
+        if (lower == "connection" || lower == "proxy-connection" || lower == "keep-alive")
+            continue;
+        appendHeaderLine(out, header.name, header.value);
+    }
+    appendHeaderLine(out, "Connection", "close");
+    out += "\r\n";
+    return out;
+}
+
 QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin)
 {
     const QByteArrayView raw = request.raw;

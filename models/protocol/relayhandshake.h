@@ -18,6 +18,18 @@ namespace RelayHandshake {
 // and `error` when the target is not a path ("*", an absolute URL: the relay is not a proxy).
 std::optional<QUrl> upstreamUrl(const QUrl &to, QByteArrayView target, QString *error);
 
+// A proxy's request targets (RFC 7230 §5.3). The absolute form ("http://host:port/path?q", or
+// ws:// and wss:// as some clients send) gives the WebSocket URL it asks for, http and ws as ws://,
+// https and wss as wss://; nullopt and `error` for anything else.
+std::optional<QUrl> absoluteTarget(QByteArrayView target, QString *error);
+// The authority form of CONNECT ("example.org:443", "[::1]:8080"): host and port; nullopt and
+// `error` when it is not one (no port, port out of range, junk).
+struct Authority {
+    QString host;
+    quint16 port = 0;
+};
+std::optional<Authority> connectAuthority(QByteArrayView target, QString *error);
+
 // The request sent upstream: the application's request line with `upstream`'s target, its header
 // lines in order and byte-exact, except Host (rewritten for `upstream`) and, when `origin` is not
 // empty, Origin (replaced, or added after Host when the application sent none).
@@ -44,5 +56,10 @@ QList<Change> requestChanges(const HttpRequest &fromApp, const HttpRequest &forw
 // 431 (request head too large), 502 (the server cannot be reached), 504 (no answer in time). The
 // body says why in plain text; the connection closes after it.
 QByteArray errorResponse(int status, const QString &why);
+
+// The same request for an origin server, as a proxy passes on a plain HTTP request: origin-form
+// target, every header kept except Connection and Proxy-Connection, which become "Connection:
+// close" (one request per connection keeps the proxy from having to parse bodies and answers).
+QByteArray forwardPlainRequest(const HttpRequest &request, const QUrl &url);
 
 } // namespace RelayHandshake

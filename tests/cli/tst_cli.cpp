@@ -235,8 +235,16 @@ void tst_Cli::usageErrors_data()
     QTest::addRow("bad relay port") << QStringList { relay, QStringLiteral("70000"), to, url }
                                     << QStringLiteral("--relay: port \"70000\" is not a number in 0-65535");
     QTest::addRow("to without relay") << QStringList { to, url, url } << QStringLiteral("--to only applies with --relay");
+    QTest::addRow("proxy with a URL") << QStringList { QStringLiteral("--proxy"), url }
+                                      << QStringLiteral("--proxy takes no URL or subprotocol: its clients bring their own");
+    QTest::addRow("proxy with --to") << QStringList { QStringLiteral("--proxy"), to, url }
+                                     << QStringLiteral("--to is for --relay; a proxy's clients name their servers themselves");
+    QTest::addRow("bad no-intercept") << QStringList { QStringLiteral("--proxy"), QStringLiteral("--no-intercept"), QStringLiteral("a/b") }
+                                      << QStringLiteral("--no-intercept: \"a/b\" is not a host name pattern (letters, digits, '.', '-', and '*' for any run of them)");
+    QTest::addRow("no-intercept without proxy") << QStringList { QStringLiteral("--no-intercept"), QStringLiteral("x"), url }
+                                                << QStringLiteral("--no-intercept only applies with --proxy");
     QTest::addRow("bind without serve or relay") << QStringList { QStringLiteral("--bind"), QStringLiteral("::1"), url }
-                                                 << QStringLiteral("--bind only applies with --serve or --relay");
+                                                 << QStringLiteral("--bind only applies with --serve, --relay or --proxy");
 }
 
 void tst_Cli::usageErrors()

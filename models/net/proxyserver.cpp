@@ -1,0 +1,264 @@
+#include "net/proxyserver.h"
+
+#include "protocol/relayhandshake.h"
+
+#include <QPointer>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+namespace {
+
+QString peerOf(const QTcpSocket *socket)
+{
+    return QStringLiteral("%1:%2").arg(socket->peerAddress().toString()).arg(socket->peerPort());
+}
+
+QRegularExpression patternToExpression(const QString &pattern)
+{
+    QString expression = QRegularExpression::escape(pattern.trimmed());
+    expression.replace(QLatin1String("\\*"), QLatin1String("[^/]*"));
+    return QRegularExpression(
+        QLatin1Char('^') + expression + QLatin1Char('$'), QRegularExpression::CaseInsensitiveOption);
+}
+
+bool isWebSocketUpgrade(const HttpRequest &request)
+{
+    for (const QByteArray &token : HttpHeaderList::tokens(request.headers, "upgrade"))
+        if (token.compare("websocket", Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+
+} // namespace
+
+ProxyServer::ProxyServer(const ProxyOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_listener(new QTcpServer(this))
+{
+    for (const QString &pattern : options.noIntercept)
+        m_noIntercept << patternToExpression(pattern);
+    connect(m_listener, &QTcpServer::newConnection, this, &ProxyServer::accept);
+}
+
+ProxyServer::~ProxyServer()
+{
+    for (RelaySession *session : std::as_const(m_sessions))
+        session->disconnect(this);
+}
+
+QString ProxyServer::patternProblem(const QString &pattern)
+{
+    const QString p = pattern.trimmed();
+    if (p.isEmpty())
+        return tr("the host pattern is empty");
+    for (const QChar c : p)
+        if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'*' || c == u':' || c == u'_'))
+            return tr("\"%1\" is not a host name pattern (letters, digits, '.', '-', and '*' for any run of them)")
+                .arg(p);
+    return {};
+}
+
+bool ProxyServer::matchesNoIntercept(const QString &host) const
+{
+    for (const QRegularExpression &expression : m_noIntercept)
+        if (expression.match(host).hasMatch())
+            return true;
+    return false;
+}
+
+bool ProxyServer::listen(const QHostAddress &address, quint16 port)
+{
+    if (!m_listener->listen(address, port)) {
+        m_error = tr("cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_listener->errorString());
+        return false;
+    }
+    m_error.clear();
+    return true;
+}
+
+void ProxyServer::close()
+{
+    m_listener->close();
+    const QList<RelaySession *> running = m_sessions;
+    for (RelaySession *session : running)
+        session->abort(tr("the proxy was stopped"));
+}
+
+bool ProxyServer::isListening() const
+{
+    return m_listener->isListening();
+}
+
+quint16 ProxyServer::port() const
+{
+    return m_listener->serverPort();
+}
+
+QUrl ProxyServer::url() const
+{
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    const QHostAddress host = m_listener->serverAddress();
+    url.setHost(host == QHostAddress::Any || host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
+            : host == QHostAddress::AnyIPv6                                ? QStringLiteral("::1")
+                                                                           : host.toString());
+    url.setPort(port());
+    return url;
+}
+
+void ProxyServer::accept()
+{
+    while (QTcpSocket *socket = m_listener->nextPendingConnection()) {
+        socket->setParent(this);
+        // The request head is read with peek(), so that a relay can read it again from the start.
+        auto *timeout = new QTimer(socket);
+        timeout->setSingleShot(true);
+        connect(timeout, &QTimer::timeout, socket, [this, socket] {
+            refuse(socket, 408, tr("no complete request within %1 ms").arg(m_options.relay.handshakeTimeoutMs));
+        });
+        timeout->start(m_options.relay.handshakeTimeoutMs);
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket, timeout] {
+            if (!timeout->isActive())
+                return;
+            classify(socket);
+        });
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    }
+}
+
+void ProxyServer::classify(QTcpSocket *socket)
+{
+    RequestParser parser(m_options.relay.maxHandshakeBytes);
+    const auto status = parser.feed(socket->peek(m_options.relay.maxHandshakeBytes + 1));
+    if (status == RequestParser::Status::NeedMore)
+        return;
+    socket->disconnect(this); // the request is complete: whoever takes the socket over reads it
+    qDeleteAll(socket->findChildren<QTimer *>(Qt::FindDirectChildrenOnly));
+    if (status == RequestParser::Status::Error) {
+        refuse(socket, parser.errorString().startsWith(QLatin1String("headers exceed")) ? 431 : 400,
+            tr("bad request: %1").arg(parser.errorString()));
+        return;
+    }
+    const HttpRequest &request = parser.request();
+    QString error;
+    if (request.method == "CONNECT") {
+        const std::optional<RelayHandshake::Authority> target
+            = RelayHandshake::connectAuthority(request.target, &error);
+        if (!target) {
+            refuse(socket, 400, error);
+            return;
+        }
+        socket->read(parser.consumed());
+        socket->write("HTTP/1.1 200 Connection established\r\n\r\n");
+        afterConnect(socket, *target);
+        return;
+    }
+    const std::optional<QUrl> url = RelayHandshake::absoluteTarget(request.target, &error);
+    if (!url) {
+        refuse(
+            socket, 400, tr("a proxy takes absolute URLs (GET http://host/path) and CONNECT host:port; %1").arg(error));
+        return;
+    }
+    if (isWebSocketUpgrade(request) && !matchesNoIntercept(url->host())) {
+        RelayOptions options = m_options.relay;
+        options.to = *url;
+        options.absoluteTargets = true;
+        newSession(socket, options, false)->start();
+        return;
+    }
+    // A plain HTTP request (a page, its scripts): on to its server, one request per connection.
+    QUrl http = *url;
+    http.setScheme(http.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
+    const QByteArray head = RelayHandshake::forwardPlainRequest(request, http);
+    socket->read(parser.consumed());
+    const quint16 port = quint16(http.port(http.scheme() == QLatin1String("https") ? 443 : 80));
+    RelaySession *session = newSession(socket, m_options.relay, true);
+    session->startTunnel(http.host(), port, head,
+        tr("%1 %2 passed on").arg(QString::fromLatin1(request.method), http.toDisplayString()), false);
+}
+
+// A CONNECT tunnel is up (for the client): a WebSocket upgrade in plain HTTP is inspected,
+// anything else passes through.
+void ProxyServer::afterConnect(QTcpSocket *socket, const RelayHandshake::Authority &target)
+{
+    QPointer<QTcpSocket> guard(socket);
+    // True once decided; false while the head of a plain HTTP request is still arriving.
+    auto decide = [this, guard, target](bool timedOut) -> bool {
+        if (!guard)
+            return true;
+        QTcpSocket *s = guard.data();
+        const QByteArray first = s->peek(m_options.relay.maxHandshakeBytes + 1);
+        QString why;
+        if (matchesNoIntercept(target.host)) {
+            why = tr("the host matches --no-intercept");
+        } else if (first.startsWith('\x16')) {
+            why = tr("TLS, passed through uninspected (the proxy does not terminate TLS yet)");
+        } else if (timedOut && first.isEmpty()) {
+            why = tr("the client sent nothing within %1 ms").arg(m_options.sniffTimeoutMs);
+        } else {
+            RequestParser parser(m_options.relay.maxHandshakeBytes);
+            const auto status = parser.feed(first);
+            if (status == RequestParser::Status::NeedMore && !timedOut)
+                return false; // wait for the rest of the head
+            if (status == RequestParser::Status::Complete && isWebSocketUpgrade(parser.request())
+                && parser.request().target.startsWith('/')) {
+                s->disconnect(this);
+                RelayOptions options = m_options.relay;
+                QUrl to;
+                to.setScheme(QStringLiteral("ws"));
+                to.setHost(target.host);
+                to.setPort(target.port);
+                to.setPath(QStringLiteral("/"));
+                options.to = to;
+                newSession(s, options, false)->start();
+                return true;
+            }
+            why = tr("not a WebSocket upgrade in plain HTTP");
+        }
+        s->disconnect(this);
+        RelaySession *session = newSession(s, m_options.relay, true);
+        session->startTunnel(target.host, target.port, {}, tr("CONNECT: %1").arg(why), true);
+        return true;
+    };
+    auto *timer = new QTimer(socket);
+    timer->setSingleShot(true);
+    connect(timer, &QTimer::timeout, socket, [decide, timer] {
+        timer->deleteLater();
+        decide(true);
+    });
+    timer->start(m_options.sniffTimeoutMs);
+    connect(socket, &QTcpSocket::readyRead, this, [decide, timer] {
+        if (timer->isActive() && decide(false))
+            timer->stop();
+    });
+    if (socket->bytesAvailable() > 0 && decide(false))
+        timer->stop();
+}
+
+RelaySession *ProxyServer::newSession(QTcpSocket *socket, const RelayOptions &options, bool tunnel)
+{
+    const quint32 id = m_nextId ? m_nextId() : ++m_counter;
+    socket->disconnect(this);
+    disconnect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+    auto *session = new RelaySession(id, socket, options, this);
+    m_sessions.append(session);
+    connect(session, &RelaySession::finished, this, [this, session] {
+        m_sessions.removeOne(session);
+        session->deleteLater();
+    });
+    if (tunnel)
+        Q_EMIT tunnelStarted(session);
+    else
+        Q_EMIT sessionStarted(session);
+    return session;
+}
+
+void ProxyServer::refuse(QTcpSocket *socket, int status, const QString &why)
+{
+    Q_EMIT refused(peerOf(socket), why);
+    socket->disconnect(this);
+    socket->write(RelayHandshake::errorResponse(status, why));
+    socket->disconnectFromHost();
+}

@@ -1,0 +1,257 @@
+// The HTTP proxy, driven by a scripted client over raw TCP and by curl (an independent HTTP
+// client): CONNECT tunnels with a WebSocket upgrade inside are relayed and recorded, TLS and other
+// bytes pass through unchanged, absolute-form requests reach their servers in origin form.
+
+#include "captureevents.h"
+#include "log/capture.h"
+#include "net/proxyserver.h"
+#include "protocol/framewriter.h"
+#include "rawserver.h"
+
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+namespace {
+
+// A TCP server that keeps every byte it receives and answers with a fixed reply.
+class ByteServer : public QObject {
+public:
+    explicit ByteServer(QByteArray reply = {})
+        : m_reply(std::move(reply))
+    {
+        connect(&server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = server.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+                received += socket->readAll();
+                if (!m_reply.isEmpty() && received.contains("\r\n\r\n")) {
+                    socket->write(std::exchange(m_reply, {}));
+                    socket->disconnectFromHost();
+                }
+            });
+        });
+    }
+    QTcpServer server;
+    QByteArray received;
+
+private:
+    QByteArray m_reply;
+};
+
+class RawClient : public QObject {
+public:
+    explicit RawClient(quint16 port)
+    {
+        connect(&socket, &QTcpSocket::readyRead, this, [this] { received += socket.readAll(); });
+        connect(&socket, &QTcpSocket::disconnected, this, [this] { gone = true; });
+        socket.connectToHost(QHostAddress::LocalHost, port);
+    }
+    QTcpSocket socket;
+    QByteArray received;
+    bool gone = false;
+};
+
+const QByteArray Established = "HTTP/1.1 200 Connection established\r\n\r\n";
+
+QByteArray upgrade(QByteArrayView target, quint16 hostPort)
+{
+    return "GET " + target.toByteArray() + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(hostPort)
+        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          "Sec-WebSocket-Version: 13\r\n\r\n";
+}
+
+struct Fixture {
+    explicit Fixture(const QStringList &noIntercept = {})
+    {
+        ProxyOptions options;
+        options.noIntercept = noIntercept;
+        options.sniffTimeoutMs = 500;
+        proxy = std::make_unique<ProxyServer>(options);
+        QObject::connect(proxy.get(), &ProxyServer::sessionStarted, proxy.get(), [this](RelaySession *s) {
+            s->addSink(&capture);
+            ++relayed;
+        });
+        QObject::connect(proxy.get(), &ProxyServer::tunnelStarted, proxy.get(), [this](RelaySession *s) {
+            s->addSink(&capture);
+            ++tunnels;
+        });
+        QObject::connect(proxy.get(), &ProxyServer::refused, proxy.get(),
+            [this](const QString &, const QString &why) { refusals << why; });
+    }
+    std::unique_ptr<ProxyServer> proxy;
+    Capture capture;
+    int relayed = 0;
+    int tunnels = 0;
+    QStringList refusals;
+};
+
+} // namespace
+
+class tst_ProxyServer : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void connectThenPlainWebSocketIsRelayed();
+    void connectWithTlsPassesThrough();
+    void noInterceptPassesThrough();
+    void absoluteFormUpgradeIsRelayed();
+    void plainRequestPassedOn();
+    void curlThroughTheProxy();
+    void badRequestsRefused_data();
+    void badRequestsRefused();
+};
+
+void tst_ProxyServer::connectThenPlainWebSocketIsRelayed()
+{
+    RawServer server;
+    QVERIFY(server.listen());
+    server.onRequest = [](RawServer &s) { s.send(s.validResponse() + QByteArray::fromHex("8102") + "hi"); };
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    QCOMPARE(f.proxy->url().toString(), QStringLiteral("http://127.0.0.1:%1").arg(f.proxy->port()));
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write("CONNECT 127.0.0.1:" + QByteArray::number(server.port())
+        + " HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(server.port()) + "\r\n\r\n");
+    QTRY_COMPARE(client.received, Established);
+    client.socket.write(upgrade("/chat?x=1", server.port()));
+    QTRY_VERIFY(client.received.endsWith(QByteArray::fromHex("8102") + "hi"));
+    QCOMPARE(server.request().target, QByteArray("/chat?x=1"));
+    QCOMPARE(f.relayed, 1);
+    QCOMPARE(f.tunnels, 0);
+    const auto frames = eventsOfKind(f.capture, EventKind::Frame);
+    QCOMPARE(frames.size(), 1);
+    QCOMPARE(frames[0].leg, Leg::Server);
+    QCOMPARE(frames[0].payload.toByteArray(), QByteArray("hi"));
+}
+
+void tst_ProxyServer::connectWithTlsPassesThrough()
+{
+    ByteServer server;
+    QVERIFY(server.server.listen(QHostAddress::LocalHost, 0));
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write("CONNECT 127.0.0.1:" + QByteArray::number(server.server.serverPort()) + " HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE(client.received, Established);
+    const QByteArray hello = QByteArray::fromHex("160301020001000001fc0303") + QByteArray(500, '\x5a');
+    client.socket.write(hello);
+    QTRY_COMPARE(server.received, hello); // byte for byte, nothing added
+    QCOMPARE(f.tunnels, 1);
+    QCOMPARE(f.relayed, 0);
+    bool said = false;
+    for (const WireEvent &e : eventsOfKind(f.capture, EventKind::StateChange))
+        said = said || e.text().contains(QLatin1String("TLS, passed through uninspected"));
+    QVERIFY(said);
+}
+
+void tst_ProxyServer::noInterceptPassesThrough()
+{
+    ByteServer server;
+    QVERIFY(server.server.listen(QHostAddress::LocalHost, 0));
+    Fixture f({ QStringLiteral("127.0.0.*") });
+    QVERIFY(f.proxy->matchesNoIntercept(QStringLiteral("127.0.0.1")));
+    QVERIFY(!f.proxy->matchesNoIntercept(QStringLiteral("example.org")));
+    QVERIFY(f.proxy->listen());
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write("CONNECT 127.0.0.1:" + QByteArray::number(server.server.serverPort()) + " HTTP/1.1\r\n\r\n");
+    QTRY_COMPARE(client.received, Established);
+    const QByteArray request = upgrade("/", server.server.serverPort());
+    client.socket.write(request);
+    QTRY_COMPARE(server.received, request); // not rewritten, not relayed
+    QCOMPARE(f.relayed, 0);
+    QCOMPARE(f.tunnels, 1);
+}
+
+void tst_ProxyServer::absoluteFormUpgradeIsRelayed()
+{
+    RawServer server;
+    QVERIFY(server.listen());
+    server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write(
+        upgrade("http://127.0.0.1:" + QByteArray::number(server.port()) + "/socket?a=b", server.port()));
+    QTRY_VERIFY(client.received.startsWith("HTTP/1.1 101"));
+    QCOMPARE(server.request().target, QByteArray("/socket?a=b")); // origin form for the server
+    QCOMPARE(f.relayed, 1);
+}
+
+void tst_ProxyServer::plainRequestPassedOn()
+{
+    const QByteArray page = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello";
+    ByteServer server(page);
+    QVERIFY(server.server.listen(QHostAddress::LocalHost, 0));
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write("GET http://127.0.0.1:" + QByteArray::number(server.server.serverPort())
+        + "/index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nProxy-Connection: keep-alive\r\nAccept: */*\r\n\r\n");
+    QTRY_VERIFY(client.gone);
+    QCOMPARE(client.received, page);
+    QCOMPARE(server.received,
+        QByteArray("GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: */*\r\nConnection: close\r\n\r\n"));
+    QCOMPARE(f.tunnels, 1);
+}
+
+// curl, an independent HTTP client, uses the proxy for a page (absolute form) as browsers do.
+void tst_ProxyServer::curlThroughTheProxy()
+{
+    const QByteArray page
+        = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 16\r\n\r\nthrough a proxy\n";
+    ByteServer server(page);
+    QVERIFY(server.server.listen(QHostAddress::LocalHost, 0));
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+        { QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("20"), QStringLiteral("-x"),
+            f.proxy->url().toString(), QStringLiteral("http://127.0.0.1:%1/page").arg(server.server.serverPort()) });
+    QVERIFY2(curl.waitForStarted(10'000), "curl is missing (scripts/packages/test.txt)");
+    QSignalSpy done(&curl, &QProcess::finished);
+    QVERIFY(done.wait(30'000));
+    QCOMPARE(curl.exitCode(), 0);
+    QCOMPARE(curl.readAllStandardOutput(), QByteArray("through a proxy\n"));
+    QVERIFY(server.received.startsWith("GET /page HTTP/1.1\r\n"));
+}
+
+void tst_ProxyServer::badRequestsRefused_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QString>("why");
+    QTest::addRow("origin form") << QByteArray("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n") << QByteArray("400")
+                                 << QStringLiteral("a proxy takes absolute URLs");
+    QTest::addRow("CONNECT without port") << QByteArray("CONNECT example.org HTTP/1.1\r\n\r\n") << QByteArray("400")
+                                          << QStringLiteral("CONNECT target example.org is not host:port");
+    QTest::addRow("ftp") << QByteArray("GET ftp://example.org/ HTTP/1.1\r\n\r\n") << QByteArray("400")
+                         << QStringLiteral("is not an absolute http://, https://, ws:// or wss:// URL");
+    QTest::addRow("bare CR") << QByteArray("GET http://a/ HTTP/1.1\r\nX: 1\r2\r\n\r\n") << QByteArray("400")
+                             << QStringLiteral("bare CR");
+}
+
+void tst_ProxyServer::badRequestsRefused()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, status);
+    QFETCH(QString, why);
+    Fixture f;
+    QVERIFY(f.proxy->listen());
+    RawClient client(f.proxy->port());
+    QVERIFY(client.socket.waitForConnected(5000));
+    client.socket.write(request);
+    QTRY_VERIFY(client.gone);
+    QVERIFY2(client.received.startsWith("HTTP/1.1 " + status), client.received.constData());
+    QVERIFY2(client.received.contains(why.toUtf8()), client.received.constData());
+    QCOMPARE(f.refusals.size(), 1);
+    QVERIFY(f.refusals.first().contains(why));
+}
+
+QTEST_GUILESS_MAIN(tst_ProxyServer)
+#include "tst_proxyserver.moc"
