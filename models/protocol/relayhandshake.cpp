@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace {
 
 struct Tr {
@@ -106,9 +108,13 @@ std::optional<Authority> connectAuthority(QByteArrayView target, QString *error)
     QString host = colon > 0 ? text.left(colon) : QString();
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
+    // Only what a host name or address is made of: QUrl would take a NUL inside an IPv6 literal.
+    const bool plain = std::all_of(host.cbegin(), host.cend(), [](QChar c) {
+        return c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u':' || c == u'_';
+    });
     QUrl check;
     check.setHost(host, QUrl::StrictMode);
-    if (!ok || port == 0 || port > 65535 || host.isEmpty() || !check.isValid() || check.host().isEmpty()) {
+    if (!ok || port == 0 || port > 65535 || host.isEmpty() || !plain || !check.isValid() || check.host().isEmpty()) {
         if (error)
             *error = Tr::tr("CONNECT target %1 is not host:port").arg(text.left(200));
         return std::nullopt;

@@ -13,6 +13,8 @@ private Q_SLOTS:
     void forwardRequest();
     void errorResponseParses();
     void changesListed();
+    void connectAuthority_data();
+    void connectAuthority();
 };
 
 void tst_RelayHandshake::upstreamUrl_data()
@@ -166,6 +168,37 @@ void tst_RelayHandshake::changesListed()
     QCOMPARE(changes[2].before, QByteArray("http://a"));
     QCOMPARE(changes[2].after, QByteArray("https://b"));
     QVERIFY(RelayHandshake::requestChanges(app.request(), app.request()).isEmpty());
+}
+
+void tst_RelayHandshake::connectAuthority_data()
+{
+    QTest::addColumn<QByteArray>("target");
+    QTest::addColumn<QString>("host"); // empty: refused
+    QTest::addColumn<int>("port");
+    QTest::addRow("name") << QByteArray("example.org:443") << QStringLiteral("example.org") << 443;
+    QTest::addRow("ipv6") << QByteArray("[::1]:8080") << QStringLiteral("::1") << 8080;
+    QTest::addRow("no port") << QByteArray("example.org") << QString() << 0;
+    QTest::addRow("port 0") << QByteArray("example.org:0") << QString() << 0;
+    QTest::addRow("port too big") << QByteArray("example.org:65536") << QString() << 0;
+    QTest::addRow("userinfo") << QByteArray("user@example.org:443") << QString() << 0;
+    // Found by fuzz_proxyrequest: QUrl takes NULs inside an IPv6 literal.
+    QTest::addRow("NUL in ipv6") << QByteArray("[::1\0\0]:80", 10) << QString() << 0;
+}
+
+void tst_RelayHandshake::connectAuthority()
+{
+    QFETCH(QByteArray, target);
+    QFETCH(QString, host);
+    QFETCH(int, port);
+    QString error;
+    const auto authority = RelayHandshake::connectAuthority(target, &error);
+    QCOMPARE(bool(authority), !host.isEmpty());
+    if (authority) {
+        QCOMPARE(authority->host, host);
+        QCOMPARE(int(authority->port), port);
+    } else {
+        QVERIFY(error.startsWith(QStringLiteral("CONNECT target ")));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_RelayHandshake)
