@@ -1,8 +1,8 @@
 #include "log/timelinemodel.h"
 
+#include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
 #include "text/displaytext.h"
-#include "log/payloadpreview.h"
 #include "text/sizeformat.h"
 
 #include <QElapsedTimer>
@@ -262,7 +262,8 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
         }
         return item.text.isEmpty() ? readyStateName(item.state) : item.text;
     case TimelineItem::Kind::Violation: {
-        QString text = Violation::ruleId(item.rule) + QStringLiteral(" (") + Violation::rfcReference(item.rule) + QLatin1Char(')');
+        QString text = Violation::ruleId(item.rule) + QStringLiteral(" (") + Violation::rfcReference(item.rule)
+            + QLatin1Char(')');
         if (item.code)
             text += QStringLiteral(" → ") + CloseCodes::label(item.code);
         if (!item.text.isEmpty())
@@ -315,6 +316,7 @@ void TimelineModel::setCapture(Capture *capture)
 
 void TimelineModel::clearState()
 {
+    m_relayed = false;
     m_batchTimer.stop();
     m_ingested = 0;
     m_t0 = 0;
@@ -385,10 +387,23 @@ int TimelineModel::startBin(qint64 prevRel, qint64 rel, bool forced)
     return forced ? StartBins - 1 : int(std::bit_width(quint64(prevRel ^ rel)));
 }
 
+WireEvent TimelineModel::eventAt(qsizetype index) const
+{
+    WireEvent e = m_capture->event(index);
+    if (e.leg != Leg::None && e.direction != Direction::Local) {
+        const bool towardServer = (e.leg == Leg::App) == (e.direction == Direction::Incoming);
+        e.direction = towardServer ? Direction::Outgoing : Direction::Incoming;
+    }
+    return e;
+}
+
 void TimelineModel::ingest(qsizetype end)
 {
-    for (qsizetype i = m_ingested; i < end; ++i)
-        ingestOne(i, m_capture->event(i));
+    for (qsizetype i = m_ingested; i < end; ++i) {
+        const WireEvent e = eventAt(i);
+        m_relayed = m_relayed || e.leg != Leg::None;
+        ingestOne(i, e);
+    }
     m_ingested = qMax(m_ingested, end);
 }
 
@@ -511,7 +526,7 @@ PingPong TimelineModel::pingPong(qsizetype index) const
     PingPong result;
     if (!m_capture || index < 0 || index >= m_ingested)
         return result;
-    const WireEvent e = m_capture->event(index);
+    const WireEvent e = eventAt(index);
     if (e.kind != EventKind::Frame || e.direction == Direction::Local)
         return result;
     const auto byFirst = [](const std::pair<qsizetype, qsizetype> &p, qsizetype v) { return p.first < v; };
@@ -564,7 +579,7 @@ public:
     bool atEnd() const { return index >= m.m_ingested; }
     void read()
     {
-        e = m.m_capture->event(index);
+        e = m.eventAt(index);
         important = isImportant(e);
         clamped = qMax(e.timeUs, prevClamped);
         bin = startBin(prevClamped - m.m_t0, clamped - m.m_t0, important || prevImportant);

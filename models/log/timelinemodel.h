@@ -168,6 +168,12 @@ public:
     ClosingSummary closingSummary() const { return m_closing; }
     HandshakeSummary handshake() const { return m_handshake; }
     bool isClosed() const { return m_closing.closedIndex >= 0; }
+    // A relayed connection (its events carry legs): the application takes the client's side of the
+    // timeline and the server the server's, every frame drawn in the direction it travelled.
+    bool isRelayed() const { return m_relayed; }
+    // The event as the timeline draws it: on a relay, the direction of travel (what the application
+    // sent goes out toward the server, what the server sent comes in toward the application).
+    WireEvent eventAt(qsizetype index) const;
 
     // Labels shared by the views and tests. Sizes and durations in the units a reader expects.
     static QString formatDuration(qint64 us); // "830 µs", "1.23 ms", "12.3 ms", "4.57 s", "2 min 3 s"
@@ -187,6 +193,7 @@ Q_SIGNALS:
     void reset();
 
 private:
+    bool m_relayed = false;
     struct LaneStats {
         quint32 count = 0;
         std::array<quint32, TimelineLane::TypeCount> byType {};

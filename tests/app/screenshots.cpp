@@ -279,5 +279,8 @@ int main(int argc, char *argv[])
     w.detailTabs()->setCurrentWidget(w.payloadView());
     settle();
     save(&w, out + QStringLiteral("/relay.png"));
+    w.detailTabs()->setCurrentWidget(w.timelineView());
+    settle();
+    save(&w, out + QStringLiteral("/relay-timeline.png"));
     return 0;
 }

@@ -177,6 +177,7 @@ void recordFlood(Capture &capture, qsizetype count, qint64 spacing, bool alterna
 class tst_TimelineModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void relayDrawnAsTravelled();
     void pingPongPairing_data();
     void pingPongPairing();
     void pingPongLabels_data();
@@ -202,6 +203,47 @@ private Q_SLOTS:
     void backlogInSlices();
     void clearResets();
 };
+
+// A relay records each frame once, incoming on the leg it arrived on; the timeline draws the
+// application's frames going out toward the server and the server's coming in, so a ping from the
+// application pairs with the server's pong.
+void tst_TimelineModel::relayDrawnAsTravelled()
+{
+    Capture capture;
+    auto relayed = [&capture](Leg leg, quint8 opcode, QByteArrayView payload, qint64 timeUs) {
+        char header[14];
+        const int size = FrameWriter::writeHeader(header, true, 0, opcode, quint64(payload.size()), leg == Leg::App, 1);
+        WireEvent e;
+        e.timeUs = timeUs;
+        e.direction = Direction::Incoming;
+        e.leg = leg;
+        e.kind = EventKind::Frame;
+        e.header = QByteArrayView(header, size);
+        FrameHeader::decode(e.header, e.frame);
+        e.payload = payload;
+        capture.record(e);
+    };
+    relayed(Leg::App, Opcode::Ping, "p", 1'000'000);
+    relayed(Leg::Server, Opcode::Pong, "p", 1'000'700);
+    relayed(Leg::App, Opcode::Text, "up", 1'002'000);
+    TimelineModel model;
+    model.setCapture(&capture);
+    model.flushPending();
+    QVERIFY(model.isRelayed());
+    QCOMPARE(model.eventAt(0).direction, Direction::Outgoing);
+    QCOMPARE(model.eventAt(1).direction, Direction::Incoming);
+    QCOMPARE(capture.event(0).direction, Direction::Incoming); // the capture itself is unchanged
+    const PingPong pair = model.pingPong(0);
+    QCOMPARE(pair.status, PingPong::Status::Answered);
+    QCOMPARE(pair.pong, qsizetype(1));
+    QCOMPARE(pair.rttUs, qint64(700));
+    const TimelineItem text = model.item(TimelineModel::EveryEventLevel, 2);
+    QCOMPARE(text.lane(Direction::Outgoing).count, qsizetype(1));
+    QVERIFY(text.lane(Direction::Incoming).isEmpty());
+    capture.clear();
+    model.flushPending();
+    QVERIFY(!model.isRelayed());
+}
 
 void tst_TimelineModel::pingPongPairing_data()
 {

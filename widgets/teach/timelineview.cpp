@@ -1,7 +1,7 @@
 #include "teach/timelineview.h"
 
-#include "log/messagelogmodel.h"
 #include "common/palettecolors.h"
+#include "log/messagelogmodel.h"
 #include "text/displaytext.h"
 
 #include <QHelpEvent>
@@ -763,7 +763,9 @@ void TimelineView::paintHeader(QPainter &p, const QRect &rect)
     const QFontMetrics fm(bold);
     p.setRenderHint(QPainter::Antialiasing);
     int serverBoxRight = sx;
-    for (const auto &[x, title] : { std::pair { cx, tr("Client") }, std::pair { sx, tr("Server") } }) {
+    // A relayed connection: the application is the client; the relay, in between, forwards at once.
+    const QString clientTitle = m_model && m_model->isRelayed() ? tr("Application (via the relay)") : tr("Client");
+    for (const auto &[x, title] : { std::pair { cx, clientTitle }, std::pair { sx, tr("Server") } }) {
         const int w = fm.horizontalAdvance(title) + 20;
         serverBoxRight = x + w / 2;
         const QRectF box(x - w / 2.0, titleTop, w, fh + 6);
