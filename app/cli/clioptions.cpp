@@ -247,6 +247,21 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             inlineValue = arg.mid(2);
         }
         auto value = [&](const QString &shown) { return args.value(shown, inlineValue, error); };
+        // --serve/--relay/--proxy [PORT]: the port is optional, so only a number that follows counts.
+        auto takePort = [&](quint16 &port) -> bool {
+            QString portText;
+            if (inlineValue)
+                portText = *inlineValue;
+            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
+                portText = args.next();
+            quint64 number = port;
+            if (!portText.isNull() && !parseUnsigned(portText, 65535, number)) {
+                error = QStringLiteral("%1: port \"%2\" is not a number in 0-65535").arg(name, portText);
+                return false;
+            }
+            port = quint16(number);
+            return true;
+        };
         auto noValue = [&]() -> bool {
             if (inlineValue) {
                 error = QStringLiteral("%1 takes no value").arg(name);
@@ -414,45 +429,18 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             o.capturePath = *v;
         } else if (name == QLatin1String("--serve")) {
             serve = true;
-            QString portText;
-            if (inlineValue)
-                portText = *inlineValue;
-            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
-                portText = args.next();
-            if (!portText.isNull()) {
-                quint64 port = 0;
-                if (!parseUnsigned(portText, 65535, port))
-                    return fail(QStringLiteral("--serve: port \"%1\" is not a number in 0-65535").arg(portText));
-                o.port = quint16(port);
-            }
+            if (!takePort(o.port))
+                return std::nullopt;
         } else if (name == QLatin1String("--relay")) {
             relay = true;
             o.port = RelayPort;
-            QString portText;
-            if (inlineValue)
-                portText = *inlineValue;
-            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
-                portText = args.next();
-            if (!portText.isNull()) {
-                quint64 port = 0;
-                if (!parseUnsigned(portText, 65535, port))
-                    return fail(QStringLiteral("--relay: port \"%1\" is not a number in 0-65535").arg(portText));
-                o.port = quint16(port);
-            }
+            if (!takePort(o.port))
+                return std::nullopt;
         } else if (name == QLatin1String("--proxy")) {
             proxy = true;
             o.port = ProxyPort;
-            QString portText;
-            if (inlineValue)
-                portText = *inlineValue;
-            else if (args.hasNext() && !args.peek().isEmpty() && args.peek()[0].isDigit())
-                portText = args.next();
-            if (!portText.isNull()) {
-                quint64 port = 0;
-                if (!parseUnsigned(portText, 65535, port))
-                    return fail(QStringLiteral("--proxy: port \"%1\" is not a number in 0-65535").arg(portText));
-                o.port = quint16(port);
-            }
+            if (!takePort(o.port))
+                return std::nullopt;
         } else if (name == QLatin1String("--no-intercept")) {
             const auto v = value(name);
             if (!v)
@@ -565,7 +553,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
 
     if (proxy) {
         if (serve || relay)
-            return fail(QStringLiteral("--proxy cannot be used with %1").arg(serve ? QStringLiteral("--serve") : QStringLiteral("--relay")));
+            return fail(QStringLiteral("--proxy cannot be used with %1")
+                            .arg(serve ? QStringLiteral("--serve") : QStringLiteral("--relay")));
         o.mode = Mode::Proxy;
         static const QStringList proxyClientOptions { QStringLiteral("-k"), QStringLiteral("--insecure"),
             QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size") };

@@ -1,5 +1,7 @@
 #include "outputsink.h"
 
+#include "log/eventtime.h"
+
 #include "outputwriter.h"
 
 OutputSink::OutputSink(OutputWriter &writer, CliOptions::Format format)
@@ -17,12 +19,25 @@ void OutputSink::record(const WireEvent &event)
     m_writer.commit();
 }
 
-void OutputSink::recordMessage(qint64 timeUs, quint32 connectionId, Direction direction, bool isText,
-                               QByteArrayView payload)
+void OutputSink::recordMessage(
+    qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload)
 {
     if (m_format == CliOptions::Format::Jsonl)
         m_json.appendMessage(m_writer.buffer(), timeUs, connectionId, direction, isText, payload);
     else
         m_text.appendMessage(m_writer.buffer(), timeUs, connectionId, direction, isText, payload);
     m_writer.commit();
+}
+
+QByteArray OutputSink::jsonListeningLine(const QByteArray &url, const QList<std::pair<QByteArray, QByteArray>> &fields)
+{
+    const qint64 now = EventTime::nowUs();
+    QByteArray line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
+        + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
+    JsonlWriter::appendJsonString(line, url);
+    for (const auto &[name, value] : fields) {
+        line += ",\"" + name + "\":";
+        JsonlWriter::appendJsonString(line, value);
+    }
+    return line + "}\n";
 }

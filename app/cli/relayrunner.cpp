@@ -1,9 +1,8 @@
 #include "relayrunner.h"
 
+#include "outputsink.h"
 #include "outputwriter.h"
 
-#include "log/eventtime.h"
-#include "log/jsonlwriter.h"
 #include "net/proxyserver.h"
 #include "net/relayserver.h"
 
@@ -47,17 +46,8 @@ bool RelayRunner::start()
     const QByteArray to = m_options.relayTo.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
-        const qint64 now = EventTime::nowUs();
-        line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
-            + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
-        JsonlWriter::appendJsonString(line, url);
-        if (m_proxy) {
-            line += ",\"mode\":\"proxy\"";
-        } else {
-            line += ",\"to\":";
-            JsonlWriter::appendJsonString(line, to);
-        }
-        line += "}\n";
+        line = m_proxy ? OutputSink::jsonListeningLine(url, { { "mode", "proxy" } })
+                       : OutputSink::jsonListeningLine(url, { { "to", to } });
     } else {
         line = m_proxy ? "proxying on " + url + "\n" : "relaying " + url + " -> " + to + "\n";
     }

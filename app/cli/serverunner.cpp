@@ -83,13 +83,7 @@ bool ServeRunner::start()
     const QByteArray behaviour = m_options.behaviour.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
-        const qint64 now = EventTime::nowUs();
-        line = "{\"time\":\"" + EventTime::iso(now) + "\",\"us\":" + QByteArray::number(now)
-            + ",\"conn\":0,\"dir\":\"local\",\"kind\":\"listening\",\"url\":";
-        JsonlWriter::appendJsonString(line, url);
-        line += ",\"mode\":\"" + QByteArray(mode) + "\",\"behaviour\":";
-        JsonlWriter::appendJsonString(line, behaviour);
-        line += "}\n";
+        line = OutputSink::jsonListeningLine(url, { { "mode", mode }, { "behaviour", behaviour } });
     } else {
         // Unchanged with the defaults: scripts match "listening on URL (echo mode)".
         line = "listening on " + url + " (" + mode + " mode";

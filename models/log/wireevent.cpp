@@ -1,5 +1,7 @@
 #include "log/wireevent.h"
 
+#include "protocol/frameparser.h"
+
 #include <iterator>
 
 namespace {
@@ -81,4 +83,18 @@ QString eventKindName(EventKind k)
 QString readyStateName(ReadyState s)
 {
     return QLatin1String(readyStateKey(s));
+}
+
+WireEvent incomingFrameEvent(const ParsedFrame &frame)
+{
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Incoming;
+    e.header = frame.headerBytes;
+    e.frame = frame.header;
+    e.payload = frame.payload;
+    e.compressed = frame.compressed;
+    e.hasInflated = frame.hasInflated;
+    e.inflated = frame.inflated;
+    return e;
 }

@@ -69,6 +69,11 @@ struct WireEvent {
     QByteArrayView content() const { return hasInflated ? inflated : payload; }
 };
 
+struct ParsedFrame;
+// A received frame as the parser delivered it (header, payload, the permessage-deflate fields), as
+// an incoming Frame event; its views are the parser's. The caller sets the message id and leg.
+WireEvent incomingFrameEvent(const ParsedFrame &frame);
+
 // The stable names of the enums (jsonl, session files, the text format, the log): one table each.
 QString directionName(Direction d); // "in", "out", "local"
 QString eventKindName(EventKind k); // "handshake-request", "frame", ...

@@ -396,15 +396,7 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
                             .arg(Opcode::name(frame.header.opcode)),
                         frame.headerBytes);
     }
-    WireEvent e;
-    e.kind = EventKind::Frame;
-    e.direction = Direction::Incoming;
-    e.header = frame.headerBytes;
-    e.frame = frame.header;
-    e.payload = frame.payload;
-    e.compressed = frame.compressed;
-    e.hasInflated = frame.hasInflated;
-    e.inflated = frame.inflated;
+    WireEvent e = incomingFrameEvent(frame);
     e.messageId = m_incomingMessages.next(frame.header);
     emitEvent(e);
     if (afterClose)

@@ -41,15 +41,7 @@ void RelayLeg::onFrame(const ParsedFrame &frame)
                 : Tr::tr("%1 frame sent by the server after its close frame").arg(Opcode::name(frame.header.opcode)),
             frame.headerBytes);
     }
-    WireEvent e;
-    e.kind = EventKind::Frame;
-    e.direction = Direction::Incoming;
-    e.header = frame.headerBytes;
-    e.frame = frame.header;
-    e.payload = frame.payload;
-    e.compressed = frame.compressed;
-    e.hasInflated = frame.hasInflated;
-    e.inflated = frame.inflated;
+    WireEvent e = incomingFrameEvent(frame);
     e.messageId = m_messages.next(frame.header);
     e.timeUs = m_readTimeUs;
     e.leg = m_leg;

@@ -47,14 +47,6 @@ private:
     QHash<QTcpSocket *, QByteArray> m_requests;
 };
 
-QList<WireEvent> onLeg(const QList<WireEvent> &events, Leg leg)
-{
-    QList<WireEvent> out;
-    for (const WireEvent &e : events)
-        if (e.leg == leg)
-            out << e;
-    return out;
-}
 
 } // namespace
 

@@ -33,14 +33,6 @@ const QList<ServerPeer> &serverPeers()
     return peers;
 }
 
-QList<WireEvent> onLeg(const QList<WireEvent> &events, Leg leg)
-{
-    QList<WireEvent> out;
-    for (const WireEvent &e : events)
-        if (e.leg == leg)
-            out << e;
-    return out;
-}
 
 QByteArray pattern(qsizetype size)
 {

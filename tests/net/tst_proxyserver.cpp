@@ -6,6 +6,7 @@
 #include "log/capture.h"
 #include "net/proxyserver.h"
 #include "protocol/framewriter.h"
+#include "rawclient.h"
 #include "rawserver.h"
 
 #include <QProcess>
@@ -40,18 +41,6 @@ private:
     QByteArray m_reply;
 };
 
-class RawClient : public QObject {
-public:
-    explicit RawClient(quint16 port)
-    {
-        connect(&socket, &QTcpSocket::readyRead, this, [this] { received += socket.readAll(); });
-        connect(&socket, &QTcpSocket::disconnected, this, [this] { gone = true; });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    QTcpSocket socket;
-    QByteArray received;
-    bool gone = false;
-};
 
 const QByteArray Established = "HTTP/1.1 200 Connection established\r\n\r\n";
 

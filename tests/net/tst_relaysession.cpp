@@ -9,6 +9,7 @@
 #include "protocol/closecodes.h"
 #include "protocol/framewriter.h"
 #include "protocol/messagedeflate.h"
+#include "rawclient.h"
 #include "rawserver.h"
 
 #include <QSignalSpy>
@@ -39,28 +40,7 @@ QByteArray frame(quint8 opcode, const QByteArray &payload, bool mask, bool fin =
     return FrameWriter::encode(spec).bytes;
 }
 
-// The application: raw TCP, keeps every byte it receives.
-class RawApp : public QObject {
-public:
-    explicit RawApp(quint16 port)
-    {
-        connect(&socket, &QTcpSocket::readyRead, this, [this] { received += socket.readAll(); });
-        connect(&socket, &QTcpSocket::disconnected, this, [this] { gone = true; });
-        socket.connectToHost(QHostAddress::LocalHost, port);
-    }
-    QTcpSocket socket;
-    QByteArray received;
-    bool gone = false;
-};
 
-QList<WireEvent> onLeg(const QList<WireEvent> &events, Leg leg)
-{
-    QList<WireEvent> out;
-    for (const WireEvent &e : events)
-        if (e.leg == leg)
-            out << e;
-    return out;
-}
 
 // The relay with a capture of every session.
 struct Fixture {
@@ -117,7 +97,7 @@ void tst_RelaySession::forwardsEverythingByteExact()
     QVERIFY(f.relay->listen());
     QCOMPARE(f.relay->url().toString(), QStringLiteral("ws://127.0.0.1:%1/").arg(f.relay->port()));
 
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     const QByteArray request = appRequest(f.relay->port());
     const QByteArray appFrames = frame(Opcode::Binary, QByteArray("\0\1\2", 3), true) + frame(Opcode::Pong, "p", true);
@@ -174,7 +154,7 @@ void tst_RelaySession::violationsNamedOnTheirLeg()
     server.onRequest = [&](RawServer &s) { s.send(s.validResponse() + badFromServer); };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     const QByteArray badFromApp = frame(Opcode::Text, "unmasked", false) + frame(0xB, "reserved", true);
     app.socket.write(appRequest(f.relay->port()));
@@ -207,7 +187,7 @@ void tst_RelaySession::pathAndQueryAppended()
     to.setQuery(QStringLiteral("token=t"));
     Fixture f(to, [](RelayOptions &o) { o.origin = QStringLiteral("https://replaced.test"); });
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port(), "/chat?room=2"));
     QTRY_VERIFY(app.received.startsWith("HTTP/1.1 101"));
@@ -229,7 +209,7 @@ void tst_RelaySession::non101AnswerPassedBack()
     };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.gone);
@@ -254,7 +234,7 @@ void tst_RelaySession::appLeavesDuringTheAnswer()
     server.onRequest = [&](RawServer &s) { s.send(head); };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.received.startsWith("HTTP/1.1 401"));
@@ -282,7 +262,7 @@ void tst_RelaySession::serverUnreachable()
     closed.close(); // nothing listens there now
     Fixture f(QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port)));
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.gone);
@@ -297,7 +277,7 @@ void tst_RelaySession::badRequestAnswered()
 {
     Fixture f(QUrl(QStringLiteral("ws://127.0.0.1:9/")));
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write("GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n");
     QTRY_VERIFY(app.gone);
@@ -315,7 +295,7 @@ void tst_RelaySession::serverTooSlow()
     QVERIFY(server.listen());
     Fixture f(server.url(), [](RelayOptions &o) { o.handshakeTimeoutMs = 300; });
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.gone);
@@ -331,7 +311,7 @@ void tst_RelaySession::closingHandshakeBothWays()
     server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.received.startsWith("HTTP/1.1 101"));
@@ -359,7 +339,7 @@ void tst_RelaySession::serverDropsMidFrame()
     };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.gone);
@@ -380,7 +360,7 @@ void tst_RelaySession::appDropsWithoutClose()
     server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.received.startsWith("HTTP/1.1 101"));
@@ -408,7 +388,7 @@ void tst_RelaySession::compressedBothLegsInflated()
     };
     Fixture f(server.url());
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(
         appRequest(f.relay->port(), "/", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
@@ -442,7 +422,7 @@ void tst_RelaySession::largeFrameStreamedThrough()
     server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
     Fixture f(server.url(), [](RelayOptions &o) { o.highWaterBytes = 64 * 1024; });
     QVERIFY(f.relay->listen());
-    RawApp app(f.relay->port());
+    RawClient app(f.relay->port());
     QVERIFY(app.socket.waitForConnected(5000));
     app.socket.write(appRequest(f.relay->port()));
     QTRY_VERIFY(app.received.startsWith("HTTP/1.1 101"));

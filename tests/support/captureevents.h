@@ -23,3 +23,13 @@ inline QList<WireEvent> framesOf(const Capture &capture, Direction direction)
             out << e;
     return out;
 }
+
+// The events of one leg of a relay, in order.
+inline QList<WireEvent> onLeg(const QList<WireEvent> &events, Leg leg)
+{
+    QList<WireEvent> out;
+    for (const WireEvent &e : events)
+        if (e.leg == leg)
+            out << e;
+    return out;
+}
