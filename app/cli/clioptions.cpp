@@ -193,6 +193,8 @@ QString CliOptions::usage()
         "                               upgrades in plain HTTP (through CONNECT or GET http://...) are\n"
         "                               relayed and shown as with --relay; other requests and TLS\n"
         "                               (https://, wss://) pass through uninspected.\n"
+        "      --export-ca FILE         write the certificate of the proxy's certificate authority to FILE\n"
+        "                               (made on first use; its key stays in the user's data directory)\n"
         "      --no-intercept PATTERN   never look into connections to hosts matching PATTERN, e.g.\n"
         "                               \"*.bank.example\" (repeatable)\n"
         "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N   as for --relay\n"
@@ -441,6 +443,13 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             o.port = ProxyPort;
             if (!takePort(o.port))
                 return std::nullopt;
+        } else if (name == QLatin1String("--export-ca")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (v->isEmpty())
+                return fail(QStringLiteral("--export-ca: the file name is empty"));
+            o.exportCaPath = *v;
         } else if (name == QLatin1String("--no-intercept")) {
             const auto v = value(name);
             if (!v)
@@ -551,6 +560,12 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return std::nullopt;
     }
 
+    if (!o.exportCaPath.isEmpty()) {
+        if (serve || relay || proxy || !positional.isEmpty() || !clientOnly.isEmpty() || !serveOnly.isEmpty())
+            return fail(QStringLiteral("--export-ca takes nothing but its file"));
+        o.mode = Mode::ExportCa;
+        return o;
+    }
     if (proxy) {
         if (serve || relay)
             return fail(QStringLiteral("--proxy cannot be used with %1")

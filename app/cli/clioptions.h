@@ -32,7 +32,7 @@ struct CliAction {
 
 // The parsed command line. parse() checks every value and says precisely what is wrong.
 struct CliOptions {
-    enum class Mode { Client, Serve, Relay, Proxy, Help, Version };
+    enum class Mode { Client, Serve, Relay, Proxy, ExportCa, Help, Version };
     enum class Format { Text, Jsonl };
     enum class ServeMode { Echo, Broadcast };
 
@@ -61,6 +61,7 @@ struct CliOptions {
     QUrl relayTo;
     // Proxy: --proxy [PORT] [--no-intercept PATTERN]...; -k, --handshake-timeout, --max-message-size apply
     QStringList noIntercept;
+    QString exportCaPath; // --export-ca FILE
     static constexpr quint16 ProxyPort = 8082;
     // Server and relay
     quint16 port = 8080; // --serve; --relay defaults to RelayPort

@@ -8,6 +8,7 @@
 #include "signalnotifier.h"
 
 #include "log/sessionfile.h"
+#include "net/localcertificateauthority.h"
 
 #include "terminal.h"
 
@@ -36,6 +37,19 @@ int main(int argc, char *argv[])
     }
     if (options.mode == CliOptions::Mode::Version) {
         std::fprintf(stdout, "%s\n", qPrintable(CliOptions::versionText()));
+        return ExitCode::Clean;
+    }
+    if (options.mode == CliOptions::Mode::ExportCa) {
+        QString caError;
+        const QString directory = LocalCertificateAuthority::defaultDirectory();
+        const auto ca = LocalCertificateAuthority::openOrCreate(directory, &caError);
+        if (!ca || !ca->exportCertificate(options.exportCaPath, &caError)) {
+            printError(QStringLiteral("--export-ca: %1").arg(caError));
+            return ExitCode::ConnectionFailed;
+        }
+        std::fprintf(stdout, "%s the certificate authority in %s; wrote its certificate to %s\nSHA-256 %s\n",
+            ca->created() ? "made" : "using", qPrintable(directory), qPrintable(options.exportCaPath),
+            qPrintable(ca->sha256Fingerprint()));
         return ExitCode::Clean;
     }
     for (const QString &warning : options.warnings)

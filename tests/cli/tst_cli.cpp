@@ -126,6 +126,7 @@ private Q_SLOTS:
     void againstItsOwnServer();
     void serveTextFormat();
     void relayPrintsBothLegs();
+    void exportCa();
     void againstNodeWsKeepsSendOrder();
     void textFormatAgainstNodeWs();
     void compressionAgainstNodeWs();
@@ -243,6 +244,8 @@ void tst_Cli::usageErrors_data()
                                       << QStringLiteral("--no-intercept: \"a/b\" is not a host name pattern (letters, digits, '.', '-', and '*' for any run of them)");
     QTest::addRow("no-intercept without proxy") << QStringList { QStringLiteral("--no-intercept"), QStringLiteral("x"), url }
                                                 << QStringLiteral("--no-intercept only applies with --proxy");
+    QTest::addRow("export-ca with more") << QStringList { QStringLiteral("--export-ca"), QStringLiteral("x.pem"), url }
+                                         << QStringLiteral("--export-ca takes nothing but its file");
     QTest::addRow("bind without serve or relay") << QStringList { QStringLiteral("--bind"), QStringLiteral("::1"), url }
                                                  << QStringLiteral("--bind only applies with --serve, --relay or --proxy");
 }
@@ -396,6 +399,35 @@ void tst_Cli::relayPrintsBothLegs()
             QStringLiteral("server in frame through"), QStringLiteral("server in frame") }));
     QCOMPARE(seen.size(), 8);
     QVERIFY(out.contains("GET /base/chat HTTP/1.1"));
+}
+
+// --export-ca makes the certificate authority in the user's data directory on first use, then
+// keeps it: the second export writes the same certificate.
+void tst_Cli::exportCa()
+{
+    QTemporaryDir home;
+    auto run = [&home](const QString &file) {
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), home.path());
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(WSI_CLI_PATH), { QStringLiteral("--export-ca"), file });
+        process.waitForFinished(30'000);
+        return std::pair { process.exitCode(), process.readAllStandardOutput() + process.readAllStandardError() };
+    };
+    const QString first = home.filePath(QStringLiteral("first.pem")), second = home.filePath(QStringLiteral("second.pem"));
+    const auto [code, out] = run(first);
+    QVERIFY2(code == 0, out.constData());
+    QVERIFY2(out.startsWith("made the certificate authority in " + home.path().toUtf8() + "/wsinspector/ca"), out.constData());
+    const auto [code2, out2] = run(second);
+    QVERIFY2(code2 == 0 && out2.startsWith("using the certificate authority"), out2.constData());
+    QFile a(first), b(second);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly));
+    const QByteArray pem = a.readAll();
+    QVERIFY(pem.startsWith("-----BEGIN CERTIFICATE-----"));
+    QCOMPARE(b.readAll(), pem);
+    QVERIFY(!(QFile::permissions(home.filePath(QStringLiteral("wsinspector/ca/ca-key.pem")))
+        & (QFileDevice::ReadGroup | QFileDevice::ReadOther)));
 }
 
 void tst_Cli::againstNodeWsKeepsSendOrder()
