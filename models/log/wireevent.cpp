@@ -98,3 +98,18 @@ WireEvent incomingFrameEvent(const ParsedFrame &frame)
     e.inflated = frame.inflated;
     return e;
 }
+
+WireEvent incomingViolationEvent(
+    ViolationRule rule, quint16 closeCode, QByteArrayView headerBytes, QByteArrayView description)
+{
+    WireEvent v;
+    v.kind = EventKind::Violation;
+    v.direction = Direction::Incoming;
+    v.violation = rule;
+    v.closeCode = closeCode;
+    v.header = headerBytes;
+    if (!headerBytes.isEmpty())
+        FrameHeader::decode(headerBytes, v.frame);
+    v.payload = description;
+    return v;
+}

@@ -73,6 +73,10 @@ struct ParsedFrame;
 // A received frame as the parser delivered it (header, payload, the permessage-deflate fields), as
 // an incoming Frame event; its views are the parser's. The caller sets the message id and leg.
 WireEvent incomingFrameEvent(const ParsedFrame &frame);
+// A rule the peer broke, as an incoming Violation event: `description` (UTF-8) is its payload and
+// `headerBytes`, when a frame broke it, its header. The views are the caller's.
+WireEvent incomingViolationEvent(
+    ViolationRule rule, quint16 closeCode, QByteArrayView headerBytes, QByteArrayView description);
 
 // The stable names of the enums (jsonl, session files, the text format, the log): one table each.
 QString directionName(Direction d); // "in", "out", "local"

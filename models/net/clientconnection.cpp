@@ -460,16 +460,8 @@ void ClientConnection::onViolation(const Violation &violation, QByteArrayView he
 void ClientConnection::recordViolation(ViolationRule rule, quint16 closeCode, const QString &description,
                                        QByteArrayView headerBytes)
 {
-    WireEvent v;
-    v.kind = EventKind::Violation;
-    v.direction = Direction::Incoming;
-    v.violation = rule;
-    v.closeCode = closeCode;
-    v.header = headerBytes;
-    if (!headerBytes.isEmpty())
-        FrameHeader::decode(headerBytes, v.frame);
     const QByteArray text = description.toUtf8();
-    v.payload = text;
+    WireEvent v = incomingViolationEvent(rule, closeCode, headerBytes, text);
     emitEvent(v);
     if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::violationDetected)))
         Q_EMIT violationDetected(Violation::ruleId(rule), closeCode, description);

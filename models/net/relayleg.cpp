@@ -78,16 +78,8 @@ void RelayLeg::onViolation(const Violation &violation, QByteArrayView headerByte
 void RelayLeg::recordViolation(
     ViolationRule rule, quint16 closeCode, const QString &description, QByteArrayView headerBytes)
 {
-    WireEvent v;
-    v.kind = EventKind::Violation;
-    v.direction = Direction::Incoming;
-    v.violation = rule;
-    v.closeCode = closeCode;
-    v.header = headerBytes;
-    if (!headerBytes.isEmpty())
-        FrameHeader::decode(headerBytes, v.frame);
     const QByteArray text = description.toUtf8();
-    v.payload = text;
+    WireEvent v = incomingViolationEvent(rule, closeCode, headerBytes, text);
     v.timeUs = m_readTimeUs;
     v.leg = m_leg;
     m_record(v);
