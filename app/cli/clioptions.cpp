@@ -113,7 +113,7 @@ QString CliOptions::usage()
         "Usage: wsinspector-cli [options] URL\n"
         "       wsinspector-cli --serve [PORT] [--mode echo|broadcast] [--bind ADDR] [server options]\n"
         "       wsinspector-cli --relay [PORT] --to URL [--bind ADDR] [--origin ORIGIN] [-k]\n"
-        "       wsinspector-cli --proxy [PORT] [--bind ADDR] [--no-intercept PATTERN]... [-k]\n"
+        "       wsinspector-cli --proxy [PORT] [--bind ADDR] [--no-intercept HOST]... [--insecure-host HOST]\n"
         "       wsinspector-cli --probe URL [probe options]   (conformance probes; see --probe --help)\n"
         "\n"
         "Connects to a WebSocket server (ws:// or wss://) and prints every event on the wire: the\n"
@@ -190,13 +190,17 @@ QString CliOptions::usage()
         "Proxy (--proxy): an HTTP proxy for browsers and programs that take a proxy setting\n"
         "      --proxy [PORT]           listen for proxy clients (default port 8082); the first line\n"
         "                               printed is \"proxying on http://127.0.0.1:PORT\". WebSocket\n"
-        "                               upgrades in plain HTTP (through CONNECT or GET http://...) are\n"
-        "                               relayed and shown as with --relay; other requests and TLS\n"
-        "                               (https://, wss://) pass through uninspected.\n"
+        "                               upgrades (ws:// through CONNECT or GET http://..., and wss://\n"
+        "                               once its TLS is terminated) are relayed and shown as with\n"
+        "                               --relay; other requests are passed on, unparsed. TLS is\n"
+        "                               terminated with certificates signed by the inspector's own\n"
+        "                               certificate authority, which clients must trust (--export-ca).\n"
         "      --export-ca FILE         write the certificate of the proxy's certificate authority to FILE\n"
         "                               (made on first use; its key stays in the user's data directory)\n"
         "      --no-intercept PATTERN   never look into connections to hosts matching PATTERN, e.g.\n"
         "                               \"*.bank.example\" (repeatable)\n"
+        "      --insecure-host PATTERN  accept TLS certificate errors of servers matching PATTERN\n"
+        "                               (repeatable; -k accepts them for every server)\n"
         "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N   as for --relay\n"
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
@@ -457,6 +461,13 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (const QString problem = ProxyServer::patternProblem(*v); !problem.isEmpty())
                 return fail(QStringLiteral("--no-intercept: %1").arg(problem));
             o.noIntercept << *v;
+        } else if (name == QLatin1String("--insecure-host")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (const QString problem = ProxyServer::patternProblem(*v); !problem.isEmpty())
+                return fail(QStringLiteral("--insecure-host: %1").arg(problem));
+            o.insecureHosts << *v;
         } else if (name == QLatin1String("--to")) {
             const auto v = value(name);
             if (!v)
@@ -587,6 +598,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     }
     if (!o.noIntercept.isEmpty())
         return fail(QStringLiteral("--no-intercept only applies with --proxy"));
+    if (!o.insecureHosts.isEmpty())
+        return fail(QStringLiteral("--insecure-host only applies with --proxy (-k accepts every certificate error)"));
     if (relay) {
         if (serve)
             return fail(QStringLiteral("--relay and --serve cannot be used together"));
@@ -666,6 +679,7 @@ ProxyOptions CliOptions::proxyOptions() const
     ProxyOptions p;
     p.relay = relayOptions();
     p.noIntercept = noIntercept;
+    p.insecureHosts = insecureHosts;
     return p;
 }
 

@@ -59,8 +59,10 @@ struct CliOptions {
 
     // Relay: --relay [PORT] --to URL; --origin, -k, --handshake-timeout and --max-message-size apply
     QUrl relayTo;
-    // Proxy: --proxy [PORT] [--no-intercept PATTERN]...; -k, --handshake-timeout, --max-message-size apply
+    // Proxy: --proxy [PORT] [--no-intercept PATTERN]... [--insecure-host PATTERN]...; -k,
+    // --handshake-timeout, --max-message-size apply
     QStringList noIntercept;
+    QStringList insecureHosts;
     QString exportCaPath; // --export-ca FILE
     static constexpr quint16 ProxyPort = 8082;
     // Server and relay

@@ -3,6 +3,7 @@
 #include "outputsink.h"
 #include "outputwriter.h"
 
+#include "net/localcertificateauthority.h"
 #include "net/proxyserver.h"
 #include "net/relayserver.h"
 
@@ -35,6 +36,22 @@ RelayRunner::~RelayRunner() = default;
 
 bool RelayRunner::start()
 {
+    if (m_proxy) {
+        // Without its certificate authority the proxy still works, but sees no TLS traffic: say so.
+        QString error;
+        const QString directory = LocalCertificateAuthority::defaultDirectory();
+        std::shared_ptr<LocalCertificateAuthority> ca = LocalCertificateAuthority::openOrCreate(directory, &error);
+        if (ca) {
+            std::fprintf(stderr,
+                "wsinspector-cli: terminating TLS with the certificate authority in %s (%s; SHA-256 %s); "
+                "clients must trust it: wsinspector-cli --export-ca FILE\n",
+                qPrintable(directory), ca->created() ? "made now" : "made earlier",
+                qPrintable(ca->sha256Fingerprint()));
+            m_proxy->setCertificateAuthority(std::move(ca));
+        } else {
+            std::fprintf(stderr, "wsinspector-cli: warning: TLS passes through uninspected: %s\n", qPrintable(error));
+        }
+    }
     const bool listening = m_proxy ? m_proxy->listen(m_options.bindAddress, m_options.port)
                                    : m_relay->listen(m_options.bindAddress, m_options.port);
     if (!listening) {

@@ -1,13 +1,32 @@
 #include "net/proxyserver.h"
 
+#include "net/localcertificateauthority.h"
 #include "protocol/relayhandshake.h"
+#include "text/displaytext.h"
 
-#include <QPointer>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
-#include <QTcpSocket>
 #include <QTimer>
 
 namespace {
+
+// Every client connection is a QSslSocket, used as plain TCP until the proxy decides to terminate
+// TLS on it: QSslSocket::peek() in that mode leaves the ClientHello for startServerEncryption().
+class Listener : public QTcpServer {
+public:
+    using QTcpServer::QTcpServer;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        auto *socket = new QSslSocket(this);
+        if (socket->setSocketDescriptor(descriptor))
+            addPendingConnection(socket);
+        else
+            delete socket;
+    }
+};
 
 QString peerOf(const QTcpSocket *socket)
 {
@@ -35,10 +54,12 @@ bool isWebSocketUpgrade(const HttpRequest &request)
 ProxyServer::ProxyServer(const ProxyOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_listener(new QTcpServer(this))
+    , m_listener(new Listener(this))
 {
     for (const QString &pattern : options.noIntercept)
         m_noIntercept << patternToExpression(pattern);
+    for (const QString &pattern : options.insecureHosts)
+        m_insecureHosts << patternToExpression(pattern);
     connect(m_listener, &QTcpServer::newConnection, this, &ProxyServer::accept);
 }
 
@@ -66,6 +87,28 @@ bool ProxyServer::matchesNoIntercept(const QString &host) const
         if (expression.match(host).hasMatch())
             return true;
     return false;
+}
+
+bool ProxyServer::allowsCertificateErrors(const QString &host) const
+{
+    if (m_options.relay.allowCertificateErrors)
+        return true;
+    for (const QRegularExpression &expression : m_insecureHosts)
+        if (expression.match(host).hasMatch())
+            return true;
+    return false;
+}
+
+void ProxyServer::setCertificateAuthority(std::shared_ptr<LocalCertificateAuthority> authority)
+{
+    m_authority = std::move(authority);
+}
+
+RelayOptions ProxyServer::optionsFor(const QString &host) const
+{
+    RelayOptions options = m_options.relay;
+    options.allowCertificateErrors = allowsCertificateErrors(host);
+    return options;
 }
 
 bool ProxyServer::listen(const QHostAddress &address, quint16 port)
@@ -152,7 +195,7 @@ void ProxyServer::classify(QTcpSocket *socket)
         }
         socket->read(parser.consumed());
         socket->write("HTTP/1.1 200 Connection established\r\n\r\n");
-        afterConnect(socket, *target);
+        afterConnect(static_cast<QSslSocket *>(socket), *target);
         return;
     }
     const std::optional<QUrl> url = RelayHandshake::absoluteTarget(request.target, &error);
@@ -162,7 +205,7 @@ void ProxyServer::classify(QTcpSocket *socket)
         return;
     }
     if (isWebSocketUpgrade(request) && !matchesNoIntercept(url->host())) {
-        RelayOptions options = m_options.relay;
+        RelayOptions options = optionsFor(url->host());
         options.to = *url;
         options.absoluteTargets = true;
         newSession(socket, options, false)->start();
@@ -170,71 +213,140 @@ void ProxyServer::classify(QTcpSocket *socket)
     }
     // A plain HTTP request (a page, its scripts): on to its server, one request per connection.
     QUrl http = *url;
-    http.setScheme(http.scheme() == QLatin1String("wss") ? QStringLiteral("https") : QStringLiteral("http"));
+    const bool secure = http.scheme() == QLatin1String("wss");
+    http.setScheme(secure ? QStringLiteral("https") : QStringLiteral("http"));
     const QByteArray head = RelayHandshake::forwardPlainRequest(request, http);
     socket->read(parser.consumed());
-    const quint16 port = quint16(http.port(http.scheme() == QLatin1String("https") ? 443 : 80));
-    RelaySession *session = newSession(socket, m_options.relay, true);
-    session->startTunnel(http.host(), port, head,
+    const quint16 port = quint16(http.port(secure ? 443 : 80));
+    RelaySession *session = newSession(socket, optionsFor(http.host()), true);
+    session->startTunnel(http.host(), port, secure, head,
         tr("%1 %2 passed on").arg(QString::fromLatin1(request.method), http.toDisplayString()), false);
 }
 
-// A CONNECT tunnel is up (for the client): a WebSocket upgrade in plain HTTP is inspected,
-// anything else passes through.
-void ProxyServer::afterConnect(QTcpSocket *socket, const RelayHandshake::Authority &target)
+// A CONNECT tunnel is up for the client: looks at its first bytes (decrypted ones once TLS is
+// terminated) until it can tell what to do with them, or the sniffing time is over.
+void ProxyServer::afterConnect(QSslSocket *socket, const RelayHandshake::Authority &target)
 {
-    QPointer<QTcpSocket> guard(socket);
-    // True once decided; false while the head of a plain HTTP request is still arriving.
-    auto decide = [this, guard, target](bool timedOut) -> bool {
-        if (!guard)
-            return true;
-        QTcpSocket *s = guard.data();
-        const QByteArray first = s->peek(m_options.relay.maxHandshakeBytes + 1);
-        QString why;
-        if (matchesNoIntercept(target.host)) {
-            why = tr("the host matches --no-intercept");
-        } else if (first.startsWith('\x16')) {
-            why = tr("TLS, passed through uninspected (the proxy does not terminate TLS yet)");
-        } else if (timedOut && first.isEmpty()) {
-            why = tr("the client sent nothing within %1 ms").arg(m_options.sniffTimeoutMs);
-        } else {
-            RequestParser parser(m_options.relay.maxHandshakeBytes);
-            const auto status = parser.feed(first);
-            if (status == RequestParser::Status::NeedMore && !timedOut)
-                return false; // wait for the rest of the head
-            if (status == RequestParser::Status::Complete && isWebSocketUpgrade(parser.request())
-                && parser.request().target.startsWith('/')) {
-                s->disconnect(this);
-                RelayOptions options = m_options.relay;
-                QUrl to;
-                to.setScheme(QStringLiteral("ws"));
-                to.setHost(target.host);
-                to.setPort(target.port);
-                to.setPath(QStringLiteral("/"));
-                options.to = to;
-                newSession(s, options, false)->start();
-                return true;
-            }
-            why = tr("not a WebSocket upgrade in plain HTTP");
-        }
-        s->disconnect(this);
-        RelaySession *session = newSession(s, m_options.relay, true);
-        session->startTunnel(target.host, target.port, {}, tr("CONNECT: %1").arg(why), true);
-        return true;
-    };
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, socket, [decide, timer] {
+    connect(timer, &QTimer::timeout, socket, [this, socket, target, timer] {
         timer->deleteLater();
-        decide(true);
+        decideAfterConnect(socket, target, true);
     });
     timer->start(m_options.sniffTimeoutMs);
-    connect(socket, &QTcpSocket::readyRead, this, [decide, timer] {
-        if (timer->isActive() && decide(false))
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket, target, timer] {
+        if (timer->isActive() && decideAfterConnect(socket, target, false))
             timer->stop();
     });
-    if (socket->bytesAvailable() > 0 && decide(false))
+    if (socket->bytesAvailable() > 0 && decideAfterConnect(socket, target, false))
         timer->stop();
+}
+
+// True once decided; false while the head of an HTTP request is still arriving.
+bool ProxyServer::decideAfterConnect(QSslSocket *socket, const RelayHandshake::Authority &target, bool timedOut)
+{
+    const bool decrypted = socket->isEncrypted();
+    const QByteArray first = socket->peek(m_options.relay.maxHandshakeBytes + 1);
+    QString why;
+    if (matchesNoIntercept(target.host)) {
+        why = tr("the host matches --no-intercept");
+    } else if (!decrypted && first.startsWith('\x16')) {
+        if (m_authority) {
+            socket->disconnect(this);
+            terminateTls(socket, target);
+            return true;
+        }
+        why = tr("TLS, passed through uninspected (no certificate authority to terminate it with)");
+    } else if (timedOut && first.isEmpty()) {
+        why = tr("the client sent nothing within %1 ms").arg(m_options.sniffTimeoutMs);
+    } else {
+        RequestParser parser(m_options.relay.maxHandshakeBytes);
+        const auto status = parser.feed(first);
+        if (status == RequestParser::Status::NeedMore && !timedOut)
+            return false; // wait for the rest of the head
+        if (status == RequestParser::Status::Complete && isWebSocketUpgrade(parser.request())
+            && parser.request().target.startsWith('/')) {
+            socket->disconnect(this);
+            RelayOptions options = optionsFor(target.host);
+            QUrl to;
+            to.setScheme(decrypted ? QStringLiteral("wss") : QStringLiteral("ws"));
+            to.setHost(target.host);
+            to.setPort(target.port);
+            to.setPath(QStringLiteral("/"));
+            options.to = to;
+            newSession(socket, options, false)->start();
+            return true;
+        }
+        why = status == RequestParser::Status::Complete
+            ? tr("not a WebSocket upgrade (%1 %2)")
+                  .arg(QString::fromLatin1(parser.request().method), DisplayText::line(parser.request().target))
+            : tr("not HTTP");
+        if (decrypted)
+            why = tr("TLS terminated; %1: passed on over TLS, unparsed").arg(why);
+    }
+    socket->disconnect(this);
+    RelaySession *session = newSession(socket, optionsFor(target.host), true);
+    // Inside terminated TLS an HTTP client still waits for an HTTP answer: a 502 can reach it.
+    session->startTunnel(target.host, target.port, decrypted, {}, tr("CONNECT: %1").arg(why), !decrypted);
+    return true;
+}
+
+void ProxyServer::terminateTls(QSslSocket *socket, const RelayHandshake::Authority &target)
+{
+    QString error;
+    const std::optional<LocalCertificateAuthority::Leaf> leaf = m_authority->certificateFor(target.host, &error);
+    if (!leaf) {
+        Q_EMIT refused(peerOf(socket), tr("cannot make a certificate for %1: %2").arg(target.host, error));
+        socket->abort();
+        socket->deleteLater();
+        return;
+    }
+    QSslConfiguration config = socket->sslConfiguration();
+    config.setLocalCertificate(leaf->certificate);
+    config.setPrivateKey(leaf->key);
+    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    // HTTP/1.1 only: a WebSocket upgrade is an HTTP/1.1 request, and the tunnel for anything else
+    // does not speak HTTP/2.
+    config.setAllowedNextProtocols({ QByteArrayLiteral("http/1.1") });
+    socket->setSslConfiguration(config);
+    auto *timeout = new QTimer(socket);
+    timeout->setSingleShot(true);
+    const QString host = target.host;
+    auto failed = [this, socket, timeout, host](const QString &why) {
+        if (!timeout->isActive())
+            return;
+        timeout->stop();
+        socket->disconnect(this);
+        Q_EMIT refused(peerOf(socket),
+            tr("TLS with the client for %1 failed: %2 (does the client trust the inspector's certificate "
+               "authority? wsinspector-cli --export-ca FILE writes it)")
+                .arg(host, why));
+        socket->abort();
+        socket->deleteLater();
+    };
+    connect(timeout, &QTimer::timeout, socket, [this, socket, host] {
+        socket->disconnect(this);
+        Q_EMIT refused(peerOf(socket),
+            tr("TLS with the client for %1: no handshake within %2 ms")
+                .arg(host)
+                .arg(m_options.relay.handshakeTimeoutMs));
+        socket->abort();
+        socket->deleteLater();
+    });
+    timeout->start(m_options.relay.handshakeTimeoutMs);
+    connect(socket, &QSslSocket::sslErrors, this, [failed](const QList<QSslError> &errors) {
+        QStringList lines;
+        for (const QSslError &e : errors)
+            lines << e.errorString();
+        failed(lines.join(QStringLiteral("; ")));
+    });
+    connect(socket, &QTcpSocket::errorOccurred, this, [failed, socket] { failed(socket->errorString()); });
+    connect(socket, &QSslSocket::encrypted, this, [this, socket, target, timeout] {
+        timeout->stop();
+        socket->disconnect(this);
+        afterConnect(socket, target);
+    });
+    socket->startServerEncryption();
 }
 
 RelaySession *ProxyServer::newSession(QTcpSocket *socket, const RelayOptions &options, bool tunnel)

@@ -7,7 +7,10 @@
 #include <QObject>
 #include <QRegularExpression>
 #include <functional>
+#include <memory>
 
+class LocalCertificateAuthority;
+class QSslSocket;
 class QTcpServer;
 class QTcpSocket;
 
@@ -18,16 +21,22 @@ struct ProxyOptions {
     // Hosts whose connections are tunnelled untouched ("*.bank.example", "example.org"; * matches
     // any run of characters within the name, case-insensitively).
     QStringList noIntercept;
+    // Hosts whose certificate errors are allowed on the way to them (same patterns); for every
+    // host when relay.allowCertificateErrors is set (-k).
+    QStringList insecureHosts;
     int sniffTimeoutMs = 2'000; // a CONNECT client that says nothing first gets a tunnel after this
 };
 
 // An HTTP proxy on 127.0.0.1 (wsinspector-cli --proxy, the window's Proxy mode) for browsers and
 // applications that take a proxy setting. What it does with each client connection:
-// - CONNECT host:port: answers 200, then looks at the first bytes. A plain HTTP WebSocket upgrade
-//   (ws://, which RFC 6455 §4.1 tells clients to send through CONNECT) is relayed and inspected
-//   like the reverse relay's; anything else (TLS for https:// and wss://, other protocols) and
-//   every host matching noIntercept is tunnelled byte for byte, uninspected. (Terminating TLS with
-//   a local certificate authority is not built yet.)
+// - CONNECT host:port: answers 200, then looks at the first bytes.
+//   - TLS (https://, wss://): terminated with a certificate for the host signed by the local
+//     certificate authority, when there is one; then the decrypted bytes are looked at as below,
+//     and the server is reached over TLS verified against the system's CAs.
+//   - A WebSocket upgrade in HTTP (ws:// goes through CONNECT by RFC 6455 §4.1; wss:// once
+//     decrypted) is relayed and inspected like the reverse relay's.
+//   - Anything else (other requests, other protocols) is tunnelled to the server, decrypted when
+//     TLS was terminated, unparsed. Hosts matching noIntercept are tunnelled untouched, TLS and all.
 // - "GET http://host/path" with Upgrade: websocket (the absolute form): relayed and inspected.
 // - Any other request in the absolute form: passed on to its server unchanged but for
 //   "Connection: close", so that pages keep working.
@@ -41,6 +50,7 @@ public:
     // "*.example.org" and the like; empty when the pattern can be used, or what is wrong with it.
     static QString patternProblem(const QString &pattern);
     bool matchesNoIntercept(const QString &host) const;
+    bool allowsCertificateErrors(const QString &host) const;
 
     bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0);
     void close();
@@ -50,6 +60,9 @@ public:
     QUrl url() const;
     QString errorString() const { return m_error; }
     void setIdAllocator(std::function<quint32()> next) { m_nextId = std::move(next); }
+    // Without one, TLS is tunnelled uninspected (and the log says why).
+    void setCertificateAuthority(std::shared_ptr<LocalCertificateAuthority> authority);
+    bool intercepts() const { return m_authority != nullptr; }
 
 Q_SIGNALS:
     // A WebSocket connection relayed and inspected; add sinks here, before it reads.
@@ -62,7 +75,10 @@ Q_SIGNALS:
 private:
     void accept();
     void classify(QTcpSocket *socket);
-    void afterConnect(QTcpSocket *socket, const RelayHandshake::Authority &target);
+    void afterConnect(QSslSocket *socket, const RelayHandshake::Authority &target);
+    bool decideAfterConnect(QSslSocket *socket, const RelayHandshake::Authority &target, bool timedOut);
+    void terminateTls(QSslSocket *socket, const RelayHandshake::Authority &target);
+    RelayOptions optionsFor(const QString &host) const;
     RelaySession *newSession(QTcpSocket *socket, const RelayOptions &options, bool tunnel);
     void refuse(QTcpSocket *socket, int status, const QString &why);
 
@@ -70,6 +86,8 @@ private:
     QTcpServer *m_listener;
     QString m_error;
     QList<QRegularExpression> m_noIntercept;
+    QList<QRegularExpression> m_insecureHosts;
+    std::shared_ptr<LocalCertificateAuthority> m_authority;
     QList<RelaySession *> m_sessions;
     std::function<quint32()> m_nextId;
     quint32 m_counter = 0;

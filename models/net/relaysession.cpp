@@ -88,16 +88,18 @@ void RelaySession::listenToApp()
     connect(m_app, &QTcpSocket::readyRead, this, &RelaySession::readApp);
     connect(m_app, &QTcpSocket::disconnected, this, &RelaySession::onAppDisconnected);
     connect(m_app, &QTcpSocket::bytesWritten, this, &RelaySession::resumeReading);
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_app.data())) // a proxy that terminated the application's TLS
+        connect(ssl, &QSslSocket::encryptedBytesWritten, this, &RelaySession::resumeReading);
 }
 
 void RelaySession::startTunnel(
-    const QString &host, quint16 port, const QByteArray &prefix, const QString &what, bool answered)
+    const QString &host, quint16 port, bool secure, const QByteArray &prefix, const QString &what, bool answered)
 {
     m_tunnel = true;
     m_appAnswered = answered;
     m_phase = Phase::Passthrough;
     QUrl where;
-    where.setScheme(QStringLiteral("tcp"));
+    where.setScheme(secure ? QStringLiteral("tls") : QStringLiteral("tcp"));
     where.setHost(host);
     where.setPort(port);
     m_upstreamUrl = where;
@@ -106,7 +108,7 @@ void RelaySession::startTunnel(
     setState(ReadyState::Connecting, Leg::App,
         tr("TUNNEL to %1:%2 for application %3: %4").arg(host).arg(port).arg(m_appPeer, what));
     m_toServerPending = prefix;
-    connectTo(host, port, false);
+    connectTo(host, port, secure);
     if (m_app->bytesAvailable() > 0)
         readApp();
     if (m_app->state() != QAbstractSocket::ConnectedState)
@@ -276,8 +278,10 @@ void RelaySession::onUpstreamSslErrors(const QList<QSslError> &errors)
         ssl->ignoreSslErrors();
         return;
     }
-    const QString why = tr("TLS certificate of %1 rejected: %2 (to relay anyway, allow certificate errors: CLI -k)")
-                            .arg(m_upstreamUrl.host(), lines.join(QStringLiteral("; ")));
+    const QString why
+        = tr("TLS certificate of %1 rejected: %2 (to go on anyway, allow certificate errors: -k, or a proxy's "
+             "--insecure-host for this host)")
+              .arg(m_upstreamUrl.host(), lines.join(QStringLiteral("; ")));
     recordText(EventKind::Error, Leg::Server, Direction::Local, why);
     m_serverGone = true;
     ssl->disconnect(this);

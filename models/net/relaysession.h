@@ -51,12 +51,14 @@ public:
     void addSink(WireEventSink *sink);
     // Starts reading the application's request.
     void start();
-    // Instead of start(): a TCP tunnel to host:port (a proxy's CONNECT that is not inspected, or a
-    // plain HTTP request passed on). `prefix` goes to the server first, then the application's
-    // bytes as they come, and everything back; nothing is parsed. `what` says why, for the log.
-    // `answered`: the application was already told the tunnel is up (CONNECT's 200), so when the
-    // server cannot be reached it is dropped rather than sent a 502.
-    void startTunnel(const QString &host, quint16 port, const QByteArray &prefix, const QString &what, bool answered);
+    // Instead of start(): a tunnel to host:port (a proxy's CONNECT that is not inspected, or a
+    // plain HTTP request passed on), over TLS when `secure`. `prefix` goes to the server first,
+    // then the application's bytes as they come, and everything back; nothing is parsed. `what`
+    // says why, for the log. `answered`: the application was already told the tunnel is up
+    // (CONNECT's 200, bytes that are not HTTP), so when the server cannot be reached it is dropped
+    // rather than sent a 502.
+    void startTunnel(
+        const QString &host, quint16 port, bool secure, const QByteArray &prefix, const QString &what, bool answered);
     bool isTunnel() const { return m_tunnel; }
 
     quint32 connectionId() const { return m_id; }

@@ -4,8 +4,10 @@
 
 #include "log/capture.h"
 #include "log/sessionfile.h"
+#include "net/localcertificateauthority.h"
 #include "peerprocess.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -127,6 +129,7 @@ private Q_SLOTS:
     void serveTextFormat();
     void relayPrintsBothLegs();
     void exportCa();
+    void proxyTerminatesTlsForNodeWs();
     void againstNodeWsKeepsSendOrder();
     void textFormatAgainstNodeWs();
     void compressionAgainstNodeWs();
@@ -244,6 +247,10 @@ void tst_Cli::usageErrors_data()
                                       << QStringLiteral("--no-intercept: \"a/b\" is not a host name pattern (letters, digits, '.', '-', and '*' for any run of them)");
     QTest::addRow("no-intercept without proxy") << QStringList { QStringLiteral("--no-intercept"), QStringLiteral("x"), url }
                                                 << QStringLiteral("--no-intercept only applies with --proxy");
+    QTest::addRow("bad insecure-host") << QStringList { QStringLiteral("--proxy"), QStringLiteral("--insecure-host"), QStringLiteral("") }
+                                       << QStringLiteral("--insecure-host: the host pattern is empty");
+    QTest::addRow("insecure-host without proxy") << QStringList { QStringLiteral("--insecure-host"), QStringLiteral("x"), url }
+                                                 << QStringLiteral("--insecure-host only applies with --proxy (-k accepts every certificate error)");
     QTest::addRow("export-ca with more") << QStringList { QStringLiteral("--export-ca"), QStringLiteral("x.pem"), url }
                                          << QStringLiteral("--export-ca takes nothing but its file");
     QTest::addRow("bind without serve or relay") << QStringList { QStringLiteral("--bind"), QStringLiteral("::1"), url }
@@ -428,6 +435,80 @@ void tst_Cli::exportCa()
     QCOMPARE(b.readAll(), pem);
     QVERIFY(!(QFile::permissions(home.filePath(QStringLiteral("wsinspector/ca/ca-key.pem")))
         & (QFileDevice::ReadGroup | QFileDevice::ReadOther)));
+}
+
+// --proxy as a Node program meets it: node-ws reaches a wss:// server (node https, its own
+// certificate) through CONNECT, trusting the CA that --export-ca wrote. The proxy terminates TLS,
+// reaches the server over TLS (allowed by --insecure-host), and prints both legs' frames.
+void tst_Cli::proxyTerminatesTlsForNodeWs()
+{
+    QTemporaryDir data;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("XDG_DATA_HOME"), data.path());
+    QString error;
+    const auto siteCa = LocalCertificateAuthority::openOrCreate(data.filePath(QStringLiteral("site-ca")), &error);
+    QVERIFY2(siteCa, qPrintable(error));
+    const auto site = siteCa->certificateFor(QStringLiteral("127.0.0.1"), &error);
+    QVERIFY2(site, qPrintable(error));
+    QFile cert(data.filePath(QStringLiteral("site.pem"))), key(data.filePath(QStringLiteral("site-key.pem")));
+    QVERIFY(cert.open(QIODevice::WriteOnly) && cert.write(site->certificate.toPem()) > 0);
+    QVERIFY(key.open(QIODevice::WriteOnly) && key.write(site->key.toPem()) > 0);
+    cert.close();
+    key.close();
+    PeerProcess server;
+    QVERIFY(server.start(PeerProcess::Runtime::Node, QStringLiteral("interop/peers/node_https_echo_server.js"),
+        { cert.fileName(), key.fileName() }));
+    const quint16 serverPort = server.waitForPort();
+    QVERIFY(serverPort != 0);
+
+    QProcess proxy;
+    proxy.setProcessEnvironment(env);
+    proxy.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--proxy"), QStringLiteral("0"), QStringLiteral("--insecure-host"), QStringLiteral("127.0.0.1"),
+            QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY(proxy.waitForStarted());
+    QByteArray out;
+    QVERIFY(waitForOutput(proxy, out, "\n"));
+    const QJsonObject listening = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object();
+    QCOMPARE(listening.value(QLatin1String("mode")).toString(), QStringLiteral("proxy"));
+    const QUrl proxyUrl(listening.value(QLatin1String("url")).toString());
+    QByteArray said;
+    const QByteArray expected
+        = "terminating TLS with the certificate authority in " + data.path().toUtf8() + "/wsinspector/ca (made now";
+    QTRY_VERIFY2((said += proxy.readAllStandardError()).contains(expected), said.constData());
+
+    const QString caFile = data.filePath(QStringLiteral("ca.pem"));
+    QProcess exporter;
+    exporter.setProcessEnvironment(env);
+    exporter.start(QStringLiteral(WSI_CLI_PATH), { QStringLiteral("--export-ca"), caFile });
+    QVERIFY(exporter.waitForFinished(30'000) && exporter.exitCode() == 0);
+
+    PeerProcess client;
+    QVERIFY(client.start(PeerProcess::Runtime::Node, QStringLiteral("interop/peers/node_proxy_client.js"),
+        { QString::number(proxyUrl.port()), QStringLiteral("wss://127.0.0.1:%1/echo").arg(serverPort), caFile,
+            QStringLiteral("through the proxy") }));
+    const QByteArray echoed = client.waitForLine(20'000);
+    QVERIFY2(echoed.contains("\"data\":\"through the proxy\""), echoed.constData());
+    QVERIFY(waitForOutput(proxy, out, "\"state\":\"CLOSED\""));
+    ::kill(pid_t(proxy.processId()), SIGINT);
+    QVERIFY(proxy.waitForFinished(10'000));
+    QCOMPARE(proxy.exitCode(), 0);
+    out += proxy.readAllStandardOutput();
+
+    QStringList frames;
+    QByteArray request;
+    for (const QByteArray &line : out.split('\n').mid(1)) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        const QString kind = e.value(QLatin1String("kind")).toString();
+        if (kind == QLatin1String("handshake-request") && e.value(QLatin1String("leg")).toString() == QLatin1String("app"))
+            request = e.value(QLatin1String("raw")).toString().toUtf8();
+        if (kind == QLatin1String("frame") && e.value(QLatin1String("type")).toString() == QLatin1String("text"))
+            frames << e.value(QLatin1String("leg")).toString() + QLatin1Char(' ')
+                    + e.value(QLatin1String(e.contains(QLatin1String("inflated")) ? "inflated" : "text")).toString();
+    }
+    QVERIFY2(request.startsWith("GET /echo HTTP/1.1\r\n"), request.constData());
+    QCOMPARE(frames,
+        (QStringList { QStringLiteral("app through the proxy"), QStringLiteral("server through the proxy") }));
 }
 
 void tst_Cli::againstNodeWsKeepsSendOrder()

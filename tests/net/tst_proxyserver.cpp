@@ -4,6 +4,7 @@
 
 #include "captureevents.h"
 #include "log/capture.h"
+#include "net/localcertificateauthority.h"
 #include "net/proxyserver.h"
 #include "protocol/framewriter.h"
 #include "rawclient.h"
@@ -11,7 +12,10 @@
 
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslSocket>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTcpSocket>
 #include <QTest>
 
@@ -52,12 +56,15 @@ QByteArray upgrade(QByteArrayView target, quint16 hostPort)
 }
 
 struct Fixture {
-    explicit Fixture(const QStringList &noIntercept = {})
+    explicit Fixture(const QStringList &noIntercept = {}, const QStringList &insecureHosts = {},
+        std::shared_ptr<LocalCertificateAuthority> authority = {})
     {
         ProxyOptions options;
         options.noIntercept = noIntercept;
+        options.insecureHosts = insecureHosts;
         options.sniffTimeoutMs = 500;
         proxy = std::make_unique<ProxyServer>(options);
+        proxy->setCertificateAuthority(std::move(authority));
         QObject::connect(proxy.get(), &ProxyServer::sessionStarted, proxy.get(), [this](RelaySession *s) {
             s->addSink(&capture);
             ++relayed;
@@ -76,6 +83,68 @@ struct Fixture {
     QStringList refusals;
 };
 
+// A certificate authority in a directory of its own, made for one test.
+struct Authority {
+    Authority()
+    {
+        QString error;
+        ca = LocalCertificateAuthority::openOrCreate(dir.path(), &error);
+        if (!ca)
+            qWarning("%s", qPrintable(error));
+    }
+    QTemporaryDir dir;
+    std::shared_ptr<LocalCertificateAuthority> ca;
+};
+
+// A wss:// server whose certificate no system CA has signed (its own authority made it).
+struct UntrustedTlsServer {
+    explicit UntrustedTlsServer(std::function<void(RawServer &)> onRequest)
+    {
+        const auto leaf = authority.ca->certificateFor(QStringLiteral("127.0.0.1"), nullptr);
+        server.useTls(leaf->certificate, leaf->key);
+        server.onRequest = std::move(onRequest);
+    }
+    Authority authority;
+    RawServer server;
+};
+
+// A client of the proxy that asks for a tunnel, then speaks TLS in it, trusting `ca`.
+struct TlsClient : QObject {
+    TlsClient(quint16 proxyPort, quint16 serverPort, const QList<QSslCertificate> &trusted)
+    {
+        connect(&socket, &QSslSocket::readyRead, this, [this] {
+            if (socket.isEncrypted())
+                received += socket.readAll();
+            else
+                connectAnswer += socket.readAll();
+        });
+        connect(&socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            for (const QSslError &e : errors)
+                sslErrors << e.errorString();
+        });
+        connect(&socket, &QSslSocket::disconnected, this, [this] { gone = true; });
+        QSslConfiguration config = socket.sslConfiguration();
+        config.setCaCertificates(trusted);
+        socket.setSslConfiguration(config);
+        socket.connectToHost(QHostAddress::LocalHost, proxyPort);
+        socket.write("CONNECT 127.0.0.1:" + QByteArray::number(serverPort) + " HTTP/1.1\r\n\r\n");
+    }
+    void startTls() { socket.startClientEncryption(); }
+    QSslSocket socket;
+    QByteArray connectAnswer;
+    QByteArray received;
+    QStringList sslErrors;
+    bool gone = false;
+};
+
+bool saidSomething(const Capture &capture, EventKind kind, Leg leg, QLatin1String text)
+{
+    for (const WireEvent &e : eventsOfKind(capture, kind))
+        if (e.leg == leg && e.text().contains(text))
+            return true;
+    return false;
+}
+
 } // namespace
 
 class tst_ProxyServer : public QObject {
@@ -83,6 +152,10 @@ class tst_ProxyServer : public QObject {
 private Q_SLOTS:
     void connectThenPlainWebSocketIsRelayed();
     void connectWithTlsPassesThrough();
+    void tlsTerminatedAndWebSocketRelayed();
+    void untrustedServerCertificateAnswered502();
+    void clientDistrustingTheAuthorityIsReported();
+    void curlHttpsPageThroughTerminatedTls();
     void noInterceptPassesThrough();
     void absoluteFormUpgradeIsRelayed();
     void plainRequestPassedOn();
@@ -134,6 +207,110 @@ void tst_ProxyServer::connectWithTlsPassesThrough()
     for (const WireEvent &e : eventsOfKind(f.capture, EventKind::StateChange))
         said = said || e.text().contains(QLatin1String("TLS, passed through uninspected"));
     QVERIFY(said);
+}
+
+// wss:// through CONNECT: the proxy shows the client a certificate its own authority signed for
+// the host, relays the decrypted upgrade to the server over TLS, and records both legs.
+void tst_ProxyServer::tlsTerminatedAndWebSocketRelayed()
+{
+    UntrustedTlsServer upstream([](RawServer &s) { s.send(s.validResponse() + QByteArray::fromHex("8102") + "hi"); });
+    QVERIFY(upstream.server.listen());
+    Authority proxyCa;
+    QVERIFY(proxyCa.ca);
+    Fixture f({}, { QStringLiteral("127.0.0.1") }, proxyCa.ca);
+    QVERIFY(f.proxy->intercepts());
+    QVERIFY(f.proxy->listen());
+    TlsClient client(f.proxy->port(), upstream.server.port(), { proxyCa.ca->certificate() });
+    QTRY_COMPARE(client.connectAnswer, Established);
+    client.startTls();
+    QTRY_VERIFY2(client.socket.isEncrypted(), qPrintable(client.sslErrors.join(u'\n')));
+    QVERIFY(client.sslErrors.isEmpty());
+    QCOMPARE(client.socket.peerCertificate().issuerInfo(QSslCertificate::CommonName),
+        proxyCa.ca->certificate().subjectInfo(QSslCertificate::CommonName));
+    client.socket.write(upgrade("/chat?room=1", upstream.server.port()) + QByteArray::fromHex("818000000000"));
+    QTRY_VERIFY(client.received.endsWith(QByteArray::fromHex("8102") + "hi"));
+    QVERIFY(client.received.startsWith("HTTP/1.1 101"));
+    QCOMPARE(upstream.server.request().target, QByteArray("/chat?room=1"));
+    QTRY_COMPARE(upstream.server.clientFrames().size(), 1);
+    QCOMPARE(f.relayed, 1);
+    QCOMPARE(f.tunnels, 0);
+    const auto frames = eventsOfKind(f.capture, EventKind::Frame);
+    QCOMPARE(frames.size(), 2);
+    QCOMPARE(frames[0].leg, Leg::App);
+    QCOMPARE(frames[1].leg, Leg::Server);
+    QCOMPARE(frames[1].payload.toByteArray(), QByteArray("hi"));
+    QVERIFY(saidSomething(f.capture, EventKind::TlsInfo, Leg::Server, QLatin1String("certificate errors allowed")));
+    QVERIFY(saidSomething(f.capture, EventKind::TlsInfo, Leg::Server, QLatin1String("TLS established with 127.0.0.1")));
+}
+
+// The server's certificate fails verification and no one allowed that: the client, inside the
+// terminated TLS, is told why in a 502.
+void tst_ProxyServer::untrustedServerCertificateAnswered502()
+{
+    UntrustedTlsServer upstream([](RawServer &s) { s.send(s.validResponse()); });
+    QVERIFY(upstream.server.listen());
+    Authority proxyCa;
+    Fixture f({}, {}, proxyCa.ca);
+    QVERIFY(f.proxy->listen());
+    TlsClient client(f.proxy->port(), upstream.server.port(), { proxyCa.ca->certificate() });
+    QTRY_COMPARE(client.connectAnswer, Established);
+    client.startTls();
+    QTRY_VERIFY(client.socket.isEncrypted());
+    client.socket.write(upgrade("/", upstream.server.port()));
+    QTRY_VERIFY(client.gone);
+    QVERIFY2(client.received.startsWith("HTTP/1.1 502"), client.received.constData());
+    QVERIFY2(client.received.contains("TLS certificate of 127.0.0.1 rejected"), client.received.constData());
+    QVERIFY(saidSomething(f.capture, EventKind::Error, Leg::Server, QLatin1String("--insecure-host")));
+    QCOMPARE(upstream.server.request().target, QByteArray()); // nothing reached it
+}
+
+// A client that does not trust the inspector's authority drops the TLS handshake: the proxy says
+// so, naming the host and what to do.
+void tst_ProxyServer::clientDistrustingTheAuthorityIsReported()
+{
+    Authority proxyCa;
+    Fixture f({}, {}, proxyCa.ca);
+    QVERIFY(f.proxy->listen());
+    TlsClient client(f.proxy->port(), 9, {}); // trusts nothing
+    QTRY_COMPARE(client.connectAnswer, Established);
+    client.startTls();
+    QTRY_VERIFY(!client.sslErrors.isEmpty());
+    QTRY_COMPARE(f.refusals.size(), 1);
+    QVERIFY2(f.refusals.first().contains(QLatin1String("TLS with the client for 127.0.0.1 failed")),
+        qPrintable(f.refusals.first()));
+    QVERIFY(f.refusals.first().contains(QLatin1String("--export-ca")));
+    QCOMPARE(f.relayed + f.tunnels, 0);
+}
+
+// curl, trusting the exported authority, fetches an https:// page through the proxy: TLS is
+// terminated, the request is not an upgrade, so it goes on to the server over TLS, unparsed.
+void tst_ProxyServer::curlHttpsPageThroughTerminatedTls()
+{
+    const QByteArray page = "HTTP/1.1 200 OK\r\nContent-Length: 12\r\nConnection: close\r\n\r\nover TLS ok\n";
+    UntrustedTlsServer upstream([page](RawServer &s) {
+        s.send(page);
+        s.closeTcp();
+    });
+    QVERIFY(upstream.server.listen());
+    Authority proxyCa;
+    QString error;
+    const QString caFile = proxyCa.dir.filePath(QStringLiteral("exported.pem"));
+    QVERIFY2(proxyCa.ca->exportCertificate(caFile, &error), qPrintable(error));
+    Fixture f({}, { QStringLiteral("127.0.0.*") }, proxyCa.ca);
+    QVERIFY(f.proxy->listen());
+    QProcess curl;
+    curl.start(QStringLiteral("curl"),
+        { QStringLiteral("-sS"), QStringLiteral("--max-time"), QStringLiteral("20"), QStringLiteral("--cacert"), caFile,
+            QStringLiteral("-x"), f.proxy->url().toString(),
+            QStringLiteral("https://127.0.0.1:%1/page").arg(upstream.server.port()) });
+    QVERIFY2(curl.waitForStarted(10'000), "curl is missing (scripts/packages/test.txt)");
+    QSignalSpy done(&curl, &QProcess::finished);
+    QVERIFY(done.wait(30'000));
+    QVERIFY2(curl.exitCode() == 0, curl.readAllStandardError().constData());
+    QCOMPARE(curl.readAllStandardOutput(), QByteArray("over TLS ok\n"));
+    QCOMPARE(upstream.server.request().target, QByteArray("/page"));
+    QCOMPARE(f.tunnels, 1);
+    QVERIFY(saidSomething(f.capture, EventKind::StateChange, Leg::App, QLatin1String("TLS terminated; not a WebSocket")));
 }
 
 void tst_ProxyServer::noInterceptPassesThrough()

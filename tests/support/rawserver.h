@@ -9,6 +9,9 @@
 
 #include <QHostAddress>
 #include <QPointer>
+#include <QSslCertificate>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <functional>
@@ -27,7 +30,17 @@ public:
 
     bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
     quint16 port() const { return m_server.serverPort(); }
-    QUrl url() const { return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port())); }
+    QUrl url() const
+    {
+        return QUrl(QStringLiteral("%1://127.0.0.1:%2/").arg(QLatin1String(m_server.tls ? "wss" : "ws")).arg(port()));
+    }
+    // A wss:// server: TLS with this certificate before anything else.
+    void useTls(const QSslCertificate &certificate, const QSslKey &key)
+    {
+        m_server.tls = true;
+        m_server.certificate = certificate;
+        m_server.key = key;
+    }
 
     const HttpRequest &request() const { return m_requestParser.request(); }
     QByteArray requestKey() const { return HttpHeaderList::value(request().headers, "Sec-WebSocket-Key"); }
@@ -92,7 +105,22 @@ public:
     }
 
 private:
-    QTcpServer m_server;
+    struct Listener : QTcpServer {
+        bool tls = false;
+        QSslCertificate certificate;
+        QSslKey key;
+        void incomingConnection(qintptr descriptor) override
+        {
+            if (!tls)
+                return QTcpServer::incomingConnection(descriptor);
+            auto *socket = new QSslSocket(this);
+            socket->setSocketDescriptor(descriptor);
+            socket->setLocalCertificate(certificate);
+            socket->setPrivateKey(key);
+            socket->startServerEncryption();
+            addPendingConnection(socket);
+        }
+    } m_server;
     QPointer<QTcpSocket> m_socket;
     RequestParser m_requestParser;
     QByteArray m_received;
