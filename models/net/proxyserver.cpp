@@ -4,6 +4,7 @@
 #include "protocol/relayhandshake.h"
 #include "text/displaytext.h"
 
+#include <QLocale>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -296,7 +297,7 @@ void ProxyServer::terminateTls(QSslSocket *socket, const RelayHandshake::Authori
     QString error;
     const std::optional<LocalCertificateAuthority::Leaf> leaf = m_authority->certificateFor(target.host, &error);
     if (!leaf) {
-        Q_EMIT refused(peerOf(socket), tr("cannot make a certificate for %1: %2").arg(target.host, error));
+        refuseClient(peerOf(socket), tr("cannot make a certificate for %1: %2").arg(target.host, error));
         socket->abort();
         socket->deleteLater();
         return;
@@ -317,7 +318,7 @@ void ProxyServer::terminateTls(QSslSocket *socket, const RelayHandshake::Authori
             return;
         timeout->stop();
         socket->disconnect(this);
-        Q_EMIT refused(peerOf(socket),
+        refuseClient(peerOf(socket),
             tr("TLS with the client for %1 failed: %2 (does the client trust the inspector's certificate "
                "authority? wsinspector-cli --export-ca FILE writes it)")
                 .arg(host, why));
@@ -326,7 +327,7 @@ void ProxyServer::terminateTls(QSslSocket *socket, const RelayHandshake::Authori
     };
     connect(timeout, &QTimer::timeout, socket, [this, socket, host] {
         socket->disconnect(this);
-        Q_EMIT refused(peerOf(socket),
+        refuseClient(peerOf(socket),
             tr("TLS with the client for %1: no handshake within %2 ms")
                 .arg(host)
                 .arg(m_options.relay.handshakeTimeoutMs));
@@ -358,18 +359,43 @@ RelaySession *ProxyServer::newSession(QTcpSocket *socket, const RelayOptions &op
     m_sessions.append(session);
     connect(session, &RelaySession::finished, this, [this, session] {
         m_sessions.removeOne(session);
+        if (session->isTunnel())
+            noteActivity(tr("passed on: %1, %2 up, %3 down")
+                             .arg(session->upstreamUrl().toDisplayString(),
+                                 QLocale::system().formattedDataSize(qint64(session->bytesFromApp())),
+                                 QLocale::system().formattedDataSize(qint64(session->bytesFromServer()))));
         session->deleteLater();
     });
-    if (tunnel)
+    if (tunnel) {
+        ++m_passedOn;
         Q_EMIT tunnelStarted(session);
-    else
+    } else {
+        ++m_relayed;
         Q_EMIT sessionStarted(session);
+    }
+    Q_EMIT activityChanged();
     return session;
+}
+
+void ProxyServer::refuseClient(const QString &peer, const QString &why)
+{
+    ++m_refused;
+    noteActivity(tr("refused %1: %2").arg(peer, why));
+    Q_EMIT refused(peer, why);
+}
+
+void ProxyServer::noteActivity(const QString &line)
+{
+    constexpr int Kept = 50;
+    m_recent << line;
+    if (m_recent.size() > Kept)
+        m_recent.remove(0, m_recent.size() - Kept);
+    Q_EMIT activityChanged();
 }
 
 void ProxyServer::refuse(QTcpSocket *socket, int status, const QString &why)
 {
-    Q_EMIT refused(peerOf(socket), why);
+    refuseClient(peerOf(socket), why);
     socket->disconnect(this);
     socket->write(RelayHandshake::errorResponse(status, why));
     socket->disconnectFromHost();

@@ -63,6 +63,15 @@ public:
     // Without one, TLS is tunnelled uninspected (and the log says why).
     void setCertificateAuthority(std::shared_ptr<LocalCertificateAuthority> authority);
     bool intercepts() const { return m_authority != nullptr; }
+    const ProxyOptions &options() const { return m_options; }
+
+    // What the proxy has done since it started, for a status line: WebSocket connections relayed,
+    // tunnels and plain requests passed on, clients refused; and the latest of those, newest last
+    // ("passed on: tls://example.org:443, 2.1 kB up, 48.0 kB down"; "refused 127.0.0.1:5123: why").
+    int relayedCount() const { return m_relayed; }
+    int passedOnCount() const { return m_passedOn; }
+    int refusedCount() const { return m_refused; }
+    QStringList recentActivity() const { return m_recent; }
 
 Q_SIGNALS:
     // A WebSocket connection relayed and inspected; add sinks here, before it reads.
@@ -71,6 +80,7 @@ Q_SIGNALS:
     void tunnelStarted(RelaySession *session);
     // A client connection the proxy refused (bad request line, bad CONNECT target), with why.
     void refused(const QString &peer, const QString &why);
+    void activityChanged(); // a count or the recent lines changed
 
 private:
     void accept();
@@ -81,6 +91,8 @@ private:
     RelayOptions optionsFor(const QString &host) const;
     RelaySession *newSession(QTcpSocket *socket, const RelayOptions &options, bool tunnel);
     void refuse(QTcpSocket *socket, int status, const QString &why);
+    void refuseClient(const QString &peer, const QString &why);
+    void noteActivity(const QString &line);
 
     ProxyOptions m_options;
     QTcpServer *m_listener;
@@ -91,4 +103,8 @@ private:
     QList<RelaySession *> m_sessions;
     std::function<quint32()> m_nextId;
     quint32 m_counter = 0;
+    int m_relayed = 0;
+    int m_passedOn = 0;
+    int m_refused = 0;
+    QStringList m_recent;
 };

@@ -1,5 +1,7 @@
 #include "protocol/relayhandshake.h"
 
+#include "text/displaytext.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -92,7 +94,7 @@ std::optional<QUrl> absoluteTarget(QByteArrayView target, QString *error)
     if (!url.isValid() || url.host().isEmpty() || (!plain && !secure)) {
         if (error)
             *error = Tr::tr("request target %1 is not an absolute http://, https://, ws:// or wss:// URL")
-                         .arg(QString::fromLatin1(target.first(qMin<qsizetype>(target.size(), 200))));
+                         .arg(DisplayText::line(target, 200));
         return std::nullopt;
     }
     url.setScheme(plain ? QStringLiteral("ws") : QStringLiteral("wss"));
@@ -116,7 +118,7 @@ std::optional<Authority> connectAuthority(QByteArrayView target, QString *error)
     check.setHost(host, QUrl::StrictMode);
     if (!ok || port == 0 || port > 65535 || host.isEmpty() || !plain || !check.isValid() || check.host().isEmpty()) {
         if (error)
-            *error = Tr::tr("CONNECT target %1 is not host:port").arg(text.left(200));
+            *error = Tr::tr("CONNECT target %1 is not host:port").arg(DisplayText::line(target, 200));
         return std::nullopt;
     }
     return Authority { host, quint16(port) };
