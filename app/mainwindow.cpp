@@ -24,7 +24,10 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "inspect/payloadview.h"
+#include "inspect/proxydialog.h"
 #include "inspect/relaydialog.h"
+#include "net/localcertificateauthority.h"
+#include "text/displaytext.h"
 #include "net/relayserver.h"
 #include "send/sendcomposer.h"
 #include "server/serverpanel.h"
@@ -388,10 +391,17 @@ void MainWindow::buildMenus()
         dialog->showError(QString());
         dialog->open();
     });
-    QAction *stopRelays = connection->addAction(tr("&Stop Relays"), this, [this] { m_connections->stopRelays(); });
+    connection->addAction(tr("Start &Proxy…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_Y), this, [this] {
+        ProxyDialog *dialog = proxyDialog();
+        dialog->showError(QString());
+        dialog->open();
+    });
+    QAction *stopRelays
+        = connection->addAction(tr("&Stop Relays and Proxy"), this, [this] { m_connections->stopRelays(); });
     stopRelays->setEnabled(false);
-    connect(m_connections, &ConnectionManager::relaysChanged, stopRelays,
-        [this, stopRelays] { stopRelays->setEnabled(!m_connections->relays().isEmpty()); });
+    connect(m_connections, &ConnectionManager::relaysChanged, stopRelays, [this, stopRelays] {
+        stopRelays->setEnabled(!m_connections->relays().isEmpty() || !m_connections->proxies().isEmpty());
+    });
     connection->addSeparator();
     connection->addAction(tr("&Remove Connection"), QKeySequence(Qt::CTRL | Qt::Key_W), this,
                           &MainWindow::removeCurrentSession);
@@ -465,6 +475,47 @@ RelayDialog *MainWindow::relayDialog()
             m_relayDialog->showError(error);
     });
     return m_relayDialog;
+}
+
+ProxyServer *MainWindow::startProxy(const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error)
+{
+    QString warning;
+    ProxyServer *proxy = m_connections->startProxy(options, address, port, error, &warning);
+    if (proxy)
+        statusBar()->showMessage(warning.isEmpty()
+                ? tr("Proxy on %1: set it as the HTTP and HTTPS proxy of your browser or program")
+                      .arg(proxy->url().toString())
+                : tr("Proxy on %1. %2").arg(proxy->url().toString(), warning),
+            10'000);
+    return proxy;
+}
+
+ProxyDialog *MainWindow::proxyDialog()
+{
+    if (!m_proxyDialog) {
+        m_proxyDialog = new ProxyDialog(this);
+        connect(m_proxyDialog, &ProxyDialog::startRequested, this, [this](const ProxyDialog::Request &request) {
+            QString error;
+            if (startProxy(request.options, request.address, request.port, &error))
+                m_proxyDialog->accept();
+            else
+                m_proxyDialog->showError(error);
+        });
+        connect(m_proxyDialog, &ProxyDialog::exportRequested, this, [this](const QString &path) {
+            QString error;
+            const std::shared_ptr<LocalCertificateAuthority> authority = m_connections->certificateAuthority(&error);
+            if (authority && authority->exportCertificate(path, &error))
+                m_proxyDialog->showExportResult(tr("Wrote %1.").arg(QDir::toNativeSeparators(path)));
+            else
+                m_proxyDialog->showExportResult(error);
+        });
+    }
+    // Opened (made on first use) when the dialog is, so the user sees what clients must trust.
+    QString error;
+    const std::shared_ptr<LocalCertificateAuthority> authority = m_connections->certificateAuthority(&error);
+    m_proxyDialog->setAuthority(m_connections->certificateAuthorityDirectory(),
+        authority ? authority->sha256Fingerprint() : QString(), authority ? QString() : error);
+    return m_proxyDialog;
 }
 
 bool MainWindow::openSessionFile(const QString &path)
@@ -648,8 +699,18 @@ void MainWindow::updateStatus()
     for (const RelayServer *relay : relays)
         relayTexts << tr("Relay %1 \u2192 %2 (%n connection(s))", nullptr, int(relay->sessions().size()))
                           .arg(relay->url().toString(), relay->options().to.toDisplayString());
+    QStringList recent;
+    for (const ProxyServer *proxy : m_connections->proxies()) {
+        relayTexts << tr("Proxy %1: %n WebSocket connection(s)", nullptr, proxy->relayedCount()).arg(proxy->url().toString())
+                + tr(", %n passed on", nullptr, proxy->passedOnCount())
+                + (proxy->refusedCount() ? tr(", %n refused", nullptr, proxy->refusedCount()) : QString());
+        recent += proxy->recentActivity();
+    }
     m_relayStatus->setText(relayTexts.join(QStringLiteral("; ")));
-    m_relayStatus->setVisible(!relays.isEmpty());
+    // What the proxy did besides WebSocket connections, newest last: the refusals above all (a
+    // client that does not trust the certificate authority).
+    m_relayStatus->setToolTip(recent.isEmpty() ? QString() : DisplayText::toolTip(recent.mid(recent.size() - 20).join(u'\n')));
+    m_relayStatus->setVisible(!relayTexts.isEmpty());
 
     if (!m_server->isListening()) {
         m_serverStatus->setText(tr("Embedded server stopped"));

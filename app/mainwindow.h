@@ -24,8 +24,11 @@ class MessageLogView;
 class PayloadView;
 class QDockWidget;
 class QHostAddress;
+class ProxyDialog;
+class ProxyServer;
 class RelayDialog;
 class RelayServer;
+struct ProxyOptions;
 struct RelayOptions;
 class QLabel;
 class QListView;
@@ -54,6 +57,11 @@ public:
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
     // Connection → New relay: the dialog, created on first use (tests fill it in).
     RelayDialog *relayDialog();
+    // Starts the HTTP proxy (Connection → Start proxy); its WebSocket connections appear in the
+    // list as a relay's do.
+    ProxyServer *startProxy(const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error);
+    // Connection → Start proxy: the dialog, created on first use (tests fill it in).
+    ProxyDialog *proxyDialog();
     bool openSessionFile(const QString &path);
     bool saveSessionFile(const QString &path);
 
@@ -138,6 +146,7 @@ private:
     QLabel *m_serverStatus = nullptr;
     QLabel *m_relayStatus = nullptr;
     RelayDialog *m_relayDialog = nullptr;
+    ProxyDialog *m_proxyDialog = nullptr;
     FrameDiagram *m_diagram = nullptr;
     HandshakeWalkthroughView *m_walkthrough = nullptr;
     TimelineView *m_timeline = nullptr;

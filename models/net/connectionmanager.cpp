@@ -1,6 +1,7 @@
 #include "net/connectionmanager.h"
 
 #include "log/sessionfile.h"
+#include "net/localcertificateauthority.h"
 #include "net/relayserver.h"
 #include "text/displaytext.h"
 
@@ -15,6 +16,8 @@ ConnectionManager::~ConnectionManager()
 {
     for (RelayServer *relay : std::as_const(m_relays))
         relay->disconnect(this);
+    for (ProxyServer *proxy : std::as_const(m_proxies))
+        proxy->disconnect(this);
     // Sessions drop the relayed connections they record while everything they write to exists.
     m_sessions.clear();
 }
@@ -61,6 +64,30 @@ RelayServer *ConnectionManager::startRelay(
     return relay;
 }
 
+ProxyServer *ConnectionManager::startProxy(
+    const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error, QString *warning)
+{
+    auto *proxy = new ProxyServer(options, this);
+    proxy->setIdAllocator([this] { return m_nextId++; });
+    QString authorityError;
+    if (std::shared_ptr<LocalCertificateAuthority> authority = certificateAuthority(&authorityError))
+        proxy->setCertificateAuthority(std::move(authority));
+    else if (warning)
+        *warning = tr("TLS passes through uninspected: %1").arg(authorityError);
+    if (!proxy->listen(address, port)) {
+        if (error)
+            *error = proxy->errorString();
+        delete proxy;
+        return nullptr;
+    }
+    connect(proxy, &ProxyServer::sessionStarted, this,
+        [this](RelaySession *relayed) { add(std::make_unique<ClientSession>(relayed->connectionId(), relayed)); });
+    connect(proxy, &ProxyServer::activityChanged, this, &ConnectionManager::relaysChanged);
+    m_proxies.append(proxy);
+    Q_EMIT relaysChanged();
+    return proxy;
+}
+
 void ConnectionManager::stopRelays()
 {
     const QList<RelayServer *> relays = std::exchange(m_relays, {});
@@ -68,7 +95,25 @@ void ConnectionManager::stopRelays()
         relay->close();
         relay->deleteLater();
     }
+    const QList<ProxyServer *> proxies = std::exchange(m_proxies, {});
+    for (ProxyServer *proxy : proxies) {
+        proxy->disconnect(this);
+        proxy->close();
+        proxy->deleteLater();
+    }
     Q_EMIT relaysChanged();
+}
+
+QString ConnectionManager::certificateAuthorityDirectory() const
+{
+    return m_authorityDirectory.isEmpty() ? LocalCertificateAuthority::defaultDirectory() : m_authorityDirectory;
+}
+
+std::shared_ptr<LocalCertificateAuthority> ConnectionManager::certificateAuthority(QString *error)
+{
+    if (!m_authority)
+        m_authority = LocalCertificateAuthority::openOrCreate(certificateAuthorityDirectory(), error);
+    return m_authority;
 }
 
 ClientSession *ConnectionManager::add(std::unique_ptr<ClientSession> owned)

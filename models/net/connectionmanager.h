@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientsession.h"
+#include "net/proxyserver.h"
 #include "net/relaysession.h"
 
 #include <QHostAddress>
@@ -11,6 +12,7 @@
 
 // The connections the user has open (or closed but kept), as a list model for the connection list.
 // The same URL may be opened any number of times: two chat clients against the broadcast server.
+class LocalCertificateAuthority;
 class RelayServer;
 
 class ConnectionManager : public QAbstractListModel {
@@ -30,9 +32,22 @@ public:
     // Starts a reverse relay to options.to; every application connection to it becomes a session of
     // its own. nullptr (and `error`) when it cannot listen.
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
-    // Stops every relay; connections still running are dropped (and say so in their logs).
+    // Starts an HTTP proxy; its WebSocket connections become sessions as a relay's do, tunnels and
+    // plain requests are counted (ProxyServer's activity). TLS is terminated with the certificate
+    // authority when it can be opened; otherwise `warning` says why TLS passes through uninspected.
+    ProxyServer *startProxy(const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error,
+        QString *warning = nullptr);
+    // Stops every relay and proxy; connections still running are dropped (and say so in their logs).
     void stopRelays();
     QList<RelayServer *> relays() const { return m_relays; }
+    QList<ProxyServer *> proxies() const { return m_proxies; }
+
+    // The proxy's certificate authority, opened (made on first use) the first time it is asked
+    // for; nullptr and `error` when it cannot be. Its directory is the user's
+    // (LocalCertificateAuthority::defaultDirectory()) unless set before that.
+    std::shared_ptr<LocalCertificateAuthority> certificateAuthority(QString *error);
+    void setCertificateAuthorityDirectory(const QString &directory) { m_authorityDirectory = directory; }
+    QString certificateAuthorityDirectory() const;
     // Closes the connection if needed and forgets the session and its log.
     void remove(int row);
     ClientSession *session(int row) const;
@@ -44,7 +59,8 @@ public:
 
 Q_SIGNALS:
     void sessionAdded(ClientSession *session);
-    void relaysChanged(); // a relay started or stopped, or its number of connections changed
+    // A relay or proxy started or stopped, or what it counts (connections, tunnels, refusals) changed.
+    void relaysChanged();
 
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
@@ -52,4 +68,7 @@ private:
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
     quint32 m_nextId = 1;
     QList<RelayServer *> m_relays; // children
+    QList<ProxyServer *> m_proxies; // children
+    QString m_authorityDirectory;
+    std::shared_ptr<LocalCertificateAuthority> m_authority;
 };

@@ -25,6 +25,8 @@
 #include "inspect/handshakepane.h"
 #include "log/messagelogmodel.h"
 #include "mainwindow.h"
+#include "inspect/proxydialog.h"
+#include "net/connectionmanager.h"
 #include "inspect/relaydialog.h"
 #include "net/relayserver.h"
 #include "inspect/messagelogview.h"
@@ -262,7 +264,9 @@ int main(int argc, char *argv[])
     dialog->grab().save(out + QStringLiteral("/relay-dialog.png"));
     dialog->hide();
     QString relayError;
-    RelayServer *relay = w.startRelay(RelayOptions { w.server()->url() }, QHostAddress(QHostAddress::LocalHost), 0, &relayError);
+    RelayOptions relayOptions;
+    relayOptions.to = w.server()->url();
+    RelayServer *relay = w.startRelay(relayOptions, QHostAddress(QHostAddress::LocalHost), 0, &relayError);
     if (!relay)
         return fail("the relay did not start");
     ClientConnection program(1000);
@@ -282,5 +286,15 @@ int main(int argc, char *argv[])
     w.detailTabs()->setCurrentWidget(w.timelineView());
     settle();
     save(&w, out + QStringLiteral("/relay-timeline.png"));
+
+    // 10: the proxy dialog, with a certificate authority of its own (not the user's).
+    QTemporaryDir authorityDir;
+    w.connections()->setCertificateAuthorityDirectory(authorityDir.filePath(QStringLiteral("ca")));
+    ProxyDialog *proxyDialog = w.proxyDialog();
+    proxyDialog->setNoIntercept(QStringLiteral("*.bank.example"));
+    proxyDialog->show();
+    settle();
+    proxyDialog->grab().save(out + QStringLiteral("/proxy-dialog.png"));
+    proxyDialog->hide();
     return 0;
 }

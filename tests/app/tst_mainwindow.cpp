@@ -17,7 +17,9 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "net/relayserver.h"
+#include "inspect/proxydialog.h"
 #include "inspect/relaydialog.h"
+#include "net/localcertificateauthority.h"
 #include "inspect/payloadview.h"
 #include "send/sendcomposer.h"
 
@@ -26,13 +28,16 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
 #include <QLabel>
+#include <QLayout>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -73,6 +78,7 @@ private Q_SLOTS:
     void layoutIsRemembered();
     void fragmentShowsItsWholeMessage();
     void relayThroughTheWindow();
+    void proxyThroughTheWindow();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -403,6 +409,79 @@ void tst_MainWindow::relayThroughTheWindow()
     QTRY_COMPARE(m_window->connections()->session(1)->readyState(), ReadyState::Open);
     m_window.reset();
     QTRY_COMPARE(second.readyState(), ReadyState::Closed);
+}
+
+void tst_MainWindow::proxyThroughTheWindow()
+{
+    ConnectionManager *connections = m_window->connections();
+    connections->setCertificateAuthorityDirectory(m_dir->filePath(QStringLiteral("ca")));
+    ProxyDialog *dialog = m_window->proxyDialog();
+    QString error;
+    const std::shared_ptr<LocalCertificateAuthority> authority = connections->certificateAuthority(&error);
+    QVERIFY2(authority, qPrintable(error));
+    // The dialog shows what clients must trust, and exports it.
+    const QString fingerprint = authority->sha256Fingerprint(); // shown in two lines of 16 bytes
+    QCOMPARE(child<QLabel>(dialog, "proxyAuthority")->text().split(u'\n').mid(2),
+        (QStringList { fingerprint.left(47), fingerprint.mid(48) }));
+    dialog->show();
+    auto *authorityLabel = child<QLabel>(dialog, "proxyAuthority");
+    QTRY_VERIFY2(authorityLabel->height() >= authorityLabel->sizeHint().height(),
+        qPrintable(QStringLiteral("%1 < %2").arg(authorityLabel->height()).arg(authorityLabel->sizeHint().height())));
+    const QString exported = m_dir->filePath(QStringLiteral("exported.pem"));
+    dialog->setSavePathChooser([exported] { return exported; });
+    dialog->show();
+    child<QPushButton>(dialog, "proxyExport")->click();
+    QCOMPARE(dialog->exportResultText(), QStringLiteral("Wrote %1.").arg(QDir::toNativeSeparators(exported)));
+    QFile pem(exported);
+    QVERIFY(pem.open(QIODevice::ReadOnly));
+    QCOMPARE(pem.readAll(), authority->certificatePem());
+    // A pattern the proxy cannot use is named; the dialog stays open.
+    dialog->setPort(0);
+    dialog->setNoIntercept(QStringLiteral("*.bank.example, a/b"));
+    child<QPushButton>(dialog, "proxyStart")->click();
+    QVERIFY2(dialog->errorText().startsWith(QStringLiteral("Never look into: \"a/b\" is not a host name pattern")),
+        qPrintable(dialog->errorText()));
+    QVERIFY(connections->proxies().isEmpty());
+    dialog->setNoIntercept(QStringLiteral("*.bank.example"));
+    child<QPushButton>(dialog, "proxyStart")->click();
+    QTRY_VERIFY(!dialog->isVisible());
+    QCOMPARE(connections->proxies().size(), 1);
+    ProxyServer *proxy = connections->proxies().first();
+    QVERIFY(proxy->intercepts());
+    QCOMPARE(proxy->options().noIntercept, QStringList { QStringLiteral("*.bank.example") });
+    auto *status = child<QLabel>(m_window.get(), "relayStatus");
+    QCOMPARE(status->text(), QStringLiteral("Proxy %1: 0 WebSocket connection(s), 0 passed on").arg(proxy->url().toString()));
+
+    // A program's ws:// connection through CONNECT becomes a session with both legs.
+    const quint16 serverPort = m_window->server()->serverPort();
+    QTcpSocket app;
+    QByteArray received;
+    connect(&app, &QTcpSocket::readyRead, this, [&] { received += app.readAll(); });
+    app.connectToHost(QHostAddress::LocalHost, proxy->port());
+    app.write("CONNECT 127.0.0.1:" + QByteArray::number(serverPort) + " HTTP/1.1\r\n\r\n");
+    QTRY_VERIFY(received.endsWith("\r\n\r\n"));
+    QVERIFY(received.startsWith("HTTP/1.1 200"));
+    received.clear();
+    app.write("GET /chat HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+              "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    QTRY_VERIFY(received.contains("\r\n\r\n"));
+    QVERIFY2(received.startsWith("HTTP/1.1 101"), received.constData());
+    app.write(QByteArray::fromHex("818500000000") + "hello");
+    QTRY_VERIFY(m_window->currentSession() && m_window->currentSession()->kind() == ClientSession::Kind::Relay);
+    QTRY_COMPARE(rowsOf(m_window->logView(), QStringLiteral("text"), Direction::Incoming).size(), 2); // both legs
+    QTRY_COMPARE(status->text(), QStringLiteral("Proxy %1: 1 WebSocket connection(s), 0 passed on").arg(proxy->url().toString()));
+
+    // A client the proxy refuses is counted, and why is in the status line's tool tip.
+    QTcpSocket stray;
+    stray.connectToHost(QHostAddress::LocalHost, proxy->port());
+    stray.write("GET /not-absolute HTTP/1.1\r\nHost: x\r\n\r\n");
+    QTRY_VERIFY(status->text().endsWith(QLatin1String(", 1 refused")));
+    QVERIFY2(status->toolTip().contains(QLatin1String("a proxy takes absolute URLs")), qPrintable(status->toolTip()));
+
+    connections->stopRelays();
+    QVERIFY(connections->proxies().isEmpty());
+    QTRY_COMPARE(m_window->currentSession()->readyState(), ReadyState::Closed);
+    QVERIFY(status->isHidden());
 }
 
 QTEST_MAIN(tst_MainWindow)
