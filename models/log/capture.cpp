@@ -1,5 +1,7 @@
 #include "log/capture.h"
 
+#include "log/capturememory.h"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -35,7 +37,7 @@ struct Capture::Record {
 
 namespace {
 namespace Flag {
-enum : quint8 { WasClean = 1, HasInflated = 2, Compressed = 4 };
+    enum : quint8 { WasClean = 1, HasInflated = 2, Compressed = 4, PayloadDropped = 8 };
 }
 quint32 storedLength(qsizetype size)
 {
@@ -50,31 +52,80 @@ Capture::Capture(QObject *parent)
     static_assert(sizeof(Record) <= 56, "the per-event bookkeeping budget (DESIGN.md)");
 }
 
-Capture::~Capture() = default;
+Capture::~Capture()
+{
+    freeChunks();
+}
+
+void Capture::setMemory(CaptureMemory *memory)
+{
+    Q_ASSERT(m_chunks.empty());
+    if (m_chunks.empty())
+        m_memory = memory;
+}
+
+char *Capture::newChunk(quint64 size)
+{
+    const auto index = m_chunks.size();
+    char *data = nullptr;
+    if (m_memory)
+        data = m_memory->allocate(size, [this, index] {
+            m_chunks[index].dropped = true;
+            m_droppedPayloads += m_chunks[index].payloads;
+        });
+    if (!data)
+        data = new char[size];
+    m_chunks.push_back({ data, size, 0, false });
+    m_chunkCapacityBytes += size;
+    return data;
+}
+
+// The chunk takes no more payloads: under a budget it may leave memory from now on.
+void Capture::sealChunk(qsizetype index, quint64 used)
+{
+    if (m_memory && index >= 0)
+        m_memory->seal(m_chunks[size_t(index)].data, m_chunks[size_t(index)].payloads, used);
+}
+
+void Capture::freeChunks()
+{
+    for (const Chunk &chunk : m_chunks) {
+        // A chunk the budget's memory could not give came from the heap.
+        if (m_memory && m_memory->owns(chunk.data))
+            m_memory->release(chunk.data);
+        else
+            delete[] chunk.data;
+    }
+    m_chunks.clear();
+}
 
 std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView more)
 {
     const auto size = quint64(bytes.size()) + quint64(more.size());
     if (size > OwnChunkThreshold) {
-        m_chunks.emplace_back(new char[size]);
+        char *data = newChunk(size);
         if (!bytes.isEmpty()) // memcpy from a null pointer is undefined even for 0 bytes
-            std::memcpy(m_chunks.back().get(), bytes.data(), bytes.size());
+            std::memcpy(data, bytes.data(), bytes.size());
         if (!more.isEmpty())
-            std::memcpy(m_chunks.back().get() + bytes.size(), more.data(), more.size());
-        m_chunkCapacityBytes += size;
-        return { quint32(m_chunks.size() - 1), 0 };
+            std::memcpy(data + bytes.size(), more.data(), more.size());
+        const auto index = qsizetype(m_chunks.size() - 1);
+        m_chunks.back().payloads = 1;
+        sealChunk(index, size);
+        return { quint32(index), 0 };
     }
     if (m_sharedChunk < 0 || m_sharedUsed + size > SharedChunkSize) {
-        m_chunks.emplace_back(new char[SharedChunkSize]);
+        sealChunk(m_sharedChunk, m_sharedUsed);
+        newChunk(SharedChunkSize);
         m_sharedChunk = qsizetype(m_chunks.size() - 1);
         m_sharedUsed = 0;
-        m_chunkCapacityBytes += SharedChunkSize;
     }
+    Chunk &shared = m_chunks[size_t(m_sharedChunk)];
     const auto offset = quint32(m_sharedUsed);
     if (!bytes.isEmpty())
-        std::memcpy(m_chunks[m_sharedChunk].get() + offset, bytes.data(), bytes.size());
+        std::memcpy(shared.data + offset, bytes.data(), bytes.size());
     if (!more.isEmpty())
-        std::memcpy(m_chunks[m_sharedChunk].get() + offset + bytes.size(), more.data(), more.size());
+        std::memcpy(shared.data + offset + bytes.size(), more.data(), more.size());
+    ++shared.payloads;
     m_sharedUsed += size;
     return { quint32(m_sharedChunk), offset };
 }
@@ -97,7 +148,7 @@ void Capture::record(const WireEvent &event)
     r.violation = quint8(event.violation);
     r.state = quint8(event.state);
     r.flags = (event.wasClean ? Flag::WasClean : 0) | (event.hasInflated ? Flag::HasInflated : 0)
-        | (event.compressed ? Flag::Compressed : 0);
+        | (event.compressed ? Flag::Compressed : 0) | (event.payloadDropped ? Flag::PayloadDropped : 0);
     if (r.length + quint64(r.inflatedLength) > 0) {
         const auto [chunk, offset] = store(event.payload.first(r.length), event.inflated.first(r.inflatedLength));
         r.chunk = chunk;
@@ -145,12 +196,17 @@ WireEvent Capture::event(qsizetype index) const
     e.header = QByteArrayView(r.header, r.headerSize);
     if (r.headerSize)
         FrameHeader::decode(e.header, e.frame);
-    if (r.length > 0)
-        e.payload = QByteArrayView(m_chunks[r.chunk].get() + r.offset, qsizetype(r.length));
+    // Dropped here (the budget), or before it was saved to the file it was read from.
+    const bool dropped
+        = (r.flags & Flag::PayloadDropped) || (r.length + quint64(r.inflatedLength) > 0 && m_chunks[r.chunk].dropped);
+    if (dropped)
+        e.payloadDropped = true; // to stay within the memory budget: shown as such, never as empty
+    else if (r.length > 0)
+        e.payload = QByteArrayView(m_chunks[r.chunk].data + r.offset, qsizetype(r.length));
     if (r.flags & Flag::HasInflated) {
         e.hasInflated = true;
-        e.inflated = r.inflatedLength > 0
-            ? QByteArrayView(m_chunks[r.chunk].get() + r.offset + r.length, qsizetype(r.inflatedLength))
+        e.inflated = r.inflatedLength > 0 && !dropped
+            ? QByteArrayView(m_chunks[r.chunk].data + r.offset + r.length, qsizetype(r.inflatedLength))
             : QByteArrayView("", 0);
     }
     e.violation = ViolationRule(r.violation);
@@ -206,6 +262,7 @@ Capture::Message Capture::message(qsizetype index) const
         : nullptr;
     if (!span || (span->first == span->last && e.frame.fin)) {
         m.compressed = e.compressed;
+        m.dropped = e.payloadDropped;
         setPayloads(m, QByteArray::fromRawData(e.payload.data(), e.payload.size()), e);
         return m;
     }
@@ -222,6 +279,7 @@ Capture::Message Capture::message(qsizetype index) const
             || f.connectionId != e.connectionId)
             continue;
         wire += f.payload;
+        m.dropped = m.dropped || f.payloadDropped;
         ++m.frames;
         m.complete = f.frame.fin;
         last = f;
@@ -268,7 +326,8 @@ void Capture::clear()
     Q_EMIT aboutToClear();
     m_recordBlocks.clear();
     m_count = 0;
-    m_chunks.clear();
+    freeChunks();
+    m_droppedPayloads = 0;
     m_sharedChunk = -1;
     m_sharedUsed = 0;
     m_payloadBytes = 0;

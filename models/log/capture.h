@@ -2,6 +2,8 @@
 
 #include "log/wireevent.h"
 
+class CaptureMemory;
+
 #include <QObject>
 #include <memory>
 #include <vector>
@@ -16,6 +18,12 @@ class Capture : public QObject, public WireEventSink {
 public:
     explicit Capture(QObject *parent = nullptr);
     ~Capture() override;
+
+    // Takes payload memory from `memory` (a window's budget) instead of the heap; only while empty.
+    // Payloads it drops come back from event() empty, with payloadDropped set.
+    void setMemory(CaptureMemory *memory);
+    // Payloads dropped to stay within the memory budget, and their bytes.
+    quint64 droppedPayloads() const { return m_droppedPayloads; }
 
     void record(const WireEvent &event) override;
 
@@ -36,6 +44,7 @@ public:
         bool complete = false; // its final frame (FIN) is in the capture
         bool compressed = false; // sent compressed (permessage-deflate)
         bool inflated = false; // compressed, and its final frame carries it inflated
+        bool dropped = false; // a frame's payload was dropped (memory budget): `payload` is incomplete
     };
     Message message(qsizetype index) const;
     // Index of the first event of `kind` (the handshake request, say), -1 if none: no scanning.
@@ -78,7 +87,18 @@ private:
     // Records live in fixed-size blocks: growth never copies them and never doubles memory.
     std::vector<std::unique_ptr<Record[]>> m_recordBlocks;
     qsizetype m_count = 0;
-    std::vector<std::unique_ptr<char[]>> m_chunks;
+    struct Chunk {
+        char *data = nullptr;
+        quint64 size = 0;
+        quint32 payloads = 0;
+        bool dropped = false;
+    };
+    char *newChunk(quint64 size);
+    void sealChunk(qsizetype index, quint64 used);
+    void freeChunks();
+    CaptureMemory *m_memory = nullptr;
+    std::vector<Chunk> m_chunks;
+    quint64 m_droppedPayloads = 0;
     qsizetype m_sharedChunk = -1; // chunk that small payloads are appended to
     quint64 m_sharedUsed = 0;
     quint64 m_payloadBytes = 0;

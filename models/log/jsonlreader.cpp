@@ -226,6 +226,8 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         }
         e.leg = *leg;
     }
+    if (r.has(QStringLiteral("payload_dropped")) && !r.boolean(QStringLiteral("payload_dropped"), e.payloadDropped))
+        return fail();
 
     switch (e.kind) {
     case EventKind::Frame: {

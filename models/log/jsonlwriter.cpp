@@ -205,6 +205,8 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
     quint32 micro;
     EventTime::split(e.timeUs, second, micro);
     putJsonPrefix(o, m_time.isoSecond(second), micro, e.timeUs, e.connectionId, e.leg, e.direction, eventKindKey(e.kind));
+    if (e.payloadDropped) // the bytes below are empty because the memory budget dropped them
+        o.text(",\"payload_dropped\":true");
 
     switch (e.kind) {
     case EventKind::Frame: {

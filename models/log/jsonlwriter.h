@@ -26,6 +26,8 @@
 //                dir        "in" (peer -> us), "out" (us -> peer), "local"
 //                kind       "handshake-request", "handshake-response", "frame", "violation", "state",
 //                           "tls", "error"
+//                payload_dropped  true if the window's memory budget dropped this event's payload
+//                           before it was saved: its byte fields are then empty (window only)
 //   frame        fin, rsv1, rsv2, rsv3, masked (bools); opcode (int 0-15); type ("text", "binary",
 //                "continuation", "close", "ping", "pong", "reserved-3" ... "reserved-15");
 //                mask_key ("1a2b3c4d" or null); len (declared length); len_form (7, 16 or 64);

@@ -114,6 +114,8 @@ QString MessageLogModel::flagsText(const WireEvent &event)
 
 QString MessageLogModel::preview(const WireEvent &event, int maxChars)
 {
+    if (event.payloadDropped)
+        return tr("(payload dropped to stay within the memory budget)");
     switch (event.kind) {
     case EventKind::HandshakeRequest:
     case EventKind::HandshakeResponse:
@@ -167,6 +169,8 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
         case FlagsColumn:
             return flagsText(e);
         case LengthColumn:
+            if (e.payloadDropped) // the header still says how long it was
+                return e.kind == EventKind::Frame ? QVariant(qulonglong(e.frame.declaredLength)) : QVariant(QString());
             if (e.hasInflated) // wire bytes → the message they inflate to
                 return tr("%1 → %2").arg(e.payload.size()).arg(e.inflated.size());
             return e.kind == EventKind::Frame ? QVariant(qulonglong(e.payload.size())) : QVariant(QString());

@@ -62,6 +62,9 @@ struct WireEvent {
     quint16 closeCode = 0; // Violation: the code a strict peer answers; StateChange Closed: final code
     ReadyState state = ReadyState::Connecting; // StateChange
     bool wasClean = false; // StateChange to Closed
+    // The payload (and inflated bytes) were dropped to keep the capture within its memory budget
+    // (CaptureMemory::DropOldest): `payload` is empty, and views say why rather than show nothing.
+    bool payloadDropped = false;
 
     QString text() const { return QString::fromUtf8(payload); }
     // What an application sees of this event: a compressed message's final frame gives the whole

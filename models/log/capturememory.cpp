@@ -1,0 +1,223 @@
+#include "log/capturememory.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QStandardPaths>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+namespace {
+struct Tr {
+    Q_DECLARE_TR_FUNCTIONS(CaptureMemory)
+};
+
+quint64 wholePages(quint64 size)
+{
+    static const quint64 page = quint64(sysconf(_SC_PAGESIZE));
+    return (size + page - 1) / page * page;
+}
+
+QString systemError()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+} // namespace
+
+CaptureMemory::CaptureMemory(QObject *parent)
+    : QObject(parent)
+{
+}
+
+CaptureMemory::~CaptureMemory()
+{
+    // Captures release their chunks before they go; whatever is left is unmapped here.
+    for (Chunk &chunk : m_chunks)
+        if (chunk.state != State::Released)
+            munmap(chunk.data, chunk.size);
+    if (m_spillFile >= 0)
+        ::close(m_spillFile);
+}
+
+QString CaptureMemory::spillDirectory() const
+{
+    if (!m_spillDirectory.isEmpty())
+        return m_spillDirectory;
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/wsinspector");
+}
+
+void CaptureMemory::setBudget(quint64 bytes)
+{
+    m_budget = bytes;
+    enforce();
+}
+
+char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
+{
+    Chunk chunk;
+    chunk.size = wholePages(qMax<quint64>(size, 1));
+    void *memory = mmap(nullptr, chunk.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (memory == MAP_FAILED)
+        return nullptr;
+    chunk.data = static_cast<char *>(memory);
+    chunk.dropped = std::move(dropped);
+    m_sequenceOf.insert(chunk.data, m_firstSequence + m_chunks.size());
+    m_chunks.push_back(std::move(chunk));
+    m_resident += m_chunks.back().size;
+    enforce();
+    announce();
+    return static_cast<char *>(memory);
+}
+
+CaptureMemory::Chunk *CaptureMemory::find(char *data)
+{
+    const auto it = m_sequenceOf.constFind(data);
+    if (it == m_sequenceOf.constEnd())
+        return nullptr;
+    return &m_chunks[size_t(*it - m_firstSequence)];
+}
+
+void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
+{
+    Chunk *chunk = find(data);
+    if (!chunk)
+        return;
+    chunk->sealed = true;
+    chunk->payloads = payloads;
+    chunk->bytes = bytes;
+    enforce();
+}
+
+void CaptureMemory::release(char *data)
+{
+    Chunk *chunk = find(data);
+    if (!chunk)
+        return;
+    munmap(chunk->data, chunk->size);
+    if (chunk->state == State::Resident)
+        m_resident -= chunk->size;
+    if (chunk->state == State::Spilled) {
+        m_spilled -= chunk->size;
+        // The file keeps its size; the space of a released chunk goes back to the file system.
+        fallocate(m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk->fileOffset, qint64(chunk->size));
+    }
+    chunk->state = State::Released;
+    chunk->dropped = nullptr;
+    m_sequenceOf.remove(data);
+    while (!m_chunks.empty() && m_chunks.front().state == State::Released) {
+        m_chunks.pop_front();
+        ++m_firstSequence;
+        if (m_firstResident > 0)
+            --m_firstResident;
+    }
+    announce();
+}
+
+void CaptureMemory::enforce()
+{
+    if (m_budget == 0)
+        return;
+    while (m_firstResident < m_chunks.size() && m_chunks[m_firstResident].state != State::Resident)
+        ++m_firstResident;
+    // Oldest first; a chunk still being filled stays (there is one per capture at most).
+    for (size_t i = m_firstResident; i < m_chunks.size() && m_resident > m_budget; ++i) {
+        Chunk &chunk = m_chunks[i];
+        if (chunk.state != State::Resident || !chunk.sealed)
+            continue;
+        if (m_policy == OverBudget::DropOldest)
+            drop(chunk);
+        else if (!spill(chunk))
+            return; // kept in memory, over the budget; problem() said why
+    }
+}
+
+bool CaptureMemory::openSpillFile()
+{
+    if (m_spillFile >= 0)
+        return true;
+    const QString directory = spillDirectory();
+    if (!QDir().mkpath(directory)) {
+        fail(Tr::tr("cannot create %1 for the spill file").arg(directory));
+        return false;
+    }
+    QByteArray path = QFile::encodeName(directory + QStringLiteral("/spill-XXXXXX"));
+    const int fd = mkostemp(path.data(), O_CLOEXEC); // readable and writable by the owner only
+    if (fd < 0) {
+        fail(Tr::tr("cannot create a spill file in %1: %2").arg(directory, systemError()));
+        return false;
+    }
+    ::unlink(path.constData()); // gone with the process, whatever happens to it
+    m_spillFile = fd;
+    return true;
+}
+
+bool CaptureMemory::spill(Chunk &chunk)
+{
+    if (!openSpillFile())
+        return false;
+    const qint64 offset = m_spillEnd;
+    quint64 written = 0;
+    while (written < chunk.size) {
+        const ssize_t n = pwrite(m_spillFile, chunk.data + written, chunk.size - written, offset + qint64(written));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            fail(
+                Tr::tr("cannot write the spill file: %1; payloads stay in memory, over the budget").arg(systemError()));
+            return false;
+        }
+        written += quint64(n);
+    }
+    // The same bytes, now backed by the file, at the same address: views into them stay valid.
+    void *mapped = mmap(chunk.data, chunk.size, PROT_READ, MAP_SHARED | MAP_FIXED, m_spillFile, offset);
+    if (mapped == MAP_FAILED) {
+        fail(Tr::tr("cannot map the spill file: %1").arg(systemError()));
+        return false;
+    }
+    m_spillEnd += qint64(chunk.size);
+    chunk.fileOffset = offset;
+    chunk.state = State::Spilled;
+    m_resident -= chunk.size;
+    m_spilled += chunk.size;
+    announce();
+    return true;
+}
+
+void CaptureMemory::drop(Chunk &chunk)
+{
+    // Zero pages at the same address: nothing that still looks at the bytes can crash.
+    mmap(chunk.data, chunk.size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    chunk.state = State::Dropped;
+    m_resident -= chunk.size;
+    m_droppedBytes += chunk.bytes;
+    m_droppedPayloads += chunk.payloads;
+    if (chunk.dropped)
+        chunk.dropped();
+    announce();
+}
+
+void CaptureMemory::fail(const QString &error)
+{
+    if (error == m_error)
+        return;
+    m_error = error;
+    Q_EMIT problem(error);
+}
+
+void CaptureMemory::announce()
+{
+    if (m_announcePending)
+        return;
+    m_announcePending = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_announcePending = false;
+            Q_EMIT changed();
+        },
+        Qt::QueuedConnection);
+}

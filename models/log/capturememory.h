@@ -1,0 +1,99 @@
+#pragma once
+
+#include <QHash>
+#include <QObject>
+#include <QString>
+#include <deque>
+#include <functional>
+
+// How many bytes of payload the captures of one window may keep in memory, and what happens to
+// the oldest beyond that. A proxy left running all day would otherwise take the machine.
+//
+// Captures store payloads in large chunks (Capture); with a CaptureMemory they take those chunks
+// from here, as private anonymous mappings. Once the chunks in memory exceed the budget, the
+// oldest filled ones leave memory, oldest first across every capture:
+// - SpillToDisk (the default): written to a spill file, then that part of the file is mapped at
+//   the same address. Views into the bytes stay valid; the system reads them back from the file
+//   when they are shown, and may drop them from memory again at will.
+// - DropOldest: replaced by zero pages at the same address; the capture marks the events whose
+//   payloads went, and the counts say how many. Nothing is dropped silently.
+// The spill file is made in the cache directory, readable by its owner only, and unlinked at
+// once: it never outlives the process, and a cleared capture gives its space back.
+class CaptureMemory : public QObject {
+    Q_OBJECT
+public:
+    enum class OverBudget { SpillToDisk, DropOldest };
+    static constexpr quint64 DefaultBudgetBytes = quint64(1) << 30;
+
+    explicit CaptureMemory(QObject *parent = nullptr);
+    ~CaptureMemory() override;
+
+    // 0: no budget. A smaller budget applies at once.
+    void setBudget(quint64 bytes);
+    quint64 budget() const { return m_budget; }
+    void setOverBudget(OverBudget policy) { m_policy = policy; }
+    OverBudget overBudget() const { return m_policy; }
+    // Where the spill file is made; <user cache directory>/wsinspector unless set.
+    void setSpillDirectory(const QString &directory) { m_spillDirectory = directory; }
+    QString spillDirectory() const;
+
+    quint64 residentBytes() const { return m_resident; } // payload chunks in memory
+    quint64 spilledBytes() const { return m_spilled; } // in the spill file
+    quint64 droppedBytes() const { return m_droppedBytes; } // payload bytes, not pages
+    quint64 droppedPayloads() const { return m_droppedPayloads; }
+    // Why spilling failed last (chunks then stay in memory, over the budget), empty if it never did.
+    QString lastError() const { return m_error; }
+
+    // For Capture: memory for a chunk of at least `size` bytes, or nullptr when there is none.
+    // `dropped` is called if the chunk's payloads are dropped (DropOldest).
+    using DropNotice = std::function<void()>;
+    char *allocate(quint64 size, DropNotice dropped);
+    // The chunk is filled and holds `payloads` payloads of `bytes` bytes in all: it may leave
+    // memory from now on.
+    void seal(char *chunk, quint32 payloads, quint64 bytes);
+    // The capture is done with the chunk (cleared or destroyed).
+    void release(char *chunk);
+    bool owns(const char *chunk) const { return m_sequenceOf.contains(chunk); }
+
+Q_SIGNALS:
+    // A count changed (once per event-loop turn at most, like Capture::grown()).
+    void changed();
+    // Spilling failed: what and why, once per distinct reason.
+    void problem(const QString &error);
+
+private:
+    enum class State : quint8 { Resident, Spilled, Dropped, Released };
+    struct Chunk {
+        char *data = nullptr;
+        quint64 size = 0; // mapped, whole pages
+        qint64 fileOffset = -1;
+        quint32 payloads = 0;
+        quint64 bytes = 0;
+        bool sealed = false;
+        State state = State::Resident;
+        DropNotice dropped;
+    };
+    Chunk *find(char *data);
+    void enforce();
+    bool spill(Chunk &chunk);
+    void drop(Chunk &chunk);
+    bool openSpillFile();
+    void fail(const QString &error);
+    void announce();
+
+    quint64 m_budget = 0;
+    OverBudget m_policy = OverBudget::SpillToDisk;
+    QString m_spillDirectory;
+    int m_spillFile = -1;
+    qint64 m_spillEnd = 0;
+    std::deque<Chunk> m_chunks; // in the order they were made
+    QHash<const char *, quint64> m_sequenceOf; // chunk address → its sequence number
+    quint64 m_firstSequence = 0; // sequence number of m_chunks.front()
+    size_t m_firstResident = 0; // chunks before this one are out of memory or released
+    quint64 m_resident = 0;
+    quint64 m_spilled = 0;
+    quint64 m_droppedBytes = 0;
+    quint64 m_droppedPayloads = 0;
+    QString m_error;
+    bool m_announcePending = false;
+};

@@ -1,0 +1,285 @@
+// The captures' memory budget: beyond it the oldest payloads go to the spill file (and come back,
+// byte for byte, when read) or are dropped with a count; views handed out before stay valid; the
+// process's anonymous memory really stays near the budget; a spill that cannot be written loses
+// nothing and says why.
+
+#include "log/capture.h"
+#include "log/capturememory.h"
+#include "log/jsonlreader.h"
+#include "log/jsonlwriter.h"
+#include "protocol/framewriter.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+constexpr quint64 MiB = 1 << 20;
+
+QByteArray pattern(qsizetype size, int seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint32 x = quint32(seed) * 2654435761u + 1;
+    for (qsizetype i = 0; i < size; ++i) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = char(x >> 24);
+    }
+    return bytes;
+}
+
+void recordPayload(Capture &capture, const QByteArray &payload)
+{
+    WireEvent e;
+    e.timeUs = 1795239000123456;
+    e.connectionId = 1;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Incoming;
+    e.payload = payload;
+    capture.record(e);
+}
+
+// Anonymous memory of this process (heap and private mappings), from /proc/self/status.
+quint64 anonymousBytes()
+{
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : status.readAll().split('\n'))
+        if (line.startsWith("RssAnon:"))
+            return line.mid(8).trimmed().split(' ').first().toULongLong() * 1024;
+    return 0;
+}
+} // namespace
+
+class tst_CaptureMemory : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void bigPayloadsSpillAndReadBack();
+    void smallPayloadsSpillWholeChunks();
+    void viewsStayValidAcrossSpilling();
+    void anonymousMemoryStaysNearTheBudget();
+    void dropOldestCountsAndMarks();
+    void droppedSurvivesASessionFile();
+    void budgetSharedAcrossCaptures();
+    void clearGivesEverythingBack();
+    void unwritableSpillLosesNothing();
+    void noBudgetKeepsEverything();
+};
+
+void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(8 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    QList<QByteArray> sent;
+    for (int i = 0; i < 24; ++i) {
+        sent << pattern(qsizetype(MiB) + 17 * i, i); // each in a chunk of its own
+        recordPayload(capture, sent.last());
+        QVERIFY2(memory.residentBytes() <= 8 * MiB, qPrintable(QString::number(memory.residentBytes())));
+    }
+    QVERIFY(memory.spilledBytes() >= 16 * MiB);
+    QVERIFY(memory.lastError().isEmpty());
+    QVERIFY(QDir(dir.path()).isEmpty()); // the spill file is unlinked at once
+    for (int i = 0; i < sent.size(); ++i) {
+        const WireEvent e = capture.event(i);
+        QVERIFY(!e.payloadDropped);
+        QCOMPARE(e.payload.toByteArray(), sent[i]);
+    }
+}
+
+void tst_CaptureMemory::smallPayloadsSpillWholeChunks()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(8 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    constexpr int Count = 30'000; // 1 KiB each: about 30 MiB in shared 4 MiB chunks
+    for (int i = 0; i < Count; ++i)
+        recordPayload(capture, pattern(1024, i));
+    // The chunk being filled cannot leave yet: at most one shared chunk above the budget.
+    QVERIFY2(memory.residentBytes() <= 12 * MiB, qPrintable(QString::number(memory.residentBytes())));
+    QVERIFY(memory.spilledBytes() >= 16 * MiB);
+    for (int i : { 0, 1, 4095, 4096, 17'000, Count - 1 })
+        QCOMPARE(capture.event(i).payload.toByteArray(), pattern(1024, i));
+}
+
+void tst_CaptureMemory::viewsStayValidAcrossSpilling()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(4 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    const QByteArray first = pattern(2 * qsizetype(MiB), 1);
+    recordPayload(capture, first);
+    const QByteArrayView held = capture.event(0).payload; // a view kept by a pane, say
+    for (int i = 0; i < 8; ++i)
+        recordPayload(capture, pattern(2 * qsizetype(MiB), 100 + i));
+    QVERIFY(memory.spilledBytes() > 0);
+    QCOMPARE(held.toByteArray(), first); // same address, now read from the file
+}
+
+void tst_CaptureMemory::anonymousMemoryStaysNearTheBudget()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(16 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    const quint64 before = anonymousBytes();
+    QVERIFY(before > 0);
+    const QByteArray payload = pattern(64 * 1024, 3);
+    for (int i = 0; i < 2048; ++i) // 128 MiB of payloads
+        recordPayload(capture, payload);
+    const quint64 grown = anonymousBytes() - before;
+    // The budget, the chunk being filled, the records (56 B each) and allocator slack; 128 MiB without a budget.
+    QVERIFY2(grown < 40 * MiB, qPrintable(QStringLiteral("anonymous memory grew by %1 bytes").arg(grown)));
+    QCOMPARE(capture.event(5).payload.toByteArray(), payload);
+}
+
+void tst_CaptureMemory::dropOldestCountsAndMarks()
+{
+    CaptureMemory memory;
+    memory.setOverBudget(CaptureMemory::OverBudget::DropOldest);
+    memory.setBudget(8 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    QSignalSpy changed(&memory, &CaptureMemory::changed);
+    const qsizetype size = qsizetype(MiB) + 1;
+    for (int i = 0; i < 20; ++i)
+        recordPayload(capture, pattern(size, i));
+    QVERIFY(memory.residentBytes() <= 8 * MiB);
+    QVERIFY(memory.droppedPayloads() >= 12);
+    QCOMPARE(capture.droppedPayloads(), memory.droppedPayloads());
+    QCOMPARE(memory.droppedBytes(), memory.droppedPayloads() * quint64(size));
+    QCOMPARE(memory.spilledBytes(), 0u);
+    const WireEvent oldest = capture.event(0);
+    QVERIFY(oldest.payloadDropped);
+    QVERIFY(oldest.payload.isEmpty());
+    const WireEvent newest = capture.event(19);
+    QVERIFY(!newest.payloadDropped);
+    QCOMPARE(newest.payload.toByteArray(), pattern(size, 19));
+    QVERIFY(changed.wait(1000)); // announced, once per turn
+}
+
+// A session saved after payloads were dropped says so, and reads back as dropped rather than as
+// empty payloads.
+void tst_CaptureMemory::droppedSurvivesASessionFile()
+{
+    CaptureMemory memory;
+    memory.setOverBudget(CaptureMemory::OverBudget::DropOldest);
+    memory.setBudget(2 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    const QByteArray header = QByteArray::fromHex("827f0000000000200000"); // binary, 2 MiB
+    for (int i = 0; i < 3; ++i) {
+        WireEvent e;
+        e.kind = EventKind::Frame;
+        e.direction = Direction::Incoming;
+        e.header = header;
+        FrameHeader::decode(header, e.frame);
+        const QByteArray payload = pattern(2 * qsizetype(MiB), i);
+        e.payload = payload;
+        capture.record(e);
+    }
+    QVERIFY(capture.event(0).payloadDropped);
+    JsonlWriter writer;
+    const QByteArray line = writer.toJson(capture.event(0));
+    QVERIFY2(line.contains("\"payload_dropped\":true"), line.constData());
+    StoredEvent stored;
+    QString error;
+    QVERIFY2(JsonlReader::parseLine(line, stored, error), qPrintable(error));
+    Capture reloaded;
+    reloaded.record(stored.event());
+    QVERIFY(reloaded.event(0).payloadDropped);
+    QCOMPARE(reloaded.event(0).frame.declaredLength, quint64(2 * MiB));
+    QVERIFY(!writer.toJson(capture.event(2)).contains("payload_dropped"));
+}
+
+void tst_CaptureMemory::budgetSharedAcrossCaptures()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setOverBudget(CaptureMemory::OverBudget::DropOldest);
+    memory.setBudget(6 * MiB);
+    Capture older, newer;
+    older.setMemory(&memory);
+    newer.setMemory(&memory);
+    const qsizetype size = 2 * qsizetype(MiB);
+    for (int i = 0; i < 3; ++i)
+        recordPayload(older, pattern(size, i));
+    for (int i = 0; i < 3; ++i)
+        recordPayload(newer, pattern(size, 10 + i));
+    // The oldest across both went first: all of the older capture's, none of the newer one's.
+    QCOMPARE(older.droppedPayloads(), 3u);
+    QCOMPARE(newer.droppedPayloads(), 0u);
+    QCOMPARE(newer.event(0).payload.toByteArray(), pattern(size, 10));
+}
+
+void tst_CaptureMemory::clearGivesEverythingBack()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(4 * MiB);
+    {
+        Capture capture;
+        capture.setMemory(&memory);
+        for (int i = 0; i < 6; ++i)
+            recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+        QVERIFY(memory.spilledBytes() > 0);
+        capture.clear();
+        QCOMPARE(memory.residentBytes(), 0u);
+        QCOMPARE(memory.spilledBytes(), 0u);
+        recordPayload(capture, pattern(100, 1)); // usable again after clear()
+        QCOMPARE(capture.event(0).payload.toByteArray(), pattern(100, 1));
+    }
+    QCOMPARE(memory.residentBytes(), 0u); // a destroyed capture gives its chunks back
+}
+
+void tst_CaptureMemory::unwritableSpillLosesNothing()
+{
+    QTemporaryDir dir;
+    QFile blocker(dir.filePath(QStringLiteral("not-a-directory")));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    CaptureMemory memory;
+    memory.setSpillDirectory(blocker.fileName() + QStringLiteral("/spill"));
+    memory.setBudget(2 * MiB);
+    QSignalSpy problems(&memory, &CaptureMemory::problem);
+    Capture capture;
+    capture.setMemory(&memory);
+    for (int i = 0; i < 4; ++i)
+        recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+    QCOMPARE(problems.size(), 1); // said once, not for every chunk
+    QVERIFY2(memory.lastError().startsWith(QStringLiteral("cannot create")), qPrintable(memory.lastError()));
+    QVERIFY(memory.residentBytes() > 2 * MiB); // over the budget rather than lossy
+    for (int i = 0; i < 4; ++i)
+        QCOMPARE(capture.event(i).payload.toByteArray(), pattern(2 * qsizetype(MiB), i));
+}
+
+void tst_CaptureMemory::noBudgetKeepsEverything()
+{
+    CaptureMemory memory;
+    Capture capture;
+    capture.setMemory(&memory);
+    for (int i = 0; i < 4; ++i)
+        recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+    QVERIFY(memory.residentBytes() >= 8 * MiB);
+    QCOMPARE(memory.spilledBytes(), 0u);
+    memory.setBudget(3 * MiB); // applies at once
+    QVERIFY(memory.residentBytes() <= 3 * MiB);
+    QCOMPARE(capture.event(0).payload.toByteArray(), pattern(2 * qsizetype(MiB), 0));
+}
+
+QTEST_GUILESS_MAIN(tst_CaptureMemory)
+#include "tst_capturememory.moc"
