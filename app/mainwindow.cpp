@@ -24,6 +24,7 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "inspect/payloadview.h"
+#include "inspect/memorybudgetdialog.h"
 #include "inspect/proxydialog.h"
 #include "inspect/relaydialog.h"
 #include "net/localcertificateauthority.h"
@@ -69,6 +70,7 @@ MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     buildPanes();
     buildMenus();
     restoreLayout();
+    restoreMemoryBudget();
     updateControls();
     updateStatus();
 }
@@ -225,6 +227,22 @@ void MainWindow::buildPanes()
     m_relayStatus->setTextFormat(Qt::PlainText);
     m_relayStatus->setObjectName(QStringLiteral("relayStatus"));
     statusBar()->addPermanentWidget(m_relayStatus);
+    // Shown once payloads have left memory: how many went to disk, and how many were dropped.
+    m_memoryStatus = new QLabel(this);
+    m_memoryStatus->setTextFormat(Qt::PlainText);
+    m_memoryStatus->setObjectName(QStringLiteral("memoryStatus"));
+    m_memoryStatus->hide();
+    statusBar()->addPermanentWidget(m_memoryStatus);
+    CaptureMemory *memory = m_connections->captureMemory();
+    connect(memory, &CaptureMemory::changed, this, [this, memory] {
+        const QString figures = MemoryBudgetDialog::figures(*memory);
+        m_memoryStatus->setText(figures.isEmpty() ? QString() : tr("Payloads: %1").arg(figures));
+        m_memoryStatus->setVisible(!figures.isEmpty());
+    });
+    connect(memory, &CaptureMemory::problem, this, [this](const QString &error) {
+        statusBar()->showMessage(tr("Memory budget: %1").arg(error), 15'000);
+        m_memoryStatus->setToolTip(error);
+    });
     m_serverStatus = new QLabel(this);
     m_serverStatus->setTextFormat(Qt::PlainText);
     statusBar()->addPermanentWidget(m_serverStatus);
@@ -415,6 +433,13 @@ void MainWindow::buildMenus()
     log->addAction(tr("&Clear"), QKeySequence(Qt::CTRL | Qt::Key_L), this, [this] {
         if (m_current)
             m_current->capture()->clear();
+    });
+    log->addAction(tr("&Memory Budget\u2026"), this, [this] {
+        auto *dialog = new MemoryBudgetDialog(m_connections->captureMemory(), this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setBudget(m_connections->captureMemory()->budget(), m_connections->captureMemory()->overBudget());
+        connect(dialog, &MemoryBudgetDialog::applyRequested, this, &MainWindow::setMemoryBudget);
+        dialog->open();
     });
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
@@ -664,7 +689,10 @@ void MainWindow::showEventDetails(qsizetype index)
         shape.inflated = message.inflated;
         shape.wireBytes = message.inflated ? message.wire.size() : message.payload.size();
         shape.inflatedBytes = message.payload.size();
-        m_payloadView->setPayload(message.opcode, message.payload, PayloadPreview::messageNote(shape));
+        m_payloadView->setPayload(message.opcode, message.payload,
+            message.dropped ? tr("The payload was dropped to stay within the capture's memory budget "
+                                 "(Log \u2192 Memory Budget).")
+                            : PayloadPreview::messageNote(shape));
     } else {
         m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }
@@ -732,6 +760,28 @@ void MainWindow::showAbout()
                           "<p>Runs its own RFC 6455 engine; the embedded server uses Qt WebSockets. "
                           "Built with Qt %2.</p>")
                            .arg(QApplication::applicationVersion(), QString::fromLatin1(qVersion())));
+}
+
+void MainWindow::setMemoryBudget(quint64 bytes, CaptureMemory::OverBudget policy)
+{
+    CaptureMemory *memory = m_connections->captureMemory();
+    memory->setOverBudget(policy);
+    memory->setBudget(bytes);
+    if (m_settings) {
+        m_settings->setValue(QStringLiteral("capture/memoryBudgetMiB"), qulonglong(bytes >> 20));
+        m_settings->setValue(QStringLiteral("capture/overBudget"),
+            policy == CaptureMemory::OverBudget::DropOldest ? QStringLiteral("drop") : QStringLiteral("spill"));
+    }
+}
+
+void MainWindow::restoreMemoryBudget()
+{
+    const QVariant budget = m_settings ? m_settings->value(QStringLiteral("capture/memoryBudgetMiB")) : QVariant();
+    const QString policy = m_settings ? m_settings->value(QStringLiteral("capture/overBudget")).toString() : QString();
+    CaptureMemory *memory = m_connections->captureMemory();
+    memory->setOverBudget(
+        policy == QLatin1String("drop") ? CaptureMemory::OverBudget::DropOldest : CaptureMemory::OverBudget::SpillToDisk);
+    memory->setBudget(budget.isValid() ? budget.toULongLong() << 20 : CaptureMemory::DefaultBudgetBytes);
 }
 
 void MainWindow::restoreLayout()

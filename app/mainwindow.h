@@ -1,5 +1,6 @@
 #pragma once
 
+#include "log/capturememory.h"
 #include "net/clientsession.h"
 
 #include <QMainWindow>
@@ -62,6 +63,8 @@ public:
     ProxyServer *startProxy(const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error);
     // Connection → Start proxy: the dialog, created on first use (tests fill it in).
     ProxyDialog *proxyDialog();
+    // The payload memory budget of every capture (Log → Memory Budget), kept in the settings.
+    void setMemoryBudget(quint64 bytes, CaptureMemory::OverBudget policy);
     bool openSessionFile(const QString &path);
     bool saveSessionFile(const QString &path);
 
@@ -103,6 +106,7 @@ private:
     QWidget *framePage();
     void buildMenus();
     void restoreLayout();
+    void restoreMemoryBudget();
     void saveLayout();
     // The default for the screen: window geometry, splitters and docks (View > Reset Layout).
     void resetLayout();
@@ -147,6 +151,7 @@ private:
     QLabel *m_relayStatus = nullptr;
     RelayDialog *m_relayDialog = nullptr;
     ProxyDialog *m_proxyDialog = nullptr;
+    QLabel *m_memoryStatus = nullptr;
     FrameDiagram *m_diagram = nullptr;
     HandshakeWalkthroughView *m_walkthrough = nullptr;
     TimelineView *m_timeline = nullptr;

@@ -32,6 +32,7 @@ ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 ClientSession *ConnectionManager::openFile(const QString &path, QStringList *errors)
 {
     auto session = std::make_unique<ClientSession>(m_nextId, ConnectionOptions());
+    session->capture()->setMemory(&m_memory); // before the file fills it
     session->setFileName(QFileInfo(path).fileName());
     const SessionFileReader::Result result = SessionFileReader::load(path, *session->capture());
     if (errors)
@@ -118,6 +119,9 @@ std::shared_ptr<LocalCertificateAuthority> ConnectionManager::certificateAuthori
 
 ClientSession *ConnectionManager::add(std::unique_ptr<ClientSession> owned)
 {
+    // Nothing is recorded before the event loop runs again, except what a file put there.
+    if (owned->capture()->count() == 0)
+        owned->capture()->setMemory(&m_memory);
     const int row = int(m_sessions.size());
     beginInsertRows({}, row, row);
     m_sessions.push_back(std::move(owned));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "log/capturememory.h"
 #include "net/clientsession.h"
 #include "net/proxyserver.h"
 #include "net/relaysession.h"
@@ -41,6 +42,8 @@ public:
     void stopRelays();
     QList<RelayServer *> relays() const { return m_relays; }
     QList<ProxyServer *> proxies() const { return m_proxies; }
+    // The budget every session's payloads share (a setting of the window's).
+    CaptureMemory *captureMemory() { return &m_memory; }
 
     // The proxy's certificate authority, opened (made on first use) the first time it is asked
     // for; nullptr and `error` when it cannot be. Its directory is the user's
@@ -65,6 +68,7 @@ Q_SIGNALS:
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
 
+    CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
     quint32 m_nextId = 1;
     QList<RelayServer *> m_relays; // children

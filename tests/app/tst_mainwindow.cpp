@@ -17,6 +17,7 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "net/relayserver.h"
+#include "inspect/memorybudgetdialog.h"
 #include "inspect/proxydialog.h"
 #include "inspect/relaydialog.h"
 #include "net/localcertificateauthority.h"
@@ -79,6 +80,7 @@ private Q_SLOTS:
     void fragmentShowsItsWholeMessage();
     void relayThroughTheWindow();
     void proxyThroughTheWindow();
+    void memoryBudgetDropsWithNotice();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -482,6 +484,54 @@ void tst_MainWindow::proxyThroughTheWindow()
     QVERIFY(connections->proxies().isEmpty());
     QTRY_COMPARE(m_window->currentSession()->readyState(), ReadyState::Closed);
     QVERIFY(status->isHidden());
+}
+
+// Over the memory budget with "drop" chosen: the oldest payloads go, the status bar counts them,
+// the log marks their rows; the choice is kept in the settings.
+void tst_MainWindow::memoryBudgetDropsWithNotice()
+{
+    CaptureMemory *memory = m_window->connections()->captureMemory();
+    QCOMPARE(memory->budget(), CaptureMemory::DefaultBudgetBytes); // nothing set: the default
+    // The shared chunk of small events (4 MiB) and room for two 2 MiB payloads.
+    m_window->setMemoryBudget(8 << 20, CaptureMemory::OverBudget::DropOldest);
+    QCOMPARE(m_settings->value(QStringLiteral("capture/memoryBudgetMiB")).toInt(), 8);
+    QCOMPARE(m_settings->value(QStringLiteral("capture/overBudget")).toString(), QStringLiteral("drop"));
+
+    QTest::mouseClick(child<QPushButton>(m_window->connectionBar(), "connect"), Qt::LeftButton);
+    ClientSession *session = m_window->currentSession();
+    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QSignalSpy echoes(session->connection(), &ClientConnection::messageReceived);
+    const QByteArray big(2 << 20, 'x'); // each in a chunk of its own, sent and echoed: 8 chunks
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(session->connection()->sendBinary(big, ClientConnection::Compression::Uncompressed));
+    QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 4, 20'000);
+    auto *status = child<QLabel>(m_window.get(), "memoryStatus");
+    QTRY_VERIFY(status->isVisible());
+    QVERIFY2(status->text().contains(QLatin1String("payloads dropped")), qPrintable(status->text()));
+    QVERIFY(memory->residentBytes() <= 8u << 20);
+    QAbstractItemModel *model = m_window->logView()->table()->model();
+    QList<int> sent, echoed; // rows of the binary frames sent and received, in order
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex index = model->index(row, 0);
+        if (index.data(MessageLogModel::TypeNameRole).toString() == QLatin1String("binary"))
+            (index.data(MessageLogModel::DirectionRole).toInt() == int(Direction::Outgoing) ? sent : echoed) << row;
+    }
+    QCOMPARE(sent.size(), 4);
+    QCOMPARE(model->index(sent.first(), MessageLogModel::PreviewColumn).data().toString(),
+        QStringLiteral("(payload dropped to stay within the memory budget)"));
+    QCOMPARE(model->index(sent.first(), MessageLogModel::LengthColumn).data().toULongLong(), quint64(big.size()));
+    // The newest stayed (sent first, echoed last: the echoes are the newest).
+    const QString newest = model->index(echoed.last(), MessageLogModel::PreviewColumn).data().toString();
+    QVERIFY2(newest.contains(QLatin1String("78 78 78")), qPrintable(newest));
+
+    MemoryBudgetDialog dialog(memory);
+    QVERIFY2(dialog.figuresText().contains(QLatin1String("payloads dropped")), qPrintable(dialog.figuresText()));
+
+    // A window opened with these settings starts with them.
+    m_window.reset();
+    MainWindow again(m_settings.get());
+    QCOMPARE(again.connections()->captureMemory()->budget(), quint64(8 << 20));
+    QCOMPARE(again.connections()->captureMemory()->overBudget(), CaptureMemory::OverBudget::DropOldest);
 }
 
 QTEST_MAIN(tst_MainWindow)
