@@ -725,7 +725,7 @@ void MainWindow::updateStatus()
     const QList<RelayServer *> relays = m_connections->relays();
     QStringList relayTexts;
     for (const RelayServer *relay : relays)
-        relayTexts << tr("Relay %1 \u2192 %2 (%n connection(s))", nullptr, int(relay->sessions().size()))
+        relayTexts << tr("Relay %1 \u2192 %2 (%n connection(s))", nullptr, relay->runningCount())
                           .arg(relay->url().toString(), relay->options().to.toDisplayString());
     QStringList recent;
     for (const ProxyServer *proxy : m_connections->proxies()) {

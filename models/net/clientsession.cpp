@@ -14,37 +14,30 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
     connect(m_connection.get(), &ClientConnection::stateChanged, this, &ClientSession::changed);
 }
 
-ClientSession::ClientSession(quint32 id, RelaySession *relay, QObject *parent)
+ClientSession::ClientSession(quint32 id, Relayed relayed, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_kind(Kind::Relay)
-    , m_relay(relay)
+    , m_relayed(std::move(relayed))
 {
-    m_options.url = relay->upstreamUrl();
-    relay->addSink(&m_capture);
-    relay->addSink(&m_stats);
-    relay->addSink(this);
+    m_options.url = m_relayed.target;
     connectModels();
-    m_relayTitle = tr("app %1 \u21c4 %2").arg(relay->appPeer(), relay->targetUrl().toDisplayString());
-    m_relaySecure = ClientConnection::isSecure(relay->targetUrl());
-    connect(relay, &RelaySession::stateChanged, this, [this](ReadyState state) {
-        m_relayState = state;
-        if (m_relay && !m_relay->upstreamUrl().isEmpty()) {
-            m_options.url = m_relay->upstreamUrl();
-            m_relayTitle = tr("app %1 \u21c4 %2").arg(m_relay->appPeer(), m_options.url.toDisplayString());
-        }
-        Q_EMIT changed();
-    });
+    m_relayTitle = tr("app %1 \u21c4 %2").arg(m_relayed.appPeer, m_relayed.target.toDisplayString());
+    m_relaySecure = ClientConnection::isSecure(m_relayed.target);
 }
 
 ClientSession::~ClientSession()
 {
-    // A relay session outlives this one only while it still runs; it must stop writing here, and
-    // its last state change must not reach whoever listens to this half-destroyed session.
-    if (m_relay) {
-        m_relay->disconnect(this);
-        m_relay->abort(tr("its log was removed"));
-    }
+    // A relayed connection still running stops with its log (the request crosses threads).
+    if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+        m_relayed.abort(tr("its log was removed"));
+}
+
+void ClientSession::deliver(const WireEvent &event)
+{
+    m_capture.record(event);
+    m_stats.record(event);
+    record(event);
 }
 
 void ClientSession::connectModels()
@@ -106,16 +99,16 @@ void ClientSession::disconnectFromPeer()
 {
     if (m_connection)
         m_connection->close(1000);
-    else if (m_relay)
-        m_relay->abort(tr("disconnected by the user"));
+    else if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+        m_relayed.abort(tr("disconnected by the user"));
 }
 
 void ClientSession::abort()
 {
     if (m_connection && m_connection->readyState() != ReadyState::Closed)
         m_connection->abort();
-    else if (m_relay)
-        m_relay->abort(tr("its log was removed"));
+    else if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+        m_relayed.abort(tr("its log was removed"));
 }
 
 void ClientSession::record(const WireEvent &event)
@@ -130,6 +123,22 @@ void ClientSession::record(const WireEvent &event)
         m_handshakeResponse = event.payload.toByteArray();
     else if (event.kind == EventKind::Error && m_kind == Kind::Relay)
         m_lastError = event.text();
+    if (m_kind == Kind::Relay && event.kind == EventKind::StateChange && m_relayState != event.state) {
+        m_relayState = event.state;
+        Q_EMIT changed();
+    }
+    // The request as passed on names the server's path: the title shows where it really went.
+    if (m_kind == Kind::Relay && event.kind == EventKind::HandshakeRequest && event.leg == Leg::Server
+        && m_relayHandshakes.serverRequest.isEmpty()) {
+        const QList<QByteArray> requestLine = event.payload.toByteArray().left(8192).split('\n').first().split(' ');
+        if (requestLine.size() >= 2 && requestLine[1].startsWith('/')) {
+            QUrl upstream = m_relayed.target;
+            upstream.setPath(QString());
+            upstream.setQuery(QString());
+            m_options.url = upstream.resolved(QUrl::fromEncoded(requestLine[1]));
+            m_relayTitle = tr("app %1 \u21c4 %2").arg(m_relayed.appPeer, m_options.url.toDisplayString());
+        }
+    }
     if (relayed && (event.kind == EventKind::HandshakeRequest || event.kind == EventKind::HandshakeResponse)) {
         const bool request = event.kind == EventKind::HandshakeRequest;
         QByteArray &kept = event.leg == Leg::App

@@ -9,24 +9,31 @@
 #include "protocol/relayhandshake.h"
 
 #include <QObject>
-#include <QPointer>
+#include <functional>
 #include <memory>
 
 // One connection in the window, with everything that belongs to it alone: its capture, its log
 // model, its traffic counters, and the engine that feeds them. The engine is one of:
 // - a connection the user opened (ClientConnection, owned here);
-// - an application's connection passed through a relay (RelaySession, owned by its RelayServer,
-//   which deletes it once both legs are closed; the log stays here);
+// - an application's connection passed through a relay or the proxy (a RelaySession on the
+//   networking thread: this session gets its events, in batches, and asks it to stop through
+//   `abort`; the log stays here once it is gone);
 // - none: a session read back from a file.
 // Closing keeps the log; the session lives until the user removes it.
 class ClientSession : public QObject, private WireEventSink {
     Q_OBJECT
 public:
     enum class Kind { Client, Relay, File };
+    // What the window knows of a relayed connection when it starts; the rest comes with its events.
+    struct Relayed {
+        QString appPeer; // "127.0.0.1:51234"
+        QUrl target; // where the relay sends it (the application's path is added once known)
+        std::function<void(const QString &why)> abort; // drops both legs, from any thread
+    };
 
     ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent = nullptr);
-    // Records `relay` (not started yet) from its first event on.
-    ClientSession(quint32 id, RelaySession *relay, QObject *parent = nullptr);
+    // A relayed connection, whose events arrive through deliver().
+    ClientSession(quint32 id, Relayed relayed, QObject *parent = nullptr);
     ~ClientSession() override;
 
     quint32 id() const { return m_id; }
@@ -37,8 +44,8 @@ public:
     // The connection the user opened; nullptr for a relay or a file (nothing to send on).
     ClientConnection *connection() { return m_connection.get(); }
     const ClientConnection *connection() const { return m_connection.get(); }
-    // The relay session while it runs; nullptr before and after, and for other kinds.
-    RelaySession *relay() const { return m_relay.data(); }
+    // A relayed connection's events, in order, on this session's thread.
+    void deliver(const WireEvent &event);
     Capture *capture() { return &m_capture; }
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }
@@ -85,7 +92,7 @@ private:
     QByteArray m_handshakeResponse;
     RelayHandshake::Handshakes m_relayHandshakes;
     std::unique_ptr<ClientConnection> m_connection;
-    QPointer<RelaySession> m_relay;
+    Relayed m_relayed;
     QString m_relayTitle;
     bool m_relaySecure = false;
     ReadyState m_relayState = ReadyState::Connecting;

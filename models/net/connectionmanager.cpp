@@ -1,5 +1,6 @@
 #include "net/connectionmanager.h"
 
+#include "log/batchingsink.h"
 #include "log/sessionfile.h"
 #include "net/localcertificateauthority.h"
 #include "net/relayserver.h"
@@ -10,16 +11,80 @@
 ConnectionManager::ConnectionManager(QObject *parent)
     : QAbstractListModel(parent)
 {
+    m_network.setObjectName(QStringLiteral("wsinspector networking"));
 }
 
 ConnectionManager::~ConnectionManager()
 {
-    for (RelayServer *relay : std::as_const(m_relays))
-        relay->disconnect(this);
-    for (ProxyServer *proxy : std::as_const(m_proxies))
-        proxy->disconnect(this);
-    // Sessions drop the relayed connections they record while everything they write to exists.
+    // Relays and proxies stop on their own thread, their connections dropped at once; the window
+    // goes quietly, so nothing they still send is waited for.
+    const QList<QObject *> servers = listeners();
+    m_relays.clear(); // the sessions cleared below must not ask them for anything
+    m_proxies.clear();
+    for (QObject *server : servers) {
+        server->disconnect(this);
+        QMetaObject::invokeMethod(
+            server,
+            [server] {
+                if (auto *relay = qobject_cast<RelayServer *>(server))
+                    relay->close();
+                else if (auto *proxy = qobject_cast<ProxyServer *>(server))
+                    proxy->close();
+                delete server;
+            },
+            Qt::BlockingQueuedConnection);
+    }
+    m_network.quit();
+    m_network.wait();
     m_sessions.clear();
+}
+
+QList<QObject *> ConnectionManager::listeners() const
+{
+    QList<QObject *> all;
+    for (RelayServer *relay : m_relays)
+        all << relay;
+    for (ProxyServer *proxy : m_proxies)
+        all << proxy;
+    return all;
+}
+
+void ConnectionManager::moveToNetworkThread(QObject *server)
+{
+    if (!m_network.isRunning())
+        m_network.start();
+    server->moveToThread(&m_network);
+}
+
+// On the networking thread, as a relay or the proxy announces a connection before it reads: the
+// window's session is made first (queued ahead of every batch), then its events follow in batches.
+void ConnectionManager::attach(RelaySession *relayed)
+{
+    ClientSession::Relayed info;
+    info.appPeer = relayed->appPeer();
+    info.target = relayed->targetUrl();
+    const quint32 id = relayed->connectionId();
+    info.abort = [this, id](const QString &why) { abortRelayed(id, why); };
+    QMetaObject::invokeMethod(
+        this, [this, id, info] { m_byId.insert(id, add(std::make_unique<ClientSession>(id, info))); },
+        Qt::QueuedConnection);
+    relayed->addSink(new BatchingSink(this, this, relayed));
+}
+
+void ConnectionManager::abortRelayed(quint32 id, const QString &why)
+{
+    for (RelayServer *relay : std::as_const(m_relays))
+        QMetaObject::invokeMethod(
+            relay, [relay, id, why] { relay->abortSession(id, why); }, Qt::QueuedConnection);
+    for (ProxyServer *proxy : std::as_const(m_proxies))
+        QMetaObject::invokeMethod(
+            proxy, [proxy, id, why] { proxy->abortSession(id, why); }, Qt::QueuedConnection);
+}
+
+void ConnectionManager::record(const WireEvent &event)
+{
+    if (ClientSession *session = m_byId.value(event.connectionId))
+        session->deliver(event);
 }
 
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
@@ -31,7 +96,8 @@ ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 
 ClientSession *ConnectionManager::openFile(const QString &path, QStringList *errors)
 {
-    auto session = std::make_unique<ClientSession>(m_nextId, ConnectionOptions());
+    const quint32 id = m_nextId++; // taken now: a relay may number a connection meanwhile
+    auto session = std::make_unique<ClientSession>(id, ConnectionOptions());
     session->capture()->setMemory(&m_memory); // before the file fills it
     session->setFileName(QFileInfo(path).fileName());
     const SessionFileReader::Result result = SessionFileReader::load(path, *session->capture());
@@ -40,25 +106,33 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
     if (!result.opened)
         return nullptr;
     session->adoptHandshakeFromCapture();
-    ++m_nextId;
     return add(std::move(session));
 }
 
 RelayServer *ConnectionManager::startRelay(
     const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
 {
-    auto *relay = new RelayServer(options, this);
+    auto *relay = new RelayServer(options);
     relay->setIdAllocator([this] { return m_nextId++; });
-    if (!relay->listen(address, port)) {
-        if (error)
-            *error = relay->errorString();
-        delete relay;
+    moveToNetworkThread(relay);
+    bool listening = false;
+    QMetaObject::invokeMethod(
+        relay,
+        [&] {
+            listening = relay->listen(address, port);
+            if (!listening && error)
+                *error = relay->errorString();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening) {
+        relay->deleteLater();
         return nullptr;
     }
-    connect(relay, &RelayServer::sessionStarted, this, [this](RelaySession *relayed) {
-        add(std::make_unique<ClientSession>(relayed->connectionId(), relayed));
-        Q_EMIT relaysChanged();
-    });
+    // Direct: runs on the networking thread, before the session reads a byte.
+    connect(
+        relay, &RelayServer::sessionStarted, relay, [this](RelaySession *relayed) { attach(relayed); },
+        Qt::DirectConnection);
+    connect(relay, &RelayServer::sessionStarted, this, &ConnectionManager::relaysChanged);
     connect(relay, &RelayServer::sessionFinished, this, &ConnectionManager::relaysChanged);
     m_relays.append(relay);
     Q_EMIT relaysChanged();
@@ -68,21 +142,30 @@ RelayServer *ConnectionManager::startRelay(
 ProxyServer *ConnectionManager::startProxy(
     const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error, QString *warning)
 {
-    auto *proxy = new ProxyServer(options, this);
+    auto *proxy = new ProxyServer(options);
     proxy->setIdAllocator([this] { return m_nextId++; });
     QString authorityError;
     if (std::shared_ptr<LocalCertificateAuthority> authority = certificateAuthority(&authorityError))
         proxy->setCertificateAuthority(std::move(authority));
     else if (warning)
         *warning = tr("TLS passes through uninspected: %1").arg(authorityError);
-    if (!proxy->listen(address, port)) {
-        if (error)
-            *error = proxy->errorString();
-        delete proxy;
+    moveToNetworkThread(proxy);
+    bool listening = false;
+    QMetaObject::invokeMethod(
+        proxy,
+        [&] {
+            listening = proxy->listen(address, port);
+            if (!listening && error)
+                *error = proxy->errorString();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening) {
+        proxy->deleteLater();
         return nullptr;
     }
-    connect(proxy, &ProxyServer::sessionStarted, this,
-        [this](RelaySession *relayed) { add(std::make_unique<ClientSession>(relayed->connectionId(), relayed)); });
+    connect(
+        proxy, &ProxyServer::sessionStarted, proxy, [this](RelaySession *relayed) { attach(relayed); },
+        Qt::DirectConnection);
     connect(proxy, &ProxyServer::activityChanged, this, &ConnectionManager::relaysChanged);
     m_proxies.append(proxy);
     Q_EMIT relaysChanged();
@@ -91,16 +174,22 @@ ProxyServer *ConnectionManager::startProxy(
 
 void ConnectionManager::stopRelays()
 {
-    const QList<RelayServer *> relays = std::exchange(m_relays, {});
-    for (RelayServer *relay : relays) {
-        relay->close();
-        relay->deleteLater();
-    }
-    const QList<ProxyServer *> proxies = std::exchange(m_proxies, {});
-    for (ProxyServer *proxy : proxies) {
-        proxy->disconnect(this);
-        proxy->close();
-        proxy->deleteLater();
+    const QList<QObject *> servers = listeners();
+    m_relays.clear();
+    m_proxies.clear();
+    for (QObject *server : servers) {
+        server->disconnect(this);
+        // Each running connection records that it was dropped, then the server goes, on its thread.
+        QMetaObject::invokeMethod(
+            server,
+            [server] {
+                if (auto *relay = qobject_cast<RelayServer *>(server))
+                    relay->close();
+                else if (auto *proxy = qobject_cast<ProxyServer *>(server))
+                    proxy->close();
+                server->deleteLater();
+            },
+            Qt::QueuedConnection);
     }
     Q_EMIT relaysChanged();
 }
@@ -141,6 +230,7 @@ void ConnectionManager::remove(int row)
     if (row < 0 || row >= count())
         return;
     m_sessions[size_t(row)]->abort();
+    m_byId.remove(m_sessions[size_t(row)]->id());
     beginRemoveRows({}, row, row);
     m_sessions.erase(m_sessions.begin() + row);
     endRemoveRows();

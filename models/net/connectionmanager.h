@@ -8,15 +8,21 @@
 #include <QHostAddress>
 
 #include <QAbstractListModel>
+#include <QHash>
+#include <QThread>
+#include <atomic>
 #include <memory>
 #include <vector>
 
 // The connections the user has open (or closed but kept), as a list model for the connection list.
 // The same URL may be opened any number of times: two chat clients against the broadcast server.
+// Relays and proxies run on a networking thread of their own, so that the window's stalls never
+// reach the traffic they pass on; their connections' events come back here in batches (one per
+// turn of that thread), time-stamped when the bytes were read.
 class LocalCertificateAuthority;
 class RelayServer;
 
-class ConnectionManager : public QAbstractListModel {
+class ConnectionManager : public QAbstractListModel, private WireEventSink {
     Q_OBJECT
 public:
     enum Role { StateRole = Qt::UserRole + 1, SessionIdRole };
@@ -30,8 +36,9 @@ public:
     // Reads a session file into a new session (no live connection). Bad lines are listed in
     // `errors`; every good line is kept. Returns nullptr only when the file cannot be read at all.
     ClientSession *openFile(const QString &path, QStringList *errors = nullptr);
-    // Starts a reverse relay to options.to; every application connection to it becomes a session of
-    // its own. nullptr (and `error`) when it cannot listen.
+    // Starts a reverse relay to options.to, on the networking thread; every application connection
+    // to it becomes a session of its own. nullptr (and `error`) when it cannot listen. The relay's
+    // url(), options() and runningCount() may be read here; everything else is its thread's.
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
     // Starts an HTTP proxy; its WebSocket connections become sessions as a relay's do, tunnels and
     // plain requests are counted (ProxyServer's activity). TLS is terminated with the certificate
@@ -67,10 +74,17 @@ Q_SIGNALS:
 
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
+    QList<QObject *> listeners() const;
+    void moveToNetworkThread(QObject *server);
+    void attach(RelaySession *relayed); // networking thread
+    void abortRelayed(quint32 id, const QString &why);
+    void record(const WireEvent &event) override; // batches from the networking thread
 
     CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
-    quint32 m_nextId = 1;
+    std::atomic<quint32> m_nextId = 1; // relays number their connections on the networking thread
+    QHash<quint32, ClientSession *> m_byId; // relayed sessions, for their events
+    QThread m_network;
     QList<RelayServer *> m_relays; // children
     QList<ProxyServer *> m_proxies; // children
     QString m_authorityDirectory;

@@ -119,6 +119,12 @@ bool ProxyServer::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     m_error.clear();
+    const QHostAddress host = m_listener->serverAddress();
+    m_url.setScheme(QStringLiteral("http"));
+    m_url.setHost(host == QHostAddress::Any || host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
+            : host == QHostAddress::AnyIPv6                                  ? QStringLiteral("::1")
+                                                                             : host.toString());
+    m_url.setPort(m_listener->serverPort());
     return true;
 }
 
@@ -140,16 +146,17 @@ quint16 ProxyServer::port() const
     return m_listener->serverPort();
 }
 
-QUrl ProxyServer::url() const
+QStringList ProxyServer::recentActivity() const
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("http"));
-    const QHostAddress host = m_listener->serverAddress();
-    url.setHost(host == QHostAddress::Any || host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
-            : host == QHostAddress::AnyIPv6                                ? QStringLiteral("::1")
-                                                                           : host.toString());
-    url.setPort(port());
-    return url;
+    const QMutexLocker lock(&m_recentLock);
+    return m_recent;
+}
+
+void ProxyServer::abortSession(quint32 connectionId, const QString &why)
+{
+    for (RelaySession *session : std::as_const(m_sessions))
+        if (session->connectionId() == connectionId && !session->isTunnel())
+            return session->abort(why);
 }
 
 void ProxyServer::accept()
@@ -387,9 +394,12 @@ void ProxyServer::refuseClient(const QString &peer, const QString &why)
 void ProxyServer::noteActivity(const QString &line)
 {
     constexpr int Kept = 50;
-    m_recent << line;
-    if (m_recent.size() > Kept)
-        m_recent.remove(0, m_recent.size() - Kept);
+    {
+        const QMutexLocker lock(&m_recentLock);
+        m_recent << line;
+        if (m_recent.size() > Kept)
+            m_recent.remove(0, m_recent.size() - Kept);
+    }
     Q_EMIT activityChanged();
 }
 

@@ -4,8 +4,11 @@
 #include "protocol/relayhandshake.h"
 
 #include <QHostAddress>
+#include <QMutex>
 #include <QObject>
 #include <QRegularExpression>
+#include <QUrl>
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -56,8 +59,9 @@ public:
     void close();
     bool isListening() const;
     quint16 port() const;
-    // http://127.0.0.1:PORT: what browsers and applications are told to use as their proxy.
-    QUrl url() const;
+    // http://127.0.0.1:PORT: what browsers and applications are told to use as their proxy. Set by
+    // listen(), then fixed: other threads may read it.
+    QUrl url() const { return m_url; }
     QString errorString() const { return m_error; }
     void setIdAllocator(std::function<quint32()> next) { m_nextId = std::move(next); }
     // Without one, TLS is tunnelled uninspected (and the log says why).
@@ -68,10 +72,13 @@ public:
     // What the proxy has done since it started, for a status line: WebSocket connections relayed,
     // tunnels and plain requests passed on, clients refused; and the latest of those, newest last
     // ("passed on: tls://example.org:443, 2.1 kB up, 48.0 kB down"; "refused 127.0.0.1:5123: why").
-    int relayedCount() const { return m_relayed; }
-    int passedOnCount() const { return m_passedOn; }
-    int refusedCount() const { return m_refused; }
-    QStringList recentActivity() const { return m_recent; }
+    // All four may be read from any thread (the window reads them while the proxy runs on its own).
+    int relayedCount() const { return m_relayed.load(); }
+    int passedOnCount() const { return m_passedOn.load(); }
+    int refusedCount() const { return m_refused.load(); }
+    QStringList recentActivity() const;
+    // Drops both legs of the relayed connection with this id, if it still runs.
+    void abortSession(quint32 connectionId, const QString &why);
 
 Q_SIGNALS:
     // A WebSocket connection relayed and inspected; add sinks here, before it reads.
@@ -103,8 +110,10 @@ private:
     QList<RelaySession *> m_sessions;
     std::function<quint32()> m_nextId;
     quint32 m_counter = 0;
-    int m_relayed = 0;
-    int m_passedOn = 0;
-    int m_refused = 0;
+    std::atomic<int> m_relayed = 0;
+    std::atomic<int> m_passedOn = 0;
+    std::atomic<int> m_refused = 0;
+    mutable QMutex m_recentLock;
     QStringList m_recent;
+    QUrl m_url;
 };

@@ -35,6 +35,13 @@ bool RelayServer::listen(const QHostAddress &address, quint16 port)
         return false;
     }
     m_error.clear();
+    const QHostAddress host = m_listener->serverAddress();
+    m_url.setScheme(QStringLiteral("ws"));
+    m_url.setHost(host == QHostAddress::Any || host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
+            : host == QHostAddress::AnyIPv6                                  ? QStringLiteral("::1")
+                                                                             : host.toString());
+    m_url.setPort(m_listener->serverPort());
+    m_url.setPath(QStringLiteral("/"));
     return true;
 }
 
@@ -61,17 +68,11 @@ QHostAddress RelayServer::address() const
     return m_listener->serverAddress();
 }
 
-QUrl RelayServer::url() const
+void RelayServer::abortSession(quint32 connectionId, const QString &why)
 {
-    QUrl url;
-    url.setScheme(QStringLiteral("ws"));
-    const QHostAddress host = address();
-    url.setHost(host == QHostAddress::Any || host == QHostAddress::AnyIPv4 ? QStringLiteral("127.0.0.1")
-            : host == QHostAddress::AnyIPv6                                ? QStringLiteral("::1")
-                                                                           : host.toString());
-    url.setPort(port());
-    url.setPath(QStringLiteral("/"));
-    return url;
+    for (RelaySession *session : std::as_const(m_sessions))
+        if (session->connectionId() == connectionId)
+            return session->abort(why);
 }
 
 void RelayServer::acceptConnections()
@@ -80,8 +81,10 @@ void RelayServer::acceptConnections()
         const quint32 id = m_nextId ? m_nextId() : ++m_counter;
         auto *session = new RelaySession(id, socket, m_options, this);
         m_sessions.append(session);
+        ++m_running;
         connect(session, &RelaySession::finished, this, [this, session] {
             m_sessions.removeOne(session);
+            --m_running;
             Q_EMIT sessionFinished(session);
             session->deleteLater();
         });

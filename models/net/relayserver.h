@@ -4,6 +4,8 @@
 
 #include <QHostAddress>
 #include <QObject>
+#include <QUrl>
+#include <atomic>
 #include <functional>
 
 class QTcpServer;
@@ -26,8 +28,9 @@ public:
     bool isListening() const;
     quint16 port() const;
     QHostAddress address() const;
-    // ws://127.0.0.1:PORT/: what an application connects to.
-    QUrl url() const;
+    // ws://127.0.0.1:PORT/: what an application connects to. Set by listen(), then fixed: other
+    // threads may read it.
+    QUrl url() const { return m_url; }
     QString errorString() const { return m_error; }
     const RelayOptions &options() const { return m_options; }
 
@@ -35,6 +38,10 @@ public:
     // default 1, 2, 3, ...
     void setIdAllocator(std::function<quint32()> next) { m_nextId = std::move(next); }
     QList<RelaySession *> sessions() const { return m_sessions; }
+    // Sessions still running; may be read from any thread.
+    int runningCount() const { return m_running.load(); }
+    // Drops both legs of the session with this id, if it still runs (the user disconnected it).
+    void abortSession(quint32 connectionId, const QString &why);
 
 Q_SIGNALS:
     // Add sinks here: the session starts reading once every receiver has returned.
@@ -48,6 +55,8 @@ private:
     QTcpServer *m_listener;
     QString m_error;
     QList<RelaySession *> m_sessions;
+    std::atomic<int> m_running = 0;
+    QUrl m_url;
     std::function<quint32()> m_nextId;
     quint32 m_counter = 0;
 };
