@@ -16,12 +16,15 @@
 # frame of both legs as jsonl to /dev/null), taking turns; and ping round trips both ways. The
 # relay must keep 80 % of the direct throughput (DESIGN.md).
 #
+# Then the window's relay (bench_relay_gui): what it adds to ping round trips, idle and while the
+# window ingests floods on another connection (target: p99 added <= 2 ms under that load).
+#
 # Then the GUI pipeline benchmark (bench_gui) against the small flood.
 #
 #   tests/bench/run-benchmarks.sh BUILD_DIR        (make bench)
 #   env: MESSAGES (default 1000000), LARGE_MESSAGES (default 20000), LARGE_SIZE (default 65536),
 #        RELAY_MESSAGES (default 1000000), RELAY_PINGS (default 2000), RUNS (default 3),
-#        ONLY (run one section: cli, relay or gui)
+#        ONLY (run one section: cli, relay, relaygui or gui)
 set -euo pipefail
 
 build=${1:?usage: run-benchmarks.sh BUILD_DIR}
@@ -204,8 +207,34 @@ relay_benchmark() {
         }'
 }
 
+# relay_gui_benchmark: bench_relay_gui RUNS times; the median of "added p99 under load" is judged.
+relay_gui_benchmark() {
+    local added=() i out
+    for i in $(seq "$runs"); do
+        out=$("$build/tests/bench/bench_relay_gui" --node "$node" --echo-server "$here/../net/peers/node_echo_server.js" \
+            --client "$here/node_relay_client.js" --pings "$relay_pings" --floodserver "$flood" 2>"$work/relaygui.err") \
+            || [[ $? == 1 ]] || { echo "run-benchmarks: bench_relay_gui failed: $(tail -3 "$work/relaygui.err")" >&2; exit 1; }
+        [[ $i == 1 ]] && printf '%s\n' "$out" | sed '/^added p99/,$d'
+        added+=("$(printf '%s\n' "$out" | sed -n 's/^added p99 under load (ms) //p')")
+    done
+    echo
+    local m
+    m=$(median "${added[@]}")
+    echo "p99 added by the window's relay while the window ingests, median of $runs runs: $m ms (runs: ${added[*]}; target 2 ms)"
+    if awk -v m="$m" 'BEGIN { exit !(m > 2.0) }'; then
+        echo "MISS: the window's relay adds more than 2 ms at p99 under load"
+        status=1
+    else
+        echo "PASS: the window's relay adds at most 2 ms at p99 under load"
+    fi
+}
+
 if [[ $only == relay ]]; then
     relay_benchmark
+    exit $status
+fi
+if [[ $only == relaygui ]]; then
+    relay_gui_benchmark
     exit $status
 fi
 
@@ -254,6 +283,8 @@ fi
 echo
 relay_benchmark
 [[ $only == cli ]] && exit $status
+echo
+relay_gui_benchmark
 
 # The window's pipeline (engine -> capture -> model -> view), offscreen, against the same flood,
 # RUNS times: one run on a shared 2-core machine can be half as fast as the next, so the median and
