@@ -64,11 +64,11 @@ void Capture::setMemory(CaptureMemory *memory)
         m_memory = memory;
 }
 
-char *Capture::newChunk(quint64 size)
+char *Capture::newChunk(quint64 size, bool budgeted)
 {
     const auto index = m_chunks.size();
     char *data = nullptr;
-    if (m_memory)
+    if (m_memory && budgeted)
         data = m_memory->allocate(size, [this, index] {
             m_chunks[index].dropped = true;
             m_droppedPayloads += m_chunks[index].payloads;
@@ -99,35 +99,49 @@ void Capture::freeChunks()
     m_chunks.clear();
 }
 
-std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView more)
+std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView more, bool budgeted)
 {
     const auto size = quint64(bytes.size()) + quint64(more.size());
     if (size > OwnChunkThreshold) {
-        char *data = newChunk(size);
+        char *data = newChunk(size, budgeted);
         if (!bytes.isEmpty()) // memcpy from a null pointer is undefined even for 0 bytes
             std::memcpy(data, bytes.data(), bytes.size());
         if (!more.isEmpty())
             std::memcpy(data + bytes.size(), more.data(), more.size());
         const auto index = qsizetype(m_chunks.size() - 1);
         m_chunks.back().payloads = 1;
-        sealChunk(index, size);
+        if (budgeted)
+            sealChunk(index, size);
         return { quint32(index), 0 };
     }
-    if (m_sharedChunk < 0 || m_sharedUsed + size > SharedChunkSize) {
-        sealChunk(m_sharedChunk, m_sharedUsed);
-        newChunk(SharedChunkSize);
-        m_sharedChunk = qsizetype(m_chunks.size() - 1);
-        m_sharedUsed = 0;
+    // Two chunks being filled: frames' payloads, which the budget may move or drop, and the
+    // rest (handshakes, states, errors: small, and what explains the connection), which stays.
+    qsizetype &current = budgeted ? m_sharedChunk : m_keptChunk;
+    quint64 &used = budgeted ? m_sharedUsed : m_keptUsed;
+    if (current < 0 || used + size > SharedChunkSize) {
+        if (budgeted)
+            sealChunk(current, used);
+        newChunk(SharedChunkSize, budgeted);
+        current = qsizetype(m_chunks.size() - 1);
+        used = 0;
     }
-    Chunk &shared = m_chunks[size_t(m_sharedChunk)];
-    const auto offset = quint32(m_sharedUsed);
+    Chunk &shared = m_chunks[size_t(current)];
+    const auto offset = quint32(used);
     if (!bytes.isEmpty())
         std::memcpy(shared.data + offset, bytes.data(), bytes.size());
     if (!more.isEmpty())
         std::memcpy(shared.data + offset + bytes.size(), more.data(), more.size());
     ++shared.payloads;
-    m_sharedUsed += size;
-    return { quint32(m_sharedChunk), offset };
+    used += size;
+    return { quint32(current), offset };
+}
+
+void Capture::sealOpenChunk()
+{
+    if (m_sharedChunk < 0)
+        return;
+    sealChunk(m_sharedChunk, m_sharedUsed);
+    m_sharedChunk = -1; // the next frame starts a new chunk
 }
 
 void Capture::record(const WireEvent &event)
@@ -150,7 +164,8 @@ void Capture::record(const WireEvent &event)
     r.flags = (event.wasClean ? Flag::WasClean : 0) | (event.hasInflated ? Flag::HasInflated : 0)
         | (event.compressed ? Flag::Compressed : 0) | (event.payloadDropped ? Flag::PayloadDropped : 0);
     if (r.length + quint64(r.inflatedLength) > 0) {
-        const auto [chunk, offset] = store(event.payload.first(r.length), event.inflated.first(r.inflatedLength));
+        const auto [chunk, offset] = store(
+            event.payload.first(r.length), event.inflated.first(r.inflatedLength), event.kind == EventKind::Frame);
         r.chunk = chunk;
         r.offset = offset;
         m_payloadBytes += r.length + quint64(r.inflatedLength);
@@ -329,6 +344,8 @@ void Capture::clear()
     freeChunks();
     m_droppedPayloads = 0;
     m_sharedChunk = -1;
+    m_keptChunk = -1;
+    m_keptUsed = 0;
     m_sharedUsed = 0;
     m_payloadBytes = 0;
     m_chunkCapacityBytes = 0;

@@ -22,8 +22,11 @@ public:
     // Takes payload memory from `memory` (a window's budget) instead of the heap; only while empty.
     // Payloads it drops come back from event() empty, with payloadDropped set.
     void setMemory(CaptureMemory *memory);
-    // Payloads dropped to stay within the memory budget, and their bytes.
+    // Frame payloads dropped to stay within the memory budget (handshakes, states and errors are
+    // never dropped: they explain the connection).
     quint64 droppedPayloads() const { return m_droppedPayloads; }
+    // The connection ended: the chunk its last frames went into may leave memory like the others.
+    void sealOpenChunk();
 
     void record(const WireEvent &event) override;
 
@@ -59,7 +62,6 @@ public:
     // Forgets everything (user pressed Clear); emits aboutToClear(), then cleared().
     void clear();
 
-
 Q_SIGNALS:
     // Emitted once per event-loop turn in which events were appended (queued, never from inside
     // record()): a flood costs one signal per turn, not one per event, and every model that reads
@@ -71,7 +73,7 @@ Q_SIGNALS:
 private:
     struct Record;
     // Copies `bytes` and `more` after them into chunk storage; returns (chunk index, offset in chunk).
-    std::pair<quint32, quint32> store(QByteArrayView bytes, QByteArrayView more = {});
+    std::pair<quint32, quint32> store(QByteArrayView bytes, QByteArrayView more, bool budgeted);
     static void setPayloads(Message &m, QByteArray wire, const WireEvent &last);
     struct MessageSpan {
         quint32 first; // event index of the message's first frame
@@ -93,14 +95,16 @@ private:
         quint32 payloads = 0;
         bool dropped = false;
     };
-    char *newChunk(quint64 size);
+    char *newChunk(quint64 size, bool budgeted);
     void sealChunk(qsizetype index, quint64 used);
     void freeChunks();
     CaptureMemory *m_memory = nullptr;
     std::vector<Chunk> m_chunks;
     quint64 m_droppedPayloads = 0;
-    qsizetype m_sharedChunk = -1; // chunk that small payloads are appended to
+    qsizetype m_sharedChunk = -1; // chunk that small frame payloads are appended to
     quint64 m_sharedUsed = 0;
+    qsizetype m_keptChunk = -1; // and the other events' (never budgeted)
+    quint64 m_keptUsed = 0;
     quint64 m_payloadBytes = 0;
     quint64 m_chunkCapacityBytes = 0;
     void announceGrowth();

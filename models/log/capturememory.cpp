@@ -53,6 +53,7 @@ QString CaptureMemory::spillDirectory() const
 void CaptureMemory::setBudget(quint64 bytes)
 {
     m_budget = bytes;
+    m_spillFailed = false; // the user acted: try again
     enforce();
 }
 
@@ -67,9 +68,8 @@ char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
     chunk.dropped = std::move(dropped);
     m_sequenceOf.insert(chunk.data, m_firstSequence + m_chunks.size());
     m_chunks.push_back(std::move(chunk));
-    m_resident += m_chunks.back().size;
-    enforce();
-    announce();
+    // Counted once sealed: a chunk being filled holds only the pages written so far (an idle
+    // connection's few bytes, not 4 MiB), and it cannot leave memory before then anyway.
     return static_cast<char *>(memory);
 }
 
@@ -86,10 +86,14 @@ void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
     Chunk *chunk = find(data);
     if (!chunk)
         return;
+    if (chunk->sealed)
+        return;
     chunk->sealed = true;
     chunk->payloads = payloads;
     chunk->bytes = bytes;
+    m_resident += chunk->size;
     enforce();
+    announce();
 }
 
 void CaptureMemory::release(char *data)
@@ -98,12 +102,14 @@ void CaptureMemory::release(char *data)
     if (!chunk)
         return;
     munmap(chunk->data, chunk->size);
-    if (chunk->state == State::Resident)
+    if (chunk->state == State::Resident && chunk->sealed)
         m_resident -= chunk->size;
     if (chunk->state == State::Spilled) {
         m_spilled -= chunk->size;
         // The file keeps its size; the space of a released chunk goes back to the file system.
-        fallocate(m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk->fileOffset, qint64(chunk->size));
+        // (Where holes cannot be punched, the space stays taken until the process exits.)
+        (void)fallocate(
+            m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk->fileOffset, qint64(chunk->size));
     }
     chunk->state = State::Released;
     chunk->dropped = nullptr;
@@ -128,10 +134,12 @@ void CaptureMemory::enforce()
         Chunk &chunk = m_chunks[i];
         if (chunk.state != State::Resident || !chunk.sealed)
             continue;
-        if (m_policy == OverBudget::DropOldest)
-            drop(chunk);
-        else if (!spill(chunk))
-            return; // kept in memory, over the budget; problem() said why
+        if (m_policy == OverBudget::DropOldest) {
+            if (!drop(chunk))
+                return;
+        } else if (m_spillFailed || !spill(chunk)) {
+            return; // kept in memory, over the budget; problem() said why (not retried at every chunk)
+        }
     }
 }
 
@@ -157,15 +165,25 @@ bool CaptureMemory::openSpillFile()
 
 bool CaptureMemory::spill(Chunk &chunk)
 {
-    if (!openSpillFile())
+    if (!openSpillFile()) {
+        m_spillFailed = true;
         return false;
+    }
     const qint64 offset = m_spillEnd;
+    // Room first: a full disk must fail this write, never a later read of the mapping (SIGBUS).
+    if (fallocate(m_spillFile, 0, offset, qint64(chunk.size)) != 0 && errno != EOPNOTSUPP) {
+        m_spillFailed = true;
+        fail(Tr::tr("cannot make room in the spill file: %1; payloads stay in memory, over the budget")
+                 .arg(systemError()));
+        return false;
+    }
     quint64 written = 0;
     while (written < chunk.size) {
         const ssize_t n = pwrite(m_spillFile, chunk.data + written, chunk.size - written, offset + qint64(written));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
+            m_spillFailed = true;
             fail(
                 Tr::tr("cannot write the spill file: %1; payloads stay in memory, over the budget").arg(systemError()));
             return false;
@@ -175,10 +193,17 @@ bool CaptureMemory::spill(Chunk &chunk)
     // The same bytes, now backed by the file, at the same address: views into them stay valid.
     void *mapped = mmap(chunk.data, chunk.size, PROT_READ, MAP_SHARED | MAP_FIXED, m_spillFile, offset);
     if (mapped == MAP_FAILED) {
-        fail(Tr::tr("cannot map the spill file: %1").arg(systemError()));
+        // The old pages may be gone with the failed call: put the bytes back from the file.
+        m_spillFailed = true;
+        fail(Tr::tr("cannot map the spill file: %1; payloads stay in memory, over the budget").arg(systemError()));
+        void *again
+            = mmap(chunk.data, chunk.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+        if (again != MAP_FAILED)
+            (void)pread(m_spillFile, chunk.data, chunk.size, offset);
         return false;
     }
     m_spillEnd += qint64(chunk.size);
+    m_error.clear(); // it works (again)
     chunk.fileOffset = offset;
     chunk.state = State::Spilled;
     m_resident -= chunk.size;
@@ -187,10 +212,13 @@ bool CaptureMemory::spill(Chunk &chunk)
     return true;
 }
 
-void CaptureMemory::drop(Chunk &chunk)
+bool CaptureMemory::drop(Chunk &chunk)
 {
     // Zero pages at the same address: nothing that still looks at the bytes can crash.
-    mmap(chunk.data, chunk.size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (mmap(chunk.data, chunk.size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+        fail(Tr::tr("cannot free payload memory: %1").arg(systemError()));
+        return false;
+    }
     chunk.state = State::Dropped;
     m_resident -= chunk.size;
     m_droppedBytes += chunk.bytes;
@@ -198,6 +226,7 @@ void CaptureMemory::drop(Chunk &chunk)
     if (chunk.dropped)
         chunk.dropped();
     announce();
+    return true;
 }
 
 void CaptureMemory::fail(const QString &error)

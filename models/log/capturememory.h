@@ -34,10 +34,16 @@ public:
     void setOverBudget(OverBudget policy) { m_policy = policy; }
     OverBudget overBudget() const { return m_policy; }
     // Where the spill file is made; <user cache directory>/wsinspector unless set.
-    void setSpillDirectory(const QString &directory) { m_spillDirectory = directory; }
+    void setSpillDirectory(const QString &directory)
+    {
+        m_spillDirectory = directory;
+        m_spillFailed = false;
+    }
     QString spillDirectory() const;
 
-    quint64 residentBytes() const { return m_resident; } // payload chunks in memory
+    // Filled payload chunks in memory (each capture's chunk being filled, at most 4 MiB, counts
+    // once it is full or its connection ends).
+    quint64 residentBytes() const { return m_resident; }
     quint64 spilledBytes() const { return m_spilled; } // in the spill file
     quint64 droppedBytes() const { return m_droppedBytes; } // payload bytes, not pages
     quint64 droppedPayloads() const { return m_droppedPayloads; }
@@ -76,7 +82,7 @@ private:
     Chunk *find(char *data);
     void enforce();
     bool spill(Chunk &chunk);
-    void drop(Chunk &chunk);
+    bool drop(Chunk &chunk);
     bool openSpillFile();
     void fail(const QString &error);
     void announce();
@@ -95,5 +101,6 @@ private:
     quint64 m_droppedBytes = 0;
     quint64 m_droppedPayloads = 0;
     QString m_error;
+    bool m_spillFailed = false; // not retried at every chunk; a new budget or directory tries again
     bool m_announcePending = false;
 };

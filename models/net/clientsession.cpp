@@ -123,6 +123,8 @@ void ClientSession::record(const WireEvent &event)
         m_handshakeResponse = event.payload.toByteArray();
     else if (event.kind == EventKind::Error && m_kind == Kind::Relay)
         m_lastError = event.text();
+    if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
+        m_capture.sealOpenChunk(); // its last frames may now leave memory under the budget
     if (m_kind == Kind::Relay && event.kind == EventKind::StateChange && m_relayState != event.state) {
         m_relayState = event.state;
         Q_EMIT changed();

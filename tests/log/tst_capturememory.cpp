@@ -65,6 +65,7 @@ private Q_SLOTS:
     void clearGivesEverythingBack();
     void unwritableSpillLosesNothing();
     void noBudgetKeepsEverything();
+    void idleCapturesAndTheirStatesStay();
 };
 
 void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
@@ -269,7 +270,9 @@ void tst_CaptureMemory::unwritableSpillLosesNothing()
 
 void tst_CaptureMemory::noBudgetKeepsEverything()
 {
+    QTemporaryDir dir;
     CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
     Capture capture;
     capture.setMemory(&memory);
     for (int i = 0; i < 4; ++i)
@@ -279,6 +282,42 @@ void tst_CaptureMemory::noBudgetKeepsEverything()
     memory.setBudget(3 * MiB); // applies at once
     QVERIFY(memory.residentBytes() <= 3 * MiB);
     QCOMPARE(capture.event(0).payload.toByteArray(), pattern(2 * qsizetype(MiB), 0));
+}
+
+// Many quiet connections (a proxy's) do not fill the budget with chunks they barely use, and
+// dropping frames never drops what explains a connection: its handshake and states.
+void tst_CaptureMemory::idleCapturesAndTheirStatesStay()
+{
+    CaptureMemory memory;
+    memory.setOverBudget(CaptureMemory::OverBudget::DropOldest);
+    memory.setBudget(8 * MiB);
+    std::vector<std::unique_ptr<Capture>> idle;
+    for (int i = 0; i < 40; ++i) {
+        idle.push_back(std::make_unique<Capture>());
+        idle.back()->setMemory(&memory);
+        recordPayload(*idle.back(), pattern(100, i));
+    }
+    QCOMPARE(memory.residentBytes(), 0u); // chunks being filled count once full or closed
+    Capture busy;
+    busy.setMemory(&memory);
+    WireEvent request;
+    request.kind = EventKind::HandshakeRequest;
+    request.direction = Direction::Outgoing;
+    const QByteArray head = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    request.payload = head;
+    busy.record(request);
+    for (int i = 0; i < 40'000; ++i) // about 40 MiB of small frames
+        recordPayload(busy, pattern(1000, i));
+    QVERIFY(busy.droppedPayloads() > 0);
+    QCOMPARE(busy.event(0).payload.toByteArray(), head); // never dropped
+    QVERIFY(!busy.event(0).payloadDropped);
+    QVERIFY(busy.event(1).payloadDropped);
+    QCOMPARE(idle.front()->droppedPayloads(), 0u);
+    QCOMPARE(idle.front()->event(0).payload.toByteArray(), pattern(100, 0));
+    // A connection that ended lets its last chunk go like the others.
+    const quint64 before = memory.residentBytes();
+    idle.front()->sealOpenChunk();
+    QCOMPARE(memory.residentBytes() > before || memory.droppedPayloads() > 0, true);
 }
 
 QTEST_GUILESS_MAIN(tst_CaptureMemory)
