@@ -220,7 +220,7 @@ std::optional<LocalCertificateAuthority::Leaf> LocalCertificateAuthority::certif
     if (host.isEmpty() || host.size() > 253)
         return fail(Tr::tr("\"%1\" is not a host name").arg(host.left(60)));
     for (const QChar c : host)
-        if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u':' || c == u'_'))
+        if (!((c.unicode() < 128 && c.isLetterOrNumber()) || c == u'.' || c == u'-' || c == u':' || c == u'_'))
             return fail(Tr::tr("\"%1\" is not a host name").arg(host.left(60)));
     Key leafKey = newKey();
     if (!leafKey)
@@ -242,6 +242,10 @@ std::optional<LocalCertificateAuthority::Leaf> LocalCertificateAuthority::certif
         QSslKey(keyPem(leafKey.get()), QSsl::Ec, QSsl::Pem, QSsl::PrivateKey) };
     if (leaf.certificate.isNull() || leaf.key.isNull())
         return fail(Tr::tr("Qt could not read the certificate made for %1").arg(host));
+    // Any local client can name hosts: the cache is kept to a size (a leaf is quick to make again).
+    constexpr qsizetype KeptLeaves = 1000;
+    if (m_leaves.size() >= KeptLeaves)
+        m_leaves.clear();
     m_leaves.insert(key, leaf);
     return leaf;
 }

@@ -84,8 +84,10 @@ QString ProxyServer::patternProblem(const QString &pattern)
 
 bool ProxyServer::matchesNoIntercept(const QString &host) const
 {
+    // "www.bank.example." is www.bank.example: the trailing dot must not slip past a pattern.
+    const QString name = host.endsWith(QLatin1Char('.')) ? host.chopped(1) : host;
     for (const QRegularExpression &expression : m_noIntercept)
-        if (expression.match(host).hasMatch())
+        if (expression.match(name).hasMatch())
             return true;
     return false;
 }
@@ -94,8 +96,9 @@ bool ProxyServer::allowsCertificateErrors(const QString &host) const
 {
     if (m_options.relay.allowCertificateErrors)
         return true;
+    const QString name = host.endsWith(QLatin1Char('.')) ? host.chopped(1) : host;
     for (const QRegularExpression &expression : m_insecureHosts)
-        if (expression.match(host).hasMatch())
+        if (expression.match(name).hasMatch())
             return true;
     return false;
 }
@@ -235,13 +238,20 @@ void ProxyServer::classify(QTcpSocket *socket)
 // terminated) until it can tell what to do with them, or the sniffing time is over.
 void ProxyServer::afterConnect(QSslSocket *socket, const RelayHandshake::Authority &target)
 {
+    if (!socket->isEncrypted() && matchesNoIntercept(target.host)) {
+        // Decided by the name alone: no waiting for bytes (the server may be the one to speak first).
+        decideAfterConnect(socket, target, false);
+        return;
+    }
     auto *timer = new QTimer(socket);
     timer->setSingleShot(true);
     connect(timer, &QTimer::timeout, socket, [this, socket, target, timer] {
         timer->deleteLater();
         decideAfterConnect(socket, target, true);
     });
-    timer->start(m_options.sniffTimeoutMs);
+    // Inside terminated TLS the client speaks first (HTTP): it gets the whole handshake time, so a
+    // connection a browser opened ahead of need is not mistaken for one that is not HTTP.
+    timer->start(socket->isEncrypted() ? m_options.relay.handshakeTimeoutMs : m_options.sniffTimeoutMs);
     connect(socket, &QTcpSocket::readyRead, this, [this, socket, target, timer] {
         if (timer->isActive() && decideAfterConnect(socket, target, false))
             timer->stop();
@@ -288,7 +298,8 @@ bool ProxyServer::decideAfterConnect(QSslSocket *socket, const RelayHandshake::A
         why = status == RequestParser::Status::Complete
             ? tr("not a WebSocket upgrade (%1 %2)")
                   .arg(QString::fromLatin1(parser.request().method), DisplayText::line(parser.request().target))
-            : tr("not HTTP");
+            : status == RequestParser::Status::NeedMore ? tr("an incomplete request head")
+                                                        : tr("not HTTP");
         if (decrypted)
             why = tr("TLS terminated; %1: passed on over TLS, unparsed").arg(why);
     }

@@ -111,8 +111,9 @@ std::optional<Authority> connectAuthority(QByteArrayView target, QString *error)
     if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
         host = host.mid(1, host.size() - 2);
     // Only what a host name or address is made of: QUrl would take a NUL inside an IPv6 literal.
+    // ASCII only: a certificate's DNS name is ASCII (an international name comes as xn--...).
     const bool plain = std::all_of(host.cbegin(), host.cend(), [](QChar c) {
-        return c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u':' || c == u'_';
+        return (c.unicode() < 128 && c.isLetterOrNumber()) || c == u'.' || c == u'-' || c == u':' || c == u'_';
     });
     QUrl check;
     check.setHost(host, QUrl::StrictMode);

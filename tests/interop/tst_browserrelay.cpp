@@ -93,6 +93,13 @@ void stopBrowser(QProcess &browser)
     }
 }
 
+// Stops Chromium however the test ends: a failed QTRY returns early, and QProcess's destructor
+// would kill the main process only, leaving its helpers in the profile being removed.
+struct BrowserProcess {
+    QProcess process;
+    ~BrowserProcess() { stopBrowser(process); }
+};
+
 bool writeFile(const QString &path, const QByteArray &bytes)
 {
     QFile file(path);
@@ -152,7 +159,8 @@ void tst_BrowserRelay::chromiumThroughTheRelay()
     QVERIFY(pages.server.listen(QHostAddress::LocalHost, 0));
 
     QTemporaryDir profile;
-    QProcess browser;
+    BrowserProcess guard;
+    QProcess &browser = guard.process;
     browser.setProcessChannelMode(QProcess::MergedChannels);
     browser.start(chromium,
         chromiumArguments(profile.path())
@@ -242,7 +250,8 @@ void tst_BrowserRelay::chromiumThroughTheProxy()
     QVERIFY2(proxy.listen(), qPrintable(proxy.errorString()));
 
     QTemporaryDir profile;
-    QProcess browser;
+    BrowserProcess guard;
+    QProcess &browser = guard.process;
     browser.setProcessChannelMode(QProcess::MergedChannels);
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.insert(QStringLiteral("HOME"), home); // where Chromium finds its NSS database

@@ -62,7 +62,7 @@ struct Fixture {
         ProxyOptions options;
         options.noIntercept = noIntercept;
         options.insecureHosts = insecureHosts;
-        options.sniffTimeoutMs = 500;
+        options.sniffTimeoutMs = 3'000; // longer than any stall of a loaded machine between CONNECT and TLS
         proxy = std::make_unique<ProxyServer>(options);
         proxy->setCertificateAuthority(std::move(authority));
         QObject::connect(proxy.get(), &ProxyServer::sessionStarted, proxy.get(), [this](RelaySession *s) {
@@ -100,10 +100,13 @@ struct Authority {
 struct UntrustedTlsServer {
     explicit UntrustedTlsServer(std::function<void(RawServer &)> onRequest)
     {
-        const auto leaf = authority.ca->certificateFor(QStringLiteral("127.0.0.1"), nullptr);
-        server.useTls(leaf->certificate, leaf->key);
+        const auto leaf = authority.ca ? authority.ca->certificateFor(QStringLiteral("127.0.0.1"), nullptr) : std::nullopt;
+        ready = leaf.has_value();
+        if (ready)
+            server.useTls(leaf->certificate, leaf->key);
         server.onRequest = std::move(onRequest);
     }
+    bool ready = false; // its certificate was made
     Authority authority;
     RawServer server;
 };
@@ -214,7 +217,7 @@ void tst_ProxyServer::connectWithTlsPassesThrough()
 void tst_ProxyServer::tlsTerminatedAndWebSocketRelayed()
 {
     UntrustedTlsServer upstream([](RawServer &s) { s.send(s.validResponse() + QByteArray::fromHex("8102") + "hi"); });
-    QVERIFY(upstream.server.listen());
+    QVERIFY(upstream.ready && upstream.server.listen());
     Authority proxyCa;
     QVERIFY(proxyCa.ca);
     Fixture f({}, { QStringLiteral("127.0.0.1") }, proxyCa.ca);
@@ -248,7 +251,7 @@ void tst_ProxyServer::tlsTerminatedAndWebSocketRelayed()
 void tst_ProxyServer::untrustedServerCertificateAnswered502()
 {
     UntrustedTlsServer upstream([](RawServer &s) { s.send(s.validResponse()); });
-    QVERIFY(upstream.server.listen());
+    QVERIFY(upstream.ready && upstream.server.listen());
     Authority proxyCa;
     Fixture f({}, {}, proxyCa.ca);
     QVERIFY(f.proxy->listen());
@@ -291,7 +294,7 @@ void tst_ProxyServer::curlHttpsPageThroughTerminatedTls()
         s.send(page);
         s.closeTcp();
     });
-    QVERIFY(upstream.server.listen());
+    QVERIFY(upstream.ready && upstream.server.listen());
     Authority proxyCa;
     QString error;
     const QString caFile = proxyCa.dir.filePath(QStringLiteral("exported.pem"));
@@ -320,6 +323,9 @@ void tst_ProxyServer::noInterceptPassesThrough()
     Fixture f({ QStringLiteral("127.0.0.*") });
     QVERIFY(f.proxy->matchesNoIntercept(QStringLiteral("127.0.0.1")));
     QVERIFY(!f.proxy->matchesNoIntercept(QStringLiteral("example.org")));
+    ProxyServer bank(ProxyOptions { {}, { QStringLiteral("*.bank.example") }, {}, 500 });
+    QVERIFY(bank.matchesNoIntercept(QStringLiteral("www.bank.example.")));  // the same name, fully qualified
+    QVERIFY(bank.matchesNoIntercept(QStringLiteral("WWW.Bank.Example")));
     QVERIFY(f.proxy->listen());
     RawClient client(f.proxy->port());
     QVERIFY(client.socket.waitForConnected(5000));

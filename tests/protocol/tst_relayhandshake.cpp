@@ -183,6 +183,7 @@ void tst_RelayHandshake::connectAuthority_data()
     QTest::addRow("userinfo") << QByteArray("user@example.org:443") << QString() << 0;
     // Found by fuzz_proxyrequest: QUrl takes NULs inside an IPv6 literal.
     QTest::addRow("NUL in ipv6") << QByteArray("[::1\0\0]:80", 10) << QString() << 0;
+    QTest::addRow("not ASCII") << QByteArray("\xc3\xa9x.test:443") << QString() << 0; // a certificate name is ASCII
 }
 
 void tst_RelayHandshake::connectAuthority()
