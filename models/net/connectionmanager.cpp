@@ -49,11 +49,33 @@ QList<QObject *> ConnectionManager::listeners() const
     return all;
 }
 
-void ConnectionManager::moveToNetworkThread(QObject *server)
+// Numbers its connections, moves it to the networking thread and has it listen there; deleted
+// (later, on that thread) if it cannot. Its sessions are attached there before they read a byte.
+template <typename Server>
+bool ConnectionManager::listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error)
 {
+    server->setIdAllocator([this] { return m_nextId++; });
     if (!m_network.isRunning())
         m_network.start();
     server->moveToThread(&m_network);
+    bool listening = false;
+    QMetaObject::invokeMethod(
+        server,
+        [&] {
+            listening = server->listen(address, port);
+            if (!listening && error)
+                *error = server->errorString();
+        },
+        Qt::BlockingQueuedConnection);
+    if (!listening) {
+        server->deleteLater();
+        return false;
+    }
+    // Direct: runs on the networking thread, before the session reads a byte.
+    connect(
+        server, &Server::sessionStarted, server, [this](RelaySession *relayed) { attach(relayed); },
+        Qt::DirectConnection);
+    return true;
 }
 
 // On the networking thread, as a relay or the proxy announces a connection before it reads: the
@@ -113,25 +135,8 @@ RelayServer *ConnectionManager::startRelay(
     const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
 {
     auto *relay = new RelayServer(options);
-    relay->setIdAllocator([this] { return m_nextId++; });
-    moveToNetworkThread(relay);
-    bool listening = false;
-    QMetaObject::invokeMethod(
-        relay,
-        [&] {
-            listening = relay->listen(address, port);
-            if (!listening && error)
-                *error = relay->errorString();
-        },
-        Qt::BlockingQueuedConnection);
-    if (!listening) {
-        relay->deleteLater();
+    if (!listenOnNetworkThread(relay, address, port, error))
         return nullptr;
-    }
-    // Direct: runs on the networking thread, before the session reads a byte.
-    connect(
-        relay, &RelayServer::sessionStarted, relay, [this](RelaySession *relayed) { attach(relayed); },
-        Qt::DirectConnection);
     connect(relay, &RelayServer::sessionStarted, this, &ConnectionManager::relaysChanged);
     connect(relay, &RelayServer::sessionFinished, this, &ConnectionManager::relaysChanged);
     m_relays.append(relay);
@@ -143,29 +148,13 @@ ProxyServer *ConnectionManager::startProxy(
     const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error, QString *warning)
 {
     auto *proxy = new ProxyServer(options);
-    proxy->setIdAllocator([this] { return m_nextId++; });
     QString authorityError;
     if (std::shared_ptr<LocalCertificateAuthority> authority = certificateAuthority(&authorityError))
         proxy->setCertificateAuthority(std::move(authority));
     else if (warning)
         *warning = tr("TLS passes through uninspected: %1").arg(authorityError);
-    moveToNetworkThread(proxy);
-    bool listening = false;
-    QMetaObject::invokeMethod(
-        proxy,
-        [&] {
-            listening = proxy->listen(address, port);
-            if (!listening && error)
-                *error = proxy->errorString();
-        },
-        Qt::BlockingQueuedConnection);
-    if (!listening) {
-        proxy->deleteLater();
+    if (!listenOnNetworkThread(proxy, address, port, error))
         return nullptr;
-    }
-    connect(
-        proxy, &ProxyServer::sessionStarted, proxy, [this](RelaySession *relayed) { attach(relayed); },
-        Qt::DirectConnection);
     connect(proxy, &ProxyServer::activityChanged, this, &ConnectionManager::relaysChanged);
     m_proxies.append(proxy);
     Q_EMIT relaysChanged();

@@ -75,7 +75,8 @@ Q_SIGNALS:
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
     QList<QObject *> listeners() const;
-    void moveToNetworkThread(QObject *server);
+    template <typename Server>
+    bool listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
     void attach(RelaySession *relayed); // networking thread
     void abortRelayed(quint32 id, const QString &why);
     void record(const WireEvent &event) override; // batches from the networking thread
