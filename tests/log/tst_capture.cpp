@@ -1,3 +1,4 @@
+#include "eventfixtures.h"
 #include "log/capture.h"
 #include "protocol/frame.h"
 
@@ -5,17 +6,6 @@
 #include <QTest>
 
 namespace {
-QByteArray pattern(qsizetype size, int seed)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    quint32 x = quint32(seed) * 2654435761u + 1;
-    for (qsizetype i = 0; i < size; ++i) {
-        x = x * 1103515245u + 12345u;
-        bytes[i] = char(x >> 24);
-    }
-    return bytes;
-}
-
 WireEvent makeEvent(EventKind kind, Direction direction, QByteArrayView header, QByteArrayView payload)
 {
     WireEvent e;

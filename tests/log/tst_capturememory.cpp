@@ -3,6 +3,7 @@
 // process's anonymous memory really stays near the budget; a spill that cannot be written loses
 // nothing and says why.
 
+#include "eventfixtures.h"
 #include "log/capture.h"
 #include "log/capturememory.h"
 #include "log/jsonlreader.h"
@@ -17,16 +18,6 @@
 namespace {
 constexpr quint64 MiB = 1 << 20;
 
-QByteArray pattern(qsizetype size, int seed)
-{
-    QByteArray bytes(size, Qt::Uninitialized);
-    quint32 x = quint32(seed) * 2654435761u + 1;
-    for (qsizetype i = 0; i < size; ++i) {
-        x = x * 1103515245u + 12345u;
-        bytes[i] = char(x >> 24);
-    }
-    return bytes;
-}
 
 void recordPayload(Capture &capture, const QByteArray &payload)
 {

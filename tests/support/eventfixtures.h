@@ -45,3 +45,16 @@ inline WireEvent simpleEvent(EventKind kind, Direction direction, QByteArrayView
     e.payload = payload;
     return e;
 }
+
+// `size` bytes that differ from one seed to the next and along the way (a linear congruential
+// sequence): a payload whose every byte a test can check after it was stored, moved or read back.
+inline QByteArray pattern(qsizetype size, int seed)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint32 x = quint32(seed) * 2654435761u + 1;
+    for (qsizetype i = 0; i < size; ++i) {
+        x = x * 1103515245u + 12345u;
+        bytes[i] = char(x >> 24);
+    }
+    return bytes;
+}
