@@ -8,8 +8,9 @@
 // Then it types a regular expression into the log's search box, a character every 120 ms with one
 // hesitation, over every row, and reports the longest stall while typing and searching.
 //
-// Targets (DESIGN.md): >= 1,000,000 messages/s, <= ~100 bytes per message, stalls <= 50 ms (also
-// while searching). Exits 1 if a target is missed.
+// Targets (DESIGN.md, raised by the relay issue): >= 1,000,000 messages/s, <= ~100 bytes per
+// message, stalls <= 16 ms while ingesting and <= 50 ms while searching. Exits 1 if a target is
+// missed. run-benchmarks.sh also compares the rate with wsinspector-cli's on the same flood.
 
 #include "log/messagelogfilter.h"
 #include "log/messagelogmodel.h"
@@ -200,8 +201,8 @@ int main(int argc, char *argv[])
         std::printf("MISS: more than 100 bytes of bookkeeping per message\n");
         ok = false;
     }
-    if (floodStallUs > 50'000) {
-        std::printf("MISS: the event loop stalled for more than 50 ms\n");
+    if (floodStallUs > 16'000) { // a frame at 60 Hz (the relay issue; it was 50 ms)
+        std::printf("MISS: the event loop stalled for more than 16 ms while ingesting\n");
         ok = false;
     }
     if (searchStallUs > 50'000) {
