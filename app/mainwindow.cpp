@@ -235,6 +235,10 @@ void MainWindow::buildPanes()
     statusBar()->addPermanentWidget(m_memoryStatus);
     CaptureMemory *memory = m_connections->captureMemory();
     connect(memory, &CaptureMemory::changed, this, [this, memory] {
+        // The frame on show may just have lost its payload: show it as dropped, not as zeros.
+        if (m_current && m_shownEvent >= 0 && m_shownEvent < m_current->capture()->count()
+            && m_current->capture()->droppedPayloads() > 0 && m_current->capture()->message(m_shownEvent).dropped)
+            showEventDetails(m_shownEvent);
         const QString figures = MemoryBudgetDialog::figures(*memory);
         m_memoryStatus->setText(figures.isEmpty() ? QString() : tr("Payloads: %1").arg(figures));
         m_memoryStatus->setVisible(!figures.isEmpty());
@@ -614,6 +618,7 @@ void MainWindow::removeCurrentSession()
 
 void MainWindow::clearDetails()
 {
+    m_shownEvent = -1;
     // The views may point into the capture's memory: drop them before it goes. The handshake is
     // the session's and stays.
     m_hexView->clear();
@@ -643,6 +648,7 @@ void MainWindow::refreshHandshake()
 
 void MainWindow::showEventDetails(qsizetype index)
 {
+    m_shownEvent = index;
     if (!m_current || index < 0 || index >= m_current->capture()->count()) {
         m_hexView->clear();
         m_diagram->clear();

@@ -152,6 +152,7 @@ private:
     RelayDialog *m_relayDialog = nullptr;
     ProxyDialog *m_proxyDialog = nullptr;
     QLabel *m_memoryStatus = nullptr;
+    qsizetype m_shownEvent = -1; // the event the detail panes show
     FrameDiagram *m_diagram = nullptr;
     HandshakeWalkthroughView *m_walkthrough = nullptr;
     TimelineView *m_timeline = nullptr;

@@ -524,6 +524,16 @@ void tst_MainWindow::memoryBudgetDropsWithNotice()
     const QString newest = model->index(echoed.last(), MessageLogModel::PreviewColumn).data().toString();
     QVERIFY2(newest.contains(QLatin1String("78 78 78")), qPrintable(newest));
 
+    // The newest echo is on show; four more push it out of memory: the payload pane says so at
+    // once rather than showing zeros.
+    m_window->logView()->selectEvent(m_window->currentSession()->capture()->count() - 2);
+    QVERIFY(!m_window->payloadView()->note().contains(QLatin1String("dropped")));
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(session->connection()->sendBinary(big, ClientConnection::Compression::Uncompressed));
+    QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 8, 20'000);
+    QTRY_VERIFY2(m_window->payloadView()->note().contains(QLatin1String("dropped to stay within")),
+        qPrintable(m_window->payloadView()->note()));
+
     MemoryBudgetDialog dialog(memory);
     QVERIFY2(dialog.figuresText().contains(QLatin1String("payloads dropped")), qPrintable(dialog.figuresText()));
 
