@@ -16,24 +16,9 @@ ConnectionManager::ConnectionManager(QObject *parent)
 
 ConnectionManager::~ConnectionManager()
 {
-    // Relays and proxies stop on their own thread, their connections dropped at once; the window
-    // goes quietly, so nothing they still send is waited for.
-    const QList<QObject *> servers = listeners();
-    m_relays.clear(); // the sessions cleared below must not ask them for anything
-    m_proxies.clear();
-    for (QObject *server : servers) {
-        server->disconnect(this);
-        QMetaObject::invokeMethod(
-            server,
-            [server] {
-                if (auto *relay = qobject_cast<RelayServer *>(server))
-                    relay->close();
-                else if (auto *proxy = qobject_cast<ProxyServer *>(server))
-                    proxy->close();
-                delete server;
-            },
-            Qt::BlockingQueuedConnection);
-    }
+    // The window goes quietly: relays and proxies are gone before the sessions, which must not ask
+    // them for anything, and nothing they still send is waited for.
+    closeListeners(true);
     m_network.quit();
     m_network.wait();
     m_sessions.clear();
@@ -163,24 +148,33 @@ ProxyServer *ConnectionManager::startProxy(
 
 void ConnectionManager::stopRelays()
 {
+    closeListeners(false);
+    Q_EMIT relaysChanged();
+}
+
+// Stops every relay and proxy on their thread: each running connection records that it was
+// dropped, then the server goes. `wait`: until it is done (the window is closing).
+void ConnectionManager::closeListeners(bool wait)
+{
     const QList<QObject *> servers = listeners();
     m_relays.clear();
     m_proxies.clear();
     for (QObject *server : servers) {
         server->disconnect(this);
-        // Each running connection records that it was dropped, then the server goes, on its thread.
         QMetaObject::invokeMethod(
             server,
-            [server] {
+            [server, wait] {
                 if (auto *relay = qobject_cast<RelayServer *>(server))
                     relay->close();
                 else if (auto *proxy = qobject_cast<ProxyServer *>(server))
                     proxy->close();
-                server->deleteLater();
+                if (wait)
+                    delete server;
+                else
+                    server->deleteLater();
             },
-            Qt::QueuedConnection);
+            wait ? Qt::BlockingQueuedConnection : Qt::QueuedConnection);
     }
-    Q_EMIT relaysChanged();
 }
 
 QString ConnectionManager::certificateAuthorityDirectory() const

@@ -75,6 +75,7 @@ Q_SIGNALS:
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
     QList<QObject *> listeners() const;
+    void closeListeners(bool wait);
     template <typename Server>
     bool listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
     void attach(RelaySession *relayed); // networking thread
