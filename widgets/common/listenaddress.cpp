@@ -60,4 +60,12 @@ bool askToExpose(QWidget *parent, const QHostAddress &address, const QString &wh
     return box.clickedButton() == go;
 }
 
+bool mayListen(
+    QWidget *parent, const QHostAddress &address, const Confirmation &confirm, const QString &what, const QString &risk)
+{
+    if (!exposes(address))
+        return true;
+    return confirm ? confirm(address) : askToExpose(parent, address, what, risk);
+}
+
 } // namespace ListenAddress

@@ -2,6 +2,7 @@
 
 #include <QHostAddress>
 #include <QString>
+#include <functional>
 
 class QComboBox;
 class QWidget;
@@ -20,5 +21,11 @@ void fillChoices(QComboBox *box);
 // Asks whether to listen on `address` after all: `what` says what others could then use, `risk`
 // what that means. True goes ahead.
 bool askToExpose(QWidget *parent, const QHostAddress &address, const QString &what, const QString &risk);
+// Decides in a test's place (or a policy's) whether to expose an address; see mayListen().
+using Confirmation = std::function<bool(const QHostAddress &address)>;
+// Whether to listen on `address`: yes for loopback; otherwise `confirm` decides when set, or the
+// user is asked (askToExpose).
+bool mayListen(QWidget *parent, const QHostAddress &address, const Confirmation &confirm, const QString &what,
+    const QString &risk);
 
 } // namespace ListenAddress

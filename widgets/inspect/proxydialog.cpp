@@ -238,7 +238,7 @@ void ProxyDialog::tryStart()
         showError(error);
         return;
     }
-    if (ListenAddress::exposes(r->address) && !confirmExposure(r->address)) {
+    if (!confirmExposure(r->address)) {
         showError(QString());
         return;
     }
@@ -258,9 +258,7 @@ void ProxyDialog::chooseExportPath()
 
 bool ProxyDialog::confirmExposure(const QHostAddress &address)
 {
-    if (m_confirm)
-        return m_confirm(address);
-    return ListenAddress::askToExpose(this, address,
+    return ListenAddress::mayListen(this, address, m_confirm,
         tr("Listening on %1 lets other machines on your network use the proxy.").arg(address.toString()),
         tr("Anyone who can reach this address can then reach any server through this computer, and read what "
            "passes. Listen on 127.0.0.1 to keep it to this machine."));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/listenaddress.h"
 #include "net/proxyserver.h"
 
 #include <QDialog>
@@ -26,7 +27,7 @@ public:
         QHostAddress address;
         quint16 port = 0;
     };
-    using ExposureConfirmation = std::function<bool(const QHostAddress &address)>;
+    using ExposureConfirmation = ListenAddress::Confirmation;
     using SavePathChooser = std::function<QString()>;
 
     explicit ProxyDialog(QWidget *parent = nullptr);

@@ -147,7 +147,7 @@ void RelayDialog::tryStart()
         showError(error);
         return;
     }
-    if (ListenAddress::exposes(r->address) && !confirmExposure(r->address)) {
+    if (!confirmExposure(r->address)) {
         showError(QString());
         return;
     }
@@ -157,9 +157,7 @@ void RelayDialog::tryStart()
 
 bool RelayDialog::confirmExposure(const QHostAddress &address)
 {
-    if (m_confirm)
-        return m_confirm(address);
-    return ListenAddress::askToExpose(this, address,
+    return ListenAddress::mayListen(this, address, m_confirm,
         tr("Listening on %1 lets other machines on your network use the relay.").arg(address.toString()),
         tr("Anyone who can reach this address can then talk to the server through this computer. Listen on "
            "127.0.0.1 to keep it to this machine."));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/listenaddress.h"
 #include "net/relaysession.h"
 
 #include <QDialog>
@@ -25,7 +26,7 @@ public:
         QHostAddress address;
         quint16 port = 0;
     };
-    using ExposureConfirmation = std::function<bool(const QHostAddress &address)>;
+    using ExposureConfirmation = ListenAddress::Confirmation;
 
     explicit RelayDialog(QWidget *parent = nullptr);
 

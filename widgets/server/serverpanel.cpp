@@ -355,9 +355,7 @@ QString ServerPanel::errorText() const
 
 bool ServerPanel::confirmExposure(const QHostAddress &address)
 {
-    if (m_confirm)
-        return m_confirm(address);
-    return ListenAddress::askToExpose(this, address,
+    return ListenAddress::mayListen(this, address, m_confirm,
         tr("Listening on %1 lets other machines on your network connect to the embedded server.").arg(address.toString()),
         tr("The server echoes and broadcasts whatever it receives, to anyone who "
            "connects. Listen on 127.0.0.1 to keep it to this machine."));
@@ -384,7 +382,7 @@ bool ServerPanel::start()
         showError(tr("Fix the behaviour first: %1").arg(behaviourProblem));
         return false;
     }
-    if (ListenAddress::exposes(address) && !confirmExposure(address)) {
+    if (!confirmExposure(address)) {
         showError(QString());
         return false;
     }

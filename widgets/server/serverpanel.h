@@ -1,5 +1,6 @@
 #pragma once
 
+#include "common/listenaddress.h"
 #include "net/serverbehaviour.h"
 
 #include <QHostAddress>
@@ -35,7 +36,7 @@ class ServerPanel : public QWidget {
     Q_OBJECT
 public:
     // Asked before binding an address that other machines can reach; true goes ahead.
-    using ExposureConfirmation = std::function<bool(const QHostAddress &address)>;
+    using ExposureConfirmation = ListenAddress::Confirmation;
 
     // None are owned. The models should already be fed by `server` (setServer()).
     ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, ServerLogModel *log, QWidget *parent = nullptr);
