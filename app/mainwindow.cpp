@@ -167,29 +167,25 @@ void MainWindow::buildPanes()
     // Right: sending, closing, and the embedded server, as docks the user can move.
     m_composer = new SendComposer(m_settings, this);
     const auto compression = [](bool uncompressed) {
-        return uncompressed ? ClientConnection::Compression::Uncompressed : ClientConnection::Compression::AsNegotiated;
+        return uncompressed ? ClientSession::Compression::Uncompressed : ClientSession::Compression::AsNegotiated;
     };
     connect(m_composer, &SendComposer::sendTextRequested, this,
             [this, compression](const QByteArray &text, qsizetype fragmentSize, bool uncompressed) {
-                if (ClientConnection *connection = currentConnection()) {
-                    connection->setFragmentSize(fragmentSize);
-                    connection->sendText(text, compression(uncompressed));
-                }
+                if (m_current)
+                    m_current->sendText(text, fragmentSize, compression(uncompressed));
             });
     connect(m_composer, &SendComposer::sendBinaryRequested, this,
             [this, compression](const QByteArray &data, qsizetype fragmentSize, bool uncompressed) {
-                if (ClientConnection *connection = currentConnection()) {
-                    connection->setFragmentSize(fragmentSize);
-                    connection->sendBinary(data, compression(uncompressed));
-                }
+                if (m_current)
+                    m_current->sendBinary(data, fragmentSize, compression(uncompressed));
             });
     connect(m_composer, &SendComposer::pingRequested, this, [this](const QByteArray &payload) {
-        if (ClientConnection *connection = currentConnection())
-            connection->ping(payload);
+        if (m_current)
+            m_current->ping(payload);
     });
     connect(m_composer, &SendComposer::pongRequested, this, [this](const QByteArray &payload) {
-        if (ClientConnection *connection = currentConnection())
-            connection->pong(payload);
+        if (m_current)
+            m_current->pong(payload);
     });
     m_crafter = new FrameCrafter(this);
     m_fragments = new FragmentBuilder(this);
@@ -203,8 +199,8 @@ void MainWindow::buildPanes()
 
     m_closeControls = new CloseControls(this);
     connect(m_closeControls, &CloseControls::closeRequested, this, [this](quint16 code, const QByteArray &reason) {
-        if (ClientConnection *connection = currentConnection())
-            connection->close(code, reason);
+        if (m_current)
+            m_current->close(code, reason);
     });
     addRightDock(tr("Close"), "closeDock", m_closeControls);
 
@@ -295,8 +291,8 @@ void MainWindow::buildTeachingAndTesting()
     // Hand-made frames go out as they are, valid or not: that is what they are for.
     m_crafter->setPresets(ProbePresets::all());
     connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec, bool compressPayload) {
-        if (ClientConnection *connection = currentConnection())
-            connection->sendFrame(spec, compressPayload);
+        if (m_current)
+            m_current->sendFrames({ spec }, compressPayload);
     });
     connect(m_crafter, &FrameCrafter::sendPresetRequested, this, &MainWindow::sendFrames);
     connect(m_fragments, &FragmentBuilder::sendFrameRequested, this, [this](const FrameSpec &spec) { sendFrames({ spec }); });
@@ -332,11 +328,8 @@ void MainWindow::buildTeachingAndTesting()
 
 void MainWindow::sendFrames(const QList<FrameSpec> &frames)
 {
-    ClientConnection *connection = currentConnection();
-    if (!connection)
-        return;
-    for (const FrameSpec &spec : frames)
-        connection->sendFrame(spec);
+    if (m_current)
+        m_current->sendFrames(frames);
 }
 
 void MainWindow::showTopic(const QString &topic)
@@ -402,8 +395,8 @@ void MainWindow::buildMenus()
             m_current->disconnectFromPeer();
     });
     connection->addAction(tr("&Ping"), QKeySequence(Qt::CTRL | Qt::Key_P), this, [this] {
-        if (ClientConnection *connection = currentConnection())
-            connection->ping();
+        if (m_current)
+            m_current->ping();
     });
     connection->addSeparator();
     connection->addAction(tr("New &Relay\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, [this] {
@@ -709,20 +702,20 @@ void MainWindow::showEventDetails(qsizetype index)
 void MainWindow::updateControls()
 {
     // A relayed connection is the application's and the server's: the inspector only watches it.
-    const ClientConnection *connection = currentConnection();
-    const bool open = connection && connection->readyState() == ReadyState::Open;
+    const bool canSend = m_current && m_current->canSend();
+    const ReadyState state = canSend ? m_current->readyState() : ReadyState::Closed;
+    const bool open = state == ReadyState::Open;
     m_composer->setSendEnabled(open);
-    m_composer->setCompressionAgreed(open && connection->deflate().has_value());
+    m_composer->setCompressionAgreed(open && m_current->compressionAgreed());
     m_closeControls->setCloseEnabled(open);
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
-    const bool connected = connection && connection->readyState() != ReadyState::Closed
-        && connection->readyState() != ReadyState::Connecting;
+    const bool connected = state != ReadyState::Closed && state != ReadyState::Connecting;
     const QString why = connected  ? QString()
         : m_current && m_current->kind() == ClientSession::Kind::Relay
         ? tr("Cannot send: a relayed connection belongs to the application and its server.")
         : tr("Cannot send: not connected.");
     m_crafter->setSendEnabled(connected, why);
-    m_crafter->setCompressionAgreed(connected && connection->deflate().has_value());
+    m_crafter->setCompressionAgreed(connected && m_current->compressionAgreed());
     m_fragments->setSendEnabled(connected, why);
 }
 

@@ -72,7 +72,6 @@ public:
     ConnectionManager *connections() const { return m_connections; }
     ClientSession *currentSession() const { return m_current; }
     // The current session's own connection; nullptr for none, a relayed connection or a file.
-    ClientConnection *currentConnection() const { return m_current ? m_current->connection() : nullptr; }
     void setCurrentSession(ClientSession *session);
 
     // The panes, for tests and for the teaching views that come later.

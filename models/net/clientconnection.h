@@ -173,8 +173,9 @@ private:
     std::unique_ptr<MessageDeflater> m_deflater; // while permessage-deflate is agreed
     MessageNumbering m_incomingMessages; // which message each frame belongs to, per direction
     MessageNumbering m_outgoingMessages;
-    QTimer m_handshakeTimer;
-    QTimer m_closeTimer;
+    // Children, so that they move with the connection to the networking thread.
+    QTimer m_handshakeTimer { this };
+    QTimer m_closeTimer { this };
     QByteArray m_readBuffer;
     qsizetype m_handshakeBytesFed = 0;
     bool m_responseRecorded = false;

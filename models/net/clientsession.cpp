@@ -1,17 +1,33 @@
 #include "net/clientsession.h"
 
+#include "log/batchingsink.h"
+#include "protocol/extensions.h"
+
+namespace {
+// Whether a 101 response (already checked by the connection, which opened) accepted permessage-deflate.
+bool agreedDeflate(const QByteArray &response)
+{
+    ResponseParser parser(response.size() + 1, 0);
+    if (parser.feed(response) != ResponseParser::Status::Complete)
+        return false;
+    const Extensions::Parsed parsed
+        = Extensions::parse(HttpHeaderList::values(parser.response().headers, "Sec-WebSocket-Extensions"));
+    for (const Extension &extension : parsed.list)
+        if (extension.name.compare(PerMessageDeflate::Name, Qt::CaseInsensitive) == 0)
+            return true;
+    return false;
+}
+} // namespace
+
 ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_kind(Kind::Client)
     , m_options(options)
-    , m_connection(std::make_unique<ClientConnection>(id))
+    , m_connection(new ClientConnection(id))
 {
-    m_connection->addSink(&m_capture);
-    m_connection->addSink(&m_stats);
-    m_connection->addSink(this);
+    m_state = ReadyState::Closed; // until started
     connectModels();
-    connect(m_connection.get(), &ClientConnection::stateChanged, this, &ClientSession::changed);
 }
 
 ClientSession::ClientSession(quint32 id, Relayed relayed, QObject *parent)
@@ -29,15 +45,28 @@ ClientSession::ClientSession(quint32 id, Relayed relayed, QObject *parent)
 ClientSession::~ClientSession()
 {
     // A relayed connection still running stops with its log (the request crosses threads).
-    if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+    if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
         m_relayed.abort(tr("its log was removed"));
+    // The connection is its thread's: it goes there, and is gone before its sink (this) is.
+    if (ClientConnection *connection = std::exchange(m_connection, nullptr)) {
+        QThread *thread = connection->thread();
+        if (thread == QThread::currentThread() || !thread->isRunning())
+            delete connection;
+        else
+            QMetaObject::invokeMethod(connection, [connection] { delete connection; }, Qt::BlockingQueuedConnection);
+    }
 }
 
 void ClientSession::deliver(const WireEvent &event)
 {
+    record(event);
+}
+
+void ClientSession::record(const WireEvent &event)
+{
     m_capture.record(event);
     m_stats.record(event);
-    record(event);
+    note(event);
 }
 
 void ClientSession::connectModels()
@@ -62,20 +91,20 @@ QString ClientSession::title() const
 
 ReadyState ClientSession::readyState() const
 {
-    switch (m_kind) {
-    case Kind::Client:
-        return m_connection->readyState();
-    case Kind::Relay:
-        return m_relayState;
-    case Kind::File:
-        break;
-    }
-    return ReadyState::Closed;
+    return m_kind == Kind::File ? ReadyState::Closed : m_state;
 }
 
 QString ClientSession::errorString() const
 {
-    return m_kind == Kind::Client ? m_connection->errorString() : m_lastError;
+    return m_lastError;
+}
+
+QByteArray ClientSession::handshakeKey() const
+{
+    RequestParser parser(m_handshakeRequest.size() + 1);
+    if (parser.feed(m_handshakeRequest) != RequestParser::Status::Complete)
+        return {};
+    return HttpHeaderList::value(parser.request().headers, "Sec-WebSocket-Key");
 }
 
 bool ClientSession::isSecure() const
@@ -87,31 +116,91 @@ void ClientSession::setFileName(const QString &fileName)
 {
     m_kind = Kind::File;
     m_fileName = fileName;
-    m_connection.reset();
+    delete std::exchange(m_connection, nullptr); // never started: still on this thread
 }
 
-bool ClientSession::start()
+void ClientSession::start(QThread *network)
 {
-    return m_connection && m_connection->open(m_options);
+    if (!m_connection)
+        return;
+    m_state = ReadyState::Connecting; // what its first events will say, unless it cannot start
+    Q_EMIT changed();
+    if (network) {
+        // The batches come to this session; if it goes first, they go with it.
+        m_connection->addSink(new BatchingSink(this, this, m_connection));
+        m_connection->moveToThread(network);
+    } else {
+        m_connection->addSink(this);
+    }
+    command([options = m_options](ClientConnection *connection) { connection->open(options); });
+}
+
+bool ClientSession::command(std::function<void(ClientConnection *)> command)
+{
+    if (!m_connection)
+        return false;
+    ClientConnection *connection = m_connection;
+    // On this thread at once; otherwise in order on the connection's, before it can be deleted.
+    QMetaObject::invokeMethod(connection, [connection, command = std::move(command)] { command(connection); });
+    return true;
+}
+
+bool ClientSession::sendText(const QByteArray &utf8, qsizetype fragmentSize, Compression compression)
+{
+    return command([=](ClientConnection *connection) {
+        connection->setFragmentSize(fragmentSize);
+        connection->sendText(utf8, compression);
+    });
+}
+
+bool ClientSession::sendBinary(const QByteArray &data, qsizetype fragmentSize, Compression compression)
+{
+    return command([=](ClientConnection *connection) {
+        connection->setFragmentSize(fragmentSize);
+        connection->sendBinary(data, compression);
+    });
+}
+
+bool ClientSession::ping(const QByteArray &payload)
+{
+    return command([=](ClientConnection *connection) { connection->ping(payload); });
+}
+
+bool ClientSession::pong(const QByteArray &payload)
+{
+    return command([=](ClientConnection *connection) { connection->pong(payload); });
+}
+
+bool ClientSession::close(quint16 code, const QByteArray &reason)
+{
+    return command([=](ClientConnection *connection) { connection->close(code, reason); });
+}
+
+bool ClientSession::sendFrames(const QList<FrameSpec> &frames, bool compressPayload)
+{
+    return command([=](ClientConnection *connection) {
+        for (const FrameSpec &spec : frames)
+            connection->sendFrame(spec, compressPayload);
+    });
 }
 
 void ClientSession::disconnectFromPeer()
 {
     if (m_connection)
-        m_connection->close(1000);
-    else if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+        close(1000);
+    else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
         m_relayed.abort(tr("disconnected by the user"));
 }
 
 void ClientSession::abort()
 {
-    if (m_connection && m_connection->readyState() != ReadyState::Closed)
-        m_connection->abort();
-    else if (m_kind == Kind::Relay && m_relayState != ReadyState::Closed && m_relayed.abort)
+    if (m_connection && m_state != ReadyState::Closed)
+        command([](ClientConnection *connection) { connection->abort(); });
+    else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
         m_relayed.abort(tr("its log was removed"));
 }
 
-void ClientSession::record(const WireEvent &event)
+void ClientSession::note(const WireEvent &event)
 {
     // A relay: the application's request and the server's answer are the handshake to show.
     const bool relayed = event.leg != Leg::None;
@@ -121,12 +210,24 @@ void ClientSession::record(const WireEvent &event)
     else if (event.kind == EventKind::HandshakeResponse && m_handshakeResponse.isEmpty()
         && (!relayed || event.leg == Leg::Server))
         m_handshakeResponse = event.payload.toByteArray();
-    else if (event.kind == EventKind::Error && m_kind == Kind::Relay)
-        m_lastError = event.text();
     if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
         m_capture.sealOpenChunk(); // its last frames may now leave memory under the budget
-    if (m_kind == Kind::Relay && event.kind == EventKind::StateChange && m_relayState != event.state) {
-        m_relayState = event.state;
+    if (m_kind == Kind::File)
+        return;
+    ReadyState state = m_state;
+    if (event.kind == EventKind::StateChange) {
+        m_stateKnown = true;
+        state = event.state;
+        if (state == ReadyState::Open && m_kind == Kind::Client)
+            m_compressionAgreed = agreedDeflate(m_handshakeResponse);
+    } else if (event.kind == EventKind::Error) {
+        m_lastError = event.text();
+        // A connection that could not even start (a bad URL) says so in an error, with its state.
+        if (!m_stateKnown)
+            state = event.state;
+    }
+    if (state != m_state) {
+        m_state = state;
         Q_EMIT changed();
     }
     // The request as passed on names the server's path: the title shows where it really went.

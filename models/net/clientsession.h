@@ -9,17 +9,20 @@
 #include "protocol/relayhandshake.h"
 
 #include <QObject>
+#include <QThread>
 #include <functional>
 #include <memory>
 
 // One connection in the window, with everything that belongs to it alone: its capture, its log
 // model, its traffic counters, and the engine that feeds them. The engine is one of:
-// - a connection the user opened (ClientConnection, owned here);
+// - a connection the user opened (ClientConnection, owned here, running on the networking thread
+//   when it is given one: the session sends it commands and gets its events in batches);
 // - an application's connection passed through a relay or the proxy (a RelaySession on the
 //   networking thread: this session gets its events, in batches, and asks it to stop through
 //   `abort`; the log stays here once it is gone);
 // - none: a session read back from a file.
-// Closing keeps the log; the session lives until the user removes it.
+// Either way the session knows its connection's state from the events alone, never by asking the
+// engine across threads. Closing keeps the log; the session lives until the user removes it.
 class ClientSession : public QObject, private WireEventSink {
     Q_OBJECT
 public:
@@ -41,9 +44,8 @@ public:
     // "#2 ws://127.0.0.1:8080/"; a relay: "#3 app 127.0.0.1:51234 ⇄ ws://server/path".
     QString title() const;
     const ConnectionOptions &options() const { return m_options; }
-    // The connection the user opened; nullptr for a relay or a file (nothing to send on).
-    ClientConnection *connection() { return m_connection.get(); }
-    const ClientConnection *connection() const { return m_connection.get(); }
+    // Whether this session can send: a connection the user opened (not a relay, not a file).
+    bool canSend() const { return m_kind == Kind::Client; }
     // A relayed connection's events, in order, on this session's thread.
     void deliver(const WireEvent &event);
     Capture *capture() { return &m_capture; }
@@ -60,9 +62,27 @@ public:
     // A relay: the application's and the server's handshakes, both ways.
     const RelayHandshake::Handshakes &relayHandshakes() const { return m_relayHandshakes; }
     bool isSecure() const;
+    // The Sec-WebSocket-Key this connection sent (from its recorded request); empty before that.
+    QByteArray handshakeKey() const;
+    // permessage-deflate was agreed in the handshake (from the recorded response, once OPEN).
+    bool compressionAgreed() const { return m_compressionAgreed; }
 
-    // Starts connecting; false when the options cannot be used (the error is in the log).
-    bool start();
+    // Starts connecting, on `network` when given (the connection moves there and its events come
+    // back in batches), else on this thread. A URL that cannot be used is reported in the log.
+    void start(QThread *network = nullptr);
+
+    // The user's commands to the connection the user opened. Each is passed to the connection's
+    // thread and false only when there is nothing to send on; what the connection makes of it
+    // (sent, or refused because it is no longer open) is in the log, as always.
+    using Compression = ClientConnection::Compression;
+    // Data messages split into frames of `fragmentSize` bytes (0: one frame).
+    bool sendText(const QByteArray &utf8, qsizetype fragmentSize = 0, Compression compression = Compression::AsNegotiated);
+    bool sendBinary(const QByteArray &data, qsizetype fragmentSize = 0, Compression compression = Compression::AsNegotiated);
+    bool ping(const QByteArray &payload = {});
+    bool pong(const QByteArray &payload = {});
+    bool close(quint16 code = 1000, const QByteArray &reason = {});
+    // Hand-made frames, in order; `compressPayload` as ClientConnection::sendFrame() says.
+    bool sendFrames(const QList<FrameSpec> &frames, bool compressPayload = false);
     // The user's Disconnect: a closing handshake (1000) for a connection; a relay drops both legs.
     void disconnectFromPeer();
     // Drops the connection at once (the session is being removed).
@@ -77,8 +97,11 @@ Q_SIGNALS:
     void changed(); // state changed, or counters (coalesced by the log's batches): all a pane needs
 
 private:
-    void record(const WireEvent &event) override; // keeps the handshake, the state and the last error
+    void record(const WireEvent &event) override; // the capture, the counters, and note()
+    void note(const WireEvent &event); // keeps the handshake, the state and the last error
     void connectModels();
+    // Runs `command` with the connection on its thread; false when there is none.
+    bool command(std::function<void(ClientConnection *)> command);
 
     quint32 m_id;
     Kind m_kind;
@@ -91,10 +114,12 @@ private:
     QByteArray m_handshakeRequest;
     QByteArray m_handshakeResponse;
     RelayHandshake::Handshakes m_relayHandshakes;
-    std::unique_ptr<ClientConnection> m_connection;
+    ClientConnection *m_connection = nullptr; // owned; deleted on its own thread
     Relayed m_relayed;
     QString m_relayTitle;
     bool m_relaySecure = false;
-    ReadyState m_relayState = ReadyState::Connecting;
+    ReadyState m_state = ReadyState::Connecting;
+    bool m_stateKnown = false; // a state change was recorded (before that, errors tell)
+    bool m_compressionAgreed = false;
     QString m_lastError;
 };

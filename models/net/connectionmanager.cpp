@@ -19,9 +19,16 @@ ConnectionManager::~ConnectionManager()
     // The window goes quietly: relays and proxies are gone before the sessions, which must not ask
     // them for anything, and nothing they still send is waited for.
     closeListeners(true);
+    m_sessions.clear(); // their connections are deleted on the networking thread, so before it stops
     m_network.quit();
     m_network.wait();
-    m_sessions.clear();
+}
+
+QThread *ConnectionManager::networkThread()
+{
+    if (!m_network.isRunning())
+        m_network.start();
+    return &m_network;
 }
 
 QList<QObject *> ConnectionManager::listeners() const
@@ -40,9 +47,7 @@ template <typename Server>
 bool ConnectionManager::listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error)
 {
     server->setIdAllocator([this] { return m_nextId++; });
-    if (!m_network.isRunning())
-        m_network.start();
-    server->moveToThread(&m_network);
+    server->moveToThread(networkThread());
     bool listening = false;
     QMetaObject::invokeMethod(
         server,
@@ -97,7 +102,7 @@ void ConnectionManager::record(const WireEvent &event)
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
     ClientSession *session = add(std::make_unique<ClientSession>(m_nextId++, options));
-    session->start();
+    session->start(networkThread());
     return session;
 }
 

@@ -16,9 +16,9 @@
 
 // The connections the user has open (or closed but kept), as a list model for the connection list.
 // The same URL may be opened any number of times: two chat clients against the broadcast server.
-// Relays and proxies run on a networking thread of their own, so that the window's stalls never
-// reach the traffic they pass on; their connections' events come back here in batches (one per
-// turn of that thread), time-stamped when the bytes were read.
+// The user's connections, relays and proxies run on a networking thread of their own, so that the
+// window's stalls never reach the traffic: their events come back here in batches (one per turn of
+// that thread), time-stamped when the bytes were read.
 class LocalCertificateAuthority;
 class RelayServer;
 
@@ -74,6 +74,7 @@ Q_SIGNALS:
 
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
+    QThread *networkThread(); // started on first use
     QList<QObject *> listeners() const;
     void closeListeners(bool wait);
     template <typename Server>

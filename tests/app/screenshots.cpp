@@ -149,7 +149,7 @@ int main(int argc, char *argv[])
 
     w.server()->setMode(EmbeddedServer::Mode::Echo);
     ClientSession *session = w.openConnection(w.connectionBar()->options());
-    if (!QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Open; }, 5000))
+    if (!QTest::qWaitFor([session] { return session->readyState() == ReadyState::Open; }, 5000))
         return fail("the connection to the embedded server did not open");
 
     w.composer()->setMode(ComposerMode::Text);
@@ -161,7 +161,7 @@ int main(int argc, char *argv[])
     w.composer()->setMode(ComposerMode::Hex);
     w.composer()->setInput(QStringLiteral("00 01 02 03 fe ff"));
     w.composer()->send();
-    session->connection()->ping("heartbeat");
+    session->ping("heartbeat");
     w.composer()->setMode(ComposerMode::Text);
     w.composer()->setFragmentSize(8);
     w.composer()->setInput(QStringLiteral("a message sent in fragments of 8 bytes"));
@@ -248,7 +248,7 @@ int main(int argc, char *argv[])
     w.closeControls()->setCode(4000);
     w.closeControls()->setReason(QStringLiteral("bye for now"));
     w.closeControls()->requestClose();
-    if (!QTest::qWaitFor([session] { return session->connection()->readyState() == ReadyState::Closed; }, 5000))
+    if (!QTest::qWaitFor([session] { return session->readyState() == ReadyState::Closed; }, 5000))
         return fail("the connection did not close");
     settle();
     w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("close"), Direction::Incoming));

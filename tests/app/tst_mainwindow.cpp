@@ -23,6 +23,7 @@
 #include "net/localcertificateauthority.h"
 #include "inspect/payloadview.h"
 #include "send/sendcomposer.h"
+#include "captureevents.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -52,6 +53,13 @@ template <typename T> T *child(QWidget *parent, const char *name)
 }
 
 // Rows of the log (through the view's filter) whose type and direction match.
+// The connection's final state change: its close code and whether the close was clean.
+WireEvent closedEvent(ClientSession *session)
+{
+    const QList<WireEvent> states = eventsOfKind(*session->capture(), EventKind::StateChange);
+    return states.isEmpty() ? WireEvent() : states.last();
+}
+
 QList<qsizetype> rowsOf(MessageLogView *view, const QString &type, Direction direction)
 {
     QList<qsizetype> out;
@@ -122,27 +130,25 @@ void tst_MainWindow::fullSession()
     QCOMPARE(w.connections()->count(), 1);
     ClientSession *session = w.currentSession();
     QVERIFY(session);
-    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
     QTRY_VERIFY(w.composer()->isSendEnabled());
     QTRY_COMPARE(child<QLabel>(w.connectionBar(), "state")->text(), QStringLiteral("OPEN"));
 
     // Text, binary (hex), and a ping with a payload, through the composer's own controls.
-    QSignalSpy messages(session->connection(), &ClientConnection::messageReceived);
     w.composer()->setMode(ComposerMode::Text);
     auto *editor = child<QPlainTextEdit>(w.composer(), "editor");
     editor->setFocus();
     QTest::keyClicks(editor, QStringLiteral("Hello, server"));
     QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier); // Ctrl+Enter sends
-    QVERIFY(messages.wait(5000));
+    QTRY_COMPARE(messagesIn(*session->capture()).size(), 1);
     w.composer()->setMode(ComposerMode::Hex);
     w.composer()->setInput(QStringLiteral("01 02 ff"));
     QTest::mouseClick(child<QPushButton>(w.composer(), "send"), Qt::LeftButton);
-    QTRY_COMPARE(messages.size(), 2);
-    QCOMPARE(messages.at(1).at(1).toByteArray(), QByteArray::fromHex("0102ff"));
-    QSignalSpy pongs(session->connection(), &ClientConnection::pongReceived);
+    QTRY_COMPARE(messagesIn(*session->capture()).size(), 2);
+    QCOMPARE(messagesIn(*session->capture()).at(1), QByteArray::fromHex("0102ff"));
     QTest::keyClicks(child<QLineEdit>(w.composer(), "controlPayload"), QStringLiteral("are you there"));
     QTest::mouseClick(child<QPushButton>(w.composer(), "ping"), Qt::LeftButton);
-    QVERIFY(pongs.wait(5000));
+    QTRY_COMPARE(framesIn(*session->capture(), Opcode::Pong), QList<QByteArray> { "are you there" });
 
     // The rows: handshake both ways, each frame both ways, control frames shown.
     session->log()->flushPending();
@@ -158,7 +164,7 @@ void tst_MainWindow::fullSession()
     // The handshake pane checks the accept value step by step: pass.
     QCOMPARE(w.handshakePane()->acceptComputation().passed(), true);
     QCOMPARE(w.handshakePane()->acceptComputation().expectedAccept(),
-             Handshake::acceptFor(session->connection()->handshakeKey()));
+             Handshake::acceptFor(session->handshakeKey()));
     QVERIFY(child<QLabel>(w.handshakePane(), "verdict")->text().contains(QStringLiteral("PASS")));
 
     // Select our outgoing text frame: the hex view annotates its header fields.
@@ -186,13 +192,12 @@ void tst_MainWindow::fullSession()
     QCOMPARE(w.payloadView()->text(), QStringLiteral("Hello, server"));
 
     // Close with a chosen code and reason: both close frames appear, the close was clean.
-    QSignalSpy closed(session->connection(), &ClientConnection::closed);
     w.closeControls()->setCode(4001);
     w.closeControls()->setReason(QStringLiteral("done testing"));
     QTest::mouseClick(child<QPushButton>(w.closeControls(), "close"), Qt::LeftButton);
-    QVERIFY(closed.wait(5000));
-    QCOMPARE(closed.first().at(0).value<quint16>(), quint16(4001));
-    QCOMPARE(closed.first().at(2).toBool(), true);
+    QTRY_COMPARE(session->readyState(), ReadyState::Closed);
+    QCOMPARE(closedEvent(session).closeCode, quint16(4001));
+    QCOMPARE(closedEvent(session).wasClean, true);
     session->log()->flushPending();
     const auto ourClose = rowsOf(log, QStringLiteral("close"), Direction::Outgoing);
     const auto theirClose = rowsOf(log, QStringLiteral("close"), Direction::Incoming);
@@ -211,11 +216,10 @@ void tst_MainWindow::teachingViewsFollowTheSelection()
 {
     MainWindow &w = *m_window;
     ClientSession *session = w.openConnection(w.connectionBar()->options());
-    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
-    QSignalSpy pongs(session->connection(), &ClientConnection::pongReceived);
-    QVERIFY(session->connection()->sendText("Hello"));
-    QVERIFY(session->connection()->ping("rtt"));
-    QVERIFY(pongs.wait(5000));
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
+    QVERIFY(session->sendText("Hello"));
+    QVERIFY(session->ping("rtt"));
+    QTRY_COMPARE(framesIn(*session->capture(), Opcode::Pong).size(), 1);
     session->log()->flushPending();
     session->timeline()->flushPending();
 
@@ -245,14 +249,14 @@ void tst_MainWindow::teachingViewsFollowTheSelection()
     QVERIFY(keyStep >= 0);
     w.walkthrough()->setCurrentStep(keyStep);
     QCOMPARE(w.handshakePane()->highlightedText(false),
-             QStringLiteral("Sec-WebSocket-Key: ") + QString::fromLatin1(session->connection()->handshakeKey()));
+             QStringLiteral("Sec-WebSocket-Key: ") + QString::fromLatin1(session->handshakeKey()));
 }
 
 void tst_MainWindow::craftedFrameGoesOutAsBuilt()
 {
     MainWindow &w = *m_window;
     ClientSession *session = w.openConnection(w.connectionBar()->options());
-    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
     QTRY_VERIFY(child<QPushButton>(w.crafter(), "sendFrame")->isEnabled());
 
     // RSV1 without an extension: our embedded server (Qt) must fail the connection with 1002.
@@ -262,14 +266,13 @@ void tst_MainWindow::craftedFrameGoesOutAsBuilt()
     spec.maskingKey = 0x37fa213d;
     spec.payload = "Hello";
     w.crafter()->setSpec(spec);
-    QSignalSpy closed(session->connection(), &ClientConnection::closed);
     QTest::mouseClick(child<QPushButton>(w.crafter(), "sendFrame"), Qt::LeftButton);
-    QVERIFY(closed.wait(5000));
+    QTRY_COMPARE(session->readyState(), ReadyState::Closed);
     session->log()->flushPending();
     const qsizetype sent = rowsOf(w.logView(), QStringLiteral("text"), Direction::Outgoing).first();
     QCOMPARE(session->capture()->event(sent).header.toByteArray(), QByteArray::fromHex("c18537fa213d"));
     QCOMPARE(session->capture()->event(sent).payload.toByteArray(), QByteArray("Hello"));
-    QCOMPARE(closed.first().at(0).value<quint16>(), quint16(1002));
+    QCOMPARE(closedEvent(session).closeCode, quint16(1002));
 }
 
 void tst_MainWindow::twoChatClients()
@@ -280,16 +283,15 @@ void tst_MainWindow::twoChatClients()
     ClientSession *bob = w.openConnection(w.connectionBar()->options());
     QCOMPARE(w.connections()->count(), 2);
     QCOMPARE(w.currentSession(), bob);
-    QTRY_COMPARE(alice->connection()->readyState(), ReadyState::Open);
-    QTRY_COMPARE(bob->connection()->readyState(), ReadyState::Open);
+    QTRY_COMPARE(alice->readyState(), ReadyState::Open);
+    QTRY_COMPARE(bob->readyState(), ReadyState::Open);
     QTRY_COMPARE(w.server()->clients().size(), 2);
 
-    QSignalSpy aliceHears(alice->connection(), &ClientConnection::messageReceived);
     w.composer()->setMode(ComposerMode::Text);
     w.composer()->setInput(QStringLiteral("hi alice, bob here"));
     w.composer()->send();
-    QVERIFY(aliceHears.wait(5000));
-    QCOMPARE(aliceHears.first().at(1).toByteArray(), QByteArray("hi alice, bob here"));
+    QTRY_VERIFY(!messagesIn(*alice->capture()).isEmpty());
+    QCOMPARE(messagesIn(*alice->capture()).first(), QByteArray("hi alice, bob here"));
 
     // Switching connections shows the other one's log.
     w.setCurrentSession(alice);
@@ -315,11 +317,9 @@ void tst_MainWindow::fragmentShowsItsWholeMessage()
 {
     MainWindow &w = *m_window;
     ClientSession *session = w.openConnection(w.connectionBar()->options());
-    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
-    QSignalSpy messages(session->connection(), &ClientConnection::messageReceived);
-    session->connection()->setFragmentSize(4);
-    QVERIFY(session->connection()->sendText("abcdefghij"));
-    QVERIFY(messages.wait(5000));
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
+    QVERIFY(session->sendText("abcdefghij", 4));
+    QTRY_COMPARE(messagesIn(*session->capture()).size(), 1);
     session->log()->flushPending();
     const QList<qsizetype> pieces = rowsOf(w.logView(), QStringLiteral("continuation"), Direction::Outgoing);
     QCOMPARE(pieces.size(), 2);
@@ -332,7 +332,8 @@ void tst_MainWindow::fragmentShowsItsWholeMessage()
     unfinished.opcode = Opcode::Text;
     unfinished.fin = false;
     unfinished.payload = "half";
-    QVERIFY(session->connection()->sendFrame(unfinished));
+    QVERIFY(session->sendFrames({ unfinished }));
+    QTRY_COMPARE(framesOf(*session->capture(), Direction::Outgoing).size(), 4);
     session->log()->flushPending();
     const QList<qsizetype> texts = rowsOf(w.logView(), QStringLiteral("text"), Direction::Outgoing);
     w.logView()->selectEvent(texts.last());
@@ -499,12 +500,13 @@ void tst_MainWindow::memoryBudgetDropsWithNotice()
 
     QTest::mouseClick(child<QPushButton>(m_window->connectionBar(), "connect"), Qt::LeftButton);
     ClientSession *session = m_window->currentSession();
-    QTRY_COMPARE(session->connection()->readyState(), ReadyState::Open);
-    QSignalSpy echoes(session->connection(), &ClientConnection::messageReceived);
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
+    // Counted in the capture: a dropped payload leaves its frame's event in place.
+    const auto echoes = [session] { return framesIn(*session->capture(), Opcode::Binary).size(); };
     const QByteArray big(2 << 20, 'x'); // each in a chunk of its own, sent and echoed: 8 chunks
     for (int i = 0; i < 4; ++i)
-        QVERIFY(session->connection()->sendBinary(big, ClientConnection::Compression::Uncompressed));
-    QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 4, 20'000);
+        QVERIFY(session->sendBinary(big, 0, ClientSession::Compression::Uncompressed));
+    QTRY_COMPARE_WITH_TIMEOUT(echoes(), 4, 20'000);
     auto *status = child<QLabel>(m_window.get(), "memoryStatus");
     QTRY_VERIFY(status->isVisible());
     QVERIFY2(status->text().contains(QLatin1String("payloads dropped")), qPrintable(status->text()));
@@ -529,8 +531,8 @@ void tst_MainWindow::memoryBudgetDropsWithNotice()
     m_window->logView()->selectEvent(m_window->currentSession()->capture()->count() - 2);
     QVERIFY(!m_window->payloadView()->note().contains(QLatin1String("dropped")));
     for (int i = 0; i < 4; ++i)
-        QVERIFY(session->connection()->sendBinary(big, ClientConnection::Compression::Uncompressed));
-    QTRY_COMPARE_WITH_TIMEOUT(echoes.size(), 8, 20'000);
+        QVERIFY(session->sendBinary(big, 0, ClientSession::Compression::Uncompressed));
+    QTRY_COMPARE_WITH_TIMEOUT(echoes(), 8, 20'000);
     QTRY_VERIFY2(m_window->payloadView()->note().contains(QLatin1String("dropped to stay within")),
         qPrintable(m_window->payloadView()->note()));
 

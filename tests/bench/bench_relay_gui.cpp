@@ -127,7 +127,10 @@ int main(int argc, char *argv[])
         options.url = floodUrl;
         ClientSession *session = window.openConnection(options);
         ++floods;
-        QObject::connect(session->connection(), &ClientConnection::closed, &window, [&, session] {
+        QObject::connect(session, &ClientSession::changed, &window, [&, session] {
+            if (session->readyState() != ReadyState::Closed)
+                return;
+            session->disconnect(&window);
             // The next flood on the next turn; this one's log goes, so memory stays flat.
             QTimer::singleShot(0, &window, [&, session] {
                 ConnectionManager *connections = window.connections();

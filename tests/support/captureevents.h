@@ -33,3 +33,24 @@ inline QList<WireEvent> onLeg(const QList<WireEvent> &events, Leg leg)
             out << e;
     return out;
 }
+
+// The whole data messages that arrived in one frame each (text or binary, FIN set), as the
+// application gets them (inflated when compressed): what a test waits for after sending.
+inline QList<QByteArray> messagesIn(const Capture &capture)
+{
+    QList<QByteArray> out;
+    for (const WireEvent &e : framesOf(capture, Direction::Incoming))
+        if (e.frame.fin && (e.frame.opcode == 0x1 || e.frame.opcode == 0x2))
+            out << e.content().toByteArray();
+    return out;
+}
+
+// The payloads of the frames with `opcode` that arrived (0x9 pings, 0xA pongs, 0x8 closes).
+inline QList<QByteArray> framesIn(const Capture &capture, quint8 opcode)
+{
+    QList<QByteArray> out;
+    for (const WireEvent &e : framesOf(capture, Direction::Incoming))
+        if (e.frame.opcode == opcode)
+            out << e.payload.toByteArray();
+    return out;
+}
