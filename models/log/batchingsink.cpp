@@ -1,11 +1,19 @@
 #include "log/batchingsink.h"
 
-#include <memory>
+WireEvent WireEventBatch::event(size_t i) const
+{
+    const Stored &stored = events[i];
+    const char *base = bytes.constData();
+    WireEvent e = stored.fields;
+    e.header = QByteArrayView(base + stored.header, stored.payload - stored.header);
+    e.payload = QByteArrayView(base + stored.payload, stored.inflated - stored.payload);
+    e.inflated = QByteArrayView(base + stored.inflated, stored.end - stored.inflated);
+    return e;
+}
 
-BatchingSink::BatchingSink(WireEventSink *target, QObject *context, QObject *parent)
+BatchingSink::BatchingSink(BatchQueue *queue, QObject *parent)
     : QObject(parent)
-    , m_target(target)
-    , m_context(context)
+    , m_queue(queue)
 {
 }
 
@@ -16,7 +24,7 @@ BatchingSink::~BatchingSink()
 
 void BatchingSink::record(const WireEvent &event)
 {
-    Stored stored;
+    WireEventBatch::Stored stored;
     stored.fields = event;
     stored.fields.header = {};
     stored.fields.payload = {};
@@ -46,27 +54,64 @@ void BatchingSink::record(const WireEvent &event)
 void BatchingSink::flush()
 {
     m_flushQueued = false;
-    if (m_pending.events.empty() || !m_context)
+    if (m_pending.events.empty() || !m_queue)
         return;
     m_eventsSent += m_pending.events.size();
     ++m_batchesSent;
     // shared_ptr: a queued functor must be copyable; the batch itself is never copied.
-    auto batch = std::make_shared<Batch>(std::move(m_pending));
-    m_pending = Batch();
+    auto batch = std::make_shared<const WireEventBatch>(std::move(m_pending));
+    m_pending = WireEventBatch();
     m_pending.bytes.reserve(64 * 1024);
-    WireEventSink *target = m_target;
+    BatchQueue *queue = m_queue;
     QMetaObject::invokeMethod(
-        m_context, [target, batch] { deliver(target, *batch); }, Qt::QueuedConnection);
+        queue, [queue, batch] { queue->push(batch); }, Qt::QueuedConnection);
 }
 
-void BatchingSink::deliver(WireEventSink *target, const Batch &batch)
+BatchQueue::BatchQueue(WireEventSink *target, QObject *parent)
+    : QObject(parent)
+    , m_target(target)
 {
-    const char *base = batch.bytes.constData();
-    for (const Stored &stored : batch.events) {
-        WireEvent e = stored.fields;
-        e.header = QByteArrayView(base + stored.header, stored.payload - stored.header);
-        e.payload = QByteArrayView(base + stored.payload, stored.inflated - stored.payload);
-        e.inflated = QByteArrayView(base + stored.inflated, stored.end - stored.inflated);
-        target->record(e);
+    m_drain.setSingleShot(true);
+    m_drain.setInterval(0);
+    connect(&m_drain, &QTimer::timeout, this, &BatchQueue::drainSlice);
+}
+
+void BatchQueue::push(std::shared_ptr<const WireEventBatch> batch)
+{
+    m_pendingEvents += qsizetype(batch->events.size());
+    m_pendingBytes += batch->bytes.size();
+    m_batches.push_back(std::move(batch));
+    if (!m_drain.isActive())
+        m_drain.start();
+}
+
+void BatchQueue::deliverNext()
+{
+    const WireEventBatch &batch = *m_batches.front();
+    m_target->record(batch.event(m_next));
+    --m_pendingEvents;
+    if (++m_next == batch.events.size()) {
+        m_pendingBytes -= batch.bytes.size();
+        m_batches.pop_front();
+        m_next = 0;
     }
+}
+
+void BatchQueue::drainSlice()
+{
+    QElapsedTimer slice;
+    slice.start();
+    // The clock is read every few events: reading it costs more than recording a small frame.
+    for (int delivered = 0; !m_batches.empty() && delivered < SliceEvents && slice.elapsed() < SliceMs;) {
+        for (int n = 0; n < 64 && !m_batches.empty(); ++n, ++delivered)
+            deliverNext();
+    }
+    if (!m_batches.empty())
+        m_drain.start();
+}
+
+void BatchQueue::drainAll()
+{
+    while (!m_batches.empty())
+        deliverNext();
 }

@@ -119,15 +119,14 @@ void ClientSession::setFileName(const QString &fileName)
     delete std::exchange(m_connection, nullptr); // never started: still on this thread
 }
 
-void ClientSession::start(QThread *network)
+void ClientSession::start(QThread *network, BatchQueue *queue)
 {
     if (!m_connection)
         return;
     m_state = ReadyState::Connecting; // what its first events will say, unless it cannot start
     Q_EMIT changed();
-    if (network) {
-        // The batches come to this session; if it goes first, they go with it.
-        m_connection->addSink(new BatchingSink(this, this, m_connection));
+    if (network && queue) {
+        m_connection->addSink(new BatchingSink(queue, m_connection));
         m_connection->moveToThread(network);
     } else {
         m_connection->addSink(this);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "log/batchingsink.h"
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
 #include "log/timelinemodel.h"
@@ -68,8 +69,9 @@ public:
     bool compressionAgreed() const { return m_compressionAgreed; }
 
     // Starts connecting, on `network` when given (the connection moves there and its events come
-    // back in batches), else on this thread. A URL that cannot be used is reported in the log.
-    void start(QThread *network = nullptr);
+    // back in batches through `queue`, whose target hands them to deliver()), else on this thread.
+    // A URL that cannot be used is reported in the log.
+    void start(QThread *network = nullptr, BatchQueue *queue = nullptr);
 
     // The user's commands to the connection the user opened. Each is passed to the connection's
     // thread and false only when there is nothing to send on; what the connection makes of it

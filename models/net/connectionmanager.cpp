@@ -10,6 +10,7 @@
 
 ConnectionManager::ConnectionManager(QObject *parent)
     : QAbstractListModel(parent)
+    , m_batches(this)
 {
     m_network.setObjectName(QStringLiteral("wsinspector networking"));
 }
@@ -80,7 +81,7 @@ void ConnectionManager::attach(RelaySession *relayed)
     QMetaObject::invokeMethod(
         this, [this, id, info] { m_byId.insert(id, add(std::make_unique<ClientSession>(id, info))); },
         Qt::QueuedConnection);
-    relayed->addSink(new BatchingSink(this, this, relayed));
+    relayed->addSink(new BatchingSink(&m_batches, relayed));
 }
 
 void ConnectionManager::abortRelayed(quint32 id, const QString &why)
@@ -101,8 +102,10 @@ void ConnectionManager::record(const WireEvent &event)
 
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
-    ClientSession *session = add(std::make_unique<ClientSession>(m_nextId++, options));
-    session->start(networkThread());
+    const quint32 id = m_nextId++;
+    ClientSession *session = add(std::make_unique<ClientSession>(id, options));
+    m_byId.insert(id, session);
+    session->start(networkThread(), &m_batches);
     return session;
 }
 

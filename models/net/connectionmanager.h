@@ -1,5 +1,6 @@
 #pragma once
 
+#include "log/batchingsink.h"
 #include "log/capturememory.h"
 #include "net/clientsession.h"
 #include "net/proxyserver.h"
@@ -81,13 +82,14 @@ private:
     bool listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
     void attach(RelaySession *relayed); // networking thread
     void abortRelayed(quint32 id, const QString &why);
-    void record(const WireEvent &event) override; // batches from the networking thread
+    void record(const WireEvent &event) override; // from m_batches: routed to the sessions by id
 
     CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
     std::atomic<quint32> m_nextId = 1; // relays number their connections on the networking thread
-    QHash<quint32, ClientSession *> m_byId; // relayed sessions, for their events
+    QHash<quint32, ClientSession *> m_byId; // sessions whose events come from the networking thread
     QThread m_network;
+    BatchQueue m_batches; // every event from the networking thread comes through here, in slices
     QList<RelayServer *> m_relays; // children
     QList<ProxyServer *> m_proxies; // children
     QString m_authorityDirectory;

@@ -5,6 +5,7 @@
 #include "log/batchingsink.h"
 #include "log/capture.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -18,8 +19,8 @@ QByteArray payloadFor(int i)
 // Records on its own thread, the way a relay would: `perTurn` events per event-loop turn.
 class Recorder : public QObject {
 public:
-    Recorder(WireEventSink *target, QObject *context)
-        : sink(target, context, this)
+    explicit Recorder(BatchQueue *queue)
+        : sink(queue, this)
     {
     }
     void run(int count, int perTurn)
@@ -57,13 +58,15 @@ class tst_BatchingSink : public QObject {
 private Q_SLOTS:
     void floodCrossesInBatches();
     void singleEventArrivesAlone();
+    void backlogIsHandedOverInSlices();
 };
 
 void tst_BatchingSink::floodCrossesInBatches()
 {
     Capture capture;
+    BatchQueue queue(&capture);
     QThread thread;
-    auto *recorder = new Recorder(&capture, &capture);
+    auto *recorder = new Recorder(&queue);
     recorder->moveToThread(&thread);
     connect(&thread, &QThread::finished, recorder, &QObject::deleteLater);
     thread.start();
@@ -95,9 +98,10 @@ void tst_BatchingSink::floodCrossesInBatches()
 void tst_BatchingSink::singleEventArrivesAlone()
 {
     Capture capture;
+    BatchQueue queue(&capture);
     QSignalSpy grown(&capture, &Capture::grown);
     QThread thread;
-    auto *recorder = new Recorder(&capture, &capture);
+    auto *recorder = new Recorder(&queue);
     recorder->moveToThread(&thread);
     connect(&thread, &QThread::finished, recorder, &QObject::deleteLater);
     thread.start();
@@ -108,6 +112,49 @@ void tst_BatchingSink::singleEventArrivesAlone()
     QCOMPARE(capture.event(0).payload.toByteArray(), payloadFor(0));
     thread.quit();
     QVERIFY(thread.wait(10'000));
+}
+
+// A backlog far bigger than one slice (the window fell behind a flood) is handed over in turns of
+// the event loop: something queued for the window meanwhile runs before the backlog is worked off,
+// and every event still arrives, in order.
+void tst_BatchingSink::backlogIsHandedOverInSlices()
+{
+    // On the first event it gets, the target queues a note for the window's thread: it runs
+    // between two slices, and says how much had been handed over by then.
+    struct Counting : WireEventSink {
+        QObject *window = nullptr;
+        QList<qint64> times;
+        qsizetype deliveredWhenTheWindowRan = -1;
+        void record(const WireEvent &event) override
+        {
+            times << event.timeUs;
+            if (times.size() == 1)
+                QMetaObject::invokeMethod(
+                    window, [this] { deliveredWhenTheWindowRan = times.size(); }, Qt::QueuedConnection);
+        }
+    } target;
+    BatchQueue queue(&target);
+    target.window = &queue;
+    QThread thread;
+    auto *recorder = new Recorder(&queue);
+    recorder->moveToThread(&thread);
+    connect(&thread, &QThread::finished, recorder, &QObject::deleteLater);
+    thread.start();
+    const auto stop = qScopeGuard([&] {
+        thread.quit();
+        thread.wait();
+    });
+    constexpr int Count = 400'000; // many slices: SliceEvents bounds one when the clock does not
+    // All of it recorded before the window looks: one backlog of 49 full batches.
+    QMetaObject::invokeMethod(recorder, [recorder] { recorder->run(Count, Count); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(recorder, [recorder] { recorder->sink.flush(); }, Qt::BlockingQueuedConnection);
+    QTRY_COMPARE_WITH_TIMEOUT(target.times.size(), Count, 30'000);
+    QVERIFY2(target.deliveredWhenTheWindowRan > 0 && target.deliveredWhenTheWindowRan < Count,
+        qPrintable(QString::number(target.deliveredWhenTheWindowRan)));
+    QCOMPARE(queue.pendingEvents(), 0);
+    QCOMPARE(queue.pendingBytes(), 0);
+    for (int i = 0; i < Count; i += 997)
+        QCOMPARE(target.times.at(i), qint64(1'000'000 + i));
 }
 
 QTEST_GUILESS_MAIN(tst_BatchingSink)
