@@ -61,8 +61,8 @@
 MainWindow::MainWindow(QSettings *settings, QWidget *parent)
     : QMainWindow(parent)
     , m_settings(settings)
-    , m_server(new EmbeddedServer(this))
     , m_connections(new ConnectionManager(this))
+    , m_server(m_connections->embeddedServer())
 {
     setWindowTitle(tr("WebSocket Inspector"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/wsinspector.svg")));

@@ -130,8 +130,8 @@ private:
     void showAbout();
 
     QSettings *m_settings;
-    EmbeddedServer *m_server;
     ConnectionManager *m_connections;
+    EmbeddedServer *m_server; // the connection manager's, on the networking thread
     QPointer<ClientSession> m_current;
 
     ConnectionBar *m_connectionBar = nullptr;

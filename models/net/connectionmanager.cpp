@@ -2,6 +2,7 @@
 
 #include "log/batchingsink.h"
 #include "log/sessionfile.h"
+#include "net/embeddedserver.h"
 #include "net/localcertificateauthority.h"
 #include "net/relayserver.h"
 #include "text/displaytext.h"
@@ -20,6 +21,8 @@ ConnectionManager::~ConnectionManager()
     // The window goes quietly: relays and proxies are gone before the sessions, which must not ask
     // them for anything, and nothing they still send is waited for.
     closeListeners(true);
+    if (EmbeddedServer *server = std::exchange(m_server, nullptr))
+        QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
     m_sessions.clear(); // their connections are deleted on the networking thread, so before it stops
     m_network.quit();
     m_network.wait();
@@ -30,6 +33,15 @@ QThread *ConnectionManager::networkThread()
     if (!m_network.isRunning())
         m_network.start();
     return &m_network;
+}
+
+EmbeddedServer *ConnectionManager::embeddedServer()
+{
+    if (!m_server) {
+        m_server = new EmbeddedServer;
+        m_server->moveToThread(networkThread());
+    }
+    return m_server;
 }
 
 QList<QObject *> ConnectionManager::listeners() const

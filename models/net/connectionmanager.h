@@ -20,6 +20,7 @@
 // The user's connections, relays and proxies run on a networking thread of their own, so that the
 // window's stalls never reach the traffic: their events come back here in batches (one per turn of
 // that thread), time-stamped when the bytes were read.
+class EmbeddedServer;
 class LocalCertificateAuthority;
 class RelayServer;
 
@@ -50,6 +51,9 @@ public:
     void stopRelays();
     QList<RelayServer *> relays() const { return m_relays; }
     QList<ProxyServer *> proxies() const { return m_proxies; }
+    // The embedded server, made on the networking thread the first time it is asked for; its
+    // functions may be called from here (they wait for that thread), its signals arrive queued.
+    EmbeddedServer *embeddedServer();
     // The budget every session's payloads share (a setting of the window's).
     CaptureMemory *captureMemory() { return &m_memory; }
 
@@ -92,6 +96,7 @@ private:
     BatchQueue m_batches; // every event from the networking thread comes through here, in slices
     QList<RelayServer *> m_relays; // children
     QList<ProxyServer *> m_proxies; // children
+    EmbeddedServer *m_server = nullptr; // on the networking thread; deleted there
     QString m_authorityDirectory;
     std::shared_ptr<LocalCertificateAuthority> m_authority;
 };

@@ -61,6 +61,8 @@ EmbeddedServer::~EmbeddedServer()
 
 bool EmbeddedServer::start(const QHostAddress &address, quint16 port)
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return start(address, port); });
     if (m_tcpServer->isListening()) {
         m_error = tr("already listening on %1").arg(endpoint(serverAddress(), serverPort()));
         return false;
@@ -75,6 +77,8 @@ bool EmbeddedServer::start(const QHostAddress &address, quint16 port)
 
 void EmbeddedServer::stop()
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { stop(); });
     m_tcpServer->close();
 
     const QList<QTcpSocket *> pending = m_pending.keys();
@@ -107,23 +111,59 @@ void EmbeddedServer::stop()
     }
 }
 
+EmbeddedServer::Mode EmbeddedServer::mode() const
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { return mode(); });
+    return m_mode;
+}
+
+void EmbeddedServer::setMode(Mode mode)
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { setMode(mode); });
+    m_mode = mode;
+}
+
+ServerBehaviour EmbeddedServer::behaviour() const
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { return behaviour(); });
+    return m_behaviour;
+}
+
+QString EmbeddedServer::errorString() const
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { return errorString(); });
+    return m_error;
+}
+
 bool EmbeddedServer::isListening() const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return isListening(); });
     return m_tcpServer->isListening();
 }
 
 QHostAddress EmbeddedServer::serverAddress() const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return serverAddress(); });
     return m_tcpServer->serverAddress();
 }
 
 quint16 EmbeddedServer::serverPort() const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return serverPort(); });
     return m_tcpServer->serverPort();
 }
 
 QUrl EmbeddedServer::url() const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return url(); });
     if (!isListening())
         return {};
     QHostAddress host = withoutV4Mapping(serverAddress());
@@ -141,6 +181,8 @@ QUrl EmbeddedServer::url() const
 
 QList<EmbeddedServer::Client> EmbeddedServer::clients() const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return clients(); });
     QList<Client> result;
     result.reserve(m_clients.size());
     for (const Entry &entry : m_clients)
@@ -150,12 +192,16 @@ QList<EmbeddedServer::Client> EmbeddedServer::clients() const
 
 QString EmbeddedServer::subprotocol(quint32 id) const
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return subprotocol(id); });
     const auto it = m_clients.constFind(id);
     return it == m_clients.cend() ? QString() : it->socket->subprotocol();
 }
 
 bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return ping(id, payload); });
     const auto it = m_clients.constFind(id);
     if (it == m_clients.cend())
         return false;
@@ -165,6 +211,8 @@ bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
 
 bool EmbeddedServer::closeClient(quint32 id, quint16 code, const QString &reason)
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return closeClient(id, code, reason); });
     const auto it = m_clients.find(id);
     if (it == m_clients.end())
         return false;
@@ -175,12 +223,16 @@ bool EmbeddedServer::closeClient(quint32 id, quint16 code, const QString &reason
 
 void EmbeddedServer::setHandshakeLimits(qsizetype maxBytes, std::chrono::milliseconds timeout)
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { setHandshakeLimits(maxBytes, timeout); });
     m_maxHandshakeBytes = maxBytes;
     m_handshakeTimeout = timeout;
 }
 
 bool EmbeddedServer::setBehaviour(const ServerBehaviour &behaviour, QString *error)
 {
+    if (calledFromElsewhere())
+        return onServerThread([&] { return setBehaviour(behaviour, error); });
     const QList<ServerBehaviour::Problem> problems = behaviour.problems();
     if (!problems.isEmpty()) {
         if (error)

@@ -11,10 +11,12 @@
 #include <QObject>
 #include <QPointer>
 #include <QString>
+#include <QThread>
 #include <QUrl>
 
 #include <chrono>
 #include <optional>
+#include <type_traits>
 
 class QTcpServer;
 class QTcpSocket;
@@ -30,6 +32,10 @@ class QWebSocketServer;
 // a UTF-8 byte order mark at the start of a text message (Qt's decoder drops it, so the echo and
 // messageReceived lack those three bytes), and frames a client sends in the same packet as its
 // request, before the 101 (Qt discards them; RFC 6455 §4.1 has clients wait anyway).
+//
+// It may run on another thread than its callers (the window puts it on the networking thread):
+// every public function called from elsewhere runs on the server's thread while the caller waits,
+// and the signals reach receivers on their own threads as queued calls.
 //
 // A ServerBehaviour makes it a test server: delayed or fragmented replies, periodic pings, a close
 // after N messages, limits, and handshakes refused on purpose. Every refusal (a forced status, an
@@ -67,10 +73,10 @@ public:
     QHostAddress serverAddress() const;
     quint16 serverPort() const;
     QUrl url() const; // ws://127.0.0.1:PORT/ (a loopback address when bound to Any); empty when stopped
-    QString errorString() const { return m_error; }
+    QString errorString() const;
 
-    Mode mode() const { return m_mode; }
-    void setMode(Mode mode) { m_mode = mode; }
+    Mode mode() const;
+    void setMode(Mode mode);
 
     QList<Client> clients() const; // connected clients, oldest first
     QString subprotocol(quint32 id) const; // selected in the client's 101 response; empty if none
@@ -84,7 +90,7 @@ public:
     // and ping interval; handshakes are checked against it from now on. Refused (false, nothing
     // changed, `error` says why) when behaviour.problems() is not empty.
     bool setBehaviour(const ServerBehaviour &behaviour, QString *error = nullptr);
-    const ServerBehaviour &behaviour() const { return m_behaviour; }
+    ServerBehaviour behaviour() const;
 
 signals:
     void clientConnected(quint32 id, const QString &peer, const QByteArray &handshakeRequest);
@@ -101,6 +107,12 @@ signals:
     void pingSent(quint32 id, const QByteArray &payload);
 
 private:
+    // Runs `call` on the server's thread, waiting for it, and returns its result; at once when
+    // already there.
+    template <typename Call>
+    auto onServerThread(Call call) const;
+    bool calledFromElsewhere() const { return thread() != QThread::currentThread(); }
+
     struct Pending {
         RequestParser parser;
         qsizetype fed = 0; // bytes of the socket buffer already given to the parser
@@ -150,3 +162,17 @@ private:
     QHash<QString, HandedOver> m_handedOver; // given to QWebSocketServer, keyed by peer
     QMap<quint32, Entry> m_clients; // ids increase with connection order
 };
+
+template <typename Call>
+auto EmbeddedServer::onServerThread(Call call) const
+{
+    using Result = std::invoke_result_t<Call>;
+    auto *self = const_cast<EmbeddedServer *>(this);
+    if constexpr (std::is_void_v<Result>) {
+        QMetaObject::invokeMethod(self, call, Qt::BlockingQueuedConnection);
+    } else {
+        Result result {};
+        QMetaObject::invokeMethod(self, [&] { result = call(); }, Qt::BlockingQueuedConnection);
+        return result;
+    }
+}

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void trafficCounters();
     void relayedConnectionsBecomeSessions();
     void ownConnectionAnswersWhileTheWindowStalls();
+    void embeddedServerEchoesWhileTheWindowStalls();
 };
 
 namespace {
@@ -229,6 +230,46 @@ void tst_ConnectionManager::ownConnectionAnswersWhileTheWindowStalls()
     // Recorded there too, once the window reads its batches again.
     QTRY_COMPARE(framesIn(*session->capture(), Opcode::Ping), QList<QByteArray> { "are you there" });
     QCOMPARE(framesOf(*session->capture(), Direction::Outgoing).last().frame.opcode, Opcode::Pong);
+}
+
+// The embedded server runs on the networking thread too: a client on a thread of its own gets its
+// echo while the window's thread is busy.
+void tst_ConnectionManager::embeddedServerEchoesWhileTheWindowStalls()
+{
+    ConnectionManager manager;
+    EmbeddedServer *server = manager.embeddedServer();
+    QVERIFY(server->thread() != QThread::currentThread());
+    QVERIFY2(server->start(), qPrintable(server->errorString())); // called from here, run there
+    const QUrl url = server->url();
+    QCOMPARE(url.port(), int(server->serverPort()));
+
+    QThread clientThread;
+    clientThread.start();
+    auto *client = new QWebSocket;
+    client->moveToThread(&clientThread);
+    const auto stopClient = qScopeGuard([&] {
+        QMetaObject::invokeMethod(client, [client] { delete client; }, Qt::BlockingQueuedConnection);
+        clientThread.quit();
+        clientThread.wait();
+    });
+    std::atomic<bool> open = false;
+    std::atomic<bool> echoed = false;
+    QMetaObject::invokeMethod(client, [&] {
+        connect(client, &QWebSocket::connected, client, [&] { open = true; });
+        connect(client, &QWebSocket::textMessageReceived, client, [&](const QString &text) {
+            echoed = text == QLatin1String("echo me");
+        });
+        client->open(url);
+    });
+    QTRY_VERIFY(open);
+    QTRY_COMPARE(server->clients().size(), 1);
+    QMetaObject::invokeMethod(client, [client] { client->sendTextMessage(QStringLiteral("echo me")); });
+    constexpr int StallMs = 600; // the window's thread runs no event loop meanwhile: the stall is the test
+    QElapsedTimer stall;
+    stall.start();
+    while (stall.elapsed() < StallMs && !echoed)
+        QThread::msleep(5);
+    QVERIFY2(echoed, qPrintable(QStringLiteral("no echo during a %1 ms stall of the window's thread").arg(StallMs)));
 }
 
 #include "tst_connectionmanager.moc"
