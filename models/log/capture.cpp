@@ -25,20 +25,50 @@ struct Capture::Record {
     quint32 connectionId;
     quint32 messageId;
     quint16 closeCode;
+    quint16 relayDelay; // WireEvent::relayDelayUs, packed by packRelayDelay()
     char header[14];
     quint8 headerSize;
     quint8 kind;
-    quint8 direction;
     quint8 violation;
-    quint8 state;
     quint8 flags; // Flag::
-    quint8 leg;
+    quint8 place; // direction, state and leg, two bits each (packPlace())
+
+    Direction direction() const { return Direction(place & 3); }
+    ReadyState state() const { return ReadyState((place >> 2) & 3); }
+    Leg leg() const { return Leg((place >> 4) & 3); }
 };
 
 namespace {
 namespace Flag {
     enum : quint8 { WasClean = 1, HasInflated = 2, Compressed = 4, PayloadDropped = 8 };
 }
+quint8 packPlace(Direction direction, ReadyState state, Leg leg)
+{
+    return quint8((quint8(direction) & 3) | (quint8(state) & 3) << 2 | (quint8(leg) & 3) << 4);
+}
+
+// 0: not relayed; 0xffff: held; 1..0x7fff: 0..32766 µs; 0x8000 + ms above that (up to 32766 ms).
+constexpr quint16 NotRelayed = 0, Held = 0xffff, InMilliseconds = 0x8000;
+quint16 packRelayDelay(qint32 us)
+{
+    if (us == WireEvent::RelayHeld)
+        return Held;
+    if (us < 0)
+        return NotRelayed;
+    if (us < InMilliseconds - 1)
+        return quint16(us + 1);
+    return quint16(InMilliseconds + std::min<qint32>((us + 999) / 1000, Held - InMilliseconds - 1));
+}
+
+qint32 unpackRelayDelay(quint16 packed)
+{
+    if (packed == NotRelayed)
+        return WireEvent::NotRelayed;
+    if (packed == Held)
+        return WireEvent::RelayHeld;
+    return packed < InMilliseconds ? qint32(packed) - 1 : qint32(packed - InMilliseconds) * 1000;
+}
+
 quint32 storedLength(qsizetype size)
 {
     Q_ASSERT(quint64(size) <= std::numeric_limits<quint32>::max());
@@ -157,10 +187,9 @@ void Capture::record(const WireEvent &event)
     if (r.headerSize)
         std::memcpy(r.header, event.header.data(), r.headerSize);
     r.kind = quint8(event.kind);
-    r.direction = quint8(event.direction);
-    r.leg = quint8(event.leg);
+    r.place = packPlace(event.direction, event.state, event.leg);
     r.violation = quint8(event.violation);
-    r.state = quint8(event.state);
+    r.relayDelay = packRelayDelay(event.relayDelayUs);
     r.flags = (event.wasClean ? Flag::WasClean : 0) | (event.hasInflated ? Flag::HasInflated : 0)
         | (event.compressed ? Flag::Compressed : 0) | (event.payloadDropped ? Flag::PayloadDropped : 0);
     if (r.length + quint64(r.inflatedLength) > 0) {
@@ -172,7 +201,7 @@ void Capture::record(const WireEvent &event)
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
         noteMessageFrame(event.leg, event.direction, event.messageId, m_count);
-    qsizetype &first = m_firstOfKind[r.leg % 3][r.kind & 7];
+    qsizetype &first = m_firstOfKind[int(r.leg()) % 3][r.kind & 7];
     if (first < 0)
         first = m_count;
     if (m_firstOfAnyLeg[r.kind & 7] < 0)
@@ -205,8 +234,8 @@ WireEvent Capture::event(qsizetype index) const
     WireEvent e;
     e.timeUs = r.timeUs;
     e.connectionId = r.connectionId;
-    e.direction = Direction(r.direction);
-    e.leg = Leg(r.leg);
+    e.direction = r.direction();
+    e.leg = r.leg();
     e.kind = EventKind(r.kind);
     e.header = QByteArrayView(r.header, r.headerSize);
     if (r.headerSize)
@@ -227,7 +256,8 @@ WireEvent Capture::event(qsizetype index) const
     e.violation = ViolationRule(r.violation);
     e.closeCode = r.closeCode;
     e.messageId = r.messageId;
-    e.state = ReadyState(r.state);
+    e.state = r.state();
+    e.relayDelayUs = unpackRelayDelay(r.relayDelay);
     e.wasClean = (r.flags & Flag::WasClean) != 0;
     e.compressed = (r.flags & Flag::Compressed) != 0;
     return e;

@@ -251,6 +251,16 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         }
         if (r.has(QStringLiteral("compressed")) && !r.boolean(QStringLiteral("compressed"), e.compressed))
             return fail();
+        // A relay's hand-over time: "relay_us", or "relay_held" when the frame waited for the peer.
+        qint64 relayUs = WireEvent::NotRelayed;
+        if (!r.integer(QStringLiteral("relay_us"), 0, std::numeric_limits<qint32>::max(), relayUs, false))
+            return fail();
+        e.relayDelayUs = qint32(relayUs);
+        bool held = false;
+        if (r.has(QStringLiteral("relay_held")) && !r.boolean(QStringLiteral("relay_held"), held))
+            return fail();
+        if (held)
+            e.relayDelayUs = WireEvent::RelayHeld;
         if (r.has(QStringLiteral("inflated")) || r.has(QStringLiteral("inflated_b64"))) {
             if (!r.bytes(QStringLiteral("inflated"), out.inflated, true))
                 return fail();

@@ -243,6 +243,13 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
         o.put('"');
         if (e.compressed)
             o.text(",\"compressed\":true");
+        if (e.relayDelayUs == WireEvent::RelayHeld) {
+            o.text(",\"relay_held\":true");
+        } else if (e.relayDelayUs >= 0) {
+            o.text(",\"relay_us\":");
+            o.need(12);
+            o.putUInt(quint64(e.relayDelayUs));
+        }
         if (e.hasInflated) {
             o.text(",\"inflated_len\":");
             o.need(20);

@@ -65,6 +65,12 @@ struct WireEvent {
     // The payload (and inflated bytes) were dropped to keep the capture within its memory budget
     // (CaptureMemory::DropOldest): `payload` is empty, and views say why rather than show nothing.
     bool payloadDropped = false;
+    // Relays: how long after its bytes were read the frame was handed on to the other leg's socket
+    // (µs, as the capture keeps it: exact to 32 ms, then to the millisecond); RelayHeld when that
+    // socket still had bytes waiting, so it waited for the other side to read; NotRelayed elsewhere.
+    static constexpr qint32 NotRelayed = -1;
+    static constexpr qint32 RelayHeld = -2;
+    qint32 relayDelayUs = NotRelayed;
 
     QString text() const { return QString::fromUtf8(payload); }
     // What an application sees of this event: a compressed message's final frame gives the whole

@@ -22,11 +22,12 @@ void RelayLeg::setPerMessageDeflate(bool senderNoContextTakeover)
     m_parser.setPerMessageDeflate(true, senderNoContextTakeover);
 }
 
-void RelayLeg::observe(QByteArrayView bytes, qint64 readTimeUs)
+void RelayLeg::observe(QByteArrayView bytes, qint64 readTimeUs, qint32 relayDelayUs)
 {
     if (m_parser.isStopped() || bytes.isEmpty())
         return;
     m_readTimeUs = readTimeUs;
+    m_relayDelayUs = relayDelayUs;
     m_parser.feed(bytes);
 }
 
@@ -44,6 +45,7 @@ void RelayLeg::onFrame(const ParsedFrame &frame)
     WireEvent e = incomingFrameEvent(frame);
     e.messageId = m_messages.next(frame.header);
     e.timeUs = m_readTimeUs;
+    e.relayDelayUs = m_relayDelayUs;
     e.leg = m_leg;
     m_record(e);
     if (frame.header.opcode == Opcode::Close && !m_closeSeen) {

@@ -21,8 +21,9 @@ public:
     // the peer whose frames this leg parses resets its window for every message.
     void setPerMessageDeflate(bool senderNoContextTakeover);
 
-    // Bytes the peer sent, in order. Events are stamped with `readTimeUs`.
-    void observe(QByteArrayView bytes, qint64 readTimeUs);
+    // Bytes the peer sent, in order. Events are stamped with `readTimeUs`, frames also with how long
+    // the relay took to hand them on (WireEvent::relayDelayUs).
+    void observe(QByteArrayView bytes, qint64 readTimeUs, qint32 relayDelayUs = WireEvent::NotRelayed);
 
     // Framing was lost or a frame went over the limits: nothing more of this leg can be shown,
     // though the relay keeps forwarding it.
@@ -44,6 +45,7 @@ private:
     Recorder m_record;
     FrameParser m_parser;
     MessageNumbering m_messages;
+    qint32 m_relayDelayUs = WireEvent::NotRelayed;
     qint64 m_readTimeUs = 0;
     bool m_closeSeen = false;
     quint16 m_closeCode = 0;

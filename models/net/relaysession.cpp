@@ -10,6 +10,9 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 
+#include <algorithm>
+#include <limits>
+
 namespace {
 constexpr qint64 ReadChunkBytes = 256 * 1024;
 
@@ -181,7 +184,7 @@ void RelaySession::readApp()
             break;
         case Phase::Frames:
             writeToServer(bytes);
-            m_appLeg.observe(bytes, now);
+            m_appLeg.observe(bytes, now, handOverDelay(m_server, now));
             noteCloseFrames();
             break;
         case Phase::Passthrough:
@@ -355,13 +358,13 @@ void RelaySession::readServer()
             const qsizetype used = m_responseParser.consumed() - fedBefore;
             onResponseComplete();
             if (m_phase == Phase::Frames && used < bytes.size()) {
-                m_serverLeg.observe(bytes.sliced(used), now);
+                m_serverLeg.observe(bytes.sliced(used), now, handOverDelay(m_app, now));
                 noteCloseFrames();
             }
             break;
         }
         case Phase::Frames:
-            m_serverLeg.observe(bytes, now);
+            m_serverLeg.observe(bytes, now, handOverDelay(m_app, now));
             noteCloseFrames();
             break;
         case Phase::Request: // cannot happen: there is no server connection before the request
@@ -430,7 +433,8 @@ void RelaySession::onResponseComplete()
     setState(ReadyState::Open, Leg::Server,
         details.isEmpty() ? QStringLiteral("OPEN") : tr("OPEN (%1)").arg(details.join(QStringLiteral(", "))));
     if (!m_appFramesUnparsed.isEmpty()) {
-        m_appLeg.observe(std::exchange(m_appFramesUnparsed, {}), m_appFramesTimeUs);
+        // They waited for the server's answer before they could go on.
+        m_appLeg.observe(std::exchange(m_appFramesUnparsed, {}), m_appFramesTimeUs, WireEvent::RelayHeld);
         noteCloseFrames();
     }
     if (m_appGone)
@@ -477,6 +481,14 @@ void RelaySession::writeToApp(QByteArrayView bytes)
 {
     if (m_app && !m_appGone)
         forward(m_app, bytes);
+}
+
+qint32 RelaySession::handOverDelay(const QTcpSocket *to, qint64 readTimeUs) const
+{
+    // Bytes still in Qt's buffer after the flush wait for the other side to read.
+    if (!to || unwritten(to) > 0)
+        return WireEvent::RelayHeld;
+    return qint32(std::clamp<qint64>(EventTime::nowUs() - readTimeUs, 0, std::numeric_limits<qint32>::max()));
 }
 
 void RelaySession::forward(QTcpSocket *to, QByteArrayView bytes)

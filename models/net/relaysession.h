@@ -106,6 +106,9 @@ private:
     void writeToServer(QByteArrayView bytes);
     void writeToApp(QByteArrayView bytes);
     static void forward(QTcpSocket *to, QByteArrayView bytes);
+    // Since `readTimeUs`, until what was just forwarded to `to` was in the kernel's hands; RelayHeld
+    // when some of it still waits there.
+    qint32 handOverDelay(const QTcpSocket *to, qint64 readTimeUs) const;
     qint64 unwritten(const QTcpSocket *socket) const;
     void closeAppLeg();
     void closeServerLeg();

@@ -41,6 +41,8 @@ private Q_SLOTS:
     void firstOfKind();
     void firstOfKindPerLeg();
     void compressedMessageKeepsBothForms();
+    void relayDelayKept_data();
+    void relayDelayKept();
 };
 
 void tst_Capture::recordAndReadBack_data()
@@ -448,6 +450,39 @@ void tst_Capture::compressedMessageKeepsBothForms()
         QCOMPARE(m.payload, QByteArray("Hello"));
         QCOMPARE(m.wire, QByteArray::fromHex("f248cdc9c90700"));
     }
+}
+
+void tst_Capture::relayDelayKept_data()
+{
+    QTest::addColumn<int>("recorded");
+    QTest::addColumn<int>("readBack");
+    QTest::addRow("not relayed") << int(WireEvent::NotRelayed) << int(WireEvent::NotRelayed);
+    QTest::addRow("held") << int(WireEvent::RelayHeld) << int(WireEvent::RelayHeld);
+    QTest::addRow("0 µs") << 0 << 0;
+    QTest::addRow("123 µs") << 123 << 123;
+    QTest::addRow("last exact µs") << 32'765 << 32'765;
+    QTest::addRow("whole ms") << 40'000 << 40'000;
+    QTest::addRow("rounded up to the ms") << 40'001 << 41'000;
+    QTest::addRow("capped") << 2'000'000'000 << 32'766'000;
+}
+
+// Two bytes an event: exact to 32 ms, to the millisecond beyond, never shorter than it was.
+void tst_Capture::relayDelayKept()
+{
+    QFETCH(int, recorded);
+    QFETCH(int, readBack);
+    WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, QByteArray::fromHex("8102"), "hi");
+    e.leg = Leg::App;
+    e.state = ReadyState::Closing;
+    e.relayDelayUs = recorded;
+    Capture capture;
+    capture.record(e);
+    const WireEvent back = capture.event(0);
+    QCOMPARE(back.relayDelayUs, readBack);
+    // Packed beside them, the leg, direction and state are unchanged.
+    QCOMPARE(back.leg, Leg::App);
+    QCOMPARE(back.direction, Direction::Incoming);
+    QCOMPARE(back.state, ReadyState::Closing);
 }
 
 QTEST_GUILESS_MAIN(tst_Capture)

@@ -12,6 +12,8 @@ private Q_SLOTS:
     void parseErrors_data();
     void parseErrors();
     void compressedFrameRoundTrip();
+    void relayDelayRoundTrip_data();
+    void relayDelayRoundTrip();
 };
 
 void tst_JsonlReader::parseRoundTrip_data()
@@ -207,6 +209,41 @@ void tst_JsonlReader::compressedFrameRoundTrip()
     line.replace("\"inflated_len\":5", "\"inflated_len\":6");
     QVERIFY(!JsonlReader::parseLine(line, stored, error));
     QCOMPARE(error, QStringLiteral("field \"inflated_len\" says 6 bytes, but the inflated message has 5"));
+}
+
+void tst_JsonlReader::relayDelayRoundTrip_data()
+{
+    QTest::addColumn<int>("delayUs");
+    QTest::addColumn<QByteArray>("field");
+    QTest::addRow("not relayed") << int(WireEvent::NotRelayed) << QByteArray();
+    QTest::addRow("at once") << 0 << QByteArray(",\"relay_us\":0");
+    QTest::addRow("250 µs") << 250 << QByteArray(",\"relay_us\":250");
+    QTest::addRow("held") << int(WireEvent::RelayHeld) << QByteArray(",\"relay_held\":true");
+}
+
+// A relayed frame keeps how long the relay took to hand it on, through a session file.
+void tst_JsonlReader::relayDelayRoundTrip()
+{
+    QFETCH(int, delayUs);
+    QFETCH(QByteArray, field);
+    WireEvent e = frameEvent(Direction::Incoming, QByteArray::fromHex("8102"), "hi");
+    e.leg = Leg::Server;
+    e.relayDelayUs = delayUs;
+    const QByteArray line = JsonlWriter().toJson(e);
+    if (field.isEmpty())
+        QVERIFY2(!line.contains("relay_"), line.constData());
+    else
+        QVERIFY2(line.contains(field), line.constData());
+    StoredEvent stored;
+    QString error;
+    QVERIFY2(JsonlReader::parseLine(line, stored, error), qPrintable(error));
+    QCOMPARE(stored.event().relayDelayUs, delayUs);
+    if (field.isEmpty()) {
+        QByteArray bad = line;
+        bad.replace("\"fin\"", "\"relay_us\":-3,\"fin\"");
+        QVERIFY(!JsonlReader::parseLine(bad, stored, error));
+        QCOMPARE(error, QStringLiteral("field \"relay_us\" is not an integer in 0..2147483647"));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_JsonlReader)

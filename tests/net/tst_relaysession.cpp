@@ -142,6 +142,19 @@ void tst_RelaySession::forwardsEverythingByteExact()
     QVERIFY(eventsOfKind(f.capture, EventKind::Violation).isEmpty());
     QCOMPARE(f.relay->sessions().size(), 1);
     QCOMPARE(f.relay->sessions().first()->readyState(), ReadyState::Open);
+
+    // How long each frame took to go on: the application's came with its request and waited for
+    // the server's answer; the server's went on at once; so does a frame the application sends now.
+    for (const WireEvent &e : appSide)
+        QCOMPARE(e.relayDelayUs, WireEvent::RelayHeld);
+    for (const WireEvent &e : serverSide)
+        QVERIFY2(e.relayDelayUs >= 0, qPrintable(QString::number(e.relayDelayUs)));
+    app.socket.write(frame(Opcode::Text, "now", true));
+    QTRY_COMPARE(server.clientFrames().size(), 3);
+    QTRY_COMPARE(onLeg(eventsOfKind(f.capture, EventKind::Frame), Leg::App).size(), 3);
+    QVERIFY(onLeg(eventsOfKind(f.capture, EventKind::Frame), Leg::App).last().relayDelayUs >= 0);
+    // Events that are not forwarded frames carry none.
+    QCOMPARE(requests[0].relayDelayUs, WireEvent::NotRelayed);
 }
 
 // Invalid frames reach the other side unchanged; the log names each on the leg that sent it.
