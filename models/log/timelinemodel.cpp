@@ -218,6 +218,15 @@ QString TimelineModel::laneLabel(const TimelineLane &lane)
         + formatDuration(lane.durationUs());
 }
 
+QString TimelineModel::relayDelayLabel(qint32 relayDelayUs)
+{
+    if (relayDelayUs == WireEvent::RelayHeld)
+        return tr("held by the relay");
+    if (relayDelayUs < 0)
+        return QString();
+    return tr("relayed in %1").arg(formatDuration(relayDelayUs));
+}
+
 QString TimelineModel::pingPongLabel(const PingPong &pair, bool connectionClosed)
 {
     switch (pair.status) {

@@ -183,6 +183,9 @@ public:
     static QString laneLabel(const TimelineLane &lane);
     // "RTT 412 µs", "no pong", "unsolicited pong" ...
     static QString pingPongLabel(const PingPong &pair, bool connectionClosed);
+    // A relayed frame's hand-over (WireEvent::relayDelayUs): "relayed in 42 µs", "held by the
+    // relay" (the other side was not reading yet); empty when it was not relayed.
+    static QString relayDelayLabel(qint32 relayDelayUs);
     // The one-line label of a single-event row (handshake, close frame, state, violation, ...).
     QString itemLabel(const TimelineItem &item) const;
 

@@ -336,6 +336,11 @@ int TimelineView::serverLaneX() const
     return qMax(clientLaneX() + kMinLaneGap, viewport()->width() - kRightArea);
 }
 
+int TimelineView::inspectorLaneX() const
+{
+    return (clientLaneX() + serverLaneX()) / 2;
+}
+
 QSize TimelineView::sizeHint() const
 {
     return { timeColumnWidth() + kLaneInset + 420 + kRightArea, m_headerHeight + 12 * m_rowHeight };
@@ -396,9 +401,37 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
     const int sx = serverLaneX();
     const int span = sx - cx;
     const bool closed = m_model->isClosed();
-    const auto centeredLabel = [&](int labelTop, const QString &text) {
-        const int w = qMin(fm.horizontalAdvance(text) + 4, span - 16);
-        return QRect(cx + (span - w) / 2, labelTop, w, fh);
+    const bool relayed = isRelayed();
+    const int ix = inspectorLaneX();
+    const auto centeredLabel = [&](int labelTop, const QString &text, int left = -1, int right = -1) {
+        left = left < 0 ? cx : left;
+        right = right < 0 ? sx : right;
+        const int w = qMin(fm.horizontalAdvance(text) + 4, right - left - 16);
+        return QRect(left + (right - left - w) / 2, labelTop, w, fh);
+    };
+    // On a relay, frames go all the way through the inspector's lane; what a leg alone carried
+    // (its handshake) stays between the inspector and that side.
+    const auto placeEnds = [&](Shape &s, bool throughTheRelay) {
+        s.leftX = cx;
+        s.rightX = sx;
+        if (!relayed || s.index < 0)
+            return;
+        if (throughTheRelay) {
+            s.throughX = ix;
+            return;
+        }
+        const Leg leg = m_model->capture()->event(s.index).leg;
+        if (leg == Leg::App)
+            s.rightX = ix;
+        else if (leg == Leg::Server)
+            s.leftX = ix;
+    };
+    const auto withRelayDelay = [&](Shape &s) {
+        if (!relayed || s.first != s.last)
+            return;
+        const QString relay = TimelineModel::relayDelayLabel(m_model->capture()->event(s.index).relayDelayUs);
+        if (!relay.isEmpty())
+            s.label += QStringLiteral(" \u00b7 ") + relay;
     };
     const auto withTime = [](QString label, qint64 sincePreviousUs) {
         if (sincePreviousUs >= 0)
@@ -439,6 +472,8 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
                 : control == lane.count               ? Shape::Tone::Control
                                                       : Shape::Tone::Data;
             s.label = TimelineModel::laneLabel(lane);
+            placeEnds(s, true);
+            withRelayDelay(s);
             if (lane.count == 1) {
                 s.opcode = lane.opcode;
                 if (lane.opcode == Opcode::Ping || lane.opcode == Opcode::Pong) {
@@ -472,14 +507,17 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
             if (item.first == closing.firstCloseIndex)
                 label += QStringLiteral(", ") + closing.initiatorText();
             s.label = withTime(label, item.sincePreviousUs);
+            placeEnds(s, true);
+            withRelayDelay(s);
         } else {
             const bool failed = item.kind == TimelineItem::Kind::HandshakeResponse && item.httpStatus != 101;
             s.tone = failed ? Shape::Tone::Bad : Shape::Tone::Handshake;
             s.label = withTime(m_model->itemLabel(item), item.sincePreviousUs);
+            placeEnds(s, false);
         }
         s.y = singleY;
-        s.labelRect = centeredLabel(singleLabelTop, s.label);
-        s.hitRect = QRect(QPoint(cx, s.labelRect.top() - 2), QPoint(sx, s.y + 6));
+        s.labelRect = centeredLabel(singleLabelTop, s.label, s.leftX, s.rightX);
+        s.hitRect = QRect(QPoint(s.leftX, s.labelRect.top() - 2), QPoint(s.rightX, s.y + 6));
         m_shapes.push_back(s);
         return;
     }
@@ -681,7 +719,12 @@ QString TimelineView::toolTipFor(const Shape &s) const
 {
     if (!m_model || !m_model->capture())
         return QString();
-    const auto way = [](Direction d) {
+    const bool relayed = isRelayed();
+    const auto way = [relayed](Direction d) {
+        if (relayed)
+            return d == Direction::Outgoing ? tr("application \u2192 server")
+                : d == Direction::Incoming  ? tr("server \u2192 application")
+                                            : tr("local");
         return d == Direction::Outgoing ? tr("client \u2192 server")
             : d == Direction::Incoming  ? tr("server \u2192 client")
                                         : tr("local");
@@ -692,7 +735,7 @@ QString TimelineView::toolTipFor(const Shape &s) const
             .arg(s.first + 1)
             .arg(s.last + 1);
     }
-    const WireEvent e = m_model->capture()->event(s.index);
+    const WireEvent e = m_model->eventAt(s.index); // on a relay, the direction it travelled
     QString text = QStringLiteral("#%1 %2\n%3").arg(s.index + 1).arg(way(e.direction), s.label);
     if (e.kind == EventKind::Frame) {
         text += QStringLiteral("\n%1").arg(MessageLogModel::flagsText(e));
@@ -764,11 +807,16 @@ void TimelineView::paintHeader(QPainter &p, const QRect &rect)
     p.setRenderHint(QPainter::Antialiasing);
     int serverBoxRight = sx;
     // A relayed connection: the application is the client; the relay, in between, forwards at once.
-    const QString clientTitle = m_model && m_model->isRelayed() ? tr("Application (via the relay)") : tr("Client");
-    for (const auto &[x, title] : { std::pair { cx, clientTitle }, std::pair { sx, tr("Server") } }) {
+    QList<std::pair<int, QString>> lanes { { cx, tr("Client") }, { sx, tr("Server") } };
+    if (isRelayed()) {
+        lanes.first().second = tr("Application");
+        lanes.insert(1, { inspectorLaneX(), tr("Inspector (relay)") });
+    }
+    for (const auto &[x, title] : std::as_const(lanes)) {
         const int w = fm.horizontalAdvance(title) + 20;
         serverBoxRight = x + w / 2;
-        const QRectF box(x - w / 2.0, titleTop, w, fh + 6);
+        // Centred on its lane, but never over the time column's title.
+        const QRectF box(qMax<qreal>(x - w / 2.0, timeColumnWidth()), titleTop, w, fh + 6);
         p.setPen(QPen(c.lane, 1));
         p.drawLine(x, int(box.bottom()), x, rect.bottom());
         p.setBrush(c.base);
@@ -788,11 +836,9 @@ void TimelineView::paintHeader(QPainter &p, const QRect &rect)
 void TimelineView::drawArrow(QPainter &p, const Shape &s, const Colors &c, bool selected) const
 {
     const QColor colour = toneColor(c, s.tone);
-    const int cx = clientLaneX();
-    const int sx = serverLaneX();
     const bool right = s.direction == Direction::Outgoing;
-    const qreal from = right ? cx + 3 : sx - 3;
-    const qreal to = right ? sx - 1 : cx + 1;
+    const qreal from = right ? s.leftX + 3 : s.rightX - 3;
+    const qreal to = right ? s.rightX - 1 : s.leftX + 1;
     const qreal dir = right ? 1.0 : -1.0;
     const qreal y = s.y + 0.5;
     if (s.type == Shape::Type::Burst) {
@@ -814,6 +860,11 @@ void TimelineView::drawArrow(QPainter &p, const Shape &s, const Colors &c, bool 
     head(to);
     if (s.type == Shape::Type::Burst)
         head(to - dir * (kHeadLength - 2));
+    if (s.throughX) {
+        // Where the relay read it and handed it on.
+        p.setPen(QPen(c.base, 1.5));
+        p.drawEllipse(QPointF(s.throughX + 0.5, y), 4, 4);
+    }
     const QFontMetrics fm(font());
     p.setPen(s.tone == Shape::Tone::Data ? c.text : colour);
     p.drawText(s.labelRect, Qt::AlignCenter, fm.elidedText(s.label, Qt::ElideRight, s.labelRect.width()));
@@ -889,6 +940,10 @@ void TimelineView::paintEvent(QPaintEvent *event)
     p.setPen(QPen(c.lane, 1));
     p.drawLine(cx, 0, cx, area.height());
     p.drawLine(sx, 0, sx, area.height());
+    if (isRelayed()) {
+        const int ix = inspectorLaneX();
+        p.drawLine(ix, 0, ix, area.height());
+    }
 
     p.setRenderHint(QPainter::Antialiasing);
     for (const Shape &s : m_shapes) {

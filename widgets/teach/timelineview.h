@@ -10,7 +10,9 @@ class QToolButton;
 class TimelineHeader;
 
 // The connection as a sequence diagram: a Client lane on the left, a Server lane on the right, time
-// going down. The opening handshake, every frame as an arrow labelled with its type, size and the
+// going down. A relayed connection gets a third lane between them, the inspector's: each frame
+// passes through it with the time the relay took to hand it on, and each leg's handshake is drawn
+// between the inspector and that side. The opening handshake, every frame as an arrow labelled with its type, size and the
 // time since the event before it, pings joined to their pongs by a bracket with the round-trip
 // time, violations as red markers, state changes and errors as boxes across the lanes, and the
 // closing handshake with its codes and who closed first.
@@ -51,6 +53,7 @@ public:
     QRect pairRectFor(qsizetype captureIndex) const; // that bracket, label included
     int clientLaneX() const;
     int serverLaneX() const;
+    int inspectorLaneX() const; // between them; drawn only for a relayed connection
     int rowHeight() const { return m_rowHeight; }
     qsizetype firstVisibleRow() const;
     qsizetype visibleRowCount() const; // rows fetched for the visible area
@@ -100,6 +103,9 @@ private:
         qsizetype last = -1;
         qsizetype row = -1;
         int y = 0; // the arrow's line
+        int leftX = 0; // the lanes the arrow joins (its direction says which end is the head)
+        int rightX = 0;
+        int throughX = 0; // a relayed frame: the inspector's lane, where it is handed on (0: none)
         QRect labelRect;
         QRect hitRect;
         QString label;
@@ -133,6 +139,7 @@ private:
     const Shape *shapeFor(qsizetype captureIndex) const;
     const Shape *shapeAt(const QPoint &pos) const;
     QString toolTipFor(const Shape &shape) const;
+    bool isRelayed() const { return m_model && m_model->isRelayed(); }
     void setLevelAnchored(int level, int anchorY);
     void setScrollPx(qint64 px);
     qint64 scrollPx() const;

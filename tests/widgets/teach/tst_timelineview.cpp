@@ -124,6 +124,7 @@ private Q_SLOTS:
     void largeCaptureDrawsOnlyVisibleRows_data();
     void largeCaptureDrawsOnlyVisibleRows();
     void clearEmptiesTheView();
+    void relayGetsThreeLanes();
     void screenshots_data();
     void screenshots();
 
@@ -615,6 +616,65 @@ void tst_TimelineView::screenshots()
         }
     }
     QVERIFY(textPixels > 20);
+}
+
+// A relayed connection: the inspector's lane between the application and the server. Each leg's
+// handshake stays between the inspector and that side; frames go all the way through, labelled with
+// the time the relay took to hand them on.
+void tst_TimelineView::relayGetsThreeLanes()
+{
+    const auto record = [this](EventKind kind, Leg leg, Direction direction, QByteArrayView payload, qint64 t,
+                            quint8 opcode = 0, qint32 relayUs = WireEvent::NotRelayed) {
+        char header[14];
+        WireEvent e;
+        e.timeUs = kBase + t;
+        e.kind = kind;
+        e.leg = leg;
+        e.direction = direction;
+        e.payload = payload;
+        e.relayDelayUs = relayUs;
+        if (kind == EventKind::Frame) {
+            const int size = FrameWriter::writeHeader(
+                header, true, 0, opcode, quint64(payload.size()), leg == Leg::App, 0x37fa213d);
+            e.header = QByteArrayView(header, size);
+            FrameHeader::decode(e.header, e.frame);
+        }
+        m_capture->record(e);
+    };
+    record(EventKind::HandshakeRequest, Leg::App, Direction::Incoming, "GET / HTTP/1.1\r\n\r\n", 0); // 0
+    record(EventKind::HandshakeRequest, Leg::Server, Direction::Outgoing, "GET / HTTP/1.1\r\n\r\n", 150); // 1
+    record(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming, "HTTP/1.1 101 OK\r\n\r\n", 900); // 2
+    record(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, "HTTP/1.1 101 OK\r\n\r\n", 905); // 3
+    record(EventKind::Frame, Leg::App, Direction::Incoming, "up", 5000, Opcode::Text, 42); // 4
+    record(EventKind::Frame, Leg::Server, Direction::Incoming, "down", 6000, Opcode::Text, WireEvent::RelayHeld); // 5
+    show();
+    QVERIFY(m_model->isRelayed());
+    const int cx = m_view->clientLaneX(), ix = m_view->inspectorLaneX(), sx = m_view->serverLaneX();
+    QVERIFY(cx < ix && ix < sx);
+
+    // The application's request: application to inspector; as sent on: inspector to server.
+    QVERIFY(m_view->rectFor(0).left() >= cx && m_view->rectFor(0).right() <= ix + 1);
+    QVERIFY(m_view->rectFor(1).left() >= ix && m_view->rectFor(1).right() <= sx + 1);
+    QVERIFY(m_view->rectFor(2).left() >= ix);
+    QVERIFY(m_view->rectFor(3).right() <= ix + 1);
+    // Frames cross all three lanes.
+    QCOMPARE(m_view->rectFor(4).left(), cx);
+    QCOMPARE(m_view->rectFor(4).right(), sx);
+    QVERIFY2(m_view->labelFor(4).endsWith(QStringLiteral(" \u00b7 relayed in 42 \u00b5s")), qPrintable(m_view->labelFor(4)));
+    QVERIFY2(m_view->labelFor(5).endsWith(QStringLiteral(" \u00b7 held by the relay")), qPrintable(m_view->labelFor(5)));
+
+    // The inspector's lane is drawn, and the frame's dot sits on it.
+    const QImage image = m_view->viewport()->grab().toImage();
+    const QColor background = m_view->palette().color(QPalette::Base);
+    QVERIFY(inkInColumn(image, ix, 0, image.height() - 1, background) > image.height() / 2);
+
+    // The tool tip speaks of the application.
+    const QRect rect = m_view->rectFor(4);
+    QHelpEvent event(QEvent::ToolTip, rect.center(), m_view->viewport()->mapToGlobal(rect.center()));
+    QApplication::sendEvent(m_view->viewport(), &event);
+    QTRY_VERIFY(QToolTip::isVisible());
+    QVERIFY2(QToolTip::text().contains(QStringLiteral("#5 application \u2192 server")), qPrintable(QToolTip::text()));
+    QToolTip::hideText();
 }
 
 QTEST_MAIN(tst_TimelineView)
