@@ -6,12 +6,14 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <limits>
+
 MessageLogModel::MessageLogModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
-    connect(&m_batchTimer, &QTimer::timeout, this, &MessageLogModel::flushPending);
+    connect(&m_batchTimer, &QTimer::timeout, this, [this] { appendRows(MaxRowsPerBatch); });
 }
 
 void MessageLogModel::setCapture(Capture *capture)
@@ -51,17 +53,27 @@ void MessageLogModel::scheduleBatch()
 
 void MessageLogModel::flushPending()
 {
+    appendRows(std::numeric_limits<int>::max());
+}
+
+void MessageLogModel::appendRows(int maxRows)
+{
     m_batchTimer.stop();
     if (!m_capture)
         return;
-    const int total = int(m_capture->count());
-    if (total <= m_rows)
+    const int captured = int(m_capture->count());
+    if (captured <= m_rows)
         return;
+    // Each row costs the filter and the view some work: a backlog is taken in over several turns
+    // of the event loop, so that the window keeps answering while a flood is shown.
+    const int total = captured - m_rows > maxRows ? m_rows + maxRows : captured;
     const int first = m_rows;
     beginInsertRows({}, first, total - 1);
     m_rows = total;
     endInsertRows();
     Q_EMIT rowsAppended(first, total - 1);
+    if (total < captured)
+        m_batchTimer.start(0);
 }
 
 int MessageLogModel::rowCount(const QModelIndex &parent) const

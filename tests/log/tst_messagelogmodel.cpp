@@ -51,6 +51,7 @@ class tst_MessageLogModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void appendsInOneBatch();
+    void backlogInBoundedBatches();
     void columns_data();
     void columns();
     void controlFramesAndViolationsAreRows();
@@ -82,6 +83,32 @@ void tst_MessageLogModel::appendsInOneBatch()
     QCOMPARE(inserted.size(), 2);
     QCOMPARE(model.rowCount(), 5001);
     QCOMPARE(cell(model, 5000, MessageLogModel::PreviewColumn), QStringLiteral("late"));
+}
+
+// A flood's backlog comes in batches of at most MaxRowsPerBatch rows, one per turn of the event
+// loop, until every event is a row; flushPending() still takes in everything at once.
+void tst_MessageLogModel::backlogInBoundedBatches()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setCapture(&capture);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    const int backlog = 2 * MessageLogModel::MaxRowsPerBatch + 100;
+    for (int i = 0; i < backlog; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, QByteArray::number(i));
+    QTRY_COMPARE(model.rowCount(), backlog);
+    QCOMPARE(inserted.size(), 3);
+    QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::MaxRowsPerBatch - 1);
+    QCOMPARE(inserted.at(1).at(1).toInt(), MessageLogModel::MaxRowsPerBatch);
+    QCOMPARE(inserted.at(2).at(2).toInt(), backlog - 1);
+    QCOMPARE(cell(model, backlog - 1, MessageLogModel::PreviewColumn), QString::number(backlog - 1));
+
+    for (int i = 0; i < backlog; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, "more");
+    model.flushPending();
+    QCOMPARE(model.rowCount(), 2 * backlog);
+    QCOMPARE(inserted.size(), 4);
 }
 
 void tst_MessageLogModel::columns_data()
