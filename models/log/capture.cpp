@@ -360,7 +360,7 @@ quint64 Capture::overheadBytes() const
 {
     quint64 spans = 0;
     for (const MessageIndex &messages : m_messages)
-        spans += messages.spans.capacity();
+        spans += messages.spans.size();
     return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record) + spans * sizeof(MessageSpan)
         + quint64(m_recordBlocks.capacity() * sizeof(m_recordBlocks[0])) + (m_chunkCapacityBytes - m_payloadBytes)
         + quint64(m_chunks.capacity() * sizeof(m_chunks[0]));

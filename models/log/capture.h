@@ -6,6 +6,7 @@ class CaptureMemory;
 
 #include <QObject>
 #include <memory>
+#include <deque>
 #include <vector>
 
 // Append-only store of one connection's WireEvents. Keeps the bookkeeping per event small and
@@ -109,12 +110,14 @@ private:
     quint64 m_chunkCapacityBytes = 0;
     void announceGrowth();
     bool m_growthPending = false;
-    // Where each message's frames lie, per direction (in, out). Ids arrive in order, so a vector
+    // Where each message's frames lie, per direction (in, out). Ids arrive in order, so a sequence
     // indexed by id - base - 1: 8 bytes a message. Ids count on after clear(); `base` is the last id
     // cleared away, and a frame of a message that began before clear() belongs to no message here.
+    // A deque: it grows by blocks, never by copying everything into fresh pages (a vector's
+    // doubling held the window for milliseconds once a flood had a million messages).
     struct MessageIndex {
         quint32 base = 0;
-        std::vector<MessageSpan> spans;
+        std::deque<MessageSpan> spans;
     };
     // (in, out) of own connections and a relay's application leg, then (in, out) of its server leg.
     MessageIndex m_messages[4];

@@ -50,7 +50,7 @@ public:
     // Longest a new event waits before its row appears: 16 ms keeps batches at ≤ ~60 a second.
     static constexpr int BatchIntervalMs = 16;
     // At most this many rows a batch: a flood's backlog is taken in over several turns.
-    static constexpr int MaxRowsPerBatch = 8192;
+    static constexpr int MaxRowsPerBatch = 4096;
 
     static QString typeName(const WireEvent &event);
     static QString flagsText(const WireEvent &event); // "FIN RSV1 MASK", or "-" for a non-frame
