@@ -148,14 +148,24 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
     // rest (handshakes, states, errors: small, and what explains the connection), which stays.
     qsizetype &current = budgeted ? m_sharedChunk : m_keptChunk;
     quint64 &used = budgeted ? m_sharedUsed : m_keptUsed;
+    quint64 &present = budgeted ? m_sharedPresent : m_keptPresent;
     if (current < 0 || used + size > SharedChunkSize) {
         if (budgeted)
             sealChunk(current, used);
         newChunk(SharedChunkSize, budgeted);
         current = qsizetype(m_chunks.size() - 1);
         used = 0;
+        present = 0;
     }
     Chunk &shared = m_chunks[size_t(current)];
+    if (used + size > present) {
+        // Ahead of the writes, as much again as was written (up to 256 KiB): a busy connection
+        // faults its chunk in a few calls, an idle one commits no more than it uses.
+        const quint64 ahead = std::clamp<quint64>(used + size, 16 * 1024, 256 * 1024);
+        const quint64 end = std::min<quint64>(SharedChunkSize, used + size + ahead);
+        CaptureMemory::prefault(shared.data + present, end - present);
+        present = end;
+    }
     const auto offset = quint32(used);
     if (!bytes.isEmpty())
         std::memcpy(shared.data + offset, bytes.data(), bytes.size());
@@ -206,8 +216,10 @@ void Capture::record(const WireEvent &event)
         first = m_count;
     if (m_firstOfAnyLeg[r.kind & 7] < 0)
         m_firstOfAnyLeg[r.kind & 7] = m_count;
-    if (m_count % RecordsPerBlock == 0)
+    if (m_count % RecordsPerBlock == 0) {
         m_recordBlocks.emplace_back(new Record[RecordsPerBlock]);
+        CaptureMemory::prefault(m_recordBlocks.back().get(), RecordsPerBlock * sizeof(Record));
+    }
     m_recordBlocks.back()[m_count % RecordsPerBlock] = r;
     ++m_count;
     if (!m_growthPending) {
@@ -377,6 +389,8 @@ void Capture::clear()
     m_keptChunk = -1;
     m_keptUsed = 0;
     m_sharedUsed = 0;
+    m_keptPresent = 0;
+    m_sharedPresent = 0;
     m_payloadBytes = 0;
     m_chunkCapacityBytes = 0;
     for (MessageIndex &messages : m_messages) {

@@ -104,8 +104,10 @@ private:
     quint64 m_droppedPayloads = 0;
     qsizetype m_sharedChunk = -1; // chunk that small frame payloads are appended to
     quint64 m_sharedUsed = 0;
+    quint64 m_sharedPresent = 0; // prefaulted so far in the chunk being filled
     qsizetype m_keptChunk = -1; // and the other events' (never budgeted)
     quint64 m_keptUsed = 0;
+    quint64 m_keptPresent = 0;
     quint64 m_payloadBytes = 0;
     quint64 m_chunkCapacityBytes = 0;
     void announceGrowth();

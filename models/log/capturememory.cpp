@@ -50,6 +50,18 @@ QString CaptureMemory::spillDirectory() const
     return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/wsinspector");
 }
 
+void CaptureMemory::prefault(void *begin, quint64 bytes)
+{
+#ifndef MADV_POPULATE_WRITE
+    constexpr int MADV_POPULATE_WRITE = 23; // Linux 5.14
+#endif
+    static const quintptr page = quintptr(sysconf(_SC_PAGESIZE));
+    const auto from = (quintptr(begin) + page - 1) / page * page;
+    const auto to = (quintptr(begin) + bytes) / page * page;
+    if (to > from)
+        madvise(reinterpret_cast<void *>(from), to - from, MADV_POPULATE_WRITE);
+}
+
 void CaptureMemory::setBudget(quint64 bytes)
 {
     m_budget = bytes;

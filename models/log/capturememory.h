@@ -25,6 +25,11 @@ public:
     enum class OverBudget { SpillToDisk, DropOldest };
     static constexpr quint64 DefaultBudgetBytes = quint64(1) << 30;
 
+    // Makes the whole pages inside [begin, begin + bytes) present in one call, before they are
+    // written: touching fresh pages one by one costs a fault each, which during a flood is much of
+    // the window's work (more so in a virtual machine). Best effort: older kernels do nothing.
+    static void prefault(void *begin, quint64 bytes);
+
     explicit CaptureMemory(QObject *parent = nullptr);
     ~CaptureMemory() override;
 
