@@ -15,13 +15,23 @@
 namespace {
 constexpr qint64 kBase = 1'700'000'000'000'000;
 
-void recordFrame(Capture &capture, Direction direction, quint8 opcode, QByteArrayView payload, qint64 t)
+// A relay's leg and the time it took to hand the frame on; none for the inspector's own connection.
+struct Relayed {
+    Leg leg = Leg::None;
+    qint32 delayUs = WireEvent::NotRelayed;
+};
+
+void recordFrame(Capture &capture, Direction direction, quint8 opcode, QByteArrayView payload, qint64 t,
+    Relayed relayed = {})
 {
+    // Masked when a client sent it: our own outgoing frames, a relay's application leg.
+    const bool masked = relayed.leg == Leg::None ? direction == Direction::Outgoing : relayed.leg == Leg::App;
     char header[14];
-    const int size = FrameWriter::writeHeader(
-        header, true, 0, opcode, quint64(payload.size()), direction == Direction::Outgoing, 0x37fa213d);
+    const int size = FrameWriter::writeHeader(header, true, 0, opcode, quint64(payload.size()), masked, 0x37fa213d);
     WireEvent e;
     e.timeUs = kBase + t;
+    e.leg = relayed.leg;
+    e.relayDelayUs = relayed.delayUs;
     e.direction = direction;
     e.kind = EventKind::Frame;
     e.header = QByteArrayView(header, size);
@@ -31,10 +41,11 @@ void recordFrame(Capture &capture, Direction direction, quint8 opcode, QByteArra
 }
 
 void recordEvent(Capture &capture, EventKind kind, Direction direction, QByteArrayView payload, qint64 t,
-    ReadyState state = ReadyState::Connecting, quint16 code = 0, bool clean = false)
+    ReadyState state = ReadyState::Connecting, quint16 code = 0, bool clean = false, Leg leg = Leg::None)
 {
     WireEvent e;
     e.timeUs = kBase + t;
+    e.leg = leg;
     e.kind = kind;
     e.direction = direction;
     e.payload = payload;
@@ -623,30 +634,18 @@ void tst_TimelineView::screenshots()
 // the time the relay took to hand them on.
 void tst_TimelineView::relayGetsThreeLanes()
 {
-    const auto record = [this](EventKind kind, Leg leg, Direction direction, QByteArrayView payload, qint64 t,
-                            quint8 opcode = 0, qint32 relayUs = WireEvent::NotRelayed) {
-        char header[14];
-        WireEvent e;
-        e.timeUs = kBase + t;
-        e.kind = kind;
-        e.leg = leg;
-        e.direction = direction;
-        e.payload = payload;
-        e.relayDelayUs = relayUs;
-        if (kind == EventKind::Frame) {
-            const int size = FrameWriter::writeHeader(
-                header, true, 0, opcode, quint64(payload.size()), leg == Leg::App, 0x37fa213d);
-            e.header = QByteArrayView(header, size);
-            FrameHeader::decode(e.header, e.frame);
-        }
-        m_capture->record(e);
-    };
-    record(EventKind::HandshakeRequest, Leg::App, Direction::Incoming, "GET / HTTP/1.1\r\n\r\n", 0); // 0
-    record(EventKind::HandshakeRequest, Leg::Server, Direction::Outgoing, "GET / HTTP/1.1\r\n\r\n", 150); // 1
-    record(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming, "HTTP/1.1 101 OK\r\n\r\n", 900); // 2
-    record(EventKind::HandshakeResponse, Leg::App, Direction::Outgoing, "HTTP/1.1 101 OK\r\n\r\n", 905); // 3
-    record(EventKind::Frame, Leg::App, Direction::Incoming, "up", 5000, Opcode::Text, 42); // 4
-    record(EventKind::Frame, Leg::Server, Direction::Incoming, "down", 6000, Opcode::Text, WireEvent::RelayHeld); // 5
+    Capture &c = *m_capture;
+    const auto connecting = ReadyState::Connecting;
+    recordEvent(c, EventKind::HandshakeRequest, Direction::Incoming, "GET / HTTP/1.1\r\n\r\n", 0, connecting, 0, false,
+        Leg::App); // 0
+    recordEvent(c, EventKind::HandshakeRequest, Direction::Outgoing, "GET / HTTP/1.1\r\n\r\n", 150, connecting, 0,
+        false, Leg::Server); // 1
+    recordEvent(c, EventKind::HandshakeResponse, Direction::Incoming, "HTTP/1.1 101 OK\r\n\r\n", 900, connecting, 0,
+        false, Leg::Server); // 2
+    recordEvent(c, EventKind::HandshakeResponse, Direction::Outgoing, "HTTP/1.1 101 OK\r\n\r\n", 905, connecting, 0,
+        false, Leg::App); // 3
+    recordFrame(c, Direction::Incoming, Opcode::Text, "up", 5000, { Leg::App, 42 }); // 4
+    recordFrame(c, Direction::Incoming, Opcode::Text, "down", 6000, { Leg::Server, WireEvent::RelayHeld }); // 5
     show();
     QVERIFY(m_model->isRelayed());
     const int cx = m_view->clientLaneX(), ix = m_view->inspectorLaneX(), sx = m_view->serverLaneX();
