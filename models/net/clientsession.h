@@ -19,7 +19,7 @@
 // - a connection the user opened (ClientConnection, owned here, running on the networking thread
 //   when it is given one: the session sends it commands and gets its events in batches);
 // - an application's connection passed through a relay or the proxy (a RelaySession on the
-//   networking thread: this session gets its events, in batches, and asks it to stop through
+//   relays' networking thread: this session gets its events, in batches, and asks it to stop through
 //   `abort`; the log stays here once it is gone);
 // - none: a session read back from a file.
 // Either way the session knows its connection's state from the events alone, never by asking the

@@ -14,6 +14,7 @@ ConnectionManager::ConnectionManager(QObject *parent)
     , m_batches(this)
 {
     m_network.setObjectName(QStringLiteral("wsinspector networking"));
+    m_relayNetwork.setObjectName(QStringLiteral("wsinspector relays"));
 }
 
 ConnectionManager::~ConnectionManager()
@@ -25,7 +26,9 @@ ConnectionManager::~ConnectionManager()
         QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
     m_sessions.clear(); // their connections are deleted on the networking thread, so before it stops
     m_network.quit();
+    m_relayNetwork.quit();
     m_network.wait();
+    m_relayNetwork.wait();
 }
 
 QThread *ConnectionManager::networkThread()
@@ -33,6 +36,13 @@ QThread *ConnectionManager::networkThread()
     if (!m_network.isRunning())
         m_network.start();
     return &m_network;
+}
+
+QThread *ConnectionManager::relayThread()
+{
+    if (!m_relayNetwork.isRunning())
+        m_relayNetwork.start();
+    return &m_relayNetwork;
 }
 
 EmbeddedServer *ConnectionManager::embeddedServer()
@@ -54,13 +64,13 @@ QList<QObject *> ConnectionManager::listeners() const
     return all;
 }
 
-// Numbers its connections, moves it to the networking thread and has it listen there; deleted
+// Numbers its connections, moves it to the relays' thread and has it listen there; deleted
 // (later, on that thread) if it cannot. Its sessions are attached there before they read a byte.
 template <typename Server>
-bool ConnectionManager::listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error)
+bool ConnectionManager::listenOnRelayThread(Server *server, const QHostAddress &address, quint16 port, QString *error)
 {
     server->setIdAllocator([this] { return m_nextId++; });
-    server->moveToThread(networkThread());
+    server->moveToThread(relayThread());
     bool listening = false;
     QMetaObject::invokeMethod(
         server,
@@ -74,14 +84,14 @@ bool ConnectionManager::listenOnNetworkThread(Server *server, const QHostAddress
         server->deleteLater();
         return false;
     }
-    // Direct: runs on the networking thread, before the session reads a byte.
+    // Direct: runs on the relays' thread, before the session reads a byte.
     connect(
         server, &Server::sessionStarted, server, [this](RelaySession *relayed) { attach(relayed); },
         Qt::DirectConnection);
     return true;
 }
 
-// On the networking thread, as a relay or the proxy announces a connection before it reads: the
+// On the relays' thread, as a relay or the proxy announces a connection before it reads: the
 // window's session is made first (queued ahead of every batch), then its events follow in batches.
 void ConnectionManager::attach(RelaySession *relayed)
 {
@@ -140,7 +150,7 @@ RelayServer *ConnectionManager::startRelay(
     const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
 {
     auto *relay = new RelayServer(options);
-    if (!listenOnNetworkThread(relay, address, port, error))
+    if (!listenOnRelayThread(relay, address, port, error))
         return nullptr;
     connect(relay, &RelayServer::sessionStarted, this, &ConnectionManager::relaysChanged);
     connect(relay, &RelayServer::sessionFinished, this, &ConnectionManager::relaysChanged);
@@ -158,7 +168,7 @@ ProxyServer *ConnectionManager::startProxy(
         proxy->setCertificateAuthority(std::move(authority));
     else if (warning)
         *warning = tr("TLS passes through uninspected: %1").arg(authorityError);
-    if (!listenOnNetworkThread(proxy, address, port, error))
+    if (!listenOnRelayThread(proxy, address, port, error))
         return nullptr;
     connect(proxy, &ProxyServer::activityChanged, this, &ConnectionManager::relaysChanged);
     m_proxies.append(proxy);

@@ -17,9 +17,10 @@
 
 // The connections the user has open (or closed but kept), as a list model for the connection list.
 // The same URL may be opened any number of times: two chat clients against the broadcast server.
-// The user's connections, relays and proxies run on a networking thread of their own, so that the
-// window's stalls never reach the traffic: their events come back here in batches (one per turn of
-// that thread), time-stamped when the bytes were read.
+// The user's connections and the embedded server run on a networking thread of their own, relays and
+// proxies on another, so that the window's stalls never reach the traffic and a flood on one of the
+// user's connections does not delay what a relay hands on: their events come back here in batches
+// (one per turn of those threads), time-stamped when the bytes were read.
 class EmbeddedServer;
 class LocalCertificateAuthority;
 class RelayServer;
@@ -38,7 +39,7 @@ public:
     // Reads a session file into a new session (no live connection). Bad lines are listed in
     // `errors`; every good line is kept. Returns nullptr only when the file cannot be read at all.
     ClientSession *openFile(const QString &path, QStringList *errors = nullptr);
-    // Starts a reverse relay to options.to, on the networking thread; every application connection
+    // Starts a reverse relay to options.to, on the relays' thread; every application connection
     // to it becomes a session of its own. nullptr (and `error`) when it cannot listen. The relay's
     // url(), options() and runningCount() may be read here; everything else is its thread's.
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
@@ -79,21 +80,23 @@ Q_SIGNALS:
 
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
-    QThread *networkThread(); // started on first use
+    QThread *networkThread(); // the user's connections and the embedded server; started on first use
+    QThread *relayThread(); // relays and proxies; started on first use
     QList<QObject *> listeners() const;
     void closeListeners(bool wait);
     template <typename Server>
-    bool listenOnNetworkThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
-    void attach(RelaySession *relayed); // networking thread
+    bool listenOnRelayThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
+    void attach(RelaySession *relayed); // relays' thread
     void abortRelayed(quint32 id, const QString &why);
     void record(const WireEvent &event) override; // from m_batches: routed to the sessions by id
 
     CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
-    std::atomic<quint32> m_nextId = 1; // relays number their connections on the networking thread
-    QHash<quint32, ClientSession *> m_byId; // sessions whose events come from the networking thread
+    std::atomic<quint32> m_nextId = 1; // relays number their connections on the relays' thread
+    QHash<quint32, ClientSession *> m_byId; // sessions whose events come from the networking threads
     QThread m_network;
-    BatchQueue m_batches; // every event from the networking thread comes through here, in slices
+    QThread m_relayNetwork;
+    BatchQueue m_batches; // every event from the networking threads comes through here, in slices
     QList<RelayServer *> m_relays; // children
     QList<ProxyServer *> m_proxies; // children
     EmbeddedServer *m_server = nullptr; // on the networking thread; deleted there
