@@ -45,6 +45,7 @@ CaptureMemory::~CaptureMemory()
 
 QString CaptureMemory::spillDirectory() const
 {
+    const QMutexLocker lock(&m_lock);
     if (!m_spillDirectory.isEmpty())
         return m_spillDirectory;
     return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/wsinspector");
@@ -64,6 +65,7 @@ void CaptureMemory::prefault(void *begin, quint64 bytes)
 
 void CaptureMemory::setBudget(quint64 bytes)
 {
+    const QMutexLocker lock(&m_lock);
     m_budget = bytes;
     m_spillFailed = false; // the user acted: try again
     enforce();
@@ -71,6 +73,7 @@ void CaptureMemory::setBudget(quint64 bytes)
 
 char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
 {
+    const QMutexLocker lock(&m_lock);
     Chunk chunk;
     chunk.size = wholePages(qMax<quint64>(size, 1));
     void *memory = mmap(nullptr, chunk.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -95,6 +98,7 @@ CaptureMemory::Chunk *CaptureMemory::find(char *data)
 
 void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
 {
+    const QMutexLocker lock(&m_lock);
     Chunk *chunk = find(data);
     if (!chunk)
         return;
@@ -110,6 +114,7 @@ void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
 
 void CaptureMemory::release(char *data)
 {
+    const QMutexLocker lock(&m_lock);
     Chunk *chunk = find(data);
     if (!chunk)
         return;
@@ -257,7 +262,10 @@ void CaptureMemory::announce()
     QMetaObject::invokeMethod(
         this,
         [this] {
-            m_announcePending = false;
+            {
+                const QMutexLocker lock(&m_lock);
+                m_announcePending = false;
+            }
             Q_EMIT changed();
         },
         Qt::QueuedConnection);

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QHash>
+#include <QMutex>
 #include <QObject>
+#include <QRecursiveMutex>
 #include <QString>
 #include <deque>
 #include <functional>
@@ -19,6 +21,10 @@
 //   payloads went, and the counts say how many. Nothing is dropped silently.
 // The spill file is made in the cache directory, readable by its owner only, and unlinked at
 // once: it never outlives the process, and a cleared capture gives its space back.
+//
+// Captures are written on the networking threads and read on the window's, and they share one
+// budget: every function here may be called from any thread. (Spilling then happens on the thread
+// that sealed the chunk which went over the budget.)
 class CaptureMemory : public QObject {
     Q_OBJECT
 public:
@@ -35,12 +41,17 @@ public:
 
     // 0: no budget. A smaller budget applies at once.
     void setBudget(quint64 bytes);
-    quint64 budget() const { return m_budget; }
-    void setOverBudget(OverBudget policy) { m_policy = policy; }
-    OverBudget overBudget() const { return m_policy; }
+    quint64 budget() const { return locked(m_budget); }
+    void setOverBudget(OverBudget policy)
+    {
+        const QMutexLocker lock(&m_lock);
+        m_policy = policy;
+    }
+    OverBudget overBudget() const { return locked(m_policy); }
     // Where the spill file is made; <user cache directory>/wsinspector unless set.
     void setSpillDirectory(const QString &directory)
     {
+        const QMutexLocker lock(&m_lock);
         m_spillDirectory = directory;
         m_spillFailed = false;
     }
@@ -48,15 +59,16 @@ public:
 
     // Filled payload chunks in memory (each capture's chunk being filled, at most 4 MiB, counts
     // once it is full or its connection ends).
-    quint64 residentBytes() const { return m_resident; }
-    quint64 spilledBytes() const { return m_spilled; } // in the spill file
-    quint64 droppedBytes() const { return m_droppedBytes; } // payload bytes, not pages
-    quint64 droppedPayloads() const { return m_droppedPayloads; }
+    quint64 residentBytes() const { return locked(m_resident); }
+    quint64 spilledBytes() const { return locked(m_spilled); } // in the spill file
+    quint64 droppedBytes() const { return locked(m_droppedBytes); } // payload bytes, not pages
+    quint64 droppedPayloads() const { return locked(m_droppedPayloads); }
     // Why spilling failed last (chunks then stay in memory, over the budget), empty if it never did.
-    QString lastError() const { return m_error; }
+    QString lastError() const { return locked(m_error); }
 
     // For Capture: memory for a chunk of at least `size` bytes, or nullptr when there is none.
-    // `dropped` is called if the chunk's payloads are dropped (DropOldest).
+    // `dropped` is called if the chunk's payloads are dropped (DropOldest), on whichever thread
+    // went over the budget, with this memory locked: it must not call back here.
     using DropNotice = std::function<void()>;
     char *allocate(quint64 size, DropNotice dropped);
     // The chunk is filled and holds `payloads` payloads of `bytes` bytes in all: it may leave
@@ -64,7 +76,11 @@ public:
     void seal(char *chunk, quint32 payloads, quint64 bytes);
     // The capture is done with the chunk (cleared or destroyed).
     void release(char *chunk);
-    bool owns(const char *chunk) const { return m_sequenceOf.contains(chunk); }
+    bool owns(const char *chunk) const
+    {
+        const QMutexLocker lock(&m_lock);
+        return m_sequenceOf.contains(chunk);
+    }
 
 Q_SIGNALS:
     // A count changed (once per event-loop turn at most, like Capture::grown()).
@@ -91,7 +107,16 @@ private:
     bool openSpillFile();
     void fail(const QString &error);
     void announce();
+    template <typename T>
+    T locked(const T &value) const
+    {
+        const QMutexLocker lock(&m_lock);
+        return value;
+    }
 
+    // Recursive: problem() is emitted with it held, and a receiver on the same thread may ask for
+    // the counts.
+    mutable QRecursiveMutex m_lock;
     quint64 m_budget = 0;
     OverBudget m_policy = OverBudget::SpillToDisk;
     QString m_spillDirectory;
