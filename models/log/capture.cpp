@@ -2,6 +2,8 @@
 
 #include "log/capturememory.h"
 
+#include <QThread>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -11,7 +13,18 @@ namespace {
 // so that a 64 MiB message neither wastes nor splits a shared chunk.
 constexpr quint64 SharedChunkSize = 4u << 20;
 constexpr quint64 OwnChunkThreshold = SharedChunkSize / 4;
-constexpr qsizetype RecordsPerBlock = 16384;
+constexpr quint32 NoChunk = std::numeric_limits<quint32>::max();
+
+template <typename T>
+T loadRelaxed(T &value)
+{
+    return std::atomic_ref<T>(value).load(std::memory_order_relaxed);
+}
+template <typename T>
+void storeRelaxed(T &value, T newValue)
+{
+    std::atomic_ref<T>(value).store(newValue, std::memory_order_relaxed);
+}
 }
 
 // 56 bytes an event (static_assert below). The frame header is kept inline: its bytes say everything about the frame.
@@ -80,6 +93,7 @@ Capture::Capture(QObject *parent)
     : QObject(parent)
 {
     static_assert(sizeof(Record) <= 56, "the per-event bookkeeping budget (DESIGN.md)");
+    forgetFirstOfKind();
 }
 
 Capture::~Capture()
@@ -89,23 +103,27 @@ Capture::~Capture()
 
 void Capture::setMemory(CaptureMemory *memory)
 {
-    Q_ASSERT(m_chunks.empty());
-    if (m_chunks.empty())
+    Q_ASSERT(m_chunks.size() == 0);
+    if (m_chunks.size() == 0)
         m_memory = memory;
 }
 
+// nullptr when the capture holds as many chunks as it can (millions: far beyond any budget).
 char *Capture::newChunk(quint64 size, bool budgeted)
 {
+    if (m_chunks.full())
+        return nullptr;
     const auto index = m_chunks.size();
     char *data = nullptr;
     if (m_memory && budgeted)
         data = m_memory->allocate(size, [this, index] {
-            m_chunks[index].dropped = true;
+            // A sealed chunk: its payload count is final.
+            storeRelaxed(m_chunks[index].dropped, true);
             m_droppedPayloads += m_chunks[index].payloads;
         });
     if (!data)
         data = new char[size];
-    m_chunks.push_back({ data, size, 0, false });
+    m_chunks.append() = { data, size, 0, false };
     m_chunkCapacityBytes += size;
     return data;
 }
@@ -113,13 +131,16 @@ char *Capture::newChunk(quint64 size, bool budgeted)
 // The chunk takes no more payloads: under a budget it may leave memory from now on.
 void Capture::sealChunk(qsizetype index, quint64 used)
 {
+    if (index >= 0 && index == m_sharedChunk)
+        m_chunks[size_t(index)].payloads = m_sharedPayloads;
     if (m_memory && index >= 0)
         m_memory->seal(m_chunks[size_t(index)].data, m_chunks[size_t(index)].payloads, used);
 }
 
 void Capture::freeChunks()
 {
-    for (const Chunk &chunk : m_chunks) {
+    for (size_t i = 0; i < m_chunks.size(); ++i) {
+        const Chunk &chunk = m_chunks[i];
         // A chunk the budget's memory could not give came from the heap.
         if (m_memory && m_memory->owns(chunk.data))
             m_memory->release(chunk.data);
@@ -134,12 +155,14 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
     const auto size = quint64(bytes.size()) + quint64(more.size());
     if (size > OwnChunkThreshold) {
         char *data = newChunk(size, budgeted);
+        if (!data)
+            return { NoChunk, 0 };
         if (!bytes.isEmpty()) // memcpy from a null pointer is undefined even for 0 bytes
             std::memcpy(data, bytes.data(), bytes.size());
         if (!more.isEmpty())
             std::memcpy(data + bytes.size(), more.data(), more.size());
         const auto index = qsizetype(m_chunks.size() - 1);
-        m_chunks.back().payloads = 1;
+        m_chunks[size_t(index)].payloads = 1;
         if (budgeted)
             sealChunk(index, size);
         return { quint32(index), 0 };
@@ -152,10 +175,13 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
     if (current < 0 || used + size > SharedChunkSize) {
         if (budgeted)
             sealChunk(current, used);
-        newChunk(SharedChunkSize, budgeted);
+        if (!newChunk(SharedChunkSize, budgeted))
+            return { NoChunk, 0 };
         current = qsizetype(m_chunks.size() - 1);
         used = 0;
         present = 0;
+        if (budgeted)
+            m_sharedPayloads = 0;
     }
     Chunk &shared = m_chunks[size_t(current)];
     if (used + size > present) {
@@ -171,7 +197,8 @@ std::pair<quint32, quint32> Capture::store(QByteArrayView bytes, QByteArrayView 
         std::memcpy(shared.data + offset, bytes.data(), bytes.size());
     if (!more.isEmpty())
         std::memcpy(shared.data + offset + bytes.size(), more.data(), more.size());
-    ++shared.payloads;
+    if (budgeted)
+        ++m_sharedPayloads;
     used += size;
     return { quint32(current), offset };
 }
@@ -186,6 +213,25 @@ void Capture::sealOpenChunk()
 
 void Capture::record(const WireEvent &event)
 {
+    write(event);
+    m_count = qsizetype(m_records.size());
+    m_published.store(m_count, std::memory_order_relaxed);
+    m_payloadBytes.store(m_writtenPayloadBytes, std::memory_order_relaxed);
+    if (!m_growthPending) {
+        m_growthPending = true;
+        QMetaObject::invokeMethod(this, &Capture::announceGrowth, Qt::QueuedConnection);
+    }
+}
+
+void Capture::write(const WireEvent &event)
+{
+    if (m_records.full()) {
+        // A billion events: the oldest stay, the newest are not kept (the first time is logged).
+        if (!std::exchange(m_full, true))
+            qWarning("wsinspector: a capture is full (%zu events); later events are not kept", m_records.size());
+        return;
+    }
+    const qsizetype index = qsizetype(m_records.size());
     Record r {};
     r.timeUs = event.timeUs;
     r.length = storedLength(event.payload.size());
@@ -205,26 +251,43 @@ void Capture::record(const WireEvent &event)
     if (r.length + quint64(r.inflatedLength) > 0) {
         const auto [chunk, offset] = store(
             event.payload.first(r.length), event.inflated.first(r.inflatedLength), event.kind == EventKind::Frame);
-        r.chunk = chunk;
-        r.offset = offset;
-        m_payloadBytes += r.length + quint64(r.inflatedLength);
+        if (chunk == NoChunk) {
+            r.length = r.inflatedLength = 0;
+            r.flags |= Flag::PayloadDropped;
+        } else {
+            r.chunk = chunk;
+            r.offset = offset;
+            m_writtenPayloadBytes += r.length + quint64(r.inflatedLength);
+        }
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
-        noteMessageFrame(event.leg, event.direction, event.messageId, m_count);
-    qsizetype &first = m_firstOfKind[int(r.leg()) % 3][r.kind & 7];
-    if (first < 0)
-        first = m_count;
-    if (m_firstOfAnyLeg[r.kind & 7] < 0)
-        m_firstOfAnyLeg[r.kind & 7] = m_count;
-    if (m_count % RecordsPerBlock == 0) {
-        m_recordBlocks.emplace_back(new Record[RecordsPerBlock]);
-        CaptureMemory::prefault(m_recordBlocks.back().get(), RecordsPerBlock * sizeof(Record));
-    }
-    m_recordBlocks.back()[m_count % RecordsPerBlock] = r;
-    ++m_count;
-    if (!m_growthPending) {
-        m_growthPending = true;
-        QMetaObject::invokeMethod(this, &Capture::announceGrowth, Qt::QueuedConnection);
+        noteMessageFrame(event.leg, event.direction, event.messageId, index);
+    std::atomic<qsizetype> &first = m_firstOfKind[int(r.leg()) % 3][r.kind & 7];
+    if (first.load(std::memory_order_relaxed) < 0)
+        first.store(index, std::memory_order_relaxed);
+    if (m_firstOfAnyLeg[r.kind & 7].load(std::memory_order_relaxed) < 0)
+        m_firstOfAnyLeg[r.kind & 7].store(index, std::memory_order_relaxed);
+    m_records.append([](Record *block, size_t size) { CaptureMemory::prefault(block, size * sizeof(Record)); }) = r;
+    // Its last frames are in: their chunk may leave memory like the others under the budget.
+    if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
+        sealOpenChunk();
+}
+
+void Capture::publish()
+{
+    m_payloadBytes.store(m_writtenPayloadBytes, std::memory_order_relaxed);
+    m_published.store(qsizetype(m_records.size()), std::memory_order_release);
+    if (!m_publishNoticed.exchange(true))
+        QMetaObject::invokeMethod(this, &Capture::takePublished, Qt::QueuedConnection);
+}
+
+void Capture::takePublished()
+{
+    m_publishNoticed.store(false);
+    const qsizetype published = m_published.load(std::memory_order_acquire);
+    if (published > m_count) {
+        m_count = published;
+        Q_EMIT grown();
     }
 }
 
@@ -234,15 +297,10 @@ void Capture::announceGrowth()
     Q_EMIT grown();
 }
 
-Capture::Record &Capture::recordAt(qsizetype index) const
-{
-    return m_recordBlocks[size_t(index / RecordsPerBlock)][index % RecordsPerBlock];
-}
-
 WireEvent Capture::event(qsizetype index) const
 {
     Q_ASSERT(index >= 0 && index < count());
-    const Record &r = recordAt(index);
+    const Record &r = m_records[size_t(index)];
     WireEvent e;
     e.timeUs = r.timeUs;
     e.connectionId = r.connectionId;
@@ -253,8 +311,8 @@ WireEvent Capture::event(qsizetype index) const
     if (r.headerSize)
         FrameHeader::decode(e.header, e.frame);
     // Dropped here (the budget), or before it was saved to the file it was read from.
-    const bool dropped
-        = (r.flags & Flag::PayloadDropped) || (r.length + quint64(r.inflatedLength) > 0 && m_chunks[r.chunk].dropped);
+    const bool dropped = (r.flags & Flag::PayloadDropped)
+        || (r.length + quint64(r.inflatedLength) > 0 && loadRelaxed(m_chunks[r.chunk].dropped));
     if (dropped)
         e.payloadDropped = true; // to stay within the memory budget: shown as such, never as empty
     else if (r.length > 0)
@@ -284,27 +342,33 @@ int Capture::messageIndexSlot(Leg leg, Direction direction)
 void Capture::noteMessageFrame(Leg leg, Direction direction, quint32 messageId, qsizetype index)
 {
     MessageIndex &messages = m_messages[messageIndexSlot(leg, direction)];
-    if (messageId <= messages.base)
+    const quint32 base = messages.base.load(std::memory_order_relaxed);
+    if (messageId <= base)
         return; // began before clear(): its first frame is gone
-    const quint64 slot = quint64(messageId) - messages.base - 1;
-    if (slot < messages.spans.size()) {
-        messages.spans[slot].last = quint32(index);
-    } else if (slot == messages.spans.size()) {
-        messages.spans.push_back({ quint32(index), quint32(index) });
-    } else if (messages.spans.empty()) {
-        // The first message seen since clear() (or a capture that starts mid-connection).
-        messages.base = messageId - 1;
-        messages.spans.push_back({ quint32(index), quint32(index) });
+    const quint64 slot = quint64(messageId) - base - 1;
+    const size_t spans = messages.spans.size();
+    if (slot < spans) {
+        storeRelaxed(messages.spans[slot].last, quint32(index));
+        return;
     }
-    // Any other gap would mean ids out of order: such a frame shows on its own.
+    if (slot != spans && spans != 0)
+        return; // any other gap would mean ids out of order: such a frame shows on its own
+    if (messages.spans.full())
+        return;
+    // A new message; or the first seen since clear() (or in a capture that starts mid-connection).
+    if (slot != spans)
+        messages.base.store(messageId - 1, std::memory_order_relaxed);
+    messages.spans.append() = { quint32(index), quint32(index) };
+    messages.spanCount.store(quint32(spans + 1), std::memory_order_relaxed);
 }
 
 const Capture::MessageSpan *Capture::messageSpan(Leg leg, Direction direction, quint32 messageId) const
 {
     const MessageIndex &messages = m_messages[messageIndexSlot(leg, direction)];
-    if (messageId <= messages.base || quint64(messageId) - messages.base > messages.spans.size())
+    const quint32 base = messages.base.load(std::memory_order_relaxed);
+    if (messageId <= base || quint64(messageId) - base > messages.spanCount.load(std::memory_order_relaxed))
         return nullptr;
-    return &messages.spans[messageId - messages.base - 1];
+    return &messages.spans[messageId - base - 1];
 }
 
 Capture::Message Capture::message(qsizetype index) const
@@ -317,7 +381,10 @@ Capture::Message Capture::message(qsizetype index) const
     const MessageSpan *span = e.kind == EventKind::Frame && e.messageId && e.direction != Direction::Local
         ? messageSpan(e.leg, e.direction, e.messageId)
         : nullptr;
-    if (!span || (span->first == span->last && e.frame.fin)) {
+    // The writer may have added frames this thread cannot see yet: the message ends at the last seen.
+    const qsizetype lastFrame
+        = span ? std::min<qsizetype>(loadRelaxed(const_cast<MessageSpan *>(span)->last), m_count - 1) : index;
+    if (!span || (qsizetype(span->first) == lastFrame && e.frame.fin)) {
         m.compressed = e.compressed;
         m.dropped = e.payloadDropped;
         setPayloads(m, QByteArray::fromRawData(e.payload.data(), e.payload.size()), e);
@@ -330,7 +397,7 @@ Capture::Message Capture::message(qsizetype index) const
     m.frames = 0;
     QByteArray wire;
     WireEvent last;
-    for (qsizetype i = span->first; i <= qsizetype(span->last); ++i) {
+    for (qsizetype i = span->first; i <= lastFrame; ++i) {
         const WireEvent f = event(i);
         if (f.kind != EventKind::Frame || f.direction != e.direction || f.leg != e.leg || f.messageId != e.messageId
             || f.connectionId != e.connectionId)
@@ -358,31 +425,55 @@ void Capture::setPayloads(Message &m, QByteArray wire, const WireEvent &last)
     }
 }
 
+// The writer's index may be one this thread cannot see yet.
 qsizetype Capture::firstOfKind(EventKind kind) const
 {
-    return m_firstOfAnyLeg[int(kind) & 7];
+    const qsizetype index = m_firstOfAnyLeg[int(kind) & 7].load(std::memory_order_relaxed);
+    return index < m_count ? index : -1;
 }
 
 qsizetype Capture::firstOfKind(EventKind kind, Leg leg) const
 {
-    return m_firstOfKind[int(leg) % 3][int(kind) & 7];
+    const qsizetype index = m_firstOfKind[int(leg) % 3][int(kind) & 7].load(std::memory_order_relaxed);
+    return index < m_count ? index : -1;
 }
 
+void Capture::forgetFirstOfKind()
+{
+    for (auto &firstOfKind : m_firstOfKind)
+        for (std::atomic<qsizetype> &first : firstOfKind)
+            first.store(-1, std::memory_order_relaxed);
+    for (std::atomic<qsizetype> &first : m_firstOfAnyLeg)
+        first.store(-1, std::memory_order_relaxed);
+}
+
+// Approximate while a writer on another thread is busy (the bench asks once it is done).
 quint64 Capture::overheadBytes() const
 {
     quint64 spans = 0;
     for (const MessageIndex &messages : m_messages)
-        spans += messages.spans.size();
-    return quint64(m_recordBlocks.size()) * RecordsPerBlock * sizeof(Record) + spans * sizeof(MessageSpan)
-        + quint64(m_recordBlocks.capacity() * sizeof(m_recordBlocks[0])) + (m_chunkCapacityBytes - m_payloadBytes)
-        + quint64(m_chunks.capacity() * sizeof(m_chunks[0]));
+        spans += messages.spanCount.load(std::memory_order_relaxed);
+    return quint64(m_records.blockCount()) * m_records.ElementsPerBlock * sizeof(Record)
+        + spans * sizeof(MessageSpan) + (m_chunkCapacityBytes - m_payloadBytes)
+        + quint64(m_chunks.blockCount()) * m_chunks.ElementsPerBlock * sizeof(Chunk);
 }
 
 void Capture::clear()
 {
     Q_EMIT aboutToClear();
-    m_recordBlocks.clear();
+    {
+        const QMutexLocker writing(&m_writing); // a writer elsewhere is between two turns
+        forget();
+    }
+    Q_EMIT cleared();
+}
+
+void Capture::forget()
+{
+    m_records.clear();
     m_count = 0;
+    m_published.store(0);
+    m_full = false;
     freeChunks();
     m_droppedPayloads = 0;
     m_sharedChunk = -1;
@@ -392,13 +483,13 @@ void Capture::clear()
     m_keptPresent = 0;
     m_sharedPresent = 0;
     m_payloadBytes = 0;
+    m_writtenPayloadBytes = 0;
+    m_sharedPayloads = 0;
     m_chunkCapacityBytes = 0;
     for (MessageIndex &messages : m_messages) {
         messages.base += quint32(messages.spans.size());
-        messages.spans = {};
+        messages.spans.clear();
+        messages.spanCount.store(0);
     }
-    for (auto &firstOfKind : m_firstOfKind)
-        std::fill(std::begin(firstOfKind), std::end(firstOfKind), -1);
-    std::fill(std::begin(m_firstOfAnyLeg), std::end(m_firstOfAnyLeg), -1);
-    Q_EMIT cleared();
+    forgetFirstOfKind();
 }

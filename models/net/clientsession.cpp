@@ -1,7 +1,9 @@
 #include "net/clientsession.h"
 
-#include "log/batchingsink.h"
+#include "log/capturewriter.h"
 #include "protocol/extensions.h"
+
+#include <QTimer>
 
 namespace {
 // Whether a 101 response (already checked by the connection, which opened) accepted permessage-deflate.
@@ -24,16 +26,18 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
     , m_id(id)
     , m_kind(Kind::Client)
     , m_options(options)
+    , m_capture(newCapture())
     , m_connection(new ClientConnection(id))
 {
     m_state = ReadyState::Closed; // until started
     connectModels();
 }
 
-ClientSession::ClientSession(quint32 id, Relayed relayed, QObject *parent)
+ClientSession::ClientSession(quint32 id, Relayed relayed, std::shared_ptr<Capture> capture, QObject *parent)
     : QObject(parent)
     , m_id(id)
     , m_kind(Kind::Relay)
+    , m_capture(std::move(capture))
     , m_relayed(std::move(relayed))
 {
     m_options.url = m_relayed.target;
@@ -57,23 +61,41 @@ ClientSession::~ClientSession()
     }
 }
 
-void ClientSession::deliver(const WireEvent &event)
+std::shared_ptr<Capture> ClientSession::newCapture()
 {
-    record(event);
-}
-
-void ClientSession::record(const WireEvent &event)
-{
-    m_capture.record(event);
-    m_stats.record(event);
-    note(event);
+    return std::shared_ptr<Capture>(new Capture, [](Capture *capture) {
+        if (capture->thread() == QThread::currentThread())
+            delete capture;
+        else
+            capture->deleteLater();
+    });
 }
 
 void ClientSession::connectModels()
 {
-    m_log.setCapture(&m_capture);
-    m_timeline.setCapture(&m_capture);
+    m_log.setCapture(m_capture.get());
+    m_timeline.setCapture(m_capture.get());
     connect(&m_log, &MessageLogModel::rowsAppended, this, &ClientSession::changed);
+    connect(m_capture.get(), &Capture::grown, this, &ClientSession::takeNewEvents);
+    connect(m_capture.get(), &Capture::cleared, this, [this] { m_seen = 0; });
+    // What a relay wrote before this session was made.
+    if (m_kind == Kind::Relay)
+        QMetaObject::invokeMethod(this, &ClientSession::takeNewEvents, Qt::QueuedConnection);
+}
+
+void ClientSession::takeNewEvents()
+{
+    m_scanQueued = false;
+    const qsizetype end = std::min(m_capture->count(), m_seen + ScanSlice);
+    for (; m_seen < end; ++m_seen) {
+        const WireEvent event = m_capture->event(m_seen);
+        m_stats.record(event);
+        note(event);
+    }
+    if (m_seen < m_capture->count() && !m_scanQueued) {
+        m_scanQueued = true;
+        QTimer::singleShot(0, this, &ClientSession::takeNewEvents);
+    }
 }
 
 QString ClientSession::title() const
@@ -119,17 +141,17 @@ void ClientSession::setFileName(const QString &fileName)
     delete std::exchange(m_connection, nullptr); // never started: still on this thread
 }
 
-void ClientSession::start(QThread *network, BatchQueue *queue)
+void ClientSession::start(QThread *network)
 {
     if (!m_connection)
         return;
     m_state = ReadyState::Connecting; // what its first events will say, unless it cannot start
     Q_EMIT changed();
-    if (network && queue) {
-        m_connection->addSink(new BatchingSink(queue, m_connection));
+    if (network) {
+        m_connection->addSink(new CaptureWriter(m_capture, m_connection));
         m_connection->moveToThread(network);
     } else {
-        m_connection->addSink(this);
+        m_connection->addSink(m_capture.get());
     }
     command([options = m_options](ClientConnection *connection) { connection->open(options); });
 }
@@ -209,8 +231,6 @@ void ClientSession::note(const WireEvent &event)
     else if (event.kind == EventKind::HandshakeResponse && m_handshakeResponse.isEmpty()
         && (!relayed || event.leg == Leg::Server))
         m_handshakeResponse = event.payload.toByteArray();
-    if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
-        m_capture.sealOpenChunk(); // its last frames may now leave memory under the budget
     if (m_kind == Kind::File)
         return;
     ReadyState state = m_state;
@@ -256,9 +276,9 @@ void ClientSession::adoptHandshakeFromCapture()
     // A session without legs has one handshake; a relayed one, one per leg (record() sorts them).
     for (const Leg leg : { Leg::None, Leg::App, Leg::Server }) {
         for (const EventKind kind : { EventKind::HandshakeRequest, EventKind::HandshakeResponse }) {
-            const qsizetype index = m_capture.firstOfKind(kind, leg);
+            const qsizetype index = m_capture->firstOfKind(kind, leg);
             if (index >= 0)
-                record(m_capture.event(index));
+                note(m_capture->event(index));
         }
     }
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "log/batchingsink.h"
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
 #include "log/timelinemodel.h"
@@ -17,14 +16,16 @@
 // One connection in the window, with everything that belongs to it alone: its capture, its log
 // model, its traffic counters, and the engine that feeds them. The engine is one of:
 // - a connection the user opened (ClientConnection, owned here, running on the networking thread
-//   when it is given one: the session sends it commands and gets its events in batches);
+//   when it is given one: the session sends it commands, and the connection writes the capture
+//   there through a CaptureWriter);
 // - an application's connection passed through a relay or the proxy (a RelaySession on the
-//   relays' networking thread: this session gets its events, in batches, and asks it to stop through
-//   `abort`; the log stays here once it is gone);
+//   relays' networking thread, which writes the capture it was given; this session asks it to stop
+//   through `abort`; the log stays here once it is gone);
 // - none: a session read back from a file.
-// Either way the session knows its connection's state from the events alone, never by asking the
-// engine across threads. Closing keeps the log; the session lives until the user removes it.
-class ClientSession : public QObject, private WireEventSink {
+// Either way the session knows its connection's state from the captured events alone, never by
+// asking the engine across threads. Closing keeps the log; the session lives until the user
+// removes it.
+class ClientSession : public QObject {
     Q_OBJECT
 public:
     enum class Kind { Client, Relay, File };
@@ -36,9 +37,14 @@ public:
     };
 
     ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent = nullptr);
-    // A relayed connection, whose events arrive through deliver().
-    ClientSession(quint32 id, Relayed relayed, QObject *parent = nullptr);
+    // A relayed connection, whose relay writes `capture` (made by newCapture() and given to this
+    // session's thread).
+    ClientSession(quint32 id, Relayed relayed, std::shared_ptr<Capture> capture, QObject *parent = nullptr);
     ~ClientSession() override;
+
+    // A capture that a session and a writer on another thread may share: whichever lets go last
+    // deletes it, on the capture's thread.
+    static std::shared_ptr<Capture> newCapture();
 
     quint32 id() const { return m_id; }
     Kind kind() const { return m_kind; }
@@ -47,9 +53,7 @@ public:
     const ConnectionOptions &options() const { return m_options; }
     // Whether this session can send: a connection the user opened (not a relay, not a file).
     bool canSend() const { return m_kind == Kind::Client; }
-    // A relayed connection's events, in order, on this session's thread.
-    void deliver(const WireEvent &event);
-    Capture *capture() { return &m_capture; }
+    Capture *capture() { return m_capture.get(); }
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }
     const TrafficStats &stats() const { return m_stats; }
@@ -68,10 +72,9 @@ public:
     // permessage-deflate was agreed in the handshake (from the recorded response, once OPEN).
     bool compressionAgreed() const { return m_compressionAgreed; }
 
-    // Starts connecting, on `network` when given (the connection moves there and its events come
-    // back in batches through `queue`, whose target hands them to deliver()), else on this thread.
-    // A URL that cannot be used is reported in the log.
-    void start(QThread *network = nullptr, BatchQueue *queue = nullptr);
+    // Starts connecting, on `network` when given (the connection moves there and writes the
+    // capture from there), else on this thread. A URL that cannot be used is reported in the log.
+    void start(QThread *network = nullptr);
 
     // The user's commands to the connection the user opened. Each is passed to the connection's
     // thread and false only when there is nothing to send on; what the connection makes of it
@@ -99,7 +102,10 @@ Q_SIGNALS:
     void changed(); // state changed, or counters (coalesced by the log's batches): all a pane needs
 
 private:
-    void record(const WireEvent &event) override; // the capture, the counters, and note()
+    // The events the capture showed since last time: the counters, and note() for each. In slices
+    // of at most ScanSlice, so that a backlog never holds the window.
+    static constexpr qsizetype ScanSlice = 32768;
+    void takeNewEvents();
     void note(const WireEvent &event); // keeps the handshake, the state and the last error
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.
@@ -109,7 +115,9 @@ private:
     Kind m_kind;
     QString m_fileName;
     ConnectionOptions m_options;
-    Capture m_capture;
+    std::shared_ptr<Capture> m_capture;
+    qsizetype m_seen = 0; // events of the capture taken by takeNewEvents()
+    bool m_scanQueued = false;
     TrafficStats m_stats;
     MessageLogModel m_log;
     TimelineModel m_timeline;

@@ -1,6 +1,6 @@
 #include "net/connectionmanager.h"
 
-#include "log/batchingsink.h"
+#include "log/capturewriter.h"
 #include "log/sessionfile.h"
 #include "net/embeddedserver.h"
 #include "net/localcertificateauthority.h"
@@ -11,7 +11,6 @@
 
 ConnectionManager::ConnectionManager(QObject *parent)
     : QAbstractListModel(parent)
-    , m_batches(this)
 {
     m_network.setObjectName(QStringLiteral("wsinspector networking"));
     m_relayNetwork.setObjectName(QStringLiteral("wsinspector relays"));
@@ -91,8 +90,9 @@ bool ConnectionManager::listenOnRelayThread(Server *server, const QHostAddress &
     return true;
 }
 
-// On the relays' thread, as a relay or the proxy announces a connection before it reads: the
-// window's session is made first (queued ahead of every batch), then its events follow in batches.
+// On the relays' thread, as a relay or the proxy announces a connection before it reads: it
+// writes a capture from there at once, and the window's session for that capture follows (it
+// takes whatever was written before it came).
 void ConnectionManager::attach(RelaySession *relayed)
 {
     ClientSession::Relayed info;
@@ -100,10 +100,13 @@ void ConnectionManager::attach(RelaySession *relayed)
     info.target = relayed->targetUrl();
     const quint32 id = relayed->connectionId();
     info.abort = [this, id](const QString &why) { abortRelayed(id, why); };
+    std::shared_ptr<Capture> capture = ClientSession::newCapture();
+    capture->setMemory(&m_memory);
+    capture->moveToThread(thread());
+    relayed->addSink(new CaptureWriter(capture, relayed));
     QMetaObject::invokeMethod(
-        this, [this, id, info] { m_byId.insert(id, add(std::make_unique<ClientSession>(id, info))); },
+        this, [this, id, info, capture] { add(std::make_unique<ClientSession>(id, info, capture)); },
         Qt::QueuedConnection);
-    relayed->addSink(new BatchingSink(&m_batches, relayed));
 }
 
 void ConnectionManager::abortRelayed(quint32 id, const QString &why)
@@ -116,18 +119,13 @@ void ConnectionManager::abortRelayed(quint32 id, const QString &why)
             proxy, [proxy, id, why] { proxy->abortSession(id, why); }, Qt::QueuedConnection);
 }
 
-void ConnectionManager::record(const WireEvent &event)
-{
-    if (ClientSession *session = m_byId.value(event.connectionId))
-        session->deliver(event);
-}
-
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
     const quint32 id = m_nextId++;
-    ClientSession *session = add(std::make_unique<ClientSession>(id, options));
-    m_byId.insert(id, session);
-    session->start(networkThread(), &m_batches);
+    auto owned = std::make_unique<ClientSession>(id, options);
+    owned->capture()->setMemory(&m_memory);
+    ClientSession *session = add(std::move(owned));
+    session->start(networkThread());
     return session;
 }
 
@@ -221,9 +219,6 @@ std::shared_ptr<LocalCertificateAuthority> ConnectionManager::certificateAuthori
 
 ClientSession *ConnectionManager::add(std::unique_ptr<ClientSession> owned)
 {
-    // Nothing is recorded before the event loop runs again, except what a file put there.
-    if (owned->capture()->count() == 0)
-        owned->capture()->setMemory(&m_memory);
     const int row = int(m_sessions.size());
     beginInsertRows({}, row, row);
     m_sessions.push_back(std::move(owned));
@@ -243,7 +238,6 @@ void ConnectionManager::remove(int row)
     if (row < 0 || row >= count())
         return;
     m_sessions[size_t(row)]->abort();
-    m_byId.remove(m_sessions[size_t(row)]->id());
     beginRemoveRows({}, row, row);
     m_sessions.erase(m_sessions.begin() + row);
     endRemoveRows();

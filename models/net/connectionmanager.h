@@ -1,6 +1,5 @@
 #pragma once
 
-#include "log/batchingsink.h"
 #include "log/capturememory.h"
 #include "net/clientsession.h"
 #include "net/proxyserver.h"
@@ -19,13 +18,14 @@
 // The same URL may be opened any number of times: two chat clients against the broadcast server.
 // The user's connections and the embedded server run on a networking thread of their own, relays and
 // proxies on another, so that the window's stalls never reach the traffic and a flood on one of the
-// user's connections does not delay what a relay hands on: their events come back here in batches
-// (one per turn of those threads), time-stamped when the bytes were read.
+// user's connections does not delay what a relay hands on. They write their sessions' captures
+// there, time-stamped when the bytes were read; the window reads what they publish, once per turn
+// of those threads.
 class EmbeddedServer;
 class LocalCertificateAuthority;
 class RelayServer;
 
-class ConnectionManager : public QAbstractListModel, private WireEventSink {
+class ConnectionManager : public QAbstractListModel {
     Q_OBJECT
 public:
     enum Role { StateRole = Qt::UserRole + 1, SessionIdRole };
@@ -88,15 +88,12 @@ private:
     bool listenOnRelayThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
     void attach(RelaySession *relayed); // relays' thread
     void abortRelayed(quint32 id, const QString &why);
-    void record(const WireEvent &event) override; // from m_batches: routed to the sessions by id
 
     CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
     std::atomic<quint32> m_nextId = 1; // relays number their connections on the relays' thread
-    QHash<quint32, ClientSession *> m_byId; // sessions whose events come from the networking threads
     QThread m_network;
     QThread m_relayNetwork;
-    BatchQueue m_batches; // every event from the networking threads comes through here, in slices
     QList<RelayServer *> m_relays; // children
     QList<ProxyServer *> m_proxies; // children
     EmbeddedServer *m_server = nullptr; // on the networking thread; deleted there

@@ -1,9 +1,12 @@
 #include "eventfixtures.h"
 #include "log/capture.h"
+#include "log/capturewriter.h"
 #include "protocol/frame.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 namespace {
 WireEvent makeEvent(EventKind kind, Direction direction, QByteArrayView header, QByteArrayView payload)
@@ -43,6 +46,7 @@ private Q_SLOTS:
     void compressedMessageKeepsBothForms();
     void relayDelayKept_data();
     void relayDelayKept();
+    void writerOnAnotherThread();
 };
 
 void tst_Capture::recordAndReadBack_data()
@@ -486,4 +490,64 @@ void tst_Capture::relayDelayKept()
 }
 
 QTEST_GUILESS_MAIN(tst_Capture)
+// A live connection writes its capture from the networking thread: what it writes becomes visible
+// here only once this thread takes what the writer published (at the end of its turn, and every
+// PublishEvery events within one), with its bytes and its messages; clear() from here waits for
+// the writer's turn to end, and the writer goes on into the empty capture.
+void tst_Capture::writerOnAnotherThread()
+{
+    auto capture = std::make_shared<Capture>();
+    QSignalSpy grown(capture.get(), &Capture::grown);
+    QThread network;
+    network.start();
+    CaptureWriter *writer = nullptr;
+    auto stop = qScopeGuard([&] {
+        if (writer)
+            QMetaObject::invokeMethod(writer, [writer] { delete writer; }, Qt::BlockingQueuedConnection);
+        network.quit();
+        network.wait();
+    });
+    QObject anchor;
+    anchor.moveToThread(&network);
+    QMetaObject::invokeMethod(
+        &anchor, [&] { writer = new CaptureWriter(capture); }, Qt::BlockingQueuedConnection);
+    // One turn of the networking thread writing text frames "<i>", one message each.
+    auto writeTurn = [&](int from, int count) {
+        QMetaObject::invokeMethod(
+            writer,
+            [&, from, count] {
+                for (int i = from; i < from + count; ++i) {
+                    const QByteArray payload = QByteArray::number(i);
+                    const QByteArray header = QByteArray(1, char(0x81)) + char(payload.size());
+                    WireEvent e = makeEvent(EventKind::Frame, Direction::Incoming, header, payload);
+                    e.messageId = quint32(i + 1);
+                    writer->record(e);
+                }
+            },
+            Qt::BlockingQueuedConnection);
+    };
+    const int events = 2 * CaptureWriter::PublishEvery + 100;
+    writeTurn(0, events);
+    QCOMPARE(capture->count(), 0); // written and published, not yet taken by this thread
+    QCOMPARE(capture->firstOfKind(EventKind::Frame), qsizetype(-1));
+    QTRY_COMPARE(capture->count(), events);
+    QVERIFY(grown.count() >= 1);
+    for (const int i : { 0, CaptureWriter::PublishEvery - 1, CaptureWriter::PublishEvery, events - 1 }) {
+        QCOMPARE(capture->event(i).payload.toByteArray(), QByteArray::number(i));
+        QCOMPARE(capture->message(i).payload, QByteArray::number(i));
+    }
+    QCOMPARE(capture->firstOfKind(EventKind::Frame), qsizetype(0));
+    QCOMPARE(capture->payloadBytes(), quint64(QByteArray::number(0).size()) * 10 + 90 * 2 + 900 * 3 + 9000 * 4
+            + quint64(events - 10000) * 5);
+
+    writeTurn(events, 5);
+    capture->clear(); // waits for that turn's end, if the writer is still in it
+    QCOMPARE(capture->count(), 0);
+    writeTurn(events + 5, 3);
+    QTRY_COMPARE(capture->count(), 3);
+    QCOMPARE(capture->event(0).payload.toByteArray(), QByteArray::number(events + 5));
+    QCOMPARE(capture->message(2).payload, QByteArray::number(events + 7));
+    QCOMPARE(capture->payloadBytes(), quint64(3 * 5));
+}
+
 #include "tst_capture.moc"
