@@ -64,8 +64,8 @@ void MessageLogModel::appendRows(int maxRows)
     const int captured = int(m_capture->count());
     if (captured <= m_rows)
         return;
-    // Each row costs the filter and the view some work: a backlog is taken in over several turns
-    // of the event loop, so that the window keeps answering while a flood is shown.
+    // Each row costs the filter and the view some work: a backlog is taken in over several
+    // batches, so that the window keeps answering while a flood is shown.
     const int total = captured - m_rows > maxRows ? m_rows + maxRows : captured;
     const int first = m_rows;
     beginInsertRows({}, first, total - 1);
@@ -73,7 +73,7 @@ void MessageLogModel::appendRows(int maxRows)
     endInsertRows();
     Q_EMIT rowsAppended(first, total - 1);
     if (total < captured)
-        m_batchTimer.start(0);
+        m_batchTimer.start(BatchIntervalMs);
 }
 
 int MessageLogModel::rowCount(const QModelIndex &parent) const

@@ -49,8 +49,11 @@ public:
     void flushPending();
     // Longest a new event waits before its row appears: 16 ms keeps batches at ≤ ~60 a second.
     static constexpr int BatchIntervalMs = 16;
-    // At most this many rows a batch: a flood's backlog is taken in over several turns.
-    static constexpr int MaxRowsPerBatch = 4096;
+    // At most this many rows a batch, one batch every BatchIntervalMs even with a backlog: each
+    // row costs the filter (a regular expression, say) and the view some work, and the window's
+    // thread shares the machine with the networking thread writing the capture. A flood's rows
+    // follow it at up to a million a second and catch up after it.
+    static constexpr int MaxRowsPerBatch = 16384;
 
     static QString typeName(const WireEvent &event);
     static QString flagsText(const WireEvent &event); // "FIN RSV1 MASK", or "-" for a non-frame

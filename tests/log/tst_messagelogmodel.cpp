@@ -85,8 +85,8 @@ void tst_MessageLogModel::appendsInOneBatch()
     QCOMPARE(cell(model, 4000, MessageLogModel::PreviewColumn), QStringLiteral("late"));
 }
 
-// A flood's backlog comes in batches of at most MaxRowsPerBatch rows, one per turn of the event
-// loop, until every event is a row; flushPending() still takes in everything at once.
+// A flood's backlog comes in batches of at most MaxRowsPerBatch rows, one per BatchIntervalMs,
+// until every event is a row; flushPending() still takes in everything at once.
 void tst_MessageLogModel::backlogInBoundedBatches()
 {
     Capture capture;
