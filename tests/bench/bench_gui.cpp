@@ -3,9 +3,9 @@
 // table view. Reports messages per second, bookkeeping bytes per message beyond the payload, and
 // the longest event-loop stall while ingesting.
 //
-//   bench_gui [--count N] [--size S] [--floodserver PATH]
+//   bench_gui [--count N] [--size S] [--floodserver PATH] [--ingest-only]
 //
-// Then it types a regular expression into the log's search box, a character every 120 ms with one
+// Then (unless --ingest-only, which is for profiling the ingest alone) it types a regular expression into the log's search box, a character every 120 ms with one
 // hesitation, over every row, and reports the longest stall while typing and searching.
 //
 // Targets (DESIGN.md, raised by the relay issue): >= 1,000,000 messages/s, <= ~100 bytes per
@@ -21,6 +21,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QLineEdit>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
@@ -29,8 +30,32 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <cstdio>
+#include <ctime>
 
 namespace {
+// CPU time of the calling thread.
+qint64 threadCpuUs()
+{
+    timespec t {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1'000'000 + t.tv_nsec / 1000;
+}
+
+// CPU time of the process's thread named `name` (the networking thread), from the scheduler's count.
+qint64 namedThreadCpuUs(const QByteArray &name)
+{
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        if (!comm.open(QIODevice::ReadOnly) || comm.readAll().trimmed() != name)
+            continue;
+        QFile schedstat(tasks.filePath(tid + QStringLiteral("/schedstat")));
+        if (schedstat.open(QIODevice::ReadOnly))
+            return schedstat.readAll().split(' ').first().toLongLong() / 1000;
+    }
+    return 0;
+}
+
 qint64 residentBytes()
 {
     QFile status(QStringLiteral("/proc/self/status"));
@@ -99,14 +124,20 @@ int main(int argc, char *argv[])
     options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(port));
     ClientSession *session = window.openConnection(options);
     qint64 openedAtNs = 0, closedAtNs = 0;
+    qint64 cpuAtOpenUs = 0, cpuAtCloseUs = 0; // the window's thread
+    qint64 networkCpuAtOpenUs = 0, networkCpuAtCloseUs = 0;
     // The window's view of the connection: OPEN and CLOSED as their events reach it.
     QObject::connect(session, &ClientSession::changed, [&, session] {
         if (session->readyState() == ReadyState::Open && openedAtNs == 0) {
             openedAtNs = clock.nsecsElapsed();
+            cpuAtOpenUs = threadCpuUs();
+            networkCpuAtOpenUs = namedThreadCpuUs("wsinspector net");
             lastTick = openedAtNs / 1000;
             measuring = true;
         } else if (session->readyState() == ReadyState::Closed && openedAtNs != 0 && closedAtNs == 0) {
             closedAtNs = clock.nsecsElapsed();
+            cpuAtCloseUs = threadCpuUs();
+            networkCpuAtCloseUs = namedThreadCpuUs("wsinspector net");
             measuring = false;
             QTimer::singleShot(50, &app, &QCoreApplication::quit); // let the last batch reach the view
         }
@@ -130,6 +161,22 @@ int main(int argc, char *argv[])
     const double perMessage = double(rssAfter - rssBefore - qint64(capture->payloadBytes())) / double(capture->count());
     const double captureOverhead = double(capture->overheadBytes()) / double(capture->count());
     const int rows = window.logView()->table()->model()->rowCount();
+    if (args.contains(QStringLiteral("--ingest-only"))) {
+        qint64 openUs = 0, closeUs = 0;
+        for (qsizetype i = 0; i < capture->count(); ++i) {
+            const WireEvent e = capture->event(i);
+            if (e.kind == EventKind::StateChange && e.state == ReadyState::Open)
+                openUs = e.timeUs;
+            if (e.kind == EventKind::StateChange && e.state == ReadyState::Closed)
+                closeUs = e.timeUs;
+        }
+        std::printf("messages per second (open to close) %.0f, longest stall %.1f ms, rows %d; networking thread "
+                    "open to close %.1f ms; window's thread busy %.1f ms of %.1f, networking thread %.1f ms\n",
+            rate, double(worstGapUs) / 1000.0, rows, double(closeUs - openUs) / 1000.0,
+            double(cpuAtCloseUs - cpuAtOpenUs) / 1000.0, double(closedAtNs - openedAtNs) / 1e6,
+            double(networkCpuAtCloseUs - networkCpuAtOpenUs) / 1000.0);
+        return 0;
+    }
 
     // Typing a regular expression over every row: the keystrokes, the pause that starts the search,
     // and the search in slices. The longest event-loop stall is what the person typing feels.
