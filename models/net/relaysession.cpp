@@ -45,6 +45,10 @@ RelaySession::RelaySession(quint32 connectionId, QTcpSocket *app, const RelayOpt
     // Qt stops reading from the OS when this much waits unread: a side the relay pauses is then
     // slowed down by TCP itself.
     app->setReadBufferSize(ReadChunkBytes);
+    // What the relay hands on goes out at once (TCP_NODELAY), as the endpoints' own WebSocket
+    // stacks send it: Nagle's algorithm would hold a small frame until the previous one is
+    // acknowledged, adding the relay's own delay to every message.
+    app->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_appPeer = QStringLiteral("%1:%2").arg(app->peerAddress().toString()).arg(app->peerPort());
     m_appLeg.setLimits(options.limits);
     m_serverLeg.setLimits(options.limits);
@@ -254,6 +258,7 @@ void RelaySession::onUpstreamReady()
     if (!m_server || m_serverUp)
         return;
     m_serverUp = true;
+    m_server->setSocketOption(QAbstractSocket::LowDelayOption, 1); // as the application's side
     if (auto *ssl = qobject_cast<QSslSocket *>(m_server.data())) {
         const QSslCipher cipher = ssl->sessionCipher();
         recordText(EventKind::TlsInfo, Leg::Server, Direction::Local,
