@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 
@@ -33,7 +34,7 @@ public:
         if (m_size % BlockSize == 0) {
             m_directory[m_blocks] = new T[BlockSize];
             newBlock(m_directory[m_blocks], BlockSize);
-            ++m_blocks;
+            std::atomic_ref<std::size_t>(m_blocks).store(m_blocks + 1, std::memory_order_relaxed);
         }
         return (*this)[m_size++];
     }
@@ -42,14 +43,18 @@ public:
         return append([](T *, std::size_t) {});
     }
     T &operator[](std::size_t index) const { return m_directory[index / BlockSize][index % BlockSize]; }
-    std::size_t blockCount() const { return m_blocks; }
+    // May be read on any thread (a reader's estimate of the memory used).
+    std::size_t blockCount() const
+    {
+        return std::atomic_ref<std::size_t>(const_cast<std::size_t &>(m_blocks)).load(std::memory_order_relaxed);
+    }
 
     // Only while nobody reads.
     void clear()
     {
         for (std::size_t i = 0; i < m_blocks; ++i)
             delete[] m_directory[i];
-        m_blocks = 0;
+        std::atomic_ref<std::size_t>(m_blocks).store(0, std::memory_order_relaxed);
         m_size = 0;
     }
 

@@ -101,11 +101,16 @@ Capture::~Capture()
     freeChunks();
 }
 
-void Capture::setMemory(CaptureMemory *memory)
+void Capture::setMemory(std::shared_ptr<CaptureMemory> memory)
 {
     Q_ASSERT(m_chunks.size() == 0);
     if (m_chunks.size() == 0)
-        m_memory = memory;
+        m_memory = std::move(memory);
+}
+
+void Capture::setMemory(CaptureMemory *memory)
+{
+    setMemory(std::shared_ptr<CaptureMemory>(memory, [](CaptureMemory *) {}));
 }
 
 // nullptr when the capture holds as many chunks as it can (millions: far beyond any budget).
@@ -283,7 +288,8 @@ void Capture::publish()
 
 void Capture::takePublished()
 {
-    m_publishNoticed.store(false);
+    // acq_rel: a publication after this reset queues a new notice; one before it is read below.
+    m_publishNoticed.exchange(false, std::memory_order_acq_rel);
     const qsizetype published = m_published.load(std::memory_order_acquire);
     if (published > m_count) {
         m_count = published;
@@ -460,9 +466,12 @@ quint64 Capture::overheadBytes() const
 
 void Capture::clear()
 {
-    Q_EMIT aboutToClear();
     {
         const QMutexLocker writing(&m_writing); // a writer elsewhere is between two turns
+        // Everything written so far is visible while aboutToClear() is heard, then forgotten: who
+        // follows the events (a session's state, its counters) misses none of them.
+        m_count = std::max(m_count, m_published.load(std::memory_order_acquire));
+        Q_EMIT aboutToClear();
         forget();
     }
     Q_EMIT cleared();

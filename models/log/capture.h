@@ -9,6 +9,7 @@ class CaptureMemory;
 #include <QMutex>
 #include <QObject>
 #include <atomic>
+#include <memory>
 
 // Append-only store of one connection's WireEvents. Keeps the bookkeeping per event small and
 // fixed (one Record) and copies the bytes into large chunks, never one heap allocation per message,
@@ -29,7 +30,10 @@ public:
     ~Capture() override;
 
     // Takes payload memory from `memory` (a window's budget) instead of the heap; only while empty.
-    // Payloads it drops come back from event() empty, with payloadDropped set.
+    // Payloads it drops come back from event() empty, with payloadDropped set. The capture keeps the
+    // budget alive (a capture may outlive the window's manager: its writer on another thread may let
+    // go of it last); a plain pointer must outlive the capture.
+    void setMemory(std::shared_ptr<CaptureMemory> memory);
     void setMemory(CaptureMemory *memory);
     // Frame payloads dropped to stay within the memory budget (handshakes, states and errors are
     // never dropped: they explain the connection).
@@ -77,7 +81,9 @@ Q_SIGNALS:
     // record()): a flood costs one signal per turn, not one per event, and every model that reads
     // the capture hears it without sharing any state with the others.
     void grown();
-    void aboutToClear(); // the bytes of every event are still valid here, and gone after it
+    // The bytes of every event written so far are visible and valid here, and gone after it.
+    // Emitted while a writer on another thread waits: a receiver must not wait for that thread.
+    void aboutToClear();
     void cleared();
 
 private:
@@ -125,7 +131,7 @@ private:
     char *newChunk(quint64 size, bool budgeted);
     void sealChunk(qsizetype index, quint64 used);
     void freeChunks();
-    CaptureMemory *m_memory = nullptr;
+    std::shared_ptr<CaptureMemory> m_memory;
     AppendOnlyBlocks<Chunk, 1024, 4096> m_chunks;
     std::atomic<quint64> m_droppedPayloads { 0 };
     qsizetype m_sharedChunk = -1; // chunk that small frame payloads are appended to

@@ -231,17 +231,19 @@ bool CaptureMemory::spill(Chunk &chunk)
 
 bool CaptureMemory::drop(Chunk &chunk)
 {
+    // The capture marks the payloads first: a reader on another thread that copies them from now
+    // on is told they went, rather than shown the zeros as if they were the bytes.
+    if (chunk.dropped)
+        chunk.dropped();
     // Zero pages at the same address: nothing that still looks at the bytes can crash.
     if (mmap(chunk.data, chunk.size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
         fail(Tr::tr("cannot free payload memory: %1").arg(systemError()));
-        return false;
+        return false; // the payloads stay, marked dropped: shown as gone, never as wrong bytes
     }
     chunk.state = State::Dropped;
     m_resident -= chunk.size;
     m_droppedBytes += chunk.bytes;
     m_droppedPayloads += chunk.payloads;
-    if (chunk.dropped)
-        chunk.dropped();
     announce();
     return true;
 }

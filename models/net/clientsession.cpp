@@ -5,6 +5,8 @@
 
 #include <QTimer>
 
+#include <limits>
+
 namespace {
 // Whether a 101 response (already checked by the connection, which opened) accepted permessage-deflate.
 bool agreedDeflate(const QByteArray &response)
@@ -61,6 +63,16 @@ ClientSession::~ClientSession()
     }
 }
 
+void ClientSession::takeEvents(qsizetype limit)
+{
+    const qsizetype end = m_capture->count() - m_seen > limit ? m_seen + limit : m_capture->count();
+    for (; m_seen < end; ++m_seen) {
+        const WireEvent event = m_capture->event(m_seen);
+        m_stats.record(event);
+        note(event);
+    }
+}
+
 std::shared_ptr<Capture> ClientSession::newCapture()
 {
     return std::shared_ptr<Capture>(new Capture, [](Capture *capture) {
@@ -77,6 +89,9 @@ void ClientSession::connectModels()
     m_timeline.setCapture(m_capture.get());
     connect(&m_log, &MessageLogModel::rowsAppended, this, &ClientSession::changed);
     connect(m_capture.get(), &Capture::grown, this, &ClientSession::takeNewEvents);
+    // Every event is noted before Clear forgets it: the state and the counters stay true.
+    connect(m_capture.get(), &Capture::aboutToClear, this,
+        [this] { takeEvents(std::numeric_limits<qsizetype>::max()); });
     connect(m_capture.get(), &Capture::cleared, this, [this] { m_seen = 0; });
     // What a relay wrote before this session was made.
     if (m_kind == Kind::Relay)
@@ -86,12 +101,7 @@ void ClientSession::connectModels()
 void ClientSession::takeNewEvents()
 {
     m_scanQueued = false;
-    const qsizetype end = std::min(m_capture->count(), m_seen + ScanSlice);
-    for (; m_seen < end; ++m_seen) {
-        const WireEvent event = m_capture->event(m_seen);
-        m_stats.record(event);
-        note(event);
-    }
+    takeEvents(ScanSlice);
     if (m_seen < m_capture->count() && !m_scanQueued) {
         m_scanQueued = true;
         QTimer::singleShot(0, this, &ClientSession::takeNewEvents);

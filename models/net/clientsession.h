@@ -106,6 +106,7 @@ private:
     // of at most ScanSlice, so that a backlog never holds the window.
     static constexpr qsizetype ScanSlice = 32768;
     void takeNewEvents();
+    void takeEvents(qsizetype limit);
     void note(const WireEvent &event); // keeps the handshake, the state and the last error
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.

@@ -5,6 +5,7 @@
 #include "net/connectionmanager.h"
 #include "net/embeddedserver.h"
 #include "net/relayserver.h"
+#include "log/capturewriter.h"
 #include "captureevents.h"
 
 #include <QAbstractItemModelTester>
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void relayedConnectionsBecomeSessions();
     void ownConnectionAnswersWhileTheWindowStalls();
     void embeddedServerEchoesWhileTheWindowStalls();
+    void clearNotesEveryEventFirst();
 };
 
 namespace {
@@ -270,6 +272,67 @@ void tst_ConnectionManager::embeddedServerEchoesWhileTheWindowStalls()
     while (stall.elapsed() < StallMs && !echoed)
         QThread::msleep(5);
     QVERIFY2(echoed, qPrintable(QStringLiteral("no echo during a %1 ms stall of the window's thread").arg(StallMs)));
+}
+
+// A session learns its connection's state from the captured events, which a networking thread
+// writes. Clear forgets the events: those the window had not read yet (still being published, or
+// past the session's slice) are noted first, so the session is not left OPEN by a connection that
+// closed, nor its counters short.
+void tst_ConnectionManager::clearNotesEveryEventFirst()
+{
+    std::shared_ptr<Capture> capture = ClientSession::newCapture();
+    ClientSession::Relayed relayed;
+    relayed.appPeer = QStringLiteral("127.0.0.1:1");
+    relayed.target = QUrl(QStringLiteral("ws://127.0.0.1:2/"));
+    ClientSession session(9, relayed, capture);
+    QThread network;
+    network.start();
+    QObject anchor;
+    anchor.moveToThread(&network);
+    CaptureWriter *writer = nullptr;
+    auto stop = qScopeGuard([&] {
+        if (writer)
+            QMetaObject::invokeMethod(writer, [writer] { delete writer; }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(&anchor, [&] { anchor.moveToThread(qApp->thread()); }, Qt::BlockingQueuedConnection);
+        network.quit();
+        network.wait();
+    });
+    const int frames = 3 * 32768; // more than the session takes in a turn
+    const QByteArray header = QByteArray::fromHex("8101");
+    QMetaObject::invokeMethod(
+        &anchor,
+        [&] {
+            writer = new CaptureWriter(capture);
+            WireEvent state;
+            state.connectionId = 9;
+            state.kind = EventKind::StateChange;
+            state.direction = Direction::Local;
+            state.leg = Leg::App;
+            state.state = ReadyState::Open;
+            writer->record(state);
+            for (int i = 0; i < frames; ++i) {
+                WireEvent e;
+                e.connectionId = 9;
+                e.kind = EventKind::Frame;
+                e.direction = Direction::Incoming;
+                e.leg = Leg::App;
+                e.header = header;
+                FrameHeader::decode(header, e.frame);
+                e.payload = "x";
+                e.messageId = quint32(i + 1);
+                writer->record(e);
+            }
+            state.state = ReadyState::Closed;
+            writer->record(state);
+        },
+        Qt::BlockingQueuedConnection);
+    QCOMPARE(session.readyState(), ReadyState::Connecting); // nothing taken yet
+    capture->clear();
+    QCOMPARE(capture->count(), 0);
+    QCOMPARE(session.readyState(), ReadyState::Closed);
+    // Frames the application sent travel toward the server: counted out.
+    QCOMPARE(session.stats().out.frames, quint64(frames));
+    QCOMPARE(session.stats().out.messages, quint64(frames));
 }
 
 #include "tst_connectionmanager.moc"
