@@ -7,6 +7,7 @@
 #include "net/relayserver.h"
 #include "text/displaytext.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 
 ConnectionManager::ConnectionManager(QObject *parent)
@@ -21,6 +22,8 @@ ConnectionManager::~ConnectionManager()
     // The window goes quietly: relays and proxies are gone before the sessions, which must not ask
     // them for anything, and nothing they still send is waited for.
     closeListeners(true);
+    // Sessions of relayed connections not made yet: their captures go now, not in ~QObject.
+    QCoreApplication::removePostedEvents(this, QEvent::MetaCall);
     if (EmbeddedServer *server = std::exchange(m_server, nullptr))
         QMetaObject::invokeMethod(server, [server] { delete server; }, Qt::BlockingQueuedConnection);
     m_sessions.clear(); // their connections are deleted on the networking thread, so before it stops
@@ -101,7 +104,7 @@ void ConnectionManager::attach(RelaySession *relayed)
     const quint32 id = relayed->connectionId();
     info.abort = [this, id](const QString &why) { abortRelayed(id, why); };
     std::shared_ptr<Capture> capture = ClientSession::newCapture();
-    capture->setMemory(&m_memory);
+    capture->setMemory(m_memory);
     capture->moveToThread(thread());
     relayed->addSink(new CaptureWriter(capture, relayed));
     QMetaObject::invokeMethod(
@@ -123,7 +126,7 @@ ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
     const quint32 id = m_nextId++;
     auto owned = std::make_unique<ClientSession>(id, options);
-    owned->capture()->setMemory(&m_memory);
+    owned->capture()->setMemory(m_memory);
     ClientSession *session = add(std::move(owned));
     session->start(networkThread());
     return session;
@@ -133,7 +136,7 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
 {
     const quint32 id = m_nextId++; // taken now: a relay may number a connection meanwhile
     auto session = std::make_unique<ClientSession>(id, ConnectionOptions());
-    session->capture()->setMemory(&m_memory); // before the file fills it
+    session->capture()->setMemory(m_memory); // before the file fills it
     session->setFileName(QFileInfo(path).fileName());
     const SessionFileReader::Result result = SessionFileReader::load(path, *session->capture());
     if (errors)

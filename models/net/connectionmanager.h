@@ -56,7 +56,7 @@ public:
     // functions may be called from here (they wait for that thread), its signals arrive queued.
     EmbeddedServer *embeddedServer();
     // The budget every session's payloads share (a setting of the window's).
-    CaptureMemory *captureMemory() { return &m_memory; }
+    CaptureMemory *captureMemory() { return m_memory.get(); }
 
     // The proxy's certificate authority, opened (made on first use) the first time it is asked
     // for; nullptr and `error` when it cannot be. Its directory is the user's
@@ -89,7 +89,8 @@ private:
     void attach(RelaySession *relayed); // relays' thread
     void abortRelayed(quint32 id, const QString &why);
 
-    CaptureMemory m_memory; // before the sessions: their captures give their chunks back to it
+    // Shared with every capture: one whose relay lets go of it last may outlive this manager.
+    std::shared_ptr<CaptureMemory> m_memory = std::make_shared<CaptureMemory>();
     std::vector<std::unique_ptr<ClientSession>> m_sessions;
     std::atomic<quint32> m_nextId = 1; // relays number their connections on the relays' thread
     QThread m_network;
