@@ -403,13 +403,13 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
         return;
     switch (frame.header.opcode) {
     case Opcode::Ping:
-        if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pingReceived)))
+        if (isConnected<&ClientConnection::pingReceived>())
             Q_EMIT pingReceived(frame.payload.toByteArray());
         if (m_options.autoPong && m_state == ReadyState::Open && frame.payload.size() <= 125)
             answerPing(frame.payload);
         break;
     case Opcode::Pong:
-        if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::pongReceived)))
+        if (isConnected<&ClientConnection::pongReceived>())
             Q_EMIT pongReceived(frame.payload.toByteArray());
         break;
     case Opcode::Close:
@@ -432,7 +432,7 @@ void ClientConnection::onMessage(quint8 opcode, QByteArrayView payload, int frag
     Q_UNUSED(fragments);
     if (m_state != ReadyState::Open)
         return; // like a browser: no message events once closing has started
-    if (isSignalConnected(QMetaMethod::fromSignal(&ClientConnection::messageReceived)))
+    if (isConnected<&ClientConnection::messageReceived>())
         Q_EMIT messageReceived(opcode, payload.toByteArray());
 }
 
