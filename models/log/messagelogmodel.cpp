@@ -4,8 +4,10 @@
 #include "log/payloadpreview.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <limits>
 
 MessageLogModel::MessageLogModel(QObject *parent)
@@ -13,7 +15,7 @@ MessageLogModel::MessageLogModel(QObject *parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
-    connect(&m_batchTimer, &QTimer::timeout, this, [this] { appendRows(MaxRowsPerBatch); });
+    connect(&m_batchTimer, &QTimer::timeout, this, [this] { appendRows(m_rowsPerBatch); });
 }
 
 void MessageLogModel::setCapture(Capture *capture)
@@ -68,9 +70,17 @@ void MessageLogModel::appendRows(int maxRows)
     // batches, so that the window keeps answering while a flood is shown.
     const int total = captured - m_rows > maxRows ? m_rows + maxRows : captured;
     const int first = m_rows;
+    QElapsedTimer cost;
+    cost.start();
     beginInsertRows({}, first, total - 1);
     m_rows = total;
-    endInsertRows();
+    endInsertRows(); // the filter and the view take the rows in here
+    // A batch large enough to measure sets the next one's size from its cost per row.
+    const qint64 rows = total - first;
+    if (rows >= MinRowsPerBatch) {
+        const double nsPerRow = std::max(1.0, double(cost.nsecsElapsed()) / double(rows));
+        m_rowsPerBatch = int(std::clamp(BatchBudgetMs * 1e6 / nsPerRow, double(MinRowsPerBatch), double(MaxRowsPerBatch)));
+    }
     Q_EMIT rowsAppended(first, total - 1);
     if (total < captured)
         m_batchTimer.start(BatchIntervalMs);

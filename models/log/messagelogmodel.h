@@ -49,11 +49,16 @@ public:
     void flushPending();
     // Longest a new event waits before its row appears: 16 ms keeps batches at ≤ ~60 a second.
     static constexpr int BatchIntervalMs = 16;
-    // At most this many rows a batch, one batch every BatchIntervalMs even with a backlog: each
-    // row costs the filter (a regular expression, say) and the view some work, and the window's
-    // thread shares the machine with the networking thread writing the capture. A flood's rows
-    // follow it at up to a million a second and catch up after it.
-    static constexpr int MaxRowsPerBatch = 16384;
+    // One batch every BatchIntervalMs even with a backlog, sized so that inserting it (the
+    // filter's pass, a regular expression say, and the view's) takes about BatchBudgetMs of the
+    // window's thread, which shares the machine with the networking thread writing the capture:
+    // the size follows the measured cost per row, between MinRowsPerBatch and MaxRowsPerBatch,
+    // starting at FirstBatchRows.
+    static constexpr int BatchBudgetMs = 6;
+    static constexpr int MinRowsPerBatch = 1024;
+    static constexpr int FirstBatchRows = 16384;
+    static constexpr int MaxRowsPerBatch = 262144;
+    int rowsPerBatch() const { return m_rowsPerBatch; }
 
     static QString typeName(const WireEvent &event);
     static QString flagsText(const WireEvent &event); // "FIN RSV1 MASK", or "-" for a non-frame
@@ -74,5 +79,6 @@ private:
 
     QPointer<Capture> m_capture;
     int m_rows = 0;
+    int m_rowsPerBatch = FirstBatchRows;
     QTimer m_batchTimer;
 };

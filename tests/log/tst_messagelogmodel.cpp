@@ -2,6 +2,8 @@
 #include "log/messagelogmodel.h"
 #include "protocol/framewriter.h"
 
+#include <QElapsedTimer>
+#include <QSortFilterProxyModel>
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTest>
@@ -52,6 +54,7 @@ class tst_MessageLogModel : public QObject {
 private Q_SLOTS:
     void appendsInOneBatch();
     void backlogInBoundedBatches();
+    void costlyRowsComeInSmallerBatches();
     void columns_data();
     void columns();
     void controlFramesAndViolationsAreRows();
@@ -85,8 +88,9 @@ void tst_MessageLogModel::appendsInOneBatch()
     QCOMPARE(cell(model, 4000, MessageLogModel::PreviewColumn), QStringLiteral("late"));
 }
 
-// A flood's backlog comes in batches of at most MaxRowsPerBatch rows, one per BatchIntervalMs,
-// until every event is a row; flushPending() still takes in everything at once.
+// A flood's backlog comes in batches, one per BatchIntervalMs, until every event is a row: the
+// first of FirstBatchRows, the next sized by what the rows cost, never beyond MaxRowsPerBatch;
+// flushPending() still takes in everything at once.
 void tst_MessageLogModel::backlogInBoundedBatches()
 {
     Capture capture;
@@ -94,21 +98,56 @@ void tst_MessageLogModel::backlogInBoundedBatches()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     model.setCapture(&capture);
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-    const int backlog = 2 * MessageLogModel::MaxRowsPerBatch + 100;
+    const int backlog = MessageLogModel::FirstBatchRows + 3 * MessageLogModel::MinRowsPerBatch + 100;
     for (int i = 0; i < backlog; ++i)
         recordFrame(capture, Direction::Incoming, Opcode::Text, QByteArray::number(i));
     QTRY_COMPARE(model.rowCount(), backlog);
-    QCOMPARE(inserted.size(), 3);
-    QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::MaxRowsPerBatch - 1);
-    QCOMPARE(inserted.at(1).at(1).toInt(), MessageLogModel::MaxRowsPerBatch);
-    QCOMPARE(inserted.at(2).at(2).toInt(), backlog - 1);
+    QVERIFY(inserted.size() >= 2);
+    QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+    QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::FirstBatchRows - 1);
+    for (qsizetype i = 1; i < inserted.size(); ++i) {
+        QCOMPARE(inserted.at(i).at(1).toInt(), inserted.at(i - 1).at(2).toInt() + 1); // in order, no gap
+        QVERIFY(inserted.at(i).at(2).toInt() - inserted.at(i).at(1).toInt() + 1 <= MessageLogModel::MaxRowsPerBatch);
+    }
+    QCOMPARE(inserted.last().at(2).toInt(), backlog - 1);
     QCOMPARE(cell(model, backlog - 1, MessageLogModel::PreviewColumn), QString::number(backlog - 1));
 
     for (int i = 0; i < backlog; ++i)
         recordFrame(capture, Direction::Incoming, Opcode::Text, "more");
+    const qsizetype batches = inserted.size();
     model.flushPending();
     QCOMPARE(model.rowCount(), 2 * backlog);
-    QCOMPARE(inserted.size(), 4);
+    QCOMPARE(inserted.size(), batches + 1);
+}
+
+// Rows that cost more (a slow filter) come in smaller batches: the window's thread spends about
+// BatchBudgetMs on each, not a flood's worth.
+void tst_MessageLogModel::costlyRowsComeInSmallerBatches()
+{
+    // A filter that takes about 20 µs a row: FirstBatchRows of them take far more than the budget.
+    class SlowFilter : public QSortFilterProxyModel {
+    protected:
+        bool filterAcceptsRow(int, const QModelIndex &) const override
+        {
+            QElapsedTimer spent;
+            spent.start();
+            while (spent.nsecsElapsed() < 20'000) { }
+            return true;
+        }
+    };
+    Capture capture;
+    MessageLogModel model;
+    SlowFilter filter;
+    filter.setSourceModel(&model);
+    model.setCapture(&capture);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    const int backlog = MessageLogModel::FirstBatchRows + 2 * MessageLogModel::MinRowsPerBatch;
+    for (int i = 0; i < backlog; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, "x");
+    QTRY_VERIFY(inserted.size() >= 2);
+    QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::FirstBatchRows - 1);
+    QCOMPARE(model.rowsPerBatch(), MessageLogModel::MinRowsPerBatch); // 6 ms / 20 µs = 300 rows, at least the minimum
+    QCOMPARE(inserted.at(1).at(2).toInt() - inserted.at(1).at(1).toInt() + 1, MessageLogModel::MinRowsPerBatch);
 }
 
 void tst_MessageLogModel::columns_data()
