@@ -2,8 +2,6 @@
 
 #include "log/capturememory.h"
 
-#include <QThread>
-
 #include <algorithm>
 #include <cstring>
 #include <limits>
