@@ -457,9 +457,8 @@ quint64 Capture::overheadBytes() const
     quint64 spans = 0;
     for (const MessageIndex &messages : m_messages)
         spans += messages.spanCount.load(std::memory_order_relaxed);
-    return quint64(m_records.blockCount()) * m_records.ElementsPerBlock * sizeof(Record)
-        + spans * sizeof(MessageSpan) + (m_chunkCapacityBytes - m_payloadBytes)
-        + quint64(m_chunks.blockCount()) * m_chunks.ElementsPerBlock * sizeof(Chunk);
+    return quint64(m_records.reservedBytes()) + spans * sizeof(MessageSpan) + (m_chunkCapacityBytes - m_payloadBytes)
+        + quint64(m_chunks.reservedBytes());
 }
 
 void Capture::clear()

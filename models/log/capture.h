@@ -110,9 +110,8 @@ private:
     void noteMessageFrame(Leg leg, Direction direction, quint32 messageId, qsizetype index);
     const MessageSpan *messageSpan(Leg leg, Direction direction, quint32 messageId) const;
 
-    // Records live in fixed-size blocks: growth never copies them and never doubles memory.
-    // 16384 records a block, up to 2^30 events.
-    AppendOnlyBlocks<Record, 16384, 65536> m_records;
+    // Records live in blocks: growth never copies them and never doubles memory. Up to 2^30 events.
+    AppendOnlyBlocks<Record, 512, std::size_t(1) << 30> m_records;
     // The reader's count, on a cache line of its own (apart from everything the writer updates
     // at every event).
     alignas(64) qsizetype m_count = 0; // visible on this capture's thread
@@ -132,7 +131,7 @@ private:
     void sealChunk(qsizetype index, quint64 used);
     void freeChunks();
     std::shared_ptr<CaptureMemory> m_memory;
-    AppendOnlyBlocks<Chunk, 1024, 4096> m_chunks;
+    AppendOnlyBlocks<Chunk, 64, std::size_t(1) << 22> m_chunks;
     std::atomic<quint64> m_droppedPayloads { 0 };
     qsizetype m_sharedChunk = -1; // chunk that small frame payloads are appended to
     quint64 m_sharedUsed = 0;
@@ -154,7 +153,7 @@ private:
     struct MessageIndex {
         std::atomic<quint32> base { 0 };
         std::atomic<quint32> spanCount { 0 };
-        AppendOnlyBlocks<MessageSpan, 16384, 65536> spans;
+        AppendOnlyBlocks<MessageSpan, 1024, std::size_t(1) << 30> spans;
     };
     // (in, out) of own connections and a relay's application leg, then (in, out) of its server leg.
     MessageIndex m_messages[4];

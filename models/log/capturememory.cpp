@@ -1,5 +1,7 @@
 #include "log/capturememory.h"
 
+#include "log/hugepages.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -75,9 +77,19 @@ char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
 {
     const QMutexLocker lock(&m_lock);
     Chunk chunk;
-    chunk.size = wholePages(qMax<quint64>(size, 1));
-    void *memory = mmap(nullptr, chunk.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (memory == MAP_FAILED)
+    // The captures' shared chunks are whole huge pages, which a flood fills far faster (HugePages);
+    // a chunk of its own for one large payload would waste the rest of its last huge page.
+    void *memory = nullptr;
+    if (size % HugePages::Size == 0) {
+        chunk.size = size;
+        memory = HugePages::map(size);
+    } else {
+        chunk.size = wholePages(qMax<quint64>(size, 1));
+        memory = mmap(nullptr, chunk.size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (memory == MAP_FAILED)
+            memory = nullptr;
+    }
+    if (!memory)
         return nullptr;
     chunk.data = static_cast<char *>(memory);
     chunk.dropped = std::move(dropped);

@@ -6,6 +6,8 @@
 #include "eventfixtures.h"
 #include "log/capture.h"
 #include "log/capturememory.h"
+#include "log/hugepages.h"
+#include "memorymaps.h"
 #include "log/jsonlreader.h"
 #include "log/jsonlwriter.h"
 #include "protocol/framewriter.h"
@@ -99,6 +101,16 @@ void tst_CaptureMemory::smallPayloadsSpillWholeChunks()
     QVERIFY(memory.spilledBytes() >= 16 * MiB);
     for (int i : { 0, 1, 4095, 4096, 17'000, Count - 1 })
         QCOMPARE(capture.event(i).payload.toByteArray(), pattern(1024, i));
+    // Shared chunks are whole huge pages (where a flood writes fastest), spilled or not: the one
+    // being filled may be backed by them.
+    for (int i : { 0, 4096, Count - 1 }) {
+        const auto chunkStart = quintptr(capture.event(i).payload.data()) - quintptr(i % 4096) * 1024;
+        QCOMPARE(chunkStart % HugePages::Size, quintptr(0));
+    }
+    const std::optional<bool> huge = hugePagesEligible(capture.event(Count - 1).payload.data());
+    if (!huge)
+        QSKIP("this system offers no transparent huge pages");
+    QVERIFY(*huge);
 }
 
 void tst_CaptureMemory::viewsStayValidAcrossSpilling()
