@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -37,6 +38,7 @@ CaptureMemory::CaptureMemory(QObject *parent)
 
 CaptureMemory::~CaptureMemory()
 {
+    stopSpilling();
     // Captures release their chunks before they go; whatever is left is unmapped here.
     for (Chunk &chunk : m_chunks)
         if (chunk.state != State::Released)
@@ -47,7 +49,7 @@ CaptureMemory::~CaptureMemory()
 
 QString CaptureMemory::spillDirectory() const
 {
-    const QMutexLocker lock(&m_lock);
+    const std::lock_guard lock(m_lock);
     if (!m_spillDirectory.isEmpty())
         return m_spillDirectory;
     return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/wsinspector");
@@ -67,7 +69,7 @@ void CaptureMemory::prefault(void *begin, quint64 bytes)
 
 void CaptureMemory::setBudget(quint64 bytes)
 {
-    const QMutexLocker lock(&m_lock);
+    const std::lock_guard lock(m_lock);
     m_budget = bytes;
     m_spillFailed = false; // the user acted: try again
     enforce();
@@ -75,7 +77,7 @@ void CaptureMemory::setBudget(quint64 bytes)
 
 char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
 {
-    const QMutexLocker lock(&m_lock);
+    const std::lock_guard lock(m_lock);
     Chunk chunk;
     // The captures' shared chunks are whole huge pages, which a flood fills far faster (HugePages);
     // a chunk of its own for one large payload would waste the rest of its last huge page.
@@ -110,7 +112,7 @@ CaptureMemory::Chunk *CaptureMemory::find(char *data)
 
 void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
 {
-    const QMutexLocker lock(&m_lock);
+    const std::lock_guard lock(m_lock);
     Chunk *chunk = find(data);
     if (!chunk)
         return;
@@ -126,23 +128,34 @@ void CaptureMemory::seal(char *data, quint32 payloads, quint64 bytes)
 
 void CaptureMemory::release(char *data)
 {
-    const QMutexLocker lock(&m_lock);
+    const std::lock_guard lock(m_lock);
     Chunk *chunk = find(data);
     if (!chunk)
         return;
-    munmap(chunk->data, chunk->size);
-    if (chunk->state == State::Resident && chunk->sealed)
-        m_resident -= chunk->size;
-    if (chunk->state == State::Spilled) {
-        m_spilled -= chunk->size;
+    if (chunk->writing) {
+        chunk->releaseWanted = true; // the spill thread reads it now: it unmaps it when done
+        return;
+    }
+    forget(*chunk);
+}
+
+void CaptureMemory::forget(Chunk &chunk)
+{
+    munmap(chunk.data, chunk.size);
+    if ((chunk.state == State::Resident || chunk.state == State::Leaving) && chunk.sealed)
+        m_resident -= chunk.size;
+    if (chunk.state == State::Leaving)
+        m_leaving -= chunk.size; // the spill thread skips it
+    if (chunk.state == State::Spilled) {
+        m_spilled -= chunk.size;
         // The file keeps its size; the space of a released chunk goes back to the file system.
         // (Where holes cannot be punched, the space stays taken until the process exits.)
         (void)fallocate(
-            m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk->fileOffset, qint64(chunk->size));
+            m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk.fileOffset, qint64(chunk.size));
     }
-    chunk->state = State::Released;
-    chunk->dropped = nullptr;
-    m_sequenceOf.remove(data);
+    chunk.state = State::Released;
+    chunk.dropped = nullptr;
+    m_sequenceOf.remove(chunk.data);
     while (!m_chunks.empty() && m_chunks.front().state == State::Released) {
         m_chunks.pop_front();
         ++m_firstSequence;
@@ -152,24 +165,130 @@ void CaptureMemory::release(char *data)
     announce();
 }
 
+CaptureMemory::Chunk *CaptureMemory::bySequence(quint64 sequence)
+{
+    if (sequence < m_firstSequence || sequence - m_firstSequence >= m_chunks.size())
+        return nullptr;
+    return &m_chunks[size_t(sequence - m_firstSequence)];
+}
+
 void CaptureMemory::enforce()
 {
     if (m_budget == 0)
         return;
     while (m_firstResident < m_chunks.size() && m_chunks[m_firstResident].state != State::Resident)
         ++m_firstResident;
-    // Oldest first; a chunk still being filled stays (there is one per capture at most).
-    for (size_t i = m_firstResident; i < m_chunks.size() && m_resident > m_budget; ++i) {
+    // Oldest first; a chunk still being filled stays (there is one per capture at most). Chunks
+    // already on their way out count as gone.
+    for (size_t i = m_firstResident; i < m_chunks.size() && m_resident - m_leaving > m_budget; ++i) {
         Chunk &chunk = m_chunks[i];
         if (chunk.state != State::Resident || !chunk.sealed)
             continue;
         if (m_policy == OverBudget::DropOldest) {
             if (!drop(chunk))
                 return;
-        } else if (m_spillFailed || !spill(chunk)) {
+        } else if (m_spillFailed) {
             return; // kept in memory, over the budget; problem() said why (not retried at every chunk)
+        } else if (m_leaving >= MaxQueuedSpillBytes) {
+            if (!spill(chunk)) // the disk is behind the traffic: this thread waits for it
+                return;
+        } else {
+            queueSpill(chunk);
         }
     }
+}
+
+void CaptureMemory::queueSpill(Chunk &chunk)
+{
+    chunk.state = State::Leaving;
+    m_leaving += chunk.size;
+    m_spillQueue.push_back(m_sequenceOf.value(chunk.data));
+    if (!m_spillThread.joinable())
+        m_spillThread = std::thread([this] { spillQueued(); });
+    m_spillWanted.notify_one();
+}
+
+void CaptureMemory::spillQueued()
+{
+    pthread_setname_np(pthread_self(), "wsinspector spill");
+    std::unique_lock lock(m_lock);
+    for (;;) {
+        m_spillWanted.wait(lock, [this] { return m_stopping || !m_spillQueue.empty(); });
+        if (m_stopping)
+            return;
+        const quint64 sequence = m_spillQueue.front();
+        m_spillQueue.pop_front();
+        Chunk *chunk = bySequence(sequence);
+        if (!chunk || chunk->state != State::Leaving) {
+            m_spillDone.notify_all();
+            continue; // released meanwhile
+        }
+        if (!openSpillFile()) {
+            chunk->state = State::Resident;
+            m_leaving -= chunk->size;
+            m_spillFailed = true;
+            abandonQueuedSpills();
+            continue;
+        }
+        const qint64 offset = m_spillEnd;
+        m_spillEnd += qint64(chunk->size);
+        chunk->writing = true;
+        const char *data = chunk->data;
+        const quint64 size = chunk->size;
+        // The chunk is sealed: nobody writes it, and release() leaves it mapped until this is done.
+        lock.unlock();
+        const QString error = writeSpill(data, size, offset);
+        lock.lock();
+        chunk = bySequence(sequence); // still there: a chunk being written is never forgotten
+        chunk->writing = false;
+        m_leaving -= chunk->size;
+        if (chunk->releaseWanted) {
+            chunk->state = State::Resident;
+            forget(*chunk);
+        } else if (!error.isEmpty()) {
+            chunk->state = State::Resident;
+            m_spillFailed = true;
+            fail(error);
+            abandonQueuedSpills();
+        } else {
+            chunk->state = State::Resident;
+            if (mapSpilled(*chunk, offset))
+                m_error.clear(); // it works (again)
+            else
+                abandonQueuedSpills();
+        }
+        m_spillDone.notify_all();
+    }
+}
+
+void CaptureMemory::abandonQueuedSpills()
+{
+    for (quint64 sequence : m_spillQueue) {
+        if (Chunk *chunk = bySequence(sequence); chunk && chunk->state == State::Leaving) {
+            chunk->state = State::Resident;
+            m_leaving -= chunk->size;
+        }
+    }
+    m_spillQueue.clear();
+    m_firstResident = 0; // they are resident again, wherever they are
+    m_spillDone.notify_all();
+}
+
+void CaptureMemory::stopSpilling()
+{
+    {
+        const std::lock_guard lock(m_lock);
+        m_stopping = true;
+    }
+    m_spillWanted.notify_all();
+    if (m_spillThread.joinable())
+        m_spillThread.join();
+}
+
+void CaptureMemory::waitForSpills()
+{
+    std::unique_lock lock(m_lock);
+    m_spillDone.wait(lock, [this] { return m_spillQueue.empty() && m_leaving == 0; });
 }
 
 bool CaptureMemory::openSpillFile()
@@ -199,26 +318,40 @@ bool CaptureMemory::spill(Chunk &chunk)
         return false;
     }
     const qint64 offset = m_spillEnd;
-    // Room first: a full disk must fail this write, never a later read of the mapping (SIGBUS).
-    if (fallocate(m_spillFile, 0, offset, qint64(chunk.size)) != 0 && errno != EOPNOTSUPP) {
+    m_spillEnd += qint64(chunk.size);
+    const QString error = writeSpill(chunk.data, chunk.size, offset);
+    if (!error.isEmpty()) {
         m_spillFailed = true;
-        fail(Tr::tr("cannot make room in the spill file: %1; payloads stay in memory, over the budget")
-                 .arg(systemError()));
+        fail(error);
         return false;
     }
+    if (!mapSpilled(chunk, offset))
+        return false;
+    m_error.clear(); // it works (again)
+    return true;
+}
+
+QString CaptureMemory::writeSpill(const char *data, quint64 size, qint64 offset)
+{
+    // Room first: a full disk must fail this write, never a later read of the mapping (SIGBUS).
+    if (fallocate(m_spillFile, 0, offset, qint64(size)) != 0 && errno != EOPNOTSUPP)
+        return Tr::tr("cannot make room in the spill file: %1; payloads stay in memory, over the budget")
+            .arg(systemError());
     quint64 written = 0;
-    while (written < chunk.size) {
-        const ssize_t n = pwrite(m_spillFile, chunk.data + written, chunk.size - written, offset + qint64(written));
+    while (written < size) {
+        const ssize_t n = pwrite(m_spillFile, data + written, size - written, offset + qint64(written));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            m_spillFailed = true;
-            fail(
-                Tr::tr("cannot write the spill file: %1; payloads stay in memory, over the budget").arg(systemError()));
-            return false;
-        }
+        if (n <= 0)
+            return Tr::tr("cannot write the spill file: %1; payloads stay in memory, over the budget")
+                .arg(systemError());
         written += quint64(n);
     }
+    return QString();
+}
+
+bool CaptureMemory::mapSpilled(Chunk &chunk, qint64 offset)
+{
     // The same bytes, now backed by the file, at the same address: views into them stay valid.
     void *mapped = mmap(chunk.data, chunk.size, PROT_READ, MAP_SHARED | MAP_FIXED, m_spillFile, offset);
     if (mapped == MAP_FAILED) {
@@ -231,8 +364,6 @@ bool CaptureMemory::spill(Chunk &chunk)
             (void)pread(m_spillFile, chunk.data, chunk.size, offset);
         return false;
     }
-    m_spillEnd += qint64(chunk.size);
-    m_error.clear(); // it works (again)
     chunk.fileOffset = offset;
     chunk.state = State::Spilled;
     m_resident -= chunk.size;
@@ -277,7 +408,7 @@ void CaptureMemory::announce()
         this,
         [this] {
             {
-                const QMutexLocker lock(&m_lock);
+                const std::lock_guard lock(m_lock);
                 m_announcePending = false;
             }
             Q_EMIT changed();

@@ -59,6 +59,8 @@ private Q_SLOTS:
     void unwritableSpillLosesNothing();
     void noBudgetKeepsEverything();
     void idleCapturesAndTheirStatesStay();
+    void clearWhileSpilling();
+    void memoryStaysBoundedWhateverTheDisk();
 };
 
 void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
@@ -73,8 +75,12 @@ void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
     for (int i = 0; i < 24; ++i) {
         sent << pattern(qsizetype(MiB) + 17 * i, i); // each in a chunk of its own
         recordPayload(capture, sent.last());
-        QVERIFY2(memory.residentBytes() <= 8 * MiB, qPrintable(QString::number(memory.residentBytes())));
+        // The spill thread may be behind, by a bounded amount.
+        QVERIFY2(memory.residentBytes() <= 8 * MiB + CaptureMemory::MaxQueuedSpillBytes + 2 * MiB,
+                 qPrintable(QString::number(memory.residentBytes())));
     }
+    memory.waitForSpills();
+    QVERIFY2(memory.residentBytes() <= 8 * MiB, qPrintable(QString::number(memory.residentBytes())));
     QVERIFY(memory.spilledBytes() >= 16 * MiB);
     QVERIFY(memory.lastError().isEmpty());
     QVERIFY(QDir(dir.path()).isEmpty()); // the spill file is unlinked at once
@@ -96,6 +102,7 @@ void tst_CaptureMemory::smallPayloadsSpillWholeChunks()
     constexpr int Count = 30'000; // 1 KiB each: about 30 MiB in shared 4 MiB chunks
     for (int i = 0; i < Count; ++i)
         recordPayload(capture, pattern(1024, i));
+    memory.waitForSpills();
     // The chunk being filled cannot leave yet: at most one shared chunk above the budget.
     QVERIFY2(memory.residentBytes() <= 12 * MiB, qPrintable(QString::number(memory.residentBytes())));
     QVERIFY(memory.spilledBytes() >= 16 * MiB);
@@ -126,6 +133,7 @@ void tst_CaptureMemory::viewsStayValidAcrossSpilling()
     const QByteArrayView held = capture.event(0).payload; // a view kept by a pane, say
     for (int i = 0; i < 8; ++i)
         recordPayload(capture, pattern(2 * qsizetype(MiB), 100 + i));
+    memory.waitForSpills();
     QVERIFY(memory.spilledBytes() > 0);
     QCOMPARE(held.toByteArray(), first); // same address, now read from the file
 }
@@ -143,6 +151,7 @@ void tst_CaptureMemory::anonymousMemoryStaysNearTheBudget()
     const QByteArray payload = pattern(64 * 1024, 3);
     for (int i = 0; i < 2048; ++i) // 128 MiB of payloads
         recordPayload(capture, payload);
+    memory.waitForSpills();
     const quint64 grown = anonymousBytes() - before;
     // The budget, the chunk being filled, the records (56 B each) and allocator slack; 128 MiB without a budget.
     QVERIFY2(grown < 40 * MiB, qPrintable(QStringLiteral("anonymous memory grew by %1 bytes").arg(grown)));
@@ -240,6 +249,7 @@ void tst_CaptureMemory::clearGivesEverythingBack()
         capture.setMemory(&memory);
         for (int i = 0; i < 6; ++i)
             recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+        memory.waitForSpills();
         QVERIFY(memory.spilledBytes() > 0);
         capture.clear();
         QCOMPARE(memory.residentBytes(), 0u);
@@ -264,6 +274,7 @@ void tst_CaptureMemory::unwritableSpillLosesNothing()
     capture.setMemory(&memory);
     for (int i = 0; i < 4; ++i)
         recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+    memory.waitForSpills();
     QCOMPARE(problems.size(), 1); // said once, not for every chunk
     QVERIFY2(memory.lastError().startsWith(QStringLiteral("cannot create")), qPrintable(memory.lastError()));
     QVERIFY(memory.residentBytes() > 2 * MiB); // over the budget rather than lossy
@@ -282,7 +293,8 @@ void tst_CaptureMemory::noBudgetKeepsEverything()
         recordPayload(capture, pattern(2 * qsizetype(MiB), i));
     QVERIFY(memory.residentBytes() >= 8 * MiB);
     QCOMPARE(memory.spilledBytes(), 0u);
-    memory.setBudget(3 * MiB); // applies at once
+    memory.setBudget(3 * MiB); // applies at once, as fast as the disk takes it
+    memory.waitForSpills();
     QVERIFY(memory.residentBytes() <= 3 * MiB);
     QCOMPARE(capture.event(0).payload.toByteArray(), pattern(2 * qsizetype(MiB), 0));
 }
@@ -325,6 +337,60 @@ void tst_CaptureMemory::idleCapturesAndTheirStatesStay()
     closed.state = ReadyState::Closed;
     idle.front()->record(closed);
     QCOMPARE(memory.residentBytes() > before || memory.droppedPayloads() > 0, true);
+}
+
+
+// Clearing (or closing) a capture while its chunks wait for the spill thread, or are being
+// written by it, gives every byte back and leaves nothing mapped that a later chunk could meet.
+void tst_CaptureMemory::clearWhileSpilling()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(4 * MiB);
+    for (int round = 0; round < 6; ++round) {
+        Capture capture;
+        capture.setMemory(&memory);
+        for (int i = 0; i < 12; ++i)
+            recordPayload(capture, pattern(2 * qsizetype(MiB) + round, i));
+        if (round % 2)
+            capture.clear(); // the other rounds: destroyed with chunks in flight
+        else
+            recordPayload(capture, pattern(100, 1));
+    }
+    memory.waitForSpills();
+    QCOMPARE(memory.residentBytes(), 0u);
+    QCOMPARE(memory.spilledBytes(), 0u);
+    QVERIFY(memory.lastError().isEmpty());
+    Capture after;
+    after.setMemory(&memory);
+    for (int i = 0; i < 8; ++i)
+        recordPayload(after, pattern(2 * qsizetype(MiB), 50 + i));
+    memory.waitForSpills();
+    for (int i = 0; i < 8; ++i)
+        QCOMPARE(after.event(i).payload.toByteArray(), pattern(2 * qsizetype(MiB), 50 + i));
+}
+
+// However far the spill thread falls behind, what waits for it stays under MaxQueuedSpillBytes:
+// past that the recording thread writes the next chunk itself.
+void tst_CaptureMemory::memoryStaysBoundedWhateverTheDisk()
+{
+    QTemporaryDir dir;
+    CaptureMemory memory;
+    memory.setSpillDirectory(dir.path());
+    memory.setBudget(4 * MiB);
+    Capture capture;
+    capture.setMemory(&memory);
+    quint64 worst = 0;
+    for (int i = 0; i < 96; ++i) { // 192 MiB, as fast as this thread can copy it
+        recordPayload(capture, pattern(2 * qsizetype(MiB), i));
+        worst = qMax(worst, memory.residentBytes());
+    }
+    QVERIFY2(worst <= 4 * MiB + CaptureMemory::MaxQueuedSpillBytes + 2 * MiB, qPrintable(QString::number(worst)));
+    memory.waitForSpills();
+    QVERIFY(memory.residentBytes() <= 4 * MiB);
+    for (int i : { 0, 47, 95 })
+        QCOMPARE(capture.event(i).payload.toByteArray(), pattern(2 * qsizetype(MiB), i));
 }
 
 QTEST_GUILESS_MAIN(tst_CaptureMemory)
