@@ -75,11 +75,16 @@ void MessageLogModel::appendRows(int maxRows)
     beginInsertRows({}, first, total - 1);
     m_rows = total;
     endInsertRows(); // the filter and the view take the rows in here
-    // A batch large enough to measure sets the next one's size from its cost per row.
+    // A batch large enough to measure sets the next one's size from its cost per row. The cost
+    // varies from batch to batch (the filter's and the view's arrays grow now and then, the other
+    // thread competes for the cache), so the estimate rises at once and falls by halves, and a
+    // batch is at most twice the last: one cheap batch must not make the next take 15 ms.
     const qint64 rows = total - first;
     if (rows >= MinRowsPerBatch) {
-        const double nsPerRow = std::max(1.0, double(cost.nsecsElapsed()) / double(rows));
-        m_rowsPerBatch = int(std::clamp(BatchBudgetMs * 1e6 / nsPerRow, double(MinRowsPerBatch), double(MaxRowsPerBatch)));
+        const double measured = std::max(1.0, double(cost.nsecsElapsed()) / double(rows));
+        m_nsPerRow = measured >= m_nsPerRow ? measured : (m_nsPerRow + measured) / 2;
+        const double fit = BatchBudgetMs * 1e6 / m_nsPerRow;
+        m_rowsPerBatch = int(std::clamp(std::min(fit, 2.0 * double(rows)), double(MinRowsPerBatch), double(MaxRowsPerBatch)));
     }
     Q_EMIT rowsAppended(first, total - 1);
     if (total < captured)

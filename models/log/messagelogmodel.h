@@ -52,8 +52,9 @@ public:
     // One batch every BatchIntervalMs even with a backlog, sized so that inserting it (the
     // filter's pass, a regular expression say, and the view's) takes about BatchBudgetMs of the
     // window's thread, which shares the machine with the networking thread writing the capture:
-    // the size follows the measured cost per row, between MinRowsPerBatch and MaxRowsPerBatch,
-    // starting at FirstBatchRows.
+    // the size follows the measured cost per row (quick to rise, slow to fall, at most doubling
+    // from one batch to the next), between MinRowsPerBatch and MaxRowsPerBatch, starting at
+    // FirstBatchRows.
     static constexpr int BatchBudgetMs = 6;
     static constexpr int MinRowsPerBatch = 1024;
     static constexpr int FirstBatchRows = 16384;
@@ -80,5 +81,6 @@ private:
     QPointer<Capture> m_capture;
     int m_rows = 0;
     int m_rowsPerBatch = FirstBatchRows;
+    double m_nsPerRow = 0; // the estimate the batches are sized by
     QTimer m_batchTimer;
 };

@@ -55,6 +55,7 @@ private Q_SLOTS:
     void appendsInOneBatch();
     void backlogInBoundedBatches();
     void costlyRowsComeInSmallerBatches();
+    void batchesGrowGradually();
     void columns_data();
     void columns();
     void controlFramesAndViolationsAreRows();
@@ -148,6 +149,49 @@ void tst_MessageLogModel::costlyRowsComeInSmallerBatches()
     QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::FirstBatchRows - 1);
     QCOMPARE(model.rowsPerBatch(), MessageLogModel::MinRowsPerBatch); // 6 ms / 20 µs = 300 rows, at least the minimum
     QCOMPARE(inserted.at(1).at(2).toInt() - inserted.at(1).at(1).toInt() + 1, MessageLogModel::MinRowsPerBatch);
+}
+
+// When rows become cheap again (the filter cleared, say), batches grow back at most twofold from
+// one to the next: one quick batch does not make the next a flood's worth.
+void tst_MessageLogModel::batchesGrowGradually()
+{
+    class SwitchableFilter : public QSortFilterProxyModel {
+    public:
+        bool slow = true;
+
+    protected:
+        bool filterAcceptsRow(int, const QModelIndex &) const override
+        {
+            QElapsedTimer spent;
+            spent.start();
+            while (slow && spent.nsecsElapsed() < 20'000) { }
+            return true;
+        }
+    };
+    Capture capture;
+    MessageLogModel model;
+    SwitchableFilter filter;
+    filter.setSourceModel(&model);
+    model.setCapture(&capture);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    for (int i = 0; i < MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, "x");
+    QTRY_COMPARE(model.rowCount(), MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch);
+    QCOMPARE(model.rowsPerBatch(), MessageLogModel::MinRowsPerBatch);
+
+    filter.slow = false;
+    const qsizetype before = inserted.size();
+    const int backlog = 300'000;
+    for (int i = 0; i < backlog; ++i)
+        recordFrame(capture, Direction::Incoming, Opcode::Text, "y");
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch + backlog, 20'000);
+    int last = MessageLogModel::MinRowsPerBatch;
+    for (qsizetype i = before; i < inserted.size(); ++i) {
+        const int rows = inserted.at(i).at(2).toInt() - inserted.at(i).at(1).toInt() + 1;
+        QVERIFY2(rows <= 2 * last, qPrintable(QStringLiteral("a batch of %1 rows after one of %2").arg(rows).arg(last)));
+        last = rows;
+    }
+    QVERIFY(inserted.size() - before >= 5); // 1024 doubling up to 300,000 takes several batches
 }
 
 void tst_MessageLogModel::columns_data()
