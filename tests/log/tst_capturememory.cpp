@@ -43,6 +43,18 @@ quint64 anonymousBytes()
             return line.mid(8).trimmed().split(' ').first().toULongLong() * 1024;
     return 0;
 }
+// A budget that spills to a directory of its own, and a capture under it.
+struct SpillingCapture {
+    explicit SpillingCapture(quint64 budget)
+    {
+        memory.setSpillDirectory(dir.path());
+        memory.setBudget(budget);
+        capture.setMemory(&memory);
+    }
+    QTemporaryDir dir;
+    CaptureMemory memory; // outlives the capture, which gives its chunks back when it goes
+    Capture capture;
+};
 } // namespace
 
 class tst_CaptureMemory : public QObject {
@@ -65,12 +77,9 @@ private Q_SLOTS:
 
 void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
 {
-    QTemporaryDir dir;
-    CaptureMemory memory;
-    memory.setSpillDirectory(dir.path());
-    memory.setBudget(8 * MiB);
-    Capture capture;
-    capture.setMemory(&memory);
+    SpillingCapture setup(8 * MiB);
+    CaptureMemory &memory = setup.memory;
+    Capture &capture = setup.capture;
     QList<QByteArray> sent;
     for (int i = 0; i < 24; ++i) {
         sent << pattern(qsizetype(MiB) + 17 * i, i); // each in a chunk of its own
@@ -83,7 +92,7 @@ void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
     QVERIFY2(memory.residentBytes() <= 8 * MiB, qPrintable(QString::number(memory.residentBytes())));
     QVERIFY(memory.spilledBytes() >= 16 * MiB);
     QVERIFY(memory.lastError().isEmpty());
-    QVERIFY(QDir(dir.path()).isEmpty()); // the spill file is unlinked at once
+    QVERIFY(QDir(setup.dir.path()).isEmpty()); // the spill file is unlinked at once
     for (int i = 0; i < sent.size(); ++i) {
         const WireEvent e = capture.event(i);
         QVERIFY(!e.payloadDropped);
@@ -93,12 +102,9 @@ void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
 
 void tst_CaptureMemory::smallPayloadsSpillWholeChunks()
 {
-    QTemporaryDir dir;
-    CaptureMemory memory;
-    memory.setSpillDirectory(dir.path());
-    memory.setBudget(8 * MiB);
-    Capture capture;
-    capture.setMemory(&memory);
+    SpillingCapture setup(8 * MiB);
+    CaptureMemory &memory = setup.memory;
+    Capture &capture = setup.capture;
     constexpr int Count = 30'000; // 1 KiB each: about 30 MiB in shared 4 MiB chunks
     for (int i = 0; i < Count; ++i)
         recordPayload(capture, pattern(1024, i));
@@ -122,12 +128,9 @@ void tst_CaptureMemory::smallPayloadsSpillWholeChunks()
 
 void tst_CaptureMemory::viewsStayValidAcrossSpilling()
 {
-    QTemporaryDir dir;
-    CaptureMemory memory;
-    memory.setSpillDirectory(dir.path());
-    memory.setBudget(4 * MiB);
-    Capture capture;
-    capture.setMemory(&memory);
+    SpillingCapture setup(4 * MiB);
+    CaptureMemory &memory = setup.memory;
+    Capture &capture = setup.capture;
     const QByteArray first = pattern(2 * qsizetype(MiB), 1);
     recordPayload(capture, first);
     const QByteArrayView held = capture.event(0).payload; // a view kept by a pane, say
@@ -140,12 +143,9 @@ void tst_CaptureMemory::viewsStayValidAcrossSpilling()
 
 void tst_CaptureMemory::anonymousMemoryStaysNearTheBudget()
 {
-    QTemporaryDir dir;
-    CaptureMemory memory;
-    memory.setSpillDirectory(dir.path());
-    memory.setBudget(16 * MiB);
-    Capture capture;
-    capture.setMemory(&memory);
+    SpillingCapture setup(16 * MiB);
+    CaptureMemory &memory = setup.memory;
+    Capture &capture = setup.capture;
     const quint64 before = anonymousBytes();
     QVERIFY(before > 0);
     const QByteArray payload = pattern(64 * 1024, 3);
@@ -375,12 +375,9 @@ void tst_CaptureMemory::clearWhileSpilling()
 // past that the recording thread writes the next chunk itself.
 void tst_CaptureMemory::memoryStaysBoundedWhateverTheDisk()
 {
-    QTemporaryDir dir;
-    CaptureMemory memory;
-    memory.setSpillDirectory(dir.path());
-    memory.setBudget(4 * MiB);
-    Capture capture;
-    capture.setMemory(&memory);
+    SpillingCapture setup(4 * MiB);
+    CaptureMemory &memory = setup.memory;
+    Capture &capture = setup.capture;
     quint64 worst = 0;
     for (int i = 0; i < 96; ++i) { // 192 MiB, as fast as this thread can copy it
         recordPayload(capture, pattern(2 * qsizetype(MiB), i));

@@ -49,13 +49,27 @@ QString cell(const MessageLogModel &model, int row, int column)
 }
 } // namespace
 
+// A filter that takes about 20 µs a row while `slow`, as a costly regular expression might.
+class SlowFilter : public QSortFilterProxyModel {
+public:
+    bool slow = true;
+
+protected:
+    bool filterAcceptsRow(int, const QModelIndex &) const override
+    {
+        QElapsedTimer spent;
+        spent.start();
+        while (slow && spent.nsecsElapsed() < 20'000) { }
+        return true;
+    }
+};
+
 class tst_MessageLogModel : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void appendsInOneBatch();
     void backlogInBoundedBatches();
     void costlyRowsComeInSmallerBatches();
-    void batchesGrowGradually();
     void columns_data();
     void columns();
     void controlFramesAndViolationsAreRows();
@@ -122,20 +136,10 @@ void tst_MessageLogModel::backlogInBoundedBatches()
 }
 
 // Rows that cost more (a slow filter) come in smaller batches: the window's thread spends about
-// BatchBudgetMs on each, not a flood's worth.
+// BatchBudgetMs on each, not a flood's worth; when they are cheap again, batches grow back gradually.
 void tst_MessageLogModel::costlyRowsComeInSmallerBatches()
 {
-    // A filter that takes about 20 µs a row: FirstBatchRows of them take far more than the budget.
-    class SlowFilter : public QSortFilterProxyModel {
-    protected:
-        bool filterAcceptsRow(int, const QModelIndex &) const override
-        {
-            QElapsedTimer spent;
-            spent.start();
-            while (spent.nsecsElapsed() < 20'000) { }
-            return true;
-        }
-    };
+    // About 20 µs a row: FirstBatchRows of them take far more than the budget.
     Capture capture;
     MessageLogModel model;
     SlowFilter filter;
@@ -149,42 +153,16 @@ void tst_MessageLogModel::costlyRowsComeInSmallerBatches()
     QCOMPARE(inserted.at(0).at(2).toInt(), MessageLogModel::FirstBatchRows - 1);
     QCOMPARE(model.rowsPerBatch(), MessageLogModel::MinRowsPerBatch); // 6 ms / 20 µs = 300 rows, at least the minimum
     QCOMPARE(inserted.at(1).at(2).toInt() - inserted.at(1).at(1).toInt() + 1, MessageLogModel::MinRowsPerBatch);
-}
+    QTRY_COMPARE(model.rowCount(), backlog);
 
-// When rows become cheap again (the filter cleared, say), batches grow back at most twofold from
-// one to the next: one quick batch does not make the next a flood's worth.
-void tst_MessageLogModel::batchesGrowGradually()
-{
-    class SwitchableFilter : public QSortFilterProxyModel {
-    public:
-        bool slow = true;
-
-    protected:
-        bool filterAcceptsRow(int, const QModelIndex &) const override
-        {
-            QElapsedTimer spent;
-            spent.start();
-            while (slow && spent.nsecsElapsed() < 20'000) { }
-            return true;
-        }
-    };
-    Capture capture;
-    MessageLogModel model;
-    SwitchableFilter filter;
-    filter.setSourceModel(&model);
-    model.setCapture(&capture);
-    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
-    for (int i = 0; i < MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch; ++i)
-        recordFrame(capture, Direction::Incoming, Opcode::Text, "x");
-    QTRY_COMPARE(model.rowCount(), MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch);
-    QCOMPARE(model.rowsPerBatch(), MessageLogModel::MinRowsPerBatch);
-
+    // When rows become cheap again (the filter cleared, say), batches grow back at most twofold
+    // from one to the next: one quick batch does not make the next a flood's worth.
     filter.slow = false;
     const qsizetype before = inserted.size();
-    const int backlog = 300'000;
-    for (int i = 0; i < backlog; ++i)
+    const int more = 300'000;
+    for (int i = 0; i < more; ++i)
         recordFrame(capture, Direction::Incoming, Opcode::Text, "y");
-    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), MessageLogModel::FirstBatchRows + MessageLogModel::MinRowsPerBatch + backlog, 20'000);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), backlog + more, 20'000);
     int last = MessageLogModel::MinRowsPerBatch;
     for (qsizetype i = before; i < inserted.size(); ++i) {
         const int rows = inserted.at(i).at(2).toInt() - inserted.at(i).at(1).toInt() + 1;
