@@ -208,8 +208,16 @@ qint64 ClientConnection::bufferedAmount() const
     return m_socket->bytesToWrite();
 }
 
+bool ClientConnection::sendsWithoutDelay() const
+{
+    return m_socket && m_socket->socketOption(QAbstractSocket::LowDelayOption).toInt() != 0;
+}
+
 void ClientConnection::onConnected()
 {
+    // Without it, Nagle's algorithm holds each small frame (a ping, a short message) until the
+    // previous one is acknowledged: round trips the inspector shows would be the kernel's doing.
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     if (!qobject_cast<QSslSocket *>(m_socket))
         sendHandshakeRequest(); // over TLS the request waits for onEncrypted()
 }

@@ -70,6 +70,9 @@ public:
     const ConnectionOptions &options() const { return m_options; }
     // Bytes handed to the socket that the OS has not taken yet (the browser's bufferedAmount).
     qint64 bufferedAmount() const;
+    // Small frames leave at once (TCP_NODELAY), as browsers and WebSocket libraries send them;
+    // false until connected.
+    bool sendsWithoutDelay() const;
     QByteArray handshakeKey() const { return m_key; }
     const HttpResponse &handshakeResponse() const { return m_responseParser.response(); }
     const HandshakeCheck &handshakeCheck() const { return m_check; }

@@ -144,6 +144,7 @@ void tst_ClientConnection::selectedSubprotocol()
     QVERIFY(client.open(options));
     QVERIFY(opened.wait(5000));
     QCOMPARE(client.selectedSubprotocol(), QByteArray("superchat"));
+    QVERIFY(client.sendsWithoutDelay()); // TCP_NODELAY, as the kernel reports it
     bool announced = false;
     for (const WireEvent &e : eventsOfKind(capture, EventKind::StateChange))
         announced = announced || (e.state == ReadyState::Open && e.text() == QStringLiteral("OPEN (subprotocol superchat)"));
