@@ -236,7 +236,7 @@ void MainWindow::buildPanes()
             && m_current->capture()->droppedPayloads() > 0 && m_current->capture()->message(m_shownEvent).dropped)
             showEventDetails(m_shownEvent);
         const QString figures = MemoryBudgetDialog::figures(*memory);
-        m_memoryStatus->setText(figures.isEmpty() ? QString() : tr("Payloads: %1").arg(figures));
+        m_memoryStatus->setText(figures.isEmpty() ? QString() : tr("Capture memory: %1").arg(figures));
         m_memoryStatus->setVisible(!figures.isEmpty());
     });
     connect(memory, &CaptureMemory::problem, this, [this](const QString &error) {

@@ -16,6 +16,17 @@
 // appends; others may read the elements below a size the writer published to them (with
 // release/acquire ordering, which is the caller's).
 //
+// Where a sequence's huge-page blocks come from, when not straight from HugePages: a capture under
+// a memory budget takes them from its CaptureMemory, which may move a filled one out of memory (to
+// a file mapped at the same address, so that elements stay where they were).
+class LargeBlockSource {
+public:
+    virtual ~LargeBlockSource() = default;
+    virtual void *take(std::size_t bytes) = 0; // nullptr: none, HugePages gives it instead
+    virtual void filled(void *block, std::size_t bytes) = 0; // never written again
+    virtual void giveBack(void *block, std::size_t bytes) = 0;
+};
+
 // Blocks start at FirstBlock elements and double while they are under half a huge page, so that
 // the many small captures of a proxy stay small; from then on each block is one huge page
 // (HugePages), which a flood fills at a fraction of the cost of small pages.
@@ -48,6 +59,9 @@ public:
     AppendOnlyBlocks &operator=(const AppendOnlyBlocks &) = delete;
     ~AppendOnlyBlocks() { clear(); }
 
+    // Only while empty.
+    void setLargeBlockSource(LargeBlockSource *source) { m_source = source; }
+
     // The writer's size.
     std::size_t size() const { return m_size; }
     bool full() const { return m_size == Capacity; }
@@ -56,8 +70,12 @@ public:
     template <typename OnNewBlock> T &append(OnNewBlock newBlock)
     {
         if (m_size == m_blockEnd) {
-            if (!m_directory)
+            if (!m_directory) {
                 m_directory.reset(new T *[maxBlocks()]); // not zeroed: entries below m_blocks only
+                m_sourced.reset(new bool[maxBlocks()]);
+            }
+            if (m_blocks > growingBlocks() && m_sourced[m_blocks - 1])
+                m_source->filled(m_directory[m_blocks - 1], largeBlock() * sizeof(T));
             const std::size_t elements = blockElements(m_blocks);
             T *block = allocate(m_blocks, elements);
             m_directory[m_blocks] = block;
@@ -98,6 +116,8 @@ public:
         for (std::size_t i = 0; i < m_blocks; ++i) {
             if (i < growingBlocks())
                 delete[] m_directory[i];
+            else if (m_sourced[i])
+                m_source->giveBack(m_directory[i], largeBlock() * sizeof(T));
             else
                 HugePages::unmap(m_directory[i], largeBlock() * sizeof(T));
         }
@@ -111,13 +131,17 @@ private:
     {
         return block < growingBlocks() ? FirstBlock << block : largeBlock();
     }
-    static T *allocate(std::size_t index, std::size_t elements)
+    T *allocate(std::size_t index, std::size_t elements)
     {
         static_assert(std::is_trivially_destructible_v<T> && std::is_trivially_copyable_v<T>);
         static_assert(Capacity > growingElements());
+        m_sourced[index] = false;
         if (index < growingBlocks())
             return new T[elements]; // default-initialized: no page is touched before it is used
-        void *memory = HugePages::map(elements * sizeof(T));
+        void *memory = m_source ? m_source->take(elements * sizeof(T)) : nullptr;
+        m_sourced[index] = memory != nullptr;
+        if (!memory)
+            memory = HugePages::map(elements * sizeof(T));
         if (!memory)
             throw std::bad_alloc();
         T *block = static_cast<T *>(memory);
@@ -126,6 +150,8 @@ private:
     }
 
     std::unique_ptr<T *[]> m_directory; // what readers need
+    std::unique_ptr<bool[]> m_sourced; // the writer's: which blocks came from m_source
+    LargeBlockSource *m_source = nullptr;
     // The writer's counts, on a cache line of their own: a reader looking up elements must not
     // pull the line the writer updates at every append (with the capture's other counters, that
     // cost the networking thread about 65 ns an event in a flood).

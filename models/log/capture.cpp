@@ -1,6 +1,7 @@
 #include "log/capture.h"
 
 #include "log/capturememory.h"
+#include "log/hugepages.h"
 
 #include <algorithm>
 #include <cstring>
@@ -96,14 +97,33 @@ Capture::Capture(QObject *parent)
 
 Capture::~Capture()
 {
+    m_records.clear(); // while the memory its blocks came from is still here
     freeChunks();
 }
 
 void Capture::setMemory(std::shared_ptr<CaptureMemory> memory)
 {
-    Q_ASSERT(m_chunks.size() == 0);
-    if (m_chunks.size() == 0)
-        m_memory = std::move(memory);
+    Q_ASSERT(m_chunks.size() == 0 && m_records.size() == 0);
+    if (m_chunks.size() != 0 || m_records.size() != 0)
+        return;
+    m_memory = std::move(memory);
+    m_recordBlocks.memory = m_memory.get();
+    m_records.setLargeBlockSource(m_memory ? &m_recordBlocks : nullptr);
+}
+
+void *Capture::RecordBlocks::take(std::size_t bytes)
+{
+    return memory->allocate(HugePages::roundUp(bytes), nullptr); // no drop notice: never dropped
+}
+
+void Capture::RecordBlocks::filled(void *block, std::size_t bytes)
+{
+    memory->seal(static_cast<char *>(block), 0, bytes);
+}
+
+void Capture::RecordBlocks::giveBack(void *block, std::size_t)
+{
+    memory->release(static_cast<char *>(block));
 }
 
 void Capture::setMemory(CaptureMemory *memory)

@@ -131,6 +131,16 @@ private:
     void sealChunk(qsizetype index, quint64 used);
     void freeChunks();
     std::shared_ptr<CaptureMemory> m_memory;
+    // The records' huge-page blocks come from m_memory too: under the budget, like payloads,
+    // except that they are never dropped (they say what happened), only spilled.
+    class RecordBlocks : public LargeBlockSource {
+    public:
+        CaptureMemory *memory = nullptr;
+        void *take(std::size_t bytes) override;
+        void filled(void *block, std::size_t bytes) override;
+        void giveBack(void *block, std::size_t bytes) override;
+    };
+    RecordBlocks m_recordBlocks;
     AppendOnlyBlocks<Chunk, 64, std::size_t(1) << 22> m_chunks;
     std::atomic<quint64> m_droppedPayloads { 0 };
     qsizetype m_sharedChunk = -1; // chunk that small frame payloads are appended to

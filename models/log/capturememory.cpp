@@ -184,13 +184,20 @@ void CaptureMemory::enforce()
         Chunk &chunk = m_chunks[i];
         if (chunk.state != State::Resident || !chunk.sealed)
             continue;
-        if (m_policy == OverBudget::DropOldest) {
+        if (m_policy == OverBudget::DropOldest && chunk.dropped) {
             if (!drop(chunk))
                 return;
-        } else if (m_spillFailed) {
+            continue;
+        }
+        // Spilled: everything under SpillToDisk, and event records under DropOldest too.
+        const bool dropLater = m_policy == OverBudget::DropOldest; // newer payloads may still go
+        if (m_spillFailed) {
+            if (dropLater)
+                continue;
             return; // kept in memory, over the budget; problem() said why (not retried at every chunk)
-        } else if (m_leaving >= MaxQueuedSpillBytes) {
-            if (!spill(chunk)) // the disk is behind the traffic: this thread waits for it
+        }
+        if (m_leaving >= MaxQueuedSpillBytes) {
+            if (!spill(chunk) && !dropLater) // the disk is behind the traffic: this thread waits for it
                 return;
         } else {
             queueSpill(chunk);

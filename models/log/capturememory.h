@@ -62,8 +62,8 @@ public:
     }
     QString spillDirectory() const;
 
-    // Filled payload chunks in memory (each capture's chunk being filled, at most 4 MiB, counts
-    // once it is full or its connection ends).
+    // Filled chunks in memory: payloads, and the captures' event records in blocks of 2 MiB
+    // (each capture's chunk being filled counts once it is full or its connection ends).
     quint64 residentBytes() const { return locked(m_resident); }
     quint64 spilledBytes() const { return locked(m_spilled); } // in the spill file
     quint64 droppedBytes() const { return locked(m_droppedBytes); } // payload bytes, not pages
@@ -76,7 +76,9 @@ public:
 
     // For Capture: memory for a chunk of at least `size` bytes, or nullptr when there is none.
     // `dropped` is called if the chunk's payloads are dropped (DropOldest), on whichever thread
-    // went over the budget, with this memory locked: it must not call back here.
+    // went over the budget, with this memory locked: it must not call back here. A chunk without
+    // a `dropped` notice (a capture's event records: what happened, which the log cannot do
+    // without) is never dropped: beyond the budget it goes to the spill file under either policy.
     using DropNotice = std::function<void()>;
     char *allocate(quint64 size, DropNotice dropped);
     // The chunk is filled and holds `payloads` payloads of `bytes` bytes in all: it may leave

@@ -73,6 +73,8 @@ private Q_SLOTS:
     void idleCapturesAndTheirStatesStay();
     void clearWhileSpilling();
     void memoryStaysBoundedWhateverTheDisk();
+    void recordsSpillUnderEitherPolicy_data();
+    void recordsSpillUnderEitherPolicy();
 };
 
 void tst_CaptureMemory::bigPayloadsSpillAndReadBack()
@@ -388,6 +390,46 @@ void tst_CaptureMemory::memoryStaysBoundedWhateverTheDisk()
     QVERIFY(memory.residentBytes() <= 4 * MiB);
     for (int i : { 0, 47, 95 })
         QCOMPARE(capture.event(i).payload.toByteArray(), pattern(2 * qsizetype(MiB), i));
+}
+
+void tst_CaptureMemory::recordsSpillUnderEitherPolicy_data()
+{
+    QTest::addColumn<int>("policy");
+    QTest::newRow("spill") << int(CaptureMemory::OverBudget::SpillToDisk);
+    QTest::newRow("drop") << int(CaptureMemory::OverBudget::DropOldest);
+}
+
+// Event records count against the budget too (a proxy left running all day keeps millions):
+// beyond it their filled blocks go to the spill file, under either policy, for they say what
+// happened and are never dropped; they read back exactly.
+void tst_CaptureMemory::recordsSpillUnderEitherPolicy()
+{
+    QFETCH(int, policy);
+    SpillingCapture setup(4 * MiB);
+    setup.memory.setOverBudget(CaptureMemory::OverBudget(policy));
+    constexpr int Count = 400'000; // about 22 MB of records, no payloads
+    constexpr qint64 Start = 1795239000123456;
+    for (int i = 0; i < Count; ++i) {
+        WireEvent e;
+        e.timeUs = Start + i;
+        e.connectionId = 7;
+        e.kind = EventKind::Frame;
+        e.direction = Direction::Incoming;
+        e.closeCode = quint16(i);
+        setup.capture.record(e);
+    }
+    setup.memory.waitForSpills();
+    QVERIFY2(setup.memory.residentBytes() <= 4 * MiB, qPrintable(QString::number(setup.memory.residentBytes())));
+    QVERIFY(setup.memory.spilledBytes() >= 12 * MiB); // 9 filled blocks of 2 MiB, 2 may stay
+    QCOMPARE(setup.memory.droppedPayloads(), 0u);
+    QVERIFY(setup.memory.lastError().isEmpty());
+    for (int i : { 0, 1, 32255, 32256, 69705, 200'000, Count - 1 }) {
+        const WireEvent e = setup.capture.event(i);
+        QCOMPARE(e.timeUs, Start + i);
+        QCOMPARE(e.connectionId, 7u);
+        QCOMPARE(e.closeCode, quint16(i));
+        QVERIFY(!e.payloadDropped);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_CaptureMemory)

@@ -18,12 +18,14 @@ MemoryBudgetDialog::MemoryBudgetDialog(const CaptureMemory *memory, QWidget *par
     , m_memory(memory)
     , m_budget(new QSpinBox(this))
     , m_spill(new QRadioButton(tr("Move them to a file on disk; read back when shown"), this))
-    , m_drop(new QRadioButton(tr("Drop them, with a count in the status bar and a mark in the log"), this))
+    , m_drop(new QRadioButton(tr("Drop payloads, with a count in the status bar and a mark in the log (the records of what "
+                               "happened still go to the file)"), this))
     , m_figures(new QLabel(this))
 {
     setWindowTitle(tr("Memory budget"));
-    auto *intro = new QLabel(tr("Payloads of every connection, relay and proxy share this budget. Beyond it, the "
-                                "oldest payloads leave memory:"),
+    auto *intro = new QLabel(tr("The captures of every connection, relay and proxy share this budget: their "
+                                "payloads, and a record of 56 bytes for each event. Beyond it, the oldest "
+                                "leave memory:"),
         this);
     intro->setWordWrap(true);
     m_budget->setObjectName(QStringLiteral("memoryBudget"));
@@ -31,7 +33,8 @@ MemoryBudgetDialog::MemoryBudgetDialog(const CaptureMemory *memory, QWidget *par
     m_budget->setSingleStep(256);
     m_budget->setSuffix(tr(" MiB"));
     m_budget->setSpecialValueText(tr("no limit"));
-    m_budget->setToolTip(tr("Payload bytes kept in memory, over all captures; 0 keeps everything in memory"));
+    m_budget->setToolTip(tr("Bytes of payloads and event records kept in memory, over all captures; 0 keeps "
+                          "everything in memory"));
     m_spill->setObjectName(QStringLiteral("memorySpill"));
     m_spill->setToolTip(tr("The file is in your cache directory, readable by you only, and deleted when the "
                            "inspector exits"));
@@ -101,7 +104,7 @@ QString MemoryBudgetDialog::figures(const CaptureMemory &memory)
 void MemoryBudgetDialog::updateFigures()
 {
     const QString now = figures(*m_memory);
-    QString text = now.isEmpty() ? tr("Now: every payload is in memory (%1).")
+    QString text = now.isEmpty() ? tr("Now: everything is in memory (%1).")
                                        .arg(QLocale().formattedDataSize(qint64(m_memory->residentBytes())))
                                  : tr("Now: %1.").arg(now);
     if (!m_memory->lastError().isEmpty())
