@@ -18,14 +18,13 @@ MemoryBudgetDialog::MemoryBudgetDialog(const CaptureMemory *memory, QWidget *par
     , m_memory(memory)
     , m_budget(new QSpinBox(this))
     , m_spill(new QRadioButton(tr("Move them to a file on disk; read back when shown"), this))
-    , m_drop(new QRadioButton(tr("Drop payloads, with a count in the status bar and a mark in the log (the records of what "
-                               "happened still go to the file)"), this))
+    , m_drop(new QRadioButton(tr("Drop payloads, with a count in the status bar and a mark in the log"), this))
     , m_figures(new QLabel(this))
 {
     setWindowTitle(tr("Memory budget"));
     auto *intro = new QLabel(tr("The captures of every connection, relay and proxy share this budget: their "
                                 "payloads, and a record of 56 bytes for each event. Beyond it, the oldest "
-                                "leave memory:"),
+                                "leave memory (records, which say what happened, always go to the file):"),
         this);
     intro->setWordWrap(true);
     m_budget->setObjectName(QStringLiteral("memoryBudget"));
