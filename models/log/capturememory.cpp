@@ -83,7 +83,7 @@ char *CaptureMemory::allocate(quint64 size, DropNotice dropped)
     // a chunk of its own for one large payload would waste the rest of its last huge page.
     void *memory = nullptr;
     if (size % HugePages::Size == 0) {
-        chunk.size = size;
+        chunk.size = HugePages::roundUp(size);
         memory = HugePages::map(size);
     } else {
         chunk.size = wholePages(qMax<quint64>(size, 1));
@@ -150,8 +150,7 @@ void CaptureMemory::forget(Chunk &chunk)
         m_spilled -= chunk.size;
         // The file keeps its size; the space of a released chunk goes back to the file system.
         // (Where holes cannot be punched, the space stays taken until the process exits.)
-        (void)fallocate(
-            m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, chunk.fileOffset, qint64(chunk.size));
+        freeSpillSpace(chunk.fileOffset, chunk.size);
     }
     chunk.state = State::Released;
     chunk.dropped = nullptr;
@@ -249,20 +248,20 @@ void CaptureMemory::spillQueued()
         chunk = bySequence(sequence); // still there: a chunk being written is never forgotten
         chunk->writing = false;
         m_leaving -= chunk->size;
+        chunk->state = State::Resident;
         if (chunk->releaseWanted) {
-            chunk->state = State::Resident;
+            freeSpillSpace(offset, size); // written for nothing: the capture let it go meanwhile
             forget(*chunk);
         } else if (!error.isEmpty()) {
-            chunk->state = State::Resident;
+            freeSpillSpace(offset, size);
             m_spillFailed = true;
             fail(error);
             abandonQueuedSpills();
+        } else if (mapSpilled(*chunk, offset)) {
+            m_error.clear(); // it works (again)
         } else {
-            chunk->state = State::Resident;
-            if (mapSpilled(*chunk, offset))
-                m_error.clear(); // it works (again)
-            else
-                abandonQueuedSpills();
+            freeSpillSpace(offset, size);
+            abandonQueuedSpills();
         }
         m_spillDone.notify_all();
     }
@@ -279,6 +278,8 @@ void CaptureMemory::abandonQueuedSpills()
     m_spillQueue.clear();
     m_firstResident = 0; // they are resident again, wherever they are
     m_spillDone.notify_all();
+    if (m_policy == OverBudget::DropOldest)
+        enforce(); // newer payloads may still be dropped in their place
 }
 
 void CaptureMemory::stopSpilling()
@@ -328,14 +329,23 @@ bool CaptureMemory::spill(Chunk &chunk)
     m_spillEnd += qint64(chunk.size);
     const QString error = writeSpill(chunk.data, chunk.size, offset);
     if (!error.isEmpty()) {
+        freeSpillSpace(offset, chunk.size);
         m_spillFailed = true;
         fail(error);
         return false;
     }
-    if (!mapSpilled(chunk, offset))
+    if (!mapSpilled(chunk, offset)) {
+        freeSpillSpace(offset, chunk.size);
         return false;
+    }
     m_error.clear(); // it works (again)
     return true;
+}
+
+void CaptureMemory::freeSpillSpace(qint64 offset, quint64 size)
+{
+    // Where holes cannot be punched, the space stays taken until the process exits.
+    (void)fallocate(m_spillFile, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, offset, qint64(size));
 }
 
 QString CaptureMemory::writeSpill(const char *data, quint64 size, qint64 offset)

@@ -62,8 +62,9 @@ public:
     }
     QString spillDirectory() const;
 
-    // Filled chunks in memory: payloads, and the captures' event records in blocks of 2 MiB
-    // (each capture's chunk being filled counts once it is full or its connection ends).
+    // Filled chunks in memory: payloads (each capture's chunk being filled counts once it is full
+    // or its connection ends), and the captures' event records in blocks of 2 MiB (each counts
+    // once full).
     quint64 residentBytes() const { return locked(m_resident); }
     quint64 spilledBytes() const { return locked(m_spilled); } // in the spill file
     quint64 droppedBytes() const { return locked(m_droppedBytes); } // payload bytes, not pages
@@ -124,6 +125,7 @@ private:
     QString writeSpill(const char *data, quint64 size, qint64 offset);
     bool mapSpilled(Chunk &chunk, qint64 offset); // the written bytes replace the chunk's memory
     void abandonQueuedSpills(); // after a failure: what waited stays in memory
+    void freeSpillSpace(qint64 offset, quint64 size); // back to the file system
     void forget(Chunk &chunk); // a released chunk
     bool drop(Chunk &chunk);
     bool openSpillFile();

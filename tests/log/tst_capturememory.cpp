@@ -17,6 +17,10 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace {
 constexpr quint64 MiB = 1 << 20;
 
@@ -55,6 +59,23 @@ struct SpillingCapture {
     CaptureMemory memory; // outlives the capture, which gives its chunks back when it goes
     Capture capture;
 };
+// Bytes the (unlinked) spill file in `directory` takes on disk, found through this process's open
+// files; nullopt when there is none.
+std::optional<qint64> spillFileBytesOnDisk(const QString &directory)
+{
+    const QDir fds(QStringLiteral("/proc/self/fd"));
+    for (const QString &fd : fds.entryList(QDir::AllEntries | QDir::System | QDir::Hidden | QDir::NoDotAndDotDot)) {
+        char link[4096];
+        const ssize_t n = ::readlink(QFile::encodeName(fds.filePath(fd)).constData(), link, sizeof link);
+        // "<directory>/spill-XXXXXX (deleted)"
+        if (n <= 0 || !QString::fromLocal8Bit(link, n).startsWith(directory + QStringLiteral("/spill-")))
+            continue;
+        struct stat info {};
+        if (::stat(QFile::encodeName(fds.filePath(fd)).constData(), &info) == 0)
+            return qint64(info.st_blocks) * 512;
+    }
+    return std::nullopt;
+}
 } // namespace
 
 class tst_CaptureMemory : public QObject {
@@ -364,6 +385,10 @@ void tst_CaptureMemory::clearWhileSpilling()
     QCOMPARE(memory.residentBytes(), 0u);
     QCOMPARE(memory.spilledBytes(), 0u);
     QVERIFY(memory.lastError().isEmpty());
+    // The disk space too, whether a chunk was released before, while or after it was written.
+    const std::optional<qint64> onDisk = spillFileBytesOnDisk(dir.path());
+    QVERIFY(onDisk.has_value());
+    QCOMPARE(*onDisk, 0);
     Capture after;
     after.setMemory(&memory);
     for (int i = 0; i < 8; ++i)
