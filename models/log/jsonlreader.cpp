@@ -1,10 +1,13 @@
 #include "log/jsonlreader.h"
 
+#include "log/apicall.h"
+
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QJsonValue>
@@ -93,6 +96,22 @@ public:
             return false;
         }
         out = v.toString();
+        return true;
+    }
+
+    // A JSON array, kept as it is (an API call's arguments).
+    bool array(const QString &name, QJsonArray &out)
+    {
+        const QJsonValue v = m_object.value(name);
+        if (v.isUndefined()) {
+            error = Tr::tr("missing field \"%1\"").arg(name);
+            return false;
+        }
+        if (!v.isArray()) {
+            error = Tr::tr("field \"%1\" is not an array").arg(name);
+            return false;
+        }
+        out = v.toArray();
         return true;
     }
 
@@ -330,6 +349,18 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         if (!r.bytes(QStringLiteral("message"), out.payload, true))
             return fail();
         break;
+    case EventKind::Api: {
+        ApiCall call;
+        if (!r.string(QStringLiteral("signal"), call.signal) || !r.array(QStringLiteral("args"), call.args)
+            || !r.string(QStringLiteral("note"), call.note, false))
+            return fail();
+        if (call.signal.isEmpty()) {
+            error = Tr::tr("field \"signal\" is empty");
+            return false;
+        }
+        out.payload = call.toJson();
+        break;
+    }
     }
     return true;
 }

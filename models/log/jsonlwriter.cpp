@@ -1,11 +1,14 @@
 #include "log/jsonlwriter.h"
 
+#include "log/apicall.h"
 #include "log/outbuffer.h"
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
 #include "text/bytescan.h"
 #include "text/utf8validator.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QtEndian>
 
 #include <array>
@@ -337,6 +340,24 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
     case EventKind::TlsInfo:
     case EventKind::Error:
         putTextField(o, "message", e.payload);
+        break;
+    case EventKind::Api:
+        // Rare (one per signal of a Qt engine): parsed again rather than trusted as it was stored.
+        if (const std::optional<ApiCall> call = ApiCall::fromJson(e.payload)) {
+            o.text(",\"signal\":");
+            putStringValue(o, call->signal);
+            const QByteArray args = QJsonDocument(call->args).toJson(QJsonDocument::Compact);
+            o.text(",\"args\":");
+            o.need(args.size());
+            o.put(args);
+            if (!call->note.isEmpty()) {
+                o.text(",\"note\":");
+                putStringValue(o, call->note);
+            }
+        } else {
+            o.text(",\"signal\":\"?\",\"args\":[]");
+            putTextField(o, "message", e.payload);
+        }
         break;
     }
     o.text("}\n");

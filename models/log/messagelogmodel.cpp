@@ -1,5 +1,7 @@
 #include "log/messagelogmodel.h"
 
+#include "log/apicall.h"
+
 #include "text/displaytext.h"
 #include "log/payloadpreview.h"
 
@@ -117,6 +119,8 @@ QString MessageLogModel::typeName(const WireEvent &event)
         return QStringLiteral("tls");
     case EventKind::Error:
         return QStringLiteral("error");
+    case EventKind::Api:
+        return QStringLiteral("api");
     }
     return QString();
 }
@@ -155,6 +159,10 @@ QString MessageLogModel::preview(const WireEvent &event, int maxChars)
         if (event.compressed)
             return tr("(compressed) %1").arg(PayloadPreview::hex(event.payload, maxChars / 3));
         return PayloadPreview::frameLine(event.frame.opcode, event.payload, maxChars);
+    case EventKind::Api:
+        if (const std::optional<ApiCall> call = ApiCall::fromJson(event.payload))
+            return call->summary(maxChars);
+        return DisplayText::line(event.payload, maxChars);
     default:
         return DisplayText::line(event.payload, maxChars);
     }

@@ -1,5 +1,6 @@
 #include "log/textformatter.h"
 
+#include "log/apicall.h"
 #include "log/outbuffer.h"
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
@@ -252,6 +253,20 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
         o.text("ERROR: ");
         putMessage(o, e.payload, m_limits.maxBlockBytes);
         return;
+    case EventKind::Api: {
+        // The summary already went through the display rule.
+        o.text("API ");
+        const std::optional<ApiCall> call = ApiCall::fromJson(e.payload);
+        if (!call) {
+            putMessage(o, e.payload, m_limits.maxTextChars * 4);
+            return;
+        }
+        const QByteArray text = call->summary(m_limits.maxTextChars).toUtf8();
+        o.need(text.size() + 1);
+        o.put(text);
+        o.put('\n');
+        return;
+    }
     }
     o.text("\n");
 }

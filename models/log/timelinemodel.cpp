@@ -1,5 +1,7 @@
 #include "log/timelinemodel.h"
 
+#include "log/apicall.h"
+
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
 #include "text/displaytext.h"
@@ -285,6 +287,8 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
         return tr("error: %1").arg(item.text);
     case TimelineItem::Kind::Tls:
         return QStringLiteral("TLS: ") + item.text;
+    case TimelineItem::Kind::Api:
+        return QStringLiteral("API ") + item.text;
     }
     return QString();
 }
@@ -749,6 +753,13 @@ TimelineItem TimelineModel::buildRow(int level, qsizetype row, Cursor &cursor) c
         case EventKind::TlsInfo:
             item.kind = TimelineItem::Kind::Tls;
             item.text = firstLine(e.payload);
+            break;
+        case EventKind::Api:
+            item.kind = TimelineItem::Kind::Api;
+            if (const std::optional<ApiCall> call = ApiCall::fromJson(e.payload))
+                item.text = call->summary(200);
+            else
+                item.text = plainLine(e.payload);
             break;
         }
         cursor.advance();

@@ -26,6 +26,7 @@ enum class EventKind : quint8 {
     StateChange = 4, // payload: UTF-8 text; state set (ReadyState), closeCode/wasClean for Closed
     TlsInfo = 5, // payload: UTF-8 text (protocol, cipher, certificate chain summary)
     Error = 6, // payload: UTF-8 message
+    Api = 7, // a Qt engine's signal: payload is an ApiCall as JSON (log/apicall.h); direction Local
 };
 
 // Which side of a relay an event belongs to (DESIGN.md): the application's connection to the

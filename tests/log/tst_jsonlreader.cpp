@@ -65,6 +65,12 @@ void tst_JsonlReader::parseRoundTrip_data()
     QTest::addRow("relay server leg request") << int(EventKind::HandshakeRequest) << int(Direction::Outgoing)
                                               << QByteArray() << QByteArray("GET / HTTP/1.1\r\n\r\n") << 0 << 0
                                               << 0 << false << int(Leg::Server);
+    QTest::addRow("api call") << int(EventKind::Api) << int(Direction::Local) << QByteArray()
+                              << QByteArray("{\"args\":[1012,\"bye \xe2\x80\xae\",true],\"note\":\"wire: 1012\",\"signal\":\"disconnected\"}")
+                              << 0 << 0 << 0 << false << 0;
+    QTest::addRow("api call without args") << int(EventKind::Api) << int(Direction::Local) << QByteArray()
+                                           << QByteArray(R"({"args":[],"signal":"connected"})") << 0 << 0 << 0
+                                           << false << 0;
 }
 
 void tst_JsonlReader::parseRoundTrip()
@@ -174,6 +180,13 @@ void tst_JsonlReader::parseErrors_data()
                                         << QStringLiteral("field \"was_clean\" is not true or false");
     QTest::addRow("raw missing") << QByteArray("{" + base + "\"kind\":\"handshake-request\"}")
                                  << QStringLiteral("missing field \"raw\" (or \"raw_b64\")");
+    QTest::addRow("api without signal") << QByteArray("{" + base + "\"kind\":\"api\",\"args\":[]}")
+                                        << QStringLiteral("missing field \"signal\"");
+    QTest::addRow("api empty signal") << QByteArray("{" + base + "\"kind\":\"api\",\"signal\":\"\",\"args\":[]}")
+                                      << QStringLiteral("field \"signal\" is empty");
+    QTest::addRow("api args not array") << QByteArray(
+        "{" + base + "\"kind\":\"api\",\"signal\":\"connected\",\"args\":{}}")
+                                        << QStringLiteral("field \"args\" is not an array");
     QTest::addRow("message not string") << QByteArray("{" + base + "\"kind\":\"error\",\"message\":3}")
                                         << QStringLiteral("field \"message\" is not a string");
 }

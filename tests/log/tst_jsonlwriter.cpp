@@ -278,6 +278,15 @@ void tst_JsonlWriter::otherKindsJson_data()
     QTest::addRow("error invalid utf8") << int(EventKind::Error) << int(Direction::Outgoing) << QByteArray("\x80")
                                         << QByteArray() << 0 << 0 << 0 << false
                                         << jsonPrefix("out", "error") + ",\"message_b64\":\"gA==\"}\n";
+    QTest::addRow("api call") << int(EventKind::Api) << int(Direction::Local)
+                              << QByteArray(R"({"args":[1002,"going"],"note":"the wire says 1012","signal":"disconnected"})")
+                              << QByteArray() << 0 << 0 << 0 << false
+                              << jsonPrefix("local", "api")
+            + R"(,"signal":"disconnected","args":[1002,"going"],"note":"the wire says 1012"})" + "\n";
+    QTest::addRow("api payload not a call") << int(EventKind::Api) << int(Direction::Local) << QByteArray("[1]")
+                                            << QByteArray() << 0 << 0 << 0 << false
+                                            << jsonPrefix("local", "api")
+            + R"(,"signal":"?","args":[],"message":"[1]"})" + "\n";
 }
 
 void tst_JsonlWriter::otherKindsJson()

@@ -161,6 +161,9 @@ void tst_TextFormatter::otherKindsText_data()
                            << QByteArray("05:30:00.123456 #1 -- ERROR: connection refused\n");
     QTest::addRow("error invalid utf8") << int(EventKind::Error) << int(Direction::Local) << QByteArray("\xff\xfe") << 0
                                         << QByteArray("05:30:00.123456 #1 -- ERROR: \\xff\\xfe\n");
+    QTest::addRow("api call") << int(EventKind::Api) << int(Direction::Local)
+                              << QByteArray("{\"signal\":\"textMessageReceived\",\"args\":[\"hi\\u001b\"]}") << 0
+                              << QByteArray("05:30:00.123456 #1 -- API textMessageReceived(\"hi\\x1b\")\n");
 }
 
 void tst_TextFormatter::otherKindsText()

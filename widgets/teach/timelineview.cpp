@@ -538,7 +538,8 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
     }
     case TimelineItem::Kind::State:
     case TimelineItem::Kind::Error:
-    case TimelineItem::Kind::Tls: {
+    case TimelineItem::Kind::Tls:
+    case TimelineItem::Kind::Api: {
         Shape s = base;
         s.type = Shape::Type::Box;
         s.label = m_model->itemLabel(item);
@@ -546,6 +547,8 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
             s.tone = Shape::Tone::Bad;
         else if (item.kind == TimelineItem::Kind::Tls)
             s.tone = Shape::Tone::Neutral;
+        else if (item.kind == TimelineItem::Kind::Api)
+            s.tone = Shape::Tone::Api;
         else if (item.state == ReadyState::Open)
             s.tone = Shape::Tone::Handshake;
         else if (item.state == ReadyState::Closing)
@@ -556,7 +559,9 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
             s.tone = Shape::Tone::Neutral;
         s.y = top + m_rowHeight / 2;
         const int w = qMin(fm.horizontalAdvance(s.label) + 20, span - 8);
-        s.labelRect = QRect(cx + (span - w) / 2, s.y - (fh + 6) / 2, w, fh + 6);
+        // What an engine's API reported happened at the client: drawn against the client's lane.
+        const int left = item.kind == TimelineItem::Kind::Api ? cx + 4 : cx + (span - w) / 2;
+        s.labelRect = QRect(left, s.y - (fh + 6) / 2, w, fh + 6);
         s.hitRect = s.labelRect;
         m_shapes.push_back(s);
         return;
@@ -768,6 +773,7 @@ TimelineView::Colors TimelineView::colors() const
     c.close = dark ? QColor(0xff, 0xb8, 0x6c) : QColor(0x9c, 0x4a, 0x00);
     c.handshake = dark ? QColor(0x7f, 0xd8, 0x92) : QColor(0x1b, 0x74, 0x33);
     c.bad = dark ? QColor(0xff, 0x85, 0x85) : QColor(0xc0, 0x1c, 0x1c);
+    c.api = dark ? QColor(0x6c, 0xd6, 0xd0) : QColor(0x00, 0x6a, 0x66);
     return c;
 }
 
@@ -784,6 +790,8 @@ QColor TimelineView::toneColor(const Colors &c, Shape::Tone tone) const
         return c.handshake;
     case Shape::Tone::Bad:
         return c.bad;
+    case Shape::Tone::Api:
+        return c.api;
     case Shape::Tone::Neutral:
         break;
     }

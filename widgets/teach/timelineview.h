@@ -92,7 +92,7 @@ private:
     // violation marker or a box across the lanes.
     struct Shape {
         enum class Type : quint8 { Arrow, Burst, Marker, Box };
-        enum class Tone : quint8 { Data, Control, Close, Handshake, Bad, Neutral };
+        enum class Tone : quint8 { Data, Control, Close, Handshake, Bad, Neutral, Api };
         Type type = Type::Arrow;
         Tone tone = Tone::Data;
         TimelineItem::Kind kind = TimelineItem::Kind::Frames;
@@ -123,7 +123,7 @@ private:
     };
     struct Colors {
         QColor base, text, dim, lane, stripe, selection;
-        QColor data, control, close, handshake, bad;
+        QColor data, control, close, handshake, bad, api;
     };
 
     void onAppended();
