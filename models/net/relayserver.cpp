@@ -45,6 +45,11 @@ bool RelayServer::listen(const QHostAddress &address, quint16 port)
     return true;
 }
 
+void RelayServer::stopListening()
+{
+    m_listener->close();
+}
+
 void RelayServer::close()
 {
     m_listener->close();

@@ -23,6 +23,8 @@ public:
     // Empty when `to` can be relayed to; otherwise what is wrong with it.
     static QString targetProblem(const QUrl &to);
     bool listen(const QHostAddress &address = QHostAddress(QHostAddress::LocalHost), quint16 port = 0);
+    // Takes no more connections; those running go on.
+    void stopListening();
     // Stops listening and drops every session still running, each recorded as the inspector's doing.
     void close();
     bool isListening() const;

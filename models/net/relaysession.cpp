@@ -16,10 +16,6 @@
 namespace {
 constexpr qint64 ReadChunkBytes = 256 * 1024;
 
-QString legName(Leg leg)
-{
-    return leg == Leg::App ? RelaySession::tr("application") : RelaySession::tr("server");
-}
 
 // "1000 Normal Closure, reason \"bye\"" through the display rule; "no code" for an empty close.
 QString describeClose(quint16 code, const QByteArray &reason)
@@ -56,8 +52,7 @@ RelaySession::RelaySession(quint32 connectionId, QTcpSocket *app, const RelayOpt
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
         if (m_phase == Phase::Request) {
             recordText(EventKind::Error, Leg::App, Direction::Local,
-                tr("the application sent no complete handshake request within %1 ms")
-                    .arg(m_options.handshakeTimeoutMs));
+                tr("%1 sent no complete handshake request within %2 ms").arg(theApplication()).arg(m_options.handshakeTimeoutMs));
             answerApp(408, tr("no complete request within %1 ms").arg(m_options.handshakeTimeoutMs));
         } else if (m_phase == Phase::Response) {
             const QString why
@@ -126,7 +121,8 @@ void RelaySession::start()
 {
     listenToApp();
     setState(ReadyState::Connecting, Leg::App,
-        tr("CONNECTING (application %1 connected; relaying to %2)").arg(m_appPeer, m_options.to.toDisplayString()));
+        tr("CONNECTING (%1 %2 connected; relaying to %3)")
+            .arg(sideName(Leg::App), m_appPeer, m_options.to.toDisplayString()));
     m_handshakeTimer.start(m_options.handshakeTimeoutMs);
     if (m_app->bytesAvailable() > 0)
         readApp();
@@ -170,7 +166,7 @@ void RelaySession::readApp()
                 recordBytes(
                     EventKind::HandshakeRequest, Leg::App, Direction::Incoming, m_requestParser.receivedBytes(), now);
                 const QString why
-                    = tr("bad handshake request from the application: %1").arg(m_requestParser.errorString());
+                    = tr("bad handshake request from %1: %2").arg(theApplication(), m_requestParser.errorString());
                 recordText(EventKind::Error, Leg::App, Direction::Local, why);
                 answerApp(m_requestParser.errorString().startsWith(QLatin1String("headers exceed")) ? 431 : 400, why);
                 return;
@@ -396,9 +392,9 @@ void RelaySession::onResponseComplete()
     if (response.status != 101) {
         m_phase = Phase::Passthrough;
         setState(ReadyState::Connecting, Leg::Server,
-            tr("not upgraded: the server answered %1 %2; passed to the application as it came")
+            tr("not upgraded: the server answered %1 %2; passed to %3 as it came")
                 .arg(response.status)
-                .arg(DisplayText::line(response.reason)));
+                .arg(DisplayText::line(response.reason), theApplication()));
         if (m_appGone)
             closeServerLeg();
         return;
@@ -434,7 +430,7 @@ void RelaySession::onResponseComplete()
     if (m_check.deflate)
         details << tr("permessage-deflate");
     if (!m_check.ok)
-        details << tr("the handshake breaks RFC 6455; the application decides");
+        details << tr("the handshake breaks RFC 6455; %1 decides").arg(theApplication());
     setState(ReadyState::Open, Leg::Server,
         details.isEmpty() ? QStringLiteral("OPEN") : tr("OPEN (%1)").arg(details.join(QStringLiteral(", "))));
     if (!m_appFramesUnparsed.isEmpty()) {
@@ -459,7 +455,7 @@ void RelaySession::noteCloseFrames()
         if (m_state == ReadyState::Open)
             setState(ReadyState::Closing, leg->leg(),
                 tr("CLOSING (%1 sent close: %2)")
-                    .arg(legName(leg->leg()), describeClose(leg->closeCode(), leg->closeReason())));
+                    .arg(sideName(leg->leg()), describeClose(leg->closeCode(), leg->closeReason())));
     }
 }
 
@@ -551,20 +547,22 @@ void RelaySession::onAppDisconnected()
         m_firstCloser = Leg::App;
     if (m_appLeg.pendingBytes() > 0)
         recordText(EventKind::Error, Leg::App, Direction::Incoming,
-            tr("the application's connection ended in the middle of a frame: %1 bytes of it arrived")
+            tr("the connection of %1 ended in the middle of a frame: %2 bytes of it arrived")
+                .arg(theApplication())
                 .arg(m_appLeg.pendingBytes()));
     if (!m_closingAppByUs) {
         recordText(EventKind::StateChange, Leg::App, Direction::Local,
-            m_appLeg.closeFrameSeen() ? tr("the application closed its TCP connection")
-                                      : tr("the application dropped its connection without a closing handshake"));
+            m_appLeg.closeFrameSeen()
+                ? tr("%1 closed its TCP connection").arg(theApplication())
+                : tr("%1 dropped its connection without a closing handshake").arg(theApplication()));
         if (m_server && !m_serverGone && m_phase == Phase::Response && m_serverUp) {
             // The server's answer is under way (an application often drops on a non-101 status
             // line): read it to the end for the log, within the handshake timeout, then close.
             recordText(EventKind::StateChange, Leg::Server, Direction::Local,
-                tr("the application left; reading the rest of the server's answer for the log"));
+                tr("%1 left; reading the rest of the server's answer for the log").arg(theApplication()));
         } else if (m_server && !m_serverGone) {
             recordText(EventKind::StateChange, Leg::Server, Direction::Local,
-                tr("closing the server leg: the application's side is closed"));
+                tr("closing the server leg: the side of %1 is closed").arg(theApplication()));
             closeServerLeg();
         }
     }
@@ -613,7 +611,7 @@ void RelaySession::onServerDisconnected()
                                          : tr("the server dropped its connection without a closing handshake"));
         if (m_app && !m_appGone) {
             recordText(EventKind::StateChange, Leg::App, Direction::Local,
-                tr("closing the application leg: the server's side is closed"));
+                tr("closing the leg of %1: the server's side is closed").arg(theApplication()));
             closeAppLeg();
         }
     }
@@ -657,9 +655,9 @@ void RelaySession::finish()
     if (m_firstCloser == Leg::None)
         who = tr("closed by the inspector");
     else if (appClosed || serverClosed)
-        who = tr("%1 closed first").arg(legName(m_firstCloser));
+        who = tr("%1 closed first").arg(sideName(m_firstCloser));
     else
-        who = tr("%1 dropped the connection first").arg(legName(m_firstCloser));
+        who = tr("%1 dropped the connection first").arg(sideName(m_firstCloser));
     WireEvent e;
     e.kind = EventKind::StateChange;
     e.direction = Direction::Local;
@@ -676,6 +674,18 @@ void RelaySession::finish()
     emitEvent(e);
     Q_EMIT stateChanged(m_state);
     Q_EMIT finished();
+}
+
+QString RelaySession::sideName(Leg leg) const
+{
+    if (leg != Leg::App)
+        return tr("server");
+    return m_options.applicationName.isEmpty() ? tr("application") : m_options.applicationName;
+}
+
+QString RelaySession::theApplication() const
+{
+    return m_options.applicationName.isEmpty() ? tr("the application") : m_options.applicationName;
 }
 
 void RelaySession::setState(ReadyState state, Leg leg, const QString &detail)

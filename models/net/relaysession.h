@@ -28,6 +28,9 @@ struct RelayOptions {
     // A proxy: requests name their server in the absolute form ("GET http://host/path"), which
     // then overrides `to`.
     bool absoluteTargets = false;
+    // What the log calls the application ("QWebSocket" when the relay watches Qt's engine inside
+    // the process); empty: "the application".
+    QString applicationName;
 };
 
 // One application connection passed through to the server: two TCP connections (legs), bytes
@@ -114,6 +117,8 @@ private:
     void closeServerLeg();
     void noteCloseFrames();
     void finish();
+    QString sideName(Leg leg) const; // "application" (or its name) and "server"
+    QString theApplication() const; // "the application" (or its name), inside a sentence
     void setState(ReadyState state, Leg leg, const QString &detail);
     void recordBytes(EventKind kind, Leg leg, Direction direction, QByteArrayView bytes, qint64 timeUs = 0);
     void recordText(EventKind kind, Leg leg, Direction direction, const QString &text);
