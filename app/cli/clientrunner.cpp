@@ -9,11 +9,11 @@
 ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_connection(1, this)
+    , m_connection(ClientEngine::create(options.engine, 1, this))
 {
-    connect(&m_connection, &ClientConnection::opened, this, &ClientRunner::onOpened);
-    connect(&m_connection, &ClientConnection::closed, this, &ClientRunner::onClosed);
-    connect(&m_connection, &ClientConnection::violationDetected, this,
+    connect(m_connection, &ClientEngine::opened, this, &ClientRunner::onOpened);
+    connect(m_connection, &ClientEngine::closed, this, &ClientRunner::onClosed);
+    connect(m_connection, &ClientEngine::violationDetected, this,
         [this](const QString &ruleId, quint16, const QString &description) {
             if (m_violations++ == 0)
                 m_firstViolation = QStringLiteral("%1: %2").arg(ruleId, description);
@@ -22,7 +22,7 @@ ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
 
 void ClientRunner::start()
 {
-    if (!m_connection.open(m_options.connectionOptions())) {
+    if (!m_connection->open(m_options.connectionOptions())) {
         m_finished = true;
         Q_EMIT finished(exitCode());
     }
@@ -32,25 +32,25 @@ void ClientRunner::onOpened()
 {
     m_opened = true;
     for (const CliAction &action : std::as_const(m_options.actions)) {
-        if (m_connection.readyState() != ReadyState::Open)
+        if (m_connection->readyState() != ReadyState::Open)
             return; // the server closed meanwhile; what was not sent is recorded as not sent
         switch (action.type) {
         case CliAction::Type::Text:
-            m_connection.sendText(action.payload);
+            m_connection->sendText(action.payload);
             break;
         case CliAction::Type::Binary:
-            m_connection.sendBinary(action.payload);
+            m_connection->sendBinary(action.payload);
             break;
         case CliAction::Type::Ping:
-            m_connection.ping(action.payload);
+            m_connection->ping(action.payload);
             break;
         }
     }
     if (m_options.readStdin) {
         m_stdin = new StdinReader(this);
         connect(m_stdin, &StdinReader::lineRead, this, [this](const QByteArray &line) {
-            if (m_connection.readyState() == ReadyState::Open)
-                m_connection.sendText(line);
+            if (m_connection->readyState() == ReadyState::Open)
+                m_connection->sendText(line);
         });
         connect(m_stdin, &StdinReader::finished, this, &ClientRunner::closeAsAsked);
         m_stdin->start();
@@ -62,12 +62,12 @@ void ClientRunner::onOpened()
 
 void ClientRunner::closeAsAsked()
 {
-    if (m_connection.readyState() != ReadyState::Open)
+    if (m_connection->readyState() != ReadyState::Open)
         return;
     if (m_options.close)
-        m_connection.close(m_options.close->first, m_options.close->second);
+        m_connection->close(m_options.close->first, m_options.close->second);
     else
-        m_connection.close(CloseCodes::NormalClosure);
+        m_connection->close(CloseCodes::NormalClosure);
 }
 
 void ClientRunner::interrupt()
@@ -76,16 +76,16 @@ void ClientRunner::interrupt()
         return;
     ++m_interrupts;
     if (m_interrupts == 1) {
-        switch (m_connection.readyState()) {
+        switch (m_connection->readyState()) {
         case ReadyState::Connecting:
             std::fputs("wsinspector-cli: interrupted while connecting\n", stderr);
-            m_connection.abort();
+            m_connection->abort();
             return;
         case ReadyState::Open:
             std::fputs("wsinspector-cli: closing with 1000 (Ctrl-C again to abort)\n", stderr);
             if (m_stdin)
                 m_stdin->stop();
-            m_connection.close(CloseCodes::NormalClosure);
+            m_connection->close(CloseCodes::NormalClosure);
             return;
         case ReadyState::Closing:
             std::fputs("wsinspector-cli: waiting for the closing handshake (Ctrl-C again to abort)\n", stderr);
@@ -95,7 +95,7 @@ void ClientRunner::interrupt()
         }
     }
     std::fputs("wsinspector-cli: aborting\n", stderr);
-    m_connection.abort();
+    m_connection->abort();
 }
 
 void ClientRunner::onClosed()
@@ -112,7 +112,7 @@ int ClientRunner::exitCode() const
 {
     if (!m_opened)
         return ExitCode::ConnectionFailed;
-    if (m_violations > 0 || !m_connection.wasClean())
+    if (m_violations > 0 || !m_connection->wasClean())
         return ExitCode::Abnormal;
     return ExitCode::Clean;
 }
@@ -124,13 +124,13 @@ QString ClientRunner::summary() const
         if (m_interrupts > 0)
             return QStringLiteral("interrupted before the connection opened");
         return QStringLiteral("connection failed: %1")
-            .arg(m_connection.errorString().isEmpty() ? QStringLiteral("closed before the handshake completed")
-                                                      : m_connection.errorString());
+            .arg(m_connection->errorString().isEmpty() ? QStringLiteral("closed before the handshake completed")
+                                                      : m_connection->errorString());
     case ExitCode::Abnormal:
         if (m_violations > 0)
             return QStringLiteral("%1 protocol violation(s); first: %2").arg(m_violations).arg(m_firstViolation);
         return QStringLiteral("connection closed abnormally (%1, not clean)")
-            .arg(CloseCodes::label(m_connection.closeCode()));
+            .arg(CloseCodes::label(m_connection->closeCode()));
     default:
         return QString();
     }

@@ -15,7 +15,7 @@ class ClientRunner : public QObject {
 public:
     ClientRunner(const CliOptions &options, QObject *parent = nullptr);
 
-    void addSink(WireEventSink *sink) { m_connection.addSink(sink); }
+    void addSink(WireEventSink *sink) { m_connection->addSink(sink); }
     void start();
     // SIGINT/SIGTERM: the first closes with 1000 (or cancels a connection attempt), the second aborts.
     void interrupt();
@@ -32,7 +32,7 @@ private:
     void closeAsAsked();
 
     CliOptions m_options;
-    ClientConnection m_connection;
+    ClientEngine *m_connection; // child
     StdinReader *m_stdin = nullptr;
     bool m_opened = false;
     bool m_finished = false;

@@ -130,6 +130,9 @@ QString CliOptions::usage()
         "                               \"server_no_context_takeover; server_max_window_bits=10\"\n"
         "                               (\"\" offers it bare)\n"
         "  -k, --insecure               accept TLS certificate errors for this connection\n"
+        "      --engine inspector|qt    the client engine: the inspector's own (default), or Qt's\n"
+        "                               QWebSocket, watched through a relay inside the process so\n"
+        "                               that its frames are printed beside every signal it emits\n"
         "      --handshake-timeout MS   give up on the opening handshake after MS ms (default 10000)\n"
         "      --close-timeout MS       wait MS ms for the server's part of the close (default 5000)\n"
         "      --max-message-size N     largest frame/message accepted, in bytes (default 67108864)\n"
@@ -307,6 +310,15 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!v)
                 return std::nullopt;
             o.origin = *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--engine")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            const std::optional<ConnectionOptions::Engine> engine = ClientEngine::engineFromKey(*v);
+            if (!engine)
+                return fail(QStringLiteral("--engine: \"%1\" is not an engine (inspector or qt)").arg(*v));
+            o.engine = *engine;
             clientOnly << name;
         } else if (name == QLatin1String("--no-deflate")) {
             if (!noValue())
@@ -657,6 +669,15 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     const QString problem = ClientConnection::urlProblem(o.url);
     if (!problem.isEmpty())
         return fail(problem);
+    if (o.engine == ConnectionOptions::Engine::Qt) {
+        // What QWebSocket 6.4 cannot do, refused here rather than silently not done.
+        if (clientOnly.contains(QStringLiteral("--deflate")))
+            return fail(QStringLiteral("--deflate cannot be used with --engine qt: QWebSocket offers no extensions"));
+        if (!o.autoPong)
+            return fail(QStringLiteral("--no-auto-pong cannot be used with --engine qt: QWebSocket always answers pings"));
+        if (o.close && o.close->first == 0)
+            return fail(QStringLiteral("--close 0 cannot be used with --engine qt: QWebSocket always sends a status code"));
+    }
     return o;
 }
 
@@ -686,6 +707,7 @@ ProxyOptions CliOptions::proxyOptions() const
 ConnectionOptions CliOptions::connectionOptions() const
 {
     ConnectionOptions c;
+    c.engine = engine;
     c.url = url;
     c.headers = headers;
     c.subprotocols = subprotocols;

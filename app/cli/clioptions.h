@@ -41,6 +41,7 @@ struct CliOptions {
     QString capturePath;
 
     // Client
+    ConnectionOptions::Engine engine = ConnectionOptions::Engine::Inspector;
     QUrl url;
     HttpHeaders headers;
     QStringList subprotocols; // offered; with --serve, moved to behaviour.subprotocols (accepted)

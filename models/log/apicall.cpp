@@ -98,12 +98,15 @@ QString ApiCall::summary(qsizetype maxChars) const
     QStringList described;
     for (const QJsonValue &arg : args)
         described << describeArgument(arg);
-    // The signal name comes from a file as well as from Qt: it goes through the rule too.
-    QString text = DisplayText::line(signal.toUtf8(), 64) + QLatin1Char('(') + described.join(QStringLiteral(", "))
-        + QLatin1Char(')');
-    if (!note.isEmpty())
-        text += QStringLiteral(" \u2014 ") + DisplayText::line(note.toUtf8());
+    // The signal name comes from a file as well as from Qt: it goes through the rule too. A name in
+    // parentheses ("(no signal)") is not a call.
+    QString text = DisplayText::line(signal.toUtf8(), 64);
+    if (!signal.startsWith(QLatin1Char('(')) || !described.isEmpty())
+        text += QLatin1Char('(') + described.join(QStringLiteral(", ")) + QLatin1Char(')');
     if (maxChars >= 0 && text.size() > maxChars)
         text = text.first(qMax<qsizetype>(0, maxChars - 1)) + QStringLiteral("\u2026");
+    // The note is the inspector's finding: never cut.
+    if (!note.isEmpty())
+        text += QStringLiteral(" \u2014 ") + DisplayText::line(note.toUtf8());
     return text;
 }

@@ -28,7 +28,7 @@ struct ApiCall {
     // Back from an event's payload; nullopt when it is not an API call's JSON.
     static std::optional<ApiCall> fromJson(QByteArrayView json);
 
-    // "textMessageReceived(\"hi\")": the arguments through the display rule, cut to about
-    // `maxChars` in all (-1: no cut).
+    // "textMessageReceived(\"hi\")": the arguments through the display rule, the call cut to about
+    // `maxChars` (-1: no cut), then the note, whole.
     QString summary(qsizetype maxChars = -1) const;
 };

@@ -41,7 +41,7 @@ QString describeClose(quint16 code, QByteArrayView reason)
 } // namespace
 
 ClientConnection::ClientConnection(quint32 connectionId, QObject *parent)
-    : QObject(parent)
+    : ClientEngine(parent)
     , m_id(connectionId)
     , m_parser(FrameParser::Role::Client, this)
 {

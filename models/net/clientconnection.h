@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/wireevent.h"
+#include "net/clientengine.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
 #include "protocol/handshake.h"
@@ -18,37 +19,11 @@
 
 class QTcpSocket;
 
-// Everything the user can set for one client connection. Every limit has a default.
-struct ConnectionOptions {
-    QUrl url;
-    HttpHeaders headers; // extra request headers, sent in order
-    QStringList subprotocols;
-    // permessage-deflate (RFC 7692): offered first, as browsers do; nullopt offers no compression.
-    std::optional<PerMessageDeflate::Offer> deflate = PerMessageDeflate::Offer();
-    QStringList extensions; // further offers, verbatim (testing what a server makes of them)
-    QString origin;
-    bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
-    int handshakeTimeoutMs = 10'000;
-    int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
-    qsizetype maxHandshakeBytes = 16 * 1024;
-    qsizetype maxResponseBodyBytes = 64 * 1024;
-    bool autoPong = true;
-    // Auto-pong waits while more than this many bytes wait to be written (a peer that floods pings
-    // and stops reading would otherwise grow the write buffer without bound); then the latest ping
-    // alone is answered once the buffer drains, as RFC 6455 §5.5.3 allows.
-    qint64 pongBacklogLimit = 1 << 20;
-    qsizetype fragmentSize = 0; // outgoing data messages are split into frames of this many bytes; 0: never
-    FrameParser::Limits limits;
-    // A strict peer answers a violation with a close frame carrying the violation's code. Turn off to
-    // keep the connection open and only record what the server does wrong.
-    bool closeOnViolation = true;
-};
-
 // The client side of one WebSocket connection, on our own RFC 6455 engine (DESIGN.md explains why
 // not QWebSocket). Every byte in and out is recorded as WireEvents into the sinks, in wire order.
 // States follow the browser's readyState. The engine never hides a frame: pings, pongs and close
 // frames are recorded, and violations are recorded and answered as RFC 6455 says.
-class ClientConnection : public QObject, private FrameParserHandler {
+class ClientConnection : public ClientEngine, private FrameParserHandler {
     Q_OBJECT
 public:
     // The TCP port a URL names: its own, or 80 for ws:// and 443 for wss:// (RFC 6455 §3).
@@ -57,16 +32,16 @@ public:
     explicit ClientConnection(quint32 connectionId, QObject *parent = nullptr);
     ~ClientConnection() override;
 
-    void addSink(WireEventSink *sink);
-    quint32 connectionId() const { return m_id; }
+    void addSink(WireEventSink *sink) override;
+    quint32 connectionId() const override { return m_id; }
 
     // Empty when the URL can be used; otherwise what is wrong with it, for the user.
     static QString urlProblem(const QUrl &url);
 
     // Starts connecting. Returns false (and records the error) when the options cannot be used.
-    bool open(const ConnectionOptions &options);
+    bool open(const ConnectionOptions &options) override;
 
-    ReadyState readyState() const { return m_state; }
+    ReadyState readyState() const override { return m_state; }
     const ConnectionOptions &options() const { return m_options; }
     // Bytes handed to the socket that the OS has not taken yet (the browser's bufferedAmount).
     qint64 bufferedAmount() const;
@@ -83,52 +58,36 @@ public:
     // permessage-deflate as agreed in the handshake; nullopt when the server did not accept it.
     const std::optional<PerMessageDeflate::Agreement> &deflate() const { return m_check.deflate; }
 
-    quint16 closeCode() const { return m_closeCode; }
-    QString closeReason() const { return m_closeReason; }
-    bool wasClean() const { return m_wasClean; }
-    QString errorString() const { return m_error; }
+    quint16 closeCode() const override { return m_closeCode; }
+    QString closeReason() const override { return m_closeReason; }
+    bool wasClean() const override { return m_wasClean; }
+    QString errorString() const override { return m_error; }
     quint64 bytesSent() const { return m_bytesSent; }
     quint64 bytesReceived() const { return m_bytesReceived; }
 
     // Outgoing data messages are split into frames of this many payload bytes (0: never).
-    void setFragmentSize(qsizetype bytes) { m_options.fragmentSize = qMax<qsizetype>(0, bytes); }
-    enum class Compression {
-        AsNegotiated, // compressed when permessage-deflate was agreed
-        Uncompressed, // sent as is even then (RSV1 clear): a message the sender chose not to compress
-    };
+    void setFragmentSize(qsizetype bytes) override { m_options.fragmentSize = qMax<qsizetype>(0, bytes); }
     // Data messages, compressed as negotiated, then split into fragments of options().fragmentSize.
     // Refused unless OPEN.
-    bool sendText(const QByteArray &utf8, Compression compression = Compression::AsNegotiated);
-    bool sendBinary(const QByteArray &data, Compression compression = Compression::AsNegotiated);
-    bool ping(const QByteArray &payload = {});
-    bool pong(const QByteArray &payload = {});
+    bool sendText(const QByteArray &utf8, Compression compression = Compression::AsNegotiated) override;
+    bool sendBinary(const QByteArray &data, Compression compression = Compression::AsNegotiated) override;
+    bool ping(const QByteArray &payload = {}) override;
+    bool pong(const QByteArray &payload = {}) override;
     // Starts the closing handshake. code 0 sends a close frame with an empty payload.
     // Codes that may not be sent and reasons over 123 bytes are sent as asked: testing a server's
     // reaction is the point; the caller warns the user.
-    bool close(quint16 code = 1000, const QByteArray &reason = {});
+    bool close(quint16 code = 1000, const QByteArray &reason = {}) override;
     // Any frame, valid or not, in any state where the socket is connected. Recorded like the rest.
     // `compressPayload`: the payload is compressed first (RSV1 is left as the spec says). A whole
     // data message (RSV1 and FIN) goes through the connection's own stream when permessage-deflate
     // was agreed, so that the peer's window stays in step; anything else (no agreement, a fragment,
     // a control frame, RSV1 clear) is compressed on its own, to see what a server makes of it.
-    bool sendFrame(const FrameSpec &spec, bool compressPayload = false);
+    bool sendFrame(const FrameSpec &spec, bool compressPayload = false) override;
     // Arbitrary bytes, not framed (for tests of what a server does with garbage). Recorded as an error
     // event so the log shows them.
-    bool sendRawBytes(const QByteArray &bytes);
+    bool sendRawBytes(const QByteArray &bytes) override;
     // Drops the TCP connection without a closing handshake.
-    void abort();
-
-Q_SIGNALS:
-    void stateChanged(ReadyState state);
-    void opened();
-    // Only emitted while something is connected: the command-line flood path never builds the copy.
-    void messageReceived(quint8 opcode, const QByteArray &payload);
-    void pingReceived(const QByteArray &payload);
-    void pongReceived(const QByteArray &payload);
-    void closeFrameReceived(quint16 code, const QByteArray &reason);
-    void violationDetected(const QString &ruleId, quint16 closeCode, const QString &description);
-    void errorOccurred(const QString &message);
-    void closed(quint16 code, const QString &reason, bool wasClean);
+    void abort() override;
 
 private:
     // Whether anyone listens to `Signal` (its payload is copied only then), with the signal's

@@ -29,7 +29,7 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
     , m_kind(Kind::Client)
     , m_options(options)
     , m_capture(newCapture())
-    , m_connection(new ClientConnection(id))
+    , m_connection(ClientEngine::create(options.engine, id))
 {
     m_state = ReadyState::Closed; // until started
     connectModels();
@@ -54,7 +54,7 @@ ClientSession::~ClientSession()
     if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
         m_relayed.abort(tr("its log was removed"));
     // The connection is its thread's: it goes there, and is gone before its sink (this) is.
-    if (ClientConnection *connection = std::exchange(m_connection, nullptr)) {
+    if (ClientEngine *connection = std::exchange(m_connection, nullptr)) {
         QThread *thread = connection->thread();
         if (thread == QThread::currentThread() || !thread->isRunning())
             delete connection;
@@ -163,14 +163,14 @@ void ClientSession::start(QThread *network)
     } else {
         m_connection->addSink(m_capture.get());
     }
-    command([options = m_options](ClientConnection *connection) { connection->open(options); });
+    command([options = m_options](ClientEngine *connection) { connection->open(options); });
 }
 
-bool ClientSession::command(std::function<void(ClientConnection *)> command)
+bool ClientSession::command(std::function<void(ClientEngine *)> command)
 {
     if (!m_connection)
         return false;
-    ClientConnection *connection = m_connection;
+    ClientEngine *connection = m_connection;
     // On this thread at once; otherwise in order on the connection's, before it can be deleted.
     QMetaObject::invokeMethod(connection, [connection, command = std::move(command)] { command(connection); });
     return true;
@@ -178,7 +178,7 @@ bool ClientSession::command(std::function<void(ClientConnection *)> command)
 
 bool ClientSession::sendText(const QByteArray &utf8, qsizetype fragmentSize, Compression compression)
 {
-    return command([=](ClientConnection *connection) {
+    return command([=](ClientEngine *connection) {
         connection->setFragmentSize(fragmentSize);
         connection->sendText(utf8, compression);
     });
@@ -186,7 +186,7 @@ bool ClientSession::sendText(const QByteArray &utf8, qsizetype fragmentSize, Com
 
 bool ClientSession::sendBinary(const QByteArray &data, qsizetype fragmentSize, Compression compression)
 {
-    return command([=](ClientConnection *connection) {
+    return command([=](ClientEngine *connection) {
         connection->setFragmentSize(fragmentSize);
         connection->sendBinary(data, compression);
     });
@@ -194,22 +194,22 @@ bool ClientSession::sendBinary(const QByteArray &data, qsizetype fragmentSize, C
 
 bool ClientSession::ping(const QByteArray &payload)
 {
-    return command([=](ClientConnection *connection) { connection->ping(payload); });
+    return command([=](ClientEngine *connection) { connection->ping(payload); });
 }
 
 bool ClientSession::pong(const QByteArray &payload)
 {
-    return command([=](ClientConnection *connection) { connection->pong(payload); });
+    return command([=](ClientEngine *connection) { connection->pong(payload); });
 }
 
 bool ClientSession::close(quint16 code, const QByteArray &reason)
 {
-    return command([=](ClientConnection *connection) { connection->close(code, reason); });
+    return command([=](ClientEngine *connection) { connection->close(code, reason); });
 }
 
 bool ClientSession::sendFrames(const QList<FrameSpec> &frames, bool compressPayload)
 {
-    return command([=](ClientConnection *connection) {
+    return command([=](ClientEngine *connection) {
         for (const FrameSpec &spec : frames)
             connection->sendFrame(spec, compressPayload);
     });
@@ -226,7 +226,7 @@ void ClientSession::disconnectFromPeer()
 void ClientSession::abort()
 {
     if (m_connection && m_state != ReadyState::Closed)
-        command([](ClientConnection *connection) { connection->abort(); });
+        command([](ClientEngine *connection) { connection->abort(); });
     else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
         m_relayed.abort(tr("its log was removed"));
 }

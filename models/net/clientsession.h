@@ -15,7 +15,7 @@
 
 // One connection in the window, with everything that belongs to it alone: its capture, its log
 // model, its traffic counters, and the engine that feeds them. The engine is one of:
-// - a connection the user opened (ClientConnection, owned here, running on the networking thread
+// - a connection the user opened (a ClientEngine: ours or QWebSocket, owned here, running on the networking thread
 //   when it is given one: the session sends it commands, and the connection writes the capture
 //   there through a CaptureWriter);
 // - an application's connection passed through a relay or the proxy (a RelaySession on the
@@ -79,7 +79,7 @@ public:
     // The user's commands to the connection the user opened. Each is passed to the connection's
     // thread and false only when there is nothing to send on; what the connection makes of it
     // (sent, or refused because it is no longer open) is in the log, as always.
-    using Compression = ClientConnection::Compression;
+    using Compression = ClientEngine::Compression;
     // Data messages split into frames of `fragmentSize` bytes (0: one frame).
     bool sendText(const QByteArray &utf8, qsizetype fragmentSize = 0, Compression compression = Compression::AsNegotiated);
     bool sendBinary(const QByteArray &data, qsizetype fragmentSize = 0, Compression compression = Compression::AsNegotiated);
@@ -110,7 +110,7 @@ private:
     void note(const WireEvent &event); // keeps the handshake, the state and the last error
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.
-    bool command(std::function<void(ClientConnection *)> command);
+    bool command(std::function<void(ClientEngine *)> command);
 
     quint32 m_id;
     Kind m_kind;
@@ -125,7 +125,7 @@ private:
     QByteArray m_handshakeRequest;
     QByteArray m_handshakeResponse;
     RelayHandshake::Handshakes m_relayHandshakes;
-    ClientConnection *m_connection = nullptr; // owned; deleted on its own thread
+    ClientEngine *m_connection = nullptr; // owned; deleted on its own thread
     Relayed m_relayed;
     QString m_relayTitle;
     bool m_relaySecure = false;

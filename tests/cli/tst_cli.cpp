@@ -134,6 +134,7 @@ private Q_SLOTS:
     void textFormatAgainstNodeWs();
     void compressionAgainstNodeWs();
     void peerTextReachesTheTerminalEscaped();
+    void qtEngineAgainstNodeWs();
     void exitCodes_data();
     void exitCodes();
     void captureFile();
@@ -253,6 +254,15 @@ void tst_Cli::usageErrors_data()
                                                  << QStringLiteral("--insecure-host only applies with --proxy (-k accepts every certificate error)");
     QTest::addRow("export-ca with more") << QStringList { QStringLiteral("--export-ca"), QStringLiteral("x.pem"), url }
                                          << QStringLiteral("--export-ca takes nothing but its file");
+    QTest::addRow("unknown engine") << QStringList { QStringLiteral("--engine"), QStringLiteral("libwebsockets"), url }
+                                    << QStringLiteral("--engine: \"libwebsockets\" is not an engine (inspector or qt)");
+    QTest::addRow("qt engine with deflate") << QStringList { QStringLiteral("--engine=qt"), QStringLiteral("--deflate="), url }
+                                            << QStringLiteral("--deflate cannot be used with --engine qt: QWebSocket offers no extensions");
+    QTest::addRow("qt engine without auto-pong")
+        << QStringList { QStringLiteral("--engine=qt"), QStringLiteral("--no-auto-pong"), url }
+        << QStringLiteral("--no-auto-pong cannot be used with --engine qt: QWebSocket always answers pings");
+    QTest::addRow("engine with serve") << QStringList { QStringLiteral("--serve"), QStringLiteral("--engine=qt") }
+                                       << QStringLiteral("--engine is a client option; it cannot be used with --serve");
     QTest::addRow("bind without serve or relay") << QStringList { QStringLiteral("--bind"), QStringLiteral("::1"), url }
                                                  << QStringLiteral("--bind only applies with --serve, --relay or --proxy");
 }
@@ -623,6 +633,42 @@ void tst_Cli::compressionAgainstNodeWs()
     QVERIFY2(plain.exitCode == 0, qPrintable(plain.describe()));
     QVERIFY(!plain.out.contains("Sec-WebSocket-Extensions"));
     QVERIFY(plain.out.contains(" #1 <- text   FIN rsv=000 op=1 mask=- len=5 (7-bit) hdr=81 05  \"Hello\"\n"));
+}
+
+// QWebSocket as the engine: its frames as they crossed the wire, and its signals as api events.
+void tst_Cli::qtEngineAgainstNodeWs()
+{
+    PeerProcess peer;
+    QVERIFY(peer.start(PeerProcess::Runtime::Node, QStringLiteral("interop/peers/node_server.js")));
+    const quint16 port = peer.waitForPort();
+    QVERIFY(port);
+    const CliRun run = runCli({ QStringLiteral("--engine"), QStringLiteral("qt"), QStringLiteral("--format"),
+        QStringLiteral("jsonl"), QStringLiteral("--send"), QStringLiteral("hi"), QStringLiteral("--send"),
+        QStringLiteral("cmd:close:1000:bye"), urlFor(port) });
+    QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
+
+    const QList<QJsonObject> out = run.frames("out");
+    QCOMPARE(out.size(), 3); // two texts, the close reply
+    QCOMPARE(out[0].value(QStringLiteral("text")).toString(), QStringLiteral("hi"));
+    QCOMPARE(out[0].value(QStringLiteral("masked")).toBool(), true);
+    QCOMPARE(out[2].value(QStringLiteral("type")).toString(), QStringLiteral("close"));
+    QStringList signalList;
+    QJsonArray echoed, disconnected;
+    for (const QJsonObject &event : run.events()) {
+        if (event.value(QStringLiteral("kind")).toString() != QLatin1String("api"))
+            continue;
+        QCOMPARE(event.value(QStringLiteral("dir")).toString(), QStringLiteral("local"));
+        const QString signal = event.value(QStringLiteral("signal")).toString();
+        signalList << signal;
+        if (signal == QLatin1String("textMessageReceived"))
+            echoed = event.value(QStringLiteral("args")).toArray();
+        if (signal == QLatin1String("disconnected"))
+            disconnected = event.value(QStringLiteral("args")).toArray();
+    }
+    QVERIFY2(signalList.contains(QStringLiteral("connected")), qPrintable(run.describe()));
+    QCOMPARE(echoed, QJsonArray { QStringLiteral("hi") });
+    QCOMPARE(disconnected, (QJsonArray { 1000, QStringLiteral("bye") }));
+    QCOMPARE(run.last("state").value(QStringLiteral("was_clean")).toBool(), true);
 }
 
 // A peer cannot reorder, hide or colour what the terminal shows (bidi overrides, zero-width

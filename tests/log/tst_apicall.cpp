@@ -57,6 +57,8 @@ void tst_ApiCall::summary_data()
                                        << QStringLiteral("textMessageReceived(\"a\\n\\u202e\")");
     QTest::addRow("bytes") << QByteArray(R"({"signal":"binaryMessageReceived","args":[{"size":3,"b64":"AAH/"}]})")
                            << QStringLiteral("binaryMessageReceived([3 bytes: 00 01 ff])");
+    QTest::addRow("not a call") << QByteArray(R"J({"signal":"(no signal)","args":[],"note":"pong sent"})J")
+                                << QStringLiteral("(no signal) \u2014 pong sent");
     QTest::addRow("note") << QByteArray(R"({"signal":"disconnected","args":[],"note":"wire says 1012"})")
                           << QStringLiteral("disconnected() \u2014 wire says 1012");
 }

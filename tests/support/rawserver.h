@@ -67,6 +67,8 @@ public:
         }
     }
     bool clientDisconnected() const { return m_clientGone; }
+    // Every byte the client sent, its handshake request included.
+    QByteArray received() const { return m_received; }
 
     // Bytes the client sent after its handshake request, parsed as client frames.
     QList<ClientFrame> clientFrames() const
