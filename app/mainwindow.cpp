@@ -710,13 +710,15 @@ void MainWindow::updateControls()
     m_closeControls->setCloseEnabled(open);
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
     const bool connected = state != ReadyState::Closed && state != ReadyState::Connecting;
-    const QString why = connected  ? QString()
+    const bool craft = connected && m_current->canCraftFrames();
+    const QString why = craft ? QString()
         : m_current && m_current->kind() == ClientSession::Kind::Relay
         ? tr("Cannot send: a relayed connection belongs to the application and its server.")
-        : tr("Cannot send: not connected.");
-    m_crafter->setSendEnabled(connected, why);
-    m_crafter->setCompressionAgreed(connected && m_current->compressionAgreed());
-    m_fragments->setSendEnabled(connected, why);
+        : connected ? tr("Cannot send: Qt's QWebSocket sends no hand-made frames; connect with the inspector engine.")
+                    : tr("Cannot send: not connected.");
+    m_crafter->setSendEnabled(craft, why);
+    m_crafter->setCompressionAgreed(craft && m_current->compressionAgreed());
+    m_fragments->setSendEnabled(craft, why);
 }
 
 void MainWindow::updateStatus()

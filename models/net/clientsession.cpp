@@ -118,6 +118,8 @@ QString ClientSession::title() const
     case Kind::Client:
         break;
     }
+    if (m_options.engine == ConnectionOptions::Engine::Qt)
+        return tr("#%1 %2 (QWebSocket)").arg(m_id).arg(m_options.url.toString());
     return QStringLiteral("#%1 %2").arg(m_id).arg(m_options.url.toString());
 }
 

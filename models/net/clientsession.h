@@ -53,6 +53,8 @@ public:
     const ConnectionOptions &options() const { return m_options; }
     // Whether this session can send: a connection the user opened (not a relay, not a file).
     bool canSend() const { return m_kind == Kind::Client; }
+    // Whether hand-made frames can be sent: QWebSocket sends only what its API offers.
+    bool canCraftFrames() const { return canSend() && m_options.engine == ConnectionOptions::Engine::Inspector; }
     Capture *capture() { return m_capture.get(); }
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }

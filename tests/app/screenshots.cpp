@@ -287,6 +287,28 @@ int main(int argc, char *argv[])
     settle();
     save(&w, out + QStringLiteral("/relay-timeline.png"));
 
+    // 11: a connection run by Qt's QWebSocket: its frames beside the signals it emitted.
+    ConnectionOptions qtOptions = w.connectionBar()->options();
+    qtOptions.url = w.server()->url();
+    qtOptions.engine = ConnectionOptions::Engine::Qt;
+    ClientSession *qt = w.openConnection(qtOptions);
+    if (!QTest::qWaitFor([qt] { return qt->readyState() == ReadyState::Open; }, 5000))
+        return fail("the QWebSocket connection did not open");
+    qt->sendText("Hello from QWebSocket");
+    qt->ping("are you there?");
+    settle(400);
+    qt->close(1000, "done");
+    if (!QTest::qWaitFor([qt] { return qt->readyState() == ReadyState::Closed; }, 5000))
+        return fail("the QWebSocket connection did not close");
+    settle(600);
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Incoming));
+    w.detailTabs()->setCurrentWidget(w.payloadView());
+    settle();
+    save(&w, out + QStringLiteral("/qt-engine.png"));
+    w.detailTabs()->setCurrentWidget(w.timelineView());
+    settle();
+    save(&w, out + QStringLiteral("/qt-engine-timeline.png"));
+
     // 10: the proxy dialog, with a certificate authority of its own (not the user's).
     QTemporaryDir authorityDir;
     w.connections()->setCertificateAuthorityDirectory(authorityDir.filePath(QStringLiteral("ca")));

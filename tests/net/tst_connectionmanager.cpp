@@ -28,6 +28,7 @@ private Q_SLOTS:
     void ownConnectionAnswersWhileTheWindowStalls();
     void embeddedServerEchoesWhileTheWindowStalls();
     void clearNotesEveryEventFirst();
+    void qtEngineSessionOnTheNetworkThread();
 };
 
 namespace {
@@ -185,7 +186,7 @@ void tst_ConnectionManager::relayedConnectionsBecomeSessions()
     QVERIFY(relaysChanged.size() >= 3);
 }
 
-QTEST_GUILESS_MAIN(tst_ConnectionManager)
+
 // The user's own connection runs on the networking thread: while the window's thread is busy
 // (a long layout, a slow disk), it still answers the server's ping at once. The server runs on a
 // thread of its own too, so that only the client could be in the way.
@@ -335,4 +336,36 @@ void tst_ConnectionManager::clearNotesEveryEventFirst()
     QCOMPARE(session.stats().out.messages, quint64(frames));
 }
 
+
+
+// A session run by QWebSocket: on the networking thread like any other, with its frames and its
+// api events in the session's capture; it cannot craft frames; removing it while open is safe.
+void tst_ConnectionManager::qtEngineSessionOnTheNetworkThread()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    ConnectionOptions options = optionsFor(server.url());
+    options.engine = ConnectionOptions::Engine::Qt;
+    ClientSession *session = manager.open(options);
+    QVERIFY(session->title().contains(QStringLiteral("(QWebSocket)")));
+    QVERIFY(session->canSend());
+    QVERIFY(!session->canCraftFrames());
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
+    QVERIFY(session->sendText("hi from Qt"));
+    QTRY_COMPARE(messagesIn(*session->capture()), QList<QByteArray> { "hi from Qt" });
+    // QWebSocket reported the echo through its signal, recorded in the same capture.
+    const auto echoReported = [session] {
+        for (const WireEvent &e : eventsOfKind(*session->capture(), EventKind::Api))
+            if (e.payload.contains(R"(["hi from Qt"],"signal":"textMessageReceived")"))
+                return true;
+        return false;
+    };
+    QTRY_VERIFY(echoReported());
+    QCOMPARE(framesOf(*session->capture(), Direction::Outgoing).size(), 1);
+    manager.remove(0);
+    QCOMPARE(manager.rowCount(), 0);
+}
+
+QTEST_GUILESS_MAIN(tst_ConnectionManager)
 #include "tst_connectionmanager.moc"

@@ -76,6 +76,7 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     , m_problem(new QLabel(this))
     , m_problemRow(new QWidget(this))
     , m_subprotocols(new QLineEdit(this))
+    , m_engine(new QComboBox(this))
     , m_deflate(new QCheckBox(tr("Co&mpression"), this))
     , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors for this connection"), this))
     , m_headersToggle(new QToolButton(this))
@@ -120,11 +121,21 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_subprotocols->setToolTip(tr("Sec-WebSocket-Protocol offers, comma-separated, in order of preference"));
     m_subprotocols->setClearButtonEnabled(true);
 
+    m_engine->setObjectName(QStringLiteral("engine"));
+    m_engine->addItem(tr("Inspector engine"), int(ConnectionOptions::Engine::Inspector));
+    m_engine->addItem(tr("Qt QWebSocket"), int(ConnectionOptions::Engine::Qt));
+    m_engine->setToolTip(tr("Which client runs the connection. The inspector's own engine sees and sends "
+                            "everything, hand-made frames included. Qt's QWebSocket is watched through a relay "
+                            "inside the inspector: the log shows its frames as they crossed the wire, every signal "
+                            "it emitted, and where its report differs from the wire."));
+    m_engine->setAccessibleName(tr("Client engine"));
+
     m_deflate->setObjectName(QStringLiteral("deflate"));
     m_deflate->setChecked(true);
-    m_deflate->setToolTip(tr("Offer permessage-deflate (RFC 7692) as browsers do: \"permessage-deflate; "
-                             "client_max_window_bits\". The server decides; the Handshake tab shows its answer, and "
-                             "compressed messages are shown both as sent and inflated."));
+    m_deflateToolTip = tr("Offer permessage-deflate (RFC 7692) as browsers do: \"permessage-deflate; "
+                          "client_max_window_bits\". The server decides; the Handshake tab shows its answer, and "
+                          "compressed messages are shown both as sent and inflated.");
+    m_deflate->setToolTip(m_deflateToolTip);
     m_allowCertErrors->setObjectName(QStringLiteral("allowCertificateErrors"));
     m_allowCertErrors->setToolTip(tr(
         "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
@@ -163,6 +174,7 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     grid->addWidget(urlLabel, 0, 0);
     auto *urlRow = new QHBoxLayout;
     urlRow->addWidget(m_url, 1);
+    urlRow->addWidget(m_engine);
     urlRow->addWidget(m_connect);
     urlRow->addWidget(m_disconnect);
     grid->addLayout(urlRow, 0, 1);
@@ -194,21 +206,32 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     layout->addLayout(grid);
     layout->addLayout(statusRow);
 
-    setTabOrder(m_url, m_connect);
+    setTabOrder(m_url, m_engine);
+    setTabOrder(m_engine, m_connect);
     setTabOrder(m_connect, m_disconnect);
     setTabOrder(m_disconnect, m_subprotocols);
     setTabOrder(m_subprotocols, m_deflate);
     setTabOrder(m_deflate, m_allowCertErrors);
     setTabOrder(m_allowCertErrors, m_headersToggle);
 
-    if (m_settings)
+    if (m_settings) {
         m_recent = m_settings->value(RecentUrlsKey).toStringList();
+        const std::optional<ConnectionOptions::Engine> engine
+            = ClientEngine::engineFromKey(m_settings->value(EngineKey).toString());
+        if (engine)
+            m_engine->setCurrentIndex(m_engine->findData(int(*engine)));
+    }
     fillRecentUrls();
     m_url->setEditText(m_recent.value(0));
 
     connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
     connect(m_url, &QComboBox::editTextChanged, this, &ConnectionBar::urlEdited);
     connect(m_subprotocols, &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
+    connect(m_engine, &QComboBox::currentIndexChanged, this, [this] {
+        engineChosen();
+        if (m_settings)
+            m_settings->setValue(EngineKey, ClientEngine::engineKey(engine()));
+    });
     connect(m_connect, &QPushButton::clicked, this, &ConnectionBar::requestConnect);
     connect(m_disconnect, &QPushButton::clicked, this, &ConnectionBar::disconnectRequested);
     connect(m_headersToggle, &QToolButton::toggled, this, [this](bool shown) {
@@ -224,8 +247,22 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     connect(&m_tick, &QTimer::timeout, this, &ConnectionBar::updateElapsed);
 
     urlEdited();
+    engineChosen();
     updateHeadersToggle();
     updateSessionView();
+}
+
+ConnectionOptions::Engine ConnectionBar::engine() const
+{
+    return ConnectionOptions::Engine(m_engine->currentData().toInt());
+}
+
+void ConnectionBar::engineChosen()
+{
+    // QWebSocket offers no extensions: the box would promise what cannot happen.
+    const bool qt = engine() == ConnectionOptions::Engine::Qt;
+    m_deflate->setEnabled(!qt);
+    m_deflate->setToolTip(qt ? tr("Qt's QWebSocket offers no permessage-deflate.") : m_deflateToolTip);
 }
 
 QUrl ConnectionBar::currentUrl() const
@@ -236,6 +273,7 @@ QUrl ConnectionBar::currentUrl() const
 ConnectionOptions ConnectionBar::options() const
 {
     ConnectionOptions o = m_base;
+    o.engine = engine();
     o.url = currentUrl();
     o.headers = m_headers->headers();
     o.origin = m_headers->origin();
@@ -246,7 +284,7 @@ ConnectionOptions ConnectionBar::options() const
         if (!p.isEmpty())
             o.subprotocols.append(p);
     }
-    if (!m_deflate->isChecked())
+    if (!m_deflate->isChecked() || o.engine == ConnectionOptions::Engine::Qt)
         o.deflate.reset();
     else if (!o.deflate)
         o.deflate = PerMessageDeflate::Offer();
@@ -258,6 +296,7 @@ void ConnectionBar::setOptions(const ConnectionOptions &options)
 {
     m_base = options;
     m_url->setEditText(options.url.toString());
+    m_engine->setCurrentIndex(m_engine->findData(int(options.engine)));
     m_subprotocols->setText(options.subprotocols.join(QStringLiteral(", ")));
     m_deflate->setChecked(options.deflate.has_value());
     m_headers->setHeaders(options.headers);

@@ -23,6 +23,7 @@ class ConnectionBar : public QWidget {
 public:
     static constexpr int MaxRecentUrls = 15;
     static constexpr QLatin1String RecentUrlsKey { "connectionBar/recentUrls" };
+    static constexpr QLatin1String EngineKey { "connectionBar/engine" };
 
     // Recent URLs are read from and written to `settings` (not owned; may be null: not persisted).
     explicit ConnectionBar(QSettings *settings = nullptr, QWidget *parent = nullptr);
@@ -50,6 +51,8 @@ Q_SIGNALS:
 private:
     QUrl currentUrl() const;
     void urlEdited();
+    ConnectionOptions::Engine engine() const;
+    void engineChosen();
     void showProblem(const QString &problem);
     void rememberUrl(const QString &url);
     void fillRecentUrls();
@@ -70,7 +73,9 @@ private:
     QLabel *m_problem;
     QWidget *m_problemRow;
     QLineEdit *m_subprotocols;
+    QComboBox *m_engine;
     QCheckBox *m_deflate;
+    QString m_deflateToolTip;
     QCheckBox *m_allowCertErrors;
     QToolButton *m_headersToggle;
     HeadersEditor *m_headers;

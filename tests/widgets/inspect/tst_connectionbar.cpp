@@ -86,6 +86,7 @@ private Q_SLOTS:
     void subprotocolSplitting();
     void certificateOptionOnlyForWss();
     void setOptionsKeepsOtherFields();
+    void engineChoice();
     void recentUrlsPersisted();
     void sessionStateAndCounters();
     void sessionDestroyed();
@@ -345,6 +346,41 @@ void tst_ConnectionBar::setOptionsKeepsOtherFields()
     QCOMPARE(out.handshakeTimeoutMs, 1234);
     QCOMPARE(out.fragmentSize, qsizetype(99));
     QCOMPARE(out.closeOnViolation, false);
+}
+
+// The engine goes with the options; QWebSocket offers no compression, so the box says so; the
+// choice is remembered for the next window.
+void tst_ConnectionBar::engineChoice()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("settings.ini"));
+    QSettings settings(path, QSettings::IniFormat);
+    {
+        ConnectionBar bar(&settings);
+        bar.show();
+        auto *engine = child<QComboBox>(bar, "engine");
+        auto *deflate = child<QCheckBox>(bar, "deflate");
+        QCOMPARE(bar.options().engine, ConnectionOptions::Engine::Inspector);
+        QVERIFY(deflate->isEnabled());
+        QVERIFY(bar.options().deflate.has_value());
+
+        engine->setCurrentIndex(engine->findData(int(ConnectionOptions::Engine::Qt)));
+        QCOMPARE(bar.options().engine, ConnectionOptions::Engine::Qt);
+        QVERIFY(!deflate->isEnabled());
+        QVERIFY(!bar.options().deflate.has_value());
+        QSignalSpy requested(&bar, &ConnectionBar::connectRequested);
+        bar.setOptions([] {
+            ConnectionOptions o;
+            o.url = QUrl(QStringLiteral("ws://h/"));
+            o.engine = ConnectionOptions::Engine::Qt;
+            return o;
+        }());
+        QTest::mouseClick(child<QPushButton>(bar, "connect"), Qt::LeftButton);
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(lastOptions(requested).engine, ConnectionOptions::Engine::Qt);
+    }
+    ConnectionBar again(&settings);
+    QCOMPARE(again.options().engine, ConnectionOptions::Engine::Qt);
 }
 
 void tst_ConnectionBar::recentUrlsPersisted()
