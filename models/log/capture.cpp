@@ -285,11 +285,11 @@ void Capture::write(const WireEvent &event)
     }
     if (event.kind == EventKind::Frame && event.messageId && event.direction != Direction::Local)
         noteMessageFrame(event.leg, event.direction, event.messageId, index);
-    std::atomic<qsizetype> &first = m_firstOfKind[int(r.leg()) % 3][r.kind & 7];
+    std::atomic<qsizetype> &first = m_firstOfKind[int(r.leg()) % 3][r.kind % EventKindCount];
     if (first.load(std::memory_order_relaxed) < 0)
         first.store(index, std::memory_order_relaxed);
-    if (m_firstOfAnyLeg[r.kind & 7].load(std::memory_order_relaxed) < 0)
-        m_firstOfAnyLeg[r.kind & 7].store(index, std::memory_order_relaxed);
+    if (m_firstOfAnyLeg[r.kind % EventKindCount].load(std::memory_order_relaxed) < 0)
+        m_firstOfAnyLeg[r.kind % EventKindCount].store(index, std::memory_order_relaxed);
     m_records.append([](Record *block, size_t size) { CaptureMemory::prefault(block, size * sizeof(Record)); }) = r;
     // Its last frames are in: their chunk may leave memory like the others under the budget.
     if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
@@ -452,13 +452,13 @@ void Capture::setPayloads(Message &m, QByteArray wire, const WireEvent &last)
 // The writer's index may be one this thread cannot see yet.
 qsizetype Capture::firstOfKind(EventKind kind) const
 {
-    const qsizetype index = m_firstOfAnyLeg[int(kind) & 7].load(std::memory_order_relaxed);
+    const qsizetype index = m_firstOfAnyLeg[int(kind) % EventKindCount].load(std::memory_order_relaxed);
     return index < m_count ? index : -1;
 }
 
 qsizetype Capture::firstOfKind(EventKind kind, Leg leg) const
 {
-    const qsizetype index = m_firstOfKind[int(leg) % 3][int(kind) & 7].load(std::memory_order_relaxed);
+    const qsizetype index = m_firstOfKind[int(leg) % 3][int(kind) % EventKindCount].load(std::memory_order_relaxed);
     return index < m_count ? index : -1;
 }
 

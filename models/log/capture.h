@@ -168,7 +168,7 @@ private:
     // (in, out) of own connections and a relay's application leg, then (in, out) of its server leg.
     MessageIndex m_messages[4];
     // -1 for none; an index may be the writer's, not yet published here.
-    std::atomic<qsizetype> m_firstOfKind[3][8];
-    std::atomic<qsizetype> m_firstOfAnyLeg[8];
+    std::atomic<qsizetype> m_firstOfKind[3][EventKindCount];
+    std::atomic<qsizetype> m_firstOfAnyLeg[EventKindCount];
     void forgetFirstOfKind();
 };

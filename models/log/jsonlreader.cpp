@@ -1,6 +1,7 @@
 #include "log/jsonlreader.h"
 
 #include "log/apicall.h"
+#include "log/interceptnote.h"
 
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
@@ -359,6 +360,33 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
             return false;
         }
         out.payload = call.toJson();
+        break;
+    }
+    case EventKind::Intercept: {
+        QString action;
+        if (!r.string(QStringLiteral("action"), action))
+            return fail();
+        const std::optional<InterceptNote::Action> known = InterceptNote::actionFromKey(action);
+        if (!known) {
+            error = Tr::tr("unknown action %1").arg(quoted(action));
+            return false;
+        }
+        InterceptNote note;
+        note.action = *known;
+        value = 0;
+        QJsonArray rules;
+        if (!r.integer(QStringLiteral("message_id"), 0, std::numeric_limits<quint32>::max(), value)
+            || !r.array(QStringLiteral("rules"), rules) || !r.string(QStringLiteral("message"), note.detail, false))
+            return fail();
+        note.message = quint32(value);
+        for (const QJsonValue &rule : std::as_const(rules)) {
+            if (!rule.isDouble() || rule.toInteger(-1) < 1 || rule.toInteger(-1) > 1'000'000) {
+                error = Tr::tr("field \"rules\" holds something that is not a rule number");
+                return false;
+            }
+            note.rules << int(rule.toInteger());
+        }
+        out.payload = note.toJson();
         break;
     }
     }

@@ -1,6 +1,7 @@
 #include "log/jsonlwriter.h"
 
 #include "log/apicall.h"
+#include "log/interceptnote.h"
 #include "log/outbuffer.h"
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
@@ -356,6 +357,28 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
             }
         } else {
             o.text(",\"signal\":\"?\",\"args\":[]");
+            putTextField(o, "message", e.payload);
+        }
+        break;
+    case EventKind::Intercept:
+        if (const std::optional<InterceptNote> note = InterceptNote::fromJson(e.payload)) {
+            o.text(",\"action\":\"");
+            o.str(InterceptNote::actionKey(note->action));
+            o.text("\",\"message_id\":");
+            o.need(12);
+            o.putUInt(note->message);
+            o.text(",\"rules\":[");
+            for (qsizetype i = 0; i < note->rules.size(); ++i) {
+                if (i)
+                    o.text(",");
+                o.need(12);
+                o.putUInt(quint64(qMax(0, note->rules[i])));
+            }
+            o.text("]");
+            o.text(",\"message\":");
+            putStringValue(o, note->detail);
+        } else {
+            o.text(",\"action\":\"?\"");
             putTextField(o, "message", e.payload);
         }
         break;

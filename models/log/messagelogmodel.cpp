@@ -1,6 +1,7 @@
 #include "log/messagelogmodel.h"
 
 #include "log/apicall.h"
+#include "log/interceptnote.h"
 
 #include "text/displaytext.h"
 #include "log/payloadpreview.h"
@@ -121,6 +122,8 @@ QString MessageLogModel::typeName(const WireEvent &event)
         return QStringLiteral("error");
     case EventKind::Api:
         return QStringLiteral("api");
+    case EventKind::Intercept:
+        return QStringLiteral("intercept");
     }
     return QString();
 }
@@ -162,6 +165,10 @@ QString MessageLogModel::preview(const WireEvent &event, int maxChars)
     case EventKind::Api:
         if (const std::optional<ApiCall> call = ApiCall::fromJson(event.payload))
             return call->summary(maxChars);
+        return DisplayText::line(event.payload, maxChars);
+    case EventKind::Intercept:
+        if (const std::optional<InterceptNote> note = InterceptNote::fromJson(event.payload))
+            return note->summary();
         return DisplayText::line(event.payload, maxChars);
     default:
         return DisplayText::line(event.payload, maxChars);

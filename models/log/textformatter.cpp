@@ -1,6 +1,7 @@
 #include "log/textformatter.h"
 
 #include "log/apicall.h"
+#include "log/interceptnote.h"
 #include "log/outbuffer.h"
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
@@ -262,6 +263,19 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
             return;
         }
         const QByteArray text = call->summary(m_limits.maxTextChars).toUtf8();
+        o.need(text.size() + 1);
+        o.put(text);
+        o.put('\n');
+        return;
+    }
+    case EventKind::Intercept: {
+        o.text("INTERCEPT ");
+        const std::optional<InterceptNote> note = InterceptNote::fromJson(e.payload);
+        if (!note) {
+            putMessage(o, e.payload, m_limits.maxTextChars * 4);
+            return;
+        }
+        const QByteArray text = note->summary().toUtf8();
         o.need(text.size() + 1);
         o.put(text);
         o.put('\n');

@@ -1,6 +1,7 @@
 #include "log/timelinemodel.h"
 
 #include "log/apicall.h"
+#include "log/interceptnote.h"
 
 #include "log/payloadpreview.h"
 #include "protocol/closecodes.h"
@@ -289,6 +290,8 @@ QString TimelineModel::itemLabel(const TimelineItem &item) const
         return QStringLiteral("TLS: ") + item.text;
     case TimelineItem::Kind::Api:
         return QStringLiteral("API ") + item.text;
+    case TimelineItem::Kind::Intercept:
+        return item.text;
     }
     return QString();
 }
@@ -758,6 +761,13 @@ TimelineItem TimelineModel::buildRow(int level, qsizetype row, Cursor &cursor) c
             item.kind = TimelineItem::Kind::Api;
             if (const std::optional<ApiCall> call = ApiCall::fromJson(e.payload))
                 item.text = call->summary(200);
+            else
+                item.text = plainLine(e.payload);
+            break;
+        case EventKind::Intercept:
+            item.kind = TimelineItem::Kind::Intercept;
+            if (const std::optional<InterceptNote> note = InterceptNote::fromJson(e.payload))
+                item.text = note->summary();
             else
                 item.text = plainLine(e.payload);
             break;

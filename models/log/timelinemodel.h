@@ -40,7 +40,7 @@ enum class FragmentPart : quint8 { Whole, First, Middle, Last };
 // errors, TLS) always get a row of their own; ordinary frames (data, ping, pong) that fall into the
 // same time bucket share one Frames row, split into the two directions.
 struct TimelineItem {
-    enum class Kind : quint8 { Frames, HandshakeRequest, HandshakeResponse, CloseFrame, State, Violation, Error, Tls, Api };
+    enum class Kind : quint8 { Frames, HandshakeRequest, HandshakeResponse, CloseFrame, State, Violation, Error, Tls, Api, Intercept };
 
     Kind kind = Kind::Frames;
     qsizetype row = -1;

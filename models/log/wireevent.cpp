@@ -9,7 +9,7 @@ namespace {
 // One table per enum, indexed by its value: the names jsonl, the text format and the log share.
 constexpr const char *DirectionKeys[] = { "in", "out", "local" };
 constexpr const char *EventKindKeys[]
-    = { "handshake-request", "handshake-response", "frame", "violation", "state", "tls", "error", "api" };
+    = { "handshake-request", "handshake-response", "frame", "violation", "state", "tls", "error", "api", "intercept" };
 constexpr const char *ReadyStateKeys[] = { "CONNECTING", "OPEN", "CLOSING", "CLOSED" };
 constexpr const char *LegKeys[] = { "", "app", "server" };
 

@@ -27,7 +27,9 @@ enum class EventKind : quint8 {
     TlsInfo = 5, // payload: UTF-8 text (protocol, cipher, certificate chain summary)
     Error = 6, // payload: UTF-8 message
     Api = 7, // a Qt engine's signal: payload is an ApiCall as JSON (log/apicall.h); direction Local
+    Intercept = 8, // a relay changed, dropped, held or injected a message: payload is an InterceptNote as JSON
 };
+constexpr int EventKindCount = 9;
 
 // Which side of a relay an event belongs to (DESIGN.md): the application's connection to the
 // inspector, where the inspector plays the server, or the inspector's connection to the server,

@@ -71,6 +71,9 @@ void tst_JsonlReader::parseRoundTrip_data()
     QTest::addRow("api call without args") << int(EventKind::Api) << int(Direction::Local) << QByteArray()
                                            << QByteArray(R"({"args":[],"signal":"connected"})") << 0 << 0 << 0
                                            << false << 0;
+    QTest::addRow("intercept edit") << int(EventKind::Intercept) << int(Direction::Local) << QByteArray()
+                                    << QByteArray(R"({"action":"edited","detail":"5 → 5 bytes","message":3,"rules":[1,2]})")
+                                    << 0 << 0 << 0 << false << int(Leg::App);
 }
 
 void tst_JsonlReader::parseRoundTrip()
@@ -187,6 +190,12 @@ void tst_JsonlReader::parseErrors_data()
     QTest::addRow("api args not array") << QByteArray(
         "{" + base + "\"kind\":\"api\",\"signal\":\"connected\",\"args\":{}}")
                                         << QStringLiteral("field \"args\" is not an array");
+    QTest::addRow("intercept unknown action") << QByteArray(
+        "{" + base + "\"kind\":\"intercept\",\"action\":\"eaten\",\"message_id\":1,\"rules\":[]}")
+                                              << QStringLiteral("unknown action \"eaten\"");
+    QTest::addRow("intercept bad rule") << QByteArray(
+        "{" + base + "\"kind\":\"intercept\",\"action\":\"edited\",\"message_id\":1,\"rules\":[0]}")
+                                        << QStringLiteral("field \"rules\" holds something that is not a rule number");
     QTest::addRow("message not string") << QByteArray("{" + base + "\"kind\":\"error\",\"message\":3}")
                                         << QStringLiteral("field \"message\" is not a string");
 }

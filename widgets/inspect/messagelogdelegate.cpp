@@ -18,6 +18,10 @@ void MessageLogDelegate::initStyleOption(QStyleOptionViewItem *option, const QMo
             option->font.setBold(true);
     } else if (kind == EventKind::HandshakeRequest || kind == EventKind::HandshakeResponse || kind == EventKind::TlsInfo) {
         option->backgroundBrush = mix(base, QColor(0x2f, 0x6f, 0xd6), 0.14);
+    } else if (kind == EventKind::Intercept) {
+        // The inspector changed what went by: it must stand out from what the peers sent.
+        option->backgroundBrush = mix(base, QColor(0x9c, 0x27, 0xb0), 0.16);
+        option->font.setBold(true);
     } else if (kind == EventKind::Api) {
         // What a Qt engine's API reported, beside the frames: set apart without shouting.
         option->backgroundBrush = mix(base, QColor(0x00, 0x9a, 0x94), 0.12);

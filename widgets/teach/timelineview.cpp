@@ -539,7 +539,8 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
     case TimelineItem::Kind::State:
     case TimelineItem::Kind::Error:
     case TimelineItem::Kind::Tls:
-    case TimelineItem::Kind::Api: {
+    case TimelineItem::Kind::Api:
+    case TimelineItem::Kind::Intercept: {
         Shape s = base;
         s.type = Shape::Type::Box;
         s.label = m_model->itemLabel(item);
@@ -549,6 +550,8 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
             s.tone = Shape::Tone::Neutral;
         else if (item.kind == TimelineItem::Kind::Api)
             s.tone = Shape::Tone::Api;
+        else if (item.kind == TimelineItem::Kind::Intercept)
+            s.tone = Shape::Tone::Control;
         else if (item.state == ReadyState::Open)
             s.tone = Shape::Tone::Handshake;
         else if (item.state == ReadyState::Closing)
