@@ -187,6 +187,10 @@ QString CliOptions::usage()
         "      --origin ORIGIN          replace the application's Origin header\n"
         "  -k, --insecure               accept the server's TLS certificate errors\n"
         "      --handshake-timeout MS, --max-message-size N   as for a client\n"
+        "      --intercept-rule FILE    apply the match and replace rules in FILE (a JSON array; see the\n"
+        "                               README) to messages in flight (repeatable; also with --proxy).\n"
+        "                               Messages are then forwarded once parsed, changed ones as a new\n"
+        "                               frame printed on the other leg; compression is not offered\n"
         "Frames are forwarded as they arrive, byte-exact, valid or not; each line names its leg: app\n"
         "(the application's connection, where the relay plays the server) or server. Runs until Ctrl-C.\n"
         "\n"
@@ -204,7 +208,8 @@ QString CliOptions::usage()
         "                               \"*.bank.example\" (repeatable)\n"
         "      --insecure-host PATTERN  accept TLS certificate errors of servers matching PATTERN\n"
         "                               (repeatable; -k accepts them for every server)\n"
-        "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N   as for --relay\n"
+        "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N, --intercept-rule FILE\n"
+        "                               as for --relay\n"
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
@@ -466,6 +471,19 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (v->isEmpty())
                 return fail(QStringLiteral("--export-ca: the file name is empty"));
             o.exportCaPath = *v;
+        } else if (name == QLatin1String("--intercept-rule")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            QString why;
+            const std::optional<MessageRules> rules = MessageRules::fromFile(*v, &why);
+            if (!rules)
+                return fail(QStringLiteral("--intercept-rule: %1").arg(why));
+            auto all = std::make_shared<MessageRules>(o.rules ? *o.rules : MessageRules());
+            for (qsizetype i = 0; i < rules->size(); ++i)
+                if (!all->add(rules->at(i), &why))
+                    return fail(QStringLiteral("--intercept-rule: %1: %2").arg(*v, why));
+            o.rules = std::move(all);
         } else if (name == QLatin1String("--no-intercept")) {
             const auto v = value(name);
             if (!v)
@@ -610,6 +628,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     }
     if (!o.noIntercept.isEmpty())
         return fail(QStringLiteral("--no-intercept only applies with --proxy"));
+    if (o.rules && !relay)
+        return fail(QStringLiteral("--intercept-rule only applies with --relay or --proxy"));
     if (!o.insecureHosts.isEmpty())
         return fail(QStringLiteral("--insecure-host only applies with --proxy (-k accepts every certificate error)"));
     if (relay) {
@@ -692,6 +712,7 @@ RelayOptions CliOptions::relayOptions() const
         r.limits.maxMessageSize = *maxMessageSize;
         r.limits.maxFrameSize = *maxMessageSize;
     }
+    r.rules = rules;
     return r;
 }
 

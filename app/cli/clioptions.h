@@ -60,6 +60,8 @@ struct CliOptions {
 
     // Relay: --relay [PORT] --to URL; --origin, -k, --handshake-timeout and --max-message-size apply
     QUrl relayTo;
+    // --intercept-rule FILE (repeatable): match and replace rules for --relay and --proxy.
+    std::shared_ptr<const MessageRules> rules;
     // Proxy: --proxy [PORT] [--no-intercept PATTERN]... [--insecure-host PATTERN]...; -k,
     // --handshake-timeout, --max-message-size apply
     QStringList noIntercept;

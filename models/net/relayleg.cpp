@@ -1,5 +1,6 @@
 #include "net/relayleg.h"
 
+#include "intercept/messagegate.h"
 #include "protocol/closecodes.h"
 
 #include <QCoreApplication>
@@ -24,11 +25,15 @@ void RelayLeg::setPerMessageDeflate(bool senderNoContextTakeover)
 
 void RelayLeg::observe(QByteArrayView bytes, qint64 readTimeUs, qint32 relayDelayUs)
 {
+    if (m_gate)
+        m_gate->begin(bytes); // forwards at once if it already stepped aside
     if (m_parser.isStopped() || bytes.isEmpty())
         return;
     m_readTimeUs = readTimeUs;
     m_relayDelayUs = relayDelayUs;
     m_parser.feed(bytes);
+    if (m_gate)
+        m_gate->end();
 }
 
 void RelayLeg::onFrame(const ParsedFrame &frame)
@@ -48,6 +53,8 @@ void RelayLeg::onFrame(const ParsedFrame &frame)
     e.relayDelayUs = m_relayDelayUs;
     e.leg = m_leg;
     m_record(e);
+    if (m_gate)
+        m_gate->frame(frame, e.messageId);
     if (frame.header.opcode == Opcode::Close && !m_closeSeen) {
         m_closeSeen = true;
         const ClosePayload close = ClosePayload::parse(frame.payload);
@@ -64,6 +71,9 @@ void RelayLeg::onMessage(quint8, QByteArrayView, int)
 void RelayLeg::onViolation(const Violation &violation, QByteArrayView headerBytes)
 {
     recordViolation(violation.rule, violation.closeCode, violation.description, headerBytes);
+    // Reported before the offending frame is delivered: the gate hands on everything from there.
+    if (m_gate)
+        m_gate->stepAside(Tr::tr("the sender broke RFC 6455 (%1)").arg(Violation::ruleId(violation.rule)));
     if (m_parser.isStopped()) {
         WireEvent e;
         e.kind = EventKind::Error;

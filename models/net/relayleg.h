@@ -6,6 +6,8 @@
 
 #include <functional>
 
+class MessageGate;
+
 // What the inspector sees of one leg of a relay: the frames one peer sends, parsed as that peer's
 // counterpart would parse them (the application's frames in the server role, so they must be
 // masked; the server's in the client role), recorded as incoming events of that leg. It only
@@ -20,6 +22,11 @@ public:
     // permessage-deflate as agreed in the handshake the relay passed on; `senderNoContextTakeover`:
     // the peer whose frames this leg parses resets its window for every message.
     void setPerMessageDeflate(bool senderNoContextTakeover);
+
+    // When set, the leg hands every frame it parses to `gate`, which forwards it (DESIGN.md:
+    // intercept); the relay then does not forward this leg's bytes itself.
+    void setGate(MessageGate *gate) { m_gate = gate; }
+    MessageGate *gate() const { return m_gate; }
 
     // Bytes the peer sent, in order. Events are stamped with `readTimeUs`, frames also with how long
     // the relay took to hand them on (WireEvent::relayDelayUs).
@@ -43,6 +50,7 @@ private:
 
     Leg m_leg;
     Recorder m_record;
+    MessageGate *m_gate = nullptr;
     FrameParser m_parser;
     MessageNumbering m_messages;
     qint32 m_relayDelayUs = WireEvent::NotRelayed;

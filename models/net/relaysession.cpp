@@ -1,5 +1,7 @@
 #include "net/relaysession.h"
 
+#include "log/interceptnote.h"
+
 #include "log/eventtime.h"
 #include "net/clientconnection.h"
 #include "protocol/closecodes.h"
@@ -183,8 +185,12 @@ void RelaySession::readApp()
             m_appFramesUnparsed += bytes;
             break;
         case Phase::Frames:
-            writeToServer(bytes);
-            m_appLeg.observe(bytes, now, handOverDelay(m_server, now));
+            if (gated(m_appLeg)) {
+                m_appLeg.observe(bytes, now); // the gate forwards
+            } else {
+                writeToServer(bytes);
+                m_appLeg.observe(bytes, now, handOverDelay(m_server, now));
+            }
             noteCloseFrames();
             break;
         case Phase::Passthrough:
@@ -213,7 +219,15 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
         return;
     }
     m_upstreamUrl = *upstream;
-    m_forwardedRequest = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8());
+    m_forwardedRequest
+        = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8(), hasRules());
+    if (hasRules() && HttpHeaderList::contains(request.headers, "sec-websocket-extensions")) {
+        const InterceptNote note { InterceptNote::Action::Edited, 0, {},
+            tr("Sec-WebSocket-Extensions left out of the request sent on, so that the messages the rules may "
+               "change cross uncompressed") };
+        const QByteArray json = note.toJson();
+        recordBytes(EventKind::Intercept, Leg::Server, Direction::Local, json);
+    }
     m_phase = Phase::Response;
     m_handshakeTimer.start(m_options.handshakeTimeoutMs);
     m_toServerPending = m_forwardedRequest;
@@ -338,15 +352,21 @@ void RelaySession::readServer()
         m_bytesFromServer += quint64(n);
         const qint64 now = EventTime::nowUs();
         const QByteArrayView bytes(m_readBuffer.constData(), n);
-        writeToApp(bytes); // first: the application never waits for the inspector's parsing
+        // First: the application never waits for the inspector's parsing. Only a gate, once the
+        // answer is through, forwards frames itself.
+        if (m_phase != Phase::Response && !(m_phase == Phase::Frames && gated(m_serverLeg)))
+            writeToApp(bytes);
         switch (m_phase) {
         case Phase::Response: {
             m_responseBytesForwarded = true;
             const qsizetype fedBefore = qsizetype(m_bytesFromServer) - n;
             const auto status = m_responseParser.feed(bytes);
-            if (status == ResponseParser::Status::NeedMore)
+            if (status == ResponseParser::Status::NeedMore) {
+                writeToApp(bytes);
                 break;
+            }
             if (status == ResponseParser::Status::Error) {
+                writeToApp(bytes);
                 recordBytes(EventKind::HandshakeResponse, Leg::Server, Direction::Incoming,
                     m_responseParser.receivedBytes(), now);
                 recordText(EventKind::Error, Leg::Server, Direction::Local,
@@ -357,15 +377,27 @@ void RelaySession::readServer()
                 break;
             }
             const qsizetype used = m_responseParser.consumed() - fedBefore;
+            writeToApp(bytes.first(used));
             onResponseComplete();
-            if (m_phase == Phase::Frames && used < bytes.size()) {
-                m_serverLeg.observe(bytes.sliced(used), now, handOverDelay(m_app, now));
+            if (used < bytes.size()) {
+                // Frames that came with the answer: through the gate, if the answer started one.
+                const QByteArrayView frames = bytes.sliced(used);
+                if (m_phase == Phase::Frames && gated(m_serverLeg)) {
+                    m_serverLeg.observe(frames, now);
+                } else {
+                    writeToApp(frames);
+                    if (m_phase == Phase::Frames)
+                        m_serverLeg.observe(frames, now, handOverDelay(m_app, now));
+                }
                 noteCloseFrames();
             }
             break;
         }
         case Phase::Frames:
-            m_serverLeg.observe(bytes, now, handOverDelay(m_app, now));
+            if (gated(m_serverLeg))
+                m_serverLeg.observe(bytes, now); // the gate forwards
+            else
+                m_serverLeg.observe(bytes, now, handOverDelay(m_app, now));
             noteCloseFrames();
             break;
         case Phase::Request: // cannot happen: there is no server connection before the request
@@ -424,6 +456,7 @@ void RelaySession::onResponseComplete()
         m_serverLeg.setPerMessageDeflate(agreed->serverNoContextTakeover);
     }
     m_phase = Phase::Frames;
+    startGates();
     QStringList details;
     if (!m_check.selectedSubprotocol.isEmpty())
         details << tr("subprotocol %1").arg(DisplayText::line(m_check.selectedSubprotocol));
@@ -443,6 +476,32 @@ void RelaySession::onResponseComplete()
 }
 
 // Records the moment each side's close frame went by: the closing handshake's progress.
+void RelaySession::startGates()
+{
+    if (!hasRules())
+        return;
+    if (m_check.deflate) {
+        // Only a server that ignores the request can have agreed: its messages cannot be changed.
+        const InterceptNote note { InterceptNote::Action::Forwarded, 0, {},
+            tr("the server agreed on permessage-deflate though it was not offered; rules do not apply to "
+               "this connection") };
+        const QByteArray json = note.toJson();
+        recordBytes(EventKind::Intercept, Leg::Server, Direction::Local, json);
+        return;
+    }
+    auto recorder = [this](WireEvent &event) { emitEvent(event); };
+    if (m_options.rules->hasRulesFor(true)) {
+        m_appGate = std::make_unique<MessageGate>(
+            Leg::App, m_options.rules, [this](QByteArrayView bytes) { writeToServer(bytes); }, recorder);
+        m_appLeg.setGate(m_appGate.get());
+    }
+    if (m_options.rules->hasRulesFor(false)) {
+        m_serverGate = std::make_unique<MessageGate>(
+            Leg::Server, m_options.rules, [this](QByteArrayView bytes) { writeToApp(bytes); }, recorder);
+        m_serverLeg.setGate(m_serverGate.get());
+    }
+}
+
 void RelaySession::noteCloseFrames()
 {
     for (RelayLeg *leg : { &m_appLeg, &m_serverLeg }) {
@@ -642,6 +701,9 @@ void RelaySession::finish()
     m_finished = true;
     m_phase = Phase::Done;
     m_handshakeTimer.stop();
+    for (MessageGate *gate : { m_appGate.get(), m_serverGate.get() })
+        if (gate)
+            gate->finish();
     const bool appClosed = m_appLeg.closeFrameSeen(), serverClosed = m_serverLeg.closeFrameSeen();
     const bool wasClean = appClosed && serverClosed;
     const RelayLeg &first = m_firstCloser == Leg::Server ? m_serverLeg : m_appLeg;

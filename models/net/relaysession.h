@@ -1,6 +1,8 @@
 #pragma once
 
 #include "log/wireevent.h"
+#include "intercept/messagegate.h"
+#include "intercept/messagerules.h"
 #include "net/relayleg.h"
 #include "protocol/frameparser.h"
 #include "protocol/handshake.h"
@@ -10,6 +12,8 @@
 #include <QSslError>
 #include <QTimer>
 #include <QUrl>
+
+#include <memory>
 
 class QTcpSocket;
 
@@ -31,6 +35,10 @@ struct RelayOptions {
     // What the log calls the application ("QWebSocket" when the relay watches Qt's engine inside
     // the process); empty: "the application".
     QString applicationName;
+    // Match and replace rules (wsinspector-cli --intercept-rule): messages are then forwarded frame
+    // by frame once parsed (MessageGate), and the application's permessage-deflate offer is left
+    // out of the request so that they cross uncompressed.
+    std::shared_ptr<const MessageRules> rules;
 };
 
 // One application connection passed through to the server: two TCP connections (legs), bytes
@@ -102,6 +110,9 @@ private:
     void onUpstreamSslErrors(const QList<QSslError> &errors);
     void onUpstreamError();
     void onResponseComplete();
+    bool hasRules() const { return m_options.rules && !m_options.rules->isEmpty(); }
+    void startGates();
+    bool gated(const RelayLeg &leg) const { return leg.gate() && !leg.gate()->isPassingThrough(); }
     void onAppDisconnected();
     void onServerDisconnected();
     void resumeReading();
@@ -151,6 +162,8 @@ private:
 
     RelayLeg m_appLeg;
     RelayLeg m_serverLeg;
+    std::unique_ptr<MessageGate> m_appGate; // the application's messages, when rules apply to them
+    std::unique_ptr<MessageGate> m_serverGate;
     bool m_appGone = false;
     bool m_serverGone = false;
     bool m_closingAppByUs = false;

@@ -139,7 +139,7 @@ QByteArray forwardPlainRequest(const HttpRequest &request, const QUrl &url)
     return out;
 }
 
-QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin)
+QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin, bool dropExtensions)
 {
     const QByteArrayView raw = request.raw;
     QByteArray out;
@@ -171,6 +171,8 @@ QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByt
             if (!originWritten)
                 appendHeaderLine(out, line.first(6), origin);
             originWritten = true; // a repeated Origin goes once, replaced
+        } else if (dropExtensions && isHeader(line, "sec-websocket-extensions")) {
+            continue;
         } else {
             out += line;
         }

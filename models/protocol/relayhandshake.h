@@ -32,8 +32,11 @@ std::optional<Authority> connectAuthority(QByteArrayView target, QString *error)
 
 // The request sent upstream: the application's request line with `upstream`'s target, its header
 // lines in order and byte-exact, except Host (rewritten for `upstream`) and, when `origin` is not
-// empty, Origin (replaced, or added after Host when the application sent none).
-QByteArray forwardRequest(const HttpRequest &request, const QUrl &upstream, QByteArrayView origin = {});
+// empty, Origin (replaced, or added after Host when the application sent none). `dropExtensions`
+// leaves out Sec-WebSocket-Extensions, so that no compression is agreed (a relay that changes
+// messages must see and write them uncompressed).
+QByteArray forwardRequest(
+    const HttpRequest &request, const QUrl &upstream, QByteArrayView origin = {}, bool dropExtensions = false);
 
 // The four handshakes of a relayed connection, as recorded.
 struct Handshakes {

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void againstItsOwnServer();
     void serveTextFormat();
     void relayPrintsBothLegs();
+    void relayAppliesInterceptRules();
     void exportCa();
     void proxyTerminatesTlsForNodeWs();
     void againstNodeWsKeepsSendOrder();
@@ -254,6 +255,16 @@ void tst_Cli::usageErrors_data()
                                                  << QStringLiteral("--insecure-host only applies with --proxy (-k accepts every certificate error)");
     QTest::addRow("export-ca with more") << QStringList { QStringLiteral("--export-ca"), QStringLiteral("x.pem"), url }
                                          << QStringLiteral("--export-ca takes nothing but its file");
+    QTest::addRow("intercept rule without relay")
+        << QStringList { QStringLiteral("--intercept-rule"), QStringLiteral(WSI_TEST_DATA "/cli/rules/upper.json"), url }
+        << QStringLiteral("--intercept-rule only applies with --relay or --proxy");
+    QTest::addRow("intercept rule file missing")
+        << QStringList { relay, to, url, QStringLiteral("--intercept-rule"), QStringLiteral("/nonexistent/rules.json") }
+        << QStringLiteral("--intercept-rule: cannot read /nonexistent/rules.json: No such file or directory");
+    QTest::addRow("intercept rule file not rules")
+        << QStringList { relay, to, url, QStringLiteral("--intercept-rule"),
+               QStringLiteral(WSI_TEST_DATA "/cli/peers/ws_echo_server.js") }
+        << QStringLiteral("--intercept-rule: " WSI_TEST_DATA "/cli/peers/ws_echo_server.js: not JSON: illegal value at offset 1");
     QTest::addRow("unknown engine") << QStringList { QStringLiteral("--engine"), QStringLiteral("libwebsockets"), url }
                                     << QStringLiteral("--engine: \"libwebsockets\" is not an engine (inspector or qt)");
     QTest::addRow("qt engine with deflate") << QStringList { QStringLiteral("--engine=qt"), QStringLiteral("--deflate="), url }
@@ -420,6 +431,45 @@ void tst_Cli::relayPrintsBothLegs()
 
 // --export-ca makes the certificate authority in the user's data directory on first use, then
 // keeps it: the second export writes the same certificate.
+// --intercept-rule: the server gets the changed message, the application the changed echo, and
+// the relay prints what it changed.
+void tst_Cli::relayAppliesInterceptRules()
+{
+    QProcess relay;
+    relay.start(QStringLiteral(WSI_CLI_PATH),
+        { QStringLiteral("--relay"), QStringLiteral("0"), QStringLiteral("--to"), urlFor(m_echoPort),
+            QStringLiteral("--intercept-rule"), QStringLiteral(WSI_TEST_DATA "/cli/rules/upper.json"),
+            QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY(relay.waitForStarted());
+    QByteArray out;
+    QVERIFY(waitForOutput(relay, out, "\n"));
+    const QString relayUrl = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object().value(QLatin1String("url")).toString();
+    const CliRun app = runCli({ relayUrl, QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--send"),
+        QStringLiteral("hello 42"), QStringLiteral("--close"), QStringLiteral("1000") });
+    QVERIFY2(app.exitCode == 0, qPrintable(app.describe()));
+    const QList<QJsonObject> echoes = app.frames("in");
+    QVERIFY(!echoes.isEmpty());
+    QCOMPARE(echoes.first().value(QLatin1String("text")).toString(), QStringLiteral("HELLO <42>"));
+    QVERIFY(waitForOutput(relay, out, "\"state\":\"CLOSED\""));
+    ::kill(pid_t(relay.processId()), SIGINT);
+    QVERIFY(relay.waitForFinished(10'000));
+    out += relay.readAllStandardOutput();
+    QStringList edits;
+    for (const QByteArray &line : out.split('\n')) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        if (e.value(QLatin1String("kind")).toString() == QLatin1String("intercept")
+            && e.value(QLatin1String("action")).toString() == QLatin1String("edited")
+            && e.value(QLatin1String("message_id")).toInt() > 0)
+            edits << e.value(QLatin1String("leg")).toString() + QLatin1Char(' ')
+                    + QString::number(e.value(QLatin1String("rules")).toArray().first().toInt());
+        if (e.value(QLatin1String("kind")).toString() == QLatin1String("frame")
+            && e.value(QLatin1String("dir")).toString() == QLatin1String("out")
+            && e.value(QLatin1String("leg")).toString() == QLatin1String("server"))
+            QCOMPARE(e.value(QLatin1String("text")).toString(), QStringLiteral("HELLO 42"));
+    }
+    QCOMPARE(edits, (QStringList { QStringLiteral("app 1"), QStringLiteral("server 2") }));
+}
+
 void tst_Cli::exportCa()
 {
     QTemporaryDir home;

@@ -4,6 +4,7 @@
 
 #include "captureevents.h"
 #include "log/capture.h"
+#include "log/interceptnote.h"
 #include "net/relayserver.h"
 #include "peerprocess.h"
 
@@ -83,11 +84,13 @@ private Q_SLOTS:
     void non101AnswerReachesTheApplication();
     void hostileFramesReachTheApplication();
     void serverDropsMidFrame();
+    void rulesChangeMessagesInFlight_data();
+    void rulesChangeMessagesInFlight();
 
 private:
     static void addPairs();
     ClientRun runClient(PeerProcess::Runtime runtime, const QString &path, const QStringList &commands);
-    void startRelay(int server);
+    void startRelay(int server, std::shared_ptr<const MessageRules> rules = {});
 
     std::vector<std::unique_ptr<PeerProcess>> m_servers;
     QList<quint16> m_ports;
@@ -114,10 +117,11 @@ void tst_RelayInterop::init()
     m_finished = 0;
 }
 
-void tst_RelayInterop::startRelay(int server)
+void tst_RelayInterop::startRelay(int server, std::shared_ptr<const MessageRules> rules)
 {
     RelayOptions options;
     options.to = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(m_ports[server]));
+    options.rules = std::move(rules);
     m_relay = std::make_unique<RelayServer>(options);
     connect(m_relay.get(), &RelayServer::sessionStarted, this,
         [this](RelaySession *session) { session->addSink(m_capture.get()); });
@@ -334,6 +338,71 @@ void tst_RelayInterop::serverDropsMidFrame()
     for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Error), Leg::Server))
         midFrame = midFrame || e.text().contains(QLatin1String("in the middle of a frame: 7 bytes"));
     QVERIFY(midFrame);
+}
+
+void tst_RelayInterop::rulesChangeMessagesInFlight_data()
+{
+    addPairs();
+}
+
+// Match and replace rules between real peers, each way: the server gets the changed message (its
+// echo shows it), the application gets the echo changed again, a fragmented message is changed as
+// a whole, binary bytes by hex. Compression is not offered, so even servers that would compress
+// talk plainly. The log has each original, each delivered version and a note naming the rules.
+void tst_RelayInterop::rulesChangeMessagesInFlight()
+{
+    QFETCH(int, client);
+    QFETCH(int, server);
+    QString error;
+    const std::optional<MessageRules> rules = MessageRules::fromJson(R"J([
+        {"direction": "to-server", "type": "text", "match": "secret", "replace": "public"},
+        {"direction": "to-app", "type": "regex", "match": "pub(lic)", "replace": "PUB\\1"},
+        {"direction": "to-server", "type": "hex", "match": "0102", "replace": "ff"}])J",
+        &error);
+    QVERIFY2(rules, qPrintable(error));
+    startRelay(server, std::make_shared<const MessageRules>(*rules));
+    const QStringList commands { QStringLiteral("text=") + hex("my secret"), QStringLiteral("binary=00010203"),
+        QStringLiteral("text=") + hex("cmd:fragment:3:public info"), QStringLiteral("text=") + hex("untouched"),
+        QStringLiteral("wait=4"), QStringLiteral("close=1000") };
+    const ClientRun run = runClient(PeerProcess::Runtime(client), QStringLiteral("/rules"), commands);
+    QCOMPARE(run.messages(),
+        (QList<QByteArray> { "my PUBlic", QByteArray::fromHex("00ff03"), "PUBlic info", "untouched" }));
+    QTRY_COMPARE(m_finished, 1);
+
+    // Asked without compression, whatever the server would have agreed to.
+    const QList<WireEvent> requests = onLeg(eventsOfKind(*m_capture, EventKind::HandshakeRequest), Leg::Server);
+    QCOMPARE(requests.size(), 1);
+    QVERIFY(!requests.first().payload.contains("Sec-WebSocket-Extensions"));
+    QVERIFY(eventsOfKind(*m_capture, EventKind::Violation).isEmpty());
+
+    // What each peer sent, and what the relay delivered instead.
+    auto payloads = [this](Leg leg, Direction direction) {
+        QList<QByteArray> out;
+        for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Frame), leg))
+            if (e.direction == direction && !Opcode::isControl(e.frame.opcode))
+                out << e.payload.toByteArray();
+        return out;
+    };
+    QCOMPARE(payloads(Leg::App, Direction::Incoming),
+        (QList<QByteArray> { "my secret", QByteArray::fromHex("00010203"), "cmd:fragment:3:public info", "untouched" }));
+    QCOMPARE(payloads(Leg::Server, Direction::Outgoing), (QList<QByteArray> { "my public", QByteArray::fromHex("00ff03") }));
+    const QList<QByteArray> fromServer = payloads(Leg::Server, Direction::Incoming);
+    QCOMPARE(fromServer.first(), QByteArray("my public"));
+    QCOMPARE(fromServer.join(), QByteArray("my public") + QByteArray::fromHex("00ff03") + "public info" + "untouched");
+    QCOMPARE(payloads(Leg::App, Direction::Outgoing), (QList<QByteArray> { "my PUBlic", "PUBlic info" }));
+    for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Frame), Leg::Server))
+        if (e.direction == Direction::Outgoing)
+            QVERIFY(e.frame.masked); // toward the server, as RFC 6455 requires of a client
+    QList<QList<int>> noted;
+    for (const WireEvent &e : eventsOfKind(*m_capture, EventKind::Intercept)) {
+        const std::optional<InterceptNote> note = InterceptNote::fromJson(e.payload);
+        QVERIFY(note);
+        if (note->action == InterceptNote::Action::Edited && note->message != 0)
+            noted << note->rules;
+    }
+    // The echoes cross the application's later messages: the order of the notes is the peers'.
+    std::sort(noted.begin(), noted.end());
+    QCOMPARE(noted, (QList<QList<int>> { { 1 }, { 2 }, { 2 }, { 3 } }));
 }
 
 QTEST_GUILESS_MAIN(tst_RelayInterop)

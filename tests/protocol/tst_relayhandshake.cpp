@@ -73,6 +73,7 @@ void tst_RelayHandshake::forwardRequest_data()
     QTest::addColumn<QString>("upstream");
     QTest::addColumn<QByteArray>("origin");
     QTest::addColumn<QByteArray>("expected");
+    QTest::addColumn<bool>("dropExtensions");
 
     const QByteArray browser = "GET /chat?x=1 HTTP/1.1\r\n"
                                "Host: 127.0.0.1:8765\r\n"
@@ -95,7 +96,7 @@ void tst_RelayHandshake::forwardRequest_data()
                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                       "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
                       "X-Odd:   spacing kept  \r\n"
-                      "\r\n");
+                      "\r\n") << false;
     QTest::addRow("origin replaced") << browser << QStringLiteral("ws://10.0.0.2:9001/chat?x=1")
                                      << QByteArray("https://app.example")
                                      << QByteArray(
@@ -108,20 +109,31 @@ void tst_RelayHandshake::forwardRequest_data()
                                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                                             "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"
                                             "X-Odd:   spacing kept  \r\n"
-                                            "\r\n");
+                                            "\r\n") << false;
     QTest::addRow("origin added after host, header case kept")
         << QByteArray("GET / HTTP/1.1\r\nhost: a\r\nupgrade: websocket\r\n\r\n") << QStringLiteral("ws://[::1]:81/")
         << QByteArray("null")
-        << QByteArray("GET / HTTP/1.1\r\nhost: [::1]:81\r\nOrigin: null\r\nupgrade: websocket\r\n\r\n");
+        << QByteArray("GET / HTTP/1.1\r\nhost: [::1]:81\r\nOrigin: null\r\nupgrade: websocket\r\n\r\n") << false;
     QTest::addRow("no host at all: origin before the blank line")
         << QByteArray("GET / HTTP/1.0\nUpgrade: websocket\n\n") << QStringLiteral("ws://b/") << QByteArray("o")
-        << QByteArray("GET / HTTP/1.0\r\nUpgrade: websocket\nOrigin: o\r\n\n");
+        << QByteArray("GET / HTTP/1.0\r\nUpgrade: websocket\nOrigin: o\r\n\n") << false;
     QTest::addRow("repeated origin replaced once")
         << QByteArray("GET / HTTP/1.1\r\nOrigin: a\r\nHost: x\r\nOrigin: b\r\n\r\n") << QStringLiteral("ws://b/")
-        << QByteArray("o") << QByteArray("GET / HTTP/1.1\r\nOrigin: o\r\nHost: b\r\n\r\n");
+        << QByteArray("o") << QByteArray("GET / HTTP/1.1\r\nOrigin: o\r\nHost: b\r\n\r\n") << false;
     QTest::addRow("header named like host is not host")
         << QByteArray("GET / HTTP/1.1\r\nHostname: x\r\nHost: y\r\n\r\n") << QStringLiteral("ws://b:80/")
-        << QByteArray() << QByteArray("GET / HTTP/1.1\r\nHostname: x\r\nHost: b\r\n\r\n");
+        << QByteArray() << QByteArray("GET / HTTP/1.1\r\nHostname: x\r\nHost: b\r\n\r\n") << false;
+    QTest::addRow("extensions left out") << browser << QStringLiteral("ws://h/chat?x=1") << QByteArray()
+                                         << QByteArray("GET /chat?x=1 HTTP/1.1\r\n"
+                                                       "Host: h\r\n"
+                                                       "Connection: Upgrade\r\n"
+                                                       "Upgrade: websocket\r\n"
+                                                       "Origin: http://127.0.0.1:8765\r\n"
+                                                       "Sec-WebSocket-Version: 13\r\n"
+                                                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                                                       "X-Odd:   spacing kept  \r\n"
+                                                       "\r\n")
+                                         << true;
 }
 
 void tst_RelayHandshake::forwardRequest()
@@ -129,9 +141,11 @@ void tst_RelayHandshake::forwardRequest()
     QFETCH(QByteArray, request);
     QFETCH(QString, upstream);
     QFETCH(QByteArray, origin);
+    QFETCH(bool, dropExtensions);
     RequestParser parser;
     QCOMPARE(parser.feed(request), RequestParser::Status::Complete);
-    const QByteArray forwarded = RelayHandshake::forwardRequest(parser.request(), QUrl(upstream), origin);
+    const QByteArray forwarded
+        = RelayHandshake::forwardRequest(parser.request(), QUrl(upstream), origin, dropExtensions);
     QTEST(forwarded, "expected");
     // What the server receives is a request it can read.
     RequestParser again;

@@ -1,0 +1,178 @@
+// The gate a relay puts on one direction when rules may change messages, driven by a RelayLeg as
+// the relay drives it: what it writes on, byte for byte, and what it records.
+
+#include "intercept/messagegate.h"
+#include "log/interceptnote.h"
+#include "net/relayleg.h"
+#include "protocol/frameparser.h"
+#include "protocol/framewriter.h"
+
+#include <QTest>
+
+namespace {
+QByteArray frame(quint8 opcode, const QByteArray &payload, bool fin = true, bool mask = false)
+{
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.fin = fin;
+    spec.mask = mask;
+    spec.maskingKey = mask ? std::optional<quint32>(0x11223344) : std::nullopt;
+    spec.payload = payload;
+    return FrameWriter::encode(spec).bytes;
+}
+
+struct Recorded {
+    QList<WireEvent> events;
+    QList<QByteArray> payloads; // the events' payloads, kept
+};
+
+// A leg of the server's frames (to the application), gated by `rules`.
+struct Harness {
+    std::shared_ptr<const MessageRules> rules;
+    QByteArray written;
+    Recorded recorded;
+    std::unique_ptr<MessageGate> gate;
+    std::unique_ptr<RelayLeg> leg;
+
+    Harness(const QByteArray &json, Leg from = Leg::Server)
+    {
+        QString error;
+        const std::optional<MessageRules> parsed = MessageRules::fromJson(json, &error);
+        if (!parsed)
+            qFatal("rules: %s", qPrintable(error));
+        rules = std::make_shared<const MessageRules>(*parsed);
+        auto record = [this](WireEvent &e) {
+            recorded.payloads << e.payload.toByteArray();
+            recorded.events << e;
+        };
+        gate = std::make_unique<MessageGate>(
+            from, rules, [this](QByteArrayView bytes) { written.append(bytes.data(), bytes.size()); }, record);
+        leg = std::make_unique<RelayLeg>(
+            from, from == Leg::App ? FrameParser::Role::Server : FrameParser::Role::Client, record);
+        leg->setGate(gate.get());
+    }
+    QList<InterceptNote> notes() const
+    {
+        QList<InterceptNote> out;
+        for (qsizetype i = 0; i < recorded.events.size(); ++i)
+            if (recorded.events[i].kind == EventKind::Intercept)
+                out << *InterceptNote::fromJson(recorded.payloads[i]);
+        return out;
+    }
+    QList<QByteArray> outgoingPayloads() const
+    {
+        QList<QByteArray> out;
+        for (qsizetype i = 0; i < recorded.events.size(); ++i)
+            if (recorded.events[i].kind == EventKind::Frame && recorded.events[i].direction == Direction::Outgoing)
+                out << recorded.payloads[i];
+        return out;
+    }
+};
+
+const QByteArray UpperHello = R"([{"match":"hello","replace":"HELLO"}])";
+} // namespace
+
+class tst_MessageGate : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void unchangedPassesByteExact_data();
+    void unchangedPassesByteExact();
+    void changedBecomesOneFrame_data();
+    void changedBecomesOneFrame();
+    void violationStepsAside();
+    void incompleteMessageIsReported();
+};
+
+void tst_MessageGate::unchangedPassesByteExact_data()
+{
+    QTest::addColumn<int>("chunk"); // bytes per read; 0: all at once
+    QTest::addRow("one read") << 0;
+    QTest::addRow("a byte per read") << 1;
+    QTest::addRow("5 bytes per read") << 5;
+}
+
+void tst_MessageGate::unchangedPassesByteExact()
+{
+    QFETCH(int, chunk);
+    Harness h(UpperHello);
+    const QByteArray first = frame(Opcode::Text, "abc", false);
+    const QByteArray ping = frame(Opcode::Ping, "p");
+    const QByteArray last = frame(Opcode::Continuation, "def");
+    const QByteArray binary = frame(Opcode::Binary, QByteArray(300, 'x'));
+    const QByteArray input = first + ping + last + binary;
+    for (qsizetype i = 0; i < input.size(); i += chunk ? chunk : input.size())
+        h.leg->observe(QByteArrayView(input).sliced(i, qMin<qsizetype>(chunk ? chunk : input.size(), input.size() - i)), 1);
+    // The ping between the fragments goes on at once; the message once whole, as it came.
+    QCOMPARE(h.written, ping + first + last + binary);
+    QVERIFY(h.notes().isEmpty());
+    QVERIFY(h.outgoingPayloads().isEmpty());
+}
+
+void tst_MessageGate::changedBecomesOneFrame_data()
+{
+    QTest::addColumn<int>("from");
+    QTest::addColumn<bool>("masked");
+    QTest::addRow("from the server: unmasked") << int(Leg::Server) << false;
+    QTest::addRow("from the application: masked") << int(Leg::App) << true;
+}
+
+void tst_MessageGate::changedBecomesOneFrame()
+{
+    QFETCH(int, from);
+    QFETCH(bool, masked);
+    Harness h(UpperHello, Leg(from));
+    const bool appMasks = Leg(from) == Leg::App;
+    h.leg->observe(frame(Opcode::Text, "say hel", false, appMasks) + frame(Opcode::Continuation, "lo", true, appMasks), 1);
+
+    FrameHeader header;
+    QVERIFY(FrameHeader::decode(h.written, header));
+    QVERIFY(header.fin);
+    QCOMPARE(header.opcode, quint8(Opcode::Text));
+    QCOMPARE(header.masked, masked);
+    QCOMPARE(qsizetype(header.declaredLength), qsizetype(9));
+    QByteArray payload = h.written.sliced(header.headerSize);
+    if (masked)
+        applyMask(payload.data(), payload.size(), header.maskingKey);
+    QCOMPARE(payload, QByteArray("say HELLO"));
+
+    QCOMPARE(h.outgoingPayloads(), QList<QByteArray> { "say HELLO" });
+    const QList<InterceptNote> notes = h.notes();
+    QCOMPARE(notes.size(), 1);
+    QCOMPARE(notes.first().action, InterceptNote::Action::Edited);
+    QCOMPARE(notes.first().message, quint32(1));
+    QCOMPARE(notes.first().rules, QList<int> { 1 });
+    QVERIFY2(notes.first().detail.contains(QLatin1String("rule 1")), qPrintable(notes.first().detail));
+}
+
+// A rule of RFC 6455 broken: from the offending frame on, bytes go as they came, rules or not.
+void tst_MessageGate::violationStepsAside()
+{
+    Harness h(UpperHello);
+    const QByteArray before = frame(Opcode::Text, "hello");
+    const QByteArray started = frame(Opcode::Text, "hel", false);
+    const QByteArray bad = QByteArray::fromHex("8300"); // reserved opcode 3
+    const QByteArray after = frame(Opcode::Text, "hello again");
+    h.leg->observe(before + started + bad, 1);
+    h.leg->observe(after, 2);
+    QCOMPARE(h.written, frame(Opcode::Text, "HELLO") + started + bad + after);
+    const QList<InterceptNote> notes = h.notes();
+    QCOMPARE(notes.size(), 2);
+    QCOMPARE(notes[1].action, InterceptNote::Action::Forwarded);
+    QVERIFY2(notes[1].detail.contains(QLatin1String("reserved-opcode")), qPrintable(notes[1].detail));
+    QVERIFY(h.gate->isPassingThrough());
+}
+
+void tst_MessageGate::incompleteMessageIsReported()
+{
+    Harness h(UpperHello);
+    h.leg->observe(frame(Opcode::Text, "hel", false) + frame(Opcode::Continuation, "l", false), 1);
+    QCOMPARE(h.written, QByteArray());
+    h.gate->finish();
+    const QList<InterceptNote> notes = h.notes();
+    QCOMPARE(notes.size(), 1);
+    QCOMPARE(notes.first().action, InterceptNote::Action::Undelivered);
+    QVERIFY2(notes.first().detail.contains(QLatin1String("2 of its frames")), qPrintable(notes.first().detail));
+}
+
+QTEST_GUILESS_MAIN(tst_MessageGate)
+#include "tst_messagegate.moc"
