@@ -191,8 +191,14 @@ std::optional<MessageRules> MessageRules::fromFile(const QString &path, QString 
             *error = Tr::tr("cannot read %1: %2").arg(path, file.errorString());
         return std::nullopt;
     }
+    constexpr qint64 MaxFileBytes = 1 << 20;
+    if (file.size() > MaxFileBytes) {
+        if (error)
+            *error = Tr::tr("%1: %2 bytes; a rule file may hold at most 1 MiB").arg(path).arg(file.size());
+        return std::nullopt;
+    }
     QString why;
-    std::optional<MessageRules> rules = fromJson(file.read(1 << 20), &why);
+    std::optional<MessageRules> rules = fromJson(file.readAll(), &why);
     if (!rules && error)
         *error = QStringLiteral("%1: %2").arg(path, why);
     return rules;

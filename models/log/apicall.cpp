@@ -103,8 +103,12 @@ QString ApiCall::summary(qsizetype maxChars) const
     QString text = DisplayText::line(signal.toUtf8(), 64);
     if (!signal.startsWith(QLatin1Char('(')) || !described.isEmpty())
         text += QLatin1Char('(') + described.join(QStringLiteral(", ")) + QLatin1Char(')');
-    if (maxChars >= 0 && text.size() > maxChars)
-        text = text.first(qMax<qsizetype>(0, maxChars - 1)) + QStringLiteral("\u2026");
+    if (maxChars >= 0 && text.size() > maxChars) {
+        qsizetype cut = qMax<qsizetype>(0, maxChars - 1);
+        if (cut > 0 && text.at(cut - 1).isHighSurrogate())
+            --cut; // never half a character
+        text = text.first(cut) + QStringLiteral("\u2026");
+    }
     // The note is the inspector's finding: never cut.
     if (!note.isEmpty())
         text += QStringLiteral(" \u2014 ") + DisplayText::line(note.toUtf8());

@@ -18,7 +18,10 @@ struct ApiCall {
     QString note;
 
     // A message argument is kept up to this many bytes: the frames hold all of it.
-    static constexpr qsizetype MaxArgumentBytes = 64 * 1024;
+    static constexpr qsizetype MaxArgumentBytes = 4 * 1024;
+    // The signal name of a finding that no signal reported (a ping answered silently): a fixed
+    // token, the same in every language, since files keep it.
+    static constexpr const char *NoSignal = "(no signal)";
     // A byte array argument: its size, and its first MaxArgumentBytes in base64.
     static QJsonValue bytesArgument(const QByteArray &bytes);
     // A string argument, cut to MaxArgumentBytes of UTF-8 (a cut string is marked so).

@@ -77,11 +77,13 @@ QtClientConnection::QtClientConnection(quint32 connectionId, QObject *parent)
 
 QtClientConnection::~QtClientConnection()
 {
-    // The socket first: its last signals must not reach a half-destroyed relay.
+    // The socket first: its last signals must not reach a half-destroyed relay; then the relay,
+    // whose session holds the Relabel sink as long as it lives.
     if (m_socket) {
         m_socket->disconnect(this);
         delete m_socket;
     }
+    delete m_relay;
 }
 
 QUrl QtClientConnection::relayUrl() const
@@ -217,6 +219,10 @@ void QtClientConnection::watchSocket()
         call("error", { enumKey(error), s->errorString() });
         m_error = s->errorString();
         Q_EMIT errorOccurred(m_error);
+        // Qt 6.4 stays in ConnectingState after refusing a handshake (a bad Sec-WebSocket-Accept, a
+        // non-101 status): see whether it gets out of it by itself.
+        if (s->state() == QAbstractSocket::ConnectingState && !m_notUpgradedTimer.isActive())
+            m_notUpgradedTimer.start(NotUpgradedGraceMs);
     });
     connect(s, &QWebSocket::pong, this, [this, call](quint64 elapsedTime, const QByteArray &payload) {
         call("pong", { double(elapsedTime), ApiCall::bytesArgument(payload) });
@@ -238,10 +244,26 @@ bool QtClientConnection::relabel(WireEvent &e)
     const bool fromQt = e.leg == Leg::App;
     switch (e.kind) {
     case EventKind::HandshakeRequest:
-    case EventKind::HandshakeResponse:
-        // Each is recorded on both legs; the server leg's copy is the one that crossed the wire.
-        if (fromQt)
+        // Recorded on both legs; the server leg's copy is the one that crossed the wire. QWebSocket's
+        // own is kept back until it is known whether the relay passed it on at all.
+        if (fromQt) {
+            m_heldRequest = e.payload.toByteArray();
+            m_heldRequestTimeUs = e.timeUs;
             return false;
+        }
+        m_heldRequest.clear();
+        break;
+    case EventKind::HandshakeResponse:
+        if (fromQt) {
+            if (m_heldRequest.isEmpty() && m_responseStatus != 0)
+                return false; // the server's answer, passed back: already shown
+            // The relay answered QWebSocket itself (the server was unreachable, or the request bad).
+            releaseHeldRequest();
+            recordText(EventKind::Error,
+                tr("the answer below is the inspector's relay's, not the server's: the request never reached the "
+                   "server"));
+            e.direction = Direction::Incoming;
+        }
         break;
     case EventKind::Frame:
     case EventKind::Violation:
@@ -257,10 +279,25 @@ bool QtClientConnection::relabel(WireEvent &e)
     return true;
 }
 
+void QtClientConnection::releaseHeldRequest()
+{
+    if (m_heldRequest.isEmpty())
+        return;
+    WireEvent e;
+    e.kind = EventKind::HandshakeRequest;
+    e.direction = Direction::Outgoing;
+    e.timeUs = m_heldRequestTimeUs;
+    const QByteArray bytes = std::exchange(m_heldRequest, {});
+    e.payload = bytes;
+    emitEvent(e);
+}
+
 void QtClientConnection::noteWire(const WireEvent &e)
 {
     switch (e.kind) {
     case EventKind::HandshakeResponse:
+        if (m_responseStatus != 0)
+            break;
         m_responseStatus = statusOf(e.payload);
         if (m_responseStatus != 101)
             m_notUpgradedTimer.start(NotUpgradedGraceMs);
@@ -278,7 +315,7 @@ void QtClientConnection::noteWire(const WireEvent &e)
             ++m_serverPings;
         } else if (e.frame.opcode == Opcode::Pong && e.direction == Direction::Outgoing && m_serverPings > 0) {
             --m_serverPings;
-            recordApi(ApiCall { tr("(no signal)"), {},
+            recordApi(ApiCall { QString::fromLatin1(ApiCall::NoSignal), {},
                 tr("QWebSocket answered the server's ping with this pong by itself; it has no signal for an "
                    "incoming ping, so the application never learns of it (%1 of payload)")
                     .arg(SizeFormat::bytes(quint64(e.payload.size()))) });
@@ -294,12 +331,16 @@ void QtClientConnection::noteWire(const WireEvent &e)
         }
         if (e.state == ReadyState::Closed) {
             m_relayFinished = true;
-            m_closeCode = e.closeCode;
+            releaseHeldRequest();
+            // As the inspector's engine reports it: the server's close frame, or 1006 without one.
+            m_closeCode = !m_serverCloseSeen ? quint16(CloseCodes::AbnormalClosure)
+                : m_serverCloseCode          ? m_serverCloseCode
+                                             : quint16(CloseCodes::NoStatusReceived);
             m_closeReason = QString::fromUtf8(m_serverCloseReason);
             m_wasClean = e.wasClean;
             // Qt 6.4 drops the TCP connection as soon as its own close frame is written.
             if (m_qtCloseSent && !m_serverCloseSeen && m_socketDone)
-                recordApi(ApiCall { tr("(no signal)"), {},
+                recordApi(ApiCall { QString::fromLatin1(ApiCall::NoSignal), {},
                     tr("QWebSocket closed its TCP connection right after its close frame, without waiting for the "
                        "server's: the closing handshake was cut short (RFC 6455 \u00a77.1.1 has the client wait "
                        "for the server's close frame and let the server close TCP first)") });
@@ -318,12 +359,16 @@ void QtClientConnection::checkNotUpgraded()
 {
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectingState)
         return;
-    recordApi(ApiCall { tr("(no signal)"), { enumKey(m_socket->state()) },
-        tr("the server answered %1 instead of 101, and %2 ms later QWebSocket still reports ConnectingState, with "
-           "no error and no disconnected(); the inspector drops the connection")
-            .arg(m_responseStatus)
+    const QString what = m_responseStatus == 101
+        ? tr("QWebSocket refused the server's 101 answer")
+        : tr("the server answered %1 instead of 101").arg(m_responseStatus);
+    recordApi(ApiCall { QString::fromLatin1(ApiCall::NoSignal), { enumKey(m_socket->state()) },
+        tr("%1, and %2 ms later QWebSocket still reports ConnectingState, with no disconnected(); the inspector "
+           "drops the connection")
+            .arg(what)
             .arg(NotUpgradedGraceMs) });
-    m_error = tr("not upgraded: the server answered %1").arg(m_responseStatus);
+    if (m_error.isEmpty())
+        m_error = tr("not upgraded: the server answered %1").arg(m_responseStatus);
     m_socket->abort();
 }
 
@@ -389,6 +434,9 @@ bool QtClientConnection::close(quint16 code, const QByteArray &reason)
         return refuse(tr("close not sent: QWebSocket cannot send a close frame without a status code"));
     if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
         return canSend("close");
+    if (!Utf8Validator::isValid(reason))
+        recordText(EventKind::Error,
+            tr("QWebSocket takes the close reason as a QString: its invalid UTF-8 becomes U+FFFD before it is sent"));
     m_socket->close(QWebSocketProtocol::CloseCode(code), QString::fromUtf8(reason));
     return true;
 }
@@ -411,6 +459,22 @@ void QtClientConnection::abort()
         m_socket->abort();
     if (m_relay)
         m_relay->close();
+    if (!m_relabel && m_socket && !m_relayFinished) {
+        // QWebSocket never reached the relay: no session will say that the connection ended.
+        m_relayFinished = m_socketDone = true;
+        m_closeCode = CloseCodes::AbnormalClosure;
+        WireEvent e;
+        e.kind = EventKind::StateChange;
+        e.state = m_state = ReadyState::Closed;
+        e.closeCode = m_closeCode;
+        const QByteArray text = tr("CLOSED: 1006 Abnormal Closure, wasClean=false, aborted before QWebSocket "
+                                   "reached the relay")
+                                    .toUtf8();
+        e.payload = text;
+        emitEvent(e);
+        Q_EMIT stateChanged(m_state);
+        finishIfDone();
+    }
 }
 
 bool QtClientConnection::refuse(const QString &why)

@@ -37,7 +37,8 @@ public:
     quint32 connectionId() const override { return m_id; }
     bool open(const ConnectionOptions &options) override;
     ReadyState readyState() const override { return m_state; }
-    // As the wire says (the first close frame), not as QWebSocket reports it: the api events have that.
+    // As the wire says (the server's close frame; 1006 without one), not as QWebSocket reports it:
+    // the api events have that.
     quint16 closeCode() const override { return m_closeCode; }
     QString closeReason() const override { return m_closeReason; }
     bool wasClean() const override { return m_wasClean; }
@@ -63,6 +64,7 @@ private:
     // An event of the relay, as this connection shows it (see the class comment); false: not shown.
     bool relabel(WireEvent &event);
     void noteWire(const WireEvent &event);
+    void releaseHeldRequest();
     void recordApi(const ApiCall &call);
     void recordText(EventKind kind, const QString &text);
     bool refuse(const QString &why);
@@ -85,6 +87,8 @@ private:
     quint16 m_serverCloseCode = 0; // 0: the close frame had no code
     QByteArray m_serverCloseReason;
     quint64 m_serverPings = 0;
+    QByteArray m_heldRequest; // QWebSocket's request as it reached the relay, until the server's copy comes
+    qint64 m_heldRequestTimeUs = 0;
     bool m_qtCloseSent = false;
     int m_responseStatus = 0;
     QTimer m_notUpgradedTimer { this };

@@ -15,6 +15,7 @@
 
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 #include <memory>
 
@@ -107,6 +108,9 @@ private Q_SLOTS:
     void refusedHandshake_data();
     void refusedHandshake();
     void refusesWhatQWebSocketCannotDo();
+    void refusedAcceptDoesNotHang();
+    void relayAnswerIsShownAsSuch();
+    void abortWhileConnecting();
 
 private:
     QUrl serverUrl(int peer, const QString &path) const;
@@ -395,9 +399,79 @@ void tst_QtEngineInterop::refusesWhatQWebSocketCannotDo()
     QVERIFY(errors[before].text().contains(QLatin1String("hand-made frame")));
     QVERIFY(errors[before + 1].text().contains(QLatin1String("pong")));
     QVERIFY(errors[before + 3].text().contains(QLatin1String("status code")));
-    // Nothing of it was written.
-    QVERIFY(framesOf(*s.capture, Direction::Outgoing).isEmpty());
+    // Nothing of it was written: what the server gets next is the next message, alone.
+    QVERIFY(s.client->sendText("sentinel"));
+    QTRY_VERIFY_WITH_TIMEOUT(!server.clientFrames().isEmpty(), 10'000);
+    const QList<RawServer::ClientFrame> got = server.clientFrames();
+    QCOMPARE(got.size(), 1);
+    QCOMPARE(got.first().payload, QByteArray("sentinel"));
     QCOMPARE(s.client->readyState(), ReadyState::Open);
+}
+
+// A 101 with a wrong Sec-WebSocket-Accept: QWebSocket reports an error and stays connecting; the
+// connection is dropped after the grace period, and the log says why.
+void tst_QtEngineInterop::refusedAcceptDoesNotHang()
+{
+    RawServer server;
+    server.onRequest = [](RawServer &raw) {
+        raw.send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                 "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+    };
+    QVERIFY(server.listen());
+    Session s;
+    QSignalSpy closed(s.client.get(), &ClientEngine::closed);
+    ConnectionOptions options;
+    options.url = server.url();
+    QVERIFY(s.client->open(options));
+    QVERIFY(closed.wait(10'000));
+    const QList<ApiCall> calls = apiCalls(*s.capture);
+    QVERIFY(!callsOf(calls, QStringLiteral("error")).isEmpty());
+    const QList<ApiCall> silent = callsOf(calls, QStringLiteral("(no signal)"));
+    QCOMPARE(silent.size(), 1);
+    QVERIFY2(silent.first().note.contains(QLatin1String("refused the server's 101 answer")),
+        qPrintable(silent.first().note));
+    QCOMPARE(s.client->readyState(), ReadyState::Closed);
+}
+
+// The server cannot be reached: the relay answers QWebSocket itself. The log shows QWebSocket's
+// request and that answer, marked as the relay's, not the server's.
+void tst_QtEngineInterop::relayAnswerIsShownAsSuch()
+{
+    QTcpServer closedPort;
+    QVERIFY(closedPort.listen(QHostAddress::LocalHost));
+    const quint16 port = closedPort.serverPort();
+    closedPort.close();
+    Session s;
+    QSignalSpy closed(s.client.get(), &ClientEngine::closed);
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:%1/x").arg(port));
+    QVERIFY(s.client->open(options));
+    QVERIFY(closed.wait(10'000));
+    const QList<WireEvent> requests = eventsOfKind(*s.capture, EventKind::HandshakeRequest);
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().direction, Direction::Outgoing);
+    QVERIFY(requests.first().payload.startsWith("GET /x HTTP/1.1\r\n"));
+    const QList<WireEvent> responses = eventsOfKind(*s.capture, EventKind::HandshakeResponse);
+    QCOMPARE(responses.size(), 1);
+    QVERIFY2(responses.first().payload.startsWith("HTTP/1.1 502"), responses.first().payload.toByteArray().constData());
+    bool marked = false;
+    for (const WireEvent &e : eventsOfKind(*s.capture, EventKind::Error))
+        marked = marked || e.text().contains(QLatin1String("the inspector's relay's, not the server's"));
+    QVERIFY(marked);
+}
+
+// Aborted before QWebSocket reached its relay: the connection still ends, and says so.
+void tst_QtEngineInterop::abortWhileConnecting()
+{
+    Session s;
+    QSignalSpy closed(s.client.get(), &ClientEngine::closed);
+    ConnectionOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1:9/"));
+    QVERIFY(s.client->open(options));
+    s.client->abort(); // at once: nothing has been accepted yet
+    QCOMPARE(closed.size(), 1);
+    QCOMPARE(s.client->readyState(), ReadyState::Closed);
+    QCOMPARE(s.capture->event(s.capture->count() - 1).state, ReadyState::Closed);
 }
 
 QTEST_GUILESS_MAIN(tst_QtEngineInterop)

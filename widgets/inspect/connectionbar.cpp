@@ -227,8 +227,9 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
     connect(m_url, &QComboBox::editTextChanged, this, &ConnectionBar::urlEdited);
     connect(m_subprotocols, &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
-    connect(m_engine, &QComboBox::currentIndexChanged, this, [this] {
-        engineChosen();
+    connect(m_engine, &QComboBox::currentIndexChanged, this, &ConnectionBar::engineChosen);
+    // Remembered when the user picks it, not when a session's options are shown.
+    connect(m_engine, &QComboBox::activated, this, [this] {
         if (m_settings)
             m_settings->setValue(EngineKey, ClientEngine::engineKey(engine()));
     });

@@ -20,7 +20,8 @@
 namespace {
 // Type names as MessageLogModel::typeName() gives them; reserved opcodes are one menu entry.
 const char *const FilterTypes[] = { "text", "binary", "continuation", "ping", "pong", "close",
-                                    "handshake", "violation", "state", "tls", "error", "reserved" };
+                                    "handshake", "violation", "state", "tls", "error", "reserved", "api",
+                                    "intercept" };
 }
 
 MessageLogView::MessageLogView(QWidget *parent)

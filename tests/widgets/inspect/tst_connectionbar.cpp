@@ -364,20 +364,24 @@ void tst_ConnectionBar::engineChoice()
         QVERIFY(deflate->isEnabled());
         QVERIFY(bar.options().deflate.has_value());
 
-        engine->setCurrentIndex(engine->findData(int(ConnectionOptions::Engine::Qt)));
+        // The user picks QWebSocket (the next item) with the keyboard.
+        engine->setFocus();
+        QTest::keyClick(engine, Qt::Key_Down);
         QCOMPARE(bar.options().engine, ConnectionOptions::Engine::Qt);
         QVERIFY(!deflate->isEnabled());
         QVERIFY(!bar.options().deflate.has_value());
+        child<QComboBox>(bar, "url")->setEditText(QStringLiteral("ws://h/"));
         QSignalSpy requested(&bar, &ConnectionBar::connectRequested);
-        bar.setOptions([] {
-            ConnectionOptions o;
-            o.url = QUrl(QStringLiteral("ws://h/"));
-            o.engine = ConnectionOptions::Engine::Qt;
-            return o;
-        }());
         QTest::mouseClick(child<QPushButton>(bar, "connect"), Qt::LeftButton);
         QCOMPARE(requested.size(), 1);
         QCOMPARE(lastOptions(requested).engine, ConnectionOptions::Engine::Qt);
+
+        // Showing another session's options shows its engine, without changing the remembered one.
+        ConnectionOptions other;
+        other.url = QUrl(QStringLiteral("ws://h/"));
+        bar.setOptions(other);
+        QCOMPARE(bar.options().engine, ConnectionOptions::Engine::Inspector);
+        QVERIFY(deflate->isEnabled());
     }
     ConnectionBar again(&settings);
     QCOMPARE(again.options().engine, ConnectionOptions::Engine::Qt);
