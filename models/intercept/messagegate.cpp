@@ -7,6 +7,8 @@
 
 #include <QCoreApplication>
 
+#include <algorithm>
+
 namespace {
 struct Tr {
     Q_DECLARE_TR_FUNCTIONS(MessageGate)
@@ -44,8 +46,18 @@ void MessageGate::frame(const ParsedFrame &frame, quint32 messageId)
     const QByteArrayView wire = take(frame.headerBytes.size() + frame.payload.size());
     const quint8 opcode = frame.header.opcode;
     if (Opcode::isControl(opcode)) {
-        // Control frames may come between a message's fragments (RFC 6455 §5.4): they go on now.
-        m_write(wire);
+        // Control frames may come between a message's fragments (RFC 6455 §5.4): they go on now,
+        // unless the user holds them too.
+        if (m_holding && m_holdControl) {
+            Held held;
+            held.opcode = opcode;
+            held.rsv = frame.header.rsv;
+            held.wire = wire.toByteArray();
+            held.payload = frame.payload.toByteArray();
+            hold(std::move(held));
+        } else {
+            m_write(wire);
+        }
         return;
     }
     if (m_frames == 0) {
@@ -57,50 +69,156 @@ void MessageGate::frame(const ParsedFrame &frame, quint32 messageId)
     m_messageWire.append(wire.data(), wire.size());
     m_messagePayload.append(frame.payload.data(), frame.payload.size());
     if (frame.header.fin)
-        deliver(messageId);
+        complete(messageId);
 }
 
-void MessageGate::deliver(quint32 messageId)
+void MessageGate::complete(quint32 messageId)
 {
-    const MessageRules::Result result = m_rules->apply(towardServer(), m_opcode, m_messagePayload);
-    if (!result.changed()) {
-        m_write(m_messageWire);
-    } else {
-        FrameSpec spec;
-        spec.opcode = m_opcode;
-        spec.rsv = m_rsv;
-        spec.mask = towardServer();
-        spec.payload = result.payload;
-        const EncodedFrame encoded = FrameWriter::encode(spec);
-        m_write(encoded.bytes);
-
-        WireEvent e;
-        e.kind = EventKind::Frame;
-        e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
-        e.direction = Direction::Outgoing;
-        e.timeUs = EventTime::nowUs();
-        e.header = encoded.header();
-        FrameHeader::decode(e.header, e.frame);
-        e.payload = spec.payload;
-        e.messageId = messageId;
-        m_record(e);
-        QStringList rules;
-        for (int number : result.applied)
-            rules << m_rules->at(number - 1).describe();
-        note(InterceptNote::Action::Edited, messageId, result.applied,
-            Tr::tr("%1 \u2192 %2 by %3")
-                .arg(SizeFormat::bytes(quint64(m_messagePayload.size())),
-                    SizeFormat::bytes(quint64(result.payload.size())), rules.join(QStringLiteral(", "))));
-    }
-    m_messageWire.clear();
+    const MessageRules::Result result = m_rules ? m_rules->apply(towardServer(), m_opcode, m_messagePayload)
+                                                : MessageRules::Result { m_messagePayload, {} };
+    Held message;
+    message.messageId = messageId;
+    message.opcode = m_opcode;
+    message.rsv = m_rsv;
+    message.wire = std::exchange(m_messageWire, {});
+    message.payload = result.payload;
+    message.rules = result.applied;
+    const qsizetype originalSize = m_messagePayload.size();
     m_messagePayload.clear();
     m_frames = 0;
+    if (!message.rules.isEmpty()) {
+        QStringList rules;
+        for (int number : message.rules)
+            rules << m_rules->at(number - 1).describe();
+        note(InterceptNote::Action::Edited, messageId, message.rules,
+            Tr::tr("%1 \u2192 %2 by %3")
+                .arg(SizeFormat::bytes(quint64(originalSize)), SizeFormat::bytes(quint64(message.payload.size())),
+                    rules.join(QStringLiteral(", "))));
+    }
+    if (m_holding)
+        hold(std::move(message));
+    else
+        send(message, std::nullopt);
+}
+
+void MessageGate::hold(Held held)
+{
+    held.hold = m_nextHold++;
+    held.sinceUs = EventTime::nowUs();
+    note(InterceptNote::Action::Held, held.messageId, held.rules,
+        Tr::tr("%1 of %2, until forwarded or dropped").arg(Opcode::name(held.opcode), SizeFormat::bytes(quint64(held.payload.size()))),
+        &held);
+    m_held.push_back(std::move(held));
+}
+
+void MessageGate::send(const Held &message, const std::optional<QByteArray> &edited)
+{
+    if (edited && *edited != message.payload) {
+        writeFrame(message.opcode, message.rsv, *edited, message.messageId);
+    } else if (!message.rules.isEmpty()) {
+        writeFrame(message.opcode, message.rsv, message.payload, message.messageId);
+    } else {
+        m_write(message.wire);
+    }
+}
+
+void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payload, quint32 messageId)
+{
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.rsv = rsv;
+    spec.mask = towardServer();
+    spec.payload = payload;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    m_write(encoded.bytes);
+
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
+    e.direction = Direction::Outgoing;
+    e.timeUs = EventTime::nowUs();
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = spec.payload;
+    e.messageId = messageId;
+    m_record(e);
+}
+
+void MessageGate::setHolding(bool holding, bool controlFrames)
+{
+    m_holding = holding;
+    m_holdControl = controlFrames;
+    if (!holding)
+        forwardAll();
+}
+
+bool MessageGate::forward(quint32 hold, const std::optional<QByteArray> &edited)
+{
+    const auto it = std::find_if(m_held.begin(), m_held.end(), [hold](const Held &h) { return h.hold == hold; });
+    if (it == m_held.end())
+        return false;
+    const Held message = std::move(*it);
+    m_held.erase(it);
+    const QString held = Tr::tr("held %1 ms").arg((EventTime::nowUs() - message.sinceUs) / 1000);
+    if (edited && *edited != message.payload) {
+        note(InterceptNote::Action::Edited, message.messageId, {},
+            Tr::tr("by hand, %1 \u2192 %2; %3")
+                .arg(SizeFormat::bytes(quint64(message.payload.size())), SizeFormat::bytes(quint64(edited->size())), held),
+            &message);
+    } else {
+        note(InterceptNote::Action::Forwarded, message.messageId, {}, held, &message);
+    }
+    send(message, edited);
+    return true;
+}
+
+bool MessageGate::drop(quint32 hold)
+{
+    const auto it = std::find_if(m_held.begin(), m_held.end(), [hold](const Held &h) { return h.hold == hold; });
+    if (it == m_held.end())
+        return false;
+    const Held message = std::move(*it);
+    m_held.erase(it);
+    note(InterceptNote::Action::Dropped, message.messageId, {},
+        Tr::tr("%1 of %2, held %3 ms; never delivered")
+            .arg(Opcode::name(message.opcode), SizeFormat::bytes(quint64(message.payload.size())))
+            .arg((EventTime::nowUs() - message.sinceUs) / 1000),
+        &message);
+    return true;
+}
+
+void MessageGate::forwardAll()
+{
+    while (!m_held.empty())
+        forward(m_held.front().hold);
+}
+
+void MessageGate::inject(const FrameSpec &frame)
+{
+    const EncodedFrame encoded = FrameWriter::encode(frame);
+    m_write(encoded.bytes);
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
+    e.direction = Direction::Outgoing;
+    e.timeUs = EventTime::nowUs();
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = frame.payload;
+    m_record(e);
+    note(InterceptNote::Action::Injected, 0, {},
+        Tr::tr("%1 of %2 toward the %3")
+            .arg(Opcode::name(frame.opcode), SizeFormat::bytes(quint64(frame.payload.size())),
+                towardServer() ? Tr::tr("server") : Tr::tr("application")));
 }
 
 void MessageGate::stepAside(const QString &why)
 {
     if (m_passThrough)
         return;
+    // What waits goes first, as it is: from here on, the sender's bytes pass as they came.
+    forwardAll();
+    m_holding = false;
     m_passThrough = true;
     // In the order they came: the message collected so far, then everything not yet taken.
     const QByteArray held = m_messageWire + QByteArrayView(m_unparsed).sliced(m_taken).toByteArray();
@@ -130,6 +248,12 @@ void MessageGate::end()
 
 void MessageGate::finish()
 {
+    for (const Held &message : m_held)
+        note(InterceptNote::Action::Undelivered, message.messageId, message.rules,
+            Tr::tr("held %1 ms; the connection ended before it was forwarded")
+                .arg((EventTime::nowUs() - message.sinceUs) / 1000),
+            &message);
+    m_held.clear();
     if (m_passThrough || m_frames == 0)
         return;
     note(InterceptNote::Action::Undelivered, m_messageId, {},
@@ -137,9 +261,15 @@ void MessageGate::finish()
     m_frames = 0;
 }
 
-void MessageGate::note(InterceptNote::Action action, quint32 messageId, const QList<int> &rules, const QString &detail)
+void MessageGate::note(
+    InterceptNote::Action action, quint32 messageId, const QList<int> &rules, const QString &detail, const Held *held)
 {
-    const InterceptNote n { action, messageId, rules, detail };
+    InterceptNote n = InterceptNote::make(action, messageId, detail, rules);
+    if (held) {
+        n.hold = held->hold;
+        n.opcode = held->opcode;
+        n.payload = held->payload;
+    }
     const QByteArray json = n.toJson();
     WireEvent e;
     e.kind = EventKind::Intercept;

@@ -40,6 +40,11 @@ QByteArray InterceptNote::toJson() const
         list.append(rule);
     object.insert(QLatin1String("rules"), list);
     object.insert(QLatin1String("detail"), detail);
+    if (hold) {
+        object.insert(QLatin1String("hold"), double(hold));
+        object.insert(QLatin1String("opcode"), opcode);
+        object.insert(QLatin1String("b64"), QString::fromLatin1(payload.toBase64()));
+    }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -65,6 +70,12 @@ std::optional<InterceptNote> InterceptNote::fromJson(QByteArrayView json)
         note.rules << rule.toInt();
     }
     note.detail = detail.toString();
+    const QJsonValue hold = object.value(QLatin1String("hold"));
+    if (hold.isDouble() && hold.toDouble() >= 1 && hold.toDouble() <= 4294967295.0) {
+        note.hold = quint32(hold.toDouble());
+        note.opcode = quint8(object.value(QLatin1String("opcode")).toInt() & 0xF);
+        note.payload = QByteArray::fromBase64(object.value(QLatin1String("b64")).toString().toLatin1());
+    }
     return note;
 }
 

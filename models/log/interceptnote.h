@@ -18,7 +18,21 @@ struct InterceptNote {
     quint32 message = 0; // the original message's id on its leg (0: an injected message has none)
     QList<int> rules; // the match/replace rules that changed it
     QString detail; // for the log: what changed, how long it was held; the inspector's own words
+    // Held: which hold it is (the number forward and drop take, per leg), the opcode and the payload
+    // as it would go on; Forwarded and Dropped: the hold they end.
+    quint32 hold = 0;
+    quint8 opcode = 0;
+    QByteArray payload;
 
+    static InterceptNote make(Action action, quint32 message, const QString &detail, const QList<int> &rules = {})
+    {
+        InterceptNote note;
+        note.action = action;
+        note.message = message;
+        note.rules = rules;
+        note.detail = detail;
+        return note;
+    }
     static const char *actionKey(Action action); // "edited", "dropped", ...
     static std::optional<Action> actionFromKey(QStringView key);
 

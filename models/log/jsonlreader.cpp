@@ -379,6 +379,14 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
             || !r.array(QStringLiteral("rules"), rules) || !r.string(QStringLiteral("message"), note.detail, false))
             return fail();
         note.message = quint32(value);
+        if (r.has(QStringLiteral("hold"))) {
+            qint64 hold = 0, opcode = 0;
+            if (!r.integer(QStringLiteral("hold"), 1, std::numeric_limits<quint32>::max(), hold)
+                || !r.integer(QStringLiteral("opcode"), 0, 15, opcode) || !r.base64(QStringLiteral("b64"), note.payload))
+                return fail();
+            note.hold = quint32(hold);
+            note.opcode = quint8(opcode);
+        }
         for (const QJsonValue &rule : std::as_const(rules)) {
             if (!rule.isDouble() || rule.toInteger(-1) < 1 || rule.toInteger(-1) > 1'000'000) {
                 error = Tr::tr("field \"rules\" holds something that is not a rule number");

@@ -375,6 +375,17 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
                 o.putUInt(quint64(qMax(0, note->rules[i])));
             }
             o.text("]");
+            if (note->hold) {
+                o.text(",\"hold\":");
+                o.need(12);
+                o.putUInt(note->hold);
+                o.text(",\"opcode\":");
+                o.need(4);
+                o.putUInt(note->opcode);
+                o.text(",\"b64\":\"");
+                putBase64Body(o, note->payload);
+                o.text("\"");
+            }
             o.text(",\"message\":");
             putStringValue(o, note->detail);
         } else {

@@ -222,9 +222,9 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
     m_forwardedRequest
         = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8(), hasRules());
     if (hasRules() && HttpHeaderList::contains(request.headers, "sec-websocket-extensions")) {
-        const InterceptNote note { InterceptNote::Action::Edited, 0, {},
+        const InterceptNote note = InterceptNote::make(InterceptNote::Action::Edited, 0,
             tr("Sec-WebSocket-Extensions left out of the request sent on, so that the messages the rules may "
-               "change cross uncompressed") };
+               "change cross uncompressed"));
         const QByteArray json = note.toJson();
         recordBytes(EventKind::Intercept, Leg::Server, Direction::Local, json);
     }
@@ -482,9 +482,9 @@ void RelaySession::startGates()
         return;
     if (m_check.deflate) {
         // Only a server that ignores the request can have agreed: its messages cannot be changed.
-        const InterceptNote note { InterceptNote::Action::Forwarded, 0, {},
+        const InterceptNote note = InterceptNote::make(InterceptNote::Action::Forwarded, 0,
             tr("the server agreed on permessage-deflate though it was not offered; rules do not apply to "
-               "this connection") };
+               "this connection"));
         const QByteArray json = note.toJson();
         recordBytes(EventKind::Intercept, Leg::Server, Direction::Local, json);
         return;

@@ -81,6 +81,11 @@ private Q_SLOTS:
     void changedBecomesOneFrame();
     void violationStepsAside();
     void incompleteMessageIsReported();
+    void holdForwardEditDrop();
+    void holdingControlFrames();
+    void stopHoldingForwardsWhatWaits();
+    void injectBetweenMessages();
+    void heldAtTheEndIsUndelivered();
 };
 
 void tst_MessageGate::unchangedPassesByteExact_data()
@@ -172,6 +177,113 @@ void tst_MessageGate::incompleteMessageIsReported()
     QCOMPARE(notes.size(), 1);
     QCOMPARE(notes.first().action, InterceptNote::Action::Undelivered);
     QVERIFY2(notes.first().detail.contains(QLatin1String("2 of its frames")), qPrintable(notes.first().detail));
+}
+
+// Intercept on: each message waits for its decision, listed with its payload; each decision goes
+// on the wire exactly as shown, in the order the decisions are made.
+void tst_MessageGate::holdForwardEditDrop()
+{
+    Harness h(R"([{"match":"cat","replace":"dog"}])", Leg::App);
+    h.gate->setHolding(true);
+    const QByteArray one = frame(Opcode::Text, "one", true, true);
+    h.leg->observe(one + frame(Opcode::Text, "two cat", true, true) + frame(Opcode::Binary, "3", true, true), 1);
+    QCOMPARE(h.written, QByteArray());
+    QCOMPARE(h.gate->heldCount(), 3);
+    QList<InterceptNote> held;
+    for (const InterceptNote &n : h.notes())
+        if (n.action == InterceptNote::Action::Held)
+            held << n;
+    QCOMPARE(held.size(), 3);
+    QCOMPARE(held[0].hold, quint32(1));
+    QCOMPARE(held[0].payload, QByteArray("one"));
+    QCOMPARE(held[1].payload, QByteArray("two dog")); // the rules applied before holding
+    QCOMPARE(held[1].rules, QList<int> { 1 });
+    QCOMPARE(held[2].opcode, quint8(Opcode::Binary));
+
+    QVERIFY(h.gate->drop(2));
+    QVERIFY(!h.gate->drop(2)); // decided once
+    QVERIFY(h.gate->forward(3, QByteArray("three")));
+    QVERIFY(h.gate->forward(1));
+    QCOMPARE(h.gate->heldCount(), 0);
+    // Message 3 edited by hand: a new masked frame; message 1 as it came, byte for byte.
+    FrameHeader header;
+    QVERIFY(FrameHeader::decode(h.written, header));
+    QVERIFY(header.masked);
+    QCOMPARE(header.opcode, quint8(Opcode::Binary));
+    QByteArray payload = h.written.sliced(header.headerSize, qsizetype(header.declaredLength));
+    applyMask(payload.data(), payload.size(), header.maskingKey);
+    QCOMPARE(payload, QByteArray("three"));
+    QCOMPARE(h.written.sliced(header.headerSize + 5), one);
+    QCOMPARE(h.outgoingPayloads(), QList<QByteArray> { "three" });
+
+    QStringList actions;
+    for (const InterceptNote &n : h.notes())
+        actions << QString::fromLatin1(InterceptNote::actionKey(n.action)) + QString::number(n.hold);
+    QCOMPARE(actions,
+        (QStringList { QStringLiteral("held1"), QStringLiteral("edited0"), QStringLiteral("held2"),
+            QStringLiteral("held3"), QStringLiteral("dropped2"), QStringLiteral("edited3"), QStringLiteral("forwarded1") }));
+}
+
+void tst_MessageGate::holdingControlFrames()
+{
+    Harness h(QByteArray("[]"));
+    const QByteArray ping = frame(Opcode::Ping, "p");
+    h.gate->setHolding(true, false);
+    h.leg->observe(ping, 1);
+    QCOMPARE(h.written, ping); // control frames pass unless asked
+    h.written.clear();
+    h.gate->setHolding(true, true);
+    h.leg->observe(ping, 2);
+    QCOMPARE(h.written, QByteArray());
+    QCOMPARE(h.gate->heldCount(), 1);
+    QVERIFY(h.gate->forward(1));
+    QCOMPARE(h.written, ping);
+}
+
+void tst_MessageGate::stopHoldingForwardsWhatWaits()
+{
+    Harness h(QByteArray("[]"));
+    h.gate->setHolding(true);
+    const QByteArray a = frame(Opcode::Text, "a"), b = frame(Opcode::Text, "b");
+    h.leg->observe(a + b, 1);
+    QCOMPARE(h.written, QByteArray());
+    h.gate->setHolding(false);
+    QCOMPARE(h.written, a + b);
+    const QByteArray c = frame(Opcode::Text, "c");
+    h.leg->observe(c, 2);
+    QCOMPARE(h.written, a + b + c);
+}
+
+// An injected message never cuts a message in two: one being collected waits its turn.
+void tst_MessageGate::injectBetweenMessages()
+{
+    Harness h(QByteArray("[]"));
+    const QByteArray start = frame(Opcode::Text, "ab", false), end = frame(Opcode::Continuation, "c");
+    h.leg->observe(start, 1);
+    FrameSpec injected;
+    injected.opcode = Opcode::Text;
+    injected.mask = false;
+    injected.payload = "from the inspector";
+    h.gate->inject(injected);
+    h.leg->observe(end, 2);
+    QCOMPARE(h.written, FrameWriter::encode(injected).bytes + start + end);
+    QCOMPARE(h.outgoingPayloads(), QList<QByteArray> { "from the inspector" });
+    QCOMPARE(h.notes().size(), 1);
+    QCOMPARE(h.notes().first().action, InterceptNote::Action::Injected);
+}
+
+void tst_MessageGate::heldAtTheEndIsUndelivered()
+{
+    Harness h(QByteArray("[]"));
+    h.gate->setHolding(true);
+    h.leg->observe(frame(Opcode::Text, "waiting"), 1);
+    h.gate->finish();
+    const QList<InterceptNote> notes = h.notes();
+    QCOMPARE(notes.size(), 2);
+    QCOMPARE(notes[1].action, InterceptNote::Action::Undelivered);
+    QCOMPARE(notes[1].payload, QByteArray("waiting"));
+    QCOMPARE(h.written, QByteArray());
+    QCOMPARE(h.gate->heldCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageGate)

@@ -1,5 +1,6 @@
 #include "eventfixtures.h"
 #include "log/jsonlreader.h"
+#include "log/interceptnote.h"
 #include "log/jsonlwriter.h"
 
 #include <QTest>
@@ -74,6 +75,9 @@ void tst_JsonlReader::parseRoundTrip_data()
     QTest::addRow("intercept edit") << int(EventKind::Intercept) << int(Direction::Local) << QByteArray()
                                     << QByteArray(R"({"action":"edited","detail":"5 → 5 bytes","message":3,"rules":[1,2]})")
                                     << 0 << 0 << 0 << false << int(Leg::App);
+    QTest::addRow("intercept held") << int(EventKind::Intercept) << int(Direction::Local) << QByteArray()
+                                    << InterceptNote { InterceptNote::Action::Held, 4, {}, QStringLiteral("text of 2 bytes"), 7, 1, QByteArray("\x00\xff", 2) }.toJson()
+                                    << 0 << 0 << 0 << false << int(Leg::Server);
 }
 
 void tst_JsonlReader::parseRoundTrip()
