@@ -220,11 +220,11 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
     }
     m_upstreamUrl = *upstream;
     m_forwardedRequest
-        = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8(), hasRules());
-    if (hasRules() && HttpHeaderList::contains(request.headers, "sec-websocket-extensions")) {
+        = RelayHandshake::forwardRequest(request, m_upstreamUrl, m_options.origin.toUtf8(), gatesWanted());
+    if (gatesWanted() && HttpHeaderList::contains(request.headers, "sec-websocket-extensions")) {
         const InterceptNote note = InterceptNote::make(InterceptNote::Action::Edited, 0,
-            tr("Sec-WebSocket-Extensions left out of the request sent on, so that the messages the rules may "
-               "change cross uncompressed"));
+            tr("Sec-WebSocket-Extensions left out of the request sent on, so that messages cross uncompressed "
+               "and can be held, changed and injected"));
         const QByteArray json = note.toJson();
         recordBytes(EventKind::Intercept, Leg::Server, Direction::Local, json);
     }
@@ -478,7 +478,7 @@ void RelaySession::onResponseComplete()
 // Records the moment each side's close frame went by: the closing handshake's progress.
 void RelaySession::startGates()
 {
-    if (!hasRules())
+    if (!gatesWanted())
         return;
     if (m_check.deflate) {
         // Only a server that ignores the request can have agreed: its messages cannot be changed.
@@ -490,16 +490,84 @@ void RelaySession::startGates()
         return;
     }
     auto recorder = [this](WireEvent &event) { emitEvent(event); };
-    if (m_options.rules->hasRulesFor(true)) {
+    if (m_options.interceptable || m_options.rules->hasRulesFor(true)) {
         m_appGate = std::make_unique<MessageGate>(
             Leg::App, m_options.rules, [this](QByteArrayView bytes) { writeToServer(bytes); }, recorder);
         m_appLeg.setGate(m_appGate.get());
     }
-    if (m_options.rules->hasRulesFor(false)) {
+    if (m_options.interceptable || m_options.rules->hasRulesFor(false)) {
         m_serverGate = std::make_unique<MessageGate>(
             Leg::Server, m_options.rules, [this](QByteArrayView bytes) { writeToApp(bytes); }, recorder);
         m_serverLeg.setGate(m_serverGate.get());
     }
+}
+
+MessageGate *RelaySession::gateFrom(Leg from) const
+{
+    return from == Leg::App ? m_appGate.get() : from == Leg::Server ? m_serverGate.get() : nullptr;
+}
+
+bool RelaySession::canIntercept(Leg from) const
+{
+    const MessageGate *gate = gateFrom(from);
+    return gate && !gate->isPassingThrough() && m_phase == Phase::Frames;
+}
+
+bool RelaySession::refuseIntercept(Leg from, const QString &why)
+{
+    recordText(EventKind::Error, from, Direction::Local, why);
+    return false;
+}
+
+bool RelaySession::setIntercept(Leg from, bool holding, bool controlFrames)
+{
+    MessageGate *gate = gateFrom(from);
+    if (!gate)
+        return refuseIntercept(from,
+            m_phase == Phase::Frames || m_phase == Phase::Done
+                ? tr("intercept is not available on this connection: the relay was started without it")
+                : tr("intercept is available once the connection is open"));
+    gate->setHolding(holding, controlFrames);
+    return true;
+}
+
+bool RelaySession::forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited)
+{
+    MessageGate *gate = gateFrom(from);
+    if (!gate || !gate->forward(hold, edited))
+        return refuseIntercept(from, tr("no held message %1 to forward").arg(hold));
+    return true;
+}
+
+bool RelaySession::dropHeld(Leg from, quint32 hold)
+{
+    MessageGate *gate = gateFrom(from);
+    if (!gate || !gate->drop(hold))
+        return refuseIntercept(from, tr("no held message %1 to drop").arg(hold));
+    return true;
+}
+
+bool RelaySession::forwardAllHeld(Leg from)
+{
+    MessageGate *gate = gateFrom(from);
+    if (!gate)
+        return false;
+    gate->forwardAll();
+    return true;
+}
+
+bool RelaySession::inject(Leg toward, const FrameSpec &frame)
+{
+    const Leg from = toward == Leg::Server ? Leg::App : Leg::Server;
+    if (!canIntercept(from))
+        return refuseIntercept(from,
+            tr("nothing injected toward the %1: %2")
+                .arg(sideName(toward),
+                    m_phase != Phase::Frames ? tr("the connection is not open")
+                        : !gateFrom(from)    ? tr("the relay was started without intercept")
+                                             : tr("that side broke RFC 6455, so its bytes now pass as they come")));
+    gateFrom(from)->inject(frame);
+    return true;
 }
 
 void RelaySession::noteCloseFrames()

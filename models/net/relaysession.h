@@ -39,6 +39,9 @@ struct RelayOptions {
     // by frame once parsed (MessageGate), and the application's permessage-deflate offer is left
     // out of the request so that they cross uncompressed.
     std::shared_ptr<const MessageRules> rules;
+    // Intercept can be switched on at any time (the window's relays, on request): both directions
+    // go through a gate from the start, so messages cross uncompressed, as with rules.
+    bool interceptable = false;
 };
 
 // One application connection passed through to the server: two TCP connections (legs), bytes
@@ -88,6 +91,17 @@ public:
     // Drops both legs at once (the user stopped the relay); recorded as the inspector's doing.
     void abort(const QString &why);
 
+    // Intercept, once the connection is open and when the options asked for it (interceptable, or
+    // rules for that direction); `from` is the leg whose peer sends the messages. False when it
+    // cannot be done: not open yet or any more, no gate, no such held message; the log says why.
+    bool canIntercept(Leg from) const;
+    bool setIntercept(Leg from, bool holding, bool controlFrames = false);
+    bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
+    bool dropHeld(Leg from, quint32 hold);
+    bool forwardAllHeld(Leg from);
+    // A frame of the inspector's own to `toward`'s peer (Leg::Server: to the server), between messages.
+    bool inject(Leg toward, const FrameSpec &frame);
+
 Q_SIGNALS:
     void stateChanged(ReadyState state);
     void finished();
@@ -111,6 +125,9 @@ private:
     void onUpstreamError();
     void onResponseComplete();
     bool hasRules() const { return m_options.rules && !m_options.rules->isEmpty(); }
+    bool gatesWanted() const { return hasRules() || m_options.interceptable; }
+    MessageGate *gateFrom(Leg from) const;
+    bool refuseIntercept(Leg from, const QString &why);
     void startGates();
     bool gated(const RelayLeg &leg) const { return leg.gate() && !leg.gate()->isPassingThrough(); }
     void onAppDisconnected();

@@ -9,6 +9,7 @@
 #include "peerprocess.h"
 
 #include <QJsonArray>
+#include <QTimer>
 #include <QTest>
 
 namespace {
@@ -86,11 +87,14 @@ private Q_SLOTS:
     void serverDropsMidFrame();
     void rulesChangeMessagesInFlight_data();
     void rulesChangeMessagesInFlight();
+    void interceptHoldEditDropInject_data();
+    void interceptHoldEditDropInject();
+    void heldMessagesAtTheEndAreReported();
 
 private:
     static void addPairs();
     ClientRun runClient(PeerProcess::Runtime runtime, const QString &path, const QStringList &commands);
-    void startRelay(int server, std::shared_ptr<const MessageRules> rules = {});
+    void startRelay(int server, std::shared_ptr<const MessageRules> rules = {}, bool interceptable = false);
 
     std::vector<std::unique_ptr<PeerProcess>> m_servers;
     QList<quint16> m_ports;
@@ -117,11 +121,12 @@ void tst_RelayInterop::init()
     m_finished = 0;
 }
 
-void tst_RelayInterop::startRelay(int server, std::shared_ptr<const MessageRules> rules)
+void tst_RelayInterop::startRelay(int server, std::shared_ptr<const MessageRules> rules, bool interceptable)
 {
     RelayOptions options;
     options.to = QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(m_ports[server]));
     options.rules = std::move(rules);
+    options.interceptable = interceptable;
     m_relay = std::make_unique<RelayServer>(options);
     connect(m_relay.get(), &RelayServer::sessionStarted, this,
         [this](RelaySession *session) { session->addSink(m_capture.get()); });
@@ -403,6 +408,112 @@ void tst_RelayInterop::rulesChangeMessagesInFlight()
     // The echoes cross the application's later messages: the order of the notes is the peers'.
     std::sort(noted.begin(), noted.end());
     QCOMPARE(noted, (QList<QList<int>> { { 1 }, { 2 }, { 2 }, { 3 } }));
+}
+
+namespace {
+// Plays the user at the Intercept pane: turns intercept on toward the server as soon as the
+// connection opens, and hands each Held note to `onHeld`, outside the relay's own call.
+struct InterceptUser : WireEventSink {
+    RelaySession *session = nullptr;
+    std::function<void(const InterceptNote &)> onHeld;
+    QList<InterceptNote> notes;
+    void record(const WireEvent &e) override
+    {
+        if (e.kind == EventKind::StateChange && e.state == ReadyState::Open && session)
+            QVERIFY(session->setIntercept(Leg::App, true));
+        if (e.kind != EventKind::Intercept)
+            return;
+        const InterceptNote note = *InterceptNote::fromJson(e.payload);
+        notes << note;
+        if (note.action == InterceptNote::Action::Held && onHeld)
+            QTimer::singleShot(0, [this, note] { onHeld(note); });
+    }
+    QStringList actions() const
+    {
+        QStringList out;
+        for (const InterceptNote &n : notes)
+            out << QString::fromLatin1(InterceptNote::actionKey(n.action)) + QString::number(n.hold);
+        return out;
+    }
+};
+} // namespace
+
+void tst_RelayInterop::interceptHoldEditDropInject_data()
+{
+    addPairs();
+}
+
+// Three messages from a real client held on their way to a real server: the first forwarded
+// edited, the second dropped, the third forwarded as it came, and a message injected toward the
+// client. The client receives exactly what the log shows was delivered to it.
+void tst_RelayInterop::interceptHoldEditDropInject()
+{
+    QFETCH(int, client);
+    QFETCH(int, server);
+    startRelay(server, {}, true);
+    InterceptUser user;
+    connect(m_relay.get(), &RelayServer::sessionStarted, this, [&user](RelaySession *session) {
+        user.session = session;
+        session->addSink(&user);
+    });
+    user.onHeld = [&user](const InterceptNote &note) {
+        if (note.hold != 3)
+            return;
+        FrameSpec injected;
+        injected.opcode = Opcode::Text;
+        injected.mask = false;
+        injected.payload = "injected";
+        QVERIFY(user.session->inject(Leg::App, injected));
+        QVERIFY(user.session->forwardHeld(Leg::App, 1, QByteArray("ONE")));
+        QVERIFY(user.session->dropHeld(Leg::App, 2));
+        QVERIFY(user.session->forwardHeld(Leg::App, 3));
+        QVERIFY(!user.session->forwardHeld(Leg::App, 2)); // dropped: gone
+    };
+    const ClientRun run = runClient(PeerProcess::Runtime(client), QStringLiteral("/intercept"),
+        { QStringLiteral("text=") + hex("one"), QStringLiteral("text=") + hex("two"), QStringLiteral("text=") + hex("three"),
+            QStringLiteral("wait=3"), QStringLiteral("close=1000") });
+    QCOMPARE(run.messages(), (QList<QByteArray> { "injected", "ONE", "three" }));
+    QTRY_COMPARE(m_finished, 1);
+
+    QCOMPARE(user.actions(),
+        (QStringList { QStringLiteral("edited0"), // the request's extension offer, left out
+            QStringLiteral("held1"), QStringLiteral("held2"), QStringLiteral("held3"),
+            QStringLiteral("injected0"), QStringLiteral("edited1"), QStringLiteral("dropped2"),
+            QStringLiteral("forwarded3") }));
+    auto outgoing = [this](Leg leg) {
+        QList<QByteArray> out;
+        for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Frame), leg))
+            if (e.direction == Direction::Outgoing && !Opcode::isControl(e.frame.opcode))
+                out << e.payload.toByteArray();
+        return out;
+    };
+    QCOMPARE(outgoing(Leg::Server), QList<QByteArray> { "ONE" }); // "three" went as its own bytes
+    QCOMPARE(outgoing(Leg::App), QList<QByteArray> { "injected" });
+    QList<QByteArray> fromServer;
+    for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Frame), Leg::Server))
+        if (e.direction == Direction::Incoming && !Opcode::isControl(e.frame.opcode))
+            fromServer << e.payload.toByteArray();
+    QCOMPARE(fromServer, (QList<QByteArray> { "ONE", "three" }));
+}
+
+// The client leaves while its message is held: the log lists it as never delivered.
+void tst_RelayInterop::heldMessagesAtTheEndAreReported()
+{
+    startRelay(0, {}, true);
+    InterceptUser user;
+    connect(m_relay.get(), &RelayServer::sessionStarted, this, [&user](RelaySession *session) {
+        user.session = session;
+        session->addSink(&user);
+    });
+    const ClientRun run = runClient(PeerProcess::Runtime::Node, QStringLiteral("/leaving"),
+        { QStringLiteral("text=") + hex("never sent"), QStringLiteral("close=1000") });
+    QCOMPARE(run.messages(), QList<QByteArray>());
+    QTRY_COMPARE(m_finished, 1);
+    QCOMPARE(user.actions(),
+        (QStringList { QStringLiteral("edited0"), QStringLiteral("held1"), QStringLiteral("undelivered1") }));
+    QCOMPARE(user.notes.last().payload, QByteArray("never sent"));
+    for (const WireEvent &e : onLeg(eventsOfKind(*m_capture, EventKind::Frame), Leg::Server))
+        QVERIFY(Opcode::isControl(e.frame.opcode)); // the server got no data message
 }
 
 QTEST_GUILESS_MAIN(tst_RelayInterop)
