@@ -83,6 +83,39 @@ std::shared_ptr<Capture> ClientSession::newCapture()
     });
 }
 
+bool ClientSession::relayCommand(std::function<void(RelaySession *)> command)
+{
+    if (!canIntercept())
+        return false;
+    m_relayed.command(std::move(command));
+    return true;
+}
+
+bool ClientSession::setIntercept(Leg from, bool holding, bool controlFrames)
+{
+    return relayCommand([=](RelaySession *s) { s->setIntercept(from, holding, controlFrames); });
+}
+
+bool ClientSession::forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited)
+{
+    return relayCommand([=](RelaySession *s) { s->forwardHeld(from, hold, edited); });
+}
+
+bool ClientSession::dropHeld(Leg from, quint32 hold)
+{
+    return relayCommand([=](RelaySession *s) { s->dropHeld(from, hold); });
+}
+
+bool ClientSession::forwardAllHeld(Leg from)
+{
+    return relayCommand([=](RelaySession *s) { s->forwardAllHeld(from); });
+}
+
+bool ClientSession::inject(Leg toward, const FrameSpec &frame)
+{
+    return relayCommand([=](RelaySession *s) { s->inject(toward, frame); });
+}
+
 void ClientSession::connectModels()
 {
     m_log.setCapture(m_capture.get());
@@ -235,6 +268,7 @@ void ClientSession::abort()
 
 void ClientSession::note(const WireEvent &event)
 {
+    m_held.note(event);
     // A relay: the application's request and the server's answer are the handshake to show.
     const bool relayed = event.leg != Leg::None;
     if (event.kind == EventKind::HandshakeRequest && m_handshakeRequest.isEmpty()

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "intercept/heldmessagesmodel.h"
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
 #include "log/timelinemodel.h"
@@ -34,6 +35,9 @@ public:
         QString appPeer; // "127.0.0.1:51234"
         QUrl target; // where the relay sends it (the application's path is added once known)
         std::function<void(const QString &why)> abort; // drops both legs, from any thread
+        // Runs a command with the relay's session on its thread (intercept), from any thread.
+        std::function<void(std::function<void(RelaySession *)>)> command;
+        bool interceptable = false; // its relay gates messages (RelayOptions::interceptable)
     };
 
     ClientSession(quint32 id, const ConnectionOptions &options, QObject *parent = nullptr);
@@ -90,6 +94,17 @@ public:
     bool close(quint16 code = 1000, const QByteArray &reason = {});
     // Hand-made frames, in order; `compressPayload` as ClientConnection::sendFrame() says.
     bool sendFrames(const QList<FrameSpec> &frames, bool compressPayload = false);
+    // Intercept on a relayed connection whose relay allows it; each is run on the relay's thread,
+    // and what came of it is in the log. `from`: the leg whose peer sends the messages.
+    bool canIntercept() const { return m_kind == Kind::Relay && m_relayed.interceptable && m_relayed.command; }
+    bool setIntercept(Leg from, bool holding, bool controlFrames);
+    bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
+    bool dropHeld(Leg from, quint32 hold);
+    bool forwardAllHeld(Leg from);
+    bool inject(Leg toward, const FrameSpec &frame);
+    // The messages its relay holds, from the capture's intercept notes.
+    HeldMessagesModel *heldMessages() { return &m_held; }
+
     // The user's Disconnect: a closing handshake (1000) for a connection; a relay drops both legs.
     void disconnectFromPeer();
     // Drops the connection at once (the session is being removed).
@@ -113,6 +128,7 @@ private:
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.
     bool command(std::function<void(ClientEngine *)> command);
+    bool relayCommand(std::function<void(RelaySession *)> command);
 
     quint32 m_id;
     Kind m_kind;
@@ -124,6 +140,7 @@ private:
     TrafficStats m_stats;
     MessageLogModel m_log;
     TimelineModel m_timeline;
+    HeldMessagesModel m_held;
     QByteArray m_handshakeRequest;
     QByteArray m_handshakeResponse;
     RelayHandshake::Handshakes m_relayHandshakes;

@@ -102,7 +102,9 @@ void ConnectionManager::attach(RelaySession *relayed)
     info.appPeer = relayed->appPeer();
     info.target = relayed->targetUrl();
     const quint32 id = relayed->connectionId();
-    info.abort = [this, id](const QString &why) { abortRelayed(id, why); };
+    info.abort = [this, id](const QString &why) { withRelayed(id, [why](RelaySession *s) { s->abort(why); }); };
+    info.command = [this, id](std::function<void(RelaySession *)> command) { withRelayed(id, command); };
+    info.interceptable = relayed->isGated();
     std::shared_ptr<Capture> capture = ClientSession::newCapture();
     capture->setMemory(m_memory);
     capture->moveToThread(thread());
@@ -112,14 +114,25 @@ void ConnectionManager::attach(RelaySession *relayed)
         Qt::QueuedConnection);
 }
 
-void ConnectionManager::abortRelayed(quint32 id, const QString &why)
+void ConnectionManager::withRelayed(quint32 id, const std::function<void(RelaySession *)> &command)
 {
+    // On the relays' thread, where the sessions live; a session that ended meanwhile is not found.
     for (RelayServer *relay : std::as_const(m_relays))
         QMetaObject::invokeMethod(
-            relay, [relay, id, why] { relay->abortSession(id, why); }, Qt::QueuedConnection);
+            relay,
+            [relay, id, command] {
+                if (RelaySession *session = relay->session(id))
+                    command(session);
+            },
+            Qt::QueuedConnection);
     for (ProxyServer *proxy : std::as_const(m_proxies))
         QMetaObject::invokeMethod(
-            proxy, [proxy, id, why] { proxy->abortSession(id, why); }, Qt::QueuedConnection);
+            proxy,
+            [proxy, id, command] {
+                if (RelaySession *session = proxy->session(id))
+                    command(session);
+            },
+            Qt::QueuedConnection);
 }
 
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)

@@ -87,7 +87,8 @@ private:
     template <typename Server>
     bool listenOnRelayThread(Server *server, const QHostAddress &address, quint16 port, QString *error);
     void attach(RelaySession *relayed); // relays' thread
-    void abortRelayed(quint32 id, const QString &why);
+    // Runs `command` on the relays' thread with the relayed session `id`, if it still runs.
+    void withRelayed(quint32 id, const std::function<void(RelaySession *)> &command);
 
     // Shared with every capture: one whose relay lets go of it last may outlive this manager.
     std::shared_ptr<CaptureMemory> m_memory = std::make_shared<CaptureMemory>();

@@ -155,11 +155,12 @@ QStringList ProxyServer::recentActivity() const
     return m_recent;
 }
 
-void ProxyServer::abortSession(quint32 connectionId, const QString &why)
+RelaySession *ProxyServer::session(quint32 connectionId) const
 {
-    for (RelaySession *session : std::as_const(m_sessions))
+    for (RelaySession *session : m_sessions)
         if (session->connectionId() == connectionId && !session->isTunnel())
-            return session->abort(why);
+            return session;
+    return nullptr;
 }
 
 void ProxyServer::accept()

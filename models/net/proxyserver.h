@@ -77,8 +77,8 @@ public:
     int passedOnCount() const { return m_passedOn.load(); }
     int refusedCount() const { return m_refused.load(); }
     QStringList recentActivity() const;
-    // Drops both legs of the relayed connection with this id, if it still runs.
-    void abortSession(quint32 connectionId, const QString &why);
+    // The WebSocket session with this id while it runs (tunnels are not sessions the user sees).
+    RelaySession *session(quint32 connectionId) const;
 
 Q_SIGNALS:
     // A WebSocket connection relayed and inspected; add sinks here, before it reads.

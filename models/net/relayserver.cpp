@@ -73,11 +73,12 @@ QHostAddress RelayServer::address() const
     return m_listener->serverAddress();
 }
 
-void RelayServer::abortSession(quint32 connectionId, const QString &why)
+RelaySession *RelayServer::session(quint32 connectionId) const
 {
-    for (RelaySession *session : std::as_const(m_sessions))
+    for (RelaySession *session : m_sessions)
         if (session->connectionId() == connectionId)
-            return session->abort(why);
+            return session;
+    return nullptr;
 }
 
 void RelayServer::acceptConnections()

@@ -42,8 +42,8 @@ public:
     QList<RelaySession *> sessions() const { return m_sessions; }
     // Sessions still running; may be read from any thread.
     int runningCount() const { return m_running.load(); }
-    // Drops both legs of the session with this id, if it still runs (the user disconnected it).
-    void abortSession(quint32 connectionId, const QString &why);
+    // The session with this id while it runs (the user disconnects it, intercepts it), else nullptr.
+    RelaySession *session(quint32 connectionId) const;
 
 Q_SIGNALS:
     // Add sinks here: the session starts reading once every receiver has returned.

@@ -95,6 +95,8 @@ public:
     // rules for that direction); `from` is the leg whose peer sends the messages. False when it
     // cannot be done: not open yet or any more, no gate, no such held message; the log says why.
     bool canIntercept(Leg from) const;
+    // Whether messages go through gates (intercept or rules asked for): fixed when the session starts.
+    bool isGated() const { return gatesWanted(); }
     bool setIntercept(Leg from, bool holding, bool controlFrames = false);
     bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
     bool dropHeld(Leg from, quint32 hold);

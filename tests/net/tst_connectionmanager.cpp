@@ -29,6 +29,7 @@ private Q_SLOTS:
     void embeddedServerEchoesWhileTheWindowStalls();
     void clearNotesEveryEventFirst();
     void qtEngineSessionOnTheNetworkThread();
+    void interceptThroughTheSession();
 };
 
 namespace {
@@ -365,6 +366,51 @@ void tst_ConnectionManager::qtEngineSessionOnTheNetworkThread()
     QCOMPARE(framesOf(*session->capture(), Direction::Outgoing).size(), 1);
     manager.remove(0);
     QCOMPARE(manager.rowCount(), 0);
+}
+
+// The window's path to intercept: commands from the GUI thread reach the relayed session on the
+// relays' thread, and the held messages come back as a model fed from the capture.
+void tst_ConnectionManager::interceptThroughTheSession()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    RelayOptions options;
+    options.to = server.url();
+    options.interceptable = true;
+    QString error;
+    RelayServer *relay = manager.startRelay(options, QHostAddress(QHostAddress::LocalHost), 0, &error);
+    QVERIFY2(relay, qPrintable(error));
+    ClientSession *app = manager.open(optionsFor(relay->url()));
+    QTRY_COMPARE(manager.rowCount(), 2);
+    ClientSession *relayed = manager.session(1);
+    QVERIFY(relayed->canIntercept());
+    QVERIFY(!app->canIntercept());
+    QAbstractItemModelTester tester(relayed->heldMessages(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QTRY_COMPARE(relayed->readyState(), ReadyState::Open);
+    QVERIFY(relayed->setIntercept(Leg::App, true, false));
+    // The command crosses to the relays' thread; a ping through the relay comes back after it.
+    QVERIFY(app->ping("after the command"));
+    QTRY_VERIFY(!framesIn(*app->capture(), 0xA).isEmpty());
+
+    QVERIFY(app->sendText("hold me"));
+    QTRY_COMPARE(relayed->heldMessages()->rowCount(), 1);
+    const HeldMessagesModel::Held held = relayed->heldMessages()->held(0);
+    QCOMPARE(held.from, Leg::App);
+    QCOMPARE(held.payload, QByteArray("hold me"));
+    QVERIFY(messagesIn(*app->capture()).isEmpty()); // the server has not seen it, so no echo
+    QVERIFY(relayed->forwardHeld(Leg::App, held.hold, QByteArray("changed")));
+    QTRY_COMPARE(messagesIn(*app->capture()), QList<QByteArray> { "changed" });
+    QTRY_COMPARE(relayed->heldMessages()->rowCount(), 0);
+
+    QVERIFY(relayed->inject(Leg::App, [] {
+        FrameSpec frame;
+        frame.opcode = Opcode::Text;
+        frame.mask = false;
+        frame.payload = "from the inspector";
+        return frame;
+    }()));
+    QTRY_COMPARE(messagesIn(*app->capture()), (QList<QByteArray> { "changed", "from the inspector" }));
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionManager)

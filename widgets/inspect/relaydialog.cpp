@@ -20,6 +20,7 @@ RelayDialog::RelayDialog(QWidget *parent)
     , m_port(new QSpinBox(this))
     , m_origin(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Accept the server's certificate errors"), this))
+    , m_intercept(new QCheckBox(tr("Allow intercept (messages cross uncompressed)"), this))
     , m_error(new QLabel(this))
 {
     setWindowTitle(tr("New relay"));
@@ -56,6 +57,11 @@ RelayDialog::RelayDialog(QWidget *parent)
     form->addRow(tr("Listen on:"), listen);
     form->addRow(tr("Origin:"), m_origin);
     form->addRow(QString(), m_insecure);
+    m_intercept->setObjectName(QStringLiteral("relayIntercept"));
+    m_intercept->setToolTip(tr("Lets the Intercept pane hold, edit, drop and inject messages on this relay's "
+                               "connections. Messages then go on once whole, and the application's compression "
+                               "offer is left out of the request so that they can be changed."));
+    form->addRow(QString(), m_intercept);
 
     m_error->setObjectName(QStringLiteral("relayError"));
     m_error->setWordWrap(true);
@@ -125,6 +131,7 @@ std::optional<RelayDialog::Request> RelayDialog::request(QString *error) const
     r.port = quint16(m_port->value());
     r.options.origin = m_origin->text().trimmed();
     r.options.allowCertificateErrors = m_insecure->isChecked();
+    r.options.interceptable = m_intercept->isChecked();
     return r;
 }
 

@@ -55,6 +55,7 @@ private:
     QSpinBox *m_port;
     QLineEdit *m_origin;
     QCheckBox *m_insecure;
+    QCheckBox *m_intercept;
     QLabel *m_error;
     ExposureConfirmation m_confirm;
 };
