@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "send/closecontrols.h"
+#include "send/interceptpane.h"
 #include "send/fragmentbuilder.h"
 #include "send/framecrafter.h"
 #include "teach/framediagram.h"
@@ -203,6 +204,9 @@ void MainWindow::buildPanes()
             m_current->close(code, reason);
     });
     addRightDock(tr("Close"), "closeDock", m_closeControls);
+
+    m_intercept = new InterceptPane(this);
+    addRightDock(tr("Intercept"), "interceptDock", m_intercept);
 
     auto *serverClients = new ServerClientsModel(this);
     serverClients->setServer(m_server);
@@ -585,6 +589,7 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_logView->setLogModel(session ? session->log() : nullptr);
     m_timeline->setModel(session ? session->timeline() : nullptr);
     m_connectionBar->setSession(session);
+    m_intercept->setSession(session);
     if (session) {
         connect(session->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
         m_composer->setMaxFileBytes(qint64(session->options().limits.maxMessageSize));
@@ -887,7 +892,7 @@ void MainWindow::arrangeDocks(const QSize &client)
     // Send's other tabs scroll: it asks for the room of the composer, the tab it opens on.
     heights.sendMinimum = chrome + m_composer->minimumSizeHint().height();
     heights.sendPreferred = chrome + m_composer->sizeHint().height();
-    const QList<const QWidget *> tabbedPanes { m_closeControls, m_serverPanel, m_probePanel, m_learn };
+    const QList<const QWidget *> tabbedPanes { m_closeControls, m_intercept, m_serverPanel, m_probePanel, m_learn };
     for (const QWidget *pane : tabbedPanes)
         heights.tabsMinimum = qMax(heights.tabsMinimum, chrome + pane->minimumSizeHint().height());
     int dockMinimum = 0;

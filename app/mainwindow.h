@@ -9,6 +9,7 @@
 class ConnectionBar;
 class ConnectionManager;
 class CloseControls;
+class InterceptPane;
 class EmbeddedServer;
 class FragmentBuilder;
 class FrameCrafter;
@@ -82,6 +83,7 @@ public:
     PayloadView *payloadView() const { return m_payloadView; }
     SendComposer *composer() const { return m_composer; }
     CloseControls *closeControls() const { return m_closeControls; }
+    InterceptPane *interceptPane() const { return m_intercept; }
     ServerPanel *serverPanel() const { return m_serverPanel; }
     QTabWidget *detailTabs() const { return m_detailTabs; }
     FrameDiagram *frameDiagram() const { return m_diagram; }
@@ -143,6 +145,7 @@ private:
     PayloadView *m_payloadView = nullptr;
     SendComposer *m_composer = nullptr;
     CloseControls *m_closeControls = nullptr;
+    InterceptPane *m_intercept = nullptr;
     ServerPanel *m_serverPanel = nullptr;
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_logSplitter = nullptr;

@@ -84,7 +84,7 @@ QString InterceptNote::summary() const
     QString text;
     switch (action) {
     case Action::Edited:
-        text = Tr::tr("edited message %1").arg(message);
+        text = message ? Tr::tr("edited message %1").arg(message) : Tr::tr("edited the opening handshake");
         break;
     case Action::Dropped:
         text = Tr::tr("dropped message %1").arg(message);
@@ -93,7 +93,7 @@ QString InterceptNote::summary() const
         text = Tr::tr("holding message %1").arg(message);
         break;
     case Action::Forwarded:
-        text = Tr::tr("forwarded message %1").arg(message);
+        text = message ? Tr::tr("forwarded message %1").arg(message) : Tr::tr("rules and intercept");
         break;
     case Action::Injected:
         text = Tr::tr("injected a message");

@@ -13,6 +13,7 @@
 // Not a test: it asserts nothing; the window tests (tst_mainwindow, tst_mainwindowlayout) do that.
 
 #include "send/closecontrols.h"
+#include "send/interceptpane.h"
 #include "inspect/connectionbar.h"
 #include "send/framecrafter.h"
 #include "teach/framediagram.h"
@@ -35,6 +36,7 @@
 #include "send/sendcomposer.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QDir>
 #include <QFile>
@@ -266,6 +268,7 @@ int main(int argc, char *argv[])
     QString relayError;
     RelayOptions relayOptions;
     relayOptions.to = w.server()->url();
+    relayOptions.interceptable = true;
     RelayServer *relay = w.startRelay(relayOptions, QHostAddress(QHostAddress::LocalHost), 0, &relayError);
     if (!relay)
         return fail("the relay did not start");
@@ -286,6 +289,22 @@ int main(int argc, char *argv[])
     w.detailTabs()->setCurrentWidget(w.timelineView());
     settle();
     save(&w, out + QStringLiteral("/relay-timeline.png"));
+
+    // 9b: the Intercept pane holding the program's next messages on their way to the server.
+    auto *interceptDock = w.findChild<QDockWidget *>(QStringLiteral("interceptDock"));
+    if (!interceptDock)
+        return fail("no Intercept dock");
+    interceptDock->show();
+    interceptDock->raise();
+    if (auto *toServer = w.interceptPane()->findChild<QCheckBox *>(QStringLiteral("interceptToServer")))
+        toServer->setChecked(true);
+    settle();
+    program.sendText("{\"type\":\"chat\",\"text\":\"held for you\"}");
+    program.sendText("second message");
+    settle(600);
+    save(&w, out + QStringLiteral("/intercept.png"));
+    w.interceptPane()->forwardAll();
+    settle();
 
     // 11: a connection run by Qt's QWebSocket: its frames beside the signals it emitted.
     ConnectionOptions qtOptions = w.connectionBar()->options();

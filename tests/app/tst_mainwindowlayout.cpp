@@ -67,7 +67,7 @@ bool isChild()
 QList<QDockWidget *> rightDocks(MainWindow *window)
 {
     QList<QDockWidget *> docks;
-    for (const char *name : { "sendDock", "closeDock", "serverDock", "probeDock", "learnDock" })
+    for (const char *name : { "sendDock", "closeDock", "serverDock", "probeDock", "learnDock", "interceptDock" })
         docks << window->findChild<QDockWidget *>(QString::fromLatin1(name));
     return docks;
 }
@@ -356,7 +356,7 @@ void tst_MainWindowLayout::defaultLayout()
     }
     // A laptop tabs every dock and shows Send; a monitor has room for Send above the others.
     QCOMPARE(window.tabifiedDockWidgets(docks[0]).isEmpty(), sendAboveTabs);
-    QCOMPARE(window.tabifiedDockWidgets(docks[1]).size(), sendAboveTabs ? 3 : 4);
+    QCOMPARE(window.tabifiedDockWidgets(docks[1]).size(), sendAboveTabs ? 4 : 5);
     QVERIFY(docks[0]->isVisible());
     // The log and the details of the selected row keep a usable share of the window.
     QVERIFY2(
