@@ -295,7 +295,9 @@ void MainWindow::buildTeachingAndTesting()
     // Hand-made frames go out as they are, valid or not: that is what they are for.
     m_crafter->setPresets(ProbePresets::all());
     connect(m_crafter, &FrameCrafter::sendFrameRequested, this, [this](const FrameSpec &spec, bool compressPayload) {
-        if (m_current)
+        if (m_current && m_crafter->isInjectMode())
+            m_current->inject(m_crafter->injectToward(), spec);
+        else if (m_current)
             m_current->sendFrames({ spec }, compressPayload);
     });
     connect(m_crafter, &FrameCrafter::sendPresetRequested, this, &MainWindow::sendFrames);
@@ -332,8 +334,13 @@ void MainWindow::buildTeachingAndTesting()
 
 void MainWindow::sendFrames(const QList<FrameSpec> &frames)
 {
-    if (m_current)
+    if (m_current && m_current->canIntercept()) {
+        // A preset on a relay with intercept: its frames go toward the side the crafter names.
+        for (const FrameSpec &frame : frames)
+            m_current->inject(m_crafter->injectToward(), frame);
+    } else if (m_current) {
         m_current->sendFrames(frames);
+    }
 }
 
 void MainWindow::showTopic(const QString &topic)
@@ -715,15 +722,19 @@ void MainWindow::updateControls()
     m_closeControls->setCloseEnabled(open);
     // Hand-made frames may go out in any state with a live socket (data after close is a probe).
     const bool connected = state != ReadyState::Closed && state != ReadyState::Connecting;
-    const bool craft = connected && m_current->canCraftFrames();
+    // A relay with intercept takes hand-made frames too, injected toward the side the user picks.
+    const bool inject = m_current && m_current->canIntercept() && m_current->readyState() == ReadyState::Open;
+    m_crafter->setInjectMode(m_current && m_current->canIntercept());
+    const bool craft = (connected && m_current->canCraftFrames()) || inject;
     const QString why = craft ? QString()
         : m_current && m_current->kind() == ClientSession::Kind::Relay
-        ? tr("Cannot send: a relayed connection belongs to the application and its server.")
+        ? tr("Cannot send: a relayed connection belongs to the application and its server (a relay started with "
+             "Allow intercept takes injected frames).")
         : connected ? tr("Cannot send: Qt's QWebSocket sends no hand-made frames; connect with the inspector engine.")
                     : tr("Cannot send: not connected.");
     m_crafter->setSendEnabled(craft, why);
     m_crafter->setCompressionAgreed(craft && m_current->compressionAgreed());
-    m_fragments->setSendEnabled(craft, why);
+    m_fragments->setSendEnabled(craft && !inject, inject ? tr("Fragments go on your own connections.") : why);
 }
 
 void MainWindow::updateStatus()

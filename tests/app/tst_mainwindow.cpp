@@ -87,6 +87,7 @@ private Q_SLOTS:
     void layoutIsRemembered();
     void fragmentShowsItsWholeMessage();
     void relayThroughTheWindow();
+    void relayWithInterceptAndRules();
     void proxyThroughTheWindow();
     void memoryBudgetDropsWithNotice();
 
@@ -412,6 +413,54 @@ void tst_MainWindow::relayThroughTheWindow()
     QTRY_COMPARE(m_window->connections()->session(1)->readyState(), ReadyState::Open);
     m_window.reset();
     QTRY_COMPARE(second.readyState(), ReadyState::Closed);
+}
+
+// A relay started with intercept and a rules file: the rules change what crosses, and the frame
+// crafter injects a hand-made frame toward the side chosen, exactly as crafted.
+void tst_MainWindow::relayWithInterceptAndRules()
+{
+    RelayDialog *dialog = m_window->relayDialog();
+    dialog->setTarget(m_window->server()->url());
+    dialog->setPort(0);
+    dialog->setAddress(QStringLiteral("127.0.0.1"));
+    child<QCheckBox>(dialog, "relayIntercept")->setChecked(true);
+    dialog->setRulesFile(m_dir->filePath(QStringLiteral("missing.json")));
+    dialog->show();
+    child<QPushButton>(dialog, "relayStart")->click();
+    QVERIFY2(dialog->errorText().startsWith(QStringLiteral("Rules file: cannot read ")), qPrintable(dialog->errorText()));
+    const QString rulesPath = m_dir->filePath(QStringLiteral("rules.json"));
+    QFile rules(rulesPath);
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write(R"([{"direction":"to-server","match":"quiet","replace":"LOUD"}])");
+    rules.close();
+    dialog->setRulesFile(rulesPath);
+    child<QPushButton>(dialog, "relayStart")->click();
+    QTRY_VERIFY(!dialog->isVisible());
+    RelayServer *relay = m_window->connections()->relays().first();
+
+    ClientConnection app(99);
+    ConnectionOptions options;
+    options.url = relay->url();
+    QVERIFY(app.open(options));
+    QTRY_COMPARE(app.readyState(), ReadyState::Open);
+    QTRY_VERIFY(m_window->currentSession() && m_window->currentSession()->kind() == ClientSession::Kind::Relay);
+    QTRY_COMPARE(m_window->currentSession()->readyState(), ReadyState::Open);
+    QList<QByteArray> echoes;
+    connect(&app, &ClientEngine::messageReceived, this, [&echoes](quint8, const QByteArray &payload) { echoes << payload; });
+    QVERIFY(app.sendText("a quiet word"));
+    QTRY_COMPARE(echoes, QList<QByteArray> { "a LOUD word" });
+
+    auto *crafter = m_window->findChild<FrameCrafter *>();
+    QTRY_VERIFY(crafter->isInjectMode() && crafter->isSendEnabled());
+    auto *toward = child<QComboBox>(crafter, "injectToward");
+    toward->setCurrentIndex(toward->findData(int(Leg::App)));
+    FrameSpec spec;
+    spec.opcode = Opcode::Text;
+    spec.mask = false;
+    spec.payload = "crafted";
+    crafter->setSpec(spec);
+    child<QPushButton>(crafter, "sendFrame")->click();
+    QTRY_COMPARE(echoes, (QList<QByteArray> { "a LOUD word", "crafted" }));
 }
 
 void tst_MainWindow::proxyThroughTheWindow()

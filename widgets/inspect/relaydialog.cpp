@@ -21,6 +21,7 @@ RelayDialog::RelayDialog(QWidget *parent)
     , m_origin(new QLineEdit(this))
     , m_insecure(new QCheckBox(tr("Accept the server's certificate errors"), this))
     , m_intercept(new QCheckBox(tr("Allow intercept (messages cross uncompressed)"), this))
+    , m_rules(new QLineEdit(this))
     , m_error(new QLabel(this))
 {
     setWindowTitle(tr("New relay"));
@@ -62,6 +63,12 @@ RelayDialog::RelayDialog(QWidget *parent)
                                "connections. Messages then go on once whole, and the application's compression "
                                "offer is left out of the request so that they can be changed."));
     form->addRow(QString(), m_intercept);
+    m_rules->setObjectName(QStringLiteral("relayRules"));
+    m_rules->setPlaceholderText(tr("optional: a JSON file of match and replace rules"));
+    m_rules->setToolTip(tr("Rules applied to every message in flight, as wsinspector-cli --intercept-rule "
+                           "applies them (the README shows the format)"));
+    m_rules->setClearButtonEnabled(true);
+    form->addRow(tr("Rules file:"), m_rules);
 
     m_error->setObjectName(QStringLiteral("relayError"));
     m_error->setWordWrap(true);
@@ -109,6 +116,11 @@ void RelayDialog::setAllowCertificateErrors(bool allow)
     m_insecure->setChecked(allow);
 }
 
+void RelayDialog::setRulesFile(const QString &path)
+{
+    m_rules->setText(path);
+}
+
 std::optional<RelayDialog::Request> RelayDialog::request(QString *error) const
 {
     Request r;
@@ -132,6 +144,15 @@ std::optional<RelayDialog::Request> RelayDialog::request(QString *error) const
     r.options.origin = m_origin->text().trimmed();
     r.options.allowCertificateErrors = m_insecure->isChecked();
     r.options.interceptable = m_intercept->isChecked();
+    if (const QString path = m_rules->text().trimmed(); !path.isEmpty()) {
+        QString why;
+        const std::optional<MessageRules> rules = MessageRules::fromFile(path, &why);
+        if (!rules) {
+            *error = tr("Rules file: %1").arg(why);
+            return std::nullopt;
+        }
+        r.options.rules = std::make_shared<const MessageRules>(*rules);
+    }
     return r;
 }
 

@@ -35,6 +35,7 @@ public:
     void setAddress(const QString &address);
     void setOrigin(const QString &origin);
     void setAllowCertificateErrors(bool allow);
+    void setRulesFile(const QString &path); // match and replace rules (wsinspector-cli --intercept-rule)
     // Replaces the warning dialog (tests); null restores it.
     void setExposureConfirmation(ExposureConfirmation confirm) { m_confirm = std::move(confirm); }
 
@@ -56,6 +57,7 @@ private:
     QLineEdit *m_origin;
     QCheckBox *m_insecure;
     QCheckBox *m_intercept;
+    QLineEdit *m_rules;
     QLabel *m_error;
     ExposureConfirmation m_confirm;
 };

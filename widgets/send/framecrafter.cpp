@@ -134,9 +134,16 @@ FrameCrafter::FrameCrafter(QWidget *parent)
     m_send = new QPushButton(tr("&Send frame"));
     m_send->setObjectName(QStringLiteral("sendFrame"));
     m_send->setToolTip(tr("Send exactly the bytes of the preview, valid or not"));
+    m_injectToward = new QComboBox;
+    m_injectToward->setObjectName(QStringLiteral("injectToward"));
+    m_injectToward->addItem(tr("toward the server"), int(Leg::Server));
+    m_injectToward->addItem(tr("toward the application"), int(Leg::App));
+    m_injectToward->setToolTip(tr("Which side of the relay gets the frame"));
+    m_injectToward->hide();
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_disabledReason, 1);
     bottom->addStretch(0); // keeps Send at the right when there is no reason to show
+    bottom->addWidget(m_injectToward);
     bottom->addWidget(m_send);
 
     auto *layout = new QVBoxLayout(this);
@@ -613,6 +620,21 @@ void FrameCrafter::setSendEnabled(bool enabled, const QString &reason)
     m_disabledReason->setText(enabled ? QString() : reason);
     m_disabledReason->setVisible(!enabled && !reason.isEmpty());
     updateButtons();
+}
+
+void FrameCrafter::setInjectMode(bool inject)
+{
+    m_injectMode = inject;
+    m_injectToward->setVisible(inject);
+    m_send->setText(inject ? tr("&Inject frame") : tr("&Send frame"));
+    m_send->setToolTip(inject ? tr("Inject exactly the bytes of the preview into the relayed connection, between "
+                                   "messages, valid or not")
+                              : tr("Send exactly the bytes of the preview, valid or not"));
+}
+
+Leg FrameCrafter::injectToward() const
+{
+    return Leg(m_injectToward->currentData().toInt());
 }
 
 void FrameCrafter::updateButtons()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "log/wireevent.h"
+
 #include "send/composerinput.h"
 
 #include "probe/framelint.h"
@@ -71,6 +73,10 @@ public:
 
     // Sending needs an OPEN connection; `reason` says why it is disabled.
     void setSendEnabled(bool enabled, const QString &reason = QString());
+    // On a relay with intercept, frames are injected toward a side the user picks.
+    void setInjectMode(bool inject);
+    bool isInjectMode() const { return m_injectMode; }
+    Leg injectToward() const;
     bool isSendEnabled() const { return m_sendEnabled; }
 
 public Q_SLOTS:
@@ -130,6 +136,8 @@ private:
     QLabel *m_answer = nullptr;
     QLabel *m_disabledReason = nullptr;
     QPushButton *m_send = nullptr;
+    QComboBox *m_injectToward = nullptr;
+    bool m_injectMode = false;
 
     std::optional<FrameSpec> m_spec;
     QString m_error;
