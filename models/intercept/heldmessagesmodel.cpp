@@ -15,7 +15,7 @@ void HeldMessagesModel::note(const WireEvent &event)
     if (note->action == InterceptNote::Action::Held) {
         const int row = int(m_rows.size());
         beginInsertRows({}, row, row);
-        m_rows.push_back({ event.leg, note->hold, note->message, note->opcode, note->payload, event.timeUs });
+        m_rows.push_back({ event.leg, note->hold, note->message, note->opcode, note->fin, note->payload, event.timeUs });
         endInsertRows();
         return;
     }
@@ -65,7 +65,7 @@ QVariant HeldMessagesModel::data(const QModelIndex &index, int role) const
         case DirectionColumn:
             return h.from == Leg::App ? tr("\u2192 server") : tr("\u2192 application");
         case TypeColumn:
-            return Opcode::name(h.opcode);
+            return h.fin ? Opcode::name(h.opcode) : tr("%1 (not final)").arg(Opcode::name(h.opcode));
         case SizeColumn:
             return SizeFormat::compact(quint64(h.payload.size()));
         case HeldColumn:

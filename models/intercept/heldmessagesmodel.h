@@ -21,6 +21,7 @@ public:
         quint32 hold = 0;
         quint32 message = 0;
         quint8 opcode = 0;
+        bool fin = true; // false: one frame of a message held frame by frame
         QByteArray payload; // as it would go on
         qint64 sinceUs = 0;
     };

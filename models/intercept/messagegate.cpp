@@ -60,6 +60,17 @@ void MessageGate::frame(const ParsedFrame &frame, quint32 messageId)
         }
         return;
     }
+    if (m_holding && m_perFrame && m_frames == 0) {
+        Held held;
+        held.messageId = messageId;
+        held.opcode = opcode;
+        held.rsv = frame.header.rsv;
+        held.fin = frame.header.fin;
+        held.wire = wire.toByteArray();
+        held.payload = frame.payload.toByteArray();
+        hold(std::move(held));
+        return;
+    }
     if (m_frames == 0) {
         m_opcode = opcode;
         m_rsv = frame.header.rsv;
@@ -105,16 +116,17 @@ void MessageGate::hold(Held held)
 {
     held.hold = m_nextHold++;
     held.sinceUs = EventTime::nowUs();
+    const QString what = held.fin ? Tr::tr("%1 of %2, until forwarded or dropped")
+                                  : Tr::tr("%1 frame of %2 (more of its message to come), until forwarded or dropped");
     note(InterceptNote::Action::Held, held.messageId, held.rules,
-        Tr::tr("%1 of %2, until forwarded or dropped").arg(Opcode::name(held.opcode), SizeFormat::bytes(quint64(held.payload.size()))),
-        &held);
+        what.arg(Opcode::name(held.opcode), SizeFormat::bytes(quint64(held.payload.size()))), &held);
     m_held.push_back(std::move(held));
 }
 
 void MessageGate::send(const Held &message, const std::optional<QByteArray> &edited)
 {
     if (edited && *edited != message.payload) {
-        writeFrame(message.opcode, message.rsv, *edited, message.messageId);
+        writeFrame(message.opcode, message.rsv, *edited, message.messageId, message.fin);
     } else if (!message.rules.isEmpty()) {
         writeFrame(message.opcode, message.rsv, message.payload, message.messageId);
     } else {
@@ -122,9 +134,10 @@ void MessageGate::send(const Held &message, const std::optional<QByteArray> &edi
     }
 }
 
-void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payload, quint32 messageId)
+void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payload, quint32 messageId, bool fin)
 {
     FrameSpec spec;
+    spec.fin = fin;
     spec.opcode = opcode;
     spec.rsv = rsv;
     spec.mask = towardServer();
@@ -144,10 +157,11 @@ void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payloa
     m_record(e);
 }
 
-void MessageGate::setHolding(bool holding, bool controlFrames)
+void MessageGate::setHolding(bool holding, bool controlFrames, bool perFrame)
 {
     m_holding = holding;
     m_holdControl = controlFrames;
+    m_perFrame = perFrame;
     if (!holding)
         forwardAll();
 }
@@ -268,6 +282,7 @@ void MessageGate::note(
     if (held) {
         n.hold = held->hold;
         n.opcode = held->opcode;
+        n.fin = held->fin;
         n.payload = held->payload;
     }
     const QByteArray json = n.toJson();

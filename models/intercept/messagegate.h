@@ -46,8 +46,10 @@ public:
     // The connection ended: a message still incomplete, or still held, was never delivered.
     void finish();
 
-    // Intercept: hold every data message (and control frames when `controlFrames`) until decided.
-    void setHolding(bool holding, bool controlFrames = false);
+    // Intercept: hold every data message (and control frames when `controlFrames`) until decided;
+    // `perFrame`: each data frame on its own instead of whole messages (rules, which need whole
+    // messages, then apply to none of them).
+    void setHolding(bool holding, bool controlFrames = false, bool perFrame = false);
     bool isHolding() const { return m_holding; }
     // The decisions on one held message, by its hold number (from its Held note). `edited`: the
     // payload to send instead. False when no such message waits.
@@ -68,6 +70,7 @@ private:
         quint32 messageId = 0;
         quint8 opcode = 0;
         quint8 rsv = 0;
+        bool fin = true; // false: a fragment held on its own, more of its message to come
         QByteArray wire; // the exact frames that came
         QByteArray payload; // as it would go on (after the rules)
         QList<int> rules; // the rules that changed it
@@ -76,7 +79,7 @@ private:
     void complete(quint32 messageId);
     void hold(Held held);
     void send(const Held &message, const std::optional<QByteArray> &edited);
-    void writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payload, quint32 messageId);
+    void writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payload, quint32 messageId, bool fin = true);
     void note(InterceptNote::Action action, quint32 messageId, const QList<int> &rules, const QString &detail,
         const Held *held = nullptr);
     QByteArrayView take(qsizetype size);
@@ -88,6 +91,7 @@ private:
     bool m_passThrough = false;
     bool m_holding = false;
     bool m_holdControl = false;
+    bool m_perFrame = false;
     std::vector<Held> m_held; // in arrival order
     quint32 m_nextHold = 1;
 

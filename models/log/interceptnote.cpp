@@ -43,6 +43,8 @@ QByteArray InterceptNote::toJson() const
     if (hold) {
         object.insert(QLatin1String("hold"), double(hold));
         object.insert(QLatin1String("opcode"), opcode);
+        if (!fin)
+            object.insert(QLatin1String("fin"), false);
         object.insert(QLatin1String("b64"), QString::fromLatin1(payload.toBase64()));
     }
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -74,6 +76,7 @@ std::optional<InterceptNote> InterceptNote::fromJson(QByteArrayView json)
     if (hold.isDouble() && hold.toDouble() >= 1 && hold.toDouble() <= 4294967295.0) {
         note.hold = quint32(hold.toDouble());
         note.opcode = quint8(object.value(QLatin1String("opcode")).toInt() & 0xF);
+        note.fin = object.value(QLatin1String("fin")).toBool(true);
         note.payload = QByteArray::fromBase64(object.value(QLatin1String("b64")).toString().toLatin1());
     }
     return note;

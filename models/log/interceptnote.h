@@ -22,6 +22,7 @@ struct InterceptNote {
     // as it would go on; Forwarded and Dropped: the hold they end.
     quint32 hold = 0;
     quint8 opcode = 0;
+    bool fin = true; // false: a frame held on its own, more of its message to come
     QByteArray payload;
 
     static InterceptNote make(Action action, quint32 message, const QString &detail, const QList<int> &rules = {})

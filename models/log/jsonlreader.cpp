@@ -386,6 +386,8 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
                 return fail();
             note.hold = quint32(hold);
             note.opcode = quint8(opcode);
+            if (!r.boolean(QStringLiteral("fin"), note.fin))
+                return fail();
         }
         for (const QJsonValue &rule : std::as_const(rules)) {
             if (!rule.isDouble() || rule.toInteger(-1) < 1 || rule.toInteger(-1) > 1'000'000) {

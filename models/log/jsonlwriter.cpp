@@ -382,6 +382,8 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
                 o.text(",\"opcode\":");
                 o.need(4);
                 o.putUInt(note->opcode);
+                if (!note->fin)
+                    o.text(",\"fin\":false");
                 o.text(",\"b64\":\"");
                 putBase64Body(o, note->payload);
                 o.text("\"");

@@ -91,9 +91,9 @@ bool ClientSession::relayCommand(std::function<void(RelaySession *)> command)
     return true;
 }
 
-bool ClientSession::setIntercept(Leg from, bool holding, bool controlFrames)
+bool ClientSession::setIntercept(Leg from, bool holding, bool controlFrames, bool perFrame)
 {
-    return relayCommand([=](RelaySession *s) { s->setIntercept(from, holding, controlFrames); });
+    return relayCommand([=](RelaySession *s) { s->setIntercept(from, holding, controlFrames, perFrame); });
 }
 
 bool ClientSession::forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited)

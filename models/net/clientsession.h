@@ -97,7 +97,7 @@ public:
     // Intercept on a relayed connection whose relay allows it; each is run on the relay's thread,
     // and what came of it is in the log. `from`: the leg whose peer sends the messages.
     bool canIntercept() const { return m_kind == Kind::Relay && m_relayed.interceptable && m_relayed.command; }
-    bool setIntercept(Leg from, bool holding, bool controlFrames);
+    bool setIntercept(Leg from, bool holding, bool controlFrames, bool perFrame = false);
     bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
     bool dropHeld(Leg from, quint32 hold);
     bool forwardAllHeld(Leg from);

@@ -519,7 +519,7 @@ bool RelaySession::refuseIntercept(Leg from, const QString &why)
     return false;
 }
 
-bool RelaySession::setIntercept(Leg from, bool holding, bool controlFrames)
+bool RelaySession::setIntercept(Leg from, bool holding, bool controlFrames, bool perFrame)
 {
     MessageGate *gate = gateFrom(from);
     if (!gate)
@@ -527,7 +527,7 @@ bool RelaySession::setIntercept(Leg from, bool holding, bool controlFrames)
             m_phase == Phase::Frames || m_phase == Phase::Done
                 ? tr("intercept is not available on this connection: the relay was started without it")
                 : tr("intercept is available once the connection is open"));
-    gate->setHolding(holding, controlFrames);
+    gate->setHolding(holding, controlFrames, perFrame);
     return true;
 }
 

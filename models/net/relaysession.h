@@ -97,7 +97,7 @@ public:
     bool canIntercept(Leg from) const;
     // Whether messages go through gates (intercept or rules asked for): fixed when the session starts.
     bool isGated() const { return gatesWanted(); }
-    bool setIntercept(Leg from, bool holding, bool controlFrames = false);
+    bool setIntercept(Leg from, bool holding, bool controlFrames = false, bool perFrame = false);
     bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
     bool dropHeld(Leg from, quint32 hold);
     bool forwardAllHeld(Leg from);

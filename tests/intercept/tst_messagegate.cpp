@@ -86,6 +86,7 @@ private Q_SLOTS:
     void stopHoldingForwardsWhatWaits();
     void injectBetweenMessages();
     void heldAtTheEndIsUndelivered();
+    void holdEachFrame();
 };
 
 void tst_MessageGate::unchangedPassesByteExact_data()
@@ -284,6 +285,25 @@ void tst_MessageGate::heldAtTheEndIsUndelivered()
     QCOMPARE(notes[1].payload, QByteArray("waiting"));
     QCOMPARE(h.written, QByteArray());
     QCOMPARE(h.gate->heldCount(), 0);
+}
+
+// Frame by frame: each fragment waits on its own; an edited one keeps its place in the message
+// (a continuation stays a continuation, FIN as it was).
+void tst_MessageGate::holdEachFrame()
+{
+    Harness h(UpperHello);
+    h.gate->setHolding(true, false, true);
+    const QByteArray first = frame(Opcode::Text, "hel", false), last = frame(Opcode::Continuation, "lo");
+    h.leg->observe(first + last, 1);
+    QCOMPARE(h.gate->heldCount(), 2);
+    const QList<InterceptNote> notes = h.notes();
+    QCOMPARE(notes.size(), 2);
+    QCOMPARE(notes[0].fin, false);
+    QCOMPARE(notes[1].opcode, quint8(Opcode::Continuation));
+    QCOMPARE(notes[1].fin, true);
+    QVERIFY(h.gate->forward(1));
+    QVERIFY(h.gate->forward(2, QByteArray("LO!")));
+    QCOMPARE(h.written, first + frame(Opcode::Continuation, "LO!"));
 }
 
 QTEST_GUILESS_MAIN(tst_MessageGate)

@@ -76,7 +76,7 @@ void tst_JsonlReader::parseRoundTrip_data()
                                     << QByteArray(R"({"action":"edited","detail":"5 → 5 bytes","message":3,"rules":[1,2]})")
                                     << 0 << 0 << 0 << false << int(Leg::App);
     QTest::addRow("intercept held") << int(EventKind::Intercept) << int(Direction::Local) << QByteArray()
-                                    << InterceptNote { InterceptNote::Action::Held, 4, {}, QStringLiteral("text of 2 bytes"), 7, 1, QByteArray("\x00\xff", 2) }.toJson()
+                                    << InterceptNote { InterceptNote::Action::Held, 4, {}, QStringLiteral("text of 2 bytes"), 7, 1, false, QByteArray("\x00\xff", 2) }.toJson()
                                     << 0 << 0 << 0 << false << int(Leg::Server);
 }
 

@@ -30,7 +30,8 @@ InterceptPane::InterceptPane(QWidget *parent)
     , m_status(new QLabel(this))
     , m_toServer(new QCheckBox(tr("To the &server"), this))
     , m_toApp(new QCheckBox(tr("To the a&pplication"), this))
-    , m_control(new QCheckBox(tr("Hold control frames"), this))
+    , m_control(new QCheckBox(tr("Control frames"), this))
+    , m_perFrame(new QCheckBox(tr("Each frame"), this))
     , m_list(new QTableView(this))
     , m_editAs(new QComboBox(this))
     , m_editor(new QPlainTextEdit(this))
@@ -51,6 +52,9 @@ InterceptPane::InterceptPane(QWidget *parent)
     m_toServer->setToolTip(tr("Hold each message the application sends until you forward or drop it"));
     m_toApp->setToolTip(tr("Hold each message the server sends until you forward or drop it"));
     m_control->setToolTip(tr("Hold pings, pongs and close frames too (otherwise they pass at once)"));
+    m_perFrame->setObjectName(QStringLiteral("interceptPerFrame"));
+    m_perFrame->setToolTip(tr("Hold each frame of a fragmented message on its own, instead of whole messages "
+                              "(rules then apply to no held frame)"));
 
     m_list->setObjectName(QStringLiteral("heldMessages"));
     m_list->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -89,6 +93,7 @@ InterceptPane::InterceptPane(QWidget *parent)
     switches->addWidget(m_toServer);
     switches->addWidget(m_toApp);
     switches->addWidget(m_control);
+    switches->addWidget(m_perFrame);
     switches->addStretch();
     auto *editRow = new QHBoxLayout;
     editRow->addWidget(new QLabel(tr("Edit as:"), this));
@@ -111,7 +116,7 @@ InterceptPane::InterceptPane(QWidget *parent)
     layout->addWidget(m_editor, 1);
     layout->addLayout(injectRow);
 
-    for (QCheckBox *box : { m_toServer, m_toApp, m_control })
+    for (QCheckBox *box : { m_toServer, m_toApp, m_control, m_perFrame })
         connect(box, &QCheckBox::toggled, this, &InterceptPane::applySwitches);
     connect(m_forward, &QPushButton::clicked, this, &InterceptPane::forwardSelected);
     connect(m_drop, &QPushButton::clicked, this, &InterceptPane::dropSelected);
@@ -154,12 +159,13 @@ void InterceptPane::setSession(ClientSession *session)
             m_list->selectRow(0);
     }
     const Switches s = session ? m_switches.value(session->id()) : Switches();
-    for (QCheckBox *box : { m_toServer, m_toApp, m_control })
+    for (QCheckBox *box : { m_toServer, m_toApp, m_control, m_perFrame })
         box->blockSignals(true);
     m_toServer->setChecked(s.toServer);
     m_toApp->setChecked(s.toApp);
     m_control->setChecked(s.control);
-    for (QCheckBox *box : { m_toServer, m_toApp, m_control })
+    m_perFrame->setChecked(s.perFrame);
+    for (QCheckBox *box : { m_toServer, m_toApp, m_control, m_perFrame })
         box->blockSignals(false);
     showSelected();
     updateState();
@@ -179,7 +185,8 @@ void InterceptPane::updateState()
         m_status->setText(tr("Intercept works while the connection is open."));
     else
         m_status->setText(tr("%n message(s) held.", nullptr, m_list->model() ? m_list->model()->rowCount() : 0));
-    for (QWidget *w : std::initializer_list<QWidget *> { m_toServer, m_toApp, m_control, m_injectToward, m_injectType,
+    for (QWidget *w : std::initializer_list<QWidget *> { m_toServer, m_toApp, m_control, m_perFrame, m_injectToward,
+             m_injectType,
              m_injectText, m_inject })
         w->setEnabled(open);
     const bool selected = open && selectedRow() >= 0;
@@ -198,10 +205,10 @@ void InterceptPane::applySwitches()
 {
     if (!m_session || !m_session->canIntercept())
         return;
-    const Switches s { m_toServer->isChecked(), m_toApp->isChecked(), m_control->isChecked() };
+    const Switches s { m_toServer->isChecked(), m_toApp->isChecked(), m_control->isChecked(), m_perFrame->isChecked() };
     m_switches.insert(m_session->id(), s);
-    m_session->setIntercept(Leg::App, s.toServer, s.control);
-    m_session->setIntercept(Leg::Server, s.toApp, s.control);
+    m_session->setIntercept(Leg::App, s.toServer, s.control, s.perFrame);
+    m_session->setIntercept(Leg::Server, s.toApp, s.control, s.perFrame);
 }
 
 int InterceptPane::selectedRow() const

@@ -42,6 +42,7 @@ private:
         bool toServer = false;
         bool toApp = false;
         bool control = false;
+        bool perFrame = false;
     };
     void applySwitches();
     void updateState();
@@ -56,6 +57,7 @@ private:
     QCheckBox *m_toServer;
     QCheckBox *m_toApp;
     QCheckBox *m_control;
+    QCheckBox *m_perFrame;
     QTableView *m_list;
     QComboBox *m_editAs;
     QPlainTextEdit *m_editor;
