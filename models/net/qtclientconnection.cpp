@@ -233,6 +233,12 @@ void QtClientConnection::watchSocket()
 
 void QtClientConnection::attach(RelaySession *session)
 {
+    // Only QWebSocket's own connection: another local program that found the port is turned away.
+    const quint16 ours = m_socket ? m_socket->localPort() : 0;
+    if (m_relabel || (ours != 0 && !session->appPeer().endsWith(QStringLiteral(":%1").arg(ours)))) {
+        session->abort(tr("not the connection of this QWebSocket"));
+        return;
+    }
     m_relabel = std::make_unique<Relabel>(this);
     session->addSink(m_relabel.get());
     // One connection per engine: QWebSocket is the relay's only application.

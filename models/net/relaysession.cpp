@@ -121,6 +121,8 @@ void RelaySession::startTunnel(
 
 void RelaySession::start()
 {
+    if (m_finished)
+        return; // dropped by whoever was told it started (the Qt engine's relay takes one connection)
     listenToApp();
     setState(ReadyState::Connecting, Leg::App,
         tr("CONNECTING (%1 %2 connected; relaying to %3)")
