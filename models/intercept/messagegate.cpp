@@ -30,6 +30,17 @@ void MessageGate::begin(QByteArrayView bytes)
         return;
     }
     m_unparsed.append(bytes.data(), bytes.size());
+    m_reading = true;
+}
+
+void MessageGate::out(QByteArrayView bytes)
+{
+    // While a read is parsed, what goes on is written once at its end: one socket write per read,
+    // as on a relay without a gate, rather than one per message.
+    if (m_reading)
+        m_outgoing.append(bytes.data(), bytes.size());
+    else
+        m_write(bytes);
 }
 
 QByteArrayView MessageGate::take(qsizetype size)
@@ -48,7 +59,10 @@ void MessageGate::frame(const ParsedFrame &frame, quint32 messageId)
     if (Opcode::isControl(opcode)) {
         // Control frames may come between a message's fragments (RFC 6455 §5.4): they go on now,
         // unless the user holds them too.
-        if (m_holding && m_holdControl) {
+        // A close frame never overtakes held messages: nothing may follow it on the wire.
+        const bool behindHeld = opcode == Opcode::Close
+            && std::any_of(m_held.begin(), m_held.end(), [](const Held &h) { return !Opcode::isControl(h.opcode); });
+        if ((m_holding && m_holdControl) || behindHeld) {
             Held held;
             held.opcode = opcode;
             held.rsv = frame.header.rsv;
@@ -56,7 +70,7 @@ void MessageGate::frame(const ParsedFrame &frame, quint32 messageId)
             held.payload = frame.payload.toByteArray();
             hold(std::move(held));
         } else {
-            m_write(wire);
+            out(wire);
         }
         return;
     }
@@ -87,6 +101,14 @@ void MessageGate::complete(quint32 messageId)
 {
     const MessageRules::Result result = m_rules ? m_rules->apply(towardServer(), m_opcode, m_messagePayload)
                                                 : MessageRules::Result { m_messagePayload, {} };
+    if (!m_holding && !result.changed()) {
+        // The common case: on as it came, nothing to keep.
+        out(m_messageWire);
+        m_messageWire.clear();
+        m_messagePayload.clear();
+        m_frames = 0;
+        return;
+    }
     Held message;
     message.messageId = messageId;
     message.opcode = m_opcode;
@@ -130,7 +152,7 @@ void MessageGate::send(const Held &message, const std::optional<QByteArray> &edi
     } else if (!message.rules.isEmpty()) {
         writeFrame(message.opcode, message.rsv, message.payload, message.messageId);
     } else {
-        m_write(message.wire);
+        out(message.wire);
     }
 }
 
@@ -143,7 +165,7 @@ void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payloa
     spec.mask = towardServer();
     spec.payload = payload;
     const EncodedFrame encoded = FrameWriter::encode(spec);
-    m_write(encoded.bytes);
+    out(encoded.bytes);
 
     WireEvent e;
     e.kind = EventKind::Frame;
@@ -164,6 +186,16 @@ void MessageGate::setHolding(bool holding, bool controlFrames, bool perFrame)
     m_perFrame = perFrame;
     if (!holding)
         forwardAll();
+}
+
+qint64 MessageGate::heldBytes() const
+{
+    // Not the message being collected: it must be read whole before anyone can decide on it (the
+    // parser's message limit bounds it).
+    qint64 bytes = 0;
+    for (const Held &h : m_held)
+        bytes += h.wire.size();
+    return bytes;
 }
 
 bool MessageGate::forward(quint32 hold, const std::optional<QByteArray> &edited)
@@ -210,7 +242,7 @@ void MessageGate::forwardAll()
 void MessageGate::inject(const FrameSpec &frame)
 {
     const EncodedFrame encoded = FrameWriter::encode(frame);
-    m_write(encoded.bytes);
+    out(encoded.bytes);
     WireEvent e;
     e.kind = EventKind::Frame;
     e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
@@ -248,11 +280,16 @@ void MessageGate::stepAside(const QString &why)
     m_unparsed.clear();
     m_taken = 0;
     if (!held.isEmpty())
-        m_write(held);
+        out(held);
 }
 
 void MessageGate::end()
 {
+    m_reading = false;
+    if (!m_outgoing.isEmpty()) {
+        m_write(m_outgoing);
+        m_outgoing.clear();
+    }
     if (m_passThrough)
         return;
     // Keep only what no frame has taken yet: the start of a frame still arriving.

@@ -57,6 +57,9 @@ public:
     bool drop(quint32 hold);
     void forwardAll();
     qsizetype heldCount() const { return qsizetype(m_held.size()); }
+    // Bytes of the messages held here: the relay counts them against
+    // its high-water mark, so that a sender is slowed down through TCP while the user decides.
+    qint64 heldBytes() const;
     // A message of the inspector's own into this direction, between messages (a message being held
     // or collected is not cut): recorded as an outgoing frame of the other leg and an Injected note.
     void inject(const FrameSpec &frame);
@@ -83,6 +86,7 @@ private:
     void note(InterceptNote::Action action, quint32 messageId, const QList<int> &rules, const QString &detail,
         const Held *held = nullptr);
     QByteArrayView take(qsizetype size);
+    void out(QByteArrayView bytes);
 
     Leg m_from;
     std::shared_ptr<const MessageRules> m_rules;
@@ -96,6 +100,8 @@ private:
     quint32 m_nextHold = 1;
 
     QByteArray m_unparsed; // bytes read and not yet taken by a frame
+    bool m_reading = false; // between begin() and end()
+    QByteArray m_outgoing; // what goes on, written at end()
     qsizetype m_taken = 0; // of m_unparsed
     // The data message being collected: its frames' exact bytes, its payload, its first header.
     QByteArray m_messageWire;

@@ -104,7 +104,7 @@ void ConnectionManager::attach(RelaySession *relayed)
     const quint32 id = relayed->connectionId();
     info.abort = [this, id](const QString &why) { withRelayed(id, [why](RelaySession *s) { s->abort(why); }); };
     info.command = [this, id](std::function<void(RelaySession *)> command) { withRelayed(id, command); };
-    info.interceptable = relayed->isGated();
+    info.interceptable = relayed->allowsIntercept();
     std::shared_ptr<Capture> capture = ClientSession::newCapture();
     capture->setMemory(m_memory);
     capture->moveToThread(thread());

@@ -25,15 +25,17 @@ void RelayLeg::setPerMessageDeflate(bool senderNoContextTakeover)
 
 void RelayLeg::observe(QByteArrayView bytes, qint64 readTimeUs, qint32 relayDelayUs)
 {
+    if (bytes.isEmpty())
+        return;
     if (m_gate)
         m_gate->begin(bytes); // forwards at once if it already stepped aside
-    if (m_parser.isStopped() || bytes.isEmpty())
-        return;
-    m_readTimeUs = readTimeUs;
-    m_relayDelayUs = relayDelayUs;
-    m_parser.feed(bytes);
+    if (!m_parser.isStopped()) {
+        m_readTimeUs = readTimeUs;
+        m_relayDelayUs = relayDelayUs;
+        m_parser.feed(bytes);
+    }
     if (m_gate)
-        m_gate->end();
+        m_gate->end(); // writes what the frames of this read let through
 }
 
 void RelayLeg::onFrame(const ParsedFrame &frame)

@@ -148,7 +148,7 @@ void RelaySession::readApp()
 {
     if (!m_app || m_appGone)
         return;
-    if (unwritten(m_server) + m_toServerPending.size() > m_options.highWaterBytes)
+    if (unwritten(m_server) + m_toServerPending.size() + waiting(m_appGate.get()) > m_options.highWaterBytes)
         return; // resumeReading() comes back once the server has taken enough
     while (m_app->bytesAvailable() > 0) {
         const qint64 available = qMin<qint64>(m_app->bytesAvailable(), ReadChunkBytes);
@@ -181,14 +181,16 @@ void RelaySession::readApp()
             break;
         }
         case Phase::Response:
-            writeToServer(bytes);
+            // Frames sent before the answer: with gates to come, the gate sends them once it exists.
+            if (!gatesWanted())
+                writeToServer(bytes);
             if (m_appFramesUnparsed.isEmpty())
                 m_appFramesTimeUs = now;
             m_appFramesUnparsed += bytes;
             break;
         case Phase::Frames:
-            if (gated(m_appLeg)) {
-                m_appLeg.observe(bytes, now); // the gate forwards
+            if (m_appLeg.gate()) {
+                m_appLeg.observe(bytes, now); // the gate forwards, or passes bytes on once stepped aside
             } else {
                 writeToServer(bytes);
                 m_appLeg.observe(bytes, now, handOverDelay(m_server, now));
@@ -203,7 +205,7 @@ void RelaySession::readApp()
         }
         if (!m_app || m_phase == Phase::Done)
             return;
-        if (unwritten(m_server) + m_toServerPending.size() > m_options.highWaterBytes)
+        if (unwritten(m_server) + m_toServerPending.size() + waiting(m_appGate.get()) > m_options.highWaterBytes)
             return;
     }
 }
@@ -234,7 +236,8 @@ void RelaySession::onRequestComplete(QByteArrayView rest)
     m_handshakeTimer.start(m_options.handshakeTimeoutMs);
     m_toServerPending = m_forwardedRequest;
     if (!rest.isEmpty()) {
-        m_toServerPending += rest;
+        if (!gatesWanted())
+            m_toServerPending += rest;
         m_appFramesUnparsed += rest;
     }
     connectUpstream();
@@ -342,7 +345,7 @@ void RelaySession::readServer()
 {
     if (!m_server || m_serverGone)
         return;
-    if (unwritten(m_app) > m_options.highWaterBytes)
+    if (unwritten(m_app) + waiting(m_serverGate.get()) > m_options.highWaterBytes)
         return;
     while (m_server->bytesAvailable() > 0) {
         const qint64 available = qMin<qint64>(m_server->bytesAvailable(), ReadChunkBytes);
@@ -356,7 +359,7 @@ void RelaySession::readServer()
         const QByteArrayView bytes(m_readBuffer.constData(), n);
         // First: the application never waits for the inspector's parsing. Only a gate, once the
         // answer is through, forwards frames itself.
-        if (m_phase != Phase::Response && !(m_phase == Phase::Frames && gated(m_serverLeg)))
+        if (m_phase != Phase::Response && !(m_phase == Phase::Frames && m_serverLeg.gate()))
             writeToApp(bytes);
         switch (m_phase) {
         case Phase::Response: {
@@ -384,7 +387,7 @@ void RelaySession::readServer()
             if (used < bytes.size()) {
                 // Frames that came with the answer: through the gate, if the answer started one.
                 const QByteArrayView frames = bytes.sliced(used);
-                if (m_phase == Phase::Frames && gated(m_serverLeg)) {
+                if (m_phase == Phase::Frames && m_serverLeg.gate()) {
                     m_serverLeg.observe(frames, now);
                 } else {
                     writeToApp(frames);
@@ -396,8 +399,8 @@ void RelaySession::readServer()
             break;
         }
         case Phase::Frames:
-            if (gated(m_serverLeg))
-                m_serverLeg.observe(bytes, now); // the gate forwards
+            if (m_serverLeg.gate())
+                m_serverLeg.observe(bytes, now); // the gate forwards, or passes bytes on once stepped aside
             else
                 m_serverLeg.observe(bytes, now, handOverDelay(m_app, now));
             noteCloseFrames();
@@ -410,7 +413,7 @@ void RelaySession::readServer()
         }
         if (!m_server || m_phase == Phase::Done)
             return;
-        if (unwritten(m_app) > m_options.highWaterBytes)
+        if (unwritten(m_app) + waiting(m_serverGate.get()) > m_options.highWaterBytes)
             return;
     }
 }
@@ -429,6 +432,8 @@ void RelaySession::onResponseComplete()
             tr("not upgraded: the server answered %1 %2; passed to %3 as it came")
                 .arg(response.status)
                 .arg(DisplayText::line(response.reason), theApplication()));
+        if (gatesWanted() && !m_appFramesUnparsed.isEmpty())
+            writeToServer(std::exchange(m_appFramesUnparsed, {})); // kept back for gates that will not come
         if (m_appGone)
             closeServerLeg();
         return;
@@ -469,8 +474,12 @@ void RelaySession::onResponseComplete()
     setState(ReadyState::Open, Leg::Server,
         details.isEmpty() ? QStringLiteral("OPEN") : tr("OPEN (%1)").arg(details.join(QStringLiteral(", "))));
     if (!m_appFramesUnparsed.isEmpty()) {
-        // They waited for the server's answer before they could go on.
-        m_appLeg.observe(std::exchange(m_appFramesUnparsed, {}), m_appFramesTimeUs, WireEvent::RelayHeld);
+        // They waited for the server's answer before they could go on: through the gate if there
+        // is one; kept back for gates that did not come, they go on now.
+        const QByteArray early = std::exchange(m_appFramesUnparsed, {});
+        if (gatesWanted() && !m_appLeg.gate())
+            writeToServer(early);
+        m_appLeg.observe(early, m_appFramesTimeUs, WireEvent::RelayHeld);
         noteCloseFrames();
     }
     if (m_appGone)
@@ -530,7 +539,13 @@ bool RelaySession::setIntercept(Leg from, bool holding, bool controlFrames, bool
                 ? tr("intercept is not available on this connection: the relay was started without it")
                 : tr("intercept is available once the connection is open"));
     gate->setHolding(holding, controlFrames, perFrame);
+    resumeReading();
     return true;
+}
+
+qint64 RelaySession::waiting(const MessageGate *gate)
+{
+    return gate ? gate->heldBytes() : 0;
 }
 
 bool RelaySession::forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited)
@@ -538,6 +553,7 @@ bool RelaySession::forwardHeld(Leg from, quint32 hold, const std::optional<QByte
     MessageGate *gate = gateFrom(from);
     if (!gate || !gate->forward(hold, edited))
         return refuseIntercept(from, tr("no held message %1 to forward").arg(hold));
+    resumeReading(); // what was held no longer counts against the high-water mark
     return true;
 }
 
@@ -546,6 +562,7 @@ bool RelaySession::dropHeld(Leg from, quint32 hold)
     MessageGate *gate = gateFrom(from);
     if (!gate || !gate->drop(hold))
         return refuseIntercept(from, tr("no held message %1 to drop").arg(hold));
+    resumeReading();
     return true;
 }
 
@@ -555,6 +572,7 @@ bool RelaySession::forwardAllHeld(Leg from)
     if (!gate)
         return false;
     gate->forwardAll();
+    resumeReading();
     return true;
 }
 

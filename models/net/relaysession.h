@@ -97,6 +97,8 @@ public:
     bool canIntercept(Leg from) const;
     // Whether messages go through gates (intercept or rules asked for): fixed when the session starts.
     bool isGated() const { return gatesWanted(); }
+    // Started to allow intercept (not only rules): the Intercept pane may act on it.
+    bool allowsIntercept() const { return m_options.interceptable; }
     bool setIntercept(Leg from, bool holding, bool controlFrames = false, bool perFrame = false);
     bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
     bool dropHeld(Leg from, quint32 hold);
@@ -129,9 +131,9 @@ private:
     bool hasRules() const { return m_options.rules && !m_options.rules->isEmpty(); }
     bool gatesWanted() const { return hasRules() || m_options.interceptable; }
     MessageGate *gateFrom(Leg from) const;
+    static qint64 waiting(const MessageGate *gate);
     bool refuseIntercept(Leg from, const QString &why);
     void startGates();
-    bool gated(const RelayLeg &leg) const { return leg.gate() && !leg.gate()->isPassingThrough(); }
     void onAppDisconnected();
     void onServerDisconnected();
     void resumeReading();

@@ -14,7 +14,9 @@
 # Then the relay: a node ws client sends RELAY_MESSAGES binary messages of 64 bytes to a node ws
 # echo server and reads the echoes, directly and through `wsinspector-cli --relay` (printing every
 # frame of both legs as jsonl to /dev/null), taking turns; and ping round trips both ways. The
-# relay must keep 80 % of the direct throughput (DESIGN.md).
+# relay must keep 80 % of the direct throughput (DESIGN.md). A third relay applies a rule that
+# matches nothing (--intercept-rule): its frames are forwarded once parsed, not as read; reported,
+# with no target.
 #
 # Then the window's relay (bench_relay_gui): what it adds to ping round trips, idle and while the
 # window ingests floods on another connection (target: p99 added <= 2 ms under that load).
@@ -145,7 +147,7 @@ status=0
 
 # relay_benchmark: direct against relayed, RUNS times each, taking turns.
 relay_benchmark() {
-    local echo_port relay_port direct=() relayed=() t
+    local echo_port relay_port rules_port direct=() relayed=() gated=() t
     "$node" "$here/../net/peers/node_echo_server.js" >"$work/echo.out" 2>"$work/echo.err" &
     server_pids+=($!)
     for _ in $(seq 100); do
@@ -165,6 +167,15 @@ relay_benchmark() {
     done
     relay_port=$(grep -o '"url":"ws://127.0.0.1:[0-9]*' "$work/relay.first" | grep -o '[0-9]*$')
     [[ -n $relay_port ]] || { echo "run-benchmarks: the relay did not start: $(cat "$work/relay.err")" >&2; exit 1; }
+    "$cli" --relay 0 --to "ws://127.0.0.1:$echo_port/" --format jsonl --intercept-rule "$here/nomatch-rules.json" \
+        2>"$work/rules.err" > >(head -1 >"$work/rules.first"; cat >/dev/null) &
+    server_pids+=($!)
+    for _ in $(seq 100); do
+        [[ -s $work/rules.first ]] && break
+        sleep 0.05
+    done
+    rules_port=$(grep -o '"url":"ws://127.0.0.1:[0-9]*' "$work/rules.first" | grep -o '[0-9]*$')
+    [[ -n $rules_port ]] || { echo "run-benchmarks: the relay with rules did not start: $(cat "$work/rules.err")" >&2; exit 1; }
     local client="$here/node_relay_client.js"
     for _ in $(seq "$runs"); do
         t=$("$node" "$client" throughput "ws://127.0.0.1:$echo_port/" "$relay_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
@@ -173,10 +184,14 @@ relay_benchmark() {
         t=$("$node" "$client" throughput "ws://127.0.0.1:$relay_port/" "$relay_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
         [[ -n $t ]] || { echo "run-benchmarks: the relayed run failed" >&2; exit 1; }
         relayed+=("$t")
+        t=$("$node" "$client" throughput "ws://127.0.0.1:$rules_port/" "$relay_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+        [[ -n $t ]] || { echo "run-benchmarks: the run through the relay with rules failed" >&2; exit 1; }
+        gated+=("$t")
     done
-    local d r
+    local d r g
     d=$(median "${direct[@]}")
     r=$(median "${relayed[@]}")
+    g=$(median "${gated[@]}")
     echo "Relay throughput: $relay_messages binary messages of 64 bytes echoed, window 1000, median of $runs runs"
     echo
     printf '%-54s %10s %14s   %s\n' "client" "wall (s)" "messages/s" "runs (s)"
@@ -184,6 +199,8 @@ relay_benchmark() {
         "$(awk -v n="$relay_messages" -v s="$d" 'BEGIN {print n / s}')" "${direct[*]}"
     printf '%-54s %10.3f %14.0f   %s\n' "the same through wsinspector-cli --relay (jsonl)" "$r" \
         "$(awk -v n="$relay_messages" -v s="$r" 'BEGIN {print n / s}')" "${relayed[*]}"
+    printf '%-54s %10.3f %14.0f   %s\n' "  and with --intercept-rule (a rule matching nothing)" "$g" \
+        "$(awk -v n="$relay_messages" -v s="$g" 'BEGIN {print n / s}')" "${gated[*]}"
     local ratio
     ratio=$(awk -v d="$d" -v r="$r" 'BEGIN {printf "%.2f", d / r}')
     echo

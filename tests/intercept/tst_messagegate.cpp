@@ -87,6 +87,7 @@ private Q_SLOTS:
     void injectBetweenMessages();
     void heldAtTheEndIsUndelivered();
     void holdEachFrame();
+    void closeWaitsBehindHeldMessages();
 };
 
 void tst_MessageGate::unchangedPassesByteExact_data()
@@ -304,6 +305,20 @@ void tst_MessageGate::holdEachFrame()
     QVERIFY(h.gate->forward(1));
     QVERIFY(h.gate->forward(2, QByteArray("LO!")));
     QCOMPARE(h.written, first + frame(Opcode::Continuation, "LO!"));
+}
+
+// Nothing may follow a close frame: one arriving while messages are held waits behind them.
+void tst_MessageGate::closeWaitsBehindHeldMessages()
+{
+    Harness h(QByteArray("[]"));
+    h.gate->setHolding(true);
+    const QByteArray message = frame(Opcode::Text, "first"), close = frame(Opcode::Close, QByteArray::fromHex("03e8"));
+    const QByteArray ping = frame(Opcode::Ping, "p");
+    h.leg->observe(message + ping + close, 1);
+    QCOMPARE(h.written, ping); // a ping still passes
+    QCOMPARE(h.gate->heldCount(), 2);
+    h.gate->forwardAll();
+    QCOMPARE(h.written, ping + message + close);
 }
 
 QTEST_GUILESS_MAIN(tst_MessageGate)

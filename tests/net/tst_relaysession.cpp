@@ -72,7 +72,9 @@ struct Fixture {
 class tst_RelaySession : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void forwardsEverythingByteExact_data();
     void forwardsEverythingByteExact();
+    void gatedStepsAsideOnce();
     void violationsNamedOnTheirLeg();
     void pathAndQueryAppended();
     void non101AnswerPassedBack();
@@ -87,13 +89,23 @@ private Q_SLOTS:
     void largeFrameStreamedThrough();
 };
 
+void tst_RelaySession::forwardsEverythingByteExact_data()
+{
+    QTest::addColumn<bool>("interceptable");
+    QTest::addRow("forwarded as read") << false;
+    // Through the gates, frame by frame once parsed; the frames sent with the request wait for
+    // the gate and go once.
+    QTest::addRow("through gates (intercept allowed)") << true;
+}
+
 void tst_RelaySession::forwardsEverythingByteExact()
 {
+    QFETCH(bool, interceptable);
     RawServer server;
     QVERIFY(server.listen());
     const QByteArray serverFrames = frame(Opcode::Text, "hello app", false) + frame(Opcode::Ping, "p", false);
     server.onRequest = [&](RawServer &s) { s.send(s.validResponse() + serverFrames); };
-    Fixture f(server.url());
+    Fixture f(server.url(), [interceptable](RelayOptions &o) { o.interceptable = interceptable; });
     QVERIFY(f.relay->listen());
     QCOMPARE(f.relay->url().toString(), QStringLiteral("ws://127.0.0.1:%1/").arg(f.relay->port()));
 
@@ -109,7 +121,8 @@ void tst_RelaySession::forwardsEverythingByteExact()
     QCOMPARE(server.request().raw,
         QByteArray(request).replace("Host: 127.0.0.1:" + QByteArray::number(f.relay->port()),
             "Host: 127.0.0.1:" + QByteArray::number(server.port())));
-    QTRY_COMPARE(server.clientFrames().size(), 2);
+    QTRY_COMPARE(server.received(), server.request().raw + appFrames);
+    QCOMPARE(server.clientFrames().size(), 2);
     QCOMPARE(server.clientFrames()[0].payload, QByteArray("\0\1\2", 3));
     QCOMPARE(server.clientFrames()[1].header.opcode, Opcode::Pong);
 
@@ -145,19 +158,46 @@ void tst_RelaySession::forwardsEverythingByteExact()
 
     // How long each frame took to go on: the application's came with its request and waited for
     // the server's answer; the server's went on at once; so does a frame the application sends now.
+    // Through a gate, frames go on once parsed: no delay is measured.
     for (const WireEvent &e : appSide)
         QCOMPARE(e.relayDelayUs, WireEvent::RelayHeld);
     for (const WireEvent &e : serverSide)
-        QVERIFY2(e.relayDelayUs >= 0, qPrintable(QString::number(e.relayDelayUs)));
+        QVERIFY2(interceptable ? e.relayDelayUs == WireEvent::NotRelayed : e.relayDelayUs >= 0,
+            qPrintable(QString::number(e.relayDelayUs)));
     app.socket.write(frame(Opcode::Text, "now", true));
     QTRY_COMPARE(server.clientFrames().size(), 3);
     QTRY_COMPARE(onLeg(eventsOfKind(f.capture, EventKind::Frame), Leg::App).size(), 3);
-    QVERIFY(onLeg(eventsOfKind(f.capture, EventKind::Frame), Leg::App).last().relayDelayUs >= 0);
+    QVERIFY(interceptable || onLeg(eventsOfKind(f.capture, EventKind::Frame), Leg::App).last().relayDelayUs >= 0);
     // Events that are not forwarded frames carry none.
     QCOMPARE(requests[0].relayDelayUs, WireEvent::NotRelayed);
 }
 
 // Invalid frames reach the other side unchanged; the log names each on the leg that sent it.
+// A gated direction whose sender breaks RFC 6455: from the offending frame on, every byte goes
+// on once, as it came, in this read and the next.
+void tst_RelaySession::gatedStepsAsideOnce()
+{
+    RawServer server;
+    QVERIFY(server.listen());
+    server.onRequest = [](RawServer &s) { s.send(s.validResponse()); };
+    Fixture f(server.url(), [](RelayOptions &o) { o.interceptable = true; });
+    QVERIFY(f.relay->listen());
+    RawClient app(f.relay->port());
+    QVERIFY(app.socket.waitForConnected(5000));
+    app.socket.write(appRequest(f.relay->port()));
+    QTRY_VERIFY(app.received.startsWith("HTTP/1.1 101"));
+    const QByteArray good = frame(Opcode::Text, "A", true), unmasked = frame(Opcode::Text, "B", false);
+    const QByteArray later = frame(Opcode::Text, "C", true);
+    app.socket.write(good + unmasked);
+    QTRY_COMPARE(server.received(), server.request().raw + good + unmasked);
+    app.socket.write(later);
+    QTRY_COMPARE(server.received(), server.request().raw + good + unmasked + later);
+    bool steppedAside = false;
+    for (const WireEvent &e : eventsOfKind(f.capture, EventKind::Intercept))
+        steppedAside = steppedAside || e.payload.contains("rules no longer apply");
+    QVERIFY(steppedAside);
+}
+
 void tst_RelaySession::violationsNamedOnTheirLeg()
 {
     RawServer server;

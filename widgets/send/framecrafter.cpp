@@ -140,6 +140,10 @@ FrameCrafter::FrameCrafter(QWidget *parent)
     m_injectToward->addItem(tr("toward the application"), int(Leg::App));
     m_injectToward->setToolTip(tr("Which side of the relay gets the frame"));
     m_injectToward->hide();
+    // A client masks its frames and a server does not (RFC 6455 §5.1): the mask follows the side
+    // chosen, and can be changed afterwards to send it wrong on purpose.
+    connect(m_injectToward, &QComboBox::currentIndexChanged, this,
+        [this] { m_mask->setChecked(injectToward() == Leg::Server); });
     auto *bottom = new QHBoxLayout;
     bottom->addWidget(m_disabledReason, 1);
     bottom->addStretch(0); // keeps Send at the right when there is no reason to show

@@ -124,6 +124,7 @@ InterceptPane::InterceptPane(QWidget *parent)
     connect(m_inject, &QPushButton::clicked, this, &InterceptPane::injectMessage);
     connect(m_injectText, &QLineEdit::returnPressed, this, &InterceptPane::injectMessage);
     connect(m_editAs, &QComboBox::currentIndexChanged, this, &InterceptPane::showSelected);
+    connect(m_editor, &QPlainTextEdit::textChanged, this, [this] { m_edited = true; });
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         if (m_session)
@@ -134,29 +135,35 @@ InterceptPane::InterceptPane(QWidget *parent)
 
 void InterceptPane::setSession(ClientSession *session)
 {
-    if (m_session)
+    if (m_session) {
         m_session->disconnect(this);
+        m_session->heldMessages()->disconnect(this);
+    }
+    QItemSelectionModel *oldSelection = m_list->selectionModel();
     m_session = session;
     m_list->setModel(session ? session->heldMessages() : nullptr);
+    delete oldSelection; // setModel() made a new one
+    m_shownHold = { Leg::None, 0 };
     if (session) {
         HeldMessagesModel *model = session->heldMessages();
-        connect(model, &QAbstractItemModel::rowsInserted, this, [this] {
-            m_list->resizeColumnsToContents();
-            if (selectedRow() < 0 && m_list->model()->rowCount() > 0)
+        auto selectFirst = [this] {
+            if (selectedRow() < 0 && m_list->model() && m_list->model()->rowCount() > 0)
                 m_list->selectRow(0);
+        };
+        connect(model, &QAbstractItemModel::rowsInserted, this, [this, selectFirst] {
+            m_list->resizeColumnsToContents();
+            selectFirst();
             updateState();
         });
-        connect(model, &QAbstractItemModel::rowsRemoved, this, [this] {
-            if (selectedRow() < 0 && m_list->model()->rowCount() > 0)
-                m_list->selectRow(0);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, [this, selectFirst] {
+            selectFirst();
             showSelected();
             updateState();
         });
         connect(m_list->selectionModel(), &QItemSelectionModel::selectionChanged, this, &InterceptPane::showSelected);
         connect(session, &ClientSession::changed, this, &InterceptPane::updateState);
         m_list->resizeColumnsToContents();
-        if (model->rowCount() > 0)
-            m_list->selectRow(0);
+        selectFirst();
     }
     const Switches s = session ? m_switches.value(session->id()) : Switches();
     for (QCheckBox *box : { m_toServer, m_toApp, m_control, m_perFrame })
@@ -223,12 +230,20 @@ void InterceptPane::showSelected()
 {
     const int row = selectedRow();
     if (!m_session || row < 0) {
+        m_shownHold = { Leg::None, 0 };
         m_shownPayload.clear();
         m_editor->clear();
+        m_edited = false;
         updateState();
         return;
     }
     const HeldMessagesModel::Held &held = m_session->heldMessages()->held(row);
+    const std::pair<Leg, quint32> hold { held.from, held.hold };
+    if (hold == m_shownHold && sender() != m_editAs) {
+        updateState(); // the same message: keep what the user is typing
+        return;
+    }
+    m_shownHold = hold;
     m_shownPayload = held.payload;
     // Text is edited as itself only when the display rule would show it unchanged: a peer's control
     // or bidi characters are never put in front of the user raw, so such text is edited as hex.
@@ -239,10 +254,13 @@ void InterceptPane::showSelected()
         m_editAs->setCurrentIndex(m_editAs->findData(AsHex));
         m_editAs->blockSignals(false);
     }
+    m_editor->blockSignals(true);
     if (m_editAs->currentData().toInt() == AsText && plain)
         m_editor->setPlainText(QString::fromUtf8(held.payload));
     else
         m_editor->setPlainText(QString::fromLatin1(held.payload.toHex(' ')));
+    m_editor->blockSignals(false);
+    m_edited = false;
     updateState();
 }
 
@@ -264,10 +282,16 @@ void InterceptPane::forwardSelected()
     const int row = selectedRow();
     if (!m_session || row < 0)
         return;
+    const HeldMessagesModel::Held &held = m_session->heldMessages()->held(row);
+    if (!m_edited) {
+        // As it came: the editor's text is not read back (a round trip through it could change a
+        // character, U+00A0 into a space).
+        m_session->forwardHeld(held.from, held.hold);
+        return;
+    }
     QByteArray payload;
     if (!editedPayload(payload))
         return;
-    const HeldMessagesModel::Held &held = m_session->heldMessages()->held(row);
     m_session->forwardHeld(held.from, held.hold,
         payload == held.payload ? std::nullopt : std::optional<QByteArray>(payload));
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "log/wireevent.h"
+
 #include <QHash>
 #include <QPointer>
 #include <QTimer>
@@ -69,5 +71,9 @@ private:
     QLineEdit *m_injectText;
     QPushButton *m_inject;
     QByteArray m_shownPayload; // of the selected message, as held
+    // The hold shown in the editor (leg, number): the editor is refilled only when it changes, so
+    // that an edit in progress survives other messages coming and going.
+    std::pair<Leg, quint32> m_shownHold { Leg::None, 0 };
+    bool m_edited = false; // the user changed the editor since it was filled
     QTimer m_tick;
 };
