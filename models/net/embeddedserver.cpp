@@ -1,5 +1,10 @@
 #include "net/embeddedserver.h"
 
+#include "log/eventtime.h"
+#include "net/serverwiretap.h"
+#include "protocol/closecodes.h"
+#include "text/displaytext.h"
+
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTimer>
@@ -45,10 +50,12 @@ QString listenErrorText(const QTcpServer &server)
 EmbeddedServer::EmbeddedServer(QObject *parent)
     : QObject(parent)
     , m_tcpServer(new QTcpServer(this))
+    , m_innerServer(new QTcpServer(this))
     , m_wsServer(new QWebSocketServer(QStringLiteral("WebSocket Inspector"), QWebSocketServer::NonSecureMode, this))
 {
     // m_wsServer never listens: it only upgrades the sockets we hand to it.
     connect(m_tcpServer, &QTcpServer::newConnection, this, &EmbeddedServer::acceptConnections);
+    connect(m_innerServer, &QTcpServer::newConnection, this, &EmbeddedServer::acceptInner);
     connect(m_wsServer, &QWebSocketServer::newConnection, this, &EmbeddedServer::adoptClients);
 }
 
@@ -71,6 +78,11 @@ bool EmbeddedServer::start(const QHostAddress &address, quint16 port)
         m_error = tr("cannot listen on %1: %2").arg(endpoint(address, port), listenErrorText(*m_tcpServer));
         return false;
     }
+    if (!m_innerServer->listen(QHostAddress::LocalHost, 0)) {
+        m_error = tr("cannot listen on a loopback port for QWebSocketServer: %1").arg(listenErrorText(*m_innerServer));
+        m_tcpServer->close();
+        return false;
+    }
     m_error.clear();
     return true;
 }
@@ -80,6 +92,7 @@ void EmbeddedServer::stop()
     if (calledFromElsewhere())
         return onServerThread([&] { stop(); });
     m_tcpServer->close();
+    m_innerServer->close();
 
     const QList<QTcpSocket *> pending = m_pending.keys();
     m_pending.clear();
@@ -91,13 +104,24 @@ void EmbeddedServer::stop()
     for (const HandedOver &h : std::as_const(m_handedOver)) {
         // QWebSocketServer deletes a socket whose handshake fails; aborting one still in its hands
         // leads there too. deleteLater() twice is harmless if it already did.
-        if (h.socket) {
-            h.socket->disconnect(this);
-            h.socket->abort();
-            h.socket->deleteLater();
+        if (h.inner) {
+            h.inner->disconnect(this);
+            h.inner->abort();
+            h.inner->deleteLater();
+        }
+        if (h.tap) {
+            h.tap->disconnect(this);
+            h.tap->abort();
+            h.tap->deleteLater();
         }
     }
     m_handedOver.clear();
+    for (const QPointer<QTcpSocket> &socket : std::exchange(m_innerUnmatched, {})) {
+        if (socket) {
+            socket->abort();
+            socket->deleteLater();
+        }
+    }
 
     const QMap<quint32, Entry> clients = std::exchange(m_clients, {});
     // Not translated: it goes out in close frames, where the reason must fit 123 bytes of UTF-8.
@@ -106,7 +130,18 @@ void EmbeddedServer::stop()
         entry.socket->disconnect(this);
         entry.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
         entry.socket->flush();
+        if (entry.tap) {
+            // The close frame Qt just wrote crosses to the client (and into the log) before the
+            // tap goes: the caller may be about to leave the event loop.
+            entry.tap->disconnect(this);
+            entry.tap->drain(250);
+            entry.tap->deleteLater();
+        }
         entry.socket->deleteLater();
+        recordState(entry.info.id, ReadyState::Closed,
+            QStringLiteral("CLOSED: %1, reason \"%2\", the server stopped")
+                .arg(CloseCodes::label(QWebSocketProtocol::CloseCodeGoingAway), reason),
+            QWebSocketProtocol::CloseCodeGoingAway, false);
         emit clientDisconnected(entry.info.id, QWebSocketProtocol::CloseCodeGoingAway, reason);
     }
 }
@@ -229,6 +264,21 @@ void EmbeddedServer::setHandshakeLimits(qsizetype maxBytes, std::chrono::millise
     m_handshakeTimeout = timeout;
 }
 
+void EmbeddedServer::addSink(WireEventSink *sink)
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { addSink(sink); });
+    if (!m_sinks.contains(sink))
+        m_sinks.append(sink);
+}
+
+void EmbeddedServer::removeSink(WireEventSink *sink)
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { removeSink(sink); });
+    m_sinks.removeAll(sink);
+}
+
 bool EmbeddedServer::setBehaviour(const ServerBehaviour &behaviour, QString *error)
 {
     if (calledFromElsewhere())
@@ -269,9 +319,11 @@ void EmbeddedServer::acceptConnections()
             const Pending p = m_pending.take(socket);
             socket->deleteLater();
             const QByteArray received = socket->peek(socket->bytesAvailable());
-            emit handshakeFailed(p.peer, received,
-                received.isEmpty() ? tr("connection closed before any request bytes arrived")
-                                   : tr("connection closed before the request was complete"));
+            const QString reason = received.isEmpty() ? tr("connection closed before any request bytes arrived")
+                                                      : tr("connection closed before the request was complete");
+            recordBytes(EventKind::HandshakeRequest, Direction::Incoming, received);
+            recordError(tr("handshake from %1 failed: %2").arg(p.peer, reason));
+            emit handshakeFailed(p.peer, received, reason);
         });
         p.timer->start(m_handshakeTimeout);
         readRequest(socket); // bytes may have arrived with the connection
@@ -326,6 +378,9 @@ void EmbeddedServer::reject(QTcpSocket *socket, int status, const QByteArray &st
     socket->disconnectFromHost(); // after the response is written
     if (socket->state() == QAbstractSocket::UnconnectedState)
         socket->deleteLater();
+    recordBytes(EventKind::HandshakeRequest, Direction::Incoming, received);
+    recordBytes(EventKind::HandshakeResponse, Direction::Outgoing, response);
+    recordError(tr("handshake from %1 refused: %2").arg(p.peer, reason));
     emit handshakeFailed(p.peer, received, reason);
     emit handshakeRejected(p.peer, status, received, reason);
 }
@@ -381,59 +436,127 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
     socket->disconnect(this);
     delete p.timer;
 
-    // From here on QWebSocketServer owns the socket: it deletes it when the handshake fails and the
-    // QWebSocket it creates deletes it in the end. As a child of m_tcpServer it would be deleted a
-    // second time should the server go first.
-    socket->setParent(nullptr);
-    m_handedOver.insert(p.peer, HandedOver { socket, p.parser.request().raw });
-    connect(socket, &QTcpSocket::disconnected, this, [this, socket, peer = p.peer] {
-        // Still ours to report only if no QWebSocket came out of it.
-        const auto it = m_handedOver.find(peer);
-        if (it == m_handedOver.end() || it->socket != socket)
+    // The tap takes the client's socket; QWebSocketServer gets the other end of a loopback
+    // connection, whose bytes are the client's, passed on unchanged (acceptInner()).
+    const quint32 id = ++m_lastId;
+    FrameParser::Limits limits;
+    limits.maxFrameSize = m_behaviour.maxMessageSize;
+    limits.maxMessageSize = m_behaviour.maxMessageSize;
+    auto *tap = new ServerWireTap(
+        id, socket, m_innerServer->serverPort(), limits, [this](WireEvent &e) { emitEvent(e); }, this);
+    m_handedOver.insert(id, HandedOver { tap, nullptr, p.peer, p.parser.request().raw });
+    connect(tap, &ServerWireTap::innerConnected, this, &EmbeddedServer::matchInner);
+    connect(tap, &ServerWireTap::upgraded, this, [this, id] { announce(id); });
+    connect(tap, &ServerWireTap::finished, this, [this, id, tap] {
+        tap->deleteLater();
+        if (const auto h = m_handedOver.constFind(id); h != m_handedOver.cend()) {
+            // Still ours to report: no QWebSocket came out of it. Qt 6.4.2 closes on a request it
+            // refuses (no Sec-WebSocket-Key, say) without an HTTP answer or a serverError signal,
+            // so there is no more precise reason to give.
+            const HandedOver handedOver = *h;
+            m_handedOver.erase(h);
+            const QString reason = tap->serverClosedFirst()
+                ? tr("QWebSocketServer closed the connection without completing the handshake")
+                : tr("the client closed the connection before the handshake was complete");
+            recordError(tr("handshake from %1 failed: %2").arg(handedOver.peer, reason));
+            emit handshakeFailed(handedOver.peer, handedOver.request, reason);
             return;
-        const QByteArray request = it->request;
-        m_handedOver.erase(it);
-        // Qt 6.4.2 closes on a request it refuses (no Sec-WebSocket-Key, say) without an HTTP
-        // answer or a serverError signal, so there is no more precise reason to give.
-        emit handshakeFailed(
-            peer, request, tr("QWebSocketServer closed the connection without completing the handshake"));
+        }
+        const auto it = m_clients.find(id);
+        if (it != m_clients.end() && it->qtClosed)
+            finishClient(id);
     });
 
     // Verified with Qt 6.4.2 (tst_embeddedserver hands over requests that arrived whole, in pieces
-    // and byte by byte, with nothing arriving afterwards): handleConnection() connects readyRead
-    // (queued) and, when bytes are already buffered, emits readyRead itself, so the head we only
-    // peeked at is processed on the next event loop turn. Its handshakeReceived() in turn waits for
-    // "\r\n\r\n" in what it peeks, which is why we hand over only a complete CRLF head: with
-    // nothing more to come it would wait forever. It starts no handshake timer for sockets handed
-    // to it, hence the guard below.
-    m_wsServer->handleConnection(socket);
-
-    QTimer::singleShot(m_handshakeTimeout, this, [this, socket = QPointer<QTcpSocket>(socket), peer = p.peer] {
-        const auto it = m_handedOver.constFind(peer);
-        if (!socket || it == m_handedOver.cend() || it->socket != socket)
+    // and byte by byte): handleConnection() waits for "\r\n\r\n" in what it peeks, which is why only
+    // a complete CRLF head is handed over. It starts no handshake timer for sockets handed to it,
+    // hence the guard below.
+    QTimer::singleShot(m_handshakeTimeout, this, [this, id, peer = p.peer] {
+        const auto it = m_handedOver.constFind(id);
+        if (it == m_handedOver.cend())
             return;
-        const QByteArray request = it->request;
-        m_handedOver.remove(peer);
-        socket->disconnect(this);
-        socket->abort();
-        emit handshakeFailed(peer, request,
-            tr("QWebSocketServer did not complete the handshake within %1 ms").arg(m_handshakeTimeout.count()));
+        const HandedOver h = *it;
+        m_handedOver.erase(it);
+        if (h.tap) {
+            h.tap->disconnect(this);
+            h.tap->abort();
+            h.tap->deleteLater();
+        }
+        const QString reason
+            = tr("QWebSocketServer did not complete the handshake within %1 ms").arg(m_handshakeTimeout.count());
+        recordError(tr("handshake from %1 failed: %2").arg(peer, reason));
+        emit handshakeFailed(peer, h.request, reason);
     });
+}
+
+void EmbeddedServer::acceptInner()
+{
+    while (QTcpSocket *socket = m_innerServer->nextPendingConnection()) {
+        // From here on QWebSocketServer owns the socket (see handOver()); as a child of
+        // m_innerServer it would be deleted a second time should the server go first.
+        socket->setParent(nullptr);
+        m_innerUnmatched.append(socket);
+        // Anything else on this machine may connect to the loopback port too: what no tap claims
+        // soon is dropped, so nothing reaches Qt without passing the checks in admit().
+        QTimer::singleShot(2000, this, [this, socket = QPointer<QTcpSocket>(socket)] {
+            if (socket && m_innerUnmatched.removeAll(socket) > 0) {
+                socket->abort();
+                socket->deleteLater();
+            }
+        });
+    }
+    matchInner();
+}
+
+void EmbeddedServer::matchInner()
+{
+    for (qsizetype i = 0; i < m_innerUnmatched.size();) {
+        QTcpSocket *socket = m_innerUnmatched.at(i);
+        auto match = m_handedOver.end();
+        for (auto it = m_handedOver.begin(); socket && it != m_handedOver.end(); ++it) {
+            if (!it->inner && it->tap && it->tap->innerLocalPort() == socket->peerPort()) {
+                match = it;
+                break;
+            }
+        }
+        if (!socket) {
+            m_innerUnmatched.removeAt(i);
+            continue;
+        }
+        if (match == m_handedOver.end()) {
+            ++i;
+            continue;
+        }
+        m_innerUnmatched.removeAt(i);
+        match->inner = socket;
+        m_wsServer->handleConnection(socket);
+    }
 }
 
 void EmbeddedServer::adoptClients()
 {
     while (QWebSocket *ws = m_wsServer->nextPendingConnection()) {
-        const QString peer = endpoint(ws->peerAddress(), ws->peerPort());
-        const HandedOver handedOver = m_handedOver.take(peer);
-        if (handedOver.socket)
-            handedOver.socket->disconnect(this);
+        auto handedOver = m_handedOver.end();
+        for (auto it = m_handedOver.begin(); it != m_handedOver.end(); ++it) {
+            if (it->tap && it->tap->innerLocalPort() == ws->peerPort()) {
+                handedOver = it;
+                break;
+            }
+        }
+        if (handedOver == m_handedOver.end()) {
+            ws->abort();
+            ws->deleteLater();
+            continue;
+        }
+        const quint32 id = handedOver.key();
+        const HandedOver h = *handedOver;
+        m_handedOver.erase(handedOver);
 
-        const quint32 id = ++m_lastId;
         ws->setParent(this);
         Entry entry;
-        entry.info = Client { id, peer, handedOver.request };
+        entry.info = Client { id, h.peer, h.request };
         entry.socket = ws;
+        entry.tap = h.tap;
         entry.defaultFrameSize = ws->outgoingFrameSize();
         Entry &added = *m_clients.insert(id, entry);
         applyBehaviour(added);
@@ -461,13 +584,92 @@ void EmbeddedServer::adoptClients()
             if (it == m_clients.end())
                 return;
             const bool clean = it->closeHandshake;
-            removeClient(id);
-            emit clientDisconnected(
-                id, clean ? quint16(ws->closeCode()) : quint16(1006), clean ? ws->closeReason() : QString());
+            it->qtClosed = true;
+            it->closeCode = clean ? quint16(ws->closeCode()) : quint16(CloseCodes::AbnormalClosure);
+            it->closeReason = clean ? ws->closeReason() : QString();
+            // The client is gone once its wire is: the tap still passes on Qt's last bytes.
+            if (!it->tap || it->tap->isFinished())
+                finishClient(id);
         });
 
-        emit clientConnected(id, peer, handedOver.request);
+        announce(id);
     }
+}
+
+void EmbeddedServer::announce(quint32 id)
+{
+    const auto it = m_clients.find(id);
+    if (it == m_clients.end() || it->announced || (it->tap && !it->tap->isUpgraded()))
+        return;
+    it->announced = true;
+    const Client info = it->info;
+    const QString subprotocol = it->socket->subprotocol();
+    recordState(id, ReadyState::Open,
+        subprotocol.isEmpty() ? QStringLiteral("OPEN: client %1 connected").arg(info.peer)
+                              : QStringLiteral("OPEN: client %1 connected (subprotocol %2)")
+                                    .arg(info.peer, DisplayText::line(subprotocol.toUtf8())));
+    emit clientConnected(id, info.peer, info.handshakeRequest);
+}
+
+void EmbeddedServer::finishClient(quint32 id)
+{
+    const auto it = m_clients.find(id);
+    if (it == m_clients.end())
+        return;
+    if (!it->announced) {
+        it->announced = true;
+        emit clientConnected(id, it->info.peer, it->info.handshakeRequest);
+    }
+    const quint16 code = it->closeCode;
+    const QString reason = it->closeReason;
+    const bool clean = it->closeHandshake;
+    removeClient(id);
+    QString text = QStringLiteral("CLOSED: %1").arg(CloseCodes::label(code));
+    if (!reason.isEmpty())
+        text += QStringLiteral(", reason %1").arg(DisplayText::quoted(reason.toUtf8()));
+    recordState(id, ReadyState::Closed, text, code, clean);
+    emit clientDisconnected(id, code, reason);
+}
+
+void EmbeddedServer::recordState(quint32 id, ReadyState state, const QString &text, quint16 closeCode, bool wasClean)
+{
+    WireEvent e;
+    e.connectionId = id;
+    e.kind = EventKind::StateChange;
+    e.state = state;
+    e.closeCode = closeCode;
+    e.wasClean = wasClean;
+    const QByteArray utf8 = text.toUtf8();
+    e.payload = utf8;
+    emitEvent(e);
+}
+
+void EmbeddedServer::recordBytes(EventKind kind, Direction direction, QByteArrayView bytes)
+{
+    if (bytes.isEmpty())
+        return;
+    WireEvent e;
+    e.kind = kind;
+    e.direction = direction;
+    e.payload = bytes;
+    emitEvent(e);
+}
+
+void EmbeddedServer::recordError(const QString &text)
+{
+    WireEvent e;
+    e.kind = EventKind::Error;
+    const QByteArray utf8 = text.toUtf8();
+    e.payload = utf8;
+    emitEvent(e);
+}
+
+void EmbeddedServer::emitEvent(WireEvent &event)
+{
+    if (event.timeUs == 0)
+        event.timeUs = EventTime::nowUs();
+    for (WireEventSink *sink : std::as_const(m_sinks))
+        sink->record(event);
 }
 
 void EmbeddedServer::applyBehaviour(Entry &entry)
@@ -554,5 +756,9 @@ void EmbeddedServer::removeClient(quint32 id)
     if (entry.socket) {
         entry.socket->disconnect(this);
         entry.socket->deleteLater();
+    }
+    if (entry.tap) {
+        entry.tap->disconnect(this);
+        entry.tap->deleteLater();
     }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "log/wireevent.h"
 #include "net/serverbehaviour.h"
 #include "protocol/handshake.h"
 
@@ -23,9 +24,15 @@ class QTcpSocket;
 class QTimer;
 class QWebSocket;
 class QWebSocketServer;
+class ServerWireTap;
 
 // The embedded WebSocket server (DESIGN.md): Qt's QWebSocketServer behind our own QTcpServer, so
 // that the exact bytes of every opening handshake request are recorded before Qt sees them.
+//
+// Every connection is watched on the wire: a ServerWireTap stands between the client and
+// QWebSocketServer inside the process and records each frame both ways as WireEvents, which go to
+// the sinks (the server panel's log, `wsinspector-cli --serve` and its --capture). The server adds
+// its own events: OPEN and CLOSED for each client, refused handshakes with the response it wrote.
 //
 // What Qt 6.4.2 hides from us, and so from these signals: incoming pings (QWebSocket answers them
 // itself, no signal), whether a close frame carried a status code at all (no code reads as 1000),
@@ -92,6 +99,12 @@ public:
     bool setBehaviour(const ServerBehaviour &behaviour, QString *error = nullptr);
     ServerBehaviour behaviour() const;
 
+    // Receives every event on the server's thread, in wire order per connection (connection id =
+    // client id; 0 for handshakes refused before a client existed). Not owned; remove it before
+    // it is destroyed.
+    void addSink(WireEventSink *sink);
+    void removeSink(WireEventSink *sink);
+
 signals:
     void clientConnected(quint32 id, const QString &peer, const QByteArray &handshakeRequest);
     // closeCode is 1006 when the connection ended without a closing handshake.
@@ -119,13 +132,21 @@ private:
         QString peer;
         QTimer *timer = nullptr;
     };
+    // Admitted, its tap connecting to QWebSocketServer, which has not finished the handshake yet.
     struct HandedOver {
-        QPointer<QTcpSocket> socket;
+        QPointer<ServerWireTap> tap;
+        QPointer<QTcpSocket> inner; // QWebSocketServer's end of the tap's loopback connection
+        QString peer;
         QByteArray request;
     };
     struct Entry {
         Client info;
         QWebSocket *socket = nullptr;
+        QPointer<ServerWireTap> tap;
+        bool announced = false; // clientConnected emitted (once Qt adopted it and its 101 was recorded)
+        bool qtClosed = false; // QWebSocket disconnected; the client is gone once its tap finished too
+        quint16 closeCode = 0; // as reported when qtClosed
+        QString closeReason;
         bool closeHandshake = false; // a close frame was sent or received
         quint64 defaultFrameSize = 0; // Qt's outgoing frame size, restored when fragmenting is turned off
         int messages = 0; // received, for closeAfterMessages
@@ -144,14 +165,25 @@ private:
     std::optional<Rejection> screen(const HttpRequest &request) const;
     void admit(QTcpSocket *socket);
     void handOver(QTcpSocket *socket);
+    void acceptInner();
+    void matchInner();
     void adoptClients();
+    void announce(quint32 id);
+    void finishClient(quint32 id);
+    void recordState(quint32 id, ReadyState state, const QString &text, quint16 closeCode = 0, bool wasClean = false);
+    void recordBytes(EventKind kind, Direction direction, QByteArrayView bytes);
+    void recordError(const QString &text);
+    void emitEvent(WireEvent &event);
     void applyBehaviour(Entry &entry);
     void onMessage(quint32 from, bool isText, const QString &text, const QByteArray &binary);
     void relay(quint32 from, bool isText, const QString &text, const QByteArray &binary);
     void removeClient(quint32 id);
 
     QTcpServer *m_tcpServer = nullptr;
+    QTcpServer *m_innerServer = nullptr; // loopback, where the taps reach QWebSocketServer
     QWebSocketServer *m_wsServer = nullptr;
+    QList<WireEventSink *> m_sinks;
+    QList<QPointer<QTcpSocket>> m_innerUnmatched; // accepted before their tap knew its port
     Mode m_mode = Mode::Echo;
     QString m_error;
     qsizetype m_maxHandshakeBytes = DefaultMaxHandshakeBytes;
@@ -159,7 +191,7 @@ private:
     quint32 m_lastId = 0;
     ServerBehaviour m_behaviour;
     QHash<QTcpSocket *, Pending> m_pending; // reading the request head
-    QHash<QString, HandedOver> m_handedOver; // given to QWebSocketServer, keyed by peer
+    QMap<quint32, HandedOver> m_handedOver; // given to QWebSocketServer through a tap, by client id
     QMap<quint32, Entry> m_clients; // ids increase with connection order
 };
 

@@ -1,5 +1,7 @@
+#include "log/capture.h"
 #include "net/embeddedserver.h"
 #include "protocol/handshake.h"
+#include "captureevents.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -176,6 +178,8 @@ private slots:
     void handshakeRecorded();
     void handshakeRecordedExactly_data();
     void handshakeRecordedExactly();
+    void wireRecordedBothWays();
+    void refusalRecorded();
     void broadcast();
     void echoDoesNotBroadcast();
     void idsAndDisconnects();
@@ -491,6 +495,124 @@ void tst_EmbeddedServer::closeClient()
     QCOMPARE(disconnected.at(0).at(2).toString(), QStringLiteral("kicked"));
 }
 
+// QWebSocketServer is watched through its tap: the sink gets the client's request and frames
+// (incoming) and Qt's response and frames (outgoing) exactly as they crossed the client's wire,
+// including the pong Qt sends without telling anyone.
+void tst_EmbeddedServer::wireRecordedBothWays()
+{
+    EmbeddedServer server;
+    Capture capture;
+    server.addSink(&capture);
+    QVERIFY(server.start());
+    QSignalSpy connected(&server, &EmbeddedServer::clientConnected);
+    QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/wire"));
+    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    client.send(request);
+    QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
+    ResponseParser response;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
+        Timeout);
+    QCOMPARE(response.response().status, 101);
+    const qsizetype responseSize = response.consumed();
+
+    const char mask[4] = { 0x0a, 0x0b, 0x0c, 0x0d };
+    auto masked = [&mask](quint8 first, const QByteArray &payload) {
+        QByteArray frame;
+        frame += char(first);
+        frame += char(0x80 | payload.size());
+        frame += QByteArray(mask, 4);
+        for (qsizetype i = 0; i < payload.size(); ++i)
+            frame += char(payload[i] ^ mask[i % 4]);
+        return frame;
+    };
+    const QByteArray text = masked(0x81, "hello");
+    const QByteArray ping = masked(0x89, "p1");
+    const QByteArray close = masked(0x88, QByteArray("\x03\xe8" "bye", 5));
+    client.send(text + ping);
+    QTRY_COMPARE_WITH_TIMEOUT(client.received.sliced(responseSize), QByteArray("\x81\x05hello\x8a\x02p1"), Timeout);
+    client.send(close);
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
+    const QByteArray fromServer = client.received.sliced(responseSize);
+    QCOMPARE(fromServer, QByteArray("\x81\x05hello\x8a\x02p1\x88\x05\x03\xe8" "bye", 18));
+
+    const QList<WireEvent> requests = eventsOfKind(capture, EventKind::HandshakeRequest);
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.at(0).direction, Direction::Incoming);
+    QCOMPARE(requests.at(0).payload.toByteArray(), request);
+    const QList<WireEvent> responses = eventsOfKind(capture, EventKind::HandshakeResponse);
+    QCOMPARE(responses.size(), 1);
+    QCOMPARE(responses.at(0).direction, Direction::Outgoing);
+    QCOMPARE(responses.at(0).payload.toByteArray(), client.received.first(responseSize));
+
+    // The client's frames, header bytes as sent (masking key included) and payloads unmasked.
+    const QList<WireEvent> in = framesOf(capture, Direction::Incoming);
+    QCOMPARE(in.size(), 3);
+    QCOMPARE(in.at(0).header.toByteArray(), text.first(6));
+    QCOMPARE(in.at(0).payload.toByteArray(), QByteArray("hello"));
+    QCOMPARE(in.at(1).frame.opcode, quint8(0x9));
+    QCOMPARE(in.at(1).payload.toByteArray(), QByteArray("p1"));
+    QCOMPARE(in.at(2).header.toByteArray(), close.first(6));
+    // Qt's frames: header and payload together are the bytes the client received.
+    QByteArray out;
+    for (const WireEvent &e : framesOf(capture, Direction::Outgoing))
+        out += e.header.toByteArray() + e.payload.toByteArray();
+    QCOMPARE(out, fromServer);
+    for (qsizetype i = 0; i < capture.count(); ++i) {
+        QCOMPARE(capture.event(i).connectionId, connected.at(0).at(0).toUInt());
+        QCOMPARE(capture.event(i).leg, Leg::None);
+    }
+    const QList<WireEvent> states = eventsOfKind(capture, EventKind::StateChange);
+    QCOMPARE(states.size(), 2);
+    QCOMPARE(states.at(0).state, ReadyState::Open);
+    QCOMPARE(states.at(1).state, ReadyState::Closed);
+    QCOMPARE(states.at(1).closeCode, quint16(1000));
+    // In wire order: the 101 before OPEN, Qt's close frame before CLOSED.
+    QCOMPARE(capture.event(1).kind, EventKind::HandshakeResponse);
+    QCOMPARE(capture.event(2).kind, EventKind::StateChange);
+    QCOMPARE(capture.event(capture.count() - 2).frame.opcode, quint8(0x8));
+    QCOMPARE(capture.event(capture.count() - 2).direction, Direction::Outgoing);
+    server.removeSink(&capture);
+}
+
+// A handshake refused before Qt sees it: the request, the response written and why, as connection 0.
+void tst_EmbeddedServer::refusalRecorded()
+{
+    EmbeddedServer server;
+    Capture capture;
+    server.addSink(&capture);
+    ServerBehaviour behaviour;
+    behaviour.rejectStatus = 503;
+    QVERIFY(server.setBehaviour(behaviour));
+    QVERIFY(server.start());
+    QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    client.send(request);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
+    QTRY_VERIFY_WITH_TIMEOUT(client.socket.state() == QAbstractSocket::UnconnectedState, Timeout);
+
+    QCOMPARE(capture.count(), 3);
+    QCOMPARE(capture.event(0).kind, EventKind::HandshakeRequest);
+    QCOMPARE(capture.event(0).payload.toByteArray(), request);
+    QCOMPARE(capture.event(1).kind, EventKind::HandshakeResponse);
+    QCOMPARE(capture.event(1).direction, Direction::Outgoing);
+    QCOMPARE(capture.event(1).payload.toByteArray(), client.received);
+    QVERIFY(client.received.startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
+    QCOMPARE(capture.event(2).kind, EventKind::Error);
+    QVERIFY2(capture.event(2).text().contains(QLatin1String("refused: rejected with 503")), qPrintable(capture.event(2).text()));
+    for (qsizetype i = 0; i < capture.count(); ++i)
+        QCOMPARE(capture.event(i).connectionId, 0u);
+    server.removeSink(&capture);
+}
+
 void tst_EmbeddedServer::stopClosesClients()
 {
     EmbeddedServer server;
@@ -501,10 +623,18 @@ void tst_EmbeddedServer::stopClosesClients()
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
     QSignalSpy clientGone(client.get(), &QWebSocket::disconnected);
 
+    Capture capture;
+    server.addSink(&capture);
     server.stop();
     QVERIFY(!server.isListening());
     QVERIFY(server.clients().isEmpty());
     QCOMPARE(disconnected.size(), 1);
+    // Qt's close frame crossed to the client before stop() returned, and was recorded.
+    const QList<WireEvent> out = framesOf(capture, Direction::Outgoing);
+    QCOMPARE(out.size(), 1);
+    QCOMPARE(out.at(0).payload.toByteArray(), QByteArray("\x03\xe9server stopped"));
+    QCOMPARE(capture.event(capture.count() - 1).state, ReadyState::Closed);
+    server.removeSink(&capture);
     QCOMPARE(disconnected.at(0).at(1).toUInt(), 1001u);
     QCOMPARE(disconnected.at(0).at(2).toString(), QStringLiteral("server stopped"));
     QTRY_COMPARE_WITH_TIMEOUT(clientGone.size(), 1, Timeout);
