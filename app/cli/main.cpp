@@ -59,22 +59,34 @@ int main(int argc, char *argv[])
     OutputSink sink(writer, options.format);
     SignalNotifier signalNotifier;
 
+    SessionFileWriter capture;
     if (options.mode == CliOptions::Mode::Serve) {
-        if (!options.capturePath.isEmpty()) {
-            printError(QStringLiteral("--capture records client sessions; it cannot be used with --serve"));
-            return ExitCode::Usage;
-        }
         ServeRunner server(options, writer, sink);
         QObject::connect(&signalNotifier, &SignalNotifier::received, &server, &ServeRunner::interrupt);
         QObject::connect(&server, &ServeRunner::finished, &app, [](int code) { QCoreApplication::exit(code); });
         if (!server.start())
             return ExitCode::ConnectionFailed;
+        if (!options.capturePath.isEmpty()) {
+            // Opened once listening, so that the header names the server's own URL; no client can
+            // have connected yet, as the event loop has not run.
+            SessionHeader header;
+            header.tool = CliOptions::versionText();
+            header.url = server.url().toString();
+            header.extra.insert(QStringLiteral("role"), QStringLiteral("server"));
+            if (!capture.open(options.capturePath, header)) {
+                printError(QStringLiteral("--capture: %1").arg(capture.errorString()));
+                return ExitCode::Usage;
+            }
+            server.addSink(&capture);
+        }
         const int code = app.exec();
         writer.flush();
+        capture.close();
+        if (!capture.errorString().isEmpty())
+            printError(QStringLiteral("warning: --capture: %1").arg(capture.errorString()));
         return code;
     }
 
-    SessionFileWriter capture;
     if (!options.capturePath.isEmpty()) {
         SessionHeader header;
         header.tool = CliOptions::versionText();

@@ -19,15 +19,6 @@ void OutputSink::record(const WireEvent &event)
     m_writer.commit();
 }
 
-void OutputSink::recordMessage(
-    qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload)
-{
-    if (m_format == CliOptions::Format::Jsonl)
-        m_json.appendMessage(m_writer.buffer(), timeUs, connectionId, direction, isText, payload);
-    else
-        m_text.appendMessage(m_writer.buffer(), timeUs, connectionId, direction, isText, payload);
-    m_writer.commit();
-}
 
 QByteArray OutputSink::jsonListeningLine(const QByteArray &url, const QList<std::pair<QByteArray, QByteArray>> &fields)
 {

@@ -12,8 +12,7 @@ class OutputSink : public WireEventSink {
 public:
     OutputSink(OutputWriter &writer, CliOptions::Format format);
     void record(const WireEvent &event) override;
-    // A whole message of a peer that reports messages, not frames (Qt's server in --serve).
-    void recordMessage(qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload);
+
     // The first line of --serve, --relay and --proxy in jsonl: {"time":...,"kind":"listening","url":URL}
     // with `fields` (name, string value) after the URL, in order.
     static QByteArray jsonListeningLine(const QByteArray &url, const QList<std::pair<QByteArray, QByteArray>> &fields);

@@ -3,9 +3,7 @@
 #include "outputsink.h"
 #include "outputwriter.h"
 
-#include "log/eventtime.h"
 #include "net/embeddedserver.h"
-#include "protocol/closecodes.h"
 
 #include <QTimer>
 #include <chrono>
@@ -21,50 +19,23 @@ ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, Output
     m_server->setMode(options.serveMode == CliOptions::ServeMode::Broadcast ? EmbeddedServer::Mode::Broadcast
                                                                             : EmbeddedServer::Mode::Echo);
 
-    auto record = [this](quint32 id, Direction direction, EventKind kind, QByteArrayView payload) {
-        WireEvent e;
-        e.timeUs = EventTime::nowUs();
-        e.connectionId = id;
-        e.direction = direction;
-        e.kind = kind;
-        e.payload = payload;
-        return e;
-    };
-
-    connect(m_server, &EmbeddedServer::clientConnected, this,
-        [this, record](quint32 id, const QString &peer, const QByteArray &request) {
-            m_sink.record(record(id, Direction::Incoming, EventKind::HandshakeRequest, request));
-            const QByteArray text = QStringLiteral("OPEN: client %1 connected").arg(peer).toUtf8();
-            WireEvent e = record(id, Direction::Local, EventKind::StateChange, text);
-            e.state = ReadyState::Open;
-            m_sink.record(e);
-        });
-    connect(
-        m_server, &EmbeddedServer::messageReceived, this, [this](quint32 id, bool isText, const QByteArray &payload) {
-            m_sink.recordMessage(EventTime::nowUs(), id, Direction::Incoming, isText, payload);
-        });
-    connect(m_server, &EmbeddedServer::clientDisconnected, this,
-        [this, record](quint32 id, quint16 code, const QString &reason) {
-            QString text = QStringLiteral("CLOSED: %1").arg(CloseCodes::label(code));
-            if (!reason.isEmpty())
-                text += QStringLiteral(", reason \"%1\"").arg(reason);
-            const QByteArray utf8 = text.toUtf8();
-            WireEvent e = record(id, Direction::Local, EventKind::StateChange, utf8);
-            e.state = ReadyState::Closed;
-            e.closeCode = code;
-            e.wasClean = code != CloseCodes::AbnormalClosure;
-            m_sink.record(e);
-        });
-    connect(m_server, &EmbeddedServer::handshakeFailed, this,
-        [this, record](const QString &peer, const QByteArray &received, const QString &reason) {
-            if (!received.isEmpty())
-                m_sink.record(record(0, Direction::Incoming, EventKind::HandshakeRequest, received));
-            const QByteArray text = QStringLiteral("handshake from %1 failed: %2").arg(peer, reason).toUtf8();
-            m_sink.record(record(0, Direction::Local, EventKind::Error, text));
-        });
+    m_server->addSink(&m_sink);
 }
 
-ServeRunner::~ServeRunner() = default;
+ServeRunner::~ServeRunner()
+{
+    delete m_server; // before the sinks, which it records into until it is gone
+}
+
+void ServeRunner::addSink(WireEventSink *sink)
+{
+    m_server->addSink(sink);
+}
+
+QUrl ServeRunner::url() const
+{
+    return m_server->url();
+}
 
 bool ServeRunner::start()
 {

@@ -3,21 +3,26 @@
 #include "clioptions.h"
 
 #include <QObject>
+#include <QUrl>
 
 class EmbeddedServer;
 class OutputSink;
 class OutputWriter;
+class WireEventSink;
 
-// Runs the embedded server headless (--serve) and prints what it reports: each client's handshake
-// request, its messages and its disconnection. The embedded server is Qt's QWebSocketServer, which
-// reports whole messages rather than frames, so messages print as "message" events. The options'
-// ServerBehaviour (--delay, --reject, ...) is applied before listening and named in the first line;
-// handshakes it refuses print as errors with the request they carried.
+// Runs the embedded server headless (--serve) and prints what crossed each client's wire, as a
+// client run prints its own: the handshake, every frame both ways, OPEN and CLOSED, and refused
+// handshakes with the request and the response. The options' ServerBehaviour (--delay, --reject,
+// ...) is applied before listening and named in the first line.
 class ServeRunner : public QObject {
     Q_OBJECT
 public:
     ServeRunner(const CliOptions &options, OutputWriter &writer, OutputSink &sink, QObject *parent = nullptr);
     ~ServeRunner() override;
+
+    // Another receiver of every event (--capture); not owned.
+    void addSink(WireEventSink *sink);
+    QUrl url() const;
 
     // Starts listening and prints the URL first; false (reason on standard error) if it cannot.
     bool start();

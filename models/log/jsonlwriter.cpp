@@ -399,30 +399,3 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
     o.text("}\n");
 }
 
-void JsonlWriter::appendMessage(
-    QByteArray &out, qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload)
-{
-    OutBuffer o(out, 256 + payload.size() + payload.size() / 2);
-    qint64 second;
-    quint32 micro;
-    EventTime::split(timeUs, second, micro);
-    putJsonPrefix(o, m_time.isoSecond(second), micro, timeUs, connectionId, Leg::None, direction, "message");
-    o.text(",\"type\":\"");
-    o.str(isText ? "text" : "binary");
-    o.text("\"");
-    if (isText) {
-        const qsizetype mark = o.offset();
-        o.text(",\"text\":\"");
-        if (putJsonBody(o, payload)) {
-            o.text("\"}\n");
-            return;
-        }
-        o.rewind(mark);
-    }
-    o.text(",\"b64\":\"");
-    putBase64Body(o, payload);
-    if (isText)
-        o.text("\",\"invalid_utf8\":true}\n");
-    else
-        o.text("\"}\n");
-}

@@ -61,12 +61,6 @@ public:
         return out;
     }
 
-    // A whole message from a peer that reports messages rather than frames (the embedded server,
-    // which is Qt's QWebSocketServer): {..."kind":"message","type":"text","text":"..."} with "b64"
-    // (and "invalid_utf8") as for frames.
-    void appendMessage(
-        QByteArray &out, qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload);
-
     // Appends `utf8` as a quoted JSON string if it is valid UTF-8 and returns true; otherwise appends
     // nothing and returns false.
     static bool appendJsonString(QByteArray &out, QByteArrayView utf8);

@@ -285,26 +285,3 @@ void TextFormatter::append(QByteArray &out, const WireEvent &e)
     o.text("\n");
 }
 
-void TextFormatter::appendMessage(
-    QByteArray &out, qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload)
-{
-    OutBuffer o(out, 256 + std::min(payload.size(), m_limits.maxTextChars) * 2);
-    qint64 second;
-    quint32 micro;
-    EventTime::split(timeUs, second, micro);
-    putTextPrefix(o, m_time.isoSecond(second), micro, connectionId, Leg::None, direction);
-    o.text(isText ? "message text   len=" : "message binary len=");
-    o.need(24);
-    o.putUInt(quint64(payload.size()));
-    if (!payload.isEmpty() || isText) {
-        o.text("  ");
-        if (isText) {
-            if (PayloadPreview::breaksUtf8(payload, true))
-                o.text("invalid UTF-8: ");
-            putQuotedPreview(o, payload, m_limits.maxTextChars);
-        } else {
-            putHexPreview(o, payload, m_limits.maxHexBytes);
-        }
-    }
-    o.text("\n");
-}

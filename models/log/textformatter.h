@@ -34,10 +34,6 @@ public:
         append(out, event);
         return out;
     }
-    // "#1 <- message text   len=5  "Hello"": a whole message of a peer that reports messages.
-    void appendMessage(
-        QByteArray &out, qint64 timeUs, quint32 connectionId, Direction direction, bool isText, QByteArrayView payload);
-
 private:
     EventTime m_time;
     Limits m_limits;

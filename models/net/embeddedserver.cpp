@@ -63,6 +63,7 @@ EmbeddedServer::~EmbeddedServer()
 {
     // Receivers may be half destroyed by now; stop quietly.
     blockSignals(true);
+    m_sinks.clear();
     stop();
 }
 
@@ -380,7 +381,7 @@ void EmbeddedServer::reject(QTcpSocket *socket, int status, const QByteArray &st
         socket->deleteLater();
     recordBytes(EventKind::HandshakeRequest, Direction::Incoming, received);
     recordBytes(EventKind::HandshakeResponse, Direction::Outgoing, response);
-    recordError(tr("handshake from %1 refused: %2").arg(p.peer, reason));
+    recordError(tr("handshake from %1 failed: %2").arg(p.peer, reason));
     emit handshakeFailed(p.peer, received, reason);
     emit handshakeRejected(p.peer, status, received, reason);
 }

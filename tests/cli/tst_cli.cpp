@@ -5,6 +5,7 @@
 #include "log/capture.h"
 #include "log/sessionfile.h"
 #include "net/localcertificateauthority.h"
+#include "captureevents.h"
 #include "peerprocess.h"
 
 #include <QFile>
@@ -219,9 +220,9 @@ void tst_Cli::usageErrors_data()
     QTest::addRow("bad bind") << QStringList { QStringLiteral("--serve"), QStringLiteral("--bind"),
         QStringLiteral("nowhere") }
                               << QStringLiteral("--bind: \"nowhere\" is not an IP address");
-    QTest::addRow("capture with serve") << QStringList {
-        QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--capture"), QStringLiteral("x")
-    } << QStringLiteral("--capture records client sessions; it cannot be used with --serve");
+    QTest::addRow("empty capture with serve") << QStringList {
+        QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--capture="),
+    } << QStringLiteral("--capture: the file name is empty");
     const QString relay = QStringLiteral("--relay"), to = QStringLiteral("--to");
     QTest::addRow("relay without --to") << QStringList { relay, QStringLiteral("0") }
                                         << QStringLiteral("--relay needs --to URL: the server to relay to");
@@ -304,8 +305,10 @@ void tst_Cli::helpAndVersion()
 void tst_Cli::againstItsOwnServer()
 {
     QProcess server;
+    const QString capturePath = m_dir.filePath(QStringLiteral("served.jsonl"));
     server.start(QStringLiteral(WSI_CLI_PATH),
-        { QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("jsonl") });
+        { QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--format"), QStringLiteral("jsonl"),
+            QStringLiteral("--capture"), capturePath });
     QVERIFY(server.waitForStarted());
     QByteArray serverOut;
     QVERIFY2(waitForOutput(server, serverOut, "\n"), server.readAllStandardError().constData());
@@ -327,8 +330,9 @@ void tst_Cli::againstItsOwnServer()
     QCOMPARE(in[1].value(QStringLiteral("close_code")).toInt(), 1000);
     QCOMPARE(in[1].value(QStringLiteral("close_reason")).toString(), QStringLiteral("bye"));
 
-    // The server printed the very request bytes the client sent, and the message.
-    QVERIFY2(waitForOutput(server, serverOut, "\"kind\":\"message\""), serverOut.constData());
+    // The server printed the very request bytes the client sent, and every frame both ways: what
+    // the client received is what the server says it sent.
+    QVERIFY2(waitForOutput(server, serverOut, "\"state\":\"CLOSED\""), serverOut.constData());
     QByteArray clientRequest;
     for (const QJsonObject &o : run.events()) {
         if (o.value(QStringLiteral("kind")) == QLatin1String("handshake-request"))
@@ -336,22 +340,47 @@ void tst_Cli::againstItsOwnServer()
     }
     QVERIFY(clientRequest.startsWith("GET / HTTP/1.1\r\n"));
     QByteArray serverRequest;
-    QByteArray message;
+    QStringList serverFrames;
     for (const QByteArray &line : serverOut.split('\n')) {
         const QJsonObject o = QJsonDocument::fromJson(line).object();
+        QVERIFY2(o.value(QStringLiteral("kind")) != QLatin1String("error"), line.constData());
         if (o.value(QStringLiteral("kind")) == QLatin1String("handshake-request"))
             serverRequest = o.value(QStringLiteral("raw")).toString().toUtf8();
-        if (o.value(QStringLiteral("kind")) == QLatin1String("message"))
-            message = afterTime(line);
+        if (o.value(QStringLiteral("kind")) == QLatin1String("frame")) {
+            QCOMPARE(o.value(QStringLiteral("conn")).toInt(), 1);
+            serverFrames << o.value(QStringLiteral("dir")).toString() + QLatin1Char(' ')
+                    + o.value(QStringLiteral("type")).toString() + QLatin1Char(' ')
+                    + o.value(QStringLiteral("header")).toString();
+        }
     }
     QCOMPARE(serverRequest, clientRequest);
-    QCOMPARE(
-        message, QByteArray("\"conn\":1,\"dir\":\"in\",\"kind\":\"message\",\"type\":\"text\",\"text\":\"hello\"}"));
+    QStringList clientFrames; // the same frames, seen from the other end
+    for (const QJsonObject &o : run.events()) {
+        if (o.value(QStringLiteral("kind")) == QLatin1String("frame"))
+            clientFrames << (o.value(QStringLiteral("dir")) == QLatin1String("in") ? QStringLiteral("out ") : QStringLiteral("in "))
+                    + o.value(QStringLiteral("type")).toString() + QLatin1Char(' ')
+                    + o.value(QStringLiteral("header")).toString();
+    }
+    QCOMPARE(serverFrames.size(), 4);
+    QCOMPARE(serverFrames, clientFrames);
 
     server.terminate(); // SIGTERM: stops cleanly
     QVERIFY(server.waitForFinished(10'000));
     QCOMPARE(server.exitStatus(), QProcess::NormalExit);
     QCOMPARE(server.exitCode(), 0);
+
+    // --capture kept what was printed: the same request and frames, in a session file.
+    Capture capture;
+    const SessionFileReader::Result read = SessionFileReader::load(capturePath, capture);
+    QVERIFY2(read.ok(), qPrintable(read.errors.join(u'\n')));
+    QCOMPARE(read.header.url, url);
+    QCOMPARE(eventsOfKind(capture, EventKind::HandshakeRequest).size(), 1);
+    QCOMPARE(eventsOfKind(capture, EventKind::HandshakeRequest).at(0).payload.toByteArray(), clientRequest);
+    QStringList captured;
+    for (const WireEvent &e : eventsOfKind(capture, EventKind::Frame))
+        captured << QLatin1String(directionKey(e.direction)) + QLatin1Char(' ') + QLatin1String(Opcode::key(e.frame.opcode))
+                + QLatin1Char(' ') + QString::fromLatin1(e.header.toByteArray().toHex());
+    QCOMPARE(captured, serverFrames);
 }
 
 void tst_Cli::serveTextFormat()

@@ -399,7 +399,7 @@ void tst_ServeBehaviour::rejections()
         = eventsOfKind(client.capture, EventKind::HandshakeResponse).value(0).payload.toByteArray();
     QVERIFY2(response.startsWith("HTTP/1.1 " + QByteArray::number(status) + ' '), response.constData());
 
-    // The server printed the refused request, byte for byte, then why it refused it.
+    // The server printed the refused request and its response, byte for byte, then why it refused it.
     const QList<QJsonObject> events = server.stop();
     QCOMPARE(server.exitCode(), 0);
     qsizetype errorAt = -1;
@@ -407,16 +407,20 @@ void tst_ServeBehaviour::rejections()
         if (events[i].value(QStringLiteral("kind")).toString() == QLatin1String("error"))
             errorAt = i;
     }
-    QVERIFY2(errorAt > 0, qPrintable(QString::number(events.size())));
+    QVERIFY2(errorAt > 1, qPrintable(QString::number(events.size())));
     const QString message = events[errorAt].value(QStringLiteral("message")).toString();
     QVERIFY2(message.startsWith(QStringLiteral("handshake from 127.0.0.1:")), qPrintable(message));
     QVERIFY2(message.endsWith(QStringLiteral(" failed: rejected with %1 %2: %3")
                                   .arg(status)
                                   .arg(QString::fromLatin1(ServerBehaviour::reasonPhrase(status)), reason)),
         qPrintable(message));
-    const QJsonObject request = events[errorAt - 1];
+    const QJsonObject request = events[errorAt - 2];
     QCOMPARE(request.value(QStringLiteral("kind")).toString(), QStringLiteral("handshake-request"));
     QCOMPARE(request.value(QStringLiteral("raw")).toString().toUtf8(), client.request());
+    const QJsonObject answer = events[errorAt - 1];
+    QCOMPARE(answer.value(QStringLiteral("kind")).toString(), QStringLiteral("handshake-response"));
+    QCOMPARE(answer.value(QStringLiteral("dir")).toString(), QStringLiteral("out"));
+    QCOMPARE(answer.value(QStringLiteral("raw")).toString().toUtf8(), response);
 }
 
 void tst_ServeBehaviour::subprotocolSelected()

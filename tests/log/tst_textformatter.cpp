@@ -12,7 +12,6 @@ private Q_SLOTS:
     void otherKindsText();
     void violationText();
     void blockCutThroughCodePoint();
-    void messageText();
     void relayLegMarked_data();
     void relayLegMarked();
 };
@@ -212,16 +211,6 @@ void tst_TextFormatter::blockCutThroughCodePoint()
                    "    ... (13 bytes in all)\n"));
 }
 
-void tst_TextFormatter::messageText()
-{
-    TextFormatter formatter;
-    QByteArray out;
-    formatter.appendMessage(out, fixedTime(), 2, Direction::Incoming, true, "hi");
-    formatter.appendMessage(out, fixedTime(), 2, Direction::Incoming, false, "\x01\x02");
-    QCOMPARE(out,
-        QByteArray("05:30:00.123456 #2 <- message text   len=2  \"hi\"\n"
-                   "05:30:00.123456 #2 <- message binary len=2  01 02\n"));
-}
 
 
 void tst_TextFormatter::relayLegMarked_data()

@@ -607,7 +607,7 @@ void tst_EmbeddedServer::refusalRecorded()
     QCOMPARE(capture.event(1).payload.toByteArray(), client.received);
     QVERIFY(client.received.startsWith("HTTP/1.1 503 Service Unavailable\r\n"));
     QCOMPARE(capture.event(2).kind, EventKind::Error);
-    QVERIFY2(capture.event(2).text().contains(QLatin1String("refused: rejected with 503")), qPrintable(capture.event(2).text()));
+    QVERIFY2(capture.event(2).text().contains(QLatin1String("failed: rejected with 503")), qPrintable(capture.event(2).text()));
     for (qsizetype i = 0; i < capture.count(); ++i)
         QCOMPARE(capture.event(i).connectionId, 0u);
     server.removeSink(&capture);
