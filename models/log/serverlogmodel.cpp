@@ -8,6 +8,52 @@
 #include <QDateTime>
 #include <QLocale>
 
+// Runs on the server's thread: copies each frame and violation and posts it to the model, after
+// the signals already posted, so that rows keep the server's order. Queued calls to a model that
+// is gone are dropped by Qt.
+class ServerLogModel::Feed : public WireEventSink {
+public:
+    Feed(ServerLogModel *model, quint64 generation)
+        : m_model(model)
+        , m_generation(generation)
+    {
+    }
+    void record(const WireEvent &event) override
+    {
+        if (event.kind != EventKind::Frame && event.kind != EventKind::Violation)
+            return; // connections, handshakes and failures come with the server's signals
+        Entry e;
+        e.timeMs = event.timeUs / 1000;
+        e.clientId = event.connectionId;
+        e.direction = event.direction;
+        if (event.kind == EventKind::Frame) {
+            e.event = Event::Frame;
+            e.frame = event.frame;
+            e.header = event.header.toByteArray();
+            e.bytes = event.payload.toByteArray();
+        } else {
+            e.event = Event::Violation;
+            e.violation = event.violation;
+            e.closeCode = event.closeCode;
+            e.reason = QString::fromUtf8(event.payload);
+            e.header = event.header.toByteArray();
+        }
+        ServerLogModel *model = m_model;
+        QMetaObject::invokeMethod(
+            model,
+            [model, generation = m_generation, e = std::move(e)]() mutable {
+                // Posted before the model switched servers: not this server's.
+                if (generation == model->m_feedGeneration)
+                    model->appendFromServer(std::move(e));
+            },
+            Qt::QueuedConnection);
+    }
+
+private:
+    ServerLogModel *m_model;
+    quint64 m_generation;
+};
+
 ServerLogModel::ServerLogModel(QObject *parent)
     : QAbstractTableModel(parent)
 {
@@ -16,14 +62,24 @@ ServerLogModel::ServerLogModel(QObject *parent)
     connect(&m_batchTimer, &QTimer::timeout, this, &ServerLogModel::flushPending);
 }
 
+ServerLogModel::~ServerLogModel()
+{
+    setServer(nullptr); // off the server's sinks before the feed goes
+}
+
 void ServerLogModel::setServer(EmbeddedServer *server)
 {
-    if (m_server)
+    if (m_server) {
         m_server->disconnect(this);
+        m_server->removeSink(m_feed.get());
+    }
+    m_feed.reset();
     m_server = server;
     m_peers.clear();
     if (!server)
         return;
+    m_feed = std::make_unique<Feed>(this, ++m_feedGeneration);
+    server->addSink(m_feed.get());
     const QList<EmbeddedServer::Client> clients = server->clients();
     for (const EmbeddedServer::Client &client : clients)
         m_peers.insert(client.id, client.peer);
@@ -33,19 +89,8 @@ void ServerLogModel::setServer(EmbeddedServer *server)
             m_peers.insert(id, peer);
             record(id, Event::Connected, request);
         });
-    connect(server, &EmbeddedServer::messageReceived, this, [this](quint32 id, bool isText, const QByteArray &payload) {
-        record(id, isText ? Event::TextMessage : Event::BinaryMessage, payload);
-    });
-    connect(
-        server, &EmbeddedServer::pongReceived, this, [this](quint32 id, quint64 elapsedMs, const QByteArray &payload) {
-            Entry e;
-            e.clientId = id;
-            e.peer = m_peers.value(id);
-            e.event = Event::Pong;
-            e.roundTripMs = elapsedMs;
-            e.bytes = payload;
-            append(std::move(e));
-        });
+    connect(server, &EmbeddedServer::pongReceived, this,
+        [this](quint32 id, quint64 elapsedMs, const QByteArray &) { notePong(id, elapsedMs); });
     connect(server, &EmbeddedServer::clientDisconnected, this, [this](quint32 id, quint16 code, const QString &reason) {
         Entry e;
         e.clientId = id;
@@ -74,6 +119,37 @@ void ServerLogModel::record(quint32 clientId, Event event, const QByteArray &byt
     e.event = event;
     e.bytes = bytes;
     append(std::move(e));
+}
+
+void ServerLogModel::appendFromServer(Entry entry)
+{
+    if (!m_server || entry.clientId == 0)
+        return;
+    entry.peer = m_peers.value(entry.clientId);
+    append(std::move(entry));
+}
+
+void ServerLogModel::notePong(quint32 clientId, quint64 roundTripMs)
+{
+    // Qt reports a pong after the tap recorded its frame: the latest such frame of the client
+    // that has no round trip yet is the one.
+    auto matches = [clientId](const Entry &e) {
+        return e.event == Event::Frame && e.clientId == clientId && e.frame.opcode == Opcode::Pong
+            && e.direction == Direction::Incoming && !e.roundTripMs;
+    };
+    for (qsizetype i = m_pending.size() - 1; i >= 0; --i) {
+        if (matches(m_pending[i])) {
+            m_pending[i].roundTripMs = roundTripMs;
+            return;
+        }
+    }
+    for (qsizetype i = m_rows.size() - 1; i >= 0 && i >= m_rows.size() - 1000; --i) {
+        if (matches(m_rows[i])) {
+            m_rows[i].roundTripMs = roundTripMs;
+            Q_EMIT dataChanged(index(int(i), EventColumn), index(int(i), EventColumn));
+            return;
+        }
+    }
 }
 
 void ServerLogModel::append(Entry entry)
@@ -123,12 +199,18 @@ QString ServerLogModel::eventText(const Entry &entry)
     switch (entry.event) {
     case Event::Connected:
         return tr("connected");
-    case Event::TextMessage:
-        return tr("text");
-    case Event::BinaryMessage:
-        return tr("binary");
-    case Event::Pong:
-        return tr("pong after %1 ms").arg(entry.roundTripMs);
+    case Event::Frame: {
+        // Arrows as in the command line's output: "<-" from the client, "->" from the server.
+        QString text = (entry.direction == Direction::Incoming ? QStringLiteral("\u2190 ") : QStringLiteral("\u2192 "))
+            + Opcode::name(entry.frame.opcode);
+        if (!entry.frame.fin)
+            text = tr("%1 (more to come)").arg(text);
+        if (entry.roundTripMs)
+            text = tr("%1 after %2 ms").arg(text).arg(*entry.roundTripMs);
+        return text;
+    }
+    case Event::Violation:
+        return tr("%1 violation").arg(entry.direction == Direction::Outgoing ? QStringLiteral("\u2192") : QStringLiteral("\u2190"));
     case Event::Disconnected:
         return tr("disconnected %1").arg(CloseCodes::label(entry.closeCode));
     case Event::HandshakeFailed:
@@ -148,15 +230,12 @@ QString ServerLogModel::preview(const Entry &entry, int maxChars)
         e.kind = EventKind::HandshakeRequest;
         e.payload = entry.bytes;
         break;
-    case Event::TextMessage:
-    case Event::BinaryMessage:
-    case Event::Pong:
+    case Event::Frame:
         e.kind = EventKind::Frame;
-        e.frame.opcode = entry.event == Event::TextMessage ? Opcode::Text
-            : entry.event == Event::BinaryMessage          ? Opcode::Binary
-                                                           : Opcode::Pong;
+        e.frame = entry.frame;
         e.payload = entry.bytes;
         break;
+    case Event::Violation:
     case Event::Disconnected:
     case Event::HandshakeFailed:
         e.kind = EventKind::Error;
@@ -184,7 +263,8 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
         case EventColumn:
             return eventText(e);
         case SizeColumn:
-            return e.event == Event::Disconnected ? QVariant(QString()) : QVariant(qulonglong(e.bytes.size()));
+            return e.event == Event::Disconnected || e.event == Event::Violation ? QVariant(QString())
+                                                                                 : QVariant(qulonglong(e.bytes.size()));
         case PreviewColumn:
             return preview(e);
         }
@@ -218,6 +298,10 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
         return int(e.closeCode);
     case TimestampRole:
         return e.timeMs;
+    case DirectionRole:
+        return int(e.direction);
+    case HeaderRole:
+        return e.header;
     }
     return {};
 }

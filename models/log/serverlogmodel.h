@@ -1,15 +1,22 @@
 #pragma once
 
+#include "log/wireevent.h"
+
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
+#include <optional>
+
 class EmbeddedServer;
 
-// What the embedded server saw, one row per event: clients connecting and leaving, messages,
-// pongs and failed handshakes. Widget-free; fed by an EmbeddedServer's signals.
+// What the embedded server saw, one row per event: clients connecting and leaving, every frame
+// both ways as it crossed the client's wire (the server's tap records them; a pong carries the
+// round trip Qt measured), the rules clients broke, and failed handshakes. Widget-free; fed by an
+// EmbeddedServer's signals and, for frames, by a sink on the server's thread that posts copies here.
 //
 // Rows are appended in batches like MessageLogModel's: events wait in a pending list and are
 // inserted with one beginInsertRows() at most every BatchIntervalMs, never a row per signal.
@@ -17,7 +24,7 @@ class ServerLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { TimeColumn, ClientColumn, PeerColumn, EventColumn, SizeColumn, PreviewColumn, ColumnCount };
-    enum class Event : quint8 { Connected, TextMessage, BinaryMessage, Pong, Disconnected, HandshakeFailed };
+    enum class Event : quint8 { Connected, Frame, Violation, Disconnected, HandshakeFailed };
     Q_ENUM(Event)
     enum Role {
         EventRole = Qt::UserRole + 1, // Event as int
@@ -25,6 +32,8 @@ public:
         BytesRole, // QByteArray: the payload, handshake request, or what a failed handshake sent
         CloseCodeRole, // int: the close code of a Disconnected row, 0 otherwise
         TimestampRole, // qint64: milliseconds since the Unix epoch
+        DirectionRole, // int (Direction): Incoming for the client's frames, Outgoing for the server's
+        HeaderRole, // QByteArray: a frame's header bytes as on the wire
     };
 
     struct Entry {
@@ -33,12 +42,17 @@ public:
         QString peer;
         Event event = Event::Connected;
         quint16 closeCode = 0; // Disconnected
-        quint64 roundTripMs = 0; // Pong
-        QString reason; // Disconnected, HandshakeFailed
+        Direction direction = Direction::Local; // Frame, Violation
+        FrameHeader frame; // Frame
+        QByteArray header; // Frame: the header bytes as on the wire
+        ViolationRule violation = ViolationRule::None;
+        std::optional<quint64> roundTripMs; // an incoming pong that answered the server's ping
+        QString reason; // Disconnected, HandshakeFailed, Violation
         QByteArray bytes; // see BytesRole
     };
 
     explicit ServerLogModel(QObject *parent = nullptr);
+    ~ServerLogModel() override;
 
     // Not owned. Events from the previous server stop; its rows stay.
     void setServer(EmbeddedServer *server);
@@ -66,9 +80,14 @@ Q_SIGNALS:
     void rowsAppended(int first, int last);
 
 private:
+    class Feed;
     void record(quint32 clientId, Event event, const QByteArray &bytes);
+    void appendFromServer(Entry entry);
+    void notePong(quint32 clientId, quint64 roundTripMs);
 
     QPointer<EmbeddedServer> m_server;
+    std::unique_ptr<Feed> m_feed; // on m_server's sinks while set
+    quint64 m_feedGeneration = 0; // which feed's posts are still wanted
     QHash<quint32, QString> m_peers; // connected clients, for the peer column of their messages
     QList<Entry> m_rows;
     QList<Entry> m_pending;

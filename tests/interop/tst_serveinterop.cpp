@@ -122,13 +122,39 @@ void tst_ServeInterop::echo()
     QCOMPARE(events, QStringList({ QStringLiteral("message binary 00ff10"), QStringLiteral("message text 68656c6c6f"),
                                    QStringLiteral("pong 6869") }));
 
-    // The server printed the client's exact handshake request and both messages.
+    // The server printed the client's exact handshake request, and every frame both ways as it
+    // crossed the wire: the client's masked, the server's not, including the pong QWebSocketServer
+    // sends without telling its application, and the closing handshake.
     const QJsonObject request = server.next(QStringLiteral("handshake-request"));
     QVERIFY(request.value(QStringLiteral("raw")).toString().startsWith(QStringLiteral("GET / HTTP/1.1\r\n")));
     QVERIFY(request.value(QStringLiteral("raw")).toString().endsWith(QStringLiteral("\r\n\r\n")));
-    QCOMPARE(server.next(QStringLiteral("message")).value(QStringLiteral("text")).toString(), QStringLiteral("hello"));
-    const QJsonObject binary = server.next(QStringLiteral("message"));
-    QCOMPARE(binary.value(QStringLiteral("b64")).toString(), QString::fromLatin1(QByteArray::fromHex("00ff10").toBase64()));
+    QStringList frames;
+    for (QJsonObject frame = server.next(QStringLiteral("frame")); !frame.isEmpty();
+         frame = server.next(QStringLiteral("frame"))) {
+        const bool in = frame.value(QStringLiteral("dir")) == QLatin1String("in");
+        QCOMPARE(frame.value(QStringLiteral("masked")).toBool(), in);
+        const QString payload = frame.contains(QStringLiteral("text"))
+            ? frame.value(QStringLiteral("text")).toString()
+            : QString::fromLatin1(QByteArray::fromBase64(frame.value(QStringLiteral("b64")).toString().toLatin1()).toHex());
+        frames << frame.value(QStringLiteral("dir")).toString() + QLatin1Char(' ')
+                + frame.value(QStringLiteral("type")).toString() + QLatin1Char(' ') + payload;
+        if (frames.size() == 8)
+            break;
+    }
+    // Each side's frames in order (the echoes may interleave with the client's next frames).
+    auto side = [&frames](const QString &dir) {
+        QStringList out;
+        for (const QString &f : std::as_const(frames))
+            if (f.startsWith(dir + QLatin1Char(' ')))
+                out << f.mid(dir.size() + 1);
+        return out;
+    };
+    QCOMPARE(side(QStringLiteral("in")),
+        QStringList({ QStringLiteral("text hello"), QStringLiteral("binary 00ff10"), QStringLiteral("ping 6869"),
+            QStringLiteral("close 0fa0627965") }));
+    QCOMPARE(side(QStringLiteral("out")),
+        QStringList({ QStringLiteral("text hello"), QStringLiteral("binary 00ff10"), QStringLiteral("pong 6869"),
+            QStringLiteral("close 0fa0627965") }));
 }
 
 void tst_ServeInterop::broadcastReachesEveryClient()
