@@ -161,6 +161,8 @@ QString CliOptions::usage()
         "      --serve [PORT]           run the embedded server headless (default port 8080; 0 picks a\n"
         "                               free port). The first line printed is the URL it listens on.\n"
         "      --mode echo|broadcast    echo messages back, or send them to every client (default echo)\n"
+        "      --engine qt|inspector    Qt's QWebSocketServer (default), or the inspector's own engine:\n"
+        "                               strict, with permessage-deflate\n"
         "      --bind ADDR              address to listen on (default 127.0.0.1)\n"
         "      --delay MS               reply MS milliseconds after each message (default 0)\n"
         "      --fragment K             split replies into frames of K payload bytes (0: Qt's 512 KiB)\n"
@@ -225,6 +227,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     QStringList clientOnly; // options given that make no sense with --serve
     QStringList serveOnly;
     bool serve = false;
+    bool engineGiven = false;
     bool relay = false;
     bool proxy = false;
     QString relayTo;
@@ -327,7 +330,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!engine)
                 return fail(QStringLiteral("--engine: \"%1\" is not an engine (inspector or qt)").arg(*v));
             o.engine = *engine;
-            clientOnly << name;
+            engineGiven = true; // a client's engine, or with --serve the server's
         } else if (name == QLatin1String("--no-deflate")) {
             if (!noValue())
                 return std::nullopt;
@@ -610,6 +613,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         o.mode = Mode::ExportCa;
         return o;
     }
+    if ((proxy || relay) && engineGiven)
+        return fail(QStringLiteral("--engine applies to a client or to --serve; a relay watches the application's own engine"));
     if (proxy) {
         if (serve || relay)
             return fail(QStringLiteral("--proxy cannot be used with %1")
@@ -674,6 +679,9 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         }
         if (!positional.isEmpty())
             return fail(QStringLiteral("--serve takes no URL (got \"%1\")").arg(positional));
+        o.serverEngine = engineGiven && o.engine == ConnectionOptions::Engine::Inspector
+            ? EmbeddedServer::Engine::Inspector
+            : EmbeddedServer::Engine::Qt;
         o.behaviour.subprotocols = o.subprotocols;
         if (o.maxMessageSize)
             o.behaviour.maxMessageSize = *o.maxMessageSize;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/clientconnection.h"
+#include "net/embeddedserver.h"
 #include "net/proxyserver.h"
 #include "net/relaysession.h"
 #include "net/serverbehaviour.h"
@@ -72,6 +73,8 @@ struct CliOptions {
     quint16 port = 8080; // --serve; --relay defaults to RelayPort
     static constexpr quint16 RelayPort = 8081;
     ServeMode serveMode = ServeMode::Echo;
+    // --serve --engine: Qt's QWebSocketServer (the default) or the inspector's own.
+    EmbeddedServer::Engine serverEngine = EmbeddedServer::Engine::Qt;
     QHostAddress bindAddress = QHostAddress(QHostAddress::LocalHost);
     ServerBehaviour behaviour; // --delay, --fragment, --ping-every, --close-after, --reject, ...
 

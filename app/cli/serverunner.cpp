@@ -19,6 +19,7 @@ ServeRunner::ServeRunner(const CliOptions &options, OutputWriter &writer, Output
     m_server->setMode(options.serveMode == CliOptions::ServeMode::Broadcast ? EmbeddedServer::Mode::Broadcast
                                                                             : EmbeddedServer::Mode::Echo);
 
+    m_server->setEngine(options.serverEngine);
     m_server->addSink(&m_sink);
 }
 
@@ -54,10 +55,14 @@ bool ServeRunner::start()
     const QByteArray behaviour = m_options.behaviour.toString().toUtf8();
     QByteArray line;
     if (m_options.format == CliOptions::Format::Jsonl) {
-        line = OutputSink::jsonListeningLine(url, { { "mode", mode }, { "behaviour", behaviour } });
+        line = OutputSink::jsonListeningLine(url,
+            { { "mode", mode }, { "engine", EmbeddedServer::engineKey(m_options.serverEngine).toUtf8() },
+                { "behaviour", behaviour } });
     } else {
         // Unchanged with the defaults: scripts match "listening on URL (echo mode)".
         line = "listening on " + url + " (" + mode + " mode";
+        if (m_options.serverEngine == EmbeddedServer::Engine::Inspector)
+            line += ", the inspector's engine";
         if (!m_options.behaviour.isDefault())
             line += "; " + behaviour;
         line += ")\n";

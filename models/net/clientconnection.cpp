@@ -16,18 +16,6 @@
 namespace {
 constexpr qint64 ReadChunkBytes = 256 * 1024;
 
-// A close reason must fit a control frame: 125 bytes minus the 2-byte code. Cut on a UTF-8 boundary.
-QByteArray closeReasonFor(const QString &text)
-{
-    QByteArray utf8 = text.toUtf8();
-    if (utf8.size() <= 123)
-        return utf8;
-    qsizetype cut = 123;
-    while (cut > 0 && (uchar(utf8[cut]) & 0xC0) == 0x80)
-        --cut;
-    return utf8.left(cut);
-}
-
 // The reason is the peer's bytes: quoted by the display rule, so invalid UTF-8 shows as \xHH.
 QString describeClose(quint16 code, QByteArrayView reason)
 {
@@ -452,13 +440,13 @@ void ClientConnection::onViolation(const Violation &violation, QByteArrayView he
         // Framing is lost: answer with the close code, then drop, since the peer's close frame could
         // not be recognised anyway.
         sendCloseFrame(violation.closeCode ? violation.closeCode : quint16(CloseCodes::ProtocolError),
-                       closeReasonFor(violation.description));
+                       CloseCodes::fittingReason(violation.description));
         setState(ReadyState::Closing, tr("CLOSING (failing the connection: %1)").arg(violation.description));
         m_socket->disconnectFromHost();
         return;
     }
     if (m_options.closeOnViolation && violation.closeCode != 0 && !m_closeSent && m_state == ReadyState::Open) {
-        sendCloseFrame(violation.closeCode, closeReasonFor(violation.description));
+        sendCloseFrame(violation.closeCode, CloseCodes::fittingReason(violation.description));
         setState(ReadyState::Closing, tr("CLOSING (client answered a violation with %1)")
                                           .arg(CloseCodes::label(violation.closeCode)));
         m_closeTimer.start(m_options.closeTimeoutMs);

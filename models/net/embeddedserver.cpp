@@ -1,6 +1,7 @@
 #include "net/embeddedserver.h"
 
 #include "log/eventtime.h"
+#include "net/serverconnection.h"
 #include "net/serverwiretap.h"
 #include "protocol/closecodes.h"
 #include "text/displaytext.h"
@@ -128,9 +129,17 @@ void EmbeddedServer::stop()
     // Not translated: it goes out in close frames, where the reason must fit 123 bytes of UTF-8.
     const QString reason = QStringLiteral("server stopped");
     for (const Entry &entry : clients) {
-        entry.socket->disconnect(this);
-        entry.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
-        entry.socket->flush();
+        if (entry.own) {
+            entry.own->disconnect(this);
+            entry.own->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+            entry.own->flush();
+            entry.own->deleteLater();
+        } else {
+            entry.socket->disconnect(this);
+            entry.socket->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
+            entry.socket->flush();
+            entry.socket->deleteLater();
+        }
         if (entry.tap) {
             // The close frame Qt just wrote crosses to the client (and into the log) before the
             // tap goes: the caller may be about to leave the event loop.
@@ -138,7 +147,6 @@ void EmbeddedServer::stop()
             entry.tap->drain(250);
             entry.tap->deleteLater();
         }
-        entry.socket->deleteLater();
         recordState(entry.info.id, ReadyState::Closed,
             QStringLiteral("CLOSED: %1, reason \"%2\", the server stopped")
                 .arg(CloseCodes::label(QWebSocketProtocol::CloseCodeGoingAway), reason),
@@ -159,6 +167,34 @@ void EmbeddedServer::setMode(Mode mode)
     if (calledFromElsewhere())
         return onServerThread([&] { setMode(mode); });
     m_mode = mode;
+}
+
+QString EmbeddedServer::engineKey(Engine engine)
+{
+    return engine == Engine::Inspector ? QStringLiteral("inspector") : QStringLiteral("qt");
+}
+
+std::optional<EmbeddedServer::Engine> EmbeddedServer::engineFromKey(QStringView key)
+{
+    if (key == QLatin1String("qt"))
+        return Engine::Qt;
+    if (key == QLatin1String("inspector"))
+        return Engine::Inspector;
+    return std::nullopt;
+}
+
+EmbeddedServer::Engine EmbeddedServer::engine() const
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { return engine(); });
+    return m_engine;
+}
+
+void EmbeddedServer::setEngine(Engine engine)
+{
+    if (calledFromElsewhere())
+        return onServerThread([&] { setEngine(engine); });
+    m_engine = engine;
 }
 
 ServerBehaviour EmbeddedServer::behaviour() const
@@ -231,7 +267,7 @@ QString EmbeddedServer::subprotocol(quint32 id) const
     if (calledFromElsewhere())
         return onServerThread([&] { return subprotocol(id); });
     const auto it = m_clients.constFind(id);
-    return it == m_clients.cend() ? QString() : it->socket->subprotocol();
+    return it == m_clients.cend() ? QString() : subprotocolOf(*it);
 }
 
 bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
@@ -241,7 +277,7 @@ bool EmbeddedServer::ping(quint32 id, const QByteArray &payload)
     const auto it = m_clients.constFind(id);
     if (it == m_clients.cend())
         return false;
-    it->socket->ping(payload);
+    pingEntry(*it, payload);
     return true;
 }
 
@@ -253,7 +289,10 @@ bool EmbeddedServer::closeClient(quint32 id, quint16 code, const QString &reason
     if (it == m_clients.end())
         return false;
     it->closeHandshake = true;
-    it->socket->close(QWebSocketProtocol::CloseCode(code), reason);
+    if (it->own)
+        it->own->close(code, reason);
+    else
+        it->socket->close(QWebSocketProtocol::CloseCode(code), reason);
     return true;
 }
 
@@ -436,6 +475,10 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
     Pending p = m_pending.take(socket);
     socket->disconnect(this);
     delete p.timer;
+    if (m_engine == Engine::Inspector) {
+        handOverToInspector(socket, p);
+        return;
+    }
 
     // The tap takes the client's socket; QWebSocketServer gets the other end of a loopback
     // connection, whose bytes are the client's, passed on unchanged (acceptInner()).
@@ -488,6 +531,75 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
         recordError(tr("handshake from %1 failed: %2").arg(peer, reason));
         emit handshakeFailed(peer, h.request, reason);
     });
+}
+
+void EmbeddedServer::handOverToInspector(QTcpSocket *socket, const Pending &p)
+{
+    const quint32 id = ++m_lastId;
+    auto *own = new ServerConnection(id, socket, [this](WireEvent &e) { emitEvent(e); }, this);
+    const QString peer = p.peer;
+    const QByteArray request = p.parser.request().raw;
+    connect(own, &ServerConnection::handshakeFailed, this, [this, own, peer, request](int, const QString &reason) {
+        own->deleteLater();
+        emit handshakeFailed(peer, request, reason);
+    });
+    connect(own, &ServerConnection::opened, this, [this, id, own, peer, request] {
+        Entry entry;
+        entry.info = Client { id, peer, request };
+        entry.own = own;
+        applyBehaviour(*m_clients.insert(id, entry));
+        announce(id);
+    });
+    connect(own, &ServerConnection::messageReceived, this, [this, id](bool isText, const QByteArray &payload) {
+        emit messageReceived(id, isText, payload);
+        onMessage(id, isText, isText ? QString::fromUtf8(payload) : QString(), isText ? QByteArray() : payload);
+    });
+    connect(own, &ServerConnection::pongReceived, this,
+        [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
+    connect(own, &ServerConnection::closing, this, [this, id] {
+        const auto it = m_clients.find(id);
+        if (it != m_clients.end())
+            it->closeHandshake = true;
+    });
+    connect(own, &ServerConnection::disconnected, this, [this, id](quint16 code, const QString &reason, bool) {
+        const auto it = m_clients.find(id);
+        if (it == m_clients.end())
+            return;
+        it->qtClosed = true;
+        it->closeCode = code;
+        it->closeReason = reason;
+        finishClient(id);
+    });
+
+    ServerConnection::Options options;
+    options.subprotocol = m_behaviour.selectSubprotocol(
+        HttpHeaderList::tokens(p.parser.request().headers, "Sec-WebSocket-Protocol")).toUtf8();
+    options.limits.maxFrameSize = m_behaviour.maxMessageSize;
+    options.limits.maxMessageSize = m_behaviour.maxMessageSize;
+    own->start(options);
+}
+
+QString EmbeddedServer::subprotocolOf(const Entry &entry)
+{
+    return entry.own ? QString::fromUtf8(entry.own->subprotocol()) : entry.socket->subprotocol();
+}
+
+void EmbeddedServer::send(const Entry &entry, bool isText, const QString &text, const QByteArray &binary)
+{
+    if (entry.own)
+        entry.own->sendMessage(isText, isText ? text.toUtf8() : binary);
+    else if (isText)
+        entry.socket->sendTextMessage(text);
+    else
+        entry.socket->sendBinaryMessage(binary);
+}
+
+void EmbeddedServer::pingEntry(const Entry &entry, const QByteArray &payload)
+{
+    if (entry.own)
+        entry.own->ping(payload);
+    else
+        entry.socket->ping(payload);
 }
 
 void EmbeddedServer::acceptInner()
@@ -604,7 +716,7 @@ void EmbeddedServer::announce(quint32 id)
         return;
     it->announced = true;
     const Client info = it->info;
-    const QString subprotocol = it->socket->subprotocol();
+    const QString subprotocol = subprotocolOf(*it);
     recordState(id, ReadyState::Open,
         subprotocol.isEmpty() ? QStringLiteral("OPEN: client %1 connected").arg(info.peer)
                               : QStringLiteral("OPEN: client %1 connected (subprotocol %2)")
@@ -676,12 +788,20 @@ void EmbeddedServer::emitEvent(WireEvent &event)
 void EmbeddedServer::applyBehaviour(Entry &entry)
 {
     const ServerBehaviour &b = m_behaviour;
-    // Never 0: Qt 6.4.2 crashes on setOutgoingFrameSize(0). "Off" is Qt's own default, which still
-    // splits messages over 512 KiB.
-    entry.socket->setOutgoingFrameSize(b.fragmentSize > 0 ? quint64(b.fragmentSize) : entry.defaultFrameSize);
-    // A frame larger than the largest message is too large as well; Qt answers either with 1009.
-    entry.socket->setMaxAllowedIncomingFrameSize(b.maxMessageSize);
-    entry.socket->setMaxAllowedIncomingMessageSize(b.maxMessageSize);
+    if (entry.own) {
+        entry.own->setFragmentSize(b.fragmentSize);
+        FrameParser::Limits limits;
+        limits.maxFrameSize = b.maxMessageSize;
+        limits.maxMessageSize = b.maxMessageSize;
+        entry.own->setLimits(limits);
+    } else {
+        // Never 0: Qt 6.4.2 crashes on setOutgoingFrameSize(0). "Off" is Qt's own default, which
+        // still splits messages over 512 KiB.
+        entry.socket->setOutgoingFrameSize(b.fragmentSize > 0 ? quint64(b.fragmentSize) : entry.defaultFrameSize);
+        // A frame larger than the largest message is too large as well; Qt answers either with 1009.
+        entry.socket->setMaxAllowedIncomingFrameSize(b.maxMessageSize);
+        entry.socket->setMaxAllowedIncomingMessageSize(b.maxMessageSize);
+    }
 
     if (b.pingIntervalMs <= 0) {
         if (entry.pingTimer)
@@ -689,7 +809,7 @@ void EmbeddedServer::applyBehaviour(Entry &entry)
         return;
     }
     if (!entry.pingTimer) {
-        entry.pingTimer = new QTimer(entry.socket);
+        entry.pingTimer = new QTimer(entry.own ? static_cast<QObject *>(entry.own) : entry.socket);
         // Precise: a test that waits for pings N seconds apart should not see them early.
         entry.pingTimer->setTimerType(Qt::PreciseTimer);
         const quint32 id = entry.info.id;
@@ -698,7 +818,7 @@ void EmbeddedServer::applyBehaviour(Entry &entry)
             if (it == m_clients.end() || it->closeHandshake)
                 return;
             const QByteArray payload = QByteArray::number(++it->pingsSent);
-            it->socket->ping(payload);
+            pingEntry(*it, payload);
             emit pingSent(id, payload);
         });
     }
@@ -731,23 +851,17 @@ void EmbeddedServer::onMessage(quint32 from, bool isText, const QString &text, c
 
 void EmbeddedServer::relay(quint32 from, bool isText, const QString &text, const QByteArray &binary)
 {
-    auto send = [isText, &text, &binary](QWebSocket *ws) {
-        if (isText)
-            ws->sendTextMessage(text);
-        else
-            ws->sendBinaryMessage(binary);
-    };
     if (m_mode == Mode::Echo) {
         const auto it = m_clients.constFind(from);
         if (it != m_clients.cend() && !it->closeHandshake)
-            send(it->socket);
+            send(*it, isText, text, binary);
         return;
     }
     // Copy: a send can fail and disconnect a client while we iterate.
     const QMap<quint32, Entry> clients = m_clients;
     for (const Entry &entry : clients) {
         if (!entry.closeHandshake)
-            send(entry.socket);
+            send(entry, isText, text, binary);
     }
 }
 
@@ -757,6 +871,10 @@ void EmbeddedServer::removeClient(quint32 id)
     if (entry.socket) {
         entry.socket->disconnect(this);
         entry.socket->deleteLater();
+    }
+    if (entry.own) {
+        entry.own->disconnect(this);
+        entry.own->deleteLater();
     }
     if (entry.tap) {
         entry.tap->disconnect(this);

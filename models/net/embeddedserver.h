@@ -24,6 +24,7 @@ class QTcpSocket;
 class QTimer;
 class QWebSocket;
 class QWebSocketServer;
+class ServerConnection;
 class ServerWireTap;
 
 // The embedded WebSocket server (DESIGN.md): Qt's QWebSocketServer behind our own QTcpServer, so
@@ -57,6 +58,14 @@ public:
     };
     Q_ENUM(Mode)
 
+    // Which engine answers new clients: Qt's QWebSocketServer (the default), watched through a
+    // tap, or the inspector's own (ServerConnection: strict, permessage-deflate).
+    enum class Engine { Qt, Inspector };
+    Q_ENUM(Engine)
+    // "qt", "inspector": the names the command line and settings use.
+    static QString engineKey(Engine engine);
+    static std::optional<Engine> engineFromKey(QStringView key);
+
     struct Client {
         quint32 id = 0;
         QString peer; // "127.0.0.1:54321", "[::1]:54321"
@@ -84,6 +93,9 @@ public:
 
     Mode mode() const;
     void setMode(Mode mode);
+    Engine engine() const;
+    // Takes effect for clients that connect from now on; those connected keep theirs.
+    void setEngine(Engine engine);
 
     QList<Client> clients() const; // connected clients, oldest first
     QString subprotocol(quint32 id) const; // selected in the client's 101 response; empty if none
@@ -141,8 +153,9 @@ private:
     };
     struct Entry {
         Client info;
-        QWebSocket *socket = nullptr;
-        QPointer<ServerWireTap> tap;
+        QWebSocket *socket = nullptr; // Engine::Qt
+        QPointer<ServerWireTap> tap; // Engine::Qt
+        ServerConnection *own = nullptr; // Engine::Inspector
         bool announced = false; // clientConnected emitted (once Qt adopted it and its 101 was recorded)
         bool qtClosed = false; // QWebSocket disconnected; the client is gone once its tap finished too
         quint16 closeCode = 0; // as reported when qtClosed
@@ -165,6 +178,11 @@ private:
     std::optional<Rejection> screen(const HttpRequest &request) const;
     void admit(QTcpSocket *socket);
     void handOver(QTcpSocket *socket);
+    void handOverToInspector(QTcpSocket *socket, const Pending &pending);
+    // What the client's engine does, whichever it is.
+    static QString subprotocolOf(const Entry &entry);
+    static void send(const Entry &entry, bool isText, const QString &text, const QByteArray &binary);
+    static void pingEntry(const Entry &entry, const QByteArray &payload);
     void acceptInner();
     void matchInner();
     void adoptClients();
@@ -185,6 +203,7 @@ private:
     QList<WireEventSink *> m_sinks;
     QList<QPointer<QTcpSocket>> m_innerUnmatched; // accepted before their tap knew its port
     Mode m_mode = Mode::Echo;
+    Engine m_engine = Engine::Qt;
     QString m_error;
     qsizetype m_maxHandshakeBytes = DefaultMaxHandshakeBytes;
     std::chrono::milliseconds m_handshakeTimeout = DefaultHandshakeTimeout;

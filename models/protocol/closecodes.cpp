@@ -152,6 +152,17 @@ CloseCodeInfo CloseCodes::info(quint16 code)
     return info;
 }
 
+QByteArray CloseCodes::fittingReason(const QString &text)
+{
+    QByteArray utf8 = text.toUtf8();
+    if (utf8.size() <= 123)
+        return utf8;
+    qsizetype cut = 123;
+    while (cut > 0 && (uchar(utf8[cut]) & 0xC0) == 0x80)
+        --cut;
+    return utf8.left(cut);
+}
+
 QString CloseCodes::label(quint16 code)
 {
     const QByteArray name = info(code).name.toLatin1();

@@ -46,6 +46,9 @@ bool isReserved(quint16 code);
 CloseCodeInfo info(quint16 code);
 // "1000 Normal Closure"
 QString label(quint16 code);
+// `text` as a close reason: its UTF-8, cut on a character boundary to the 123 bytes a close
+// frame leaves after the code.
+QByteArray fittingReason(const QString &text);
 // The registered codes 1000-1015 in order, for pickers and help text.
 QList<CloseCodeInfo> registry();
 } // namespace CloseCodes

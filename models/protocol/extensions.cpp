@@ -388,3 +388,44 @@ std::optional<PerMessageDeflate::Agreement> PerMessageDeflate::accept(const Exte
     }
     return agreement;
 }
+
+std::optional<PerMessageDeflate::Answer> PerMessageDeflate::answer(const QList<Extension> &offers, QStringList *declined)
+{
+    for (const Extension &offered : offers) {
+        if (offered.name.compare(Name, Qt::CaseInsensitive) != 0)
+            continue;
+        QString error;
+        const std::optional<Offer> offer = Offer::fromExtension(offered, &error);
+        if (!offer) {
+            if (declined)
+                *declined << Tr::tr("%1: %2").arg(QString::fromLatin1(offered.text()), error);
+            continue;
+        }
+        if (offer->serverMaxWindowBits == 8) {
+            if (declined)
+                *declined << Tr::tr("%1: a window of 8 bits cannot be written with zlib").arg(QString::fromLatin1(offered.text()));
+            continue;
+        }
+        Answer answer;
+        answer.response.name = Name;
+        Agreement &agreed = answer.agreement;
+        if (offer->serverNoContextTakeover) {
+            agreed.serverNoContextTakeover = true;
+            answer.response.parameters.append({ "server_no_context_takeover", std::nullopt });
+        }
+        if (offer->clientNoContextTakeover) {
+            agreed.clientNoContextTakeover = true;
+            answer.response.parameters.append({ "client_no_context_takeover", std::nullopt });
+        }
+        if (offer->serverMaxWindowBits) {
+            agreed.serverMaxWindowBits = *offer->serverMaxWindowBits;
+            answer.response.parameters.append(
+                { "server_max_window_bits", QByteArray::number(*offer->serverMaxWindowBits) });
+        }
+        // The client's window: inflating with the largest window reads any smaller one, so the
+        // server never needs to limit it.
+        agreed.clientMaxWindowBits = offer->clientMaxWindowBitsValue.value_or(15);
+        return answer;
+    }
+    return std::nullopt;
+}

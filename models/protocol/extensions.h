@@ -79,4 +79,14 @@ struct Agreement {
 // nullopt and a precise `error` otherwise: the client must fail the connection.
 std::optional<Agreement> accept(const Extension &response, const Offer &offer, QString *error);
 
+// The server's side (RFC 7692 §5): the first of the client's offers (Sec-WebSocket-Extensions, in
+// its order of preference) that is valid and can be honoured, answered with the parameters the
+// server must echo. A server_max_window_bits of 8 is declined: zlib writes raw deflate streams with
+// windows of 9 bits or more. `declined` lists why each offer before it was passed over.
+struct Answer {
+    Extension response; // for the 101's Sec-WebSocket-Extensions
+    Agreement agreement;
+};
+std::optional<Answer> answer(const QList<Extension> &offers, QStringList *declined = nullptr);
+
 } // namespace PerMessageDeflate

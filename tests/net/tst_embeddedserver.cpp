@@ -178,13 +178,18 @@ private slots:
     void handshakeRecorded();
     void handshakeRecordedExactly_data();
     void handshakeRecordedExactly();
+    void wireRecordedBothWays_data();
     void wireRecordedBothWays();
     void refusalRecorded();
+    void inspectorEngineRefuses_data();
+    void inspectorEngineRefuses();
+    void inspectorEngineDeflates();
     void broadcast();
     void echoDoesNotBroadcast();
     void idsAndDisconnects();
     void pingPong();
     void closeClient();
+    void stopClosesClients_data();
     void stopClosesClients();
     void handshakeRejected_data();
     void handshakeRejected();
@@ -498,9 +503,21 @@ void tst_EmbeddedServer::closeClient()
 // QWebSocketServer is watched through its tap: the sink gets the client's request and frames
 // (incoming) and Qt's response and frames (outgoing) exactly as they crossed the client's wire,
 // including the pong Qt sends without telling anyone.
+void tst_EmbeddedServer::wireRecordedBothWays_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QByteArray>("closeReply"); // the server's answer to the client's "1000 bye"
+    // Qt echoes the reason; the inspector's engine echoes the code alone, as RFC 6455 §5.5.1 suggests.
+    QTest::addRow("qt") << int(EmbeddedServer::Engine::Qt) << QByteArray("\x88\x05\x03\xe8" "bye", 7);
+    QTest::addRow("inspector") << int(EmbeddedServer::Engine::Inspector) << QByteArray("\x88\x02\x03\xe8", 4);
+}
+
 void tst_EmbeddedServer::wireRecordedBothWays()
 {
+    QFETCH(int, engine);
+    QFETCH(QByteArray, closeReply);
     EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine(engine));
     Capture capture;
     server.addSink(&capture);
     QVERIFY(server.start());
@@ -538,7 +555,7 @@ void tst_EmbeddedServer::wireRecordedBothWays()
     client.send(close);
     QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
     const QByteArray fromServer = client.received.sliced(responseSize);
-    QCOMPARE(fromServer, QByteArray("\x81\x05hello\x8a\x02p1\x88\x05\x03\xe8" "bye", 18));
+    QCOMPARE(fromServer, QByteArray("\x81\x05hello\x8a\x02p1") + closeReply);
 
     const QList<WireEvent> requests = eventsOfKind(capture, EventKind::HandshakeRequest);
     QCOMPARE(requests.size(), 1);
@@ -613,9 +630,108 @@ void tst_EmbeddedServer::refusalRecorded()
     server.removeSink(&capture);
 }
 
-void tst_EmbeddedServer::stopClosesClients()
+// The inspector's engine answers a request it cannot accept with a status saying why, recorded
+// with the request; QWebSocketServer 6.4 drops such connections without a word.
+void tst_EmbeddedServer::inspectorEngineRefuses_data()
+{
+    QTest::addColumn<QByteArray>("request");
+    QTest::addColumn<QByteArray>("statusLine");
+    QTest::addColumn<QString>("reason");
+    const QByteArray head = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    QTest::addRow("version 8") << head + "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\nSec-WebSocket-Version: 8\r\n\r\n"
+                               << QByteArray("HTTP/1.1 426 Upgrade Required") << QStringLiteral("Sec-WebSocket-Version must be 13");
+    QTest::addRow("no key") << head + "Sec-WebSocket-Version: 13\r\n\r\n" << QByteArray("HTTP/1.1 400 Bad Request")
+                            << QStringLiteral("no Sec-WebSocket-Key header");
+    QTest::addRow("short key") << head + "Sec-WebSocket-Key: AQID\r\nSec-WebSocket-Version: 13\r\n\r\n"
+                               << QByteArray("HTTP/1.1 400 Bad Request")
+                               << QStringLiteral("Sec-WebSocket-Key is not the base64 of 16 bytes");
+    QTest::addRow("no upgrade")
+        << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nSec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\n"
+                      "Sec-WebSocket-Version: 13\r\n\r\n")
+        << QByteArray("HTTP/1.1 400 Bad Request") << QStringLiteral("the Upgrade header does not name websocket");
+}
+
+void tst_EmbeddedServer::inspectorEngineRefuses()
+{
+    QFETCH(QByteArray, request);
+    QFETCH(QByteArray, statusLine);
+    QFETCH(QString, reason);
+    EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine::Inspector);
+    Capture capture;
+    server.addSink(&capture);
+    QVERIFY(server.start());
+    QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
+    QSignalSpy connected(&server, &EmbeddedServer::clientConnected);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    client.send(request);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
+    QCOMPARE(failed.at(0).at(2).toString(), reason);
+    QTRY_VERIFY_WITH_TIMEOUT(client.socket.state() == QAbstractSocket::UnconnectedState, Timeout);
+    QVERIFY2(client.received.startsWith(statusLine + "\r\n"), client.received.constData());
+    QVERIFY(client.received.endsWith(reason.toUtf8() + '\n'));
+    QCOMPARE(connected.size(), 0);
+    QCOMPARE(eventsOfKind(capture, EventKind::HandshakeRequest).value(0).payload.toByteArray(), request);
+    QCOMPARE(eventsOfKind(capture, EventKind::HandshakeResponse).value(0).payload.toByteArray(), client.received);
+    server.removeSink(&capture);
+}
+
+// permessage-deflate with the inspector's engine: a browser-like offer is accepted, the echo comes
+// back compressed, and the log has both the wire bytes and the message.
+void tst_EmbeddedServer::inspectorEngineDeflates()
 {
     EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine::Inspector);
+    Capture capture;
+    server.addSink(&capture);
+    QVERIFY(server.start());
+    QSignalSpy received(&server, &EmbeddedServer::messageReceived);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+    options.extensions = { QStringLiteral("permessage-deflate; client_max_window_bits") };
+    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    ResponseParser response;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
+        Timeout);
+    const HandshakeCheck check = Handshake::checkResponse(
+        response.response(), "AQIDBAUGBwgJCgsMDQ4PEA==", {}, options.extensions);
+    QVERIFY2(check.ok, qPrintable(check.failures.join(u'\n')));
+    QVERIFY(check.deflate);
+    QCOMPARE(check.selectedExtensions, QByteArray("permessage-deflate"));
+
+    // "Hello" compressed as in RFC 7692 §7.2.3.1, masked with a zero key.
+    const QByteArray compressed = QByteArray::fromHex("f248cdc9c90700");
+    client.send(QByteArray("\xc1\x87\x00\x00\x00\x00", 6) + compressed);
+    QTRY_COMPARE_WITH_TIMEOUT(received.size(), 1, Timeout);
+    QCOMPARE(received.at(0).at(2).toByteArray(), QByteArray("Hello"));
+    QTRY_VERIFY_WITH_TIMEOUT(client.received.size() > response.consumed(), Timeout);
+    const QByteArray echo = client.received.sliced(response.consumed());
+    QCOMPARE(quint8(echo.at(0)), quint8(0xc1)); // FIN, RSV1, text
+    QCOMPARE(echo.sliced(2), compressed); // the same DEFLATE bytes: the first message of a fresh window
+    const QList<WireEvent> out = framesOf(capture, Direction::Outgoing);
+    QCOMPARE(out.size(), 1);
+    QVERIFY(out.at(0).compressed);
+    QCOMPARE(out.at(0).inflated.toByteArray(), QByteArray("Hello"));
+    QCOMPARE(framesOf(capture, Direction::Incoming).value(0).inflated.toByteArray(), QByteArray("Hello"));
+    server.removeSink(&capture);
+}
+
+void tst_EmbeddedServer::stopClosesClients_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addRow("qt") << int(EmbeddedServer::Engine::Qt);
+    QTest::addRow("inspector") << int(EmbeddedServer::Engine::Inspector);
+}
+
+void tst_EmbeddedServer::stopClosesClients()
+{
+    QFETCH(int, engine);
+    EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine(engine));
     QVERIFY(server.start());
     QSignalSpy connected(&server, &EmbeddedServer::clientConnected);
     QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);

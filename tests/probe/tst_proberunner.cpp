@@ -28,8 +28,9 @@ namespace {
 
 constexpr int RunTimeout = 60'000;
 
-enum Server { NodeWs, QtServer, Strict, Lenient, Dropping, ServerCount };
-const char *const ServerNames[ServerCount] = { "node-ws", "qt", "strict", "lenient", "dropping" };
+// "qt" and "inspector": the embedded server on its two engines.
+enum Server { NodeWs, QtServer, InspectorServer, Strict, Lenient, Dropping, ServerCount };
+const char *const ServerNames[ServerCount] = { "node-ws", "qt", "inspector", "strict", "lenient", "dropping" };
 
 // "<reaction> [close code] PASS|FAIL": the reaction as ProbeResult::reactionName(), the close code
 // as ProbeResult::effectiveCloseCode() (1005: a close frame without a code).
@@ -40,52 +41,53 @@ struct Row {
 
 // clang-format off
 const Row Rows[] = {
-    //                                    node-ws               qt                    strict                lenient          dropping
-    { "rsv1-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "rsv2-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "rsv3-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "reserved-opcode-3",              { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "reserved-opcode-7",              { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "reserved-opcode-11",             { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "reserved-opcode-15",             { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    //                                    node-ws               qt                    inspector             strict                lenient          dropping
+    { "rsv1-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "rsv2-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "rsv3-set",                       { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "reserved-opcode-3",              { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "reserved-opcode-7",              { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "reserved-opcode-11",             { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "reserved-opcode-15",             { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
     // The lenient server reflects the oversized ping as a ping: nothing counts as an answer.
-    { "ping-126-bytes",                 { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "ping-fragmented",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "continuation-without-start",     { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "text-inside-fragmented-message", { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "invalid-utf8",                   { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "echo FAIL",     "drop PASS" } },
-    { "invalid-utf8-in-fragment",       { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "echo FAIL",     "drop PASS" } },
+    { "ping-126-bytes",                 { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "ping-fragmented",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "continuation-without-start",     { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "text-inside-fragmented-message", { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "invalid-utf8",                   { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "echo FAIL",     "drop PASS" } },
+    { "invalid-utf8-in-fragment",       { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "echo FAIL",     "drop PASS" } },
     // Qt 6.4.2 checks UTF-8 per frame and rejects a code point split across fragments with 1007.
-    { "utf8-split-code-point",          { "echo PASS",          "close 1007 FAIL",    "echo PASS",          "echo PASS",     "drop FAIL" } },
-    { "ping-between-fragments",         { "echo PASS",          "echo PASS",          "echo PASS",          "echo PASS",     "drop FAIL" } },
-    { "close-1-byte-payload",           { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-999",                 { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-1004",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-1005",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-1006",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-1015",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-1016",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-code-5000",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-reason-124-bytes",         { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
-    { "close-reason-invalid-utf8",      { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "utf8-split-code-point",          { "echo PASS",          "close 1007 FAIL",    "echo PASS",          "echo PASS",          "echo PASS",     "drop FAIL" } },
+    { "ping-between-fragments",         { "echo PASS",          "echo PASS",          "echo PASS",          "echo PASS",          "echo PASS",     "drop FAIL" } },
+    { "close-1-byte-payload",           { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-999",                 { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-1004",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-1005",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-1006",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-1015",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-1016",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-code-5000",                { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-reason-124-bytes",         { "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "close 1002 PASS",    "nothing FAIL",  "drop PASS" } },
+    { "close-reason-invalid-utf8",      { "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "close 1007 PASS",    "nothing FAIL",  "drop PASS" } },
     // Qt 6.4.2's server does not check the MASK bit: it echoes an unmasked client frame.
-    { "unmasked-client-frame",          { "close 1002 PASS",    "echo FAIL",          "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
-    { "data-after-close",               { "close 1000 PASS",    "close 1000 PASS",    "close 1000 PASS",    "echo FAIL",     "drop FAIL" } },
+    { "unmasked-client-frame",          { "close 1002 PASS",    "echo FAIL",          "close 1002 PASS",    "close 1002 PASS",    "echo FAIL",     "drop PASS" } },
+    { "data-after-close",               { "close 1000 PASS",    "close 1000 PASS",    "close 1000 PASS",    "close 1000 PASS",    "echo FAIL",     "drop FAIL" } },
     // node-ws answers an empty close with an empty one; Qt answers it with 1000. Both are correct.
-    { "close-empty",                    { "close 1005 PASS",    "close 1000 PASS",    "close 1005 PASS",    "nothing FAIL",  "drop FAIL" } },
+    { "close-empty",                    { "close 1005 PASS",    "close 1000 PASS",    "close 1005 PASS",    "close 1005 PASS",    "nothing FAIL",  "drop FAIL" } },
     // Qt 6.4.2 knows only RFC 6455's list and answers the registered code 1012 with 1002.
-    { "close-code-1012",                { "close 1012 PASS",    "close 1002 FAIL",    "close 1012 PASS",    "nothing FAIL",  "drop FAIL" } },
-    { "close-code-4000",                { "close 4000 PASS",    "close 4000 PASS",    "close 4000 PASS",    "nothing FAIL",  "drop FAIL" } },
-    // permessage-deflate: node-ws accepts it; the others do not, so those probes are not applicable.
-    { "deflate-small",                  { "echo PASS",          "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-small-no-context-takeover", { "echo PASS",       "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-1mib",                   { "echo PASS",          "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-1mib-no-context-takeover", { "echo PASS",        "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-window-bits-9",          { "echo PASS",          "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-window-bits-15",         { "echo PASS",          "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-fragmented",             { "echo PASS",          "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-rsv1-ping",              { "close 1002 PASS",    "N/A",                "N/A",                "N/A",           "N/A" } },
-    { "deflate-invalid-data",           { "close 1007 PASS",    "N/A",                "N/A",                "N/A",           "N/A" } },
+    { "close-code-1012",                { "close 1012 PASS",    "close 1002 FAIL",    "close 1012 PASS",    "close 1012 PASS",    "nothing FAIL",  "drop FAIL" } },
+    { "close-code-4000",                { "close 4000 PASS",    "close 4000 PASS",    "close 4000 PASS",    "close 4000 PASS",    "nothing FAIL",  "drop FAIL" } },
+    // permessage-deflate: node-ws and the inspector's engine accept it; the others do not, so those probes
+    // are not applicable.
+    { "deflate-small",                  { "echo PASS",          "N/A",                "echo PASS",          "N/A",                "N/A",           "N/A" } },
+    { "deflate-small-no-context-takeover", { "echo PASS",       "N/A",                "echo PASS",       "N/A",                "N/A",           "N/A" } },
+    { "deflate-1mib",                   { "echo PASS",          "N/A",                "echo PASS",          "N/A",                "N/A",           "N/A" } },
+    { "deflate-1mib-no-context-takeover", { "echo PASS",        "N/A",                "echo PASS",        "N/A",                "N/A",           "N/A" } },
+    { "deflate-window-bits-9",          { "echo PASS",          "N/A",                "echo PASS",          "N/A",                "N/A",           "N/A" } },
+    { "deflate-window-bits-15",         { "echo PASS",          "N/A",                "echo PASS",          "N/A",                "N/A",           "N/A" } },
+    { "deflate-fragmented",             { "echo PASS",          "N/A",                "echo PASS",          "N/A",                "N/A",           "N/A" } },
+    { "deflate-rsv1-ping",              { "close 1002 PASS",    "N/A",                "close 1002 PASS",    "N/A",                "N/A",           "N/A" } },
+    { "deflate-invalid-data",           { "close 1007 PASS",    "N/A",                "close 1007 PASS",    "N/A",                "N/A",           "N/A" } },
 };
 // clang-format on
 
@@ -131,6 +133,7 @@ private:
     PeerProcess m_node;
     quint16 m_nodePort = 0;
     EmbeddedServer m_qt;
+    EmbeddedServer m_inspector;
     ProbeTestServer m_strict { ProbeTestServer::Mode::Strict };
     ProbeTestServer m_lenient { ProbeTestServer::Mode::Lenient };
     ProbeTestServer m_dropping { ProbeTestServer::Mode::Dropping };
@@ -144,6 +147,9 @@ void tst_ProbeRunner::initTestCase()
     QVERIFY(m_nodePort != 0);
     QVERIFY2(m_qt.start(), qPrintable(m_qt.errorString()));
     QCOMPARE(m_qt.mode(), EmbeddedServer::Mode::Echo);
+    QCOMPARE(m_qt.engine(), EmbeddedServer::Engine::Qt);
+    m_inspector.setEngine(EmbeddedServer::Engine::Inspector);
+    QVERIFY2(m_inspector.start(), qPrintable(m_inspector.errorString()));
     QVERIFY(m_strict.listen());
     QVERIFY(m_lenient.listen());
     QVERIFY(m_dropping.listen());
@@ -156,6 +162,8 @@ QUrl tst_ProbeRunner::urlOf(Server server) const
         return QUrl(QStringLiteral("ws://127.0.0.1:%1/").arg(m_nodePort));
     case QtServer:
         return m_qt.url();
+    case InspectorServer:
+        return m_inspector.url();
     case Strict:
         return m_strict.url();
     case Lenient:

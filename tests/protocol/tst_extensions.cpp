@@ -26,6 +26,8 @@ private Q_SLOTS:
     void offerFromParameters();
     void accept_data();
     void accept();
+    void answer_data();
+    void answer();
 };
 
 void tst_Extensions::parse_data()
@@ -187,6 +189,60 @@ void tst_Extensions::accept()
                                     .arg(got->clientMaxWindowBits)
                               : QStringLiteral("error: ") + error;
     QCOMPARE(shown, agreement);
+}
+
+void tst_Extensions::answer_data()
+{
+    QTest::addColumn<QByteArray>("offers"); // Sec-WebSocket-Extensions of the request
+    QTest::addColumn<QByteArray>("response"); // empty: declined
+    QTest::addColumn<QString>("agreement"); // "snct cnct server-bits client-bits"
+    QTest::addColumn<int>("declined");
+
+    QTest::addRow("browser") << QByteArray("permessage-deflate; client_max_window_bits") << QByteArray("permessage-deflate")
+                             << QStringLiteral("0 0 15 15") << 0;
+    QTest::addRow("no context takeover both ways")
+        << QByteArray("permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+        << QByteArray("permessage-deflate; server_no_context_takeover; client_no_context_takeover")
+        << QStringLiteral("1 1 15 15") << 0;
+    QTest::addRow("server window limited")
+        << QByteArray("permessage-deflate; server_max_window_bits=10; client_max_window_bits=12")
+        << QByteArray("permessage-deflate; server_max_window_bits=10") << QStringLiteral("0 0 10 12") << 0;
+    QTest::addRow("8-bit window declined, next offer taken")
+        << QByteArray("permessage-deflate; server_max_window_bits=8, permessage-deflate")
+        << QByteArray("permessage-deflate") << QStringLiteral("0 0 15 15") << 1;
+    QTest::addRow("invalid offer declined")
+        << QByteArray("permessage-deflate; server_max_window_bits=16, permessage-deflate; x=1")
+        << QByteArray() << QString() << 2;
+    QTest::addRow("other extensions ignored") << QByteArray("x-webkit-deflate-frame, permessage-deflate")
+                                              << QByteArray("permessage-deflate") << QStringLiteral("0 0 15 15") << 0;
+    QTest::addRow("none offered") << QByteArray("x-webkit-deflate-frame") << QByteArray() << QString() << 0;
+}
+
+void tst_Extensions::answer()
+{
+    QFETCH(QByteArray, offers);
+    QFETCH(QByteArray, response);
+    QFETCH(QString, agreement);
+    QFETCH(int, declined);
+
+    const Extensions::Parsed parsed = Extensions::parse(offers);
+    QVERIFY(parsed.ok());
+    QStringList why;
+    const auto answer = PerMessageDeflate::answer(parsed.list, &why);
+    QCOMPARE(why.size(), declined);
+    if (response.isEmpty()) {
+        QVERIFY(!answer);
+        return;
+    }
+    QVERIFY(answer);
+    QCOMPARE(answer->response.text(), response);
+    const PerMessageDeflate::Agreement &a = answer->agreement;
+    QCOMPARE(QStringLiteral("%1 %2 %3 %4")
+                 .arg(int(a.serverNoContextTakeover))
+                 .arg(int(a.clientNoContextTakeover))
+                 .arg(a.serverMaxWindowBits)
+                 .arg(a.clientMaxWindowBits),
+        agreement);
 }
 
 QTEST_GUILESS_MAIN(tst_Extensions)
