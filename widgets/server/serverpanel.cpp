@@ -51,6 +51,7 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     , m_address(new QComboBox(this))
     , m_port(new QSpinBox(this))
     , m_mode(new QComboBox(this))
+    , m_engine(new QComboBox(this))
     , m_start(new QPushButton(tr("&Start"), this))
     , m_stop(new QPushButton(tr("S&top"), this))
     , m_errorBox(new QFrame(this))
@@ -85,6 +86,19 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_mode->addItem(tr("Broadcast")); // index 1: Mode::Broadcast
     m_mode->setItemData(1, tr("Every message goes to every connected client, sender included"), Qt::ToolTipRole);
     m_mode->setToolTip(tr("How the server answers messages; can be changed while it runs"));
+
+    m_engine->setObjectName(QStringLiteral("serverEngine"));
+    m_engine->addItem(tr("QWebSocketServer"), int(EmbeddedServer::Engine::Qt));
+    m_engine->setItemData(0,
+        tr("Qt's own server, watched on the wire: what a Qt application's server does, including where it "
+           "departs from RFC 6455"),
+        Qt::ToolTipRole);
+    m_engine->addItem(tr("Inspector (strict)"), int(EmbeddedServer::Engine::Inspector));
+    m_engine->setItemData(1,
+        tr("The inspector's own engine: fails the connection on every rule a client breaks, with its close "
+           "code, and negotiates permessage-deflate"),
+        Qt::ToolTipRole);
+    m_engine->setToolTip(tr("Which engine answers clients; a change applies to clients that connect afterwards"));
 
     m_start->setObjectName(QStringLiteral("start"));
     m_start->setToolTip(tr("Start listening"));
@@ -185,8 +199,10 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     portLabel->setBuddy(m_port);
     auto *modeLabel = new QLabel(tr("&Mode:"), this);
     modeLabel->setBuddy(m_mode);
+    auto *engineLabel = new QLabel(tr("E&ngine:"), this);
+    engineLabel->setBuddy(m_engine);
 
-    // Two rows, so that the panel still fits when docked beside the message log.
+    // Narrow rows, so that the panel still fits when docked beside the message log.
     auto *controls = new QGridLayout;
     controls->addWidget(addressLabel, 0, 0);
     controls->addWidget(m_address, 0, 1);
@@ -194,6 +210,8 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     controls->addWidget(m_port, 0, 3);
     controls->addWidget(modeLabel, 1, 0);
     controls->addWidget(m_mode, 1, 1);
+    controls->addWidget(engineLabel, 2, 0);
+    controls->addWidget(m_engine, 2, 1);
     auto *buttons = new QHBoxLayout;
     buttons->addStretch();
     buttons->addWidget(m_start);
@@ -254,25 +272,24 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     layout->addLayout(controls);
     layout->addWidget(m_errorBox);
     layout->addLayout(urlRow);
-    // The embedded server is Qt's, which implements no extension: say so where its URL is, since the
-    // client offers permessage-deflate by default and a learner will wonder why it is never agreed.
-    auto *noCompression = new QLabel(tr("Qt's QWebSocketServer: no permessage-deflate, so messages to and from it "
-                                        "are never compressed."),
-                                     this);
-    noCompression->setObjectName(QStringLiteral("noCompressionNote"));
-    noCompression->setTextFormat(Qt::PlainText);
-    noCompression->setWordWrap(true);
-    QFont small = noCompression->font();
+    // What the chosen engine does differently, where its URL is: the client offers permessage-deflate
+    // by default, and a learner will wonder why Qt's server never agrees to it.
+    m_engineNote = new QLabel(this);
+    m_engineNote->setObjectName(QStringLiteral("engineNote"));
+    m_engineNote->setTextFormat(Qt::PlainText);
+    m_engineNote->setWordWrap(true);
+    QFont small = m_engineNote->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
-    noCompression->setFont(small);
-    noCompression->setForegroundRole(QPalette::PlaceholderText);
-    layout->addWidget(noCompression);
+    m_engineNote->setFont(small);
+    m_engineNote->setForegroundRole(QPalette::PlaceholderText);
+    layout->addWidget(m_engineNote);
     layout->addWidget(behaviourSection);
     layout->addWidget(vertical, 1);
 
     setTabOrder(m_address, m_port);
     setTabOrder(m_port, m_mode);
-    setTabOrder(m_mode, m_start);
+    setTabOrder(m_mode, m_engine);
+    setTabOrder(m_engine, m_start);
     setTabOrder(m_start, m_stop);
     setTabOrder(m_stop, m_url);
     setTabOrder(m_url, m_copy);
@@ -301,6 +318,11 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     connect(m_mode, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (m_server)
             m_server->setMode(index == 1 ? EmbeddedServer::Mode::Broadcast : EmbeddedServer::Mode::Echo);
+    });
+    connect(m_engine, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_server)
+            m_server->setEngine(EmbeddedServer::Engine(m_engine->currentData().toInt()));
+        updateEngineNote();
     });
     connect(m_copy, &QToolButton::clicked, this, [this] {
         if (!m_url->text().isEmpty())
@@ -334,9 +356,11 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
 
     if (m_server) {
         m_mode->setCurrentIndex(m_server->mode() == EmbeddedServer::Mode::Broadcast ? 1 : 0);
+        m_engine->setCurrentIndex(m_engine->findData(int(m_server->engine())));
         showBehaviourInFields(m_server->behaviour());
     }
     updateBehaviourSummary();
+    updateEngineNote();
     m_wasListening = m_server && m_server->isListening();
     updateClientsTitle();
     showSelectedHandshake();
@@ -765,4 +789,15 @@ void ServerPanel::updateBehaviourSummary()
     m_behaviourSummary->setToolTip(shown);
     m_behaviourSummary->setText(
         m_behaviourSummary->fontMetrics().elidedText(shown, Qt::ElideRight, qMax(40, m_behaviourSummary->width())));
+}
+
+void ServerPanel::updateEngineNote()
+{
+    const bool qt = EmbeddedServer::Engine(m_engine->currentData().toInt()) == EmbeddedServer::Engine::Qt;
+    m_engineNote->setText(qt
+            ? tr("Qt's QWebSocketServer, watched on the wire: no permessage-deflate, so messages to and from it are "
+                 "never compressed.")
+            : tr("The inspector's engine: strict (every violation closes with its code) and permessage-deflate."));
+    if (m_server && m_server->isListening() && !m_server->clients().isEmpty())
+        m_engineNote->setText(m_engineNote->text() + QLatin1Char(' ') + tr("Clients already connected keep theirs."));
 }

@@ -74,6 +74,9 @@ protected:
     void resizeEvent(QResizeEvent *event) override;
 
 private:
+    void updateEngineNote();
+
+private:
     static constexpr int NarrowWidth = 600;
 
     QWidget *buildBehaviourSection();
@@ -96,6 +99,8 @@ private:
     QComboBox *m_address;
     QSpinBox *m_port;
     QComboBox *m_mode;
+    QComboBox *m_engine;
+    QLabel *m_engineNote = nullptr;
     QPushButton *m_start;
     QPushButton *m_stop;
     QWidget *m_errorBox;

@@ -1,6 +1,7 @@
 #include "log/serverclientsmodel.h"
 #include "log/serverlogmodel.h"
 #include "net/embeddedserver.h"
+#include "protocol/handshake.h"
 #include "server/serverpanel.h"
 
 #include <QApplication>
@@ -100,6 +101,7 @@ private Q_SLOTS:
     void badAddressShownInPanel();
     void portInUseShownInPanel();
     void modeSwitchesWhileRunning();
+    void engineSwitchesForNewClients();
     void stopClosesClients();
     void copyAndConnectAClient();
     void handshakeShownAsPlainText();
@@ -284,6 +286,47 @@ void tst_ServerPanel::modeSwitchesWhileRunning()
 
     QTest::keyClick(mode, Qt::Key_Up);
     QCOMPARE(f.server.mode(), EmbeddedServer::Mode::Echo);
+}
+
+// The engine applies to clients that connect afterwards; each is told apart on the wire: Qt's
+// echoes an unmasked frame, the inspector's fails the connection with 1002.
+void tst_ServerPanel::engineSwitchesForNewClients()
+{
+    Fixture f;
+    auto *engine = child<QComboBox>(*f.panel, "serverEngine");
+    auto *note = child<QLabel>(*f.panel, "engineNote");
+    QCOMPARE(engine->currentText(), QStringLiteral("QWebSocketServer"));
+    QVERIFY(note->text().startsWith(QStringLiteral("Qt's QWebSocketServer")));
+    QVERIFY(f.panel->start());
+    auto qtClient = openClient(f.server.url());
+    QVERIFY(qtClient);
+
+    engine->setFocus();
+    QTest::keyClick(engine, Qt::Key_Down);
+    QCOMPARE(engine->currentText(), QStringLiteral("Inspector (strict)"));
+    QCOMPARE(f.server.engine(), EmbeddedServer::Engine::Inspector);
+    QVERIFY(note->text().startsWith(QStringLiteral("The inspector's engine")));
+    QVERIFY(note->text().endsWith(QStringLiteral("Clients already connected keep theirs.")));
+
+    // The new client is the inspector engine's: strict about masking.
+    QTcpSocket raw;
+    raw.connectToHost(QHostAddress::LocalHost, f.server.serverPort());
+    QVERIFY(raw.waitForConnected(Timeout));
+    ClientHandshakeOptions options;
+    options.url = f.server.url();
+    raw.write(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    QByteArray received;
+    QTRY_VERIFY_WITH_TIMEOUT((received += raw.readAll()).contains("\r\n\r\n"), Timeout);
+    QVERIFY(received.contains("Server: WebSocket Inspector\r\n"));
+    received = received.mid(received.indexOf("\r\n\r\n") + 4);
+    raw.write(QByteArray("\x81\x02hi", 4)); // unmasked
+    QTRY_VERIFY_WITH_TIMEOUT((received += raw.readAll()).size() >= 4, Timeout);
+    QCOMPARE(quint8(received.at(0)), quint8(0x88)); // close,
+    QCOMPARE(received.mid(2, 2), QByteArray("\x03\xea", 2)); // 1002 Protocol Error
+    // The Qt client keeps its engine: it still gets echoes.
+    QSignalSpy echoed(qtClient.get(), &QWebSocket::textMessageReceived);
+    qtClient->sendTextMessage(QStringLiteral("still Qt"));
+    QVERIFY(echoed.wait(Timeout));
 }
 
 void tst_ServerPanel::stopClosesClients()
