@@ -552,7 +552,7 @@ void EmbeddedServer::handOverToInspector(QTcpSocket *socket, const Pending &p)
     });
     connect(own, &ServerConnection::messageReceived, this, [this, id](bool isText, const QByteArray &payload) {
         emit messageReceived(id, isText, payload);
-        onMessage(id, isText, isText ? QString::fromUtf8(payload) : QString(), isText ? QByteArray() : payload);
+        onMessage(id, isText, payload);
     });
     connect(own, &ServerConnection::pongReceived, this,
         [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
@@ -584,14 +584,15 @@ QString EmbeddedServer::subprotocolOf(const Entry &entry)
     return entry.own ? QString::fromUtf8(entry.own->subprotocol()) : entry.socket->subprotocol();
 }
 
-void EmbeddedServer::send(const Entry &entry, bool isText, const QString &text, const QByteArray &binary)
+void EmbeddedServer::send(const Entry &entry, bool isText, const QByteArray &payload)
 {
+    // The bytes as received: a QString round trip would drop a leading byte order mark.
     if (entry.own)
-        entry.own->sendMessage(isText, isText ? text.toUtf8() : binary);
+        entry.own->sendMessage(isText, payload);
     else if (isText)
-        entry.socket->sendTextMessage(text);
+        entry.socket->sendTextMessage(QString::fromUtf8(payload));
     else
-        entry.socket->sendBinaryMessage(binary);
+        entry.socket->sendBinaryMessage(payload);
 }
 
 void EmbeddedServer::pingEntry(const Entry &entry, const QByteArray &payload)
@@ -677,11 +678,11 @@ void EmbeddedServer::adoptClients()
         connect(ws, &QWebSocket::textMessageReceived, this, [this, id](const QString &message) {
             const QByteArray payload = message.toUtf8();
             emit messageReceived(id, true, payload);
-            onMessage(id, true, message, {});
+            onMessage(id, true, payload);
         });
         connect(ws, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &message) {
             emit messageReceived(id, false, message);
-            onMessage(id, false, {}, message);
+            onMessage(id, false, message);
         });
         connect(ws, &QWebSocket::pong, this,
             [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
@@ -826,7 +827,7 @@ void EmbeddedServer::applyBehaviour(Entry &entry)
         entry.pingTimer->start(b.pingIntervalMs);
 }
 
-void EmbeddedServer::onMessage(quint32 from, bool isText, const QString &text, const QByteArray &binary)
+void EmbeddedServer::onMessage(quint32 from, bool isText, const QByteArray &payload)
 {
     const auto it = m_clients.find(from);
     if (it == m_clients.end())
@@ -838,8 +839,8 @@ void EmbeddedServer::onMessage(quint32 from, bool isText, const QString &text, c
         return;
     const bool last = closeAfter > 0 && count == closeAfter;
     auto reply
-        = [this, from, isText, text, binary, last, code = m_behaviour.closeCode, reason = m_behaviour.closeReason] {
-              relay(from, isText, text, binary);
+        = [this, from, isText, payload, last, code = m_behaviour.closeCode, reason = m_behaviour.closeReason] {
+              relay(from, isText, payload);
               if (last)
                   closeClient(from, code, reason);
           };
@@ -849,19 +850,19 @@ void EmbeddedServer::onMessage(quint32 from, bool isText, const QString &text, c
         reply();
 }
 
-void EmbeddedServer::relay(quint32 from, bool isText, const QString &text, const QByteArray &binary)
+void EmbeddedServer::relay(quint32 from, bool isText, const QByteArray &payload)
 {
     if (m_mode == Mode::Echo) {
         const auto it = m_clients.constFind(from);
         if (it != m_clients.cend() && !it->closeHandshake)
-            send(*it, isText, text, binary);
+            send(*it, isText, payload);
         return;
     }
     // Copy: a send can fail and disconnect a client while we iterate.
     const QMap<quint32, Entry> clients = m_clients;
     for (const Entry &entry : clients) {
         if (!entry.closeHandshake)
-            send(entry, isText, text, binary);
+            send(entry, isText, payload);
     }
 }
 

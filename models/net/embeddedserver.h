@@ -181,7 +181,7 @@ private:
     void handOverToInspector(QTcpSocket *socket, const Pending &pending);
     // What the client's engine does, whichever it is.
     static QString subprotocolOf(const Entry &entry);
-    static void send(const Entry &entry, bool isText, const QString &text, const QByteArray &binary);
+    static void send(const Entry &entry, bool isText, const QByteArray &payload);
     static void pingEntry(const Entry &entry, const QByteArray &payload);
     void acceptInner();
     void matchInner();
@@ -193,8 +193,8 @@ private:
     void recordError(const QString &text);
     void emitEvent(WireEvent &event);
     void applyBehaviour(Entry &entry);
-    void onMessage(quint32 from, bool isText, const QString &text, const QByteArray &binary);
-    void relay(quint32 from, bool isText, const QString &text, const QByteArray &binary);
+    void onMessage(quint32 from, bool isText, const QByteArray &payload);
+    void relay(quint32 from, bool isText, const QByteArray &payload);
     void removeClient(quint32 id);
 
     QTcpServer *m_tcpServer = nullptr;

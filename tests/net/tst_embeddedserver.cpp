@@ -184,6 +184,8 @@ private slots:
     void inspectorEngineRefuses_data();
     void inspectorEngineRefuses();
     void inspectorEngineDeflates();
+    void enginesOnEarlyFramesAndBom_data();
+    void enginesOnEarlyFramesAndBom();
     void broadcast();
     void echoDoesNotBroadcast();
     void idsAndDisconnects();
@@ -718,6 +720,51 @@ void tst_EmbeddedServer::inspectorEngineDeflates()
     QCOMPARE(out.at(0).inflated.toByteArray(), QByteArray("Hello"));
     QCOMPARE(framesOf(capture, Direction::Incoming).value(0).inflated.toByteArray(), QByteArray("Hello"));
     server.removeSink(&capture);
+}
+
+// Two of the README's table rows, measured on both engines: a frame sent in the same packet as the
+// request, and a text message that starts with a UTF-8 byte order mark.
+void tst_EmbeddedServer::enginesOnEarlyFramesAndBom_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<QList<QByteArray>>("echoes"); // the payloads echoed, in order
+    const QByteArray bom("\xef\xbb\xbfhi");
+    QTest::addRow("qt: early frame dropped, BOM dropped") << int(EmbeddedServer::Engine::Qt) << QList<QByteArray> { "hi" };
+    QTest::addRow("inspector: both as sent") << int(EmbeddedServer::Engine::Inspector) << QList<QByteArray> { "early", bom };
+}
+
+void tst_EmbeddedServer::enginesOnEarlyFramesAndBom()
+{
+    QFETCH(int, engine);
+    QFETCH(QList<QByteArray>, echoes);
+    EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine(engine));
+    QVERIFY(server.start());
+    QSignalSpy received(&server, &EmbeddedServer::messageReceived);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==") + maskedText("early"));
+    ResponseParser response;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
+        Timeout);
+    QCOMPARE(response.response().status, 101);
+    client.send(maskedText("\xef\xbb\xbfhi"));
+    client.send(maskedText("end"));
+    QTRY_VERIFY_WITH_TIMEOUT(!received.isEmpty() && received.last().at(2).toByteArray() == "end", Timeout);
+
+    // The echoes as the client read them off the wire (unmasked frames of under 126 bytes).
+    QByteArray wire = client.received.sliced(response.consumed());
+    QTRY_VERIFY_WITH_TIMEOUT((wire = client.received.sliced(response.consumed())).endsWith("end"), Timeout);
+    QList<QByteArray> seen;
+    for (qsizetype at = 0; at + 2 <= wire.size();) {
+        const int length = wire.at(at + 1) & 0x7f;
+        seen << wire.mid(at + 2, length);
+        at += 2 + length;
+    }
+    QCOMPARE(seen, echoes + QList<QByteArray> { "end" });
 }
 
 void tst_EmbeddedServer::stopClosesClients_data()
