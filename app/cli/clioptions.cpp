@@ -608,7 +608,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     }
 
     if (!o.exportCaPath.isEmpty()) {
-        if (serve || relay || proxy || !positional.isEmpty() || !clientOnly.isEmpty() || !serveOnly.isEmpty())
+        if (serve || relay || proxy || engineGiven || !positional.isEmpty() || !clientOnly.isEmpty()
+            || !serveOnly.isEmpty())
             return fail(QStringLiteral("--export-ca takes nothing but its file"));
         o.mode = Mode::ExportCa;
         return o;

@@ -129,6 +129,8 @@ void EmbeddedServer::stop()
     // Not translated: it goes out in close frames, where the reason must fit 123 bytes of UTF-8.
     const QString reason = QStringLiteral("server stopped");
     for (const Entry &entry : clients) {
+        if (!entry.announced) // adopted by Qt, its 101 not yet seen: a client all the same
+            emit clientConnected(entry.info.id, entry.info.peer, entry.info.handshakeRequest);
         if (entry.own) {
             entry.own->disconnect(this);
             entry.own->close(QWebSocketProtocol::CloseCodeGoingAway, reason);
@@ -486,8 +488,8 @@ void EmbeddedServer::handOver(QTcpSocket *socket)
     FrameParser::Limits limits;
     limits.maxFrameSize = m_behaviour.maxMessageSize;
     limits.maxMessageSize = m_behaviour.maxMessageSize;
-    auto *tap = new ServerWireTap(
-        id, socket, m_innerServer->serverPort(), limits, [this](WireEvent &e) { emitEvent(e); }, this);
+    auto *tap = new ServerWireTap(id, socket, m_innerServer->serverPort(), limits, m_maxHandshakeBytes,
+        [this](WireEvent &e) { emitEvent(e); }, this);
     m_handedOver.insert(id, HandedOver { tap, nullptr, p.peer, p.parser.request().raw });
     connect(tap, &ServerWireTap::innerConnected, this, &EmbeddedServer::matchInner);
     connect(tap, &ServerWireTap::upgraded, this, [this, id] { announce(id); });
@@ -539,10 +541,12 @@ void EmbeddedServer::handOverToInspector(QTcpSocket *socket, const Pending &p)
     auto *own = new ServerConnection(id, socket, [this](WireEvent &e) { emitEvent(e); }, this);
     const QString peer = p.peer;
     const QByteArray request = p.parser.request().raw;
-    connect(own, &ServerConnection::handshakeFailed, this, [this, own, peer, request](int, const QString &reason) {
-        own->deleteLater();
-        emit handshakeFailed(peer, request, reason);
-    });
+    connect(own, &ServerConnection::handshakeFailed, this,
+        [this, own, peer, request](int status, const QString &reason) {
+            own->deleteLater();
+            emit handshakeFailed(peer, request, reason);
+            emit handshakeRejected(peer, status, request, reason);
+        });
     connect(own, &ServerConnection::opened, this, [this, id, own, peer, request] {
         Entry entry;
         entry.info = Client { id, peer, request };
@@ -561,13 +565,14 @@ void EmbeddedServer::handOverToInspector(QTcpSocket *socket, const Pending &p)
         if (it != m_clients.end())
             it->closeHandshake = true;
     });
-    connect(own, &ServerConnection::disconnected, this, [this, id](quint16 code, const QString &reason, bool) {
+    connect(own, &ServerConnection::disconnected, this, [this, id](quint16 code, const QString &reason, bool clean) {
         const auto it = m_clients.find(id);
         if (it == m_clients.end())
             return;
         it->qtClosed = true;
         it->closeCode = code;
         it->closeReason = reason;
+        it->wasClean = clean;
         finishClient(id);
     });
 
@@ -576,6 +581,7 @@ void EmbeddedServer::handOverToInspector(QTcpSocket *socket, const Pending &p)
         HttpHeaderList::tokens(p.parser.request().headers, "Sec-WebSocket-Protocol")).toUtf8();
     options.limits.maxFrameSize = m_behaviour.maxMessageSize;
     options.limits.maxMessageSize = m_behaviour.maxMessageSize;
+    options.maxHandshakeBytes = m_maxHandshakeBytes;
     own->start(options);
 }
 
@@ -627,8 +633,10 @@ void EmbeddedServer::matchInner()
     for (qsizetype i = 0; i < m_innerUnmatched.size();) {
         QTcpSocket *socket = m_innerUnmatched.at(i);
         auto match = m_handedOver.end();
-        for (auto it = m_handedOver.begin(); socket && it != m_handedOver.end(); ++it) {
-            if (!it->inner && it->tap && it->tap->innerLocalPort() == socket->peerPort()) {
+        // Port 0: a tap not connected (yet, or any more), or a socket already closed.
+        const quint16 port = socket ? socket->peerPort() : 0;
+        for (auto it = m_handedOver.begin(); port != 0 && it != m_handedOver.end(); ++it) {
+            if (!it->inner && it->tap && it->tap->innerLocalPort() == port) {
                 match = it;
                 break;
             }
@@ -651,7 +659,7 @@ void EmbeddedServer::adoptClients()
 {
     while (QWebSocket *ws = m_wsServer->nextPendingConnection()) {
         auto handedOver = m_handedOver.end();
-        for (auto it = m_handedOver.begin(); it != m_handedOver.end(); ++it) {
+        for (auto it = m_handedOver.begin(); ws->peerPort() != 0 && it != m_handedOver.end(); ++it) {
             if (it->tap && it->tap->innerLocalPort() == ws->peerPort()) {
                 handedOver = it;
                 break;
@@ -736,7 +744,9 @@ void EmbeddedServer::finishClient(quint32 id)
     }
     const quint16 code = it->closeCode;
     const QString reason = it->closeReason;
-    const bool clean = it->closeHandshake;
+    // QWebSocket says only whether a close frame went by, either way: its report is shown as such
+    // (the frames in the log show what crossed); the inspector's engine knows both.
+    const bool clean = it->own ? it->wasClean : it->closeHandshake;
     removeClient(id);
     QString text = QStringLiteral("CLOSED: %1").arg(CloseCodes::label(code));
     if (!reason.isEmpty())
@@ -802,6 +812,12 @@ void EmbeddedServer::applyBehaviour(Entry &entry)
         // A frame larger than the largest message is too large as well; Qt answers either with 1009.
         entry.socket->setMaxAllowedIncomingFrameSize(b.maxMessageSize);
         entry.socket->setMaxAllowedIncomingMessageSize(b.maxMessageSize);
+        if (entry.tap) {
+            FrameParser::Limits limits;
+            limits.maxFrameSize = b.maxMessageSize;
+            limits.maxMessageSize = b.maxMessageSize;
+            entry.tap->setLimits(limits);
+        }
     }
 
     if (b.pingIntervalMs <= 0) {

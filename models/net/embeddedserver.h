@@ -112,8 +112,9 @@ public:
     ServerBehaviour behaviour() const;
 
     // Receives every event on the server's thread, in wire order per connection (connection id =
-    // client id; 0 for handshakes refused before a client existed). Not owned; remove it before
-    // it is destroyed.
+    // client id, given when a request passes the behaviour's checks, so a handshake an engine then
+    // refuses has one too; 0 for handshakes the behaviour refused). Not owned; remove it before it
+    // is destroyed.
     void addSink(WireEventSink *sink);
     void removeSink(WireEventSink *sink);
 
@@ -160,6 +161,7 @@ private:
         bool qtClosed = false; // QWebSocket disconnected; the client is gone once its tap finished too
         quint16 closeCode = 0; // as reported when qtClosed
         QString closeReason;
+        bool wasClean = false; // Engine::Inspector: both close frames crossed
         bool closeHandshake = false; // a close frame was sent or received
         quint64 defaultFrameSize = 0; // Qt's outgoing frame size, restored when fragmenting is turned off
         int messages = 0; // received, for closeAfterMessages

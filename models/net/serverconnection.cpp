@@ -1,6 +1,7 @@
 #include "net/serverconnection.h"
 
 #include "log/eventtime.h"
+#include "net/serverbehaviour.h"
 #include "protocol/closecodes.h"
 #include "protocol/handshake.h"
 #include "protocol/messagedeflate.h"
@@ -31,7 +32,7 @@ ServerConnection::ServerConnection(quint32 connectionId, QTcpSocket *socket, Rec
     m_closeTimer.setSingleShot(true);
     connect(&m_closeTimer, &QTimer::timeout, this, [this] {
         recordText(EventKind::Error, Direction::Local,
-            tr("the client did not finish the closing handshake within %1 ms; connection dropped")
+            tr("the connection did not end within %1 ms of the closing handshake; dropped")
                 .arg(m_options.closeTimeoutMs));
         abort();
     });
@@ -54,7 +55,7 @@ void ServerConnection::start(const Options &options)
     connect(m_socket, &QTcpSocket::disconnected, this, &ServerConnection::onDisconnected);
 
     // The head is buffered whole (the server peeked at it); what follows it may be frames.
-    RequestParser parser;
+    RequestParser parser(options.maxHandshakeBytes);
     const QByteArray buffered = m_socket->peek(m_socket->bytesAvailable());
     const qint64 timeUs = EventTime::nowUs();
     if (parser.feed(buffered) != RequestParser::Status::Complete) {
@@ -64,6 +65,8 @@ void ServerConnection::start(const Options &options)
     m_socket->skip(parser.consumed());
     m_request = parser.request().raw;
     m_requestHeaders = parser.request().headers;
+    m_method = parser.request().method;
+    m_version = parser.request().version;
     WireEvent e;
     e.kind = EventKind::HandshakeRequest;
     e.direction = Direction::Incoming;
@@ -115,6 +118,10 @@ std::optional<std::pair<int, QString>> ServerConnection::requestProblem() const
 {
     const HttpHeaders &h = m_requestHeaders;
     // RFC 6455 §4.2.1, in its order.
+    if (m_method != "GET")
+        return std::pair { 405, tr("the method must be GET, not %1").arg(DisplayText::line(m_method)) };
+    if (m_version != "HTTP/1.1" && !(m_version.startsWith("HTTP/") && m_version.size() > 5 && m_version.at(5) >= '2'))
+        return std::pair { 400, tr("HTTP/1.1 or later is needed, not %1").arg(DisplayText::line(m_version)) };
     if (HttpHeaderList::value(h, "Host").isEmpty())
         return std::pair { 400, tr("no Host header") };
     if (!hasToken(h, "Upgrade", "websocket"))
@@ -136,10 +143,11 @@ std::optional<std::pair<int, QString>> ServerConnection::requestProblem() const
 void ServerConnection::refuse(int status, const QString &reason)
 {
     const QByteArray body = reason.toUtf8() + '\n';
-    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' '
-        + (status == 426 ? QByteArray("Upgrade Required") : QByteArray("Bad Request")) + "\r\n";
+    QByteArray response = "HTTP/1.1 " + QByteArray::number(status) + ' ' + ServerBehaviour::reasonPhrase(status) + "\r\n";
     if (status == 426)
         response += "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n";
+    else if (status == 405)
+        response += "Allow: GET\r\n";
     response += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + QByteArray::number(body.size())
         + "\r\nConnection: close\r\n\r\n" + body;
     WireEvent e;
@@ -245,6 +253,7 @@ void ServerConnection::onViolation(const Violation &violation, QByteArrayView he
         // Framing is lost: the client's close could not be recognised. Answer, then drop.
         sendCloseFrame(violation.closeCode ? violation.closeCode : quint16(CloseCodes::ProtocolError),
             CloseCodes::fittingReason(violation.description));
+        m_closeTimer.start(m_options.closeTimeoutMs);
         m_socket->disconnectFromHost();
         return;
     }
@@ -269,8 +278,9 @@ void ServerConnection::handleCloseFrame(const ParsedFrame &frame)
         else
             sendCloseFrame(CloseCodes::isValidOnWire(close.code) ? close.code : quint16(CloseCodes::ProtocolError), {});
     }
-    // Both halves are done: the server closes TCP first (RFC 6455 §7.1.1).
-    m_closeTimer.stop();
+    // Both halves are done: the server closes TCP first (RFC 6455 §7.1.1). A client that stopped
+    // reading would hold the close forever: the timer drops it.
+    m_closeTimer.start(m_options.closeTimeoutMs);
     if (m_socket)
         m_socket->disconnectFromHost();
 }

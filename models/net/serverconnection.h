@@ -37,7 +37,8 @@ public:
         QByteArray subprotocol; // selected for this client (the server has checked it was offered); empty: none
         bool perMessageDeflate = true; // accept the client's offer when one can be honoured
         FrameParser::Limits limits;
-        int closeTimeoutMs = 5'000; // for the client's part of the closing handshake
+        int closeTimeoutMs = 5'000; // for the client's part of the closing handshake, then for TCP to end
+        qsizetype maxHandshakeBytes = 16 * 1024; // as the server admitted the request head
     };
 
     // `socket`: accepted, the request head complete and still unread (the server peeked at it);
@@ -102,6 +103,8 @@ private:
     Options m_options;
     QByteArray m_request;
     HttpHeaders m_requestHeaders;
+    QByteArray m_method;
+    QByteArray m_version;
     bool m_started = false;
     bool m_open = false;
     FrameParser m_parser;

@@ -13,12 +13,13 @@ constexpr int ClientCloseTimeoutMs = 5000;
 }
 
 ServerWireTap::ServerWireTap(quint32 connectionId, QTcpSocket *client, quint16 innerPort,
-    const FrameParser::Limits &limits, Recorder record, QObject *parent)
+    const FrameParser::Limits &limits, qsizetype maxHandshakeBytes, Recorder record, QObject *parent)
     : QObject(parent)
     , m_id(connectionId)
     , m_client(client)
     , m_inner(new QTcpSocket(this))
     , m_record(std::move(record))
+    , m_requestParser(maxHandshakeBytes)
     , m_clientLeg(Leg::App, FrameParser::Role::Server, [this](WireEvent &e) { this->record(e, Direction::Incoming); })
     , m_serverLeg(Leg::Server, FrameParser::Role::Client, [this](WireEvent &e) { this->record(e, Direction::Outgoing); })
 {
@@ -64,7 +65,13 @@ ServerWireTap::~ServerWireTap()
 
 quint16 ServerWireTap::innerLocalPort() const
 {
-    return m_innerUp ? m_inner->localPort() : 0;
+    return m_innerUp && !m_innerGone ? m_inner->localPort() : 0;
+}
+
+void ServerWireTap::setLimits(const FrameParser::Limits &limits)
+{
+    m_clientLeg.setLimits(limits);
+    m_serverLeg.setLimits(limits);
 }
 
 void ServerWireTap::readClient()
@@ -164,10 +171,14 @@ void ServerWireTap::onClientGone()
         recordText(EventKind::Error,
             tr("the client's connection ended in the middle of a frame: %1 bytes of an incomplete frame were received")
                 .arg(m_clientLeg.pendingBytes()));
-    if (m_innerUp && !m_innerGone)
+    if (m_innerUp && !m_innerGone) {
         m_inner->disconnectFromHost(); // after what is still on its way to Qt
-    else if (!m_innerUp)
+    } else if (!m_innerUp) {
+        // Still connecting: an aborted connection attempt emits no disconnected().
+        m_inner->disconnect(this);
         m_inner->abort();
+        m_innerGone = true;
+    }
     checkFinished();
 }
 

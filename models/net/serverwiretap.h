@@ -27,14 +27,18 @@ public:
 
     // `client`: accepted, its request head complete and still unread (the server only peeked at
     // it); taken over. Connects to QWebSocketServer's loopback listener at `innerPort` at once.
+    // `limits` are for inspecting frames (Qt applies its own); `maxHandshakeBytes` as the server
+    // admitted the request head.
     ServerWireTap(quint32 connectionId, QTcpSocket *client, quint16 innerPort, const FrameParser::Limits &limits,
-        Recorder record, QObject *parent = nullptr);
+        qsizetype maxHandshakeBytes, Recorder record, QObject *parent = nullptr);
     ~ServerWireTap() override;
 
     quint32 connectionId() const { return m_id; }
-    // The port QWebSocketServer sees its peer on, once connected (0 before): how the server tells
-    // which tap a QWebSocket belongs to.
+    // The port QWebSocketServer sees its peer on, while connected (0 before and after): how the
+    // server tells which tap a QWebSocket belongs to.
     quint16 innerLocalPort() const;
+    // The embedded server's message size changed: inspect with the limits Qt now applies.
+    void setLimits(const FrameParser::Limits &limits);
     bool isFinished() const { return m_finished; }
     // Qt answered the request with 101 and the tap recorded that answer.
     bool isUpgraded() const { return m_upgraded; }

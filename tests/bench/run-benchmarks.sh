@@ -18,6 +18,10 @@
 # matches nothing (--intercept-rule): its frames are forwarded once parsed, not as read; reported,
 # with no target.
 #
+# Then the embedded server (`wsinspector-cli --serve`, printing every frame as jsonl to /dev/null):
+# the same echo client against it on each engine, QWebSocketServer watched through its tap and the
+# inspector's own; node ws's echo server beside them for scale. Reported, with no target.
+#
 # Then the window's relay (bench_relay_gui): what it adds to ping round trips, idle and while the
 # window ingests floods on another connection (target: p99 added <= 2 ms under that load).
 #
@@ -27,7 +31,8 @@
 #   env: MESSAGES (default 1000000), LARGE_MESSAGES (default 20000), LARGE_SIZE (default 65536),
 #        RELAY_MESSAGES (default 1000000), RELAY_PINGS (default 2000), RUNS (default 3),
 #        COLD_GAP (seconds of rest before each cold window run, default 6),
-#        ONLY (run one section: cli, relay, relaygui, or gui: the small CLI flood, then the window)
+#        SERVE_MESSAGES (default 200000),
+#        ONLY (run one section: cli, relay, serve, relaygui, or gui: the small CLI flood, then the window)
 set -euo pipefail
 
 build=${1:?usage: run-benchmarks.sh BUILD_DIR}
@@ -38,6 +43,7 @@ large_size=${LARGE_SIZE:-65536}
 runs=${RUNS:-3}
 relay_messages=${RELAY_MESSAGES:-1000000}
 relay_pings=${RELAY_PINGS:-2000}
+serve_messages=${SERVE_MESSAGES:-200000}
 only=${ONLY:-}
 cli=$build/app/wsinspector-cli
 flood=$build/tests/bench/floodserver
@@ -225,6 +231,66 @@ relay_benchmark() {
         }'
 }
 
+# start_serve NAME ARGS...: starts wsinspector-cli --serve 0 ARGS and sets $url to its address.
+start_serve() {
+    local name=$1 port
+    shift
+    "$cli" --serve 0 --format jsonl "$@" 2>"$work/$name.err" > >(head -1 >"$work/$name.first"; cat >/dev/null) &
+    server_pids+=($!)
+    for _ in $(seq 100); do
+        [[ -s $work/$name.first ]] && break
+        sleep 0.05
+    done
+    port=$(grep -o '"url":"ws://127.0.0.1:[0-9]*' "$work/$name.first" | grep -o '[0-9]*$')
+    [[ -n $port ]] || { echo "run-benchmarks: $name did not start: $(cat "$work/$name.err")" >&2; exit 1; }
+    url="ws://127.0.0.1:$port/"
+}
+
+# serve_benchmark: the embedded server's echo throughput on both engines, RUNS times each, taking turns.
+serve_benchmark() {
+    local node_url qt_url own_url t
+    local -a nodes=() qts=() owns=()
+    "$node" "$here/../net/peers/node_echo_server.js" >"$work/secho.out" 2>"$work/secho.err" &
+    server_pids+=($!)
+    for _ in $(seq 100); do
+        grep -q '^PORT ' "$work/secho.out" 2>/dev/null && break
+        sleep 0.05
+    done
+    node_url="ws://127.0.0.1:$(awk '/^PORT /{print $2}' "$work/secho.out")/"
+    start_serve serve-qt
+    qt_url=$url
+    start_serve serve-inspector --engine inspector
+    own_url=$url
+    local client="$here/node_relay_client.js"
+    for _ in $(seq "$runs"); do
+        for target in node qt own; do
+            local u=$node_url
+            [[ $target == qt ]] && u=$qt_url
+            [[ $target == own ]] && u=$own_url
+            t=$("$node" "$client" throughput "$u" "$serve_messages" 64 | sed -n 's/.*"seconds":\([0-9.]*\).*/\1/p')
+            [[ -n $t ]] || { echo "run-benchmarks: the run against the $target server failed" >&2; exit 1; }
+            case $target in node) nodes+=("$t") ;; qt) qts+=("$t") ;; own) owns+=("$t") ;; esac
+        done
+    done
+    echo "Embedded server: $serve_messages binary messages of 64 bytes echoed, window 1000, median of $runs runs"
+    echo
+    printf '%-54s %10s %14s   %s
+' "server" "wall (s)" "messages/s" "runs (s)"
+    local m
+    m=$(median "${nodes[@]}")
+    printf '%-54s %10.3f %14.0f   %s
+' "node ws echo server (for scale)" "$m" \
+        "$(awk -v n="$serve_messages" -v s="$m" 'BEGIN {print n / s}')" "${nodes[*]}"
+    m=$(median "${qts[@]}")
+    printf '%-54s %10.3f %14.0f   %s
+' "wsinspector-cli --serve (QWebSocketServer, tapped)" "$m" \
+        "$(awk -v n="$serve_messages" -v s="$m" 'BEGIN {print n / s}')" "${qts[*]}"
+    m=$(median "${owns[@]}")
+    printf '%-54s %10.3f %14.0f   %s
+' "wsinspector-cli --serve --engine inspector" "$m" \
+        "$(awk -v n="$serve_messages" -v s="$m" 'BEGIN {print n / s}')" "${owns[*]}"
+}
+
 # relay_gui_benchmark: bench_relay_gui RUNS times; the median of "added p99 under load" is judged.
 relay_gui_benchmark() {
     local added=() i out
@@ -249,6 +315,10 @@ relay_gui_benchmark() {
 
 if [[ $only == relay ]]; then
     relay_benchmark
+    exit $status
+fi
+if [[ $only == serve ]]; then
+    serve_benchmark
     exit $status
 fi
 if [[ $only == relaygui ]]; then
@@ -303,6 +373,8 @@ fi
 
 echo
 relay_benchmark
+echo
+serve_benchmark
 [[ $only == cli ]] && exit $status
 echo
 relay_gui_benchmark

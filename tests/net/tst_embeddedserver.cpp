@@ -184,6 +184,10 @@ private slots:
     void inspectorEngineRefuses_data();
     void inspectorEngineRefuses();
     void inspectorEngineDeflates();
+    void clientGoneDuringHandover_data();
+    void clientGoneDuringHandover();
+    void uncleanCloseRecorded_data();
+    void uncleanCloseRecorded();
     void enginesOnEarlyFramesAndBom_data();
     void enginesOnEarlyFramesAndBom();
     void broadcast();
@@ -647,6 +651,12 @@ void tst_EmbeddedServer::inspectorEngineRefuses_data()
     QTest::addRow("short key") << head + "Sec-WebSocket-Key: AQID\r\nSec-WebSocket-Version: 13\r\n\r\n"
                                << QByteArray("HTTP/1.1 400 Bad Request")
                                << QStringLiteral("Sec-WebSocket-Key is not the base64 of 16 bytes");
+    QTest::addRow("POST") << QByteArray("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                        "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                          << QByteArray("HTTP/1.1 405 Method Not Allowed") << QStringLiteral("the method must be GET, not POST");
+    QTest::addRow("HTTP/1.0") << QByteArray("GET / HTTP/1.0\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                            "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                              << QByteArray("HTTP/1.1 400 Bad Request") << QStringLiteral("HTTP/1.1 or later is needed, not HTTP/1.0");
     QTest::addRow("no upgrade")
         << QByteArray("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\nSec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\n"
                       "Sec-WebSocket-Version: 13\r\n\r\n")
@@ -664,12 +674,15 @@ void tst_EmbeddedServer::inspectorEngineRefuses()
     server.addSink(&capture);
     QVERIFY(server.start());
     QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
+    QSignalSpy rejected(&server, &EmbeddedServer::handshakeRejected);
     QSignalSpy connected(&server, &EmbeddedServer::clientConnected);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
     client.send(request);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
     QCOMPARE(failed.at(0).at(2).toString(), reason);
+    QCOMPARE(rejected.size(), 1);
+    QCOMPARE(rejected.at(0).at(1).toInt(), statusLine.mid(9, 3).toInt());
     QTRY_VERIFY_WITH_TIMEOUT(client.socket.state() == QAbstractSocket::UnconnectedState, Timeout);
     QVERIFY2(client.received.startsWith(statusLine + "\r\n"), client.received.constData());
     QVERIFY(client.received.endsWith(reason.toUtf8() + '\n'));
@@ -719,6 +732,89 @@ void tst_EmbeddedServer::inspectorEngineDeflates()
     QVERIFY(out.at(0).compressed);
     QCOMPARE(out.at(0).inflated.toByteArray(), QByteArray("Hello"));
     QCOMPARE(framesOf(capture, Direction::Incoming).value(0).inflated.toByteArray(), QByteArray("Hello"));
+    server.removeSink(&capture);
+}
+
+// A client that leaves right after its request, on either engine, is reported at once, however
+// far the handover had got (the handshake timeout is an hour here, so it cannot be what ends it).
+void tst_EmbeddedServer::clientGoneDuringHandover_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addRow("qt") << int(EmbeddedServer::Engine::Qt);
+    QTest::addRow("inspector") << int(EmbeddedServer::Engine::Inspector);
+}
+
+void tst_EmbeddedServer::clientGoneDuringHandover()
+{
+    QFETCH(int, engine);
+    EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine(engine));
+    server.setHandshakeLimits(EmbeddedServer::DefaultMaxHandshakeBytes, std::chrono::hours(1));
+    QVERIFY(server.start());
+    QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
+    QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
+    constexpr int Clients = 20;
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    for (int i = 0; i < Clients; ++i) {
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.serverPort());
+        QVERIFY(socket.waitForConnected(Timeout));
+        socket.write(request);
+        socket.flush();
+        if (i % 2)
+            QCoreApplication::processEvents(); // let the server see the request before the close, now and then
+        socket.abort();
+    }
+    // Each one ended either before the handshake completed or as a client that left.
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size() + disconnected.size(), Clients, Timeout);
+    QVERIFY(server.clients().isEmpty());
+}
+
+// A client that drops TCP instead of answering the server's close: 1006, not clean, on the
+// inspector's engine. QWebSocket reports the code it sent itself and that a close went by.
+void tst_EmbeddedServer::uncleanCloseRecorded_data()
+{
+    QTest::addColumn<int>("engine");
+    QTest::addColumn<int>("code");
+    QTest::addColumn<bool>("clean");
+    QTest::addRow("qt") << int(EmbeddedServer::Engine::Qt) << 4000 << true;
+    QTest::addRow("inspector") << int(EmbeddedServer::Engine::Inspector) << 1006 << false;
+}
+
+void tst_EmbeddedServer::uncleanCloseRecorded()
+{
+    QFETCH(int, engine);
+    EmbeddedServer server;
+    server.setEngine(EmbeddedServer::Engine(engine));
+    ServerBehaviour behaviour;
+    behaviour.closeAfterMessages = 1;
+    behaviour.closeCode = 4000;
+    QVERIFY(server.setBehaviour(behaviour));
+    Capture capture;
+    server.addSink(&capture);
+    QVERIFY(server.start());
+    QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    ClientHandshakeOptions options;
+    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    QTRY_VERIFY_WITH_TIMEOUT(client.received.contains("\r\n\r\n"), Timeout);
+    client.send(maskedText("one"));
+    QTRY_VERIFY_WITH_TIMEOUT(client.received.contains(QByteArray("\x88\x02\x0f\xa0", 4)), Timeout); // 4000
+    client.socket.abort();
+    QTRY_COMPARE_WITH_TIMEOUT(disconnected.size(), 1, Timeout);
+    const QList<WireEvent> states = eventsOfKind(capture, EventKind::StateChange);
+    QCOMPARE(states.last().state, ReadyState::Closed);
+    QFETCH(int, code);
+    QFETCH(bool, clean);
+    QCOMPARE(states.last().closeCode, quint16(code));
+    QCOMPARE(states.last().wasClean, clean);
+    // The wire shows what happened: the server's close, and none from the client.
+    QCOMPARE(framesOf(capture, Direction::Incoming).size(), 1);
+    QCOMPARE(framesOf(capture, Direction::Outgoing).last().frame.opcode, quint8(0x8));
     server.removeSink(&capture);
 }
 
