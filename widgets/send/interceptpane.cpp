@@ -4,6 +4,7 @@
 #include "net/clientsession.h"
 #include "send/composerinput.h"
 #include "text/displaytext.h"
+#include "text/jsontext.h"
 #include "text/utf8validator.h"
 
 #include <QCheckBox>
@@ -21,7 +22,7 @@
 #include <QVBoxLayout>
 
 namespace {
-enum EditAs { AsText, AsHex };
+enum EditAs { AsText, AsJson, AsHex };
 enum InjectType { InjectText, InjectBinaryHex };
 } // namespace
 
@@ -65,9 +66,12 @@ InterceptPane::InterceptPane(QWidget *parent)
     m_list->setMinimumHeight(90);
 
     m_editAs->addItem(tr("Text"), AsText);
+    m_editAs->addItem(tr("JSON"), AsJson);
     m_editAs->addItem(tr("Hex"), AsHex);
-    m_editAs->setToolTip(tr("Edit the held message as UTF-8 text or as hex bytes"));
+    m_editAs->setToolTip(tr("Edit the held message as UTF-8 text, as JSON (indented to read; forwarded compact, "
+                            "members in their order) or as hex bytes"));
     m_editor->setObjectName(QStringLiteral("heldEditor"));
+    m_editAs->setObjectName(QStringLiteral("heldEditAs"));
     m_editor->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_editor->setPlaceholderText(tr("Select a held message to see and edit it"));
     m_editor->setMinimumHeight(60);
@@ -249,13 +253,21 @@ void InterceptPane::showSelected()
     // or bidi characters are never put in front of the user raw, so such text is edited as hex.
     const bool plain = held.opcode == 0x1 && Utf8Validator::isValid(held.payload)
         && DisplayText::lines(held.payload) == QString::fromUtf8(held.payload);
-    if (!plain && m_editAs->currentData().toInt() == AsText) {
+    const bool json = plain && !JsonText::check(QString::fromUtf8(held.payload));
+    int editAs = m_editAs->currentData().toInt();
+    if (editAs == AsJson && !json)
+        editAs = plain ? AsText : AsHex;
+    else if (editAs == AsText && !plain)
+        editAs = AsHex;
+    if (editAs != m_editAs->currentData().toInt()) {
         m_editAs->blockSignals(true);
-        m_editAs->setCurrentIndex(m_editAs->findData(AsHex));
+        m_editAs->setCurrentIndex(m_editAs->findData(editAs));
         m_editAs->blockSignals(false);
     }
     m_editor->blockSignals(true);
-    if (m_editAs->currentData().toInt() == AsText && plain)
+    if (editAs == AsJson)
+        m_editor->setPlainText(JsonText::pretty(QString::fromUtf8(held.payload)));
+    else if (editAs == AsText)
         m_editor->setPlainText(QString::fromUtf8(held.payload));
     else
         m_editor->setPlainText(QString::fromLatin1(held.payload.toHex(' ')));
@@ -266,6 +278,15 @@ void InterceptPane::showSelected()
 
 bool InterceptPane::editedPayload(QByteArray &out)
 {
+    if (m_editAs->currentData().toInt() == AsJson) {
+        const QString text = m_editor->toPlainText();
+        if (const auto problem = JsonText::check(text)) {
+            m_status->setText(tr("Not forwarded: %1").arg(problem->message));
+            return false;
+        }
+        out = JsonText::compact(text).toUtf8();
+        return true;
+    }
     const ComposerInput::Parsed parsed = m_editAs->currentData().toInt() == AsHex
         ? ComposerInput::fromHex(m_editor->toPlainText())
         : ComposerInput::fromText(m_editor->toPlainText());

@@ -17,7 +17,7 @@ class QPushButton;
 class QTableView;
 
 // Intercept on a relayed connection: hold what goes toward the server or the application, see each
-// held message in arrival order with how long it has waited, edit it as text or hex, then forward,
+// held message in arrival order with how long it has waited, edit it as text, JSON or hex, then forward,
 // drop, or forward all; inject a message of one's own toward either side. It drives the session
 // (which carries the commands to the relay's thread) and shows the session's held-messages model;
 // the log shows every decision as an intercept row.

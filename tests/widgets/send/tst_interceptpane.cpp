@@ -72,6 +72,22 @@ void tst_InterceptPane::holdEditForwardDropInject()
     QTRY_COMPARE(messagesIn(*app->capture()), QList<QByteArray> { "HELLO" });
     QTRY_COMPARE(pane.heldView()->model()->rowCount(), 0);
 
+    // JSON: indented to read, members in their order; forwarded compact; a broken edit is refused.
+    auto *editAs = child<QComboBox>(pane, "heldEditAs");
+    editAs->setCurrentIndex(editAs->findText(QStringLiteral("JSON")));
+    QVERIFY(app->sendText(R"({"b":1,"a":[1, 2]})"));
+    QTRY_COMPARE(pane.heldView()->model()->rowCount(), 1);
+    QTRY_COMPARE(pane.editor()->toPlainText(), QStringLiteral("{\n    \"b\": 1,\n    \"a\": [\n        1,\n        2\n    ]\n}"));
+    pane.editor()->setPlainText(QStringLiteral("{\"b\": 2, \"a\": [1, 2],}"));
+    QTest::mouseClick(child<QPushButton>(pane, "forwardHeld"), Qt::LeftButton);
+    QVERIFY2(child<QLabel>(pane, "interceptStatus")->text().startsWith(QStringLiteral("Not forwarded: JSON error")),
+        qPrintable(child<QLabel>(pane, "interceptStatus")->text()));
+    QCOMPARE(pane.heldView()->model()->rowCount(), 1);
+    pane.editor()->setPlainText(QStringLiteral("{\n  \"b\": 2,\n  \"a\": [1, 2]\n}"));
+    QTest::mouseClick(child<QPushButton>(pane, "forwardHeld"), Qt::LeftButton);
+    QTRY_COMPARE(messagesIn(*app->capture()), (QList<QByteArray> { "HELLO", R"({"b":2,"a":[1,2]})" }));
+    QTRY_COMPARE(pane.heldView()->model()->rowCount(), 0);
+
     QVERIFY(app->sendText("never"));
     QTRY_COMPARE(pane.heldView()->model()->rowCount(), 1);
     QTest::mouseClick(child<QPushButton>(pane, "dropHeld"), Qt::LeftButton);
@@ -81,7 +97,7 @@ void tst_InterceptPane::holdEditForwardDropInject()
     toward->setCurrentIndex(toward->findData(int(Leg::App)));
     QTest::keyClicks(child<QLineEdit>(pane, "injectText"), QStringLiteral("from the pane"));
     QTest::mouseClick(child<QPushButton>(pane, "inject"), Qt::LeftButton);
-    QTRY_COMPARE(messagesIn(*app->capture()), (QList<QByteArray> { "HELLO", "from the pane" }));
+    QTRY_COMPARE(messagesIn(*app->capture()), (QList<QByteArray> { "HELLO", R"({"b":2,"a":[1,2]})", "from the pane" }));
     // "never" was dropped: the echo of it never came.
     QCOMPARE(messagesIn(*app->capture()).count("never"), 0);
 }
