@@ -20,13 +20,20 @@ public:
     }
     void record(const WireEvent &event) override
     {
-        if (event.kind != EventKind::Frame && event.kind != EventKind::Violation)
-            return; // connections, handshakes and failures come with the server's signals
+        // Connections, handshakes and failures come with the server's signals; of what Qt's API
+        // reported, only what differs from the wire (a note) is worth a row: the rest is in the
+        // frames' rows already.
+        const bool apiFinding = event.kind == EventKind::Api && event.payload.contains(QByteArrayView("\"note\":"));
+        if (event.kind != EventKind::Frame && event.kind != EventKind::Violation && !apiFinding)
+            return;
         Entry e;
         e.timeMs = event.timeUs / 1000;
         e.clientId = event.connectionId;
         e.direction = event.direction;
-        if (event.kind == EventKind::Frame) {
+        if (event.kind == EventKind::Api) {
+            e.event = Event::Api;
+            e.bytes = event.payload.toByteArray();
+        } else if (event.kind == EventKind::Frame) {
             e.event = Event::Frame;
             e.frame = event.frame;
             e.header = event.header.toByteArray();
@@ -209,6 +216,8 @@ QString ServerLogModel::eventText(const Entry &entry)
             text = tr("%1 after %2 ms").arg(text).arg(*entry.roundTripMs);
         return text;
     }
+    case Event::Api:
+        return tr("API (Qt)");
     case Event::Violation:
         return tr("%1 violation").arg(entry.direction == Direction::Outgoing ? QStringLiteral("\u2192") : QStringLiteral("\u2190"));
     case Event::Disconnected:
@@ -233,6 +242,10 @@ QString ServerLogModel::preview(const Entry &entry, int maxChars)
     case Event::Frame:
         e.kind = EventKind::Frame;
         e.frame = entry.frame;
+        e.payload = entry.bytes;
+        break;
+    case Event::Api:
+        e.kind = EventKind::Api;
         e.payload = entry.bytes;
         break;
     case Event::Violation:
@@ -263,7 +276,8 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
         case EventColumn:
             return eventText(e);
         case SizeColumn:
-            return e.event == Event::Disconnected || e.event == Event::Violation ? QVariant(QString())
+            return e.event == Event::Disconnected || e.event == Event::Violation || e.event == Event::Api
+                ? QVariant(QString())
                                                                                  : QVariant(qulonglong(e.bytes.size()));
         case PreviewColumn:
             return preview(e);

@@ -24,7 +24,8 @@ class ServerLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { TimeColumn, ClientColumn, PeerColumn, EventColumn, SizeColumn, PreviewColumn, ColumnCount };
-    enum class Event : quint8 { Connected, Frame, Violation, Disconnected, HandshakeFailed };
+    // Api: what Qt's QWebSocket reported where it differs from the wire (bytes: the ApiCall's JSON).
+    enum class Event : quint8 { Connected, Frame, Violation, Disconnected, HandshakeFailed, Api };
     Q_ENUM(Event)
     enum Role {
         EventRole = Qt::UserRole + 1, // Event as int

@@ -1,5 +1,6 @@
 #include "net/embeddedserver.h"
 
+#include "log/apicall.h"
 #include "log/eventtime.h"
 #include "net/serverconnection.h"
 #include "net/serverwiretap.h"
@@ -684,19 +685,24 @@ void EmbeddedServer::adoptClients()
         applyBehaviour(added);
 
         connect(ws, &QWebSocket::textMessageReceived, this, [this, id](const QString &message) {
+            recordApi(id, ApiCall { QStringLiteral("textMessageReceived"), { ApiCall::textArgument(message) }, {} });
             const QByteArray payload = message.toUtf8();
             emit messageReceived(id, true, payload);
             onMessage(id, true, payload);
         });
         connect(ws, &QWebSocket::binaryMessageReceived, this, [this, id](const QByteArray &message) {
+            recordApi(id, ApiCall { QStringLiteral("binaryMessageReceived"), { ApiCall::bytesArgument(message) }, {} });
             emit messageReceived(id, false, message);
             onMessage(id, false, message);
         });
-        connect(ws, &QWebSocket::pong, this,
-            [this, id](quint64 elapsed, const QByteArray &payload) { emit pongReceived(id, elapsed, payload); });
+        connect(ws, &QWebSocket::pong, this, [this, id](quint64 elapsed, const QByteArray &payload) {
+            recordApi(id, ApiCall { QStringLiteral("pong"), { double(elapsed), ApiCall::bytesArgument(payload) }, {} });
+            emit pongReceived(id, elapsed, payload);
+        });
         // aboutToClose comes with every close frame, sent or received, and never with a bare TCP
         // drop; Qt reports 1000 for both, so this is how 1006 is told apart.
         connect(ws, &QWebSocket::aboutToClose, this, [this, id] {
+            recordApi(id, ApiCall { QStringLiteral("aboutToClose"), {}, {} });
             const auto it = m_clients.find(id);
             if (it != m_clients.end())
                 it->closeHandshake = true;
@@ -706,6 +712,9 @@ void EmbeddedServer::adoptClients()
             if (it == m_clients.end())
                 return;
             const bool clean = it->closeHandshake;
+            // Recorded once the tap has passed on the last bytes, to compare with the wire.
+            it->qtCloseCode = ws->closeCode();
+            it->qtCloseReason = ws->closeReason();
             it->qtClosed = true;
             it->closeCode = clean ? quint16(ws->closeCode()) : quint16(CloseCodes::AbnormalClosure);
             it->closeReason = clean ? ws->closeReason() : QString();
@@ -724,6 +733,8 @@ void EmbeddedServer::announce(quint32 id)
     if (it == m_clients.end() || it->announced || (it->tap && !it->tap->isUpgraded()))
         return;
     it->announced = true;
+    if (it->socket)
+        recordApi(id, ApiCall { QStringLiteral("newConnection"), {}, {} });
     const Client info = it->info;
     const QString subprotocol = subprotocolOf(*it);
     recordState(id, ReadyState::Open,
@@ -741,6 +752,21 @@ void EmbeddedServer::finishClient(quint32 id)
     if (!it->announced) {
         it->announced = true;
         emit clientConnected(id, it->info.peer, it->info.handshakeRequest);
+    }
+    if (it->tap && it->qtCloseCode >= 0) {
+        ApiCall call { QStringLiteral("disconnected"),
+            { double(it->qtCloseCode), ApiCall::textArgument(it->qtCloseReason) }, {} };
+        const ServerWireTap &tap = *it->tap;
+        if (tap.clientCloseSeen()) {
+            const quint16 onWire = tap.clientCloseCode() ? tap.clientCloseCode() : quint16(CloseCodes::NoStatusReceived);
+            if (it->qtCloseCode != onWire)
+                call.note = tr("closeCode() %1, but the client's close frame said %2")
+                                .arg(it->qtCloseCode)
+                                .arg(tap.clientCloseCode() ? CloseCodes::label(onWire) : tr("no status code"));
+        } else if (it->qtCloseCode != CloseCodes::AbnormalClosure) {
+            call.note = tr("closeCode() %1, but no close frame came from the client").arg(it->qtCloseCode);
+        }
+        recordApi(id, call);
     }
     const quint16 code = it->closeCode;
     const QString reason = it->closeReason;
@@ -785,6 +811,16 @@ void EmbeddedServer::recordError(const QString &text)
     e.kind = EventKind::Error;
     const QByteArray utf8 = text.toUtf8();
     e.payload = utf8;
+    emitEvent(e);
+}
+
+void EmbeddedServer::recordApi(quint32 id, const ApiCall &call)
+{
+    WireEvent e;
+    e.connectionId = id;
+    e.kind = EventKind::Api;
+    const QByteArray json = call.toJson();
+    e.payload = json;
     emitEvent(e);
 }
 

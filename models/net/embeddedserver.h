@@ -25,10 +25,14 @@ class QTimer;
 class QWebSocket;
 class QWebSocketServer;
 class ServerConnection;
+struct ApiCall;
 class ServerWireTap;
 
 // The embedded WebSocket server (DESIGN.md): Qt's QWebSocketServer behind our own QTcpServer, so
 // that the exact bytes of every opening handshake request are recorded before Qt sees them.
+//
+// With QWebSocketServer, what its QWebSocket reports (messages, pongs, the close) is recorded too,
+// as api events beside the frames, with a note where the report differs from the wire.
 //
 // Every connection is watched on the wire: a ServerWireTap stands between the client and
 // QWebSocketServer inside the process and records each frame both ways as WireEvents, which go to
@@ -162,6 +166,8 @@ private:
         quint16 closeCode = 0; // as reported when qtClosed
         QString closeReason;
         bool wasClean = false; // Engine::Inspector: both close frames crossed
+        int qtCloseCode = -1; // Engine::Qt: closeCode() and closeReason() as QWebSocket reported them
+        QString qtCloseReason;
         bool closeHandshake = false; // a close frame was sent or received
         quint64 defaultFrameSize = 0; // Qt's outgoing frame size, restored when fragmenting is turned off
         int messages = 0; // received, for closeAfterMessages
@@ -193,6 +199,7 @@ private:
     void recordState(quint32 id, ReadyState state, const QString &text, quint16 closeCode = 0, bool wasClean = false);
     void recordBytes(EventKind kind, Direction direction, QByteArrayView bytes);
     void recordError(const QString &text);
+    void recordApi(quint32 id, const ApiCall &call);
     void emitEvent(WireEvent &event);
     void applyBehaviour(Entry &entry);
     void onMessage(quint32 from, bool isText, const QByteArray &payload);

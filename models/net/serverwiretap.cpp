@@ -1,5 +1,6 @@
 #include "net/serverwiretap.h"
 
+#include "log/apicall.h"
 #include "log/eventtime.h"
 
 #include <QDeadlineTimer>
@@ -20,7 +21,12 @@ ServerWireTap::ServerWireTap(quint32 connectionId, QTcpSocket *client, quint16 i
     , m_inner(new QTcpSocket(this))
     , m_record(std::move(record))
     , m_requestParser(maxHandshakeBytes)
-    , m_clientLeg(Leg::App, FrameParser::Role::Server, [this](WireEvent &e) { this->record(e, Direction::Incoming); })
+    , m_clientLeg(Leg::App, FrameParser::Role::Server,
+          [this](WireEvent &e) {
+              this->record(e, Direction::Incoming);
+              if (e.kind == EventKind::Frame && e.frame.opcode == Opcode::Ping)
+                  noteSilentPong();
+          })
     , m_serverLeg(Leg::Server, FrameParser::Role::Client, [this](WireEvent &e) { this->record(e, Direction::Outgoing); })
 {
     m_clientLeg.setLimits(limits);
@@ -251,6 +257,18 @@ void ServerWireTap::record(WireEvent &event, Direction direction)
     if (event.timeUs == 0)
         event.timeUs = EventTime::nowUs();
     m_record(event);
+}
+
+void ServerWireTap::noteSilentPong()
+{
+    const ApiCall call { QString::fromLatin1(ApiCall::NoSignal), {},
+        tr("QWebSocketServer's QWebSocket answers this ping itself and emits no signal: the application never "
+           "knows it came") };
+    WireEvent e;
+    e.kind = EventKind::Api;
+    const QByteArray json = call.toJson();
+    e.payload = json;
+    record(e, Direction::Local);
 }
 
 void ServerWireTap::recordText(EventKind kind, const QString &text)

@@ -37,6 +37,10 @@ public:
     // The port QWebSocketServer sees its peer on, while connected (0 before and after): how the
     // server tells which tap a QWebSocket belongs to.
     quint16 innerLocalPort() const;
+    // The close frame the client sent, once one crossed (code 0 when it carried none).
+    bool clientCloseSeen() const { return m_clientLeg.closeFrameSeen(); }
+    quint16 clientCloseCode() const { return m_clientLeg.closeCode(); }
+    QByteArray clientCloseReason() const { return m_clientLeg.closeReason(); }
     // The embedded server's message size changed: inspect with the limits Qt now applies.
     void setLimits(const FrameParser::Limits &limits);
     bool isFinished() const { return m_finished; }
@@ -64,6 +68,7 @@ private:
     void observeResponse(QByteArrayView bytes, qint64 timeUs);
     void record(WireEvent &event, Direction direction);
     void recordText(EventKind kind, const QString &text);
+    void noteSilentPong();
     void checkFinished();
 
     quint32 m_id;

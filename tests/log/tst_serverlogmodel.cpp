@@ -63,6 +63,7 @@ private Q_SLOTS:
     void messages();
     void connectPongDisconnect();
     void handshakeFailed();
+    void apiFindingsShown();
     void appendsInOneBatch();
     void batchesWhileFlooded();
     void clearResets();
@@ -216,6 +217,26 @@ void tst_ServerLogModel::handshakeFailed()
     QCOMPARE(f.model.index(0, 0).data(ServerLogModel::BytesRole).toByteArray(), garbage);
     QCOMPARE(cell(f.model, 0, ServerLogModel::SizeColumn), QString::number(garbage.size()));
     QVERIFY(!cell(f.model, 0, ServerLogModel::PreviewColumn).isEmpty());
+}
+
+// Where QWebSocketServer's report differs from the wire, a row says so: a client's ping is
+// answered with no signal to the application. Reports that match the wire get no row.
+void tst_ServerLogModel::apiFindingsShown()
+{
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    auto client = openClient(f.url());
+    QVERIFY(client);
+    QSignalSpy pong(client.get(), &QWebSocket::pong);
+    client->ping("are you there");
+    QVERIFY(pong.wait(Timeout));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 4, Timeout);
+    QCOMPARE(cell(f.model, 1, ServerLogModel::EventColumn), QStringLiteral("\u2190 ping"));
+    QCOMPARE(cell(f.model, 2, ServerLogModel::EventColumn), QStringLiteral("API (Qt)"));
+    QVERIFY2(cell(f.model, 2, ServerLogModel::PreviewColumn).contains(QStringLiteral("answers this ping itself")),
+        qPrintable(cell(f.model, 2, ServerLogModel::PreviewColumn)));
+    QCOMPARE(f.model.index(2, 0).data(ServerLogModel::EventRole).toInt(), int(ServerLogModel::Event::Api));
+    QCOMPARE(cell(f.model, 3, ServerLogModel::EventColumn), QStringLiteral("\u2192 pong"));
 }
 
 void tst_ServerLogModel::appendsInOneBatch()
