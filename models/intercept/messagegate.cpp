@@ -167,14 +167,9 @@ void MessageGate::writeFrame(quint8 opcode, quint8 rsv, const QByteArray &payloa
     const EncodedFrame encoded = FrameWriter::encode(spec);
     out(encoded.bytes);
 
-    WireEvent e;
-    e.kind = EventKind::Frame;
+    WireEvent e = outgoingFrameEvent(encoded, spec.payload);
     e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
-    e.direction = Direction::Outgoing;
     e.timeUs = EventTime::nowUs();
-    e.header = encoded.header();
-    FrameHeader::decode(e.header, e.frame);
-    e.payload = spec.payload;
     e.messageId = messageId;
     m_record(e);
 }
@@ -243,14 +238,9 @@ void MessageGate::inject(const FrameSpec &frame)
 {
     const EncodedFrame encoded = FrameWriter::encode(frame);
     out(encoded.bytes);
-    WireEvent e;
-    e.kind = EventKind::Frame;
+    WireEvent e = outgoingFrameEvent(encoded, frame.payload);
     e.leg = m_from == Leg::App ? Leg::Server : Leg::App;
-    e.direction = Direction::Outgoing;
     e.timeUs = EventTime::nowUs();
-    e.header = encoded.header();
-    FrameHeader::decode(e.header, e.frame);
-    e.payload = frame.payload;
     m_record(e);
     note(InterceptNote::Action::Injected, 0, {},
         Tr::tr("%1 of %2 toward the %3")

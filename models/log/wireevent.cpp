@@ -1,6 +1,7 @@
 #include "log/wireevent.h"
 
 #include "protocol/frameparser.h"
+#include "protocol/framewriter.h"
 
 #include <iterator>
 
@@ -83,6 +84,17 @@ QString eventKindName(EventKind k)
 QString readyStateName(ReadyState s)
 {
     return QLatin1String(readyStateKey(s));
+}
+
+WireEvent outgoingFrameEvent(const EncodedFrame &encoded, QByteArrayView payload)
+{
+    WireEvent e;
+    e.kind = EventKind::Frame;
+    e.direction = Direction::Outgoing;
+    e.header = encoded.header();
+    FrameHeader::decode(e.header, e.frame);
+    e.payload = payload;
+    return e;
 }
 
 WireEvent incomingFrameEvent(const ParsedFrame &frame)

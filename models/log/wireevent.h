@@ -82,9 +82,13 @@ struct WireEvent {
 };
 
 struct ParsedFrame;
+struct EncodedFrame;
 // A received frame as the parser delivered it (header, payload, the permessage-deflate fields), as
 // an incoming Frame event; its views are the parser's. The caller sets the message id and leg.
 WireEvent incomingFrameEvent(const ParsedFrame &frame);
+// A frame we are about to send, as an outgoing Frame event: its header as encoded, `payload` (the
+// unmasked payload as given to the writer). The views are the caller's; the message id is not set.
+WireEvent outgoingFrameEvent(const EncodedFrame &encoded, QByteArrayView payload);
 // A rule the peer broke, as an incoming Violation event: `description` (UTF-8) is its payload and
 // `headerBytes`, when a frame broke it, its header. The views are the caller's.
 WireEvent incomingViolationEvent(

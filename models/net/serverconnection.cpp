@@ -347,12 +347,7 @@ bool ServerConnection::writeFrame(const FrameSpec &spec, bool compressed, const 
     if (!m_socket)
         return false;
     const EncodedFrame encoded = FrameWriter::encode(spec);
-    WireEvent e;
-    e.kind = EventKind::Frame;
-    e.direction = Direction::Outgoing;
-    e.header = encoded.header();
-    FrameHeader::decode(e.header, e.frame);
-    e.payload = spec.payload;
+    WireEvent e = outgoingFrameEvent(encoded, spec.payload);
     e.compressed = compressed;
     if (message) {
         e.hasInflated = true;

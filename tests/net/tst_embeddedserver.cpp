@@ -53,6 +53,25 @@ struct RawClient {
         socket.connectToHost(QHostAddress::LocalHost, port);
         return socket.waitForConnected(Timeout);
     }
+    // A handshake request for ws://127.0.0.1/ with a fixed key, offering `extensions`.
+    static QByteArray request(const QStringList &extensions = {})
+    {
+        ClientHandshakeOptions options;
+        options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
+        options.extensions = extensions;
+        return Handshake::buildRequest(options, Key);
+    }
+    static constexpr char Key[] = "AQIDBAUGBwgJCgsMDQ4PEA==";
+    // Waits until the server's response head is whole in `received`, parsed into `response`.
+    bool awaitResponse(ResponseParser &response)
+    {
+        return QTest::qWaitFor(
+            [&] {
+                response = ResponseParser();
+                return response.feed(received) != ResponseParser::Status::NeedMore;
+            },
+            Timeout);
+    }
     // Writes and hands the bytes to the kernel, then lets the server's event loop see them.
     void send(const QByteArray &bytes)
     {
@@ -371,9 +390,7 @@ void tst_EmbeddedServer::handshakeRecordedExactly()
     QCOMPARE(connected.at(0).at(1).toString(), localPeer(client.socket));
 
     ResponseParser response;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
-        Timeout);
+    QVERIFY(client.awaitResponse(response));
     QCOMPARE(response.response().status, 101);
     const HandshakeCheck check = Handshake::checkResponse(response.response(), "AQIDBAUGBwgJCgsMDQ4PEA==", {}, {});
     QVERIFY2(check.ok, qPrintable(check.failures.join(QLatin1Char('\n'))));
@@ -532,15 +549,11 @@ void tst_EmbeddedServer::wireRecordedBothWays()
     QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/wire"));
-    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    const QByteArray request = RawClient::request();
     client.send(request);
     QTRY_COMPARE_WITH_TIMEOUT(connected.size(), 1, Timeout);
     ResponseParser response;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
-        Timeout);
+    QVERIFY(client.awaitResponse(response));
     QCOMPARE(response.response().status, 101);
     const qsizetype responseSize = response.consumed();
 
@@ -643,9 +656,7 @@ void tst_EmbeddedServer::refusalRecorded()
     QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
-    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    const QByteArray request = RawClient::request();
     client.send(request);
     QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
     QTRY_VERIFY_WITH_TIMEOUT(client.socket.state() == QAbstractSocket::UnconnectedState, Timeout);
@@ -732,16 +743,11 @@ void tst_EmbeddedServer::inspectorEngineDeflates()
     QSignalSpy received(&server, &EmbeddedServer::messageReceived);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
-    options.extensions = { QStringLiteral("permessage-deflate; client_max_window_bits") };
-    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    const QStringList offers { QStringLiteral("permessage-deflate; client_max_window_bits") };
+    client.send(RawClient::request(offers));
     ResponseParser response;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
-        Timeout);
-    const HandshakeCheck check = Handshake::checkResponse(
-        response.response(), "AQIDBAUGBwgJCgsMDQ4PEA==", {}, options.extensions);
+    QVERIFY(client.awaitResponse(response));
+    const HandshakeCheck check = Handshake::checkResponse(response.response(), RawClient::Key, {}, offers);
     QVERIFY2(check.ok, qPrintable(check.failures.join(u'\n')));
     QVERIFY(check.deflate);
     QCOMPARE(check.selectedExtensions, QByteArray("permessage-deflate"));
@@ -782,9 +788,7 @@ void tst_EmbeddedServer::clientGoneDuringHandover()
     QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
     QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
     constexpr int Clients = 20;
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
-    const QByteArray request = Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==");
+    const QByteArray request = RawClient::request();
     for (int i = 0; i < Clients; ++i) {
         QTcpSocket socket;
         socket.connectToHost(QHostAddress::LocalHost, server.serverPort());
@@ -826,9 +830,7 @@ void tst_EmbeddedServer::uncleanCloseRecorded()
     QSignalSpy disconnected(&server, &EmbeddedServer::clientDisconnected);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
-    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    client.send(RawClient::request());
     QTRY_VERIFY_WITH_TIMEOUT(client.received.contains("\r\n\r\n"), Timeout);
     client.send(maskedText("one"));
     QTRY_VERIFY_WITH_TIMEOUT(client.received.contains(QByteArray("\x88\x02\x0f\xa0", 4)), Timeout); // 4000
@@ -877,13 +879,9 @@ void tst_EmbeddedServer::enginesOnEarlyFramesAndBom()
     QSignalSpy received(&server, &EmbeddedServer::messageReceived);
     RawClient client;
     QVERIFY(client.connectTo(server.serverPort()));
-    ClientHandshakeOptions options;
-    options.url = QUrl(QStringLiteral("ws://127.0.0.1/"));
-    client.send(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA==") + maskedText("early"));
+    client.send(RawClient::request() + maskedText("early"));
     ResponseParser response;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        response.feed(client.received) != ResponseParser::Status::NeedMore || (response = ResponseParser(), false),
-        Timeout);
+    QVERIFY(client.awaitResponse(response));
     QCOMPARE(response.response().status, 101);
     client.send(maskedText("\xef\xbb\xbfhi"));
     client.send(maskedText("end"));
