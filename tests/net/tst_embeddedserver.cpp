@@ -219,6 +219,7 @@ private slots:
     void stopClosesClients();
     void handshakeRejected_data();
     void handshakeRejected();
+    void qtAnswersOtherVersionWith400();
     void handshakeTimeout();
     void peers_data();
     void peers();
@@ -1001,6 +1002,26 @@ void tst_EmbeddedServer::handshakeRejected()
     else
         QVERIFY(client.received.endsWith(reason.toUtf8() + '\n'));
     QCOMPARE(connected.size(), 0);
+}
+
+// Measured for the README: QWebSocketServer 6.4 answers a request for another protocol version
+// with 400 and the version it speaks (RFC 6455 §4.4 suggests 426), recorded as its response.
+void tst_EmbeddedServer::qtAnswersOtherVersionWith400()
+{
+    EmbeddedServer server;
+    Capture capture;
+    server.addSink(&capture);
+    QVERIFY(server.start());
+    QSignalSpy failed(&server, &EmbeddedServer::handshakeFailed);
+    RawClient client;
+    QVERIFY(client.connectTo(server.serverPort()));
+    client.send("GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                "Sec-WebSocket-Key: AQIDBAUGBwgJCgsMDQ4PEA==\r\nSec-WebSocket-Version: 8\r\n\r\n");
+    QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, Timeout);
+    QTRY_COMPARE_WITH_TIMEOUT(client.received, QByteArray("HTTP/1.1 400 Bad Request\r\nSec-WebSocket-Version: 13\r\n\r\n"),
+        Timeout);
+    QCOMPARE(eventsOfKind(capture, EventKind::HandshakeResponse).value(0).payload.toByteArray(), client.received);
+    server.removeSink(&capture);
 }
 
 void tst_EmbeddedServer::handshakeTimeout()
