@@ -480,7 +480,11 @@ bool MainWindow::startEmbeddedServer(quint16 port)
 
 ClientSession *MainWindow::openConnection(const ConnectionOptions &options)
 {
-    ClientSession *session = m_connections->open(options);
+    ConnectionOptions opened = options;
+    // QWebSocket is a third party here, with pongs and close replies of its own: its relay holds
+    // messages for the Intercept dock whenever asked.
+    opened.interceptable = options.engine == ConnectionOptions::Engine::Qt;
+    ClientSession *session = m_connections->open(opened);
     setCurrentSession(session);
     return session;
 }

@@ -40,6 +40,10 @@ struct ConnectionOptions {
     // A strict peer answers a violation with a close frame carrying the violation's code. Turn off to
     // keep the connection open and only record what the server does wrong.
     bool closeOnViolation = true;
+    // Engine::Qt: the relay that watches QWebSocket also gates its messages, so that they can be
+    // held, edited, dropped or injected (the window's Intercept dock). Messages then go on once
+    // parsed rather than as read.
+    bool interceptable = false;
 };
 
 // What runs one client connection the user opened: the inspector's own RFC 6455 engine

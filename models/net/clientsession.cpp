@@ -1,5 +1,7 @@
 #include "net/clientsession.h"
 
+#include "net/qtclientconnection.h"
+
 #include "log/capturewriter.h"
 #include "protocol/extensions.h"
 
@@ -87,8 +89,15 @@ bool ClientSession::relayCommand(std::function<void(RelaySession *)> command)
 {
     if (!canIntercept())
         return false;
-    m_relayed.command(std::move(command));
-    return true;
+    if (m_kind == Kind::Relay) {
+        m_relayed.command(std::move(command));
+        return true;
+    }
+    return this->command([command = std::move(command)](ClientEngine *engine) {
+        auto *qt = qobject_cast<QtClientConnection *>(engine);
+        if (RelaySession *session = qt ? qt->relaySession() : nullptr)
+            command(session);
+    });
 }
 
 bool ClientSession::setIntercept(Leg from, bool holding, bool controlFrames, bool perFrame)

@@ -96,7 +96,13 @@ public:
     bool sendFrames(const QList<FrameSpec> &frames, bool compressPayload = false);
     // Intercept on a relayed connection whose relay allows it; each is run on the relay's thread,
     // and what came of it is in the log. `from`: the leg whose peer sends the messages.
-    bool canIntercept() const { return m_kind == Kind::Relay && m_relayed.interceptable && m_relayed.command; }
+    // A relay started to allow it, or a QWebSocket connection opened with `interceptable`, whose
+    // relay inside the process holds messages between QWebSocket (the application) and the server.
+    bool canIntercept() const
+    {
+        return (m_kind == Kind::Relay && m_relayed.interceptable && m_relayed.command)
+            || (m_kind == Kind::Client && m_options.engine == ConnectionOptions::Engine::Qt && m_options.interceptable);
+    }
     bool setIntercept(Leg from, bool holding, bool controlFrames, bool perFrame = false);
     bool forwardHeld(Leg from, quint32 hold, const std::optional<QByteArray> &edited = std::nullopt);
     bool dropHeld(Leg from, quint32 hold);

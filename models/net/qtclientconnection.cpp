@@ -86,6 +86,11 @@ QtClientConnection::~QtClientConnection()
     delete m_relay;
 }
 
+RelaySession *QtClientConnection::relaySession() const
+{
+    return m_session;
+}
+
 QUrl QtClientConnection::relayUrl() const
 {
     return m_relay ? m_relay->url() : QUrl();
@@ -117,6 +122,7 @@ bool QtClientConnection::open(const ConnectionOptions &options)
     relay.maxResponseBodyBytes = options.maxResponseBodyBytes;
     relay.limits = options.limits;
     relay.applicationName = QStringLiteral("QWebSocket");
+    relay.interceptable = options.interceptable;
     m_relay = new RelayServer(relay, this);
     m_relay->setIdAllocator([id = m_id] { return id; });
     connect(m_relay, &RelayServer::sessionStarted, this, &QtClientConnection::attach);
@@ -241,6 +247,7 @@ void QtClientConnection::attach(RelaySession *session)
     }
     m_relabel = std::make_unique<Relabel>(this);
     session->addSink(m_relabel.get());
+    m_session = session;
     // One connection per engine: QWebSocket is the relay's only application.
     m_relay->stopListening();
 }
@@ -273,11 +280,14 @@ bool QtClientConnection::relabel(WireEvent &e)
         break;
     case EventKind::Frame:
     case EventKind::Violation:
-        // The relay records each side's frames as arriving on that side's leg.
-        if (fromQt && e.direction == Direction::Incoming)
-            e.direction = Direction::Outgoing;
+        // The relay records each side's frames as arriving on that side's leg; with intercept, what
+        // it writes itself (an edited or injected message) is outgoing on the leg it goes to.
+        if (fromQt)
+            e.direction = e.direction == Direction::Incoming ? Direction::Outgoing : Direction::Incoming;
         e.relayDelayUs = WireEvent::NotRelayed;
         break;
+    case EventKind::Intercept:
+        return true; // its leg says which way the message was going (QWebSocket's side is the app)
     default:
         break;
     }

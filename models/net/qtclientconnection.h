@@ -56,6 +56,9 @@ public:
 
     // The relay's address that QWebSocket connects to (tests); empty before open().
     QUrl relayUrl() const;
+    // The relay session between QWebSocket and the server once QWebSocket has connected to it
+    // (intercept commands run on it); on this connection's thread only.
+    RelaySession *relaySession() const;
 
 private:
     class Relabel;
@@ -79,6 +82,7 @@ private:
     RelayServer *m_relay = nullptr; // child
     QWebSocket *m_socket = nullptr; // child
     std::unique_ptr<Relabel> m_relabel;
+    QPointer<RelaySession> m_session;
     ReadyState m_state = ReadyState::Closed;
     QString m_error;
 

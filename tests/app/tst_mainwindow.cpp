@@ -88,6 +88,7 @@ private Q_SLOTS:
     void fragmentShowsItsWholeMessage();
     void relayThroughTheWindow();
     void relayWithInterceptAndRules();
+    void qWebSocketConnectionIntercepted();
     void proxyThroughTheWindow();
     void memoryBudgetDropsWithNotice();
 
@@ -461,6 +462,29 @@ void tst_MainWindow::relayWithInterceptAndRules()
     crafter->setSpec(spec);
     child<QPushButton>(crafter, "sendFrame")->click();
     QTRY_COMPARE(echoes, (QList<QByteArray> { "a LOUD word", "crafted" }));
+}
+
+// A connection on Qt's QWebSocket, opened from the window: its relay inside the process takes
+// intercept commands, and the crafter, which QWebSocket itself cannot serve, injects through it.
+void tst_MainWindow::qWebSocketConnectionIntercepted()
+{
+    ConnectionOptions options = m_window->connectionBar()->options();
+    options.url = m_window->server()->url();
+    options.engine = ConnectionOptions::Engine::Qt;
+    ClientSession *session = m_window->openConnection(options);
+    QVERIFY(session->canIntercept());
+    QTRY_COMPARE(session->readyState(), ReadyState::Open);
+    auto *crafter = m_window->findChild<FrameCrafter *>();
+    QTRY_VERIFY(crafter->isInjectMode() && crafter->isSendEnabled());
+    auto *toward = child<QComboBox>(crafter, "injectToward");
+    toward->setCurrentIndex(toward->findData(int(Leg::Server)));
+    FrameSpec spec;
+    spec.opcode = Opcode::Text;
+    spec.payload = "crafted past QWebSocket";
+    crafter->setSpec(spec);
+    child<QPushButton>(crafter, "sendFrame")->click();
+    // The embedded server echoes it to QWebSocket.
+    QTRY_COMPARE(messagesIn(*session->capture()), QList<QByteArray> { "crafted past QWebSocket" });
 }
 
 void tst_MainWindow::proxyThroughTheWindow()

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void clearNotesEveryEventFirst();
     void qtEngineSessionOnTheNetworkThread();
     void interceptThroughTheSession();
+    void interceptQWebSocketConnection();
 };
 
 namespace {
@@ -411,6 +412,52 @@ void tst_ConnectionManager::interceptThroughTheSession()
         return frame;
     }()));
     QTRY_COMPARE(messagesIn(*app->capture()), (QList<QByteArray> { "changed", "from the inspector" }));
+}
+
+// A connection on Qt's QWebSocket, opened to allow intercept: its relay inside the process holds
+// what QWebSocket sends, and the edit is what reaches the server (whose echo proves it). The log
+// keeps QWebSocket's frame and the one sent on, with the decision between them.
+void tst_ConnectionManager::interceptQWebSocketConnection()
+{
+    EmbeddedServer server;
+    QVERIFY(server.start());
+    ConnectionManager manager;
+    ConnectionOptions options = optionsFor(server.url());
+    options.engine = ConnectionOptions::Engine::Qt;
+    ConnectionOptions plain = options;
+    options.interceptable = true;
+    ClientSession *qt = manager.open(options);
+    QVERIFY(qt->canIntercept());
+    QVERIFY(!manager.open(plain)->canIntercept());
+    QTRY_COMPARE(qt->readyState(), ReadyState::Open);
+    QVERIFY(qt->setIntercept(Leg::App, true, false));
+    // The command crosses to the networking thread; a ping's pong comes back after it.
+    QVERIFY(qt->ping("after the command"));
+    QTRY_VERIFY(!framesIn(*qt->capture(), 0xA).isEmpty());
+
+    QVERIFY(qt->sendText("hold me"));
+    QTRY_COMPARE(qt->heldMessages()->rowCount(), 1);
+    const HeldMessagesModel::Held held = qt->heldMessages()->held(0);
+    QCOMPARE(held.from, Leg::App);
+    QCOMPARE(held.payload, QByteArray("hold me"));
+    QVERIFY(qt->forwardHeld(Leg::App, held.hold, QByteArray("changed")));
+    QTRY_COMPARE(messagesIn(*qt->capture()), QList<QByteArray> { "changed" });
+    QTRY_COMPARE(qt->heldMessages()->rowCount(), 0);
+    QStringList out;
+    for (const WireEvent &e : framesOf(*qt->capture(), Direction::Outgoing))
+        if (e.frame.opcode == 0x1)
+            out << QString::fromUtf8(e.payload);
+    QCOMPARE(out, (QStringList { QStringLiteral("hold me"), QStringLiteral("changed") }));
+
+    // Inject toward QWebSocket (the application's leg): it receives a message the server never sent.
+    QVERIFY(qt->inject(Leg::App, [] {
+        FrameSpec frame;
+        frame.opcode = Opcode::Text;
+        frame.mask = false;
+        frame.payload = "from the inspector";
+        return frame;
+    }()));
+    QTRY_COMPARE(messagesIn(*qt->capture()), (QList<QByteArray> { "changed", "from the inspector" }));
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionManager)

@@ -188,8 +188,9 @@ void InterceptPane::updateState()
     const bool open = can && m_session->readyState() == ReadyState::Open;
     if (!m_session)
         m_status->setText(tr("Choose a relayed connection to intercept its messages."));
-    else if (m_session->kind() != ClientSession::Kind::Relay)
-        m_status->setText(tr("Intercept works on relayed connections (Connection \u2192 New relay or proxy)."));
+    else if (!can && m_session->kind() != ClientSession::Kind::Relay)
+        m_status->setText(tr("Intercept works on relayed connections (Connection \u2192 New relay or proxy) and on "
+                             "connections on Qt's QWebSocket, between it and the server."));
     else if (!can)
         m_status->setText(tr("This relay was started without intercept: start one with \u201cAllow intercept\u201d ticked."));
     else if (!open)
