@@ -419,7 +419,8 @@ void TimelineModel::ingest(qsizetype end)
 {
     for (qsizetype i = m_ingested; i < end; ++i) {
         const WireEvent e = eventAt(i);
-        m_relayed = m_relayed || e.leg != Leg::None;
+        // Intercept notes keep their leg on a QWebSocket connection, which stays a two-lane one.
+        m_relayed = m_relayed || (e.leg != Leg::None && e.kind != EventKind::Intercept);
         ingestOne(i, e);
     }
     m_ingested = qMax(m_ingested, end);

@@ -57,10 +57,14 @@ public:
     void record(const WireEvent &event) override
     {
         WireEvent e = event;
+        // A frame the relay wrote itself (intercept: an edit, an injection) is neither
+        // QWebSocket's nor the server's doing: nothing to compare with what QWebSocket reports.
+        const bool writtenByRelay = e.kind == EventKind::Frame && e.direction == Direction::Outgoing;
         if (!m_owner->relabel(e))
             return;
         m_owner->emitEvent(e);
-        m_owner->noteWire(e);
+        if (!writtenByRelay)
+            m_owner->noteWire(e);
     }
 
 private:
@@ -282,8 +286,14 @@ bool QtClientConnection::relabel(WireEvent &e)
     case EventKind::Violation:
         // The relay records each side's frames as arriving on that side's leg; with intercept, what
         // it writes itself (an edited or injected message) is outgoing on the leg it goes to.
-        if (fromQt)
-            e.direction = e.direction == Direction::Incoming ? Direction::Outgoing : Direction::Incoming;
+        // The relay numbers a frame of its own as the message it replaces; once both legs share one
+        // lane, the two would read as one message, so the relay's frame stands alone.
+        if (e.kind == EventKind::Frame && e.direction == Direction::Outgoing)
+            e.messageId = 0;
+        if (fromQt && e.direction == Direction::Incoming)
+            e.direction = Direction::Outgoing;
+        else if (fromQt && e.direction == Direction::Outgoing)
+            e.direction = Direction::Incoming;
         e.relayDelayUs = WireEvent::NotRelayed;
         break;
     case EventKind::Intercept:

@@ -448,6 +448,16 @@ void tst_ConnectionManager::interceptQWebSocketConnection()
         if (e.frame.opcode == 0x1)
             out << QString::fromUtf8(e.payload);
     QCOMPARE(out, (QStringList { QStringLiteral("hold me"), QStringLiteral("changed") }));
+    // Two messages, not one: the relay's edit does not join QWebSocket's original.
+    QList<quint32> ids;
+    for (const WireEvent &e : framesOf(*qt->capture(), Direction::Outgoing))
+        if (e.frame.opcode == 0x1)
+            ids << e.messageId;
+    QCOMPARE(ids.size(), 2);
+    QVERIFY(ids.at(0) != ids.at(1));
+    // And no note that QWebSocket did what the relay did.
+    for (const WireEvent &e : eventsOfKind(*qt->capture(), EventKind::Api))
+        QVERIFY2(!e.payload.contains(QByteArrayView("by itself")), e.payload.toByteArray().constData());
 
     // Inject toward QWebSocket (the application's leg): it receives a message the server never sent.
     QVERIFY(qt->inject(Leg::App, [] {
