@@ -5,6 +5,8 @@
 #include "signalnotifier.h"
 
 #include "log/capture.h"
+#include "probe/conformancecatalogue.h"
+#include "probe/conformancereport.h"
 #include "net/clientconnection.h"
 
 #include <QCoreApplication>
@@ -21,13 +23,6 @@ namespace Exit {
 }
 
 const QString Program = QStringLiteral("wsinspector-cli");
-
-void printOut(const QString &text)
-{
-    const QByteArray utf8 = text.toUtf8();
-    std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stdout);
-    std::fflush(stdout); // one line per probe as it finishes, also when piped
-}
 
 bool parseMilliseconds(const QString &text, int &out)
 {
@@ -67,44 +62,55 @@ bool isProbeCommand(int argc, char *argv[])
 QString ProbeCliOptions::usage()
 {
     return QStringLiteral(
-        "Usage: wsinspector-cli --probe URL [options]\n"
+        "Usage: wsinspector-cli --probe URL [--suite quick|full] [options]\n"
         "\n"
-        "Probe a WebSocket echo server with the classic conformance probes: reserved bits and\n"
-        "opcodes, oversized and fragmented pings, stray continuations, invalid UTF-8, bad close\n"
-        "codes and payloads, unmasked frames, data after close, and valid-but-tricky cases (UTF-8\n"
-        "split inside a code point, a ping between fragments, close codes 1012 and 4000). Each probe\n"
-        "runs on a fresh connection; what the server did (echo, close code, drop, or nothing within\n"
-        "the timeout) is compared with what a correct server does (RFC 6455).\n"
+        "Test a WebSocket echo server for conformance with RFC 6455. Each probe or case runs on a\n"
+        "fresh connection; what the server did is compared with what a correct server does.\n"
+        "\n"
+        "  --suite quick  (default) the classic probes: reserved bits and opcodes, oversized and\n"
+        "                 fragmented pings, stray continuations, invalid UTF-8, bad close codes and\n"
+        "                 payloads, unmasked frames, data after close, valid-but-tricky cases.\n"
+        "  --suite full   the conformance catalogue, numbered as Autobahn|Testsuite numbers its\n"
+        "                 cases: framing (1), pings (2), reserved bits (3), opcodes (4), fragmentation\n"
+        "                 (5), UTF-8 (6), closing (7), limits and performance (9, with --with-perf),\n"
+        "                 auto-fragmentation (10). Verdicts: OK, NON-STRICT, FAILED, INFORMATIONAL,\n"
+        "                 UNIMPLEMENTED; the close graded apart (OK, WRONG CODE, UNCLEAN, FAILED).\n"
         "\n"
         "Options:\n"
-        "  --timeout MS            how long to watch each probe for a reaction (default 2000, 1-600000)\n"
-        "  --only ID[,ID...]       run only these probes (repeatable); see --list\n"
-        "  --list                  list the probes with what a correct server does, and exit\n"
+        "  --cases PATTERN[,...]   full suite: run only these cases (6.4.1, 6.4.*, 7.*; repeatable)\n"
+        "  --jobs N                full suite: cases run at once (default 4, 1-64); section 9 runs alone\n"
+        "  --with-perf             full suite: include section 9 (large messages, timed; minutes)\n"
+        "  --timeout MS            quick suite: how long to watch each probe (default 2000, 1-600000)\n"
+        "  --only ID[,ID...]       quick suite: run only these probes (repeatable); see --list\n"
+        "  --list                  list the probes (or, with --suite full, the cases) and exit\n"
         "  --format text|jsonl|markdown\n"
-        "                          output: one line per probe (text, default), one JSON object per\n"
-        "                          probe then a summary object (jsonl), or a Markdown report at the end\n"
+        "                          output: one line per probe or case (text, default), one JSON object\n"
+        "                          per probe or case then a summary object (jsonl), or a Markdown\n"
+        "                          report at the end\n"
         "  --report FILE           also save the report; the format follows the extension:\n"
-        "                          .md/.markdown, .csv or .json\n"
+        "                          quick: .md/.markdown, .csv or .json; full: .html, .md or .json\n"
+        "                          (the HTML report is one file with every case's wire log)\n"
         "  -H, --header 'Name: value'   extra handshake request header (repeatable)\n"
         "  -s, --subprotocol NAME  offer a subprotocol (repeatable)\n"
         "  --origin ORIGIN         send an Origin header\n"
         "  -k, --insecure          accept an invalid TLS certificate (wss://)\n"
         "  -h, --help              this text\n"
         "\n"
-        "The server is expected to echo messages (an echo server), since the valid probes expect\n"
-        "their message back.\n"
+        "The server is expected to echo messages (an echo server), since the valid probes and cases\n"
+        "expect their message back.\n"
         "\n"
         "Exit status:\n"
-        "  0    every probe passed\n"
-        "  1    the server could not be reached (the first probe could not open a connection)\n"
+        "  0    every probe passed (full suite: no case FAILED)\n"
+        "  1    the server could not be reached (the first probe or case could not open a connection)\n"
         "  2    usage error, or the --report file cannot be written\n"
-        "  3    the server misbehaved on at least one probe\n"
-        "  130  interrupted (Ctrl-C); the probes finished so far are reported\n"
+        "  3    the server misbehaved on at least one probe (full suite: a case FAILED)\n"
+        "  130  interrupted (Ctrl-C); what finished so far is reported\n"
         "\n"
         "Examples:\n"
         "  wsinspector-cli --probe ws://127.0.0.1:8080/\n"
         "  wsinspector-cli --probe ws://127.0.0.1:8080/ --only rsv1-set,invalid-utf8 --timeout 500\n"
-        "  wsinspector-cli --probe wss://example.org/echo --format jsonl --report probe.md\n");
+        "  wsinspector-cli --probe ws://127.0.0.1:8080/ --suite full --report conformance.html\n"
+        "  wsinspector-cli --probe ws://127.0.0.1:8080/ --cases 6.4.*,7.* --jobs 8 --format jsonl\n");
 }
 
 std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &arguments, QString &error)
@@ -112,6 +118,9 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
     ProbeCliOptions options;
     QStringList urls;
     bool sawProbe = false;
+    std::optional<Suite> sawSuite;
+    QString sawQuickOnly; // an option of the quick suite alone
+    QString sawFullOnly; // an option of the full suite alone
     for (qsizetype i = 0; i < arguments.size(); ++i) {
         const QString arg = arguments[i];
         QString name = arg;
@@ -154,6 +163,7 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
                 error = QStringLiteral("--timeout: \"%1\" is not a number of milliseconds from 1 to 600000").arg(*v);
                 return std::nullopt;
             }
+            sawQuickOnly = name;
         } else if (name == QLatin1String("--only")) {
             const auto v = value(QStringLiteral("probe ids separated by commas"));
             if (!v)
@@ -172,6 +182,7 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
                 if (!options.only.contains(id))
                     options.only << id;
             }
+            sawQuickOnly = name;
         } else if (name == QLatin1String("--format")) {
             const auto v = value(QStringLiteral("text, jsonl or markdown"));
             if (!v)
@@ -187,19 +198,57 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
                 return std::nullopt;
             }
         } else if (name == QLatin1String("--report")) {
-            const auto v = value(QStringLiteral("a file name ending in .md, .csv or .json"));
+            const auto v = value(QStringLiteral("a file name ending in .html, .md, .csv or .json"));
             if (!v)
                 return std::nullopt;
-            const auto format = ProbeReportModel::formatForFileName(*v);
-            if (v->isEmpty() || !format) {
-                error
-                    = QStringLiteral("--report: cannot tell the format of \"%1\" from its extension; use .md, .csv or "
-                                     ".json")
-                          .arg(*v);
+            if (v->isEmpty()) {
+                error = QStringLiteral("--report: the file name is empty");
                 return std::nullopt;
             }
-            options.reportPath = *v;
-            options.reportFormat = *format;
+            options.reportPath = *v; // its extension is checked once the suite is known
+        } else if (name == QLatin1String("--suite")) {
+            const auto v = value(QStringLiteral("quick or full"));
+            if (!v)
+                return std::nullopt;
+            if (*v == QLatin1String("quick")) {
+                sawSuite = Suite::Quick;
+            } else if (*v == QLatin1String("full")) {
+                sawSuite = Suite::Full;
+            } else {
+                error = QStringLiteral("--suite: \"%1\" is not one of quick, full").arg(*v);
+                return std::nullopt;
+            }
+        } else if (name == QLatin1String("--cases")) {
+            const auto v = value(QStringLiteral("case patterns separated by commas, e.g. 6.4.*,7.*"));
+            if (!v)
+                return std::nullopt;
+            const QStringList patterns = v->split(QLatin1Char(','), Qt::SkipEmptyParts);
+            if (patterns.isEmpty()) {
+                error = QStringLiteral("--cases: no case pattern given");
+                return std::nullopt;
+            }
+            for (const QString &pattern : patterns)
+                options.cases << pattern.trimmed();
+            QString problem;
+            if (ConformanceCatalogue::select(options.cases, &problem).isEmpty()) {
+                error = QStringLiteral("--cases: %1").arg(problem);
+                return std::nullopt;
+            }
+        } else if (name == QLatin1String("--jobs")) {
+            const auto v = value(QStringLiteral("a number of cases to run at once, 1-64"));
+            if (!v)
+                return std::nullopt;
+            bool ok = false;
+            const int jobs = v->toInt(&ok);
+            if (!ok || jobs < 1 || jobs > 64) {
+                error = QStringLiteral("--jobs: \"%1\" is not a number from 1 to 64").arg(*v);
+                return std::nullopt;
+            }
+            options.jobs = jobs;
+            sawFullOnly = name;
+        } else if (name == QLatin1String("--with-perf")) {
+            options.withPerformance = true;
+            sawFullOnly = name;
         } else if (name == QLatin1String("-H") || name == QLatin1String("--header")) {
             const auto v = value(QStringLiteral("'Name: value'"));
             if (!v)
@@ -232,6 +281,39 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
             return std::nullopt;
         } else {
             urls << arg;
+        }
+    }
+    // --cases chooses the catalogue; an explicit --suite must agree with the options given.
+    options.suite = sawSuite.value_or(options.cases.isEmpty() ? Suite::Quick : Suite::Full);
+    if (options.suite == Suite::Quick && !options.cases.isEmpty()) {
+        error = QStringLiteral("--cases chooses cases of the full suite; it does not go with --suite quick (the quick "
+                               "suite's probes are chosen with --only)");
+        return std::nullopt;
+    }
+    if (options.suite == Suite::Quick && !sawFullOnly.isEmpty()) {
+        error = QStringLiteral("%1 is an option of the full suite (add --suite full)").arg(sawFullOnly);
+        return std::nullopt;
+    }
+    if (options.suite == Suite::Full && !sawQuickOnly.isEmpty()) {
+        error = QStringLiteral("%1 is an option of the quick suite; the full suite's cases are chosen with --cases")
+                    .arg(sawQuickOnly);
+        return std::nullopt;
+    }
+    if (!options.reportPath.isEmpty()) {
+        if (options.suite == Suite::Quick) {
+            const auto format = ProbeReportModel::formatForFileName(options.reportPath);
+            if (!format) {
+                error = QStringLiteral("--report: cannot tell the format of \"%1\" from its extension; the quick "
+                                       "suite writes .md, .csv or .json")
+                            .arg(options.reportPath);
+                return std::nullopt;
+            }
+            options.reportFormat = *format;
+        } else if (!ConformanceReport::formatForFileName(options.reportPath)) {
+            error = QStringLiteral("--report: cannot tell the format of \"%1\" from its extension; the full suite "
+                                   "writes .html, .md or .json")
+                        .arg(options.reportPath);
+            return std::nullopt;
         }
     }
     if (options.help || options.list)
@@ -282,6 +364,8 @@ int runProbeCli(int argc, char *argv[])
         printOut(ProbeCliOptions::usage());
         return Exit::AllPassed;
     }
+    if (options.suite == ProbeCliOptions::Suite::Full)
+        return runConformanceCli(options);
     const QList<ProbePresets::Preset> presets = options.presets();
     if (options.list) {
         for (const ProbePresets::Preset &p : presets)

@@ -12,6 +12,8 @@
 // client/serve command line: main() hands over as soon as it sees --probe.
 struct ProbeCliOptions {
     enum class Format { Text, Jsonl, Markdown };
+    // quick: the classic probes (ProbePresets); full: the conformance catalogue (ConformanceCatalogue).
+    enum class Suite { Quick, Full };
 
     bool help = false;
     bool list = false; // print the presets and exit
@@ -21,6 +23,10 @@ struct ProbeCliOptions {
     Format format = Format::Text;
     QString reportPath;
     ProbeReportModel::Format reportFormat = ProbeReportModel::Format::Markdown;
+    Suite suite = Suite::Quick;
+    QStringList cases; // --cases patterns ("6.4.*"); they choose the full suite
+    int jobs = 4; // full suite: cases at once
+    bool withPerformance = false; // full suite: section 9 too
 
     // `arguments` without the program name (--probe among them). On error returns nullopt and sets
     // `error` to a specific message.
@@ -29,6 +35,9 @@ struct ProbeCliOptions {
     // The presets selected by `only` (all when empty), in run order.
     QList<ProbePresets::Preset> presets() const;
 };
+
+// The full suite's run (conformancecli.cpp), once the options are parsed.
+int runConformanceCli(const ProbeCliOptions &options);
 
 // True when the command line asks for the probe run (--probe or --probe=URL anywhere).
 bool isProbeCommand(int argc, char *argv[]);

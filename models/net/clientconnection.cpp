@@ -412,8 +412,10 @@ void ClientConnection::onFrame(const ParsedFrame &frame)
         if (brokeRule) {
             // A malformed close frame fails the connection instead of completing the closing
             // handshake (browsers then report 1006); our close with the violation's code is out.
-            if (m_closeSent && m_socket)
+            if (m_closeSent && m_socket) {
+                m_closedTcpFirst = true;
                 m_socket->disconnectFromHost();
+            }
             break;
         }
         handleCloseFrame(frame);
@@ -442,6 +444,7 @@ void ClientConnection::onViolation(const Violation &violation, QByteArrayView he
         sendCloseFrame(violation.closeCode ? violation.closeCode : quint16(CloseCodes::ProtocolError),
                        CloseCodes::fittingReason(violation.description));
         setState(ReadyState::Closing, tr("CLOSING (failing the connection: %1)").arg(violation.description));
+        m_closedTcpFirst = true;
         m_socket->disconnectFromHost();
         return;
     }
@@ -634,7 +637,61 @@ bool ClientConnection::writeFrame(const FrameSpec &spec, bool compressed, const 
     e.messageId = m_outgoingMessages.next(e.frame);
     emitEvent(e);
     m_bytesSent += quint64(encoded.bytes.size());
-    return m_socket->write(encoded.bytes) == encoded.bytes.size();
+    writeToSocket(encoded.bytes);
+    return true;
+}
+
+void ClientConnection::writeToSocket(const QByteArray &bytes)
+{
+    if (m_writeChop <= 0) {
+        m_socket->write(bytes);
+    } else {
+        // Each piece goes to the OS at once (TCP_NODELAY is on), so that the peer reads the frame
+        // in pieces rather than whole.
+        for (qsizetype at = 0; at < bytes.size(); at += m_writeChop) {
+            m_socket->write(bytes.constData() + at, qMin<qsizetype>(m_writeChop, bytes.size() - at));
+            m_socket->flush();
+        }
+    }
+    if (m_flushEachFrame)
+        m_socket->flush();
+}
+
+void ClientConnection::setWritePacing(int chop, bool flushEachFrame)
+{
+    m_writeChop = qMax(0, chop);
+    m_flushEachFrame = flushEachFrame;
+}
+
+bool ClientConnection::sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes)
+{
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState || !m_frameRest.isEmpty()) {
+        recordText(EventKind::Error, Direction::Local,
+                   m_frameRest.isEmpty() ? tr("frame not sent: not connected")
+                                         : tr("frame not sent: another frame is still being sent in parts"));
+        return false;
+    }
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e = outgoingFrameEvent(encoded, spec.payload);
+    e.messageId = m_outgoingMessages.next(e.frame);
+    emitEvent(e);
+    m_bytesSent += quint64(encoded.bytes.size());
+    const qsizetype now = qBound<qsizetype>(0, encoded.headerSize + payloadBytes, encoded.bytes.size());
+    m_frameRest = encoded.bytes.mid(now);
+    m_socket->write(encoded.bytes.left(now));
+    m_socket->flush();
+    return true;
+}
+
+bool ClientConnection::continueFrame(qsizetype bytes)
+{
+    if (!m_socket || m_frameRest.isEmpty())
+        return false;
+    const qsizetype count = bytes < 0 ? m_frameRest.size() : qMin(bytes, m_frameRest.size());
+    m_socket->write(m_frameRest.left(count));
+    m_socket->flush();
+    m_frameRest.remove(0, count);
+    return true;
 }
 
 void ClientConnection::abort()
@@ -660,6 +717,7 @@ void ClientConnection::dropTcp()
 {
     if (!m_socket)
         return;
+    m_closedTcpFirst = true;
     // abort() emits disconnected() synchronously; this connection has already decided what happened.
     m_socket->disconnect(this);
     m_socket->abort();

@@ -89,6 +89,20 @@ public:
     // Drops the TCP connection without a closing handshake.
     void abort() override;
 
+    // How frames reach TCP, for conformance cases that test a peer's reading: in pieces of `chop`
+    // bytes, each handed to the OS at once (0: a frame in one write), and with `flushEachFrame`, no
+    // frame sharing a write with the frames around it. Applies to the frames sent after it.
+    void setWritePacing(int chop, bool flushEachFrame);
+    // A frame written in parts: its header and the first `payloadBytes` of its payload now, the rest
+    // by continueFrame(). Recorded once, as the whole frame, when it starts. Refused while another
+    // frame is in parts.
+    bool sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes);
+    // `bytes` more of the frame in parts (-1: all that is left). False when none is in parts.
+    bool continueFrame(qsizetype bytes = -1);
+    // The inspector closed TCP (closing timeout, a violation it failed the connection for, abort()),
+    // rather than the server.
+    bool closedTcpFirst() const { return m_closedTcpFirst; }
+
 private:
     // Whether anyone listens to `Signal` (its payload is copied only then), with the signal's
     // QMetaMethod looked up once: looking it up for every message showed in a flood's profile.
@@ -122,6 +136,7 @@ private:
     // `compressed`: the frame belongs to a compressed message; `message`: on the final frame of one,
     // the message as it was before compressing.
     bool writeFrame(const FrameSpec &spec, bool compressed = false, const QByteArray *message = nullptr);
+    void writeToSocket(const QByteArray &bytes);
     bool sendData(quint8 opcode, const QByteArray &payload, Compression compression);
     void sendCloseFrame(quint16 code, const QByteArray &reason);
     void fail(const QString &message);
@@ -166,4 +181,8 @@ private:
     QString m_error;
     quint64 m_bytesSent = 0;
     quint64 m_bytesReceived = 0;
+    int m_writeChop = 0;
+    bool m_flushEachFrame = false;
+    QByteArray m_frameRest; // what is left of a frame sent in parts
+    bool m_closedTcpFirst = false;
 };

@@ -258,9 +258,12 @@ void ServerConnection::onViolation(const Violation &violation, QByteArrayView he
         return;
     }
     if (violation.closeCode != 0) {
-        // A strict server fails the connection with the violation's code (RFC 6455 §7.1.7).
+        // A strict server fails the connection with the violation's code, then closes TCP rather than
+        // wait for the client's close (RFC 6455 §7.1.7): that close may never be read, when it arrives
+        // inside a frame the violation cut short (conformance cases 6.4.3 and 6.4.4).
         sendCloseFrame(violation.closeCode, CloseCodes::fittingReason(violation.description));
         m_closeTimer.start(m_options.closeTimeoutMs);
+        m_socket->disconnectFromHost();
     }
 }
 

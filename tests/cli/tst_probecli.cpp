@@ -318,14 +318,16 @@ void tst_ProbeCli::help()
 {
     const CliRun run = runCli({ QStringLiteral("--probe"), QStringLiteral("--help") });
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
-    QVERIFY(run.out.startsWith("Usage: wsinspector-cli --probe URL [options]\n"));
+    QVERIFY(run.out.startsWith("Usage: wsinspector-cli --probe URL [--suite quick|full] [options]\n"));
     for (const char *option :
         { "--timeout MS", "--only ID[,ID...]", "--format text|jsonl|markdown", "--report FILE", "--list" })
         QVERIFY2(run.out.contains(option), option);
-    QVERIFY(run.out.contains("  0    every probe passed\n"));
+    QVERIFY(run.out.contains("  0    every probe passed (full suite: no case FAILED)\n"));
     QVERIFY(run.out.contains("  1    the server could not be reached"));
     QVERIFY(run.out.contains("  2    usage error"));
-    QVERIFY(run.out.contains("  3    the server misbehaved on at least one probe\n"));
+    QVERIFY(run.out.contains("  3    the server misbehaved on at least one probe (full suite: a case FAILED)\n"));
+    for (const char *option : { "--suite full", "--cases PATTERN[,...]", "--jobs N", "--with-perf" })
+        QVERIFY2(run.out.contains(option), option);
 }
 
 void tst_ProbeCli::list()

@@ -1,0 +1,311 @@
+#include "probe/conformancesession.h"
+
+#include "log/capture.h"
+#include "net/clientconnection.h"
+#include "protocol/closecodes.h"
+
+using namespace Conformance;
+
+ConformanceSession::ConformanceSession(const Case &c, quint32 connectionId, Capture *capture, QObject *parent)
+    : QObject(parent)
+    , m_case(c)
+    , m_connectionId(connectionId)
+    , m_capture(capture)
+{
+    m_pauseTimer.setSingleShot(true);
+    m_endingTimer.setSingleShot(true);
+    connect(&m_pauseTimer, &QTimer::timeout, this, &ConformanceSession::onPauseOver);
+    connect(&m_endingTimer, &QTimer::timeout, this, &ConformanceSession::onEndingDue);
+}
+
+ConformanceSession::~ConformanceSession()
+{
+    cancel();
+}
+
+void ConformanceSession::start(const ConnectionOptions &base)
+{
+    auto *connection = new ClientConnection(m_connectionId, this);
+    m_connection = connection;
+    if (m_capture)
+        connection->addSink(m_capture);
+    connection->addSink(this);
+    connect(connection, &ClientConnection::opened, this, &ConformanceSession::onOpened);
+    connect(connection, &ClientConnection::closed, this, &ConformanceSession::onClosed);
+
+    ConnectionOptions options;
+    options.url = base.url;
+    options.headers = base.headers;
+    options.subprotocols = base.subprotocols;
+    options.origin = base.origin;
+    options.allowCertificateErrors = base.allowCertificateErrors;
+    options.handshakeTimeoutMs = base.handshakeTimeoutMs;
+    // Sections 1 to 10 assume that no extension was agreed (an RSV bit must be refused).
+    options.deflate.reset();
+    options.closeOnViolation = true;
+    options.autoPong = true;
+    // How long the server has to answer our close frame, and to close TCP after the closing
+    // handshake, before the tester does it (Autobahn gives it a second; a busy machine needs more).
+    options.closeTimeoutMs = 2'000;
+    if (!connection->open(options)) {
+        m_seen.handshakeError = connection->errorString();
+        QMetaObject::invokeMethod(this, &ConformanceSession::onClosed, Qt::QueuedConnection);
+    }
+}
+
+void ConformanceSession::cancel()
+{
+    m_done = true;
+    m_pauseTimer.stop();
+    m_endingTimer.stop();
+    if (m_connection) {
+        m_connection->disconnect(this);
+        m_connection->abort();
+    }
+}
+
+void ConformanceSession::record(const WireEvent &event)
+{
+    if (event.kind == EventKind::Violation && event.direction == Direction::Incoming) {
+        const QString rule = Violation::ruleId(event.violation);
+        if (!m_seen.peerViolations.contains(rule))
+            m_seen.peerViolations << rule;
+        return;
+    }
+    if (event.kind != EventKind::Frame)
+        return;
+    if (event.direction == Direction::Outgoing) {
+        // Only a well-formed close frame starts the closing handshake: 3.7's close with RSV bits is a
+        // frame the server must refuse, as Autobahn's raw frame is.
+        if (event.frame.opcode == Opcode::Close && event.frame.rsv == 0 && event.frame.fin && !m_peerClosedFirst)
+            m_testerSentClose = true;
+        return;
+    }
+    onIncomingFrame(event);
+}
+
+void ConformanceSession::onIncomingFrame(const WireEvent &event)
+{
+    // Called from inside the engine: anything that acts on the connection waits for afterEvent().
+    const quint8 opcode = event.frame.opcode;
+    std::optional<Event> seen;
+    switch (opcode) {
+    case Opcode::Text:
+    case Opcode::Binary:
+        m_assembling = true;
+        m_assemblingBinary = opcode == Opcode::Binary;
+        m_assembled = event.content().toByteArray();
+        break;
+    case Opcode::Continuation:
+        if (m_assembling)
+            m_assembled += event.hasInflated ? event.inflated.toByteArray() : event.payload.toByteArray();
+        break;
+    case Opcode::Ping:
+        seen = Event::ping(event.payload.toByteArray());
+        break;
+    case Opcode::Pong:
+        seen = Event::pong(event.payload.toByteArray());
+        break;
+    case Opcode::Close: {
+        if (!m_testerSentClose)
+            m_peerClosedFirst = true;
+        const ClosePayload close = ClosePayload::parse(event.payload);
+        m_seen.peerCloseFrame = true;
+        m_seen.peerCloseHasCode = close.hasCode;
+        m_seen.peerCloseCode = close.code;
+        m_seen.peerCloseReason = close.reason;
+        break;
+    }
+    default:
+        break; // a reserved opcode: the engine records the violation
+    }
+    if (!Opcode::isControl(opcode) && m_assembling && event.frame.fin) {
+        m_assembling = false;
+        seen = m_assemblingBinary ? Event::binaryMessage(m_assembled) : Event::text(m_assembled);
+        m_assembled.clear();
+    }
+    if (!seen)
+        return;
+    if (m_case.workload) {
+        if (seen->kind == Event::Kind::Message)
+            QMetaObject::invokeMethod(this, [this, echo = *seen] { checkWorkloadEcho(echo); }, Qt::QueuedConnection);
+        return;
+    }
+    m_seen.events << *seen;
+    QMetaObject::invokeMethod(this, &ConformanceSession::afterEvent, Qt::QueuedConnection);
+}
+
+void ConformanceSession::onOpened()
+{
+    m_seen.opened = true;
+    m_clock.start();
+    if (m_case.workload) {
+        m_endingTimer.start(m_case.workload->timeoutMs);
+        sendWorkloadMessage();
+        return;
+    }
+    runSteps();
+}
+
+void ConformanceSession::runSteps()
+{
+    ClientConnection *connection = m_connection;
+    if (!connection || m_done)
+        return;
+    while (m_step < m_case.steps.size()) {
+        const Step &step = m_case.steps[m_step++];
+        switch (step.kind) {
+        case Step::Kind::Send:
+            connection->setWritePacing(step.chop, step.sync);
+            connection->sendFrame(step.frame);
+            break;
+        case Step::Kind::SendPart:
+            connection->setWritePacing(0, false);
+            connection->sendFrameInParts(step.frame, step.bytes);
+            break;
+        case Step::Kind::Continue:
+            connection->continueFrame(step.bytes);
+            break;
+        case Step::Kind::Pause:
+            m_pauseTimer.start(step.pauseMs);
+            return;
+        }
+    }
+    connection->setWritePacing(0, false);
+    m_endingTimer.start(m_case.ending.afterMs);
+}
+
+void ConformanceSession::onPauseOver()
+{
+    // As Autobahn: the case goes on only while the connection is open; a pause that ran out with it
+    // still open is an event of its own (6.4.x: the server did not fail fast).
+    if (!m_connection || m_connection->readyState() != ReadyState::Open)
+        return;
+    const Step &pause = m_case.steps[m_step - 1];
+    if (!pause.label.isEmpty()) {
+        m_seen.events << Event::timeout(pause.label);
+        afterEvent();
+    }
+    runSteps();
+}
+
+void ConformanceSession::onEndingDue()
+{
+    ClientConnection *connection = m_connection;
+    if (!connection || connection->readyState() == ReadyState::Closed)
+        return;
+    if (m_case.workload) {
+        failWorkload(tr("Only %1 of %2 messages came back within %3 s.")
+                         .arg(m_seen.roundTrips)
+                         .arg(m_case.workload->count)
+                         .arg(m_case.workload->timeoutMs / 1000));
+        return;
+    }
+    if (m_case.ending.kind == Ending::Kind::Drop) {
+        connection->abort();
+        return;
+    }
+    // Autobahn's closeAfter: a close frame without a code.
+    if (connection->readyState() == ReadyState::Open)
+        connection->close(0);
+}
+
+void ConformanceSession::afterEvent()
+{
+    // Autobahn's finishWhenDone: once what came back is every expected outcome, the tester starts
+    // the closing handshake itself (when the case says it should and sends no close of its own).
+    if (m_done || m_politeCloseSent || m_case.suppressClose || !m_case.close.closedByTester)
+        return;
+    if (eventsMatchEveryOutcome())
+        closePolitely(m_case.close.codes.value(0, 1000));
+}
+
+bool ConformanceSession::eventsMatchEveryOutcome() const
+{
+    for (const auto &outcome : m_case.expected)
+        if (outcome.second != m_seen.events)
+            return false;
+    return true;
+}
+
+void ConformanceSession::closePolitely(quint16 code)
+{
+    if (!m_connection || m_connection->readyState() != ReadyState::Open)
+        return;
+    m_politeCloseSent = true;
+    m_connection->close(code);
+}
+
+void ConformanceSession::sendWorkloadMessage()
+{
+    const Workload &w = *m_case.workload;
+    if (m_workloadMessage.size() != w.size) {
+        m_workloadMessage.clear();
+        m_workloadMessage.reserve(w.size);
+        while (m_workloadMessage.size() < w.size)
+            m_workloadMessage += w.pattern;
+        m_workloadMessage.truncate(w.size);
+    }
+    m_connection->setWritePacing(w.chop, false);
+    const quint8 opcode = w.binary ? Opcode::Binary : Opcode::Text;
+    for (const FrameSpec &frame : FrameWriter::fragment(opcode, m_workloadMessage, w.fragmentSize, true))
+        m_connection->sendFrame(frame);
+}
+
+void ConformanceSession::checkWorkloadEcho(const Event &echo)
+{
+    if (m_done || m_seen.workloadComplete || !m_seen.workloadProblem.isEmpty())
+        return;
+    const Workload &w = *m_case.workload;
+    if (echo.binary != w.binary || echo.data != m_workloadMessage) {
+        failWorkload(echo.binary != w.binary
+                         ? tr("Message %1 came back as a %2 message.")
+                               .arg(m_seen.roundTrips + 1)
+                               .arg(echo.binary ? tr("binary") : tr("text"))
+                         : tr("Message %1 came back changed: %2 bytes instead of %3.")
+                               .arg(m_seen.roundTrips + 1)
+                               .arg(echo.data.size())
+                               .arg(w.size));
+        return;
+    }
+    ++m_seen.roundTrips;
+    if (m_seen.roundTrips < w.count) {
+        sendWorkloadMessage();
+        return;
+    }
+    m_seen.workloadComplete = true;
+    m_seen.durationMs = m_clock.elapsed();
+    m_endingTimer.stop();
+    closePolitely(1000);
+}
+
+void ConformanceSession::failWorkload(const QString &problem)
+{
+    m_seen.workloadProblem = problem;
+    m_seen.durationMs = m_clock.elapsed();
+    m_endingTimer.stop();
+    closePolitely(1000);
+}
+
+void ConformanceSession::onClosed()
+{
+    if (m_done)
+        return;
+    m_done = true;
+    m_pauseTimer.stop();
+    m_endingTimer.stop();
+    ClientConnection *connection = m_connection;
+    if (connection) {
+        if (!m_seen.opened && m_seen.handshakeError.isEmpty())
+            m_seen.handshakeError = connection->errorString();
+        m_seen.droppedByTester = connection->closedTcpFirst();
+        // Clean as Autobahn's client counts it: both close frames crossed, and the server closed TCP.
+        m_seen.wasClean = connection->wasClean() && !m_seen.droppedByTester;
+    }
+    m_seen.closedByTester = !m_peerClosedFirst && (m_testerSentClose || m_seen.droppedByTester);
+    if (!m_case.workload && m_seen.opened)
+        m_seen.durationMs = m_clock.elapsed();
+    // The result leaves after the engine has finished its own closed() handling.
+    const CaseResult result = judge(m_case, m_seen, TesterRole::Client);
+    QMetaObject::invokeMethod(this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
+}
