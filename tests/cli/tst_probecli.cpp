@@ -2,6 +2,7 @@
 // strict and lenient test servers (in this process: the CLI is waited for without blocking the
 // event loop), and checks exit codes, output lines, report files and usage errors.
 
+#include "clirun.h"
 #include "peerprocess.h"
 #include "probetestserver.h"
 #include "probe/probepresets.h"
@@ -16,53 +17,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QList<QByteArray> lines() const
-    {
-        QList<QByteArray> l = out.split('\n');
-        if (!l.isEmpty() && l.last().isEmpty())
-            l.removeLast();
-        return l;
-    }
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
-            .arg(exitCode)
-            .arg(QString::fromUtf8(out.left(6000)), QString::fromUtf8(err.left(2000)));
-    }
-};
-
-// Spins the event loop while the CLI runs, so that servers in this process answer it.
-CliRun runCli(const QStringList &args)
-{
-    QProcess process;
-    QSignalSpy finished(&process, &QProcess::finished);
-    process.start(QStringLiteral(WSI_CLI_PATH), args);
-    CliRun run;
-    if (!process.waitForStarted(10'000)) {
-        run.err = process.errorString().toUtf8();
-        return run;
-    }
-    process.closeWriteChannel();
-    if (!finished.wait(60'000)) {
-        process.kill();
-        process.waitForFinished(5'000);
-        run.err = "timed out";
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
-
-} // namespace
 
 class tst_ProbeCli : public QObject {
     Q_OBJECT
