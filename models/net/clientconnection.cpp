@@ -648,9 +648,10 @@ void ClientConnection::writeToSocket(const QByteArray &bytes)
     } else {
         // Each piece goes to the OS at once (TCP_NODELAY is on), so that the peer reads the frame
         // in pieces rather than whole.
-        for (qsizetype at = 0; at < bytes.size(); at += m_writeChop) {
+        for (qsizetype at = 0; at < bytes.size() && m_socket->state() == QAbstractSocket::ConnectedState;
+             at += m_writeChop) {
             m_socket->write(bytes.constData() + at, qMin<qsizetype>(m_writeChop, bytes.size() - at));
-            m_socket->flush();
+            m_socket->flush(); // may find the connection gone
         }
     }
     if (m_flushEachFrame)
@@ -685,7 +686,7 @@ bool ClientConnection::sendFrameInParts(const FrameSpec &spec, qsizetype payload
 
 bool ClientConnection::continueFrame(qsizetype bytes)
 {
-    if (!m_socket || m_frameRest.isEmpty())
+    if (!m_socket || m_frameRest.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
         return false;
     const qsizetype count = bytes < 0 ? m_frameRest.size() : qMin(bytes, m_frameRest.size());
     m_socket->write(m_frameRest.left(count));

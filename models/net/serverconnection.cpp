@@ -258,12 +258,14 @@ void ServerConnection::onViolation(const Violation &violation, QByteArrayView he
         return;
     }
     if (violation.closeCode != 0) {
-        // A strict server fails the connection with the violation's code, then closes TCP rather than
-        // wait for the client's close (RFC 6455 §7.1.7): that close may never be read, when it arrives
-        // inside a frame the violation cut short (conformance cases 6.4.3 and 6.4.4).
+        // A strict server fails the connection with the violation's code (RFC 6455 §7.1.7) and waits
+        // for the client's close; but when the violation cut a frame short (invalid UTF-8 found while
+        // the frame arrives), the client's close would be read as the rest of that frame's payload
+        // (conformance cases 6.4.3, 6.4.4), so TCP is closed instead.
         sendCloseFrame(violation.closeCode, CloseCodes::fittingReason(violation.description));
         m_closeTimer.start(m_options.closeTimeoutMs);
-        m_socket->disconnectFromHost();
+        if (m_parser.insideFramePayload())
+            m_socket->disconnectFromHost();
     }
 }
 

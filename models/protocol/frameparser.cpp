@@ -105,6 +105,12 @@ qsizetype FrameParser::pendingBytes() const
     return m_buffer.size();
 }
 
+bool FrameParser::insideFramePayload() const
+{
+    return m_pendingHeaderDone
+        && quint64(m_buffer.size() - m_pending.header.headerSize) < m_pending.header.declaredLength;
+}
+
 void FrameParser::reset()
 {
     ++m_generation;

@@ -106,6 +106,9 @@ public:
     bool inFragmentedMessage() const { return m_messageOpcode != 0; }
     // Bytes received but not yet part of a complete frame.
     qsizetype pendingBytes() const;
+    // A frame's header has been read and its payload is still arriving: what comes next on the wire
+    // is more of that payload (a violation reported now cut the frame short).
+    bool insideFramePayload() const;
     void reset();
 
 private:

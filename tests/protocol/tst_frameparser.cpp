@@ -893,6 +893,7 @@ void tst_FrameParser::failFastInsideIncompleteFrame()
         QCOMPARE(recorder.frames.size(), 0); // the frame is still incomplete
         QCOMPARE(parser.pendingBytes(), qsizetype(fed));
         QVERIFY(!parser.isStopped());
+        QVERIFY(parser.insideFramePayload()); // what comes next is the rest of this frame
 
         // The rest: the frame is still shown, no message, no second report.
         parser.feed(input.sliced(fed));
@@ -901,6 +902,7 @@ void tst_FrameParser::failFastInsideIncompleteFrame()
         QCOMPARE(recorder.frames[0].payload, payload);
         QCOMPARE(recorder.messages.size(), 0);
         QCOMPARE(parser.pendingBytes(), 0);
+        QVERIFY(!parser.insideFramePayload());
 
         // Parsing goes on with the next message.
         parser.feed(mask ? mframe(0x81, "ok") : frame(0x81, "ok"));
