@@ -637,39 +637,21 @@ bool ClientConnection::writeFrame(const FrameSpec &spec, bool compressed, const 
     e.messageId = m_outgoingMessages.next(e.frame);
     emitEvent(e);
     m_bytesSent += quint64(encoded.bytes.size());
-    writeToSocket(encoded.bytes);
+    m_writer.write(m_socket, encoded.bytes);
     return true;
-}
-
-void ClientConnection::writeToSocket(const QByteArray &bytes)
-{
-    if (m_writeChop <= 0) {
-        m_socket->write(bytes);
-    } else {
-        // Each piece goes to the OS at once (TCP_NODELAY is on), so that the peer reads the frame
-        // in pieces rather than whole.
-        for (qsizetype at = 0; at < bytes.size() && m_socket->state() == QAbstractSocket::ConnectedState;
-             at += m_writeChop) {
-            m_socket->write(bytes.constData() + at, qMin<qsizetype>(m_writeChop, bytes.size() - at));
-            m_socket->flush(); // may find the connection gone
-        }
-    }
-    if (m_flushEachFrame)
-        m_socket->flush();
 }
 
 void ClientConnection::setWritePacing(int chop, bool flushEachFrame)
 {
-    m_writeChop = qMax(0, chop);
-    m_flushEachFrame = flushEachFrame;
+    m_writer.setPacing(chop, flushEachFrame);
 }
 
 bool ClientConnection::sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes)
 {
-    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState || !m_frameRest.isEmpty()) {
+    if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState || m_writer.inParts()) {
         recordText(EventKind::Error, Direction::Local,
-                   m_frameRest.isEmpty() ? tr("frame not sent: not connected")
-                                         : tr("frame not sent: another frame is still being sent in parts"));
+                   m_writer.inParts() ? tr("frame not sent: another frame is still being sent in parts")
+                                      : tr("frame not sent: not connected"));
         return false;
     }
     const EncodedFrame encoded = FrameWriter::encode(spec);
@@ -677,22 +659,12 @@ bool ClientConnection::sendFrameInParts(const FrameSpec &spec, qsizetype payload
     e.messageId = m_outgoingMessages.next(e.frame);
     emitEvent(e);
     m_bytesSent += quint64(encoded.bytes.size());
-    const qsizetype now = qBound<qsizetype>(0, encoded.headerSize + payloadBytes, encoded.bytes.size());
-    m_frameRest = encoded.bytes.mid(now);
-    m_socket->write(encoded.bytes.left(now));
-    m_socket->flush();
-    return true;
+    return m_writer.beginParts(m_socket, encoded.bytes, encoded.headerSize + payloadBytes);
 }
 
 bool ClientConnection::continueFrame(qsizetype bytes)
 {
-    if (!m_socket || m_frameRest.isEmpty() || m_socket->state() != QAbstractSocket::ConnectedState)
-        return false;
-    const qsizetype count = bytes < 0 ? m_frameRest.size() : qMin(bytes, m_frameRest.size());
-    m_socket->write(m_frameRest.left(count));
-    m_socket->flush();
-    m_frameRest.remove(0, count);
-    return true;
+    return m_socket && m_writer.continueParts(m_socket, bytes);
 }
 
 void ClientConnection::abort()

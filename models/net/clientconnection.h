@@ -2,6 +2,7 @@
 
 #include "log/wireevent.h"
 #include "net/clientengine.h"
+#include "net/pacedwriter.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
 #include "protocol/handshake.h"
@@ -136,7 +137,6 @@ private:
     // `compressed`: the frame belongs to a compressed message; `message`: on the final frame of one,
     // the message as it was before compressing.
     bool writeFrame(const FrameSpec &spec, bool compressed = false, const QByteArray *message = nullptr);
-    void writeToSocket(const QByteArray &bytes);
     bool sendData(quint8 opcode, const QByteArray &payload, Compression compression);
     void sendCloseFrame(quint16 code, const QByteArray &reason);
     void fail(const QString &message);
@@ -181,8 +181,6 @@ private:
     QString m_error;
     quint64 m_bytesSent = 0;
     quint64 m_bytesReceived = 0;
-    int m_writeChop = 0;
-    bool m_flushEachFrame = false;
-    QByteArray m_frameRest; // what is left of a frame sent in parts
+    PacedWriter m_writer;
     bool m_closedTcpFirst = false;
 };

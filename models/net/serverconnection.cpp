@@ -360,7 +360,43 @@ bool ServerConnection::writeFrame(const FrameSpec &spec, bool compressed, const 
     }
     e.messageId = m_outgoing.next(e.frame);
     record(e);
-    return m_socket->write(encoded.bytes) == encoded.bytes.size();
+    m_writer.write(m_socket, encoded.bytes);
+    return true;
+}
+
+bool ServerConnection::sendFrame(const FrameSpec &spec)
+{
+    if (!m_open || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState) {
+        recordText(EventKind::Error, Direction::Local, tr("frame not sent: not connected"));
+        return false;
+    }
+    writeFrame(spec);
+    if (spec.opcode == Opcode::Close && spec.rsv == 0 && spec.fin && !m_closeSent) {
+        const bool first = !m_closeReceived;
+        m_closeSent = true;
+        m_closeTimer.start(m_options.closeTimeoutMs);
+        if (first)
+            Q_EMIT closing();
+    }
+    return true;
+}
+
+bool ServerConnection::sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes)
+{
+    if (!m_open || !m_socket || m_socket->state() != QAbstractSocket::ConnectedState || m_writer.inParts()) {
+        recordText(EventKind::Error, Direction::Local, tr("frame not sent in parts: not connected, or another one is"));
+        return false;
+    }
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    WireEvent e = outgoingFrameEvent(encoded, spec.payload);
+    e.messageId = m_outgoing.next(e.frame);
+    record(e);
+    return m_writer.beginParts(m_socket, encoded.bytes, encoded.headerSize + payloadBytes);
+}
+
+bool ServerConnection::continueFrame(qsizetype bytes)
+{
+    return m_socket && m_writer.continueParts(m_socket, bytes);
 }
 
 void ServerConnection::flush()

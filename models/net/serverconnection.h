@@ -6,6 +6,7 @@
 #include "protocol/framewriter.h"
 #include "protocol/handshake.h"
 #include "protocol/messagenumbering.h"
+#include "net/pacedwriter.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -70,6 +71,15 @@ public:
     // Drops the TCP connection without a closing handshake.
     void abort();
 
+    // For conformance cases that test a client: any frame as given (servers do not mask; a close
+    // frame starts the closing handshake), paced as PacedWriter says, or written in parts.
+    bool sendFrame(const FrameSpec &spec);
+    void setWritePacing(int chop, bool flushEachFrame) { m_writer.setPacing(chop, flushEachFrame); }
+    bool sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes);
+    bool continueFrame(qsizetype bytes = -1);
+    // Both close frames crossed.
+    bool closeHandshakeComplete() const { return m_closeSent && m_closeReceived; }
+
 Q_SIGNALS:
     void opened();
     void handshakeFailed(int status, const QString &reason);
@@ -114,6 +124,7 @@ private:
     MessageNumbering m_outgoing;
     qint64 m_fragmentSize = 0;
     QTimer m_closeTimer { this };
+    PacedWriter m_writer;
     QByteArray m_readBuffer;
     qint64 m_readTimeUs = 0;
     bool m_frameViolated = false;

@@ -2,6 +2,7 @@
 
 #include "log/capture.h"
 #include "net/clientconnection.h"
+#include "probe/conformancelink.h"
 #include "probe/conformancesession.h"
 
 using namespace Conformance;
@@ -98,13 +99,14 @@ void ConformanceRunner::startCase(qsizetype index)
     const Case &c = m_cases[index];
     Capture *capture = c.workload ? nullptr : new Capture(this);
     m_captures[index] = capture;
-    auto *session = new ConformanceSession(c, quint32(index + 1), capture, this);
+    auto *link = new ClientConformanceLink(quint32(index + 1), m_options.connection);
+    auto *session = new ConformanceSession(c, link, capture, this);
     m_sessions[index] = session;
     connect(session, &ConformanceSession::finished, this,
             [this, index](const CaseResult &result) { onCaseFinished(index, result); });
     ++m_running;
     Q_EMIT caseStarted(int(index));
-    session->start(m_options.connection);
+    session->start();
 }
 
 void ConformanceRunner::onCaseFinished(qsizetype index, const CaseResult &result)

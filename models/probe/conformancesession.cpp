@@ -1,17 +1,18 @@
 #include "probe/conformancesession.h"
 
 #include "log/capture.h"
-#include "net/clientconnection.h"
+#include "probe/conformancelink.h"
 #include "protocol/closecodes.h"
 
 using namespace Conformance;
 
-ConformanceSession::ConformanceSession(const Case &c, quint32 connectionId, Capture *capture, QObject *parent)
+ConformanceSession::ConformanceSession(const Case &c, ConformanceLink *link, Capture *capture, QObject *parent)
     : QObject(parent)
     , m_case(c)
-    , m_connectionId(connectionId)
+    , m_link(link)
     , m_capture(capture)
 {
+    link->setParent(this);
     m_pauseTimer.setSingleShot(true);
     m_endingTimer.setSingleShot(true);
     connect(&m_pauseTimer, &QTimer::timeout, this, &ConformanceSession::onPauseOver);
@@ -23,34 +24,15 @@ ConformanceSession::~ConformanceSession()
     cancel();
 }
 
-void ConformanceSession::start(const ConnectionOptions &base)
+void ConformanceSession::start()
 {
-    auto *connection = new ClientConnection(m_connectionId, this);
-    m_connection = connection;
+    ConformanceLink *link = m_link;
     if (m_capture)
-        connection->addSink(m_capture);
-    connection->addSink(this);
-    connect(connection, &ClientConnection::opened, this, &ConformanceSession::onOpened);
-    connect(connection, &ClientConnection::closed, this, &ConformanceSession::onClosed);
-
-    ConnectionOptions options;
-    options.url = base.url;
-    options.headers = base.headers;
-    options.subprotocols = base.subprotocols;
-    options.origin = base.origin;
-    options.allowCertificateErrors = base.allowCertificateErrors;
-    options.handshakeTimeoutMs = base.handshakeTimeoutMs;
-    // Sections 1 to 10 assume that no extension was agreed (an RSV bit must be refused).
-    options.deflate.reset();
-    options.closeOnViolation = true;
-    options.autoPong = true;
-    // How long the server has to answer our close frame, and to close TCP after the closing
-    // handshake, before the tester does it (Autobahn gives it a second; a busy machine needs more).
-    options.closeTimeoutMs = 2'000;
-    if (!connection->open(options)) {
-        m_seen.handshakeError = connection->errorString();
-        QMetaObject::invokeMethod(this, &ConformanceSession::onClosed, Qt::QueuedConnection);
-    }
+        link->addSink(m_capture);
+    link->addSink(this);
+    connect(link, &ConformanceLink::opened, this, &ConformanceSession::onOpened);
+    connect(link, &ConformanceLink::closed, this, &ConformanceSession::onClosed);
+    link->begin();
 }
 
 void ConformanceSession::cancel()
@@ -58,9 +40,9 @@ void ConformanceSession::cancel()
     m_done = true;
     m_pauseTimer.stop();
     m_endingTimer.stop();
-    if (m_connection) {
-        m_connection->disconnect(this);
-        m_connection->abort();
+    if (m_link) {
+        m_link->disconnect(this);
+        m_link->abort();
     }
 }
 
@@ -149,7 +131,7 @@ void ConformanceSession::onOpened()
 
 void ConformanceSession::runSteps()
 {
-    ClientConnection *connection = m_connection;
+    ConformanceLink *connection = m_link;
     if (!connection || m_done)
         return;
     while (m_step < m_case.steps.size()) {
@@ -179,7 +161,7 @@ void ConformanceSession::onPauseOver()
 {
     // As Autobahn: the case goes on only while the connection is open; a pause that ran out with it
     // still open is an event of its own (6.4.x: the server did not fail fast).
-    if (!m_connection || m_connection->readyState() != ReadyState::Open)
+    if (!m_link || !m_link->isOpen())
         return;
     const Step &pause = m_case.steps[m_step - 1];
     if (!pause.label.isEmpty()) {
@@ -191,8 +173,8 @@ void ConformanceSession::onPauseOver()
 
 void ConformanceSession::onEndingDue()
 {
-    ClientConnection *connection = m_connection;
-    if (!connection || connection->readyState() == ReadyState::Closed)
+    ConformanceLink *connection = m_link;
+    if (!connection || m_done)
         return;
     if (m_case.workload) {
         failWorkload(tr("Only %1 of %2 messages came back within %3 s.")
@@ -206,7 +188,7 @@ void ConformanceSession::onEndingDue()
         return;
     }
     // Autobahn's closeAfter: a close frame without a code.
-    if (connection->readyState() == ReadyState::Open)
+    if (connection->isOpen())
         connection->close(0);
 }
 
@@ -230,10 +212,10 @@ bool ConformanceSession::eventsMatchEveryOutcome() const
 
 void ConformanceSession::closePolitely(quint16 code)
 {
-    if (!m_connection || m_connection->readyState() != ReadyState::Open)
+    if (!m_link || !m_link->isOpen())
         return;
     m_politeCloseSent = true;
-    m_connection->close(code);
+    m_link->close(code);
 }
 
 void ConformanceSession::sendWorkloadMessage()
@@ -246,10 +228,10 @@ void ConformanceSession::sendWorkloadMessage()
             m_workloadMessage += w.pattern;
         m_workloadMessage.truncate(w.size);
     }
-    m_connection->setWritePacing(w.chop, false);
+    m_link->setWritePacing(w.chop, false);
     const quint8 opcode = w.binary ? Opcode::Binary : Opcode::Text;
     for (const FrameSpec &frame : FrameWriter::fragment(opcode, m_workloadMessage, w.fragmentSize, true))
-        m_connection->sendFrame(frame);
+        m_link->sendFrame(frame);
 }
 
 void ConformanceSession::checkWorkloadEcho(const Event &echo)
@@ -294,18 +276,20 @@ void ConformanceSession::onClosed()
     m_done = true;
     m_pauseTimer.stop();
     m_endingTimer.stop();
-    ClientConnection *connection = m_connection;
-    if (connection) {
+    const ConformanceLink *link = m_link;
+    const TesterRole role = link ? link->role() : TesterRole::Client;
+    if (link) {
         if (!m_seen.opened && m_seen.handshakeError.isEmpty())
-            m_seen.handshakeError = connection->errorString();
-        m_seen.droppedByTester = connection->closedTcpFirst();
-        // Clean as Autobahn's client counts it: both close frames crossed, and the server closed TCP.
-        m_seen.wasClean = connection->wasClean() && !m_seen.droppedByTester;
+            m_seen.handshakeError = link->errorString();
+        m_seen.droppedByTester = link->droppedByTester();
+        // Clean as Autobahn counts it: both close frames crossed and, when the tester is the
+        // client, the server closed TCP.
+        m_seen.wasClean = link->closeHandshakeComplete() && (role == TesterRole::Server || !m_seen.droppedByTester);
     }
     m_seen.closedByTester = !m_peerClosedFirst && (m_testerSentClose || m_seen.droppedByTester);
     if (!m_case.workload && m_seen.opened)
         m_seen.durationMs = m_clock.elapsed();
     // The result leaves after the engine has finished its own closed() handling.
-    const CaseResult result = judge(m_case, m_seen, TesterRole::Client);
+    const CaseResult result = judge(m_case, m_seen, role);
     QMetaObject::invokeMethod(this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
 }

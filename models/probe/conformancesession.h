@@ -1,7 +1,6 @@
 #pragma once
 
 #include "log/wireevent.h"
-#include "net/clientengine.h"
 #include "probe/conformanceresult.h"
 
 #include <QElapsedTimer>
@@ -10,24 +9,24 @@
 #include <QTimer>
 
 class Capture;
-class ClientConnection;
+class ConformanceLink;
 
-// Plays one conformance case against a server on a fresh connection of the inspector's own engine,
-// as Autobahn's fuzzing client plays it: the case's steps once OPEN, the events the server sends
-// back collected from the wire, the closing handshake started when the expected events are
-// complete (unless the case sends its own close), and its ending timer (drop, or close) otherwise.
-// The engine stays strict (it fails the connection on the server's violations, as a real client
-// would); what the server's own frames broke is recorded and fails the case.
+// Plays one conformance case on one connection, as Autobahn's fuzzing client and server play
+// them: the case's steps once OPEN, the events the peer sends back collected from the wire, the
+// closing handshake started when the expected events are complete (unless the case sends its own
+// close), and its ending timer (drop, or close) otherwise. The engine stays strict (it fails the
+// connection on the peer's violations, as a real peer would); what the peer's own frames broke is
+// recorded and fails the case.
 class ConformanceSession : public QObject, private WireEventSink {
     Q_OBJECT
 public:
-    // `capture` receives the wire log (nullptr: none, as for the timed cases of section 9).
-    ConformanceSession(const Conformance::Case &c, quint32 connectionId, Capture *capture, QObject *parent = nullptr);
+    // `link`: the connection, taken over. `capture` receives the wire log (nullptr: none, as for
+    // the timed cases of section 9).
+    ConformanceSession(const Conformance::Case &c, ConformanceLink *link, Capture *capture, QObject *parent = nullptr);
     ~ConformanceSession() override;
 
-    // Connects with `base` (URL, headers, subprotocols, origin, certificates; the rest is the
-    // session's). finished() follows, also when the connection cannot even start.
-    void start(const ConnectionOptions &base);
+    // Opens the link and plays the case. finished() follows, also when it cannot even open.
+    void start();
     // Drops the connection; finished() is not emitted.
     void cancel();
 
@@ -52,9 +51,8 @@ private:
     bool eventsMatchEveryOutcome() const;
 
     Conformance::Case m_case;
-    quint32 m_connectionId;
+    QPointer<ConformanceLink> m_link;
     QPointer<Capture> m_capture;
-    QPointer<ClientConnection> m_connection;
     Conformance::Observation m_seen;
     qsizetype m_step = 0;
     QTimer m_pauseTimer;
