@@ -1,4 +1,5 @@
 #include "clientrunner.h"
+#include "conformanceservecli.h"
 #include "clioptions.h"
 #include "outputsink.h"
 #include "outputwriter.h"
@@ -20,6 +21,8 @@ int main(int argc, char *argv[])
 {
     if (isProbeCommand(argc, argv))
         return runProbeCli(argc, argv);
+    if (isConformanceServeCommand(argc, argv))
+        return runConformanceServeCli(argc, argv);
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("wsinspector-cli"));
 
