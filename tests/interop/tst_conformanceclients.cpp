@@ -1,0 +1,271 @@
+// Testing clients: the conformance server (Autobahn's fuzzing-server URL protocol) against client
+// drivers written the way Autobahn's users write them, on Debian's node-ws and python3-websockets,
+// and against the inspector's own client engine. Each passes every case of sections 1-7 and 10
+// that is not informational; what it does leniently is NON-STRICT, never FAILED.
+
+#include "log/capture.h"
+#include "net/clientconnection.h"
+#include "peerprocess.h"
+#include "probe/conformancecatalogue.h"
+#include "probe/conformanceserver.h"
+
+#include <QDir>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Conformance;
+
+namespace {
+
+constexpr int DriverTimeout = 180'000;
+
+QList<Case> sectionsOneToTen()
+{
+    QList<Case> cases;
+    for (const Case &c : ConformanceCatalogue::all())
+        if (!ConformanceCatalogue::isPerformance(c))
+            cases << c;
+    return cases;
+}
+
+// One message over a control connection (/getCaseCount, /getCaseInfo, /getCaseStatus), and the
+// close code the server ended it with.
+struct Answer {
+    QByteArray message;
+    quint16 closeCode = 0;
+    QString closeReason;
+};
+
+Answer ask(const QUrl &url)
+{
+    Answer answer;
+    ClientConnection connection(1);
+    QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
+                     [&](quint8, const QByteArray &payload) { answer.message = payload; });
+    QSignalSpy closed(&connection, &ClientConnection::closed);
+    ConnectionOptions options;
+    options.url = url;
+    options.deflate.reset();
+    if (connection.open(options) && (closed.size() > 0 || closed.wait(10'000))) {
+        answer.closeCode = connection.closeCode();
+        answer.closeReason = connection.closeReason();
+    }
+    return answer;
+}
+
+} // namespace
+
+class tst_ConformanceClients : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void protocol();
+    void refusals_data();
+    void refusals();
+    void drivers_data();
+    void drivers();
+    void inspectorEngine();
+    void commandLine();
+    void commandLineErrors_data();
+    void commandLineErrors();
+
+private:
+    void checkAgent(const QString &agent, const QStringList &allowedNonStrict);
+
+    ConformanceServer m_server { sectionsOneToTen() };
+    QUrl m_url;
+};
+
+void tst_ConformanceClients::initTestCase()
+{
+    QVERIFY2(m_server.listen(), qPrintable(m_server.errorString()));
+    m_url = m_server.url();
+}
+
+void tst_ConformanceClients::protocol()
+{
+    QCOMPARE(ask(QUrl(m_url.toString() + QStringLiteral("/getCaseCount"))).message, QByteArray("247"));
+    const Answer info = ask(QUrl(m_url.toString() + QStringLiteral("/getCaseInfo?case=35")));
+    QCOMPARE(info.message,
+             QByteArray(R"({"description":"A frame with the reserved data opcode 3 and no payload.","id":"4.1.1"})"));
+    QCOMPARE(info.closeCode, quint16(1000));
+    QCOMPARE(ask(QUrl(m_url.toString() + QStringLiteral("/getCaseStatus?case=1&agent=nobody"))).message,
+             QByteArray(R"({"behavior":"NOT RUN"})"));
+}
+
+void tst_ConformanceClients::refusals_data()
+{
+    QTest::addColumn<QString>("target");
+    QTest::addColumn<QString>("reason");
+    QTest::addRow("unknown path") << "/getCaseCounts" << "unknown path /getCaseCounts";
+    QTest::addRow("case 0") << "/runCase?case=0&agent=a" << "case must be a number from 1 to 247, got \"0\"";
+    QTest::addRow("case past the end") << "/getCaseInfo?case=248" << "case must be a number from 1 to 247, got \"248\"";
+    QTest::addRow("no agent") << "/runCase?case=1" << "the agent parameter is missing";
+}
+
+void tst_ConformanceClients::refusals()
+{
+    QFETCH(QString, target);
+    QFETCH(QString, reason);
+    QSignalSpy refused(&m_server, &ConformanceServer::refused);
+    const Answer answer = ask(QUrl(m_url.toString() + target));
+    QCOMPARE(answer.closeCode, quint16(1008));
+    QVERIFY2(answer.closeReason.startsWith(reason.left(40)), qPrintable(answer.closeReason));
+    QCOMPARE(refused.size(), 1);
+    QVERIFY2(refused[0][1].toString().startsWith(reason), qPrintable(refused[0][1].toString()));
+}
+
+void tst_ConformanceClients::checkAgent(const QString &agent, const QStringList &allowedNonStrict)
+{
+    const ConformanceServer::AgentRun *run = m_server.agent(agent);
+    QVERIFY(run);
+    QCOMPARE(run->results.size(), 247);
+    QStringList informational;
+    for (const CaseResult &r : run->results) {
+        QVERIFY(!r.id.isEmpty());
+        const QString why = QStringLiteral("%1 %2/%3: %4 %5")
+                                .arg(r.id, verdictName(r.verdict), closeVerdictName(r.closeVerdict), r.result, r.resultClose);
+        QVERIFY2(r.verdict == Verdict::Ok || r.verdict == Verdict::Informational
+                     || (r.verdict == Verdict::NonStrict && allowedNonStrict.contains(r.id)),
+                 qPrintable(why));
+        QVERIFY2(r.closeVerdict == CloseVerdict::Ok || r.closeVerdict == CloseVerdict::Informational, qPrintable(why));
+        if (r.verdict == Verdict::Informational)
+            informational << r.id;
+    }
+    QCOMPARE(informational, (QStringList { QStringLiteral("7.1.6"), QStringLiteral("7.13.1"), QStringLiteral("7.13.2") }));
+    // The wire log of a case played: the client's request, then the frames the server sent.
+    const Capture *capture = run->captures.value(1).data(); // 1.1.2
+    QVERIFY(capture);
+    QCOMPARE(capture->event(0).kind, EventKind::HandshakeRequest);
+    QVERIFY(capture->event(0).payload.startsWith("GET /runCase?case=2&agent="));
+}
+
+void tst_ConformanceClients::drivers_data()
+{
+    QTest::addColumn<bool>("node");
+    QTest::addColumn<QStringList>("nonStrict");
+    // ws checks UTF-8 when a message is complete (6.4.x).
+    QTest::addRow("node-ws") << true
+                             << QStringList { QStringLiteral("6.4.1"), QStringLiteral("6.4.2"), QStringLiteral("6.4.3"),
+                                              QStringLiteral("6.4.4") };
+    // websockets fails the connection before its echo coroutine runs, or after (scheduling).
+    QStringList allowed;
+    for (const Case &c : ConformanceCatalogue::all())
+        if (c.expected.size() > 1 && c.expected[1].first == Verdict::NonStrict)
+            allowed << c.id;
+    QTest::addRow("python-websockets") << false << allowed;
+}
+
+void tst_ConformanceClients::drivers()
+{
+    QFETCH(bool, node);
+    QFETCH(QStringList, nonStrict);
+    const QString agent = node ? QStringLiteral("node-ws") : QStringLiteral("python websockets");
+    PeerProcess driver;
+    QSignalSpy reports(&m_server, &ConformanceServer::reportsRequested);
+    QVERIFY(driver.start(node ? PeerProcess::Runtime::Node : PeerProcess::Runtime::Python,
+                         node ? QStringLiteral("interop/peers/autobahn_driver_ws.js")
+                              : QStringLiteral("interop/peers/autobahn_driver_py.py"),
+                         { m_url.toString(), agent }));
+    QCOMPARE(driver.waitForLine(DriverTimeout), QByteArray("DONE 247"));
+    QTRY_COMPARE(reports.size(), 1);
+    QCOMPARE(reports[0][0].toString(), agent); // the agent's name arrives decoded
+    checkAgent(agent, nonStrict);
+}
+
+void tst_ConformanceClients::inspectorEngine()
+{
+    // The inspector's own client engine as the client under test, driven as a driver drives one.
+    const QString agent = QStringLiteral("inspector");
+    for (int i = 1; i <= 247; ++i) {
+        ClientConnection connection { quint32(i) };
+        QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
+                         [&](quint8 opcode, const QByteArray &payload) {
+                             if (opcode == Opcode::Binary)
+                                 connection.sendBinary(payload);
+                             else
+                                 connection.sendText(payload);
+                         });
+        QSignalSpy closed(&connection, &ClientConnection::closed);
+        ConnectionOptions options;
+        options.url = QUrl(m_url.toString() + QStringLiteral("/runCase?case=%1&agent=%2").arg(i).arg(agent));
+        options.deflate.reset();
+        options.closeTimeoutMs = 2'000;
+        QVERIFY(connection.open(options));
+        QVERIFY2(closed.size() > 0 || closed.wait(15'000), qPrintable(QString::number(i)));
+    }
+    const ConformanceServer::AgentRun *run = m_server.agent(agent);
+    QVERIFY(run);
+    QTRY_VERIFY(!run->results.last().id.isEmpty());
+    checkAgent(agent, {});
+}
+
+void tst_ConformanceClients::commandLine()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QProcess cli;
+    cli.start(QStringLiteral(WSI_CLI_PATH), { QStringLiteral("--serve"), QStringLiteral("0"), QStringLiteral("--conformance"),
+                                              QStringLiteral("--cases"), QStringLiteral("2.*"), QStringLiteral("--report-dir"),
+                                              dir.path() });
+    QVERIFY(cli.waitForStarted());
+    QTRY_VERIFY(cli.canReadLine());
+    const QByteArray first = cli.readLine().trimmed();
+    QVERIFY2(first.startsWith("conformance server on ws://127.0.0.1:") && first.endsWith(" with 11 cases (Autobahn fuzzing-server protocol)"),
+             first.constData());
+    const qsizetype at = first.indexOf("ws://");
+    const QUrl url(QString::fromUtf8(first.mid(at, first.indexOf(" with") - at)));
+    QCOMPARE(ask(QUrl(url.toString() + QStringLiteral("/getCaseCount"))).message, QByteArray("11"));
+    {
+        ClientConnection connection { 1 };
+        QSignalSpy closed(&connection, &ClientConnection::closed);
+        ConnectionOptions options;
+        options.url = QUrl(url.toString() + QStringLiteral("/runCase?case=2&agent=../cli%20agent"));
+        options.deflate.reset();
+        QVERIFY(connection.open(options));
+        QVERIFY(closed.wait(10'000)); // 2.2: our engine answers the ping; the server closes
+    }
+    QTRY_VERIFY(cli.canReadLine());
+    const QByteArray caseLine = cli.readLine();
+    QVERIFY2(caseLine.startsWith("../cli agent 2.2      OK            close OK "), caseLine.constData());
+    ask(QUrl(url.toString() + QStringLiteral("/updateReports?agent=../cli%20agent")));
+    QTRY_VERIFY(cli.canReadLine());
+    const QByteArray reportLine = cli.readLine();
+    // What a client names itself never leaves the report directory.
+    QVERIFY2(reportLine.startsWith("reports for ../cli agent: " + QDir(dir.path()).filePath(QStringLiteral("_.._cli_agent.html")).toUtf8()),
+             reportLine.constData());
+    QVERIFY(reportLine.contains("11 case(s): 1 OK, 0 NON-STRICT, 0 FAILED, 0 INFORMATIONAL, 0 UNIMPLEMENTED; 10 not run"));
+    for (const char *extension : { ".html", ".json", ".md" })
+        QVERIFY(QFile::exists(QDir(dir.path()).filePath(QStringLiteral("_.._cli_agent") + QLatin1String(extension))));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 3);
+    cli.terminate();
+    QVERIFY(cli.waitForFinished(10'000));
+}
+
+void tst_ConformanceClients::commandLineErrors_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QByteArray>("error");
+    QTest::addRow("no such directory") << QStringList { QStringLiteral("--report-dir"), QStringLiteral("/nonexistent/dir") }
+                                       << QByteArray("wsinspector-cli: --report-dir: /nonexistent/dir is not a directory\n");
+    QTest::addRow("bad pattern") << QStringList { QStringLiteral("--cases"), QStringLiteral("8.*") }
+                                 << QByteArray("wsinspector-cli: --cases: no case matches \"8.*\"\n");
+    QTest::addRow("bad port") << QStringList { QStringLiteral("--serve"), QStringLiteral("99999") }
+                              << QByteArray("wsinspector-cli: --serve: \"99999\" is not a port number (0-65535)\n");
+}
+
+void tst_ConformanceClients::commandLineErrors()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QByteArray, error);
+    QProcess cli;
+    cli.start(QStringLiteral(WSI_CLI_PATH), QStringList { QStringLiteral("--conformance") } + args);
+    QVERIFY(cli.waitForFinished(10'000));
+    QCOMPARE(cli.exitCode(), 2);
+    QVERIFY(cli.readAllStandardError().startsWith(error));
+}
+
+QTEST_GUILESS_MAIN(tst_ConformanceClients)
+#include "tst_conformanceclients.moc"
