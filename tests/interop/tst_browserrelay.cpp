@@ -268,7 +268,12 @@ void tst_BrowserRelay::chromiumThroughTheProxy()
         60'000);
     stopBrowser(browser);
 
-    QVERIFY2(refusals.isEmpty(), qPrintable(refusals.join(u'\n')));
+    // Chromium 156 (Debian 12, December 2026) opens one TLS connection more than it uses and closes
+    // it in the middle of the handshake; that shows as a refusal of its own. A certificate it did
+    // not trust would also end that way, but would fail the page and the WebSocket, which the
+    // checks below see.
+    for (const QString &refusal : std::as_const(refusals))
+        QVERIFY2(refusal.contains(QLatin1String("The remote host closed the connection")), qPrintable(refusal));
     const auto requests = eventsOfKind(capture, EventKind::HandshakeRequest);
     QVERIFY(!requests.isEmpty());
     const QByteArray request = requests.first().payload.toByteArray();
