@@ -21,18 +21,6 @@ namespace Exit {
     enum : int { NoneFailed = 0, Unreachable = 1, Usage = 2, Failed = 3, Interrupted = 130 };
 }
 
-QList<Conformance::Case> chosenCases(const ProbeCliOptions &options)
-{
-    QList<Conformance::Case> cases;
-    for (const Conformance::Case &c : ConformanceCatalogue::select(options.cases)) {
-        // Section 9 takes minutes: only when asked for, by --with-perf or by naming its cases.
-        if (ConformanceCatalogue::isPerformance(c) && !options.withPerformance && options.cases.isEmpty())
-            continue;
-        cases << c;
-    }
-    return cases;
-}
-
 QString caseLine(const Conformance::CaseResult &r)
 {
     QString line = QStringLiteral("%1 %2 close %3  %4")
@@ -54,7 +42,7 @@ void printJsonLine(const QJsonObject &object)
 
 int runConformanceCli(const ProbeCliOptions &options)
 {
-    const QList<Conformance::Case> cases = chosenCases(options);
+    const QList<Conformance::Case> cases = ConformanceCatalogue::forRun(options.cases, options.withPerformance);
     if (options.list) {
         for (const Conformance::Case &c : cases)
             printOut(QStringLiteral("%1  %2\n").arg(c.id.leftJustified(8), c.description));

@@ -13,6 +13,7 @@
 #include "text/displaytext.h"
 
 #include <QCoreApplication>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QRegularExpression>
 #include <QSaveFile>
@@ -103,20 +104,26 @@ std::optional<Options> parse(const QStringList &arguments, QString &error)
     return options;
 }
 
-// An agent's name as a file name: what a driver sends is not to be trusted with paths.
+// An agent's name as a file name: what a driver sends is not to be trusted with paths. Names
+// that had to change get a short hash of the original, so that two agents never share files.
 QString fileNameOf(const QString &agent)
 {
     static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._-]"));
     QString name = agent.left(80);
     name.replace(unsafe, QStringLiteral("_"));
-    return name.startsWith(QLatin1Char('.')) ? QLatin1Char('_') + name : name;
+    if (name.startsWith(QLatin1Char('.')))
+        name.prepend(QLatin1Char('_'));
+    if (name != agent)
+        name += QLatin1Char('-')
+            + QString::fromLatin1(QCryptographicHash::hash(agent.toUtf8(), QCryptographicHash::Sha1).toHex().left(8));
+    return name;
 }
 
 QString writeReports(const ConformanceServer &server, const QString &agent, const QString &dir)
 {
     const ConformanceServer::AgentRun *run = server.agent(agent);
     if (!run)
-        return QStringLiteral("no case ran for agent \"%1\"").arg(agent);
+        return QStringLiteral("no case ran for agent %1").arg(DisplayText::quoted(agent.toUtf8(), 80));
     ConformanceReport::Run report;
     report.subject = DisplayText::line(agent.toUtf8(), 80);
     report.role = QStringLiteral("client");
@@ -166,10 +173,7 @@ int runConformanceServeCli(int argc, char *argv[])
         printOut(QString::fromLatin1(Usage));
         return Exit::Clean;
     }
-    QList<Conformance::Case> cases;
-    for (const Conformance::Case &c : ConformanceCatalogue::select(options->cases))
-        if (!ConformanceCatalogue::isPerformance(c) || !options->cases.isEmpty())
-            cases << c;
+    const QList<Conformance::Case> cases = ConformanceCatalogue::forRun(options->cases);
 
     ConformanceServer server(cases);
     if (!server.listen(QHostAddress::LocalHost, options->port)) {

@@ -247,6 +247,10 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
             options.jobs = jobs;
             sawFullOnly = name;
         } else if (name == QLatin1String("--with-perf")) {
+            if (inlineValue) {
+                error = QStringLiteral("--with-perf takes no value");
+                return std::nullopt;
+            }
             options.withPerformance = true;
             sawFullOnly = name;
         } else if (name == QLatin1String("-H") || name == QLatin1String("--header")) {

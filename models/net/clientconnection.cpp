@@ -603,7 +603,9 @@ bool ClientConnection::sendFrame(const FrameSpec &spec, bool compressPayload)
     } else {
         ok = writeFrame(spec);
     }
-    if (spec.opcode == Opcode::Close && m_state == ReadyState::Open) {
+    // Only a well-formed close frame starts the closing handshake; one with RSV bits or without FIN
+    // is a frame the server must refuse (conformance case 3.7), after which its close is answered.
+    if (spec.opcode == Opcode::Close && spec.rsv == 0 && spec.fin && m_state == ReadyState::Open) {
         m_closeSent = true;
         setState(ReadyState::Closing, tr("CLOSING (client sent a hand-made close frame)"));
         m_closeTimer.start(m_options.closeTimeoutMs);

@@ -3,6 +3,7 @@
 // Shorthands the catalogue's sections use to write their cases (conformancecatalogue*.cpp only).
 
 #include "probe/conformancecase.h"
+#include "probe/probepresets.h"
 #include "protocol/frame.h"
 
 #include <QCoreApplication>
@@ -13,20 +14,12 @@ struct Tr {
     Q_DECLARE_TR_FUNCTIONS(ConformanceCatalogue)
 };
 
-// One masking key for every frame of the catalogue: a case's bytes are then the same on every run,
-// so that two runs' wire logs compare byte for byte (a case is not traffic a proxy could cache).
-constexpr quint32 MaskingKey = 0x37fa213d;
+// The probes' masking key and frames: a case's bytes are the same on every run.
+constexpr quint32 MaskingKey = ProbePresets::MaskingKey;
 
 inline FrameSpec frame(quint8 opcode, const QByteArray &payload = {}, bool fin = true, quint8 rsv = 0)
 {
-    FrameSpec spec;
-    spec.fin = fin;
-    spec.rsv = rsv;
-    spec.opcode = opcode;
-    spec.mask = true;
-    spec.maskingKey = MaskingKey;
-    spec.payload = payload;
-    return spec;
+    return ProbePresets::maskedFrame(opcode, payload, fin, rsv);
 }
 
 inline Step send(const FrameSpec &spec, int chop = 0, bool sync = false)

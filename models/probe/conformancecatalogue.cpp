@@ -65,6 +65,18 @@ bool isPerformance(const Case &c)
     return c.section() == QLatin1String("9");
 }
 
+QList<Case> forRun(const QStringList &patterns, bool withPerformance)
+{
+    QList<Case> cases;
+    // Naming section 9 (9.*, 9.1.1) asks for it; a pattern that only happens to match it ("*") does not.
+    const bool named = std::any_of(patterns.cbegin(), patterns.cend(),
+                                   [](const QString &p) { return p.startsWith(QLatin1String("9.")); });
+    for (const Case &c : select(patterns))
+        if (!isPerformance(c) || withPerformance || named)
+            cases << c;
+    return cases;
+}
+
 QString sectionTitle(const QString &section)
 {
     static const QHash<QString, const char *> titles {

@@ -17,6 +17,9 @@ const QList<Conformance::Case> &all();
 QList<Conformance::Case> select(const QStringList &patterns, QString *error = nullptr);
 // Section 9 takes minutes (large messages, timed): runs leave it out unless asked for.
 bool isPerformance(const Conformance::Case &c);
+// What a run plays: `patterns` as select() chooses them, without section 9 unless `withPerformance`
+// or a pattern names it (9.*, 9.1.1; "*" does not).
+QList<Conformance::Case> forRun(const QStringList &patterns = {}, bool withPerformance = false);
 // Titles of sections ("6": "UTF-8 handling") and groups ("6.4": "Failing fast on invalid UTF-8").
 QString sectionTitle(const QString &section);
 QString groupTitle(const QString &group);

@@ -95,7 +95,8 @@ ServerConformanceLink::ServerConformanceLink(ServerConnection *connection, QObje
             return;
         m_finished = true;
         m_handshakeComplete = wasClean;
-        Q_EMIT closed();
+        if (m_begun) // otherwise begin() reports it, after opened()
+            Q_EMIT closed();
     });
 }
 
@@ -107,7 +108,17 @@ void ServerConformanceLink::record(const WireEvent &event)
 
 void ServerConformanceLink::begin()
 {
-    QMetaObject::invokeMethod(this, &ConformanceLink::opened, Qt::QueuedConnection);
+    // The connection is open already (its 101 went out), though the client may have closed it
+    // since: opened() first in any case, so that the case is judged as one that opened.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_begun = true;
+            Q_EMIT opened();
+            if (m_finished)
+                Q_EMIT closed();
+        },
+        Qt::QueuedConnection);
 }
 
 bool ServerConformanceLink::isOpen() const

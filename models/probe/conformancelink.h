@@ -98,4 +98,5 @@ private:
     bool m_aborted = false;
     bool m_handshakeComplete = false;
     bool m_finished = false;
+    bool m_begun = false; // opened() was emitted
 };

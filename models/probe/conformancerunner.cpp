@@ -44,6 +44,7 @@ bool ConformanceRunner::run(const QList<Case> &cases, const ConformanceOptions &
     m_unreachable = false;
     m_error.clear();
     m_active = true;
+    ++m_generation;
     if (cases.isEmpty()) {
         QMetaObject::invokeMethod(this, &ConformanceRunner::finish, Qt::QueuedConnection);
         return true;
@@ -63,6 +64,7 @@ void ConformanceRunner::cancel()
         }
     m_running = 0;
     m_next = m_cases.size();
+    ++m_generation;
     finish();
 }
 
@@ -102,8 +104,10 @@ void ConformanceRunner::startCase(qsizetype index)
     auto *link = new ClientConformanceLink(quint32(index + 1), m_options.connection);
     auto *session = new ConformanceSession(c, link, capture, this);
     m_sessions[index] = session;
-    connect(session, &ConformanceSession::finished, this,
-            [this, index](const CaseResult &result) { onCaseFinished(index, result); });
+    connect(session, &ConformanceSession::finished, this, [this, index, generation = m_generation](const CaseResult &result) {
+        if (generation == m_generation) // not a case of a run cancelled since
+            onCaseFinished(index, result);
+    });
     ++m_running;
     Q_EMIT caseStarted(int(index));
     session->start();

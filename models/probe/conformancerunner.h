@@ -62,6 +62,7 @@ private:
     int m_running = 0; // sessions in progress
     int m_finished = 0;
     bool m_active = false;
+    quint64 m_generation = 0; // bumped by run() and cancel(): results of older sessions are dropped
     bool m_firstOpened = false;
     bool m_unreachable = false;
     QString m_error;

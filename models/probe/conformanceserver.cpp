@@ -18,6 +18,7 @@ using namespace Conformance;
 namespace {
 constexpr int HandshakeTimeoutMs = 10'000;
 constexpr qsizetype MaxRequestBytes = 16 * 1024;
+constexpr qsizetype MaxAgents = 16; // runs kept, the most recent
 } // namespace
 
 ConformanceServer::ConformanceServer(const QList<Case> &cases, QObject *parent)
@@ -183,7 +184,12 @@ void ConformanceServer::runCase(ServerConnection *connection, int index, const Q
     }
     if (Capture *previous = run.captures[index])
         previous->deleteLater(); // the case runs again: its latest wire log is kept
+    if (m_cases[index].workload) {
+        capture->deleteLater(); // as in the runner: a timed case's megabytes are not kept
+        capture = nullptr;
+    }
     run.captures[index] = capture;
+    forgetOldAgents();
     const quint32 id = connection->connectionId();
     auto *link = new ServerConformanceLink(connection);
     m_links.insert(id, link);
@@ -197,6 +203,22 @@ void ConformanceServer::runCase(ServerConnection *connection, int index, const Q
     });
     Q_EMIT caseStarted(agent, index);
     session->start();
+}
+
+void ConformanceServer::forgetOldAgents()
+{
+    // The server runs until interrupted and every agent name a driver sends makes a run: keep the
+    // most recent ones only, with their wire logs.
+    while (m_agents.size() > MaxAgents) {
+        auto oldest = m_agents.begin();
+        for (auto it = m_agents.begin(); it != m_agents.end(); ++it)
+            if (it->started < oldest->started)
+                oldest = it;
+        for (const QPointer<Capture> &capture : std::as_const(oldest->captures))
+            if (capture)
+                capture->deleteLater();
+        m_agents.erase(oldest);
+    }
 }
 
 void ConformanceServer::answer(ServerConnection *connection, const QByteArray &text)

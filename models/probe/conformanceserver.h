@@ -26,7 +26,8 @@ class ServerConnection;
 //   /updateReports?agent=A            A's reports written (reportsUpdated), then a close
 //
 // A path it does not know, or a case number out of range, is refused with close 1008 and a reason
-// that says why. Listens on 127.0.0.1 unless told otherwise.
+// that says why. Listens on 127.0.0.1 unless told otherwise. The 16 most recent agents' results and
+// wire logs are kept (not those of the timed cases).
 class ConformanceServer : public QObject {
     Q_OBJECT
 public:
@@ -62,6 +63,7 @@ private:
     void runCase(ServerConnection *connection, int index, const QString &agent, Capture *capture);
     void answer(ServerConnection *connection, const QByteArray &text);
     void refuse(ServerConnection *connection, const QByteArray &target, const QString &reason);
+    void forgetOldAgents();
 
     QList<Conformance::Case> m_cases;
     QTcpServer m_server;

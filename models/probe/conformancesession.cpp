@@ -38,6 +38,7 @@ void ConformanceSession::start()
 void ConformanceSession::cancel()
 {
     m_done = true;
+    m_cancelled = true; // a result already on its way is not reported
     m_pauseTimer.stop();
     m_endingTimer.stop();
     if (m_link) {
@@ -119,6 +120,8 @@ void ConformanceSession::onIncomingFrame(const WireEvent &event)
 
 void ConformanceSession::onOpened()
 {
+    if (m_done)
+        return;
     m_seen.opened = true;
     m_clock.start();
     if (m_case.workload) {
@@ -134,7 +137,8 @@ void ConformanceSession::runSteps()
     ConformanceLink *connection = m_link;
     if (!connection || m_done)
         return;
-    while (m_step < m_case.steps.size()) {
+    // A write can find the connection gone (onClosed() runs inside it): stop there.
+    while (m_step < m_case.steps.size() && !m_done) {
         const Step &step = m_case.steps[m_step++];
         switch (step.kind) {
         case Step::Kind::Send:
@@ -153,6 +157,8 @@ void ConformanceSession::runSteps()
             return;
         }
     }
+    if (m_done)
+        return;
     connection->setWritePacing(0, false);
     m_endingTimer.start(m_case.ending.afterMs);
 }
@@ -291,5 +297,11 @@ void ConformanceSession::onClosed()
         m_seen.durationMs = m_clock.elapsed();
     // The result leaves after the engine has finished its own closed() handling.
     const CaseResult result = judge(m_case, m_seen, role);
-    QMetaObject::invokeMethod(this, [this, result] { Q_EMIT finished(result); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        this,
+        [this, result] {
+            if (!m_cancelled)
+                Q_EMIT finished(result);
+        },
+        Qt::QueuedConnection);
 }

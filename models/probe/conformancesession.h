@@ -59,6 +59,7 @@ private:
     QTimer m_endingTimer;
     QElapsedTimer m_clock;
     bool m_done = false;
+    bool m_cancelled = false;
     bool m_politeCloseSent = false;
     // Wire order of the close frames: who sent the first.
     bool m_testerSentClose = false;

@@ -16,21 +16,9 @@ struct Tr {
 using ProbePresets::Expectation;
 using ProbePresets::Preset;
 
-// One fixed masking key for every preset frame: the bytes of a preset are then the same on every
-// run, so the tests can check them and two captures of one probe can be compared byte for byte.
-// (RFC 6455 §5.3 wants unpredictable keys against proxy cache poisoning; a probe is not that.)
-constexpr quint32 PresetMaskingKey = 0x37fa213d;
-
 FrameSpec frame(quint8 opcode, const QByteArray &payload, bool fin = true, quint8 rsv = 0)
 {
-    FrameSpec spec;
-    spec.fin = fin;
-    spec.rsv = rsv;
-    spec.opcode = opcode;
-    spec.mask = true;
-    spec.maskingKey = PresetMaskingKey;
-    spec.payload = payload;
-    return spec;
+    return ProbePresets::maskedFrame(opcode, payload, fin, rsv);
 }
 
 FrameSpec closeFrame(quint16 code, const QByteArray &reason = {})
@@ -114,7 +102,7 @@ QList<FrameSpec> compressedFrames(const Offer &o, const QList<QByteArray> &messa
         QList<FrameSpec> parts = FrameWriter::fragment(Opcode::Text, deflater.compress(m), fragmentSize, true);
         parts.first().rsv = Rsv::Rsv1;
         for (FrameSpec &part : parts)
-            part.maskingKey = PresetMaskingKey;
+            part.maskingKey = ProbePresets::MaskingKey;
         frames += parts;
     }
     return frames;
@@ -378,6 +366,18 @@ QList<Preset> buildAll()
 }
 
 } // namespace
+
+FrameSpec ProbePresets::maskedFrame(quint8 opcode, const QByteArray &payload, bool fin, quint8 rsv)
+{
+    FrameSpec spec;
+    spec.fin = fin;
+    spec.rsv = rsv;
+    spec.opcode = opcode;
+    spec.mask = true;
+    spec.maskingKey = MaskingKey;
+    spec.payload = payload;
+    return spec;
+}
 
 QList<Preset> ProbePresets::all()
 {

@@ -40,6 +40,11 @@ struct Preset {
 
 // Every preset, in a stable order.
 QList<Preset> all();
+// A client frame masked with the one key every preset and conformance case uses, so that their
+// bytes are the same on every run and two captures compare byte for byte (a probe is not traffic a
+// proxy could cache, which is what RFC 6455 §5.3's unpredictable keys are for).
+FrameSpec maskedFrame(quint8 opcode, const QByteArray &payload = {}, bool fin = true, quint8 rsv = 0);
+constexpr quint32 MaskingKey = 0x37fa213d;
 // nullptr-free lookup: an empty Preset (id empty) when unknown.
 Preset byId(const QString &id);
 

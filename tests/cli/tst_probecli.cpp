@@ -253,6 +253,33 @@ void tst_ProbeCli::usageErrors_data()
                                 << QStringLiteral("-H: \"NoColon\" is not 'Name: value'");
     QTest::addRow("probe twice") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--probe"), url }
                                  << QStringLiteral("--probe given twice");
+    // The full suite's options.
+    QTest::addRow("bad suite") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--suite"), QStringLiteral("all") }
+                               << QStringLiteral("--suite: \"all\" is not one of quick, full");
+    QTest::addRow("no such case") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--cases"), QStringLiteral("8.*") }
+                                  << QStringLiteral("--cases: no case matches \"8.*\"");
+    QTest::addRow("cases with the quick suite")
+        << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--suite"), QStringLiteral("quick"),
+                         QStringLiteral("--cases"), QStringLiteral("1.*") }
+        << QStringLiteral("--cases chooses cases of the full suite; it does not go with --suite quick");
+    QTest::addRow("jobs without the full suite") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--jobs"), QStringLiteral("2") }
+                                                 << QStringLiteral("--jobs is an option of the full suite (add --suite full)");
+    QTest::addRow("only with the full suite")
+        << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--suite"), QStringLiteral("full"),
+                         QStringLiteral("--only"), QStringLiteral("rsv1-set") }
+        << QStringLiteral("--only is an option of the quick suite; the full suite's cases are chosen with --cases");
+    QTest::addRow("jobs out of range") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--suite"), QStringLiteral("full"),
+                                                        QStringLiteral("--jobs"), QStringLiteral("0") }
+                                       << QStringLiteral("--jobs: \"0\" is not a number from 1 to 64");
+    QTest::addRow("with-perf takes no value") << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--with-perf=no") }
+                                              << QStringLiteral("--with-perf takes no value");
+    QTest::addRow("html report with the quick suite")
+        << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--report"), QStringLiteral("r.html") }
+        << QStringLiteral("--report: cannot tell the format of \"r.html\" from its extension; the quick suite writes .md, .csv or .json");
+    QTest::addRow("csv report with the full suite")
+        << QStringList { QStringLiteral("--probe"), url, QStringLiteral("--suite"), QStringLiteral("full"),
+                         QStringLiteral("--report"), QStringLiteral("r.csv") }
+        << QStringLiteral("--report: cannot tell the format of \"r.csv\" from its extension; the full suite writes .html, .md or .json");
 }
 
 void tst_ProbeCli::usageErrors()

@@ -14,38 +14,14 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include "clirun.h"
+
 #include <csignal>
 #include <memory>
 
 namespace {
 
 constexpr int Timeout = 10000;
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QStringList &args)
-{
-    QProcess process;
-    process.start(QStringLiteral(WSI_CLI_PATH), args);
-    CliRun run;
-    if (!process.waitForStarted(Timeout)) {
-        run.err = process.errorString().toUtf8();
-        return run;
-    }
-    process.closeWriteChannel();
-    if (!process.waitForFinished(30'000)) {
-        process.kill();
-        process.waitForFinished();
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
 
 // `wsinspector-cli --serve 0 --format jsonl ARGS` running while the test acts as its client.
 class Server {

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void selectErrors_data();
     void selectErrors();
     void titles();
+    void forRun_data();
+    void forRun();
 };
 
 static QList<Case> casesOf(const QString &prefix)
@@ -304,6 +306,26 @@ void tst_ConformanceCatalogue::titles()
     QCOMPARE(ConformanceCatalogue::groupTitle(QStringLiteral("2")), QStringLiteral("Pings and pongs"));
     QCOMPARE(ConformanceCatalogue::byId(QStringLiteral("2.10"))->group(), QStringLiteral("2"));
     QCOMPARE(ConformanceCatalogue::byId(QStringLiteral("6.13.2"))->group(), QStringLiteral("6.13"));
+}
+
+void tst_ConformanceCatalogue::forRun_data()
+{
+    QTest::addColumn<QStringList>("patterns");
+    QTest::addColumn<bool>("withPerformance");
+    QTest::addColumn<int>("count");
+    QTest::addRow("default: no section 9") << QStringList() << false << 247;
+    QTest::addRow("--with-perf") << QStringList() << true << 301;
+    QTest::addRow("a star does not ask for section 9") << QStringList { QStringLiteral("*") } << false << 247;
+    QTest::addRow("naming section 9 does") << QStringList { QStringLiteral("9.*") } << false << 54;
+    QTest::addRow("one timed case and another") << QStringList { QStringLiteral("1.1.1"), QStringLiteral("9.7.1") } << false << 2;
+}
+
+void tst_ConformanceCatalogue::forRun()
+{
+    QFETCH(QStringList, patterns);
+    QFETCH(bool, withPerformance);
+    QFETCH(int, count);
+    QCOMPARE(ConformanceCatalogue::forRun(patterns, withPerformance).size(), count);
 }
 
 QTEST_GUILESS_MAIN(tst_ConformanceCatalogue)
