@@ -6,6 +6,7 @@
 #include "log/sessionfile.h"
 #include "net/localcertificateauthority.h"
 #include "captureevents.h"
+#include "clirun.h"
 #include "peerprocess.h"
 
 #include <QFile>
@@ -20,77 +21,6 @@
 #include <csignal>
 
 namespace {
-
-struct CliRun {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-
-    QList<QByteArray> lines() const
-    {
-        QList<QByteArray> l = out.split('\n');
-        if (!l.isEmpty() && l.last().isEmpty())
-            l.removeLast();
-        return l;
-    }
-    QList<QJsonObject> events() const
-    {
-        QList<QJsonObject> list;
-        for (const QByteArray &line : lines())
-            list << QJsonDocument::fromJson(line).object();
-        return list;
-    }
-    // Frames in one direction, in order.
-    QList<QJsonObject> frames(const char *dir) const
-    {
-        QList<QJsonObject> list;
-        for (const QJsonObject &o : events()) {
-            if (o.value(QStringLiteral("kind")) == QLatin1String("frame")
-                && o.value(QStringLiteral("dir")) == QLatin1String(dir))
-                list << o;
-        }
-        return list;
-    }
-    QJsonObject last(const char *kind) const
-    {
-        QJsonObject found;
-        for (const QJsonObject &o : events()) {
-            if (o.value(QStringLiteral("kind")) == QLatin1String(kind))
-                found = o;
-        }
-        return found;
-    }
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
-            .arg(exitCode)
-            .arg(QString::fromUtf8(out.left(4000)), QString::fromUtf8(err.left(2000)));
-    }
-};
-
-CliRun runCli(const QStringList &args, const QByteArray &input = {})
-{
-    QProcess process;
-    process.start(QStringLiteral(WSI_CLI_PATH), args);
-    CliRun run;
-    if (!process.waitForStarted(10'000)) {
-        run.err = process.errorString().toUtf8();
-        return run;
-    }
-    if (!input.isEmpty())
-        process.write(input);
-    process.closeWriteChannel();
-    if (!process.waitForFinished(30'000)) {
-        process.kill();
-        process.waitForFinished();
-        run.err = "timed out\n" + process.readAllStandardError();
-        return run;
-    }
-    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
-}
 
 // The part of a jsonl line after "us":..., which is the same in every run.
 QByteArray afterTime(const QByteArray &line)
@@ -350,7 +280,7 @@ void tst_Cli::againstItsOwnServer()
     // the client received is what the server says it sent.
     QVERIFY2(waitForOutput(server, serverOut, "\"state\":\"CLOSED\""), serverOut.constData());
     QByteArray clientRequest;
-    for (const QJsonObject &o : run.events()) {
+    for (const QJsonObject &o : run.jsonLines()) {
         if (o.value(QStringLiteral("kind")) == QLatin1String("handshake-request"))
             clientRequest = o.value(QStringLiteral("raw")).toString().toUtf8();
     }
@@ -371,7 +301,7 @@ void tst_Cli::againstItsOwnServer()
     }
     QCOMPARE(serverRequest, clientRequest);
     QStringList clientFrames; // the same frames, seen from the other end
-    for (const QJsonObject &o : run.events()) {
+    for (const QJsonObject &o : run.jsonLines()) {
         if (o.value(QStringLiteral("kind")) == QLatin1String("frame"))
             clientFrames << (o.value(QStringLiteral("dir")) == QLatin1String("in") ? QStringLiteral("out ") : QStringLiteral("in "))
                     + o.value(QStringLiteral("type")).toString() + QLatin1Char(' ')
@@ -752,7 +682,7 @@ void tst_Cli::qtEngineAgainstNodeWs()
     QCOMPARE(out[2].value(QStringLiteral("type")).toString(), QStringLiteral("close"));
     QStringList signalList;
     QJsonArray echoed, disconnected;
-    for (const QJsonObject &event : run.events()) {
+    for (const QJsonObject &event : run.jsonLines()) {
         if (event.value(QStringLiteral("kind")).toString() != QLatin1String("api"))
             continue;
         QCOMPARE(event.value(QStringLiteral("dir")).toString(), QStringLiteral("local"));
@@ -935,7 +865,7 @@ void tst_Cli::stdinLines()
     const CliRun run = runCli(QStringList { QStringLiteral("--stdin"), QStringLiteral("--format"),
                                   QStringLiteral("jsonl"), urlFor(m_echoPort) }
             + extraArgs,
-        input);
+        60'000, input);
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
     QStringList sent;
     QStringList echoed;

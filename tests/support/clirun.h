@@ -31,6 +31,27 @@ struct CliRun {
             list << QJsonDocument::fromJson(line).object();
         return list;
     }
+    // The jsonl output's events: frames in one direction ("in", "out"), in order.
+    QList<QJsonObject> frames(const char *dir) const
+    {
+        QList<QJsonObject> list;
+        for (const QJsonObject &o : jsonLines()) {
+            if (o.value(QStringLiteral("kind")) == QLatin1String("frame")
+                && o.value(QStringLiteral("dir")) == QLatin1String(dir))
+                list << o;
+        }
+        return list;
+    }
+    // The jsonl output's last event of a kind ("state", "close", ...); empty when none.
+    QJsonObject last(const char *kind) const
+    {
+        QJsonObject found;
+        for (const QJsonObject &o : jsonLines()) {
+            if (o.value(QStringLiteral("kind")) == QLatin1String(kind))
+                found = o;
+        }
+        return found;
+    }
     QString describe() const
     {
         return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
@@ -39,8 +60,9 @@ struct CliRun {
     }
 };
 
-// Spins the event loop while the CLI runs, so that servers in this process answer it.
-inline CliRun runCli(const QStringList &args, int timeoutMs = 60'000)
+// Spins the event loop while the CLI runs, so that servers in this process answer it. `input` is
+// written to its standard input, which is then closed.
+inline CliRun runCli(const QStringList &args, int timeoutMs = 60'000, const QByteArray &input = {})
 {
     QProcess process;
     QSignalSpy finished(&process, &QProcess::finished);
@@ -50,11 +72,13 @@ inline CliRun runCli(const QStringList &args, int timeoutMs = 60'000)
         run.err = process.errorString().toUtf8();
         return run;
     }
+    if (!input.isEmpty())
+        process.write(input);
     process.closeWriteChannel();
     if (!finished.wait(timeoutMs)) {
         process.kill();
         process.waitForFinished(5'000);
-        run.err = "timed out";
+        run.err = "timed out\n" + process.readAllStandardError();
         return run;
     }
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2;
