@@ -86,9 +86,10 @@ void ServerConnection::start(const Options &options)
             = Extensions::parse(HttpHeaderList::values(m_requestHeaders, "Sec-WebSocket-Extensions"));
         QStringList declined;
         if (offers.ok()) {
-            if (const auto answer = PerMessageDeflate::answer(offers.list, &declined)) {
+            if (const auto answer = PerMessageDeflate::answer(offers.list, options.deflateRequests, &declined)) {
                 m_deflate = answer->agreement;
-                extra.append(HttpHeader { "Sec-WebSocket-Extensions", answer->response.text() });
+                m_acceptedExtensions = answer->response.text();
+                extra.append(HttpHeader { "Sec-WebSocket-Extensions", m_acceptedExtensions });
             }
         } else if (HttpHeaderList::contains(m_requestHeaders, "Sec-WebSocket-Extensions")) {
             declined << offers.error;

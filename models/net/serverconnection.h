@@ -37,6 +37,9 @@ public:
     struct Options {
         QByteArray subprotocol; // selected for this client (the server has checked it was offered); empty: none
         bool perMessageDeflate = true; // accept the client's offer when one can be honoured
+        // What to ask of the client when accepting, the first that an offer allows (conformance
+        // cases 13.x); empty: nothing beyond the offer.
+        QList<PerMessageDeflate::ClientRequest> deflateRequests;
         FrameParser::Limits limits;
         int closeTimeoutMs = 5'000; // for the client's part of the closing handshake, then for TCP to end
         qsizetype maxHandshakeBytes = 16 * 1024; // as the server admitted the request head
@@ -55,6 +58,8 @@ public:
     bool isOpen() const { return m_open && !m_closeSent && !m_closeReceived; }
     QByteArray subprotocol() const { return m_open ? m_options.subprotocol : QByteArray(); }
     const std::optional<PerMessageDeflate::Agreement> &deflate() const { return m_deflate; }
+    // The 101's Sec-WebSocket-Extensions ("permessage-deflate; client_max_window_bits=9"); empty: none.
+    QByteArray acceptedExtensions() const { return m_acceptedExtensions; }
     QByteArray request() const { return m_request; }
 
     // Outgoing messages are split into frames of this many payload bytes (0: never).
@@ -120,6 +125,7 @@ private:
     FrameParser m_parser;
     std::optional<PerMessageDeflate::Agreement> m_deflate;
     std::unique_ptr<MessageDeflater> m_deflater;
+    QByteArray m_acceptedExtensions;
     MessageNumbering m_incoming;
     MessageNumbering m_outgoing;
     qint64 m_fragmentSize = 0;

@@ -429,3 +429,41 @@ std::optional<PerMessageDeflate::Answer> PerMessageDeflate::answer(const QList<E
     }
     return std::nullopt;
 }
+
+std::optional<PerMessageDeflate::Answer> PerMessageDeflate::answer(const QList<Extension> &offers,
+                                                                   const QList<ClientRequest> &requests,
+                                                                   QStringList *declined)
+{
+    if (requests.isEmpty())
+        return answer(offers, declined);
+    bool anyUsable = false;
+    for (const ClientRequest &request : requests) {
+        for (const Extension &offered : offers) {
+            // Why an offer is unusable is said once, not once per request.
+            std::optional<Answer> base = answer(QList<Extension> { offered }, &request == &requests.first() ? declined : nullptr);
+            if (!base)
+                continue;
+            anyUsable = true;
+            const std::optional<Offer> offer = Offer::fromExtension(offered, nullptr);
+            if (request.maxWindowBits && !offer->clientMaxWindowBits)
+                continue; // RFC 7692 §7.1.2.2: not without the client's client_max_window_bits
+            Agreement &agreed = base->agreement;
+            QList<ExtensionParameter> &parameters = base->response.parameters;
+            if (request.noContextTakeover && !agreed.clientNoContextTakeover) {
+                agreed.clientNoContextTakeover = true;
+                parameters.append({ "client_no_context_takeover", std::nullopt });
+            }
+            if (request.maxWindowBits) {
+                // Never above what the client announced for itself (§7.1.2.2).
+                const int bits = qMin(*request.maxWindowBits, offer->clientMaxWindowBitsValue.value_or(15));
+                agreed.clientMaxWindowBits = bits;
+                parameters.append({ "client_max_window_bits", QByteArray::number(bits) });
+            }
+            return base;
+        }
+    }
+    if (declined && anyUsable)
+        *declined << Tr::tr("no offer allows what this server asks of the client (client_max_window_bits "
+                            "needs an offer that has it)");
+    return std::nullopt;
+}

@@ -89,4 +89,17 @@ struct Answer {
 };
 std::optional<Answer> answer(const QList<Extension> &offers, QStringList *declined = nullptr);
 
+// What a server may ask of the client in its answer, beyond what the client offered: to reset its
+// window for every message (client_no_context_takeover, allowed whether offered or not, RFC 7692
+// §7.1.1.2) and to compress with a smaller window (client_max_window_bits=N, only in answer to an
+// offer that has client_max_window_bits, §7.1.2.2). Conformance cases 13.x test clients with these.
+struct ClientRequest {
+    bool noContextTakeover = false;
+    std::optional<int> maxWindowBits; // 8..15
+};
+// answer(), asking the first of `requests` that some offer allows: each request is tried against
+// every offer in turn, as a server with preferences would. Empty `requests`: answer(offers).
+std::optional<Answer> answer(const QList<Extension> &offers, const QList<ClientRequest> &requests,
+                             QStringList *declined = nullptr);
+
 } // namespace PerMessageDeflate

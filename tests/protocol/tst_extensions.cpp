@@ -28,6 +28,8 @@ private Q_SLOTS:
     void accept();
     void answer_data();
     void answer();
+    void answerAsking_data();
+    void answerAsking();
 };
 
 void tst_Extensions::parse_data()
@@ -243,6 +245,89 @@ void tst_Extensions::answer()
                  .arg(a.serverMaxWindowBits)
                  .arg(a.clientMaxWindowBits),
         agreement);
+}
+
+void tst_Extensions::answerAsking_data()
+{
+    QTest::addColumn<QByteArray>("offers");
+    QTest::addColumn<QString>("requests"); // "nct 8, nct, -": tried in order
+    QTest::addColumn<QByteArray>("response"); // empty: declined
+    QTest::addColumn<QString>("agreement"); // "snct cnct server-bits client-bits"
+
+    const QByteArray autobahn("permessage-deflate; client_no_context_takeover; client_max_window_bits");
+    QTest::addRow("nothing asked") << autobahn << "-" << QByteArray("permessage-deflate; client_no_context_takeover")
+                                   << "0 1 15 15";
+    // RFC 7692 §7.1.1.2: the server may ask it although the offer does not have it.
+    QTest::addRow("no context takeover, not offered")
+        << QByteArray("permessage-deflate") << "nct" << QByteArray("permessage-deflate; client_no_context_takeover")
+        << "0 1 15 15";
+    QTest::addRow("a smaller window") << autobahn << "8"
+                                      << QByteArray("permessage-deflate; client_no_context_takeover; client_max_window_bits=8")
+                                      << "0 1 15 8";
+    QTest::addRow("never above the client's own")
+        << QByteArray("permessage-deflate; client_max_window_bits=10") << "15"
+        << QByteArray("permessage-deflate; client_max_window_bits=10") << "0 0 15 10";
+    // §7.1.2.2: no client_max_window_bits in an answer to an offer without it; so the next request.
+    QTest::addRow("window needs the offer's parameter, next request taken")
+        << QByteArray("permessage-deflate") << "nct 8, -" << QByteArray("permessage-deflate") << "0 0 15 15";
+    QTest::addRow("no request fits") << QByteArray("permessage-deflate") << "12" << QByteArray() << QString();
+    QTest::addRow("first request, second offer")
+        << QByteArray("permessage-deflate, permessage-deflate; client_max_window_bits") << "9"
+        << QByteArray("permessage-deflate; client_max_window_bits=9") << "0 0 15 9";
+    QTest::addRow("the server's own parameters still honoured")
+        << QByteArray("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; client_max_window_bits")
+        << "nct 9"
+        << QByteArray("permessage-deflate; server_no_context_takeover; server_max_window_bits=12; "
+                      "client_no_context_takeover; client_max_window_bits=9")
+        << "1 1 12 9";
+}
+
+void tst_Extensions::answerAsking()
+{
+    QFETCH(QByteArray, offers);
+    QFETCH(QString, requests);
+    QFETCH(QByteArray, response);
+    QFETCH(QString, agreement);
+
+    QList<PerMessageDeflate::ClientRequest> asked;
+    for (const QString &text : requests.split(QStringLiteral(", "))) {
+        PerMessageDeflate::ClientRequest r;
+        for (const QString &part : text.split(QLatin1Char(' '))) {
+            if (part == QLatin1String("nct"))
+                r.noContextTakeover = true;
+            else if (part != QLatin1String("-"))
+                r.maxWindowBits = part.toInt();
+        }
+        asked << r;
+    }
+    const Extensions::Parsed parsed = Extensions::parse(offers);
+    QVERIFY(parsed.ok());
+    QStringList why;
+    const auto answer = PerMessageDeflate::answer(parsed.list, asked, &why);
+    if (response.isEmpty()) {
+        QVERIFY(!answer);
+        QCOMPARE(why.size(), 1); // says why
+        return;
+    }
+    QVERIFY(answer);
+    QCOMPARE(answer->response.text(), response);
+    const PerMessageDeflate::Agreement &a = answer->agreement;
+    QCOMPARE(QStringLiteral("%1 %2 %3 %4")
+                 .arg(int(a.serverNoContextTakeover))
+                 .arg(int(a.clientNoContextTakeover))
+                 .arg(a.serverMaxWindowBits)
+                 .arg(a.clientMaxWindowBits),
+             agreement);
+    // What a client makes of the answer agrees with what the server thinks it agreed.
+    for (const Extension &offered : parsed.list) {
+        const auto offer = PerMessageDeflate::Offer::fromExtension(offered, nullptr);
+        if (const auto back = PerMessageDeflate::accept(answer->response, *offer, nullptr)) {
+            QCOMPARE(back->clientMaxWindowBits, a.clientMaxWindowBits);
+            QCOMPARE(back->serverMaxWindowBits, a.serverMaxWindowBits);
+            return;
+        }
+    }
+    QFAIL("no offer accepts the answer");
 }
 
 QTEST_GUILESS_MAIN(tst_Extensions)
