@@ -122,5 +122,8 @@ QString utf8GroupTitle(int group); // 6.5 to 6.23: the UTF-8 test group's title
 QList<Case> closing(); // 7
 QList<Case> limits(); // 9
 QList<Case> autoFragmentation(); // 10
+QList<Case> compressionData(); // 12
+QList<Case> compressionParameters(); // 13
+QString compressionGroupTitle(const QString &group); // 12.1 to 13.7
 
 } // namespace Conformance::Build

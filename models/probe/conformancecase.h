@@ -1,5 +1,6 @@
 #pragma once
 
+#include "probe/conformancedata.h"
 #include "protocol/extensions.h"
 #include "protocol/framewriter.h"
 
@@ -93,16 +94,29 @@ struct ExpectedClose {
     bool wrongEndpointFailsCase = false;
 };
 
-// Section 9: messages sent one after another, each when the previous one came
+// Sections 9, 12 and 13: messages sent one after another, each when the previous one came
 // back, graded on all of them coming back unchanged in time (the events are not kept).
 struct Workload {
     int count = 1;
     qsizetype size = 0; // bytes per message
     bool binary = false;
     QByteArray pattern; // the message repeats this
+    // Sections 12 and 13: each message is the next `size` bytes of this data set, wrapping around
+    // at its end, as Autobahn cuts its test files (`pattern` is not used).
+    std::optional<TestData::Set> dataSet;
     qsizetype fragmentSize = 0; // messages are split into frames of this many payload bytes (0: one frame)
     int chop = 0; // frames are written in pieces of this many bytes
     int timeoutMs = 10'000;
+};
+
+// Sections 12 and 13: the case runs with permessage-deflate, negotiated as it says; a peer that
+// declines it makes the case UNIMPLEMENTED. The messages are compressed as agreed.
+struct Deflate {
+    // The tester as the client offers these, in order of preference (13.7 offers three).
+    QList<PerMessageDeflate::Offer> offers;
+    // The tester as the server accepts the client's offer asking these of it, the first that an
+    // offer allows (empty: nothing beyond the offer).
+    QList<PerMessageDeflate::ClientRequest> requests;
 };
 
 struct Case {
@@ -123,6 +137,7 @@ struct Case {
     // The spec leaves the outcome open (7.1.6, 7.13.x): reported with what happened, never failing.
     bool informational = false;
     std::optional<Workload> workload;
+    std::optional<Deflate> deflate;
 
     QString section() const { return id.section(QLatin1Char('.'), 0, 0); } // "6"
     QString group() const; // "6.4" for "6.4.1", "2" for "2.10"

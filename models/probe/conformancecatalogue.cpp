@@ -16,7 +16,7 @@ const QList<Case> &all()
         QList<Case> list;
         list << Build::framing() << Build::pingPong() << Build::reservedBits() << Build::opcodes()
              << Build::fragmentation() << Build::utf8() << Build::closing() << Build::limits()
-             << Build::autoFragmentation();
+             << Build::autoFragmentation() << Build::compressionData() << Build::compressionParameters();
         return list;
     }();
     return cases;
@@ -62,17 +62,20 @@ QList<Case> select(const QStringList &patterns, QString *error)
 
 bool isPerformance(const Case &c)
 {
-    return c.section() == QLatin1String("9");
+    return c.workload.has_value();
 }
 
 QList<Case> forRun(const QStringList &patterns, bool withPerformance)
 {
     QList<Case> cases;
-    // Naming section 9 (9.*, 9.1.1) asks for it; a pattern that only happens to match it ("*") does not.
-    const bool named = std::any_of(patterns.cbegin(), patterns.cend(),
-                                   [](const QString &p) { return p.startsWith(QLatin1String("9.")); });
+    // Naming a timed section (9.*, 12.1.1) asks for it; a pattern that only happens to match it
+    // ("*") does not.
+    auto named = [&patterns](const Case &c) {
+        const QString prefix = c.section() + QLatin1Char('.');
+        return std::any_of(patterns.cbegin(), patterns.cend(), [&](const QString &p) { return p.startsWith(prefix); });
+    };
     for (const Case &c : select(patterns))
-        if (!isPerformance(c) || withPerformance || named)
+        if (!isPerformance(c) || withPerformance || named(c))
             cases << c;
     return cases;
 }
@@ -89,6 +92,8 @@ QString sectionTitle(const QString &section)
         { QStringLiteral("7"), QT_TRANSLATE_NOOP("ConformanceCatalogue", "Close handling") },
         { QStringLiteral("9"), QT_TRANSLATE_NOOP("ConformanceCatalogue", "Limits and performance") },
         { QStringLiteral("10"), QT_TRANSLATE_NOOP("ConformanceCatalogue", "Auto-fragmentation") },
+        { QStringLiteral("12"), QT_TRANSLATE_NOOP("ConformanceCatalogue", "Compression: different data") },
+        { QStringLiteral("13"), QT_TRANSLATE_NOOP("ConformanceCatalogue", "Compression: different parameters") },
     };
     const char *title = titles.value(section);
     return title ? Build::Tr::tr(title) : QString();
@@ -125,6 +130,8 @@ QString groupTitle(const QString &group)
         return Build::Tr::tr(title);
     if (group.startsWith(QLatin1String("6.")))
         return Build::utf8GroupTitle(group.mid(2).toInt());
+    if (group.startsWith(QLatin1String("12.")) || group.startsWith(QLatin1String("13.")))
+        return Build::compressionGroupTitle(group);
     return sectionTitle(group);
 }
 

@@ -3,7 +3,8 @@
 #include "net/clientconnection.h"
 #include "net/serverconnection.h"
 
-ClientConformanceLink::ClientConformanceLink(quint32 connectionId, const ConnectionOptions &base, QObject *parent)
+ClientConformanceLink::ClientConformanceLink(quint32 connectionId, const ConnectionOptions &base,
+                                             const std::optional<Conformance::Deflate> &deflate, QObject *parent)
     : ConformanceLink(parent)
     , m_connection(new ClientConnection(connectionId, this))
 {
@@ -13,8 +14,14 @@ ClientConformanceLink::ClientConformanceLink(quint32 connectionId, const Connect
     m_options.origin = base.origin;
     m_options.allowCertificateErrors = base.allowCertificateErrors;
     m_options.handshakeTimeoutMs = base.handshakeTimeoutMs;
-    // Sections 1 to 10 assume that no extension was agreed (an RSV bit must be refused).
+    // Sections 1 to 10 assume that no extension was agreed (an RSV bit must be refused); 12 and 13
+    // offer permessage-deflate, several offers in order of preference in 13.7.
     m_options.deflate.reset();
+    if (deflate && !deflate->offers.isEmpty()) {
+        m_options.deflate = deflate->offers.first();
+        for (qsizetype i = 1; i < deflate->offers.size(); ++i)
+            m_options.extensions << QString::fromLatin1(deflate->offers[i].extension().text());
+    }
     m_options.closeOnViolation = true;
     m_options.autoPong = true;
     // How long the server has to answer our close frame, and to close TCP after the closing
@@ -58,6 +65,20 @@ void ClientConformanceLink::sendFrameInParts(const FrameSpec &spec, qsizetype pa
 void ClientConformanceLink::continueFrame(qsizetype bytes)
 {
     m_connection->continueFrame(bytes);
+}
+
+void ClientConformanceLink::sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize)
+{
+    m_connection->setFragmentSize(fragmentSize);
+    if (binary)
+        m_connection->sendBinary(data);
+    else
+        m_connection->sendText(data);
+}
+
+QByteArray ClientConformanceLink::acceptedExtensions() const
+{
+    return m_connection->selectedExtensions();
 }
 
 void ClientConformanceLink::close(quint16 code)
@@ -156,6 +177,19 @@ void ServerConformanceLink::continueFrame(qsizetype bytes)
 {
     if (m_connection)
         m_connection->continueFrame(bytes);
+}
+
+void ServerConformanceLink::sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize)
+{
+    if (!m_connection)
+        return;
+    m_connection->setFragmentSize(fragmentSize);
+    m_connection->sendMessage(!binary, data);
+}
+
+QByteArray ServerConformanceLink::acceptedExtensions() const
+{
+    return m_connection ? m_connection->acceptedExtensions() : QByteArray();
 }
 
 void ServerConformanceLink::close(quint16 code)

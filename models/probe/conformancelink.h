@@ -29,6 +29,12 @@ public:
     virtual void sendFrame(const FrameSpec &spec) = 0;
     virtual void sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes) = 0;
     virtual void continueFrame(qsizetype bytes) = 0;
+    // A data message, compressed as agreed in the handshake, split into frames of `fragmentSize`
+    // payload bytes (0: one frame).
+    virtual void sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize) = 0;
+    // The extensions agreed in the handshake, as the 101 said them; empty: none.
+    virtual QByteArray acceptedExtensions() const = 0;
+    bool deflateAgreed() const { return !acceptedExtensions().isEmpty(); }
     // Starts the closing handshake with `code` (0: a close frame without a code).
     virtual void close(quint16 code) = 0;
     virtual void abort() = 0;
@@ -43,11 +49,13 @@ Q_SIGNALS:
 };
 
 // The tester as the client: a fresh connection of the inspector's own engine, strict (it fails the
-// connection on the server's violations, as a real client would), offering no extension.
+// connection on the server's violations, as a real client would), offering no extension but the
+// permessage-deflate offers of the case's `deflate`.
 class ClientConformanceLink : public ConformanceLink {
     Q_OBJECT
 public:
-    ClientConformanceLink(quint32 connectionId, const ConnectionOptions &base, QObject *parent = nullptr);
+    ClientConformanceLink(quint32 connectionId, const ConnectionOptions &base,
+                          const std::optional<Conformance::Deflate> &deflate = std::nullopt, QObject *parent = nullptr);
 
     Conformance::TesterRole role() const override { return Conformance::TesterRole::Client; }
     void addSink(WireEventSink *sink) override;
@@ -57,6 +65,8 @@ public:
     void sendFrame(const FrameSpec &spec) override;
     void sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes) override;
     void continueFrame(qsizetype bytes) override;
+    void sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize) override;
+    QByteArray acceptedExtensions() const override;
     void close(quint16 code) override;
     void abort() override;
     bool droppedByTester() const override;
@@ -86,6 +96,8 @@ public:
     void sendFrame(const FrameSpec &spec) override;
     void sendFrameInParts(const FrameSpec &spec, qsizetype payloadBytes) override;
     void continueFrame(qsizetype bytes) override;
+    void sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize) override;
+    QByteArray acceptedExtensions() const override;
     void close(quint16 code) override;
     void abort() override;
     bool droppedByTester() const override { return m_aborted; }

@@ -2,6 +2,7 @@
 
 #include "probe/proberesult.h"
 #include "protocol/closecodes.h"
+#include "text/displaytext.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -39,6 +40,11 @@ void insertBytes(QJsonObject &o, const QString &key, const QByteArray &bytes)
         o.insert(key, text);
     else
         o.insert(key + QStringLiteral("Base64"), QString::fromLatin1(bytes.toBase64()));
+}
+
+QString compressionPercent(quint64 wire, quint64 message)
+{
+    return QString::number(100.0 * double(wire) / double(message), 'f', 1);
 }
 
 void gradeClose(const Case &c, const Observation &seen, TesterRole role, CaseResult &r)
@@ -97,11 +103,20 @@ CaseResult judge(const Case &c, const Observation &seen, TesterRole role)
         r.resultClose = r.result;
         return r;
     }
-    if (c.workload) {
+    if (c.deflate && seen.extensions.isEmpty()) {
+        r.verdict = Verdict::Unimplemented;
+        r.result = Tr::tr("The peer declined permessage-deflate.");
+    } else if (c.workload) {
         r.verdict = seen.workloadComplete ? Verdict::Ok : Verdict::Failed;
         r.result = seen.workloadComplete
             ? Tr::tr("All %n message(s) came back unchanged in %1 ms.", nullptr, c.workload->count).arg(seen.durationMs)
             : seen.workloadProblem;
+        if (c.deflate && seen.messageBytesOut > 0 && seen.messageBytesIn > 0)
+            r.result += QLatin1Char(' ')
+                + Tr::tr("Compressed to %1% of the messages' size going out, %2% coming back (%3).")
+                      .arg(compressionPercent(seen.wireBytesOut, seen.messageBytesOut))
+                      .arg(compressionPercent(seen.wireBytesIn, seen.messageBytesIn))
+                      .arg(DisplayText::quoted(seen.extensions, 120));
     } else {
         r.verdict = Verdict::Failed;
         r.result = Tr::tr("What came back (%1) is none of the expected outcomes.").arg(describeEvents(seen.events));
@@ -173,6 +188,15 @@ QJsonObject CaseResult::toJson() const
         o.insert(QStringLiteral("peerViolations"), QJsonArray::fromStringList(seen.peerViolations));
     if (!seen.opened)
         o.insert(QStringLiteral("handshakeError"), seen.handshakeError);
+    if (!seen.extensions.isEmpty())
+        insertBytes(o, QStringLiteral("extensions"), seen.extensions);
+    if (seen.messageBytesOut + seen.messageBytesIn > 0) {
+        o.insert(QStringLiteral("compression"),
+                 QJsonObject { { QStringLiteral("messageBytesOut"), qint64(seen.messageBytesOut) },
+                               { QStringLiteral("wireBytesOut"), qint64(seen.wireBytesOut) },
+                               { QStringLiteral("messageBytesIn"), qint64(seen.messageBytesIn) },
+                               { QStringLiteral("wireBytesIn"), qint64(seen.wireBytesIn) } });
+    }
     return o;
 }
 

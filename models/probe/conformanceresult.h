@@ -32,6 +32,14 @@ struct Observation {
     bool workloadComplete = false;
     QString workloadProblem;
     qint64 durationMs = 0; // from OPEN to the end of the case (section 9: to the last echo)
+    // Sections 12 and 13: the extensions the handshake agreed (empty: permessage-deflate declined,
+    // the case is unimplemented), and the data messages' bytes, as messages and on the wire (frame
+    // payloads, compressed), each way: what compression achieved.
+    QByteArray extensions;
+    quint64 messageBytesOut = 0;
+    quint64 wireBytesOut = 0;
+    quint64 messageBytesIn = 0;
+    quint64 wireBytesIn = 0;
 };
 
 struct CaseResult {

@@ -101,7 +101,7 @@ void ConformanceRunner::startCase(qsizetype index)
     const Case &c = m_cases[index];
     Capture *capture = c.workload ? nullptr : new Capture(this);
     m_captures[index] = capture;
-    auto *link = new ClientConformanceLink(quint32(index + 1), m_options.connection);
+    auto *link = new ClientConformanceLink(quint32(index + 1), m_options.connection, c.deflate);
     auto *session = new ConformanceSession(c, link, capture, this);
     m_sessions[index] = session;
     connect(session, &ConformanceSession::finished, this, [this, index, generation = m_generation](const CaseResult &result) {

@@ -116,11 +116,27 @@ void ConformanceServer::handOver(QTcpSocket *socket, const QByteArray &target)
     connect(connection, &ServerConnection::opened, this,
             [this, connection, target, capture] { route(connection, target, capture); });
     ServerConnection::Options options;
-    options.perMessageDeflate = false; // sections 1 to 10 assume no extension
+    // Sections 1 to 10 assume no extension; 12 and 13 accept permessage-deflate asking of the client
+    // what the case says. Only a case to run decides, so the request line is read for it here.
+    options.perMessageDeflate = false;
+    if (const Case *c = caseToRun(target); c && c->deflate) {
+        options.perMessageDeflate = true;
+        options.deflateRequests = c->deflate->requests;
+    }
     options.closeTimeoutMs = 2'000;
     options.limits.maxFrameSize = 64 * 1024 * 1024;
     options.limits.maxMessageSize = 64 * 1024 * 1024;
     connection->start(options);
+}
+
+const Case *ConformanceServer::caseToRun(const QByteArray &target) const
+{
+    const QUrl url(QString::fromUtf8(target));
+    if (url.path() != QLatin1String("/runCase"))
+        return nullptr;
+    bool numeric = false;
+    const int number = QUrlQuery(url).queryItemValue(QStringLiteral("case")).toInt(&numeric);
+    return numeric && number >= 1 && number <= m_cases.size() ? &m_cases[number - 1] : nullptr;
 }
 
 void ConformanceServer::route(ServerConnection *connection, const QByteArray &target, Capture *capture)

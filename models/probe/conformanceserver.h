@@ -59,6 +59,8 @@ private:
     void onNewConnection();
     void readRequest(QTcpSocket *socket);
     void handOver(QTcpSocket *socket, const QByteArray &target);
+    // The case a /runCase request asks for; nullptr for other requests and bad numbers.
+    const Conformance::Case *caseToRun(const QByteArray &target) const;
     void route(ServerConnection *connection, const QByteArray &target, Capture *capture);
     void runCase(ServerConnection *connection, int index, const QString &agent, Capture *capture);
     void answer(ServerConnection *connection, const QByteArray &text);

@@ -57,6 +57,8 @@ void ConformanceSession::record(const WireEvent &event)
     }
     if (event.kind != EventKind::Frame)
         return;
+    if (m_case.deflate && !Opcode::isControl(event.frame.opcode))
+        (event.direction == Direction::Outgoing ? m_seen.wireBytesOut : m_seen.wireBytesIn) += event.payload.size();
     if (event.direction == Direction::Outgoing) {
         // Only a well-formed close frame starts the closing handshake: 3.7's close with RSV bits is a
         // frame the server must refuse, as Autobahn's raw frame is.
@@ -77,11 +79,12 @@ void ConformanceSession::onIncomingFrame(const WireEvent &event)
     case Opcode::Binary:
         m_assembling = true;
         m_assemblingBinary = opcode == Opcode::Binary;
-        m_assembled = event.content().toByteArray();
+        // A compressed message arrives whole, inflated, with its final frame.
+        m_assembled = event.compressed ? QByteArray() : event.payload.toByteArray();
         break;
     case Opcode::Continuation:
-        if (m_assembling)
-            m_assembled += event.hasInflated ? event.inflated.toByteArray() : event.payload.toByteArray();
+        if (m_assembling && !event.compressed)
+            m_assembled += event.payload.toByteArray();
         break;
     case Opcode::Ping:
         seen = Event::ping(event.payload.toByteArray());
@@ -104,6 +107,8 @@ void ConformanceSession::onIncomingFrame(const WireEvent &event)
     }
     if (!Opcode::isControl(opcode) && m_assembling && event.frame.fin) {
         m_assembling = false;
+        if (event.compressed)
+            m_assembled = event.inflated.toByteArray();
         seen = m_assemblingBinary ? Event::binaryMessage(m_assembled) : Event::text(m_assembled);
         m_assembled.clear();
     }
@@ -124,6 +129,13 @@ void ConformanceSession::onOpened()
         return;
     m_seen.opened = true;
     m_clock.start();
+    if (m_case.deflate) {
+        m_seen.extensions = m_link->acceptedExtensions();
+        if (m_seen.extensions.isEmpty()) { // declined: nothing to test, the case is unimplemented
+            closePolitely(1000);
+            return;
+        }
+    }
     if (m_case.workload) {
         m_endingTimer.start(m_case.workload->timeoutMs);
         sendWorkloadMessage();
@@ -227,7 +239,17 @@ void ConformanceSession::closePolitely(quint16 code)
 void ConformanceSession::sendWorkloadMessage()
 {
     const Workload &w = *m_case.workload;
-    if (m_workloadMessage.size() != w.size) {
+    if (w.dataSet) {
+        // The next `size` bytes of the data, wrapping around at its end.
+        const QByteArray &data = TestData::bytes(*w.dataSet);
+        m_workloadMessage.clear();
+        m_workloadMessage.reserve(w.size);
+        while (m_workloadMessage.size() < w.size) {
+            const qsizetype take = qMin(w.size - m_workloadMessage.size(), data.size() - m_dataOffset);
+            m_workloadMessage.append(data.constData() + m_dataOffset, take);
+            m_dataOffset = (m_dataOffset + take) % data.size();
+        }
+    } else if (m_workloadMessage.size() != w.size) {
         m_workloadMessage.clear();
         m_workloadMessage.reserve(w.size);
         while (m_workloadMessage.size() < w.size)
@@ -235,6 +257,11 @@ void ConformanceSession::sendWorkloadMessage()
         m_workloadMessage.truncate(w.size);
     }
     m_link->setWritePacing(w.chop, false);
+    if (m_case.deflate) { // compressed by the connection's own stream, as agreed
+        m_seen.messageBytesOut += quint64(m_workloadMessage.size());
+        m_link->sendMessage(w.binary, m_workloadMessage, w.fragmentSize);
+        return;
+    }
     const quint8 opcode = w.binary ? Opcode::Binary : Opcode::Text;
     for (const FrameSpec &frame : FrameWriter::fragment(opcode, m_workloadMessage, w.fragmentSize, true))
         m_link->sendFrame(frame);
@@ -257,6 +284,8 @@ void ConformanceSession::checkWorkloadEcho(const Event &echo)
         return;
     }
     ++m_seen.roundTrips;
+    if (m_case.deflate)
+        m_seen.messageBytesIn += quint64(echo.data.size());
     if (m_seen.roundTrips < w.count) {
         sendWorkloadMessage();
         return;

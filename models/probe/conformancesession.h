@@ -70,4 +70,5 @@ private:
     QByteArray m_assembled;
     // Section 9: the message on its way and how many came back.
     QByteArray m_workloadMessage;
+    qsizetype m_dataOffset = 0; // sections 12 and 13: where the next message starts in the data set
 };

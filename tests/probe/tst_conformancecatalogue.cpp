@@ -1,6 +1,7 @@
 #include "probe/conformancecatalogue.h"
 #include "protocol/frame.h"
 
+#include <QCryptographicHash>
 #include <QProcess>
 #include <QSet>
 #include <QTest>
@@ -20,6 +21,9 @@ private Q_SLOTS:
     void closeCodes();
     void utf8ValidityAgreesWithPython();
     void timedCases();
+    void compressionCases_data();
+    void compressionCases();
+    void compressionData();
     void select_data();
     void select();
     void selectErrors_data();
@@ -59,6 +63,10 @@ void tst_ConformanceCatalogue::sectionSizes_data()
     QTest::addRow("7.9 invalid codes") << "7.9." << 9;
     QTest::addRow("9") << "9." << 54;
     QTest::addRow("10") << "10." << 1;
+    QTest::addRow("12") << "12." << 90;
+    QTest::addRow("12.3 one data set") << "12.3." << 18;
+    QTest::addRow("13") << "13." << 126;
+    QTest::addRow("13.7 three offers") << "13.7." << 18;
 }
 
 void tst_ConformanceCatalogue::sectionSizes()
@@ -71,7 +79,7 @@ void tst_ConformanceCatalogue::sectionSizes()
 void tst_ConformanceCatalogue::idsAreUniqueAndInOrder()
 {
     const QList<Case> &all = ConformanceCatalogue::all();
-    QCOMPARE(all.size(), 301);
+    QCOMPARE(all.size(), 517); // Autobahn's count
     QSet<QString> seen;
     for (qsizetype i = 0; i < all.size(); ++i) {
         QVERIFY2(!seen.contains(all[i].id), qPrintable(all[i].id));
@@ -248,19 +256,126 @@ void tst_ConformanceCatalogue::timedCases()
     QVERIFY(!ConformanceCatalogue::isPerformance(*ConformanceCatalogue::byId(QStringLiteral("10.1.1"))));
 }
 
+void tst_ConformanceCatalogue::compressionCases_data()
+{
+    QTest::addColumn<QString>("id");
+    QTest::addColumn<int>("size");
+    QTest::addColumn<int>("fragmentSize");
+    QTest::addColumn<bool>("binary");
+    QTest::addColumn<QStringList>("offers"); // Sec-WebSocket-Extensions, one per offer
+    QTest::addColumn<QString>("requests"); // what the tester as server asks of a client
+    const QString plain = QStringLiteral("permessage-deflate; client_no_context_takeover; client_max_window_bits");
+    // Autobahn's sizes: ten whole messages from 16 B to 128 KiB, then fragments of 256 B to 32 KiB.
+    QTest::addRow("12.1.1 JSON, 16 B") << "12.1.1" << 16 << 0 << false << QStringList { plain } << "-";
+    QTest::addRow("12.2.10 bitmap, 128 KiB") << "12.2.10" << 131072 << 0 << true << QStringList { plain } << "-";
+    QTest::addRow("12.3.11 text, 8 KiB in 256 B") << "12.3.11" << 8192 << 256 << true << QStringList { plain } << "-";
+    QTest::addRow("12.4.5 HTML") << "12.4.5" << 4096 << 0 << false << QStringList { plain } << "-";
+    QTest::addRow("12.5.18 PDF, 32 KiB frames") << "12.5.18" << 131072 << 32768 << true << QStringList { plain } << "-";
+    QTest::addRow("13.1.1") << "13.1.1" << 16 << 0 << false << QStringList { plain } << "-";
+    QTest::addRow("13.2.3") << "13.2.3" << 256 << 0 << false
+                            << QStringList { plain + QStringLiteral("; server_no_context_takeover") } << "nct";
+    QTest::addRow("13.3.16") << "13.3.16" << 131072 << 1024 << false
+                             << QStringList { plain + QStringLiteral("; server_max_window_bits=8") } << "8";
+    QTest::addRow("13.6.17") << "13.6.17" << 131072 << 4096 << false
+                             << QStringList { QStringLiteral("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+                                                             "server_max_window_bits=15; client_max_window_bits") }
+                             << "nct 15";
+    QTest::addRow("13.7.18: three offers") << "13.7.18" << 131072 << 32768 << false
+                                           << QStringList { QStringLiteral("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+                                                                           "server_max_window_bits=8; client_max_window_bits"),
+                                                            QStringLiteral("permessage-deflate; server_no_context_takeover; client_no_context_takeover; "
+                                                                           "client_max_window_bits"),
+                                                            plain }
+                                           << "nct 8, nct, -";
+}
+
+void tst_ConformanceCatalogue::compressionCases()
+{
+    QFETCH(QString, id);
+    QFETCH(int, size);
+    QFETCH(int, fragmentSize);
+    QFETCH(bool, binary);
+    QFETCH(QStringList, offers);
+    QFETCH(QString, requests);
+    const Case *c = ConformanceCatalogue::byId(id);
+    QVERIFY(c && c->workload && c->deflate);
+    QVERIFY(ConformanceCatalogue::isPerformance(*c));
+    QCOMPARE(c->workload->count, 1000);
+    QCOMPARE(c->workload->size, qsizetype(size));
+    QCOMPARE(c->workload->fragmentSize, qsizetype(fragmentSize));
+    QCOMPARE(c->workload->binary, binary);
+    QVERIFY(c->workload->dataSet);
+    QCOMPARE(TestData::isBinary(*c->workload->dataSet), binary);
+    QStringList offered;
+    for (const PerMessageDeflate::Offer &o : c->deflate->offers)
+        offered << QString::fromLatin1(Extensions::format({ o.extension() }));
+    // Sorted parameters: the order inside one offer is the writer's, not the case's.
+    auto normalised = [](QStringList list) {
+        for (QString &offer : list) {
+            QStringList parts = offer.split(QStringLiteral("; "));
+            std::sort(parts.begin() + 1, parts.end());
+            offer = parts.join(QStringLiteral("; "));
+        }
+        return list;
+    };
+    QCOMPARE(normalised(offered), normalised(offers));
+    QStringList asked;
+    for (const PerMessageDeflate::ClientRequest &r : c->deflate->requests) {
+        QStringList parts;
+        if (r.noContextTakeover)
+            parts << QStringLiteral("nct");
+        if (r.maxWindowBits)
+            parts << QString::number(*r.maxWindowBits);
+        asked << (parts.isEmpty() ? QStringLiteral("-") : parts.join(QLatin1Char(' ')));
+    }
+    QCOMPARE(asked.join(QStringLiteral(", ")), requests);
+    QCOMPARE(c->close.codes, QList<quint16> { 1000 });
+    QVERIFY(!ConformanceCatalogue::groupTitle(c->group()).isEmpty());
+}
+
+void tst_ConformanceCatalogue::compressionData()
+{
+    // Generated, not shipped: the same bytes every time, the sizes of Autobahn's files, ASCII where
+    // the messages are text (any cut of it is valid UTF-8).
+    // The digests pin the bytes: results of two runs, or two machines, compare only if the
+    // messages were the same (they were taken once, from the generator as written).
+    const struct {
+        TestData::Set set;
+        qsizetype size;
+        const char *sha1;
+    } sets[] = { { TestData::Set::Json, 194056, "ba1805ace6f849ee6c3d4f5c8e54a49bf3d0017f" },
+                 { TestData::Set::Bitmap, 263222, "35425a155f69de454ce656ea7fd51302ccbb3bbd" },
+                 { TestData::Set::Text, 222218, "7510c18b470d4ee0ef176a2bc73eef8c88f8b81b" },
+                 { TestData::Set::Html, 263527, "ca85c035debe9217134c64e708e0b8fd30c4b5f8" },
+                 { TestData::Set::Pdf, 1042328, "06bbdfd46d4bd3666b8da7bd33d2faf5b000f345" } };
+    QCOMPARE(TestData::all().size(), 5);
+    for (const auto &s : sets) {
+        const QByteArray &data = TestData::bytes(s.set);
+        QCOMPARE(data.size(), s.size);
+        QCOMPARE(&TestData::bytes(s.set), &data);
+        QCOMPARE(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex(), QByteArray(s.sha1));
+        if (!TestData::isBinary(s.set))
+            QVERIFY(std::all_of(data.cbegin(), data.cend(), [](char ch) { return uchar(ch) < 0x80; }));
+        QVERIFY(TestData::description(s.set).contains(QString::number(s.size)));
+    }
+    const QByteArray &bitmap = TestData::bytes(TestData::Set::Bitmap);
+    QVERIFY(bitmap.startsWith("BM"));
+    QVERIFY(TestData::bytes(TestData::Set::Pdf).startsWith("%PDF-"));
+}
+
 void tst_ConformanceCatalogue::select_data()
 {
     QTest::addColumn<QStringList>("patterns");
     QTest::addColumn<int>("count");
     QTest::addColumn<QString>("first");
     QTest::addColumn<QString>("last");
-    QTest::addRow("all") << QStringList() << 301 << "1.1.1" << "10.1.1";
+    QTest::addRow("all") << QStringList() << 517 << "1.1.1" << "13.7.18";
     QTest::addRow("one") << QStringList { QStringLiteral("2.10") } << 1 << "2.10" << "2.10";
     QTest::addRow("group") << QStringList { QStringLiteral("6.4.*") } << 4 << "6.4.1" << "6.4.4";
     QTest::addRow("section") << QStringList { QStringLiteral("7.*") } << 37 << "7.1.1" << "7.13.2";
     QTest::addRow("two, catalogue order") << QStringList { QStringLiteral("7.*"), QStringLiteral("6.4.*") } << 41 << "6.4.1" << "7.13.2";
     QTest::addRow("overlap counted once") << QStringList { QStringLiteral("1.*"), QStringLiteral("1.1.*") } << 16 << "1.1.1" << "1.2.8";
-    QTest::addRow("everything") << QStringList { QStringLiteral("*") } << 301 << "1.1.1" << "10.1.1";
+    QTest::addRow("everything") << QStringList { QStringLiteral("*") } << 517 << "1.1.1" << "13.7.18";
 }
 
 void tst_ConformanceCatalogue::select()
@@ -313,10 +428,12 @@ void tst_ConformanceCatalogue::forRun_data()
     QTest::addColumn<QStringList>("patterns");
     QTest::addColumn<bool>("withPerformance");
     QTest::addColumn<int>("count");
-    QTest::addRow("default: no section 9") << QStringList() << false << 247;
-    QTest::addRow("--with-perf") << QStringList() << true << 301;
-    QTest::addRow("a star does not ask for section 9") << QStringList { QStringLiteral("*") } << false << 247;
+    QTest::addRow("default: no timed section") << QStringList() << false << 247;
+    QTest::addRow("--with-perf") << QStringList() << true << 517;
+    QTest::addRow("a star does not ask for timed sections") << QStringList { QStringLiteral("*") } << false << 247;
     QTest::addRow("naming section 9 does") << QStringList { QStringLiteral("9.*") } << false << 54;
+    QTest::addRow("naming 12 asks for 12 only") << QStringList { QStringLiteral("12.*"), QStringLiteral("1.*") } << false << 106;
+    QTest::addRow("one case of 13") << QStringList { QStringLiteral("13.7.1") } << false << 1;
     QTest::addRow("one timed case and another") << QStringList { QStringLiteral("1.1.1"), QStringLiteral("9.7.1") } << false << 2;
 }
 
