@@ -62,6 +62,8 @@ private Q_SLOTS:
     void drivers();
     void inspectorEngine();
     void qtWebSocket();
+    void deflate_data();
+    void deflate();
     void commandLine();
     void commandLineErrors_data();
     void commandLineErrors();
@@ -71,12 +73,20 @@ private:
 
     ConformanceServer m_server { ConformanceCatalogue::forRun() };
     QUrl m_url;
+    // Every data set once, fragmented and not, and every negotiation of section 13.
+    ConformanceServer m_deflateServer { ConformanceCatalogue::select(
+        { QStringLiteral("12.1.1"), QStringLiteral("12.2.3"), QStringLiteral("12.3.11"), QStringLiteral("12.4.1"),
+          QStringLiteral("12.5.11"), QStringLiteral("13.1.1"), QStringLiteral("13.2.1"), QStringLiteral("13.3.1"),
+          QStringLiteral("13.4.1"), QStringLiteral("13.5.1"), QStringLiteral("13.6.1"), QStringLiteral("13.7.1"),
+          QStringLiteral("13.3.11"), QStringLiteral("13.7.11") }) };
 };
 
 void tst_ConformanceClients::initTestCase()
 {
     QVERIFY2(m_server.listen(), qPrintable(m_server.errorString()));
     m_url = m_server.url();
+    QVERIFY2(m_deflateServer.listen(), qPrintable(m_deflateServer.errorString()));
+    QCOMPARE(m_deflateServer.cases().size(), 14);
 }
 
 void tst_ConformanceClients::protocol()
@@ -234,6 +244,73 @@ void tst_ConformanceClients::qtWebSocket()
     }
     QCOMPARE(failed, (QStringList { QStringLiteral("6.2.3"), QStringLiteral("6.2.4"), QStringLiteral("6.4.2") }));
     QCOMPARE(nonStrict, (QStringList { QStringLiteral("6.4.3"), QStringLiteral("6.4.4") }));
+}
+
+void tst_ConformanceClients::deflate_data()
+{
+    QTest::addColumn<QString>("client"); // node, python, inspector
+    QTest::addColumn<QStringList>("failed");
+    // Each offers "permessage-deflate; client_max_window_bits"; 13.3, 13.5 and 13.7 ask for a
+    // client window of 8 bits. ws and the inspector compress with 9 (zlib's smallest raw window,
+    // which the server reads); websockets 10.4 accepts 8, then fails to make its compressor
+    // (zlib refuses 8 for raw deflate) and drops the connection.
+    QTest::addRow("node-ws") << "node" << QStringList();
+    QTest::addRow("python-websockets") << "python"
+                                       << QStringList { QStringLiteral("13.3.1"), QStringLiteral("13.3.11"), QStringLiteral("13.5.1"),
+                                                        QStringLiteral("13.7.1"), QStringLiteral("13.7.11") };
+    QTest::addRow("inspector") << "inspector" << QStringList();
+}
+
+void tst_ConformanceClients::deflate()
+{
+    QFETCH(QString, client);
+    QFETCH(QStringList, failed);
+    const QString agent = client + QStringLiteral(" deflate");
+    const QString base = m_deflateServer.url().toString();
+    if (client == QLatin1String("inspector")) {
+        for (int i = 1; i <= 14; ++i) {
+            ClientConnection connection { quint32(i) };
+            QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
+                             [&](quint8 opcode, const QByteArray &payload) {
+                                 if (opcode == Opcode::Binary)
+                                     connection.sendBinary(payload);
+                                 else
+                                     connection.sendText(payload);
+                             });
+            QSignalSpy closed(&connection, &ClientConnection::closed);
+            ConnectionOptions options; // offers permessage-deflate, as browsers do
+            options.url = QUrl(base + QStringLiteral("/runCase?case=%1&agent=%2").arg(i).arg(agent));
+            QVERIFY(connection.open(options));
+            QVERIFY2(closed.size() > 0 || closed.wait(60'000), qPrintable(QString::number(i)));
+        }
+    } else {
+        PeerProcess driver;
+        QVERIFY(driver.start(client == QLatin1String("node") ? PeerProcess::Runtime::Node : PeerProcess::Runtime::Python,
+                             client == QLatin1String("node") ? QStringLiteral("interop/peers/autobahn_driver_ws.js")
+                                                             : QStringLiteral("interop/peers/autobahn_driver_py.py"),
+                             { base, agent, QStringLiteral("deflate") }));
+        QCOMPARE(driver.waitForLine(DriverTimeout), QByteArray("DONE 14"));
+    }
+    const ConformanceServer::AgentRun *run = m_deflateServer.agent(agent);
+    QVERIFY(run);
+    QTRY_VERIFY(!run->results.last().id.isEmpty());
+    QStringList seenFailed;
+    for (const CaseResult &r : run->results) {
+        const QString why = QStringLiteral("%1 %2/%3: %4 %5")
+                                .arg(r.id, verdictName(r.verdict), closeVerdictName(r.closeVerdict), r.result, r.resultClose);
+        if (r.verdict == Verdict::Failed) {
+            seenFailed << r.id;
+            QVERIFY2(r.seen.roundTrips == 0, qPrintable(why));
+            continue;
+        }
+        QVERIFY2(r.verdict == Verdict::Ok && r.closeVerdict == CloseVerdict::Ok, qPrintable(why));
+        QCOMPARE(r.seen.roundTrips, 1000);
+        if (r.id == QLatin1String("13.3.1"))
+            QCOMPARE(r.seen.extensions, QByteArray("permessage-deflate; client_max_window_bits=8"));
+        if (r.id == QLatin1String("13.2.1")) // asked although the offer did not say it (RFC 7692 §7.1.1.2)
+            QCOMPARE(r.seen.extensions, QByteArray("permessage-deflate; client_no_context_takeover"));
+    }
+    QCOMPARE(seenFailed, failed);
 }
 
 void tst_ConformanceClients::commandLine()

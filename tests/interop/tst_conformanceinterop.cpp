@@ -38,6 +38,8 @@ private Q_SLOTS:
     void fullSuite();
     void htmlReport();
     void chosenCasesAndJobs();
+    void deflate_data();
+    void deflate();
 
 private:
     PeerProcess m_node;
@@ -164,6 +166,59 @@ void tst_ConformanceInterop::chosenCasesAndJobs()
     for (qsizetype i = 1; i < 8; ++i)
         QVERIFY2(caseLine.match(QString::fromUtf8(lines[i])).hasMatch(), lines[i].constData());
     QCOMPARE(lines.last(), QByteArray("7 case(s): 7 OK, 0 NON-STRICT, 0 FAILED, 0 INFORMATIONAL, 0 UNIMPLEMENTED"));
+}
+
+void tst_ConformanceInterop::deflate_data()
+{
+    QTest::addColumn<bool>("node");
+    QTest::addColumn<QStringList>("failed");
+    // ws accepts every negotiation. websockets 10.4 accepts a server window of 8 bits, which zlib
+    // cannot write as raw deflate: its handshake ends in 500 (13.3), or the connection in 1011
+    // once open (13.5; 13.7, whose first offer asks for 8 bits).
+    QTest::addRow("node-ws") << true << QStringList();
+    QTest::addRow("python-websockets") << false
+                                       << QStringList { QStringLiteral("13.3.1"), QStringLiteral("13.3.11"), QStringLiteral("13.5.1"),
+                                                        QStringLiteral("13.7.1"), QStringLiteral("13.7.11") };
+}
+
+void tst_ConformanceInterop::deflate()
+{
+    // Every data set once, fragmented and not, and every negotiation of section 13.
+    QFETCH(bool, node);
+    QFETCH(QStringList, failed);
+    const QString cases = QStringLiteral("12.1.1,12.2.3,12.3.11,12.4.1,12.5.11,13.1.1,13.2.1,13.3.1,13.4.1,13.5.1,"
+                                         "13.6.1,13.7.1,13.3.11,13.7.11");
+    const CliRun run = runCli({ QStringLiteral("--probe"), (node ? m_nodeUrl : m_pythonUrl).toString(), QStringLiteral("--cases"),
+                                cases, QStringLiteral("--format"), QStringLiteral("jsonl") },
+                              SuiteTimeout);
+    QVERIFY2(run.exitCode == (failed.isEmpty() ? 0 : 3), qPrintable(run.describe()));
+    const QList<QJsonObject> lines = run.jsonLines();
+    QCOMPARE(lines.size(), 14 + 1);
+    QStringList seenFailed;
+    for (qsizetype i = 0; i + 1 < lines.size(); ++i) {
+        const QJsonObject &o = lines[i];
+        const QString id = o.value(QStringLiteral("case")).toString();
+        const QString why = id + QStringLiteral(": ") + o.value(QStringLiteral("result")).toString();
+        if (o.value(QStringLiteral("behavior")).toString() == QLatin1String("FAILED")) {
+            seenFailed << id;
+            continue;
+        }
+        QVERIFY2(o.value(QStringLiteral("behavior")).toString() == QLatin1String("OK"), qPrintable(why));
+        QCOMPARE(o.value(QStringLiteral("behaviorClose")).toString(), QStringLiteral("OK"));
+        // Each came back whole, and the wire carried the compressed bytes.
+        const QJsonObject compression = o.value(QStringLiteral("compression")).toObject();
+        const Conformance::Case *c = ConformanceCatalogue::byId(id);
+        QVERIFY(c && c->workload);
+        QCOMPARE(compression.value(QStringLiteral("messageBytesIn")).toInteger(), 1000 * c->workload->size);
+        QVERIFY2(o.value(QStringLiteral("extensions")).toString().startsWith(QLatin1String("permessage-deflate")), qPrintable(why));
+        // JSON of 1 KiB and more compresses, even with small windows and no context takeover.
+        if (c->workload->dataSet == Conformance::TestData::Set::Json && c->workload->size >= 1024)
+            QVERIFY2(compression.value(QStringLiteral("wireBytesIn")).toInteger()
+                         < compression.value(QStringLiteral("messageBytesIn")).toInteger() * 8 / 10,
+                     qPrintable(why));
+    }
+    std::sort(seenFailed.begin(), seenFailed.end(), Conformance::idLessThan);
+    QCOMPARE(seenFailed, failed);
 }
 
 QTEST_GUILESS_MAIN(tst_ConformanceInterop)

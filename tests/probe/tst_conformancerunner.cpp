@@ -72,6 +72,7 @@ private Q_SLOTS:
     void framesReachTheWireAsTheCatalogueSays();
     void qtServerFailsItsKnownCases();
     void lenientServerFails();
+    void deflateCases();
     void unreachable();
     void cancel();
 
@@ -191,6 +192,54 @@ void tst_ConformanceRunner::lenientServerFails()
     // Valid messages still come back.
     QVERIFY(!failed.contains(QStringLiteral("1.1.1")));
     QVERIFY(failed.size() > 100);
+}
+
+void tst_ConformanceRunner::deflateCases()
+{
+    // One case of each negotiation of section 13, and small and fragmented ones of 12.
+    QString error;
+    const QList<Case> cases = ConformanceCatalogue::select(
+        { QStringLiteral("12.1.1"), QStringLiteral("12.2.11"), QStringLiteral("12.5.1"), QStringLiteral("13.1.1"),
+          QStringLiteral("13.2.1"), QStringLiteral("13.3.1"), QStringLiteral("13.4.1"), QStringLiteral("13.5.1"),
+          QStringLiteral("13.6.1"), QStringLiteral("13.7.1") },
+        &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    auto runAgainst = [&cases](const QUrl &url) {
+        auto runner = std::make_unique<ConformanceRunner>();
+        ConformanceOptions options;
+        options.connection.url = url;
+        QSignalSpy finished(runner.get(), &ConformanceRunner::finished);
+        if (!runner->run(cases, options) || !finished.wait(RunTimeout))
+            qWarning("the deflate run against %s did not finish", qPrintable(url.toString()));
+        return runner;
+    };
+
+    // The inspector's server engine declines a server window of 8 bits (zlib cannot write raw
+    // deflate with it), so 13.3 and 13.5 are unimplemented; 13.7 offers more than that one.
+    const auto inspector = runAgainst(m_inspector.url());
+    QCOMPARE(inspector->finishedCount(), int(cases.size()));
+    QCOMPARE(idsWith(*inspector, Verdict::Unimplemented), (QStringList { QStringLiteral("13.3.1"), QStringLiteral("13.5.1") }));
+    QCOMPARE(idsWith(*inspector, Verdict::Ok).size(), cases.size() - 2);
+    const QStringList closes = closeProblems(*inspector);
+    QVERIFY2(closes.isEmpty(), qPrintable(explain(*inspector, closes)));
+    const CaseResult &fragmented = inspector->results()[indexOf(*inspector, QStringLiteral("12.2.11"))];
+    QCOMPARE(fragmented.seen.roundTrips, 1000);
+    QCOMPARE(fragmented.seen.messageBytesOut, quint64(1000 * 8192));
+    QCOMPARE(fragmented.seen.messageBytesIn, quint64(1000 * 8192));
+    // The bitmap compresses, though not much; 32 frames a message, each with its own header.
+    QVERIFY(fragmented.seen.wireBytesOut < fragmented.seen.messageBytesOut);
+    QVERIFY(fragmented.seen.wireBytesIn < fragmented.seen.messageBytesIn);
+    QVERIFY2(fragmented.result.contains(QStringLiteral("Compressed to")), qPrintable(fragmented.result));
+    const CaseResult &threeOffers = inspector->results()[indexOf(*inspector, QStringLiteral("13.7.1"))];
+    QCOMPARE(threeOffers.seen.extensions,
+             QByteArray("permessage-deflate; server_no_context_takeover; client_no_context_takeover"));
+    QVERIFY(!inspector->capture(0)); // timed: no wire log kept
+
+    // QWebSocketServer does not do permessage-deflate: every case is unimplemented, closed cleanly.
+    const auto qt = runAgainst(m_qt.url());
+    QCOMPARE(idsWith(*qt, Verdict::Unimplemented).size(), cases.size());
+    const QStringList qtCloses = closeProblems(*qt);
+    QVERIFY2(qtCloses.isEmpty(), qPrintable(explain(*qt, qtCloses)));
 }
 
 void tst_ConformanceRunner::unreachable()

@@ -1,15 +1,16 @@
 // A client driver written for Autobahn|Testsuite's fuzzing server, the way WebSocket libraries
 // write theirs, on Debian's node-ws: asks for the case count, runs every case on its own
 // connection echoing each message, then asks for the reports. Prints "DONE <count>" at the end.
-//   node autobahn_driver_ws.js ws://127.0.0.1:PORT AGENT
+//   node autobahn_driver_ws.js ws://127.0.0.1:PORT AGENT [deflate]
+// With "deflate" the client offers permessage-deflate as ws does by default.
 'use strict';
 const WebSocket = require('ws');
 
-const [base, agent] = process.argv.slice(2);
+const [base, agent, compression] = process.argv.slice(2);
 
 function connect(path, onMessage) {
     return new Promise((resolve) => {
-        const ws = new WebSocket(base + path, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+        const ws = new WebSocket(base + path, { perMessageDeflate: compression === 'deflate', maxPayload: 64 * 1024 * 1024 });
         ws.on('message', (data, isBinary) => onMessage(ws, data, isBinary));
         ws.on('error', () => {}); // a case may break the protocol on purpose; close follows
         ws.on('close', () => resolve());
