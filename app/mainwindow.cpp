@@ -9,6 +9,9 @@
 #include "teach/learnpanel.h"
 #include "probe/probereportmodel.h"
 #include "probe/proberunner.h"
+#include "probe/conformancepanel.h"
+#include "probe/conformanceresultsmodel.h"
+#include "probe/conformancerunner.h"
 #include "probe/probepanel.h"
 #include "teach/glossary.h"
 #include "probe/probepresets.h"
@@ -317,18 +320,29 @@ void MainWindow::buildTeachingAndTesting()
             });
     connect(m_walkthrough, &HandshakeWalkthroughView::topicRequested, this, &MainWindow::showTopic);
 
+    // Conformance: the full catalogue (servers and clients) and the quick probes, as tabs.
+    m_conformanceRunner = new ConformanceRunner(this);
+    m_conformanceResults = new ConformanceResultsModel(this);
+    m_conformancePanel = new ConformancePanel(m_conformanceRunner, m_conformanceResults, this);
+    connect(m_conformancePanel, &ConformancePanel::caseLogRequested, this, &MainWindow::showConformanceLog);
     m_probeRunner = new ProbeRunner(this);
     m_probeReport = new ProbeReportModel(this);
     m_probePanel = new ProbePanel(m_probeRunner, m_probeReport, this);
     connect(m_probePanel, &ProbePanel::probeLogRequested, this, &MainWindow::showProbeLog);
-    QDockWidget *probeDock = addRightDock(tr("Probe server"), "probeDock", m_probePanel);
+    m_conformanceTabs = new QTabWidget(this);
+    m_conformanceTabs->setDocumentMode(true);
+    m_conformanceTabs->addTab(m_conformancePanel, tr("Full suite"));
+    m_conformanceTabs->addTab(m_probePanel, tr("Quick probes"));
+    QDockWidget *conformanceDock = addRightDock(tr("Conformance"), "conformanceDock", m_conformanceTabs);
 
     m_learn = new LearnPanel(this);
     m_learnDock = addRightDock(tr("Learn"), "learnDock", m_learn);
-    // The probe targets whatever the URL field says when the user looks at it.
-    connect(probeDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
-        if (visible)
-            m_probePanel->setUrl(m_connectionBar->options().url);
+    // The tests target whatever the URL field says when the user looks at them.
+    connect(conformanceDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
+        if (!visible)
+            return;
+        m_conformancePanel->setUrl(m_connectionBar->options().url);
+        m_probePanel->setUrl(m_connectionBar->options().url);
     });
 }
 
@@ -370,6 +384,16 @@ void MainWindow::showProbeLog(int index)
     // A new run deletes the captures: the dialog must not outlive them.
     connect(m_probeRunner, &ProbeRunner::probeStarted, dialog, &QDialog::close);
     dialog->show();
+}
+
+void MainWindow::showConformanceLog(int caseIndex, const QString &title)
+{
+    const Capture *capture = m_conformancePanel->capture(caseIndex);
+    if (!capture)
+        return;
+    // A copy in the connection list: the log, handshake, hex and timeline panes show it as they
+    // show any connection, and it stays when the next run replaces the case's own log.
+    setCurrentSession(m_connections->openCopy(*capture, title));
 }
 
 void MainWindow::buildMenus()
@@ -907,7 +931,7 @@ void MainWindow::arrangeDocks(const QSize &client)
     // Send's other tabs scroll: it asks for the room of the composer, the tab it opens on.
     heights.sendMinimum = chrome + m_composer->minimumSizeHint().height();
     heights.sendPreferred = chrome + m_composer->sizeHint().height();
-    const QList<const QWidget *> tabbedPanes { m_closeControls, m_intercept, m_serverPanel, m_probePanel, m_learn };
+    const QList<const QWidget *> tabbedPanes { m_closeControls, m_intercept, m_serverPanel, m_conformanceTabs, m_learn };
     for (const QWidget *pane : tabbedPanes)
         heights.tabsMinimum = qMax(heights.tabsMinimum, chrome + pane->minimumSizeHint().height());
     int dockMinimum = 0;

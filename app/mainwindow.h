@@ -17,6 +17,9 @@ class FrameDiagram;
 class FrameHexView;
 class HandshakeWalkthroughView;
 class LearnPanel;
+class ConformancePanel;
+class ConformanceResultsModel;
+class ConformanceRunner;
 class ProbePanel;
 class ProbeReportModel;
 class ProbeRunner;
@@ -93,6 +96,7 @@ public:
     FragmentBuilder *fragmentBuilder() const { return m_fragments; }
     LearnPanel *learnPanel() const { return m_learn; }
     ProbePanel *probePanel() const { return m_probePanel; }
+    ConformancePanel *conformancePanel() const { return m_conformancePanel; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -103,6 +107,7 @@ private:
     void buildTeachingAndTesting();
     void sendFrames(const QList<FrameSpec> &frames);
     void showProbeLog(int index);
+    void showConformanceLog(int caseIndex, const QString &title);
     void showTopic(const QString &topic);
     QWidget *framePage();
     void buildMenus();
@@ -114,14 +119,14 @@ private:
     void applyDefaultLayout(QScreen *screen);
     // The remembered docks if they were arranged for no more room than this screen has and fit it.
     void restoreDocks(const QByteArray &state, const QSize &savedFor);
-    // Send, Close, Embedded server, Probe server, Learn: above each other or tabbed, by room.
+    // Send, Close, Embedded server, Conformance, Learn: above each other or tabbed, by room.
     void arrangeDocks(const QSize &client);
     void resetSplitters();
     void fitToScreen();
     bool docksFit() const;
     QScreen *screenOf(const QRect &geometry) const;
     // The docks on the right, in the order arrangeDocks() places them: Send, Close, Embedded server,
-    // Probe server, Learn.
+    // Conformance, Learn.
     QDockWidget *addRightDock(const QString &title, const char *objectName, QWidget *contents);
     void showEventDetails(qsizetype captureIndex);
     void refreshHandshake();
@@ -164,6 +169,10 @@ private:
     ProbeRunner *m_probeRunner = nullptr;
     ProbeReportModel *m_probeReport = nullptr;
     ProbePanel *m_probePanel = nullptr;
+    ConformanceRunner *m_conformanceRunner = nullptr;
+    ConformanceResultsModel *m_conformanceResults = nullptr;
+    ConformancePanel *m_conformancePanel = nullptr;
+    QTabWidget *m_conformanceTabs = nullptr;
     QTabWidget *m_sendTabs = nullptr;
     QList<QDockWidget *> m_rightDocks;
     QDockWidget *m_learnDock = nullptr;

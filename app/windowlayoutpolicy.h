@@ -10,7 +10,7 @@
 class WindowLayoutPolicy {
 public:
     enum class Arrangement {
-        AllTabbed, // Send, Close, Embedded server, Probe server and Learn share the whole height
+        AllTabbed, // Send, Close, Embedded server, Conformance and Learn share the whole height
         SendAboveTabs, // Send on top, the others tabbed below it
     };
 

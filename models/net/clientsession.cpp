@@ -154,7 +154,8 @@ QString ClientSession::title() const
 {
     switch (m_kind) {
     case Kind::File:
-        return tr("#%1 %2 (file)").arg(m_id).arg(m_fileName);
+        return m_recordNotFile ? QStringLiteral("#%1 %2").arg(m_id).arg(m_fileName)
+                               : tr("#%1 %2 (file)").arg(m_id).arg(m_fileName);
     case Kind::Relay:
         return QStringLiteral("#%1 %2").arg(m_id).arg(m_relayTitle);
     case Kind::Client:
@@ -193,6 +194,12 @@ void ClientSession::setFileName(const QString &fileName)
     m_kind = Kind::File;
     m_fileName = fileName;
     delete std::exchange(m_connection, nullptr); // never started: still on this thread
+}
+
+void ClientSession::setRecordName(const QString &name)
+{
+    setFileName(name);
+    m_recordNotFile = true;
 }
 
 void ClientSession::start(QThread *network)

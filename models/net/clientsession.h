@@ -118,6 +118,8 @@ public:
 
     bool isFromFile() const { return m_kind == Kind::File; }
     void setFileName(const QString &fileName);
+    // A read-only record that is not a file (a conformance case's wire log), titled as given.
+    void setRecordName(const QString &name);
     // After the capture was read from a file: its first handshake is this session's.
     void adoptHandshakeFromCapture();
 
@@ -139,6 +141,7 @@ private:
     quint32 m_id;
     Kind m_kind;
     QString m_fileName;
+    bool m_recordNotFile = false; // setRecordName(): m_fileName is the record's title
     ConnectionOptions m_options;
     std::shared_ptr<Capture> m_capture;
     qsizetype m_seen = 0; // events of the capture taken by takeNewEvents()

@@ -160,6 +160,17 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
     return add(std::move(session));
 }
 
+ClientSession *ConnectionManager::openCopy(const Capture &source, const QString &name)
+{
+    auto session = std::make_unique<ClientSession>(m_nextId++, ConnectionOptions());
+    session->capture()->setMemory(m_memory);
+    session->setRecordName(name);
+    for (qsizetype i = 0; i < source.count(); ++i)
+        session->capture()->record(source.event(i));
+    session->adoptHandshakeFromCapture();
+    return add(std::move(session));
+}
+
 RelayServer *ConnectionManager::startRelay(
     const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error)
 {

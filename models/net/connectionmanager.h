@@ -39,6 +39,9 @@ public:
     // Reads a session file into a new session (no live connection). Bad lines are listed in
     // `errors`; every good line is kept. Returns nullptr only when the file cannot be read at all.
     ClientSession *openFile(const QString &path, QStringList *errors = nullptr);
+    // A read-only session holding a copy of `source`'s events, titled `name` (a conformance case's
+    // wire log, shown in the panes every connection uses).
+    ClientSession *openCopy(const Capture &source, const QString &name);
     // Starts a reverse relay to options.to, on the relays' thread; every application connection
     // to it becomes a session of its own. nullptr (and `error`) when it cannot listen. The relay's
     // url(), options() and runningCount() may be read here; everything else is its thread's.

@@ -20,6 +20,8 @@
 #include "inspect/framehexview.h"
 #include "teach/handshakewalkthroughview.h"
 #include "teach/learnpanel.h"
+#include "probe/conformancepanel.h"
+#include "probe/conformancerunner.h"
 #include "probe/probepanel.h"
 #include "teach/timelineview.h"
 #include "probe/proberunner.h"
@@ -41,6 +43,8 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
+#include <QLineEdit>
+#include <QTreeView>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -236,8 +240,11 @@ int main(int argc, char *argv[])
     w.crafter()->setSpec(rsv);
     if (auto *tabs = qobject_cast<QTabWidget *>(w.crafter()->parentWidget()->parentWidget()))
         tabs->setCurrentWidget(w.crafter());
-    if (auto *probeDock = w.findChild<QDockWidget *>(QStringLiteral("probeDock")))
-        probeDock->raise();
+    auto *conformanceDock = w.findChild<QDockWidget *>(QStringLiteral("conformanceDock"));
+    if (conformanceDock)
+        conformanceDock->raise();
+    if (auto *tabs = qobject_cast<QTabWidget *>(w.probePanel()->parentWidget()->parentWidget()))
+        tabs->setCurrentWidget(w.probePanel());
     settle();
     QSignalSpy probesDone(w.findChild<ProbeRunner *>(), &ProbeRunner::finished);
     w.probePanel()->setUrl(w.server()->url());
@@ -245,6 +252,19 @@ int main(int argc, char *argv[])
     probesDone.wait(120'000);
     settle();
     save(&w, out + QStringLiteral("/testing.png"));
+
+    // 7b: the full conformance suite against the embedded server, a section opened.
+    if (auto *tabs = qobject_cast<QTabWidget *>(w.conformancePanel()->parentWidget()->parentWidget()))
+        tabs->setCurrentWidget(w.conformancePanel());
+    QSignalSpy casesDone(w.findChild<ConformanceRunner *>(), &ConformanceRunner::finished);
+    w.conformancePanel()->setUrl(w.server()->url());
+    if (auto *patterns = w.conformancePanel()->findChild<QLineEdit *>(QStringLiteral("casePatterns")))
+        patterns->setText(QStringLiteral("1.*, 2.*, 3.*, 4.*, 5.*, 6.4.*, 7.*, 10.*"));
+    w.conformancePanel()->start();
+    casesDone.wait(180'000);
+    w.conformancePanel()->tree()->expand(w.conformancePanel()->tree()->model()->index(5, 0));
+    settle();
+    save(&w, out + QStringLiteral("/conformance.png"));
 
     // 8: after a close with a chosen code.
     w.closeControls()->setCode(4000);

@@ -67,7 +67,7 @@ bool isChild()
 QList<QDockWidget *> rightDocks(MainWindow *window)
 {
     QList<QDockWidget *> docks;
-    for (const char *name : { "sendDock", "closeDock", "serverDock", "probeDock", "learnDock", "interceptDock" })
+    for (const char *name : { "sendDock", "closeDock", "serverDock", "conformanceDock", "learnDock", "interceptDock" })
         docks << window->findChild<QDockWidget *>(QString::fromLatin1(name));
     return docks;
 }
