@@ -171,9 +171,10 @@ ConformanceResultsModel::State ConformanceResultsModel::stateOf(const Node &node
             return m_running[node.caseIndex] ? State::Running : State::Pending;
         return State(int(State::Ok) + int(r.verdict));
     }
-    // The worst verdict so far speaks for the section or group.
+    // The worst verdict so far speaks for the section or group; informational cases never fail, so
+    // they speak only when nothing else has.
     const Tally &t = node.tally;
-    for (Verdict v : { Verdict::Failed, Verdict::NonStrict, Verdict::Unimplemented, Verdict::Informational, Verdict::Ok })
+    for (Verdict v : { Verdict::Failed, Verdict::NonStrict, Verdict::Unimplemented, Verdict::Ok, Verdict::Informational })
         if (t.counts[int(v)] > 0)
             return State(int(State::Ok) + int(v));
     return t.running > 0 ? State::Running : State::Pending;
@@ -267,7 +268,7 @@ QVariant ConformanceResultsModel::headerData(int section, Qt::Orientation orient
     case TimeColumn:
         return tr("Time");
     case DescriptionColumn:
-        return tr("What was sent, or what went wrong");
+        return tr("Details");
     default:
         return {};
     }

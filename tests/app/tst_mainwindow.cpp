@@ -23,6 +23,8 @@
 #include "net/localcertificateauthority.h"
 #include "inspect/payloadview.h"
 #include "send/sendcomposer.h"
+#include "probe/conformancepanel.h"
+#include "probe/conformancerunner.h"
 #include "captureevents.h"
 
 #include <QAbstractItemModelTester>
@@ -42,6 +44,7 @@
 #include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 
 namespace {
 template <typename T> T *child(QWidget *parent, const char *name)
@@ -91,6 +94,7 @@ private Q_SLOTS:
     void qWebSocketConnectionIntercepted();
     void proxyThroughTheWindow();
     void memoryBudgetDropsWithNotice();
+    void conformanceCaseOpensInThePanes();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -620,6 +624,29 @@ void tst_MainWindow::memoryBudgetDropsWithNotice()
     MainWindow again(m_settings.get());
     QCOMPARE(again.connections()->captureMemory()->budget(), quint64(8 << 20));
     QCOMPARE(again.connections()->captureMemory()->overBudget(), CaptureMemory::OverBudget::DropOldest);
+}
+
+
+void tst_MainWindow::conformanceCaseOpensInThePanes()
+{
+    // A case of the full suite against the embedded server, opened: its wire log becomes a
+    // read-only session of its own, shown in the log like any connection's.
+    ConformancePanel *panel = m_window->conformancePanel();
+    panel->setUrl(m_window->server()->url());
+    panel->findChild<QLineEdit *>(QStringLiteral("casePatterns"))->setText(QStringLiteral("2.3"));
+    QSignalSpy finished(m_window->findChild<ConformanceRunner *>(), &ConformanceRunner::finished);
+    QVERIFY(panel->start());
+    QVERIFY(finished.wait(30'000));
+    const int sessionsBefore = m_window->connections()->rowCount();
+    emit panel->tree()->activated(panel->tree()->model()->index(0, 0, panel->tree()->model()->index(0, 0)));
+    QCOMPARE(m_window->connections()->rowCount(), sessionsBefore + 1);
+    ClientSession *opened = m_window->currentSession();
+    QVERIFY(opened && opened->isFromFile());
+    QVERIFY2(opened->title().contains(QStringLiteral("Case 2.3 (ws://127.0.0.1:")), qPrintable(opened->title()));
+    QVERIFY(!opened->title().contains(QStringLiteral("(file)")));
+    // The ping the case sent and the pong the server answered, in the window's own log.
+    QTRY_COMPARE(rowsOf(m_window->logView(), QStringLiteral("ping"), Direction::Outgoing).size(), 1);
+    QCOMPARE(rowsOf(m_window->logView(), QStringLiteral("pong"), Direction::Incoming).size(), 1);
 }
 
 QTEST_MAIN(tst_MainWindow)

@@ -36,8 +36,7 @@ protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
     {
         QStyledItemDelegate::initStyleOption(option, index);
-        if (index.column() != ConformanceResultsModel::VerdictColumn
-            && index.column() != ConformanceResultsModel::CaseColumn)
+        if (index.column() != ConformanceResultsModel::VerdictColumn)
             return;
         using State = ConformanceResultsModel::State;
         const auto state = State(index.data(ConformanceResultsModel::StateRole).toInt());
@@ -62,9 +61,6 @@ protected:
             color = PaletteColors::mutedColor(palette, 0.4, QPalette::Text, QPalette::Base);
             break;
         }
-        if (index.column() == ConformanceResultsModel::CaseColumn
-            && index.data(ConformanceResultsModel::CaseIndexRole).toInt() >= 0)
-            return; // case ids stay in the text colour; the verdict column carries it
         option->palette.setColor(QPalette::Text, color);
         option->palette.setColor(QPalette::HighlightedText, option->palette.color(QPalette::HighlightedText));
     }
@@ -131,10 +127,13 @@ ConformancePanel::ConformancePanel(ConformanceRunner *runner, ConformanceResults
     m_tree->setAlternatingRowColors(true);
     m_tree->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_tree->header()->setStretchLastSection(true);
-    m_tree->setColumnWidth(ConformanceResultsModel::CaseColumn, 190);
-    m_tree->setColumnWidth(ConformanceResultsModel::VerdictColumn, 150);
-    m_tree->setColumnWidth(ConformanceResultsModel::CloseColumn, 90);
-    m_tree->setColumnWidth(ConformanceResultsModel::TimeColumn, 70);
+    // Wide enough for "6.4 Failing fast on invalid UTF-8" and "NON-STRICT so far"; the details
+    // take the rest.
+    const QFontMetrics metrics = m_tree->fontMetrics();
+    m_tree->setColumnWidth(ConformanceResultsModel::CaseColumn, metrics.horizontalAdvance(QStringLiteral("00.00 Failing fast on inva")));
+    m_tree->setColumnWidth(ConformanceResultsModel::VerdictColumn, metrics.horizontalAdvance(QStringLiteral("NON-STRICT so far")) + 12);
+    m_tree->setColumnWidth(ConformanceResultsModel::CloseColumn, metrics.horizontalAdvance(QStringLiteral("WRONG CODE")) + 12);
+    m_tree->setColumnWidth(ConformanceResultsModel::TimeColumn, metrics.horizontalAdvance(QStringLiteral("00,000 ms")) + 12);
     m_tree->setToolTip(tr("Double-click a case to open its wire log"));
     connect(m_tree, &QTreeView::activated, this, &ConformancePanel::openCase);
 
