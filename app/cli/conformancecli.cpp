@@ -73,12 +73,17 @@ int runConformanceCli(const ProbeCliOptions &options)
         runner.cancel();
     });
     const auto format = options.format;
-    if (format == ProbeCliOptions::Format::Text)
-        printOut(QStringLiteral("testing %1 with %2 conformance case%3, %4 at once\n")
+    if (format == ProbeCliOptions::Format::Text) {
+        // Timed cases run alone, whatever --jobs says.
+        const qsizetype timed = std::count_if(cases.cbegin(), cases.cend(), ConformanceCatalogue::isPerformance);
+        const QString pace = timed == cases.size() ? QStringLiteral("one at a time")
+            : timed > 0 ? QStringLiteral("%1 at once, the %2 timed one at a time").arg(options.jobs).arg(timed)
+                        : QStringLiteral("%1 at once").arg(options.jobs);
+        printOut(QStringLiteral("testing %1 with %2 conformance case%3, %4\n")
                      .arg(options.url.toString())
                      .arg(cases.size())
-                     .arg(cases.size() == 1 ? QString() : QStringLiteral("s"))
-                     .arg(options.jobs));
+                     .arg(cases.size() == 1 ? QString() : QStringLiteral("s"), pace));
+    }
     QObject::connect(&runner, &ConformanceRunner::caseFinished, &runner, [&](int, const Conformance::CaseResult &r) {
         if (runner.unreachable())
             return; // reported once as "cannot reach" below

@@ -166,6 +166,13 @@ void tst_ConformanceInterop::chosenCasesAndJobs()
     for (qsizetype i = 1; i < 8; ++i)
         QVERIFY2(caseLine.match(QString::fromUtf8(lines[i])).hasMatch(), lines[i].constData());
     QCOMPARE(lines.last(), QByteArray("7 case(s): 7 OK, 0 NON-STRICT, 0 FAILED, 0 INFORMATIONAL, 0 UNIMPLEMENTED"));
+
+    // A timed case runs alone whatever --jobs says, and the header says so.
+    const CliRun timed = runCli({ QStringLiteral("--probe"), m_pythonUrl.toString(), QStringLiteral("--cases"),
+                                  QStringLiteral("6.20.1,12.1.1"), QStringLiteral("--jobs"), QStringLiteral("7") });
+    QVERIFY2(timed.exitCode == 0, qPrintable(timed.describe()));
+    QCOMPARE(timed.lines().first(), QByteArray("testing ") + m_pythonUrl.toString().toUtf8()
+                                        + " with 2 conformance cases, 7 at once, the 1 timed one at a time");
 }
 
 void tst_ConformanceInterop::deflate_data()
