@@ -79,8 +79,7 @@ std::optional<Options> parse(const QStringList &arguments, QString &error)
             const auto v = next("case patterns separated by commas, e.g. 6.4.*,7.*");
             if (!v)
                 return std::nullopt;
-            for (const QString &pattern : v->split(QLatin1Char(','), Qt::SkipEmptyParts))
-                options.cases << pattern.trimmed();
+            options.cases << ConformanceCatalogue::parsePatterns(*v);
             QString problem;
             if (options.cases.isEmpty() || ConformanceCatalogue::select(options.cases, &problem).isEmpty()) {
                 error = QStringLiteral("--cases: %1").arg(problem.isEmpty() ? QStringLiteral("no case pattern given") : problem);

@@ -224,13 +224,12 @@ std::optional<ProbeCliOptions> ProbeCliOptions::parse(const QStringList &argumen
             const auto v = value(QStringLiteral("case patterns separated by commas, e.g. 6.4.*,7.*"));
             if (!v)
                 return std::nullopt;
-            const QStringList patterns = v->split(QLatin1Char(','), Qt::SkipEmptyParts);
+            const QStringList patterns = ConformanceCatalogue::parsePatterns(*v);
             if (patterns.isEmpty()) {
                 error = QStringLiteral("--cases: no case pattern given");
                 return std::nullopt;
             }
-            for (const QString &pattern : patterns)
-                options.cases << pattern.trimmed();
+            options.cases << patterns;
             QString problem;
             if (ConformanceCatalogue::select(options.cases, &problem).isEmpty()) {
                 error = QStringLiteral("--cases: %1").arg(problem);

@@ -135,6 +135,15 @@ QString groupTitle(const QString &group)
     return sectionTitle(group);
 }
 
+QStringList parsePatterns(const QString &text)
+{
+    QStringList patterns;
+    for (const QString &item : text.split(QLatin1Char(',')))
+        if (const QString pattern = item.trimmed(); !pattern.isEmpty())
+            patterns << pattern;
+    return patterns;
+}
+
 const Case *byId(const QString &id)
 {
     static const QHash<QString, qsizetype> index = [] {

@@ -24,6 +24,8 @@ QList<Conformance::Case> forRun(const QStringList &patterns = {}, bool withPerfo
 // Titles of sections ("6": "UTF-8 handling") and groups ("6.4": "Failing fast on invalid UTF-8").
 QString sectionTitle(const QString &section);
 QString groupTitle(const QString &group);
+// "6.4.*, 7.*" as typed (in a field or after --cases): the patterns, trimmed, empty items dropped.
+QStringList parsePatterns(const QString &text);
 // nullptr when no case has this id.
 const Conformance::Case *byId(const QString &id);
 

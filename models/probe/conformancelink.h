@@ -34,7 +34,6 @@ public:
     virtual void sendMessage(bool binary, const QByteArray &data, qsizetype fragmentSize) = 0;
     // The extensions agreed in the handshake, as the 101 said them; empty: none.
     virtual QByteArray acceptedExtensions() const = 0;
-    bool deflateAgreed() const { return !acceptedExtensions().isEmpty(); }
     // Starts the closing handshake with `code` (0: a close frame without a code).
     virtual void close(quint16 code) = 0;
     virtual void abort() = 0;

@@ -111,7 +111,7 @@ CaseResult judge(const Case &c, const Observation &seen, TesterRole role)
         r.result = seen.workloadComplete
             ? Tr::tr("All %n message(s) came back unchanged in %1 ms.", nullptr, c.workload->count).arg(seen.durationMs)
             : seen.workloadProblem;
-        if (c.deflate && seen.messageBytesOut > 0 && seen.messageBytesIn > 0)
+        if (c.deflate && seen.workloadComplete && seen.messageBytesOut > 0 && seen.messageBytesIn > 0)
             r.result += QLatin1Char(' ')
                 + Tr::tr("Compressed to %1% of the messages' size going out, %2% coming back (%3).")
                       .arg(compressionPercent(seen.wireBytesOut, seen.messageBytesOut))

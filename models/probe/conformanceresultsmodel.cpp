@@ -1,6 +1,7 @@
 #include "probe/conformanceresultsmodel.h"
 
 #include "probe/conformancecatalogue.h"
+#include "text/displaytext.h"
 
 #include <QHash>
 
@@ -69,6 +70,15 @@ void ConformanceResultsModel::setRunning(int caseIndex)
         return;
     m_running[caseIndex] = true;
     updateCase(caseIndex, +1, std::nullopt);
+}
+
+void ConformanceResultsModel::stopRunning()
+{
+    for (int i = 0; i < m_running.size(); ++i)
+        if (m_running[i]) {
+            m_running[i] = false;
+            updateCase(i, -1, std::nullopt);
+        }
 }
 
 void ConformanceResultsModel::setResult(int caseIndex, const CaseResult &result)
@@ -232,9 +242,9 @@ QVariant ConformanceResultsModel::data(const QModelIndex &index, int role) const
     const bool done = !r.id.isEmpty();
     if (role == Qt::ToolTipRole) {
         QString tip = tr("%1: %2\nExpected: %3").arg(c.id, c.description, c.expectation);
-        if (done)
+        if (done) // the result sentences quote the peer's bytes
             tip += tr("\nResult: %1\nClose: %2").arg(r.result, r.resultClose);
-        return tip;
+        return DisplayText::toolTip(tip);
     }
     if (role != Qt::DisplayRole)
         return {};

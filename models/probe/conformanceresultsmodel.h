@@ -27,6 +27,8 @@ public:
     void setCases(const QList<Conformance::Case> &cases);
     void setRunning(int caseIndex);
     void setResult(int caseIndex, const Conformance::CaseResult &result);
+    // The run stopped: the cases in progress will not finish (a cancelled run reports none).
+    void stopRunning();
     void clear() { setCases({}); }
 
     const QList<Conformance::Case> &cases() const { return m_cases; }

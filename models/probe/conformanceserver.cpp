@@ -6,6 +6,7 @@
 #include "probe/conformancesession.h"
 #include "protocol/closecodes.h"
 #include "protocol/handshake.h"
+#include "text/displaytext.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -158,7 +159,7 @@ void ConformanceServer::route(ServerConnection *connection, const QByteArray &ta
 
     if (needsCase && (!numeric || number < 1 || number > m_cases.size())) {
         refuse(connection, target,
-               tr("case must be a number from 1 to %1, got \"%2\"").arg(m_cases.size()).arg(caseText));
+               tr("case must be a number from 1 to %1, got %2").arg(m_cases.size()).arg(DisplayText::quoted(caseText.toUtf8(), 40)));
         return;
     }
     if (needsAgent && agent.isEmpty()) {
@@ -186,7 +187,7 @@ void ConformanceServer::route(ServerConnection *connection, const QByteArray &ta
     } else {
         refuse(connection, target,
                tr("unknown path %1 (known: /getCaseCount, /getCaseInfo, /runCase, /getCaseStatus, /updateReports)")
-                   .arg(path));
+                   .arg(DisplayText::quoted(path.toUtf8(), 60)));
     }
 }
 

@@ -128,6 +128,8 @@ void ConformanceSession::onOpened()
     if (m_done)
         return;
     m_seen.opened = true;
+    if (m_case.workload && m_case.workload->dataSet)
+        TestData::bytes(*m_case.workload->dataSet); // made on first use: not on the case's clock
     m_clock.start();
     if (m_case.deflate) {
         m_seen.extensions = m_link->acceptedExtensions();
@@ -272,6 +274,8 @@ void ConformanceSession::checkWorkloadEcho(const Event &echo)
     if (m_done || m_seen.workloadComplete || !m_seen.workloadProblem.isEmpty())
         return;
     const Workload &w = *m_case.workload;
+    if (m_case.deflate) // counted as the wire bytes are: every message that came back
+        m_seen.messageBytesIn += quint64(echo.data.size());
     if (echo.binary != w.binary || echo.data != m_workloadMessage) {
         failWorkload(echo.binary != w.binary
                          ? tr("Message %1 came back as a %2 message.")
@@ -284,8 +288,6 @@ void ConformanceSession::checkWorkloadEcho(const Event &echo)
         return;
     }
     ++m_seen.roundTrips;
-    if (m_case.deflate)
-        m_seen.messageBytesIn += quint64(echo.data.size());
     if (m_seen.roundTrips < w.count) {
         sendWorkloadMessage();
         return;

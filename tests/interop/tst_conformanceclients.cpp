@@ -104,7 +104,7 @@ void tst_ConformanceClients::refusals_data()
 {
     QTest::addColumn<QString>("target");
     QTest::addColumn<QString>("reason");
-    QTest::addRow("unknown path") << "/getCaseCounts" << "unknown path /getCaseCounts";
+    QTest::addRow("unknown path") << "/getCaseCounts" << "unknown path \"/getCaseCounts\"";
     QTest::addRow("case 0") << "/runCase?case=0&agent=a" << "case must be a number from 1 to 247, got \"0\"";
     QTest::addRow("case past the end") << "/getCaseInfo?case=248" << "case must be a number from 1 to 247, got \"248\"";
     QTest::addRow("no agent") << "/runCase?case=1" << "the agent parameter is missing";

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void tree();
     void resultsRollUp();
     void caseRunAgainCountsOnce();
+    void stoppedRunShowsNothingRunning();
     void outOfRangeIsIgnored();
 };
 
@@ -114,6 +115,23 @@ void tst_ConformanceResultsModel::caseRunAgainCountsOnce()
     QCOMPARE(model.finishedCount(), 1);
     QCOMPARE(model.failedCount(), 0);
     QCOMPARE(text(model.index(0, 0), ConformanceResultsModel::DescriptionColumn), QStringLiteral("1 of 11: 1 OK"));
+}
+
+void tst_ConformanceResultsModel::stoppedRunShowsNothingRunning()
+{
+    ConformanceResultsModel model;
+    model.setCases(ConformanceCatalogue::select({ QStringLiteral("2.1"), QStringLiteral("2.2") }));
+    model.setRunning(0);
+    model.setRunning(1);
+    model.setResult(1, resultOf(QStringLiteral("2.2"), Verdict::Ok));
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.stopRunning(); // a cancelled run: 2.1 never reports
+    QCOMPARE(changed.size(), 2); // 2.1 and its section
+    QCOMPARE(text(model.index(0, 0, model.index(0, 0)), ConformanceResultsModel::VerdictColumn), QString());
+    QCOMPARE(ConformanceResultsModel::State(model.index(0, 0, model.index(0, 0)).data(ConformanceResultsModel::StateRole).toInt()),
+             ConformanceResultsModel::State::Pending);
+    QCOMPARE(text(model.index(0, 0), ConformanceResultsModel::VerdictColumn), QStringLiteral("OK so far"));
+    QCOMPARE(text(model.index(0, 0), ConformanceResultsModel::DescriptionColumn), QStringLiteral("1 of 2: 1 OK"));
 }
 
 void tst_ConformanceResultsModel::outOfRangeIsIgnored()

@@ -62,7 +62,6 @@ protected:
             break;
         }
         option->palette.setColor(QPalette::Text, color);
-        option->palette.setColor(QPalette::HighlightedText, option->palette.color(QPalette::HighlightedText));
     }
 };
 
@@ -86,6 +85,7 @@ ConformancePanel::ConformancePanel(ConformanceRunner *runner, ConformanceResults
     m_testClients->setObjectName(QStringLiteral("testClients"));
     m_testServer->setChecked(true);
     m_port = new QSpinBox(this);
+    m_port->setObjectName(QStringLiteral("clientPort"));
     m_port->setRange(0, 65535);
     m_port->setValue(9001);
     m_port->setToolTip(tr("Where clients under test connect (9001 is Autobahn's fuzzing server's; 0: any free port)"));
@@ -175,8 +175,11 @@ ConformancePanel::ConformancePanel(ConformanceRunner *runner, ConformanceResults
         if (!path.isEmpty())
             saveReport(path);
     });
-    connect(m_agents, &QComboBox::currentTextChanged, this, [this](const QString &agent) {
-        if (!agent.isEmpty() && agent != m_agent)
+    // The list shows agent names by the display rule; each item's data is the name itself.
+    connect(m_agents, &QComboBox::activated, this, [this](int index) {
+        m_agentChosenByUser = true;
+        const QString agent = m_agents->itemData(index).toString();
+        if (agent != m_agent)
             showAgent(agent);
     });
     connect(m_runner, &ConformanceRunner::caseStarted, this, [this](int index) {
@@ -187,7 +190,7 @@ ConformancePanel::ConformancePanel(ConformanceRunner *runner, ConformanceResults
         m_results->setResult(index, r);
         updateState();
     });
-    connect(m_runner, &ConformanceRunner::finished, this, &ConformancePanel::updateState);
+    connect(m_runner, &ConformanceRunner::finished, this, &ConformancePanel::noteRunEnded);
     updateState();
 }
 
@@ -222,10 +225,7 @@ bool ConformancePanel::start()
 
 bool ConformancePanel::startServerTesting()
 {
-    const QStringList patterns = m_cases->text().split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QStringList trimmed;
-    for (const QString &p : patterns)
-        trimmed << p.trimmed();
+    const QStringList trimmed = ConformanceCatalogue::parsePatterns(m_cases->text());
     QString error;
     if (!ConformanceCatalogue::select(trimmed, &error).size() && !error.isEmpty()) {
         m_error = error;
@@ -241,6 +241,8 @@ bool ConformancePanel::startServerTesting()
     options.jobs = m_jobs->value();
     m_agent.clear();
     m_results->setCases(cases);
+    m_started = QDateTime::currentDateTimeUtc();
+    m_clock.start();
     if (!m_runner->run(cases, options)) {
         m_error = m_runner->errorString();
         m_results->clear();
@@ -251,16 +253,13 @@ bool ConformancePanel::startServerTesting()
 
 bool ConformancePanel::startClientTesting()
 {
-    const QStringList patterns = m_cases->text().split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QStringList trimmed;
-    for (const QString &p : patterns)
-        trimmed << p.trimmed();
+    const QStringList trimmed = ConformanceCatalogue::parsePatterns(m_cases->text());
     QString error;
     if (!ConformanceCatalogue::select(trimmed, &error).size() && !error.isEmpty()) {
         m_error = error;
         return false;
     }
-    delete m_server.data();
+    stopClientTesting();
     m_server = new ConformanceServer(ConformanceCatalogue::forRun(trimmed, m_timed->isChecked()), this);
     if (!m_server->listen(QHostAddress::LocalHost, quint16(m_port->value()))) {
         m_error = tr("Cannot listen on port %1: %2").arg(m_port->value()).arg(m_server->errorString());
@@ -268,14 +267,22 @@ bool ConformancePanel::startClientTesting()
         return false;
     }
     m_agent.clear();
+    m_agentChosenByUser = false;
     m_agents->clear();
     m_results->setCases(m_server->cases());
     connect(m_server, &ConformanceServer::caseStarted, this, [this](const QString &agent, int index) {
-        if (m_agents->findText(agent) < 0)
-            m_agents->addItem(agent);
-        if (agent != m_agent) // a new client follows the last: show the one running
-            m_agents->setCurrentText(agent);
-        m_results->setRunning(index);
+        int item = m_agents->findData(agent);
+        if (item < 0) {
+            m_agents->addItem(DisplayText::line(agent.toUtf8(), 60), agent);
+            item = m_agents->count() - 1;
+        }
+        // The client running is shown, until the user picks one to stay on.
+        if (agent != m_agent && !m_agentChosenByUser) {
+            m_agents->setCurrentIndex(item);
+            showAgent(agent);
+        }
+        if (agent == m_agent)
+            m_results->setRunning(index);
         updateState();
     });
     connect(m_server, &ConformanceServer::caseFinished, this,
@@ -292,23 +299,43 @@ bool ConformancePanel::startClientTesting()
 
 void ConformancePanel::showAgent(const QString &agent)
 {
+    const ConformanceServer::AgentRun *run = m_server ? m_server->agent(agent) : nullptr;
+    if (!run)
+        return; // the server stopped: what is on show stays
     m_agent = agent;
-    m_results->setCases(m_server ? m_server->cases() : QList<Conformance::Case>());
-    if (const ConformanceServer::AgentRun *run = m_server ? m_server->agent(agent) : nullptr)
-        for (int i = 0; i < run->results.size(); ++i)
-            if (!run->results[i].id.isEmpty())
-                m_results->setResult(i, run->results[i]);
+    m_started = run->started;
+    m_results->setCases(m_server->cases());
+    for (int i = 0; i < run->results.size(); ++i)
+        if (!run->results[i].id.isEmpty())
+            m_results->setResult(i, run->results[i]);
+    updateState();
+}
+
+void ConformancePanel::stopClientTesting()
+{
+    if (!m_server)
+        return;
+    // Nothing more from it, though it goes only when its sessions have unwound; the results stay
+    // on show, its wire logs go with it.
+    m_server->disconnect(this);
+    m_server->deleteLater();
+    m_server = nullptr;
+    m_durationMs = m_started.isValid() ? m_started.msecsTo(QDateTime::currentDateTimeUtc()) : 0;
+    m_results->stopRunning();
+}
+
+void ConformancePanel::noteRunEnded()
+{
+    m_durationMs = m_clock.isValid() ? m_clock.elapsed() : 0;
+    m_results->stopRunning();
     updateState();
 }
 
 void ConformancePanel::cancel()
 {
-    if (m_server) {
-        // The results stay on show; the server and its wire logs go.
-        m_server->deleteLater();
-        m_server = nullptr;
-    }
-    m_runner->cancel();
+    stopClientTesting();
+    m_runner->cancel(); // finished() follows: noteRunEnded()
+    m_results->stopRunning();
     updateState();
 }
 
@@ -327,10 +354,13 @@ void ConformancePanel::openCase(const QModelIndex &index)
     if (caseIndex < 0 || caseIndex >= m_results->cases().size())
         return;
     if (!capture(caseIndex)) {
-        m_status->setText(m_results->results().value(caseIndex).id.isEmpty()
-                              ? tr("Case %1 has not run yet.").arg(m_results->cases()[caseIndex].id)
-                              : tr("Case %1 is timed: its wire log is not kept (megabytes of messages).")
-                                    .arg(m_results->cases()[caseIndex].id));
+        const Conformance::Case &c = m_results->cases()[caseIndex];
+        if (m_results->results().value(caseIndex).id.isEmpty())
+            m_status->setText(tr("Case %1 has not run yet.").arg(c.id));
+        else if (ConformanceCatalogue::isPerformance(c))
+            m_status->setText(tr("Case %1 is timed: its wire log is not kept (megabytes of messages).").arg(c.id));
+        else
+            m_status->setText(tr("The wire log of case %1 went with the stopped server.").arg(c.id));
         return;
     }
     const QString subject = m_agent.isEmpty() ? m_url.toString() : DisplayText::line(m_agent.toUtf8(), 40);
@@ -343,12 +373,12 @@ bool ConformancePanel::saveReport(const QString &path)
     ConformanceReport::Run run;
     run.subject = m_agent.isEmpty() ? m_url.toString() : DisplayText::line(m_agent.toUtf8(), 80);
     run.role = m_agent.isEmpty() ? QStringLiteral("server") : QStringLiteral("client");
-    run.started = QDateTime::currentDateTimeUtc();
+    run.started = m_started;
+    // Wall-clock time of the run (cases ran side by side); a client run still going, until now.
+    run.durationMs = m_server && m_started.isValid() ? m_started.msecsTo(QDateTime::currentDateTimeUtc()) : m_durationMs;
     run.cases = m_results->cases();
     run.results = m_results->results();
     run.capture = [this](qsizetype index) { return capture(int(index)); };
-    for (const Conformance::CaseResult &r : std::as_const(run.results))
-        run.durationMs += r.seen.durationMs;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(ConformanceReport::write(run, format)) < 0 || !file.commit()) {
         m_status->setText(tr("Cannot save the report to %1: %2").arg(path, file.errorString()));
@@ -376,6 +406,7 @@ void ConformancePanel::updateState()
     m_timed->setEnabled(!busy);
     m_jobs->setEnabled(!clients && !busy);
     m_agents->setVisible(clients);
+    m_agents->setEnabled(serving && m_agents->count() > 1);
     m_run->setEnabled(!busy && (clients || !m_url.isEmpty()));
     m_cancel->setEnabled(busy);
     m_save->setEnabled(!running && m_results->finishedCount() > 0);

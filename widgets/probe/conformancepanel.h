@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QPointer>
 #include <QUrl>
 #include <QWidget>
@@ -52,6 +54,8 @@ private:
     bool startServerTesting();
     bool startClientTesting();
     void showAgent(const QString &agent);
+    void stopClientTesting();
+    void noteRunEnded();
     void openCase(const QModelIndex &index);
     void updateState();
 
@@ -60,6 +64,10 @@ private:
     QPointer<ConformanceServer> m_server;
     QUrl m_url;
     QString m_agent;
+    bool m_agentChosenByUser = false; // a new client no longer takes the view over
+    QDateTime m_started; // of the run shown, for the report
+    qint64 m_durationMs = 0;
+    QElapsedTimer m_clock;
     QRadioButton *m_testServer = nullptr;
     QRadioButton *m_testClients = nullptr;
     QLabel *m_target = nullptr;

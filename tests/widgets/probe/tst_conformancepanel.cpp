@@ -100,13 +100,25 @@ void tst_ConformancePanel::testsAServer()
     QVERIFY(htmlFile.readAll().startsWith("<!DOCTYPE html>"));
     QVERIFY(!f.panel.saveReport(dir.filePath(QStringLiteral("no/such/dir/report.md"))));
     QVERIFY(f.panel.statusText().startsWith(QStringLiteral("Cannot save the report to")));
+
+    // Stopped halfway: the cases that were running show as not run, not as running forever.
+    f.cases()->setText(QStringLiteral("5.*"));
+    QVERIFY(f.panel.start());
+    QTRY_VERIFY(f.results.finishedCount() > 0);
+    QTest::mouseClick(f.button("stopConformance"), Qt::LeftButton);
+    QVERIFY(!f.runner.isRunning());
+    QVERIFY(f.results.finishedCount() < 20);
+    const QModelIndex section = f.results.index(0, 0);
+    QVERIFY(section.siblingAtColumn(ConformanceResultsModel::VerdictColumn).data().toString() != QStringLiteral("running"));
+    for (int row = 0; row < f.results.rowCount(section); ++row)
+        QVERIFY(f.results.index(row, ConformanceResultsModel::VerdictColumn, section).data().toString() != QStringLiteral("running"));
 }
 
 void tst_ConformancePanel::testsClients()
 {
     Fixture f;
     f.panel.findChild<QRadioButton *>(QStringLiteral("testClients"))->setChecked(true);
-    f.panel.findChild<QSpinBox *>()->setValue(0); // any free port
+    f.panel.findChild<QSpinBox *>(QStringLiteral("clientPort"))->setValue(0); // any free port
     f.cases()->setText(QStringLiteral("2.*"));
     QVERIFY(f.button("runConformance")->isEnabled()); // no URL needed
     QVERIFY(f.panel.start());
