@@ -110,7 +110,12 @@ CaseResult judge(const Case &c, const Observation &seen, TesterRole role)
         r.verdict = seen.workloadComplete ? Verdict::Ok : Verdict::Failed;
         r.result = seen.workloadComplete
             ? Tr::tr("All %n message(s) came back unchanged in %1 ms.", nullptr, c.workload->count).arg(seen.durationMs)
-            : seen.workloadProblem;
+            : !seen.workloadProblem.isEmpty()
+            ? seen.workloadProblem
+            : Tr::tr("The connection ended after %1 of %2 messages came back: %3.")
+                  .arg(seen.roundTrips)
+                  .arg(c.workload->count)
+                  .arg(describePeerClose(seen));
         if (c.deflate && seen.workloadComplete && seen.messageBytesOut > 0 && seen.messageBytesIn > 0)
             r.result += QLatin1Char(' ')
                 + Tr::tr("Compressed to %1% of the messages' size going out, %2% coming back (%3).")

@@ -61,6 +61,7 @@ private Q_SLOTS:
     void judge();
     void neverOpened();
     void timedCase();
+    void deflateCase();
     void json();
 };
 
@@ -180,6 +181,40 @@ void tst_ConformanceResult::timedCase()
     r = Conformance::judge(*c, o, TesterRole::Client);
     QCOMPARE(r.verdict, Verdict::Failed);
     QCOMPARE(r.result, o.workloadProblem);
+}
+
+void tst_ConformanceResult::deflateCase()
+{
+    const Case *c = ConformanceCatalogue::byId(QStringLiteral("13.5.1"));
+    // Declined: unimplemented, whatever else happened.
+    Observation o = closedCleanly({});
+    CaseResult r = Conformance::judge(*c, o, TesterRole::Client);
+    QCOMPARE(r.verdict, Verdict::Unimplemented);
+    QCOMPARE(r.result, QStringLiteral("The peer declined permessage-deflate."));
+    QCOMPARE(r.closeVerdict, CloseVerdict::Ok);
+    // Agreed, all back: the ratio each way, and what was agreed.
+    o.extensions = "permessage-deflate; server_no_context_takeover";
+    o.roundTrips = 1000;
+    o.workloadComplete = true;
+    o.durationMs = 300;
+    o.messageBytesOut = o.messageBytesIn = 16000;
+    o.wireBytesOut = 16900;
+    o.wireBytesIn = 8000;
+    r = Conformance::judge(*c, o, TesterRole::Client);
+    QCOMPARE(r.verdict, Verdict::Ok);
+    QCOMPARE(r.result, QStringLiteral("All 1000 message(s) came back unchanged in 300 ms. Compressed to 105.6% of the "
+                                      "messages' size going out, 50.0% coming back (\"permessage-deflate; "
+                                      "server_no_context_takeover\")."));
+    QCOMPARE(r.toJson().value(QStringLiteral("compression")).toObject().value(QStringLiteral("wireBytesIn")).toInt(), 8000);
+    // Agreed, then the peer failed the connection (python websockets with an 8-bit window): says so.
+    o.workloadComplete = false;
+    o.roundTrips = 0;
+    o.closedByTester = false;
+    o.peerCloseFrame = o.peerCloseHasCode = true;
+    o.peerCloseCode = 1011;
+    r = Conformance::judge(*c, o, TesterRole::Client);
+    QCOMPARE(r.verdict, Verdict::Failed);
+    QCOMPARE(r.result, QStringLiteral("The connection ended after 0 of 1000 messages came back: the peer closed with 1011 Internal Error."));
 }
 
 void tst_ConformanceResult::json()
