@@ -49,6 +49,34 @@ Answer ask(const QUrl &url)
     return answer;
 }
 
+// The inspector's own client engine as the client under test, driven as a driver drives one:
+// cases 1 to `count`, each on its own connection, every message echoed. False (and a warning) when
+// a case did not end in time.
+bool playWithEngine(const QUrl &base, const QString &agent, int count, bool offerDeflate)
+{
+    for (int i = 1; i <= count; ++i) {
+        ClientConnection connection { quint32(i) };
+        QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
+                         [&](quint8 opcode, const QByteArray &payload) {
+                             if (opcode == Opcode::Binary)
+                                 connection.sendBinary(payload);
+                             else
+                                 connection.sendText(payload);
+                         });
+        QSignalSpy closed(&connection, &ClientConnection::closed);
+        ConnectionOptions options; // offers permessage-deflate as browsers do, unless told not to
+        options.url = QUrl(base.toString() + QStringLiteral("/runCase?case=%1&agent=%2").arg(i).arg(agent));
+        if (!offerDeflate)
+            options.deflate.reset();
+        options.closeTimeoutMs = 2'000;
+        if (!connection.open(options) || !(closed.size() > 0 || closed.wait(60'000))) {
+            qWarning("case %d did not end", i);
+            return false;
+        }
+    }
+    return true;
+}
+
 } // namespace
 
 class tst_ConformanceClients : public QObject {
@@ -182,25 +210,8 @@ void tst_ConformanceClients::drivers()
 
 void tst_ConformanceClients::inspectorEngine()
 {
-    // The inspector's own client engine as the client under test, driven as a driver drives one.
     const QString agent = QStringLiteral("inspector");
-    for (int i = 1; i <= 247; ++i) {
-        ClientConnection connection { quint32(i) };
-        QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
-                         [&](quint8 opcode, const QByteArray &payload) {
-                             if (opcode == Opcode::Binary)
-                                 connection.sendBinary(payload);
-                             else
-                                 connection.sendText(payload);
-                         });
-        QSignalSpy closed(&connection, &ClientConnection::closed);
-        ConnectionOptions options;
-        options.url = QUrl(m_url.toString() + QStringLiteral("/runCase?case=%1&agent=%2").arg(i).arg(agent));
-        options.deflate.reset();
-        options.closeTimeoutMs = 2'000;
-        QVERIFY(connection.open(options));
-        QVERIFY2(closed.size() > 0 || closed.wait(15'000), qPrintable(QString::number(i)));
-    }
+    QVERIFY(playWithEngine(m_url, agent, 247, false));
     const ConformanceServer::AgentRun *run = m_server.agent(agent);
     QVERIFY(run);
     QTRY_VERIFY(!run->results.last().id.isEmpty());
@@ -268,21 +279,7 @@ void tst_ConformanceClients::deflate()
     const QString agent = client + QStringLiteral(" deflate");
     const QString base = m_deflateServer.url().toString();
     if (client == QLatin1String("inspector")) {
-        for (int i = 1; i <= 14; ++i) {
-            ClientConnection connection { quint32(i) };
-            QObject::connect(&connection, &ClientConnection::messageReceived, &connection,
-                             [&](quint8 opcode, const QByteArray &payload) {
-                                 if (opcode == Opcode::Binary)
-                                     connection.sendBinary(payload);
-                                 else
-                                     connection.sendText(payload);
-                             });
-            QSignalSpy closed(&connection, &ClientConnection::closed);
-            ConnectionOptions options; // offers permessage-deflate, as browsers do
-            options.url = QUrl(base + QStringLiteral("/runCase?case=%1&agent=%2").arg(i).arg(agent));
-            QVERIFY(connection.open(options));
-            QVERIFY2(closed.size() > 0 || closed.wait(60'000), qPrintable(QString::number(i)));
-        }
+        QVERIFY(playWithEngine(m_deflateServer.url(), agent, 14, true));
     } else {
         PeerProcess driver;
         QVERIFY(driver.start(client == QLatin1String("node") ? PeerProcess::Runtime::Node : PeerProcess::Runtime::Python,

@@ -13,6 +13,16 @@ QString described(const Extensions::Parsed &parsed)
         return QStringLiteral("error: ") + parsed.error;
     return QString::fromLatin1(Extensions::format(parsed.list));
 }
+
+// "snct cnct server-bits client-bits", as the data tables write an agreement.
+QString agreementText(const PerMessageDeflate::Agreement &a)
+{
+    return QStringLiteral("%1 %2 %3 %4")
+        .arg(int(a.serverNoContextTakeover))
+        .arg(int(a.clientNoContextTakeover))
+        .arg(a.serverMaxWindowBits)
+        .arg(a.clientMaxWindowBits);
+}
 } // namespace
 
 class tst_Extensions : public QObject {
@@ -238,13 +248,7 @@ void tst_Extensions::answer()
     }
     QVERIFY(answer);
     QCOMPARE(answer->response.text(), response);
-    const PerMessageDeflate::Agreement &a = answer->agreement;
-    QCOMPARE(QStringLiteral("%1 %2 %3 %4")
-                 .arg(int(a.serverNoContextTakeover))
-                 .arg(int(a.clientNoContextTakeover))
-                 .arg(a.serverMaxWindowBits)
-                 .arg(a.clientMaxWindowBits),
-        agreement);
+    QCOMPARE(agreementText(answer->agreement), agreement);
 }
 
 void tst_Extensions::answerAsking_data()
@@ -312,12 +316,7 @@ void tst_Extensions::answerAsking()
     QVERIFY(answer);
     QCOMPARE(answer->response.text(), response);
     const PerMessageDeflate::Agreement &a = answer->agreement;
-    QCOMPARE(QStringLiteral("%1 %2 %3 %4")
-                 .arg(int(a.serverNoContextTakeover))
-                 .arg(int(a.clientNoContextTakeover))
-                 .arg(a.serverMaxWindowBits)
-                 .arg(a.clientMaxWindowBits),
-             agreement);
+    QCOMPARE(agreementText(a), agreement);
     // What a client makes of the answer agrees with what the server thinks it agreed.
     for (const Extension &offered : parsed.list) {
         const auto offer = PerMessageDeflate::Offer::fromExtension(offered, nullptr);
