@@ -99,7 +99,7 @@ void ConformanceRunner::startMore()
 void ConformanceRunner::startCase(qsizetype index)
 {
     const Case &c = m_cases[index];
-    Capture *capture = c.workload ? nullptr : new Capture(this);
+    auto *capture = new Capture(this); // a timed case's is sampled by its session
     m_captures[index] = capture;
     auto *link = new ClientConformanceLink(quint32(index + 1), m_options.connection, c.deflate);
     auto *session = new ConformanceSession(c, link, capture, this);

@@ -16,7 +16,7 @@ struct ConformanceOptions {
 };
 
 // Runs conformance cases against a server, several at once, each on a fresh connection, and keeps
-// every case's result and wire log. The timed cases (section 9) run one at a time with nothing
+// every case's result and wire log. The timed cases (sections 9, 12, 13) run one at a time with nothing
 // else running, so that their durations measure the server rather than the tester's other cases.
 // A server that cannot be reached is found out by the first case, which runs alone: the run
 // then stops instead of failing every case the same way.
@@ -39,7 +39,7 @@ public:
     // Results so far, by case index; a case not finished has an empty id.
     const QList<Conformance::CaseResult> &results() const { return m_results; }
     int finishedCount() const { return m_finished; }
-    // A case's wire log (nullptr before it ran, and for the timed cases, whose logs are not kept).
+    // A case's wire log (nullptr before it ran); a timed case's is a sample (WireLogSample).
     Capture *capture(qsizetype index) const;
 
 Q_SIGNALS:

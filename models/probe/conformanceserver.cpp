@@ -4,6 +4,7 @@
 #include "net/serverconnection.h"
 #include "probe/conformancelink.h"
 #include "probe/conformancesession.h"
+#include "probe/wirelogsample.h"
 #include "protocol/closecodes.h"
 #include "protocol/handshake.h"
 #include "text/displaytext.h"
@@ -101,11 +102,16 @@ void ConformanceServer::handOver(QTcpSocket *socket, const QByteArray &target)
     const quint32 id = ++m_lastId;
     // Every event also goes to the case's session once the connection turns out to run one.
     auto *capture = new Capture(this);
+    const Case *toRun = caseToRun(target);
+    // A timed case's log is a sample: thousands of messages would take megabytes.
+    std::shared_ptr<WireLogSample> sample;
+    if (toRun && toRun->workload)
+        sample = std::make_shared<WireLogSample>(capture);
     auto *connection = new ServerConnection(
         id, socket,
-        [this, id, capture = QPointer<Capture>(capture)](WireEvent &e) {
+        [this, id, capture = QPointer<Capture>(capture), sample](WireEvent &e) {
             if (capture) // dropped once the connection turns out not to run a case
-                capture->record(e);
+                sample ? sample->record(e) : capture->record(e);
             if (ServerConformanceLink *link = m_links.value(id))
                 link->record(e);
         },
@@ -120,9 +126,9 @@ void ConformanceServer::handOver(QTcpSocket *socket, const QByteArray &target)
     // Sections 1 to 10 assume no extension; 12 and 13 accept permessage-deflate asking of the client
     // what the case says. Only a case to run decides, so the request line is read for it here.
     options.perMessageDeflate = false;
-    if (const Case *c = caseToRun(target); c && c->deflate) {
+    if (toRun && toRun->deflate) {
         options.perMessageDeflate = true;
-        options.deflateRequests = c->deflate->requests;
+        options.deflateRequests = toRun->deflate->requests;
     }
     options.closeTimeoutMs = 2'000;
     options.limits.maxFrameSize = 64 * 1024 * 1024;
@@ -201,10 +207,6 @@ void ConformanceServer::runCase(ServerConnection *connection, int index, const Q
     }
     if (Capture *previous = run.captures[index])
         previous->deleteLater(); // the case runs again: its latest wire log is kept
-    if (m_cases[index].workload) {
-        capture->deleteLater(); // as in the runner: a timed case's megabytes are not kept
-        capture = nullptr;
-    }
     run.captures[index] = capture;
     forgetOldAgents();
     const quint32 id = connection->connectionId();

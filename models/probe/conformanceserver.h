@@ -27,7 +27,7 @@ class ServerConnection;
 //
 // A path it does not know, or a case number out of range, is refused with close 1008 and a reason
 // that says why. Listens on 127.0.0.1 unless told otherwise. The 16 most recent agents' results and
-// wire logs are kept (not those of the timed cases).
+// wire logs are kept (a timed case's sampled, WireLogSample).
 class ConformanceServer : public QObject {
     Q_OBJECT
 public:

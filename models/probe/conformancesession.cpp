@@ -2,6 +2,7 @@
 
 #include "log/capture.h"
 #include "probe/conformancelink.h"
+#include "probe/wirelogsample.h"
 #include "protocol/closecodes.h"
 
 using namespace Conformance;
@@ -22,13 +23,18 @@ ConformanceSession::ConformanceSession(const Case &c, ConformanceLink *link, Cap
 ConformanceSession::~ConformanceSession()
 {
     cancel();
+    delete m_link.data(); // now, while the sample it records into still exists
 }
 
 void ConformanceSession::start()
 {
     ConformanceLink *link = m_link;
-    if (m_capture)
+    if (m_capture && m_case.workload) {
+        m_sample = std::make_unique<WireLogSample>(m_capture);
+        link->addSink(m_sample.get());
+    } else if (m_capture) {
         link->addSink(m_capture);
+    }
     link->addSink(this);
     connect(link, &ConformanceLink::opened, this, &ConformanceSession::onOpened);
     connect(link, &ConformanceLink::closed, this, &ConformanceSession::onClosed);

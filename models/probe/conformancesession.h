@@ -8,8 +8,11 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <memory>
+
 class Capture;
 class ConformanceLink;
+class WireLogSample;
 
 // Plays one conformance case on one connection, as Autobahn's fuzzing client and server play
 // them: the case's steps once OPEN, the events the peer sends back collected from the wire, the
@@ -20,8 +23,8 @@ class ConformanceLink;
 class ConformanceSession : public QObject, private WireEventSink {
     Q_OBJECT
 public:
-    // `link`: the connection, taken over. `capture` receives the wire log (nullptr: none, as for
-    // the timed cases of section 9).
+    // `link`: the connection, taken over. `capture` receives the wire log (nullptr: none); a timed
+    // case's is sampled (WireLogSample).
     ConformanceSession(const Conformance::Case &c, ConformanceLink *link, Capture *capture, QObject *parent = nullptr);
     ~ConformanceSession() override;
 
@@ -53,6 +56,7 @@ private:
     Conformance::Case m_case;
     QPointer<ConformanceLink> m_link;
     QPointer<Capture> m_capture;
+    std::unique_ptr<WireLogSample> m_sample; // between the link and the capture, for timed cases
     Conformance::Observation m_seen;
     qsizetype m_step = 0;
     QTimer m_pauseTimer;

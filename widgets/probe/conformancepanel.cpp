@@ -357,8 +357,6 @@ void ConformancePanel::openCase(const QModelIndex &index)
         const Conformance::Case &c = m_results->cases()[caseIndex];
         if (m_results->results().value(caseIndex).id.isEmpty())
             m_status->setText(tr("Case %1 has not run yet.").arg(c.id));
-        else if (ConformanceCatalogue::isPerformance(c))
-            m_status->setText(tr("Case %1 is timed: its wire log is not kept (megabytes of messages).").arg(c.id));
         else
             m_status->setText(tr("The wire log of case %1 went with the stopped server.").arg(c.id));
         return;
