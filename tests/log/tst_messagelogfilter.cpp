@@ -1,3 +1,4 @@
+#include "eventfixtures.h"
 #include "log/capture.h"
 #include "log/messagelogfilter.h"
 #include "log/messagelogmodel.h"
@@ -8,23 +9,6 @@
 #include <QTest>
 
 namespace {
-void recordFrame(Capture &capture, Direction direction, quint8 opcode, const QByteArray &payload)
-{
-    FrameSpec spec;
-    spec.opcode = opcode;
-    spec.mask = false;
-    spec.payload = payload;
-    const EncodedFrame encoded = FrameWriter::encode(spec);
-    WireEvent e;
-    e.timeUs = 1;
-    e.direction = direction;
-    e.kind = EventKind::Frame;
-    e.header = encoded.header();
-    FrameHeader::decode(e.header, e.frame);
-    e.payload = payload;
-    capture.record(e);
-}
-
 // Test rows read better with plain literals; QT_NO_CAST_FROM_ASCII forbids them in QStringList.
 QStringList strings(std::initializer_list<const char *> items)
 {

@@ -2,33 +2,13 @@
 // frame that crosses the budget kept without its payload; one note where frames were first left out.
 
 #include "captureevents.h"
+#include "eventfixtures.h"
 #include "log/capture.h"
 #include "probe/wirelogsample.h"
 #include "protocol/frame.h"
 #include "protocol/framewriter.h"
 
 #include <QTest>
-
-namespace {
-
-// Records frames as an engine does: the header's bytes, and the payload, kept alive for the call.
-void recordFrame(WireEventSink &sink, Direction direction, quint8 opcode, const QByteArray &payload)
-{
-    FrameSpec spec;
-    spec.opcode = opcode;
-    spec.mask = false;
-    spec.payload = payload;
-    const EncodedFrame encoded = FrameWriter::encode(spec);
-    WireEvent e;
-    e.kind = EventKind::Frame;
-    e.direction = direction;
-    e.header = encoded.header();
-    FrameHeader::decode(e.header, e.frame);
-    e.payload = payload;
-    sink.record(e);
-}
-
-} // namespace
 
 class tst_WireLogSample : public QObject {
     Q_OBJECT

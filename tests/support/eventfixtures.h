@@ -1,8 +1,10 @@
 #pragma once
 
-// Events with fixed times for the format tests (jsonl writer and reader, text formatter).
+// Events with fixed times for the format tests (jsonl writer and reader, text formatter), and
+// unmasked frames recorded as an engine records them.
 
 #include "log/wireevent.h"
+#include "protocol/framewriter.h"
 
 #include <QByteArray>
 #include <QDate>
@@ -33,6 +35,18 @@ inline WireEvent frameEvent(Direction direction, QByteArrayView header, QByteArr
     if (!FrameHeader::decode(header, e.frame))
         qFatal("test header does not decode");
     return e;
+}
+
+// An unmasked frame with this opcode and payload, its header written by FrameWriter, recorded
+// into `sink` (the views stay valid for the call, which is when a sink copies them).
+inline void recordFrame(WireEventSink &sink, Direction direction, quint8 opcode, const QByteArray &payload)
+{
+    FrameSpec spec;
+    spec.opcode = opcode;
+    spec.mask = false;
+    spec.payload = payload;
+    const EncodedFrame encoded = FrameWriter::encode(spec);
+    sink.record(frameEvent(direction, encoded.header(), payload));
 }
 
 inline WireEvent simpleEvent(EventKind kind, Direction direction, QByteArrayView payload)
