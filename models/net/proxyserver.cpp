@@ -337,10 +337,15 @@ void ProxyServer::terminateTls(QSslSocket *socket, const RelayHandshake::Authori
             return;
         timeout->stop();
         socket->disconnect(this);
-        refuseClient(peerOf(socket),
-            tr("TLS with the client for %1 failed: %2 (does the client trust the inspector's certificate "
-               "authority? wsinspector-cli --export-ca FILE writes it)")
-                .arg(host, why));
+        // A client that closes in the middle of the handshake may distrust the certificate, or may
+        // only be dropping a spare connection, as browsers do: from here the two look the same.
+        const QString hint = socket->error() == QAbstractSocket::RemoteHostClosedError
+            ? tr("the client closed the connection during the handshake: either it does not trust the inspector's "
+                 "certificate authority (wsinspector-cli --export-ca FILE writes it), or it dropped a spare "
+                 "connection, as browsers do")
+            : tr("does the client trust the inspector's certificate authority? wsinspector-cli --export-ca FILE "
+                 "writes it");
+        refuseClient(peerOf(socket), tr("TLS with the client for %1 failed: %2 (%3)").arg(host, why, hint));
         socket->abort();
         socket->deleteLater();
     };
