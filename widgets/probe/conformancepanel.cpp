@@ -223,19 +223,25 @@ bool ConformancePanel::start()
     return ok;
 }
 
+QList<Conformance::Case> ConformancePanel::chosenCases()
+{
+    const QStringList patterns = ConformanceCatalogue::parsePatterns(m_cases->text());
+    QString error;
+    if (ConformanceCatalogue::select(patterns, &error).isEmpty()) {
+        m_error = error;
+        return {};
+    }
+    const QList<Conformance::Case> cases = ConformanceCatalogue::forRun(patterns, m_timed->isChecked());
+    if (cases.isEmpty())
+        m_error = tr("Every case chosen is timed: tick \"Timed sections\" to run them.");
+    return cases;
+}
+
 bool ConformancePanel::startServerTesting()
 {
-    const QStringList trimmed = ConformanceCatalogue::parsePatterns(m_cases->text());
-    QString error;
-    if (!ConformanceCatalogue::select(trimmed, &error).size() && !error.isEmpty()) {
-        m_error = error;
+    const QList<Conformance::Case> cases = chosenCases();
+    if (cases.isEmpty())
         return false;
-    }
-    const QList<Conformance::Case> cases = ConformanceCatalogue::forRun(trimmed, m_timed->isChecked());
-    if (cases.isEmpty()) {
-        m_error = tr("Every case chosen is timed: tick \"Timed sections\" to run them.");
-        return false;
-    }
     ConformanceOptions options;
     options.connection.url = m_url;
     options.jobs = m_jobs->value();
@@ -253,14 +259,11 @@ bool ConformancePanel::startServerTesting()
 
 bool ConformancePanel::startClientTesting()
 {
-    const QStringList trimmed = ConformanceCatalogue::parsePatterns(m_cases->text());
-    QString error;
-    if (!ConformanceCatalogue::select(trimmed, &error).size() && !error.isEmpty()) {
-        m_error = error;
+    const QList<Conformance::Case> cases = chosenCases();
+    if (cases.isEmpty())
         return false;
-    }
     stopClientTesting();
-    m_server = new ConformanceServer(ConformanceCatalogue::forRun(trimmed, m_timed->isChecked()), this);
+    m_server = new ConformanceServer(cases, this);
     if (!m_server->listen(QHostAddress::LocalHost, quint16(m_port->value()))) {
         m_error = tr("Cannot listen on port %1: %2").arg(m_port->value()).arg(m_server->errorString());
         delete m_server.data();

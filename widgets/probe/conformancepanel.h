@@ -1,5 +1,7 @@
 #pragma once
 
+#include "probe/conformancecase.h"
+
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QPointer>
@@ -51,6 +53,8 @@ Q_SIGNALS:
 
 private:
     bool testingClients() const;
+    // The cases the pattern field and the timed box choose; empty, and m_error saying why, when none.
+    QList<Conformance::Case> chosenCases();
     bool startServerTesting();
     bool startClientTesting();
     void showAgent(const QString &agent);

@@ -162,6 +162,16 @@ void tst_ConformancePanel::badPatternSaysWhy()
     f.cases()->setText(QStringLiteral("9.1.1x"));
     QVERIFY(!f.panel.start());
     QVERIFY(f.panel.statusText().contains(QStringLiteral("is not a case pattern")));
+    // Only timed cases, the box not ticked: nothing to run, in either mode, and it says so.
+    f.cases()->setText(QStringLiteral("9.*"));
+    QVERIFY(f.panel.start()); // naming a timed section asks for it
+    f.panel.cancel();
+    f.cases()->setText(QStringLiteral("*"));
+    f.panel.findChild<QRadioButton *>(QStringLiteral("testClients"))->setChecked(true);
+    f.panel.findChild<QSpinBox *>(QStringLiteral("clientPort"))->setValue(0);
+    QVERIFY(f.panel.start()); // "*" without the box: sections 1-7 and 10
+    QCOMPARE(f.results.cases().size(), 247);
+    f.panel.cancel();
 }
 
 QTEST_MAIN(tst_ConformancePanel)
