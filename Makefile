@@ -13,6 +13,7 @@ deps:
 
 test-deps:
 	@scripts/install-deps.sh run test
+	@scripts/install-npm-peers.sh
 
 configure: deps
 	@if [ ! -f $(BUILD_DIR)/build.ninja ]; then cmake --preset $(PRESET) $(CMAKE_ARGS); fi
