@@ -616,8 +616,10 @@ void MainWindow::setCurrentSession(ClientSession *session)
 {
     if (m_current == session)
         return;
-    if (m_current)
+    if (m_current) {
         disconnect(m_current->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
+        disconnect(m_current->decoding(), nullptr, this, nullptr);
+    }
     m_current = session;
     m_handshakeShown = false;
     clearDetails();
@@ -627,6 +629,8 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_intercept->setSession(session);
     if (session) {
         connect(session->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
+        // The protocol was found or chosen after the message was shown: show what it means now.
+        connect(session->decoding(), &ProtocolDecoding::reset, this, [this] { showDecoded(m_shownEvent); });
         m_composer->setMaxFileBytes(qint64(session->options().limits.maxMessageSize));
         const int row = m_connections->rowOf(session);
         const QModelIndex index = m_connections->index(row);
@@ -732,11 +736,21 @@ void MainWindow::showEventDetails(qsizetype index)
             message.dropped ? tr("The payload was dropped to stay within the capture's memory budget "
                                  "(Log \u2192 Memory Budget).")
                             : PayloadPreview::messageNote(shape));
+        showDecoded(index);
     } else {
         m_payloadView->setPayload(e.frame.opcode, QByteArray());
     }
     if (m_detailTabs->currentIndex() == HandshakeTab)
         m_detailTabs->setCurrentIndex(FrameTab);
+}
+
+void MainWindow::showDecoded(qsizetype index)
+{
+    if (!m_current || index < 0 || index >= m_current->capture()->count())
+        return;
+    ProtocolDecoding *decoding = m_current->decoding();
+    decoding->catchUp(index);
+    m_payloadView->setDecoded(decoding->decodedAt(index), decoding->pairingText(index));
 }
 
 void MainWindow::updateControls()

@@ -129,6 +129,7 @@ private:
     // Conformance, Learn.
     QDockWidget *addRightDock(const QString &title, const char *objectName, QWidget *contents);
     void showEventDetails(qsizetype captureIndex);
+    void showDecoded(qsizetype index); // the Payload's protocol tab, for the event shown
     void refreshHandshake();
     void updateControls();
     void updateStatus();

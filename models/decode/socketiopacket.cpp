@@ -132,6 +132,13 @@ std::optional<Packet> parse(QByteArrayView data, QString *error)
     return p;
 }
 
+std::optional<std::pair<QString, QString>> event(const Packet &packet)
+{
+    if (packet.type != Packet::Type::Event && packet.type != Packet::Type::BinaryEvent)
+        return std::nullopt;
+    return splitEvent(JsonText::compact(QString::fromUtf8(packet.data.trimmed())));
+}
+
 QString typeName(EnginePacket::Type type)
 {
     switch (type) {

@@ -35,6 +35,10 @@ std::optional<EnginePacket> parseEngine(QByteArrayView frame, QString *error = n
 // non-empty array led by its name, an ack an array, a connect an object or nothing.
 std::optional<Packet> parse(QByteArrayView data, QString *error = nullptr);
 
+// An event's name and the array of its arguments, compact, in the order and spelling sent:
+// `["chat message","hi"]` gives `chat message` and `["hi"]`. nullopt for a packet that is no event.
+std::optional<std::pair<QString, QString>> event(const Packet &packet);
+
 QString typeName(EnginePacket::Type type); // "open", "ping", "message", ...
 QString typeName(Packet::Type type); // "connect", "event", "binary event", ...
 // One line for the log: `event "chat message" ["hi"] ack 3`, `connect /chat {"token":…}`; peer

@@ -19,9 +19,20 @@ MessageLogFilter::MessageLogFilter(QObject *parent)
 
 void MessageLogFilter::setSourceModel(QAbstractItemModel *model)
 {
+    if (m_log)
+        m_log->disconnect(this);
     m_log = qobject_cast<MessageLogModel *>(model);
     Q_ASSERT_X(!model || m_log, "MessageLogFilter", "the source must be a MessageLogModel");
     QSortFilterProxyModel::setSourceModel(model);
+    // The protocol on top was found or changed: a search also looks at what messages mean, so
+    // judge every row again.
+    if (m_log)
+        connect(m_log, &MessageLogModel::decodingReset, this, [this] {
+            if (!m_search.text.isEmpty() || m_scanTimer.isActive()) {
+                const Search current = m_scanTimer.isActive() ? m_scanSearch : m_search;
+                setSearch(current.text, current.mode);
+            }
+        });
 }
 
 void MessageLogFilter::setDirectionVisible(int direction, bool visible)
@@ -103,7 +114,7 @@ void MessageLogFilter::scanSlice()
         for (; m_scanNext < stop && bytes < (1 << 20); ++m_scanNext) {
             const WireEvent e = m_log->eventAt(m_scanNext);
             bytes += e.content().size();
-            m_scanMatches[size_t(m_scanNext)] = m_scanSearch.matches(e.content());
+            m_scanMatches[size_t(m_scanNext)] = rowMatches(m_scanSearch, m_scanNext, e);
         }
     }
     if (m_scanNext < rows) {
@@ -182,7 +193,22 @@ bool MessageLogFilter::filterAcceptsRow(int sourceRow, const QModelIndex &source
         return false;
     if (!m_types.isEmpty() && !m_types.contains(MessageLogModel::typeName(e)))
         return false;
-    if (!judged && !m_search.text.isEmpty() && !m_search.matches(e.content()))
+    if (!judged && !m_search.text.isEmpty() && !rowMatches(m_search, sourceRow, e))
         return false;
     return true;
+}
+
+bool MessageLogFilter::rowMatches(const Search &search, int row, const WireEvent &e) const
+{
+    if (search.matches(e.content()))
+        return true;
+    // What the message means in its protocol (Socket.IO's event name, a STOMP header, an MQTT
+    // topic inside binary bytes) is searched too.
+    ProtocolDecoding *decoding = m_log->decoding();
+    if (!decoding || e.kind != EventKind::Frame)
+        return false;
+    decoding->catchUp(row); // the search must not depend on how far the decoding's batches got
+    if (!decoding->isDecodable(row))
+        return false;
+    return search.matches(decoding->decodedAt(row).searchText().toUtf8());
 }

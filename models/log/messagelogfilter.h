@@ -8,6 +8,7 @@
 #include <vector>
 
 class MessageLogModel;
+struct WireEvent;
 
 // Filters the message log by direction, by type and by text or regular expression over the whole
 // payload (not only the preview). The source must be a MessageLogModel: the search reads payloads
@@ -58,6 +59,7 @@ private:
         bool ascii = true;
         bool matches(QByteArrayView payload) const;
     };
+    bool rowMatches(const Search &search, int row, const WireEvent &e) const;
     void apply(Search search, std::vector<bool> matches);
     void scanSlice();
     void forgetMatches();

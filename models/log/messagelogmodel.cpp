@@ -33,6 +33,30 @@ void MessageLogModel::setCapture(Capture *capture)
     resetFromCapture();
 }
 
+void MessageLogModel::setDecoding(ProtocolDecoding *decoding)
+{
+    if (m_decoding)
+        m_decoding->disconnect(this);
+    m_decoding = decoding;
+    if (m_decoding) {
+        connect(m_decoding, &ProtocolDecoding::reset, this, [this] {
+            decodedRowsChanged(0, m_rows - 1);
+            Q_EMIT decodingReset();
+        });
+        connect(m_decoding, &ProtocolDecoding::appended, this, &MessageLogModel::decodedRowsChanged);
+    }
+    decodedRowsChanged(0, m_rows - 1);
+    Q_EMIT decodingReset();
+}
+
+void MessageLogModel::decodedRowsChanged(qsizetype first, qsizetype last)
+{
+    last = qMin<qsizetype>(last, m_rows - 1);
+    if (first > last)
+        return;
+    Q_EMIT dataChanged(index(int(first), MessageColumn), index(int(last), MessageColumn), { Qt::DisplayRole, Qt::ToolTipRole });
+}
+
 void MessageLogModel::resetFromCapture()
 {
     beginResetModel();
@@ -216,11 +240,17 @@ QVariant MessageLogModel::data(const QModelIndex &index, int role) const
             if (e.hasInflated) // wire bytes → the message they inflate to
                 return tr("%1 → %2").arg(e.payload.size()).arg(e.inflated.size());
             return e.kind == EventKind::Frame ? QVariant(qulonglong(e.payload.size())) : QVariant(QString());
+        case MessageColumn:
+            if (m_decoding && e.kind == EventKind::Frame && m_decoding->isDecodable(index.row()))
+                return m_decoding->decodedAt(index.row()).summary().left(MessageChars);
+            return QString();
         case PreviewColumn:
             return preview(e);
         }
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == MessageColumn)
+            return messageToolTip(index.row());
         // Tooltips guess rich text; what the peer sent must stay plain, so escape it and say so.
         if (index.column() == PreviewColumn && e.kind != EventKind::Frame)
             return DisplayText::toolTip(DisplayText::lines(e.payload, 2000));
@@ -292,8 +322,24 @@ QVariant MessageLogModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Flags");
     case LengthColumn:
         return tr("Length");
+    case MessageColumn:
+        return tr("Message");
     case PreviewColumn:
         return tr("Preview");
     }
     return {};
+}
+
+QVariant MessageLogModel::messageToolTip(int row) const
+{
+    if (!m_decoding || !m_decoding->isDecodable(row))
+        return {};
+    const Decode::Decoded decoded = m_decoding->decodedAt(row);
+    if (decoded.isNull())
+        return {};
+    // The summary holds peer text in display form already; the pairing is ours.
+    QString text = decoded.summary(1 << 10);
+    if (const QString pairs = m_decoding->pairingText(row); !pairs.isEmpty())
+        text += QLatin1Char('\n') + pairs;
+    return DisplayText::toolTip(text);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "log/capture.h"
+#include "log/protocoldecoding.h"
 
 #include <QAbstractTableModel>
 #include <QPointer>
@@ -14,8 +15,9 @@
 class MessageLogModel : public QAbstractTableModel {
     Q_OBJECT
 public:
+    // Message: what the protocol on top makes of a data message (ProtocolDecoding), empty otherwise.
     enum Column { IndexColumn, TimeColumn, DeltaColumn, DirectionColumn, TypeColumn, FlagsColumn, LengthColumn,
-                  PreviewColumn, ColumnCount };
+                  MessageColumn, PreviewColumn, ColumnCount };
     enum Role {
         EventIndexRole = Qt::UserRole + 1, // qsizetype index into the capture
         KindRole, // EventKind as int
@@ -33,6 +35,9 @@ public:
     // The model does not own the capture.
     void setCapture(Capture *capture);
     Capture *capture() const { return m_capture; }
+    // The protocol on top, decoded for the Message column; the model does not own it. nullptr: none.
+    void setDecoding(ProtocolDecoding *decoding);
+    ProtocolDecoding *decoding() const { return m_decoding; }
     // The event shown in `row`, its bytes viewed in place (for filters and views that read whole
     // payloads without copying them into QVariants). `row` must be valid.
     WireEvent eventAt(int row) const { return m_capture->event(row); }
@@ -72,13 +77,20 @@ public:
 Q_SIGNALS:
     // Emitted after each batch of rows has been inserted.
     void rowsAppended(int first, int last);
+    // The protocol on top was found, chosen or changed: the Message column changed everywhere.
+    void decodingReset();
 
 private:
     void appendRows(int maxRows);
     void scheduleBatch();
     void resetFromCapture();
 
+    void decodedRowsChanged(qsizetype first, qsizetype last);
+    QVariant messageToolTip(int row) const;
+    static constexpr int MessageChars = 300; // the column's text; the tool tip has more
+
     QPointer<Capture> m_capture;
+    QPointer<ProtocolDecoding> m_decoding;
     int m_rows = 0;
     int m_rowsPerBatch = FirstBatchRows;
     double m_nsPerRow = 0; // the estimate the batches are sized by

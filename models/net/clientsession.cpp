@@ -128,6 +128,8 @@ bool ClientSession::inject(Leg toward, const FrameSpec &frame)
 void ClientSession::connectModels()
 {
     m_log.setCapture(m_capture.get());
+    m_decoding.setCapture(m_capture.get());
+    m_log.setDecoding(&m_decoding);
     m_timeline.setCapture(m_capture.get());
     connect(&m_log, &MessageLogModel::rowsAppended, this, &ClientSession::changed);
     connect(m_capture.get(), &Capture::grown, this, &ClientSession::takeNewEvents);

@@ -3,6 +3,7 @@
 #include "intercept/heldmessagesmodel.h"
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
+#include "log/protocoldecoding.h"
 #include "log/timelinemodel.h"
 #include "log/trafficstats.h"
 #include "net/clientconnection.h"
@@ -62,6 +63,8 @@ public:
     Capture *capture() { return m_capture.get(); }
     MessageLogModel *log() { return &m_log; }
     TimelineModel *timeline() { return &m_timeline; }
+    // The protocol on top (Socket.IO, STOMP, ...): found by itself, or chosen by the user.
+    ProtocolDecoding *decoding() { return &m_decoding; }
     const TrafficStats &stats() const { return m_stats; }
     ReadyState readyState() const;
     // The last error or failure, empty when none.
@@ -147,6 +150,7 @@ private:
     qsizetype m_seen = 0; // events of the capture taken by takeNewEvents()
     bool m_scanQueued = false;
     TrafficStats m_stats;
+    ProtocolDecoding m_decoding;
     MessageLogModel m_log;
     TimelineModel m_timeline;
     HeldMessagesModel m_held;

@@ -2,6 +2,8 @@
 #include "log/capture.h"
 #include "log/messagelogfilter.h"
 #include "log/messagelogmodel.h"
+#include "log/protocoldecoding.h"
+#include "messagerecorder.h"
 #include "protocol/framewriter.h"
 
 #include <QAbstractItemModelTester>
@@ -38,6 +40,7 @@ private Q_SLOTS:
     void newRowsAreFiltered();
     void largeLogIsSearchedInSlices();
     void newSearchDuringAScanWins();
+    void searchesWhatMessagesMean();
 
 private:
     Capture m_capture;
@@ -186,4 +189,33 @@ void tst_MessageLogFilter::newSearchDuringAScanWins()
     QVERIFY(finished.wait(10'000));
     QCOMPARE(finished.size(), 1);
     QCOMPARE(previews(filter), QStringList { QStringLiteral("beta") });
+}
+
+void tst_MessageLogFilter::searchesWhatMessagesMean()
+{
+    // MQTT-like binary bytes or a Socket.IO packet hold words that the payload search alone finds
+    // only by luck; the decoded fields (the packet's type, the namespace) are searched too.
+    Capture capture;
+    MessageLogModel model;
+    model.setCapture(&capture);
+    MessageRecorder r(capture);
+    r.handshake("GET /socket.io/?EIO=4 HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    const qsizetype ping = r.text(Direction::Incoming, "2");
+    r.text(Direction::Outgoing, R"(42["chat message","hi"])");
+    const qsizetype admin = r.text(Direction::Outgoing, R"(40/admin,)");
+    model.flushPending();
+    MessageLogFilter filter;
+    QAbstractItemModelTester tester(&filter);
+    filter.setSourceModel(&model);
+    QVERIFY(filter.setSearch(QStringLiteral("namespace /admin"), MessageLogFilter::SearchMode::PlainText));
+    QCOMPARE(filter.rowCount(), 0); // nothing decoded: the payload does not say "namespace"
+
+    ProtocolDecoding decoding;
+    decoding.setCapture(&capture);
+    model.setDecoding(&decoding); // found by the URL: the search runs again over what messages mean
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(filter.mapToSource(filter.index(0, 0)).row(), int(admin));
+    QVERIFY(filter.setSearch(QStringLiteral("socket\\.io p[io]ng"), MessageLogFilter::SearchMode::RegularExpression));
+    QCOMPARE(filter.rowCount(), 1);
+    QCOMPARE(filter.mapToSource(filter.index(0, 0)).row(), int(ping));
 }

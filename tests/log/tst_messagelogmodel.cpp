@@ -1,5 +1,7 @@
 #include "log/capture.h"
 #include "log/messagelogmodel.h"
+#include "log/protocoldecoding.h"
+#include "messagerecorder.h"
 #include "protocol/framewriter.h"
 
 #include <QElapsedTimer>
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void deltaColumn();
     void clearResets();
     void relayLegInDirectionColumn();
+    void messageColumnDecodes();
 };
 
 void tst_MessageLogModel::appendsInOneBatch()
@@ -338,6 +341,46 @@ void tst_MessageLogModel::relayLegInDirectionColumn()
     QCOMPARE(model.data(model.index(0, MessageLogModel::DirectionColumn), Qt::ToolTipRole).toString(),
         QStringLiteral("sent by the application; forwarded to the server unchanged"));
     QCOMPARE(model.data(model.index(1, 0), MessageLogModel::LegRole).toInt(), int(Leg::Server));
+}
+
+void tst_MessageLogModel::messageColumnDecodes()
+{
+    Capture capture;
+    MessageLogModel model;
+    QAbstractItemModelTester tester(&model);
+    model.setCapture(&capture);
+    MessageRecorder r(capture);
+    r.handshake("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    const qsizetype ask = r.text(Direction::Outgoing, R"(421["ping with ack",1])");
+    const qsizetype answer = r.text(Direction::Incoming, "431[\"\u202Ered\"]"); // a bidi override
+    model.flushPending();
+    QCOMPARE(model.headerData(MessageLogModel::MessageColumn, Qt::Horizontal).toString(), QStringLiteral("Message"));
+    // No decoding given: the column is empty.
+    QCOMPARE(model.index(int(ask), MessageLogModel::MessageColumn).data().toString(), QString());
+
+    ProtocolDecoding decoding;
+    decoding.setCapture(&capture);
+    QSignalSpy reset(&model, &MessageLogModel::decodingReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setDecoding(&decoding);
+    QCOMPARE(reset.count(), 1);
+    decoding.flushPending();
+    QVERIFY(!changed.isEmpty()); // the decoded rows are repainted
+    const QModelIndex last = changed.last().at(1).toModelIndex();
+    QCOMPARE(last.row(), int(answer));
+    QCOMPARE(last.column(), int(MessageLogModel::MessageColumn));
+    QCOMPARE(model.index(int(ask), MessageLogModel::MessageColumn).data().toString(),
+             QStringLiteral(R"(Socket.IO event "ping with ack" [1] ack 1)"));
+    // Peer text by the display rule; the tool tip adds the pairing.
+    QCOMPARE(model.index(int(answer), MessageLogModel::MessageColumn).data().toString(), QStringLiteral(R"(Socket.IO ack 1 ["\u202ered"])"));
+    const QString tip = model.index(int(ask), MessageLogModel::MessageColumn).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains(QStringLiteral("ack / 1: answered by #%1 in 1.00 ms").arg(answer + 1)), qPrintable(tip));
+    QCOMPARE(model.index(0, MessageLogModel::MessageColumn).data().toString(), QString()); // the handshake
+    QVERIFY(!model.index(0, MessageLogModel::MessageColumn).data(Qt::ToolTipRole).isValid());
+
+    decoding.setChoice(ProtocolDecoding::Choice::fixed(Decode::Protocol::None));
+    QCOMPARE(reset.count(), 2);
+    QCOMPARE(model.index(int(ask), MessageLogModel::MessageColumn).data().toString(), QString());
 }
 
 QTEST_GUILESS_MAIN(tst_MessageLogModel)

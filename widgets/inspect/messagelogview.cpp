@@ -4,7 +4,9 @@
 #include "log/messagelogmodel.h"
 #include "inspect/messagelogdelegate.h"
 #include "protocol/frame.h"
+#include "text/displaytext.h"
 
+#include <QActionGroup>
 #include <QCheckBox>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -62,6 +64,29 @@ MessageLogView::MessageLogView(QWidget *parent)
     m_typeButton->setPopupMode(QToolButton::InstantPopup);
     m_typeButton->setToolTip(tr("Show only some kinds of rows"));
     bar->addWidget(m_typeButton);
+
+    // Which protocol on top the Message column and the Payload's protocol tab read the messages
+    // as: found by itself (the subprotocol, the URL, the first messages), none, or one by hand.
+    m_decodeMenu = new QMenu(this);
+    auto *choices = new QActionGroup(m_decodeMenu);
+    auto addChoice = [&](const QString &text, const QString &key) {
+        QAction *action = m_decodeMenu->addAction(text);
+        action->setData(key);
+        action->setCheckable(true);
+        choices->addAction(action);
+        return action;
+    };
+    addChoice(tr("Automatic"), QStringLiteral("auto"))->setChecked(true);
+    addChoice(tr("None"), QStringLiteral("none"));
+    m_decodeMenu->addSeparator();
+    for (const Decode::Protocol protocol : Decode::allProtocols())
+        addChoice(Decode::protocolName(protocol), Decode::protocolId(protocol));
+    connect(choices, &QActionGroup::triggered, this, &MessageLogView::chooseDecoding);
+    m_decodeButton = new QToolButton(this);
+    m_decodeButton->setObjectName(QStringLiteral("decodeButton"));
+    m_decodeButton->setMenu(m_decodeMenu);
+    m_decodeButton->setPopupMode(QToolButton::InstantPopup);
+    bar->addWidget(m_decodeButton);
 
     m_search = new QLineEdit(this);
     m_search->setPlaceholderText(tr("Search whole payloads (Ctrl+F)"));
@@ -211,19 +236,25 @@ void MessageLogView::setLogModel(MessageLogModel *model)
     if (m_table->horizontalHeader()->count() == MessageLogModel::ColumnCount)
         for (int column = 0; column < MessageLogModel::PreviewColumn; ++column)
             widths << (m_table->isColumnHidden(column) ? m_columnWidths.value(column) : m_table->columnWidth(column));
+    if (m_model)
+        m_model->disconnect(this);
     m_model = model;
     m_filter->setSourceModel(model);
+    if (m_model)
+        connect(m_model, &MessageLogModel::decodingReset, this, &MessageLogView::updateDecoding);
     if (widths.isEmpty()) {
         // Widths from samples of each column's widest usual content, so the preview keeps the rest.
         const QFontMetrics metrics = fontMetrics();
         const char *const samples[] = { "99999", "00:00:00.0000000", "+999.999 ms", "server \u2191", "continuation",
-                                        "FIN RSV1 MASK", "9999 → 65536" }; // compressed: wire → inflated
+                                        "FIN RSV1 MASK", "9999 → 65536", // compressed: wire → inflated
+                                        "Socket.IO event \"chat message\" [\"hi\"] ack 12" };
         for (const char *sample : samples)
             widths << metrics.horizontalAdvance(QString::fromUtf8(sample)) + 24;
     }
     for (int column = 0; column < widths.size() && column < m_table->horizontalHeader()->count(); ++column)
         m_table->setColumnWidth(column, widths[column]);
     m_columnWidths = widths;
+    updateDecoding();
     fitColumns();
     m_following = true;
     updateCountLabel();
@@ -320,6 +351,51 @@ void MessageLogView::updateTypeFilter()
     m_filter->setVisibleTypes(all ? QSet<QString>() : types);
     m_typeButton->setText(all ? tr("Types: all") : tr("Types: some"));
     updateCountLabel();
+}
+
+void MessageLogView::updateDecoding()
+{
+    const ProtocolDecoding *decoding = m_model ? m_model->decoding() : nullptr;
+    m_decodeButton->setEnabled(decoding);
+    const Decode::Protocol active = decoding ? decoding->activeProtocol() : Decode::Protocol::None;
+    const ProtocolDecoding::Choice choice = decoding ? decoding->choice() : ProtocolDecoding::Choice::autoDetect();
+    const QString key = choice.automatic ? QStringLiteral("auto") : Decode::protocolId(choice.protocol);
+    const QList<QAction *> actions = m_decodeMenu->actions();
+    for (QAction *action : actions)
+        if (action->isCheckable())
+            action->setChecked(action->data().toString() == key);
+    // "Decode: Socket.IO" once something is decoded; "Decode: auto" while it still looks.
+    m_decodeButton->setText(active != Decode::Protocol::None ? tr("Decode: %1").arg(Decode::protocolName(active))
+                                : choice.automatic           ? tr("Decode: auto")
+                                                             : tr("Decode: none"));
+    QString why;
+    if (decoding) {
+        for (const Leg leg : { Leg::None, Leg::App, Leg::Server }) {
+            if (!decoding->reason(leg).isEmpty()) {
+                why = decoding->reason(leg); // our words around peer text already in display form
+                break;
+            }
+        }
+    }
+    m_decodeButton->setToolTip(DisplayText::toolTip(
+        why.isEmpty()                          ? tr("Read the messages as a protocol on top of WebSocket (Socket.IO, STOMP, MQTT, …)")
+            : active != Decode::Protocol::None ? tr("Messages read as %1 (%2)").arg(Decode::protocolName(active), why)
+                                               : tr("Not decoded: %1").arg(why)));
+    if (!m_columnsChosen)
+        m_table->setColumnHidden(MessageLogModel::MessageColumn, active == Decode::Protocol::None);
+}
+
+void MessageLogView::chooseDecoding(QAction *action)
+{
+    ProtocolDecoding *decoding = m_model ? m_model->decoding() : nullptr;
+    if (!decoding)
+        return;
+    const QString key = action->data().toString();
+    if (key == QLatin1String("auto"))
+        decoding->setChoice(ProtocolDecoding::Choice::autoDetect());
+    else if (const auto protocol = Decode::protocolFromId(key))
+        decoding->setChoice(ProtocolDecoding::Choice::fixed(*protocol));
+    updateDecoding();
 }
 
 void MessageLogView::updateCountLabel()

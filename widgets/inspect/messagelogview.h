@@ -11,6 +11,7 @@ class QLineEdit;
 class QTableView;
 class QToolButton;
 class QMenu;
+class QAction;
 
 // The message log pane: the table of every event of one connection, a filter bar (direction, type,
 // text or regular expression over whole payloads), Pause, Clear, and auto-scroll that follows new
@@ -56,6 +57,9 @@ private:
     void applySearch();
     void updateTypeFilter();
     void updateCountLabel();
+    // The protocol on top: the Decode button's text and menu, and the Message column.
+    void updateDecoding();
+    void chooseDecoding(QAction *action);
 
     MessageLogModel *m_model = nullptr;
     MessageLogFilter *m_filter = nullptr;
@@ -64,6 +68,8 @@ private:
     QCheckBox *m_showOut = nullptr;
     QCheckBox *m_showLocal = nullptr;
     QToolButton *m_typeButton = nullptr;
+    QToolButton *m_decodeButton = nullptr;
+    QMenu *m_decodeMenu = nullptr;
     QMenu *m_typeMenu = nullptr;
     QLineEdit *m_search = nullptr;
     QTimer m_searchDelay;

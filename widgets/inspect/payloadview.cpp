@@ -1,5 +1,6 @@
 #include "inspect/payloadview.h"
 
+#include "common/palettecolors.h"
 #include "inspect/framehexview.h"
 #include "protocol/closecodes.h"
 #include "protocol/frame.h"
@@ -56,6 +57,14 @@ PayloadView::PayloadView(QWidget *parent)
     m_note->setContentsMargins(4, 2, 4, 2);
     m_note->hide();
 
+    m_decodedTree = new QTreeView;
+    m_decodedTree->setUniformRowHeights(true);
+    m_decodedTree->setAlternatingRowColors(true);
+    m_decodedTree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_decodedTree->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_decodedModel = new QStandardItemModel(this);
+    m_decodedTree->setModel(m_decodedModel);
+    m_decodedTree->setObjectName(QStringLiteral("decoded"));
     m_text = makeTextPage();
     m_pretty = makeTextPage();
     m_tree = new QTreeView;
@@ -74,6 +83,7 @@ PayloadView::PayloadView(QWidget *parent)
 
     m_tabs = new QTabWidget;
     m_tabs->setDocumentMode(true);
+    m_tabs->addTab(m_decodedTree, tr("Decoded"));
     m_tabs->addTab(m_text, tr("Text"));
     m_tabs->addTab(m_pretty, tr("Pretty"));
     m_tabs->addTab(m_tree, tr("Tree"));
@@ -102,6 +112,7 @@ void PayloadView::clear()
     m_text->clear();
     m_pretty->clear();
     m_jsonModel->clear();
+    m_decodedModel->clear();
     m_hex->clear();
     m_isJson = false;
     m_truncated = false;
@@ -111,6 +122,7 @@ void PayloadView::clear()
     m_treePending = false;
     setNote(QString());
     m_tabs->setTabText(int(Tab::Text), tr("Text"));
+    setTabShown(Tab::Decoded, false);
     setTabShown(Tab::Text, true);
     setTabShown(Tab::Pretty, false);
     setTabShown(Tab::Tree, false);
@@ -135,6 +147,81 @@ void PayloadView::setPayload(quint8 opcode, const QByteArray &payload, const QSt
         // Text, continuation, ping, pong and reserved opcodes: text when the bytes are text.
         showText(opcode, payload);
     }
+}
+
+namespace {
+
+// Names and values hold peer text as sent: each goes through the display rule here, once.
+void appendFields(QStandardItem *parent, const QList<Decode::Field> &fields, int &budget)
+{
+    for (const Decode::Field &f : fields) {
+        if (budget-- <= 0)
+            return;
+        QStandardItem *name = item(DisplayText::line(f.name.toUtf8(), 200));
+        QStandardItem *value = item(DisplayText::line(f.value.toUtf8(), 1000));
+        value->setToolTip(DisplayText::toolTip(DisplayText::lines(f.value.toUtf8(), 4000)));
+        parent->appendRow({ name, value });
+        appendFields(name, f.children, budget);
+    }
+}
+
+void appendUnits(QStandardItem *parent, const QList<Decode::Unit> &units, Decode::Protocol protocol, int &budget,
+                 const QColor &errorColor)
+{
+    for (const Decode::Unit &u : units) {
+        // The summary holds peer text in display form already.
+        QStandardItem *unit = item(Decode::protocolName(protocol) + QLatin1Char(' ') + u.type);
+        QStandardItem *summary = item(u.summary);
+        parent->appendRow({ unit, summary });
+        if (!u.error.isEmpty()) {
+            QStandardItem *why = item(PayloadView::tr("not valid"));
+            QStandardItem *error = item(u.error);
+            error->setForeground(errorColor);
+            unit->appendRow({ why, error });
+        }
+        appendFields(unit, u.fields, budget);
+        if (!u.inner.isEmpty()) {
+            QStandardItem *inner = item(PayloadView::tr("carries"));
+            unit->appendRow({ inner, item(PayloadView::tr("%n message(s) of %1", nullptr, int(u.inner.size()))
+                                              .arg(Decode::protocolName(u.innerProtocol))) });
+            appendUnits(inner, u.inner, u.innerProtocol, budget, errorColor);
+        }
+    }
+}
+
+} // namespace
+
+QAbstractItemModel *PayloadView::decodedModel() const
+{
+    return m_decodedModel;
+}
+
+void PayloadView::setDecoded(const Decode::Decoded &decoded, const QString &pairing)
+{
+    m_decodedModel->clear();
+    if (decoded.isNull()) {
+        setTabShown(Tab::Decoded, false);
+        return;
+    }
+    m_decodedModel->setHorizontalHeaderLabels({ tr("Field"), tr("Value") });
+    QStandardItem *root = m_decodedModel->invisibleRootItem();
+    const QColor errorColor = PaletteColors::errorColor(m_decodedTree->palette(), QPalette::Base);
+    if (!decoded.error.isEmpty()) {
+        QStandardItem *error = item(decoded.error);
+        error->setForeground(errorColor);
+        root->appendRow({ item(tr("not %1").arg(Decode::protocolName(decoded.protocol))), error });
+    }
+    int budget = TreeRowLimit;
+    appendUnits(root, decoded.units, decoded.protocol, budget, errorColor);
+    if (budget < 0)
+        root->appendRow({ item(QStringLiteral("…")), item(tr("the tree stops here; the Text and Hex tabs have the whole message")) });
+    if (!pairing.isEmpty())
+        root->appendRow({ item(tr("answers")), item(pairing) });
+    m_tabs->setTabText(int(Tab::Decoded), Decode::protocolName(decoded.protocol));
+    setTabShown(Tab::Decoded, true);
+    m_decodedTree->expandToDepth(decoded.units.size() > 20 ? 0 : 2);
+    m_decodedTree->header()->resizeSection(0, m_decodedTree->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24);
+    chooseTab(Tab::Decoded);
 }
 
 void PayloadView::showText(quint8 opcode, const QByteArray &payload)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "decode/decoded.h"
+
 #include <QByteArray>
 #include <QWidget>
 
@@ -20,7 +22,8 @@ class QTreeView;
 class PayloadView : public QWidget {
     Q_OBJECT
 public:
-    enum class Tab { Text, Pretty, Tree, Hex };
+    // Decoded: what the protocol on top makes of the message (Socket.IO, STOMP, ...), when known.
+    enum class Tab { Decoded, Text, Pretty, Tree, Hex };
     Q_ENUM(Tab)
 
     static constexpr qint64 DefaultTextLimit = 1024 * 1024;
@@ -39,6 +42,11 @@ public:
     // `context` is said first in the note above the tabs ("A message of 3 frames, joined.").
     void setPayload(quint8 opcode, const QByteArray &payload, const QString &context = QString());
     void clear();
+    // After setPayload(): the message as its protocol on top reads it, as a tree, in a tab named
+    // after the protocol that comes first; `pairing` says which message answers it. A null
+    // Decoded shows no such tab.
+    void setDecoded(const Decode::Decoded &decoded, const QString &pairing = QString());
+    QAbstractItemModel *decodedModel() const;
 
     void setTextLimit(qint64 bytes);
     qint64 textLimit() const { return m_textLimit; }
@@ -69,6 +77,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     QPlainTextEdit *m_text = nullptr;
     QPlainTextEdit *m_pretty = nullptr;
+    QTreeView *m_decodedTree = nullptr;
+    QStandardItemModel *m_decodedModel = nullptr;
     QTreeView *m_tree = nullptr;
     QStandardItemModel *m_jsonModel = nullptr;
     FrameHexView *m_hex = nullptr;
