@@ -1,5 +1,6 @@
 #include "clientrunner.h"
 
+#include "socketiodriver.h"
 #include "stdinreader.h"
 
 #include "protocol/closecodes.h"
@@ -18,6 +19,14 @@ ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
             if (m_violations++ == 0)
                 m_firstViolation = QStringLiteral("%1: %2").arg(ruleId, description);
         });
+    if (m_options.socketIo) {
+        m_socketIo = new SocketIoDriver(m_options, m_connection, this);
+        // With --close, the close waits until the namespace answered and every ack came back.
+        connect(m_socketIo, &SocketIoDriver::done, this, [this] {
+            if (m_options.close || m_socketIo->client().state() == SocketIoClient::State::Refused)
+                closeAsAsked();
+        });
+    }
 }
 
 void ClientRunner::start()
@@ -55,6 +64,10 @@ void ClientRunner::onOpened()
         connect(m_stdin, &StdinReader::finished, this, &ClientRunner::closeAsAsked);
         m_stdin->start();
         return;
+    }
+    if (m_socketIo) {
+        m_socketIo->start();
+        return; // the driver says when to close
     }
     if (m_options.close)
         closeAsAsked();
@@ -114,6 +127,8 @@ int ClientRunner::exitCode() const
         return ExitCode::ConnectionFailed;
     if (m_violations > 0 || !m_connection->wasClean())
         return ExitCode::Abnormal;
+    if (m_socketIo && !m_socketIo->problem().isEmpty())
+        return ExitCode::Abnormal;
     return ExitCode::Clean;
 }
 
@@ -129,6 +144,8 @@ QString ClientRunner::summary() const
     case ExitCode::Abnormal:
         if (m_violations > 0)
             return QStringLiteral("%1 protocol violation(s); first: %2").arg(m_violations).arg(m_firstViolation);
+        if (m_socketIo && !m_socketIo->problem().isEmpty() && m_connection->wasClean())
+            return QStringLiteral("Socket.IO: %1").arg(m_socketIo->problem());
         return QStringLiteral("connection closed abnormally (%1, not clean)")
             .arg(CloseCodes::label(m_connection->closeCode()));
     default:

@@ -5,6 +5,7 @@
 
 #include <QObject>
 
+class SocketIoDriver;
 class StdinReader;
 
 // Runs one client connection for the command line: opens it, sends what the options ask for in
@@ -34,6 +35,7 @@ private:
     CliOptions m_options;
     ClientEngine *m_connection; // child
     StdinReader *m_stdin = nullptr;
+    SocketIoDriver *m_socketIo = nullptr; // --socketio
     bool m_opened = false;
     bool m_finished = false;
     int m_interrupts = 0;

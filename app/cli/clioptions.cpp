@@ -1,5 +1,8 @@
 #include "clioptions.h"
 
+#include "decode/socketioclient.h"
+#include "text/jsontext.h"
+
 #include "send/composerinput.h"
 
 #include "protocol/closecodes.h"
@@ -139,6 +142,18 @@ QString CliOptions::usage()
         "      --fragment-size N        split sent messages into frames of N payload bytes (0: never)\n"
         "      --no-auto-pong           do not answer pings\n"
         "\n"
+        "Socket.IO (--socketio URL): join a Socket.IO v4 server over its websocket transport\n"
+        "      --socketio               open Engine.IO's websocket transport at URL (/socket.io/ when\n"
+        "                               the URL has no path; http:// and https:// are accepted), join\n"
+        "                               the namespace once Engine.IO is open, answer its pings\n"
+        "      --namespace NSP          the namespace to join (default /)\n"
+        "      --auth JSON              the connect packet's auth object, e.g. '{\"token\":\"abc\"}'\n"
+        "      --emit EVENT JSON        emit EVENT with one JSON argument once joined, asking for an\n"
+        "                               ack (repeatable; \"\" for no argument)\n"
+        "      --no-engine-pong         do not answer Engine.IO pings: watch the server drop the client\n"
+        "      --ack-timeout MS         with --close: close once every ack came, or after MS ms\n"
+        "                               (default 5000)\n"
+        "\n"
         "Sending (once open, in the order given):\n"
         "      --send TEXT              a text message (repeatable)\n"
         "      --send-binary HEX        a binary message, e.g. \"01 02 ff\" (repeatable)\n"
@@ -152,6 +167,12 @@ QString CliOptions::usage()
         "\n"
         "Output:\n"
         "      --format text|jsonl      output format (default text)\n"
+        "      --decode auto|none|PROTOCOL\n"
+        "                               print what each message means in the protocol on top:\n"
+        "                               socketio, stomp, sockjs, mqtt, jsonrpc, graphql-transport-ws,\n"
+        "                               graphql-ws or wamp; auto (the default) finds it from the\n"
+        "                               subprotocol, the URL or the first messages. Text output adds a\n"
+        "                               line under the message's final frame; jsonl a \"decoded\" object\n"
         "      --capture FILE           also record the session to FILE (jsonl session file; with\n"
         "                               --serve, every client of the server)\n"
         "  -h, --help                   show this help\n"
@@ -217,7 +238,8 @@ QString CliOptions::usage()
         "                               as for --relay\n"
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
-        "3 abnormal close (no clean closing handshake) or a protocol violation seen.\n");
+        "3 abnormal close (no clean closing handshake) or a protocol violation seen; with --socketio\n"
+        "also a namespace refused, a disconnect by the server, or acks that did not come.\n");
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString &error)
@@ -226,6 +248,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     ArgumentCursor args(arguments);
     QStringList clientOnly; // options given that make no sense with --serve
     QStringList serveOnly;
+    QStringList socketIoOnly; // options that mean something with --socketio only
     bool serve = false;
     bool engineGiven = false;
     bool relay = false;
@@ -449,6 +472,67 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 o.format = Format::Jsonl;
             else
                 return fail(QStringLiteral("--format: \"%1\" is not text or jsonl").arg(*v));
+        } else if (name == QLatin1String("--socketio")) {
+            o.socketIo = true;
+            clientOnly << name;
+        } else if (name == QLatin1String("--namespace")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (!v->startsWith(u'/'))
+                return fail(QStringLiteral("--namespace: \"%1\" does not start with /").arg(*v));
+            o.socketIoNamespace = v->toUtf8();
+            socketIoOnly << name;
+            clientOnly << name;
+        } else if (name == QLatin1String("--auth")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (const auto problem = JsonText::check(*v))
+                return fail(QStringLiteral("--auth: %1").arg(problem->message));
+            if (!v->trimmed().startsWith(u'{'))
+                return fail(QStringLiteral("--auth: Socket.IO's auth is a JSON object, like '{\"token\":\"abc\"}'"));
+            o.socketIoAuth = JsonText::compact(*v).toUtf8();
+            socketIoOnly << name;
+            clientOnly << name;
+        } else if (name == QLatin1String("--emit")) {
+            const auto event = value(name);
+            if (!event)
+                return std::nullopt;
+            if (!args.hasNext())
+                return fail(QStringLiteral("--emit %1: the JSON argument is missing (\"\" for none)").arg(*event));
+            const QString argument = args.next();
+            if (const QString problem = SocketIoClient::emitProblem(*event, argument.toUtf8()); !problem.isEmpty())
+                return fail(QStringLiteral("--emit: %1").arg(problem));
+            o.socketIoEmits << SocketIoEmit { *event, argument.toUtf8() };
+            socketIoOnly << name;
+            clientOnly << name;
+        } else if (name == QLatin1String("--no-engine-pong")) {
+            o.engineIoPong = false;
+            socketIoOnly << name;
+            clientOnly << name;
+        } else if (name == QLatin1String("--ack-timeout")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 n = 0;
+            if (!parseUnsigned(*v, 3'600'000, n) || n == 0)
+                return fail(QStringLiteral("--ack-timeout: \"%1\" is not a number of milliseconds from 1 to 3600000").arg(*v));
+            o.ackTimeoutMs = int(n);
+            socketIoOnly << name;
+            clientOnly << name;
+        } else if (name == QLatin1String("--decode")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            const auto choice = Decode::Choice::fromName(*v);
+            if (!choice) {
+                QStringList names { QStringLiteral("auto"), QStringLiteral("none") };
+                for (const Decode::Protocol p : Decode::allProtocols())
+                    names << Decode::protocolId(p);
+                return fail(QStringLiteral("--decode: \"%1\" is not one of %2").arg(*v, names.join(QStringLiteral(", "))));
+            }
+            o.decode = *choice;
         } else if (name == QLatin1String("--capture")) {
             const auto v = value(name);
             if (!v)
@@ -698,6 +782,10 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     if (positional.isEmpty())
         return fail(QStringLiteral("missing URL"));
     o.url = QUrl(positional, QUrl::StrictMode);
+    if (!socketIoOnly.isEmpty() && !o.socketIo)
+        return fail(QStringLiteral("%1 only applies with --socketio").arg(socketIoOnly.first()));
+    if (o.socketIo && o.url.isValid())
+        o.url = SocketIoClient::engineUrl(o.url);
     const QString problem = ClientConnection::urlProblem(o.url);
     if (!problem.isEmpty())
         return fail(problem);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "decode/decoded.h"
 #include "net/clientconnection.h"
 #include "net/embeddedserver.h"
 #include "net/proxyserver.h"
@@ -40,6 +41,8 @@ struct CliOptions {
     Mode mode = Mode::Client;
     Format format = Format::Text;
     QString capturePath;
+    // --decode auto|none|PROTOCOL: what messages mean in the protocol on top, printed with them.
+    Decode::Choice decode = Decode::Choice::autoDetect();
 
     // Client
     ConnectionOptions::Engine engine = ConnectionOptions::Engine::Inspector;
@@ -58,6 +61,19 @@ struct CliOptions {
     std::optional<quint64> maxMessageSize;
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000;
+
+    // Socket.IO client (--socketio): the URL opens Engine.IO's websocket transport; the namespace is
+    // joined once Engine.IO is open, pings answered (unless --no-engine-pong), events emitted once in.
+    struct SocketIoEmit {
+        QString event;
+        QByteArray argument; // JSON; empty: none
+    };
+    bool socketIo = false;
+    QByteArray socketIoNamespace = "/";
+    QByteArray socketIoAuth;
+    QList<SocketIoEmit> socketIoEmits;
+    bool engineIoPong = true;
+    int ackTimeoutMs = 5'000;
 
     // Relay: --relay [PORT] --to URL; --origin, -k, --handshake-timeout and --max-message-size apply
     QUrl relayTo;

@@ -59,7 +59,7 @@ int main(int argc, char *argv[])
         printError(QStringLiteral("warning: %1").arg(warning));
 
     OutputWriter writer(1);
-    OutputSink sink(writer, options.format);
+    OutputSink sink(writer, options.format, options.decode);
     SignalNotifier signalNotifier;
 
     SessionFileWriter capture;

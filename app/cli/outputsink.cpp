@@ -4,9 +4,12 @@
 
 #include "outputwriter.h"
 
-OutputSink::OutputSink(OutputWriter &writer, CliOptions::Format format)
+#include <QJsonDocument>
+
+OutputSink::OutputSink(OutputWriter &writer, CliOptions::Format format, Decode::Choice decode)
     : m_writer(writer)
     , m_format(format)
+    , m_decode(decode)
 {
 }
 
@@ -16,7 +19,36 @@ void OutputSink::record(const WireEvent &event)
         m_json.append(m_writer.buffer(), event);
     else
         m_text.append(m_writer.buffer(), event);
+    const bool decoding = m_decode.automatic || m_decode.protocol != Decode::Protocol::None;
+    if (decoding && event.direction != Direction::Local) {
+        auto &decoder = m_decoders[event.connectionId];
+        if (!decoder)
+            decoder = std::make_unique<LiveDecoding>(m_decode);
+        if (const Decode::Decoded decoded = decoder->take(event); !decoded.isNull())
+            appendDecoded(decoded);
+    }
+    if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)
+        m_decoders.erase(event.connectionId); // --serve: a server sees many connections come and go
     m_writer.commit();
+}
+
+void OutputSink::appendDecoded(const Decode::Decoded &decoded)
+{
+    QByteArray &out = m_writer.buffer();
+    if (m_format == CliOptions::Format::Jsonl) {
+        // The event's own line gets the object before its closing brace.
+        if (out.endsWith("}\n")) {
+            out.chop(2);
+            out += ",\"decoded\":";
+            out += QJsonDocument(decoded.toJson()).toJson(QJsonDocument::Compact);
+            out += "}\n";
+        }
+        return;
+    }
+    // The summary holds peer text in display form already.
+    out += "    = ";
+    out += decoded.summary(1 << 10).toUtf8();
+    out += '\n';
 }
 
 

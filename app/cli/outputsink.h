@@ -2,15 +2,20 @@
 
 #include "clioptions.h"
 #include "log/jsonlwriter.h"
+#include "log/livedecoding.h"
 #include "log/textformatter.h"
 #include "log/wireevent.h"
 
 class OutputWriter;
 
-// Prints each event to standard output in the chosen format, through the buffered writer.
+#include <memory>
+#include <unordered_map>
+
+// Prints each event to standard output in the chosen format, through the buffered writer, and what
+// a data message means in the protocol on top (--decode), per connection.
 class OutputSink : public WireEventSink {
 public:
-    OutputSink(OutputWriter &writer, CliOptions::Format format);
+    OutputSink(OutputWriter &writer, CliOptions::Format format, Decode::Choice decode = Decode::Choice::autoDetect());
     void record(const WireEvent &event) override;
 
     // The first line of --serve, --relay and --proxy in jsonl: {"time":...,"kind":"listening","url":URL}
@@ -20,6 +25,10 @@ public:
 private:
     OutputWriter &m_writer;
     CliOptions::Format m_format;
+    void appendDecoded(const Decode::Decoded &decoded);
+
     JsonlWriter m_json;
     TextFormatter m_text;
+    Decode::Choice m_decode;
+    std::unordered_map<quint32, std::unique_ptr<LiveDecoding>> m_decoders; // by connection
 };

@@ -167,6 +167,15 @@ std::optional<Protocol> protocolFromId(QStringView id)
     return std::nullopt;
 }
 
+std::optional<Choice> Choice::fromName(QStringView name)
+{
+    if (name.compare(QLatin1String("auto"), Qt::CaseInsensitive) == 0)
+        return autoDetect();
+    if (const auto protocol = protocolFromId(name))
+        return fixed(*protocol);
+    return std::nullopt;
+}
+
 QList<Field> jsonFields(QByteArrayView json, int budget)
 {
     const QString text = QString::fromUtf8(json);

@@ -23,6 +23,18 @@ QString protocolId(Protocol protocol);
 std::optional<Protocol> protocolFromId(QStringView id);
 QList<Protocol> allProtocols(); // every protocol but None, in the order above
 
+// Which protocol a connection's messages are read as: found by itself (ProtocolDetector), or one
+// chosen by the user (None: no decoding).
+struct Choice {
+    bool automatic = true;
+    Protocol protocol = Protocol::None; // when not automatic
+    static Choice autoDetect() { return {}; }
+    static Choice fixed(Protocol p) { return { false, p }; }
+    // "auto", "none" or a protocol's id, as --decode takes them; nullopt for anything else.
+    static std::optional<Choice> fromName(QStringView name);
+    friend bool operator==(const Choice &, const Choice &) = default;
+};
+
 // Who sent a message. A relay decodes each leg on its own, so "client" is the side that opened the
 // WebSocket on that leg.
 enum class Sender : quint8 { Client, Server };

@@ -1,5 +1,6 @@
 #include "decode/protocoldetector.h"
 
+#include "protocol/handshake.h"
 #include "text/displaytext.h"
 
 #include <QCoreApplication>
@@ -63,13 +64,16 @@ Protocol fromJson(QByteArrayView payload)
         const QJsonObject o = doc.object();
         if (o.value(QStringLiteral("jsonrpc")) == QLatin1String("2.0"))
             return Protocol::JsonRpc;
+        // Plain JSON chats use "type" too ({"type":"ping"}): only what no chat sends counts, an
+        // operation with its GraphQL document, or the opening of either GraphQL protocol.
         const QString type = o.value(QStringLiteral("type")).toString();
-        if (type == QLatin1String("subscribe") || type == QLatin1String("next") || type == QLatin1String("ping"))
+        const bool operation = o.value(QStringLiteral("payload")).toObject().value(QStringLiteral("query")).isString();
+        if (type == QLatin1String("subscribe") && operation)
             return Protocol::GraphQlTransportWs;
-        if (type == QLatin1String("start") || type == QLatin1String("ka") || type == QLatin1String("connection_terminate"))
+        if (type == QLatin1String("start") && operation)
             return Protocol::GraphQlWs;
-        if (type == QLatin1String("connection_init") || type == QLatin1String("connection_ack"))
-            return Protocol::GraphQlTransportWs; // the current protocol, unless a later message says otherwise
+        if (type == QLatin1String("connection_init"))
+            return Protocol::GraphQlTransportWs; // both open so; the current protocol unless the subprotocol says
         return Protocol::None;
     }
     if (doc.isArray()) {
@@ -143,6 +147,49 @@ Detection fromContent(Decode::Sender sender, bool binary, QByteArrayView payload
     if (looksLikeStomp(payload))
         return { Protocol::Stomp, why };
     return { fromJson(payload), why };
+}
+
+Detection fromHandshakeBytes(QByteArrayView request, QByteArrayView response)
+{
+    QByteArray target;
+    if (!request.isEmpty()) {
+        RequestParser parser;
+        if (parser.feed(request) == RequestParser::Status::Complete)
+            target = parser.request().target;
+    }
+    QByteArray subprotocol;
+    if (!response.isEmpty()) {
+        ResponseParser parser;
+        parser.feed(response);
+        if (parser.headComplete())
+            subprotocol = HttpHeaderList::value(parser.response().headers, "Sec-WebSocket-Protocol");
+    }
+    return fromHandshake(subprotocol, target);
+}
+
+bool Search::handshake(QByteArrayView request, QByteArrayView response)
+{
+    if (m_handshakeSeen || m_found.protocol != Protocol::None)
+        return false;
+    m_handshakeSeen = true;
+    const Detection found = fromHandshakeBytes(request, response);
+    if (found.protocol == Protocol::None)
+        return false;
+    m_found = found;
+    m_fromHandshake = true;
+    return true;
+}
+
+bool Search::message(Decode::Sender sender, bool binary, QByteArrayView payload)
+{
+    if (isDone())
+        return false;
+    ++m_looks;
+    const Detection found = fromContent(sender, binary, payload);
+    if (found.protocol == Protocol::None)
+        return false;
+    m_found = found;
+    return true;
 }
 
 } // namespace ProtocolDetector

@@ -22,4 +22,32 @@ Detection fromContent(Decode::Sender sender, bool binary, QByteArrayView payload
 // How many data messages content detection looks at before it gives up.
 constexpr int ContentMessages = 8;
 
+// The subprotocol and the request target out of a recorded handshake's bytes, then
+// fromHandshake(). Either may be empty (not recorded, or not parsed).
+Detection fromHandshakeBytes(QByteArrayView request, QByteArrayView response);
+
+// One conversation's search for its protocol: the handshake first, then up to ContentMessages
+// data messages. Shared by the window's log and the command line, so both find the same.
+class Search {
+public:
+    // True when this found the protocol (it was not known before).
+    bool handshake(QByteArrayView request, QByteArrayView response);
+    bool message(Decode::Sender sender, bool binary, QByteArrayView payload);
+    bool isDone() const { return m_found.protocol != Decode::Protocol::None || m_looks >= ContentMessages; }
+    const Detection &found() const { return m_found; }
+    // Looks again at messages (a log decoding anew), keeping what the handshake said.
+    void forgetMessages()
+    {
+        if (!m_fromHandshake)
+            m_found = {};
+        m_looks = 0;
+    }
+
+private:
+    Detection m_found;
+    bool m_handshakeSeen = false;
+    bool m_fromHandshake = false;
+    int m_looks = 0;
+};
+
 } // namespace ProtocolDetector

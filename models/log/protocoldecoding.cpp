@@ -3,7 +3,6 @@
 #include "decode/decoder.h"
 #include "decode/protocoldetector.h"
 #include "log/timelinemodel.h"
-#include "protocol/handshake.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -32,9 +31,7 @@ struct ProtocolDecoding::LegState {
     // What the leg speaks: kept across restart(), which only decodes again.
     Protocol protocol = Protocol::None;
     QString reason;
-    bool handshakeLooked = false;
-    bool contentDecided = false; // content detection found it, or gave up
-    int contentLooks = 0;
+    ProtocolDetector::Search search; // while automatic and nothing found
 
     std::unique_ptr<Decoder> decoder; // the pass's, fed every message in order
     std::unique_ptr<Decoder> viewer; // decodes a message again for decodedAt()
@@ -55,8 +52,8 @@ struct ProtocolDecoding::LegState {
             waiting[s].clear();
             waitingOrder[s].clear();
         }
-        if (!contentDecided)
-            contentLooks = 0; // the messages are looked at again
+        if (protocol == Protocol::None)
+            search.forgetMessages(); // the messages are looked at again
         if (protocol != Protocol::None)
             decoder = Decoder::create(protocol);
     }
@@ -245,25 +242,13 @@ void ProtocolDecoding::ingest(qsizetype end)
 
 void ProtocolDecoding::detectFromHandshake(LegState &state, Leg leg)
 {
-    state.handshakeLooked = true;
     const qsizetype request = m_capture->firstOfKind(EventKind::HandshakeRequest, leg);
     const qsizetype response = m_capture->firstOfKind(EventKind::HandshakeResponse, leg);
-    QByteArray target;
-    if (request >= 0) {
-        RequestParser parser;
-        if (parser.feed(m_capture->event(request).payload) == RequestParser::Status::Complete)
-            target = parser.request().target;
+    if (state.search.handshake(request >= 0 ? m_capture->event(request).payload : QByteArrayView(),
+                               response >= 0 ? m_capture->event(response).payload : QByteArrayView())) {
+        startDecoder(state, state.search.found().protocol, state.search.found().reason);
+        m_resetPending = true; // the Message column and the Decode button have something to show
     }
-    QByteArray subprotocol;
-    if (response >= 0) {
-        ResponseParser parser;
-        parser.feed(m_capture->event(response).payload);
-        if (parser.headComplete())
-            subprotocol = HttpHeaderList::value(parser.response().headers, "Sec-WebSocket-Protocol");
-    }
-    const auto found = ProtocolDetector::fromHandshake(subprotocol, target);
-    if (found.protocol != Protocol::None)
-        startDecoder(state, found.protocol, found.reason);
 }
 
 std::optional<ProtocolDecoding::MessageBytes> ProtocolDecoding::messageAt(qsizetype index, const WireEvent &event) const
@@ -283,7 +268,7 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
     if (event.direction == Direction::Local)
         return;
     LegState &state = legState(event.leg);
-    if (m_choice.automatic && !state.handshakeLooked && state.protocol == Protocol::None
+    if (m_choice.automatic && state.protocol == Protocol::None
         && (event.kind == EventKind::HandshakeResponse || event.kind == EventKind::Frame))
         detectFromHandshake(state, event.leg);
     const auto message = messageAt(index, event);
@@ -291,15 +276,9 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
         return;
     const Sender sender = senderOf(event);
     if (state.protocol == Protocol::None) {
-        if (!m_choice.automatic || state.contentDecided)
+        if (!m_choice.automatic || !state.search.message(sender, message->binary, message->payload))
             return;
-        const auto found = ProtocolDetector::fromContent(sender, message->binary, message->payload);
-        if (found.protocol == Protocol::None) {
-            state.contentDecided = ++state.contentLooks >= ProtocolDetector::ContentMessages;
-            return;
-        }
-        state.contentDecided = true;
-        startDecoder(state, found.protocol, found.reason);
+        startDecoder(state, state.search.found().protocol, state.search.found().reason);
         // Decode the leg from its first message: the messages before this one are the protocol's too.
         restartQuietly();
         return;

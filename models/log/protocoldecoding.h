@@ -35,13 +35,7 @@ public:
     static constexpr int CachedMessages = 512;
 
     // Auto: from the subprotocol, then the URL, then the content; None: no decoding.
-    struct Choice {
-        bool automatic = true;
-        Decode::Protocol protocol = Decode::Protocol::None; // when not automatic
-        static Choice autoDetect() { return {}; }
-        static Choice fixed(Decode::Protocol p) { return { false, p }; }
-        friend bool operator==(const Choice &, const Choice &) = default;
-    };
+    using Choice = Decode::Choice;
 
     explicit ProtocolDecoding(QObject *parent = nullptr);
     ~ProtocolDecoding() override;

@@ -17,6 +17,7 @@ private Q_SLOTS:
     void handshake();
     void content_data();
     void content();
+    void search();
 };
 
 void tst_ProtocolDetector::handshake_data()
@@ -85,8 +86,13 @@ void tst_ProtocolDetector::content_data()
     QTest::addRow("binary not mqtt") << C << true << QByteArray::fromHex("1010000000") << Protocol::None;
     QTest::addRow("jsonrpc") << C << false << QByteArray(R"({"jsonrpc":"2.0","method":"add","params":[1,2],"id":1})") << Protocol::JsonRpc;
     QTest::addRow("jsonrpc batch") << C << false << QByteArray(R"([{"jsonrpc":"2.0","method":"a","id":1}])") << Protocol::JsonRpc;
-    QTest::addRow("graphql-transport-ws subscribe") << C << false << QByteArray(R"({"id":"1","type":"subscribe","payload":{}})") << Protocol::GraphQlTransportWs;
-    QTest::addRow("graphql-ws start") << C << false << QByteArray(R"({"id":"1","type":"start","payload":{}})") << Protocol::GraphQlWs;
+    QTest::addRow("graphql-transport-ws subscribe") << C << false
+                                                    << QByteArray(R"({"id":"1","type":"subscribe","payload":{"query":"{ hello }"}})")
+                                                    << Protocol::GraphQlTransportWs;
+    QTest::addRow("graphql-ws start") << C << false << QByteArray(R"({"id":"1","type":"start","payload":{"query":"{ hello }"}})")
+                                      << Protocol::GraphQlWs;
+    QTest::addRow("a chat's subscribe") << C << false << QByteArray(R"({"type":"subscribe","channel":"news"})") << Protocol::None;
+    QTest::addRow("a chat's ping") << C << false << QByteArray(R"({"type":"ping"})") << Protocol::None;
     QTest::addRow("graphql init") << C << false << QByteArray(R"({"type":"connection_init","payload":{}})") << Protocol::GraphQlTransportWs;
     QTest::addRow("wamp hello") << C << false << QByteArray(R"([1,"realm1",{"roles":{"caller":{}}}])") << Protocol::Wamp;
     QTest::addRow("wamp welcome") << S << false << QByteArray(R"([2,9129137332,{"roles":{"broker":{}}}])") << Protocol::Wamp;
@@ -103,6 +109,39 @@ void tst_ProtocolDetector::content()
     QFETCH(QByteArray, payload);
     QFETCH(Protocol, protocol);
     QCOMPARE(ProtocolDetector::fromContent(sender, binary, payload).protocol, protocol);
+}
+
+void tst_ProtocolDetector::search()
+{
+    const QByteArray request = "GET /chat HTTP/1.1\r\nHost: x\r\n\r\n";
+    const QByteArray stomp = "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Protocol: v11.stomp\r\n\r\n";
+    const QByteArray plain = "HTTP/1.1 101 Switching Protocols\r\n\r\n";
+    QCOMPARE(ProtocolDetector::fromHandshakeBytes(request, stomp).protocol, Protocol::Stomp);
+    QCOMPARE(ProtocolDetector::fromHandshakeBytes("GET /socket.io/?EIO=4 HTTP/1.1\r\n\r\n", {}).protocol, Protocol::SocketIo);
+    QCOMPARE(ProtocolDetector::fromHandshakeBytes("not http", "neither").protocol, Protocol::None);
+
+    ProtocolDetector::Search fromHandshake;
+    QVERIFY(fromHandshake.handshake(request, stomp));
+    QVERIFY(fromHandshake.isDone());
+    QVERIFY(!fromHandshake.message(Sender::Server, false, "o"));
+    fromHandshake.forgetMessages();
+    QCOMPARE(fromHandshake.found().protocol, Protocol::Stomp); // the handshake still says so
+
+    ProtocolDetector::Search fromContent;
+    QVERIFY(!fromContent.handshake(request, plain));
+    QVERIFY(!fromContent.handshake(request, stomp)); // one handshake per conversation
+    QVERIFY(!fromContent.message(Sender::Client, false, "hello"));
+    QVERIFY(fromContent.message(Sender::Server, false, "o"));
+    QCOMPARE(fromContent.found().protocol, Protocol::SockJs);
+    fromContent.forgetMessages();
+    QCOMPARE(fromContent.found().protocol, Protocol::None);
+
+    ProtocolDetector::Search givesUp;
+    for (int i = 0; i < ProtocolDetector::ContentMessages; ++i)
+        QVERIFY(!givesUp.message(Sender::Client, false, "hello"));
+    QVERIFY(givesUp.isDone());
+    QVERIFY(!givesUp.message(Sender::Server, false, "o")); // too late
+    QCOMPARE(givesUp.found().protocol, Protocol::None);
 }
 
 QTEST_GUILESS_MAIN(tst_ProtocolDetector)
