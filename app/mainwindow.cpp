@@ -183,6 +183,21 @@ void MainWindow::buildPanes()
                 if (m_current)
                     m_current->sendBinary(data, fragmentSize, compression(uncompressed));
             });
+    // In Socket.IO mode the session emits on its namespace with an ack id; elsewhere the event goes
+    // out as the packet Socket.IO would write for the main namespace, without an ack id.
+    connect(m_composer, &SendComposer::socketIoEmitRequested, this, [this](const QByteArray &array, bool ack) {
+        if (!m_current)
+            return;
+        if (m_current->socketIo()) {
+            m_current->emitSocketIo(array, ack);
+            return;
+        }
+        m_current->sendText("42" + array);
+        if (ack)
+            statusBar()->showMessage(tr("Sent as 42[…] without an ack id: acks are counted in Socket.IO mode only "
+                                        "(tick Socket.IO by the URL)."),
+                                     8000);
+    });
     connect(m_composer, &SendComposer::pingRequested, this, [this](const QByteArray &payload) {
         if (m_current)
             m_current->ping(payload);
@@ -625,6 +640,7 @@ void MainWindow::setCurrentSession(ClientSession *session)
     clearDetails();
     m_logView->setLogModel(session ? session->log() : nullptr);
     m_timeline->setModel(session ? session->timeline() : nullptr);
+    m_timeline->setDecoding(session ? session->decoding() : nullptr);
     m_connectionBar->setSession(session);
     m_intercept->setSession(session);
     if (session) {

@@ -19,6 +19,15 @@ QByteArray namespacePrefix(QByteArrayView nsp)
     // socket.io writes the namespace, then a comma, only when it is not the main one.
     return nsp.isEmpty() || nsp == "/" ? QByteArray() : nsp.toByteArray() + ',';
 }
+// ["name",argument]: the name as a JSON string, escaped as JSON.stringify escapes it.
+QByteArray eventArray(const QString &event, QByteArrayView argument)
+{
+    QByteArray array = '[' + QJsonDocument(QJsonArray { event }).toJson(QJsonDocument::Compact).chopped(1).sliced(1);
+    if (!argument.isEmpty())
+        array += ',' + JsonText::compact(QString::fromUtf8(argument)).toUtf8();
+    return array + ']';
+}
+
 } // namespace
 
 SocketIoClient::SocketIoClient()
@@ -59,15 +68,40 @@ QByteArray SocketIoClient::connectPacket() const
 
 QByteArray SocketIoClient::eventPacket(QByteArrayView nsp, const QString &event, QByteArrayView argument, std::optional<quint64> ackId)
 {
+    return arrayPacket(nsp, eventArray(event, argument), ackId);
+}
+
+QByteArray SocketIoClient::arrayPacket(QByteArrayView nsp, QByteArrayView array, std::optional<quint64> ackId)
+{
     QByteArray out = "42" + namespacePrefix(nsp);
     if (ackId)
         out += QByteArray::number(*ackId);
-    // The name as a JSON string, escaped as JSON.stringify escapes it.
-    const QByteArray name = QJsonDocument(QJsonArray { event }).toJson(QJsonDocument::Compact).chopped(1).sliced(1);
-    out += '[' + name;
-    if (!argument.isEmpty())
-        out += ',' + JsonText::compact(QString::fromUtf8(argument)).toUtf8();
-    return out + ']';
+    return out + JsonText::compact(QString::fromUtf8(array)).toUtf8();
+}
+
+QString SocketIoClient::arrayProblem(QByteArrayView array)
+{
+    const QString text = QString::fromUtf8(array);
+    if (const auto problem = JsonText::check(text))
+        return problem->message;
+    const QJsonArray items = QJsonDocument::fromJson(array.toByteArray()).array();
+    if (!text.trimmed().startsWith(QLatin1Char('[')) || items.isEmpty() || !items.first().isString())
+        return Tr::tr("a Socket.IO event is a JSON array led by the event's name, like [\"chat message\", \"hi\"]");
+    return {};
+}
+
+QList<QByteArray> SocketIoClient::emitArray(QByteArrayView array, bool ack)
+{
+    std::optional<quint64> id;
+    if (ack) {
+        id = m_nextAck++;
+        m_awaited << *id;
+    }
+    const QByteArray packet = arrayPacket(m_options.nsp, array, id);
+    if (m_state == State::Joined)
+        return { packet };
+    m_queued << packet;
+    return {};
 }
 
 QString SocketIoClient::emitProblem(const QString &event, QByteArrayView argument)
@@ -83,16 +117,7 @@ QString SocketIoClient::emitProblem(const QString &event, QByteArrayView argumen
 
 QList<QByteArray> SocketIoClient::emitEvent(const QString &event, QByteArrayView argument, bool ack)
 {
-    std::optional<quint64> id;
-    if (ack) {
-        id = m_nextAck++;
-        m_awaited << *id;
-    }
-    const QByteArray packet = eventPacket(m_options.nsp, event, argument, id);
-    if (m_state == State::Joined)
-        return { packet };
-    m_queued << packet;
-    return {};
+    return emitArray(eventArray(event, argument), ack);
 }
 
 QList<QByteArray> SocketIoClient::received(QByteArrayView text)

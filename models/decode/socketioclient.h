@@ -45,6 +45,10 @@ public:
     // when `ack`. Sent now when joined (the message is returned), else queued until the server lets
     // the client in (received() returns it then).
     QList<QByteArray> emitEvent(const QString &event, QByteArrayView argument, bool ack);
+    // The same from the packet's JSON array as socket.io writes it, ["name", arg, ...] (the
+    // composer's Socket.IO mode); arrayProblem() says when it is not one.
+    QList<QByteArray> emitArray(QByteArrayView array, bool ack);
+    static QString arrayProblem(QByteArrayView array);
     // Why an event cannot be emitted as given: the argument is not JSON, the name is empty.
     static QString emitProblem(const QString &event, QByteArrayView argument);
 
@@ -60,6 +64,7 @@ public:
 
     // One event's packet as socket.io-client writes it: 42/chat,7["name",arg].
     static QByteArray eventPacket(QByteArrayView nsp, const QString &event, QByteArrayView argument, std::optional<quint64> ackId);
+    static QByteArray arrayPacket(QByteArrayView nsp, QByteArrayView array, std::optional<quint64> ackId);
 
 private:
     QByteArray connectPacket() const;

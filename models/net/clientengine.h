@@ -1,5 +1,6 @@
 #pragma once
 
+#include "decode/socketioclient.h"
 #include "log/wireevent.h"
 #include "protocol/extensions.h"
 #include "protocol/frameparser.h"
@@ -44,6 +45,10 @@ struct ConnectionOptions {
     // held, edited, dropped or injected (the window's Intercept dock). Messages then go on once
     // parsed rather than as read.
     bool interceptable = false;
+    // Socket.IO mode (the window's session plays a Socket.IO v4 client: it opens Engine.IO's
+    // websocket transport, joins the namespace, answers Engine.IO pings); the engine itself only
+    // carries the messages.
+    std::optional<SocketIoClient::Options> socketIo;
 };
 
 // What runs one client connection the user opened: the inspector's own RFC 6455 engine

@@ -34,6 +34,10 @@ ClientSession::ClientSession(quint32 id, const ConnectionOptions &options, QObje
     , m_connection(ClientEngine::create(options.engine, id))
 {
     m_state = ReadyState::Closed; // until started
+    if (m_options.socketIo) {
+        m_options.url = SocketIoClient::engineUrl(m_options.url);
+        m_socketIo = std::make_unique<SocketIoClient>(*m_options.socketIo);
+    }
     connectModels();
 }
 
@@ -72,7 +76,29 @@ void ClientSession::takeEvents(qsizetype limit)
         const WireEvent event = m_capture->event(m_seen);
         m_stats.record(event);
         note(event);
+        if (m_socketIo)
+            answerSocketIo(m_seen, event);
     }
+}
+
+void ClientSession::answerSocketIo(qsizetype index, const WireEvent &event)
+{
+    if (event.kind != EventKind::Frame || event.direction != Direction::Incoming || !event.frame.fin || event.messageId == 0)
+        return;
+    const Capture::Message message = m_capture->message(index);
+    if (message.opcode != Opcode::Text || !message.complete || message.dropped || (message.compressed && !message.inflated))
+        return;
+    for (const QByteArray &reply : m_socketIo->received(message.payload))
+        sendText(reply);
+}
+
+bool ClientSession::emitSocketIo(const QByteArray &array, bool ack)
+{
+    if (!m_socketIo || !SocketIoClient::arrayProblem(array).isEmpty())
+        return false;
+    for (const QByteArray &message : m_socketIo->emitArray(array, ack))
+        sendText(message);
+    return true;
 }
 
 std::shared_ptr<Capture> ClientSession::newCapture()

@@ -95,6 +95,13 @@ public:
     bool ping(const QByteArray &payload = {});
     bool pong(const QByteArray &payload = {});
     bool close(quint16 code = 1000, const QByteArray &reason = {});
+    // Socket.IO mode (options().socketIo): the client's side of the conversation, answered from
+    // the messages as they come in; null otherwise.
+    const SocketIoClient *socketIo() const { return m_socketIo.get(); }
+    // An event, as its JSON array ["name", args...], on the namespace, with an ack id when `ack`;
+    // queued until the namespace lets the client in. False outside Socket.IO mode, or when the
+    // array is not an event's (SocketIoClient::arrayProblem()).
+    bool emitSocketIo(const QByteArray &array, bool ack);
     // Hand-made frames, in order; `compressPayload` as ClientConnection::sendFrame() says.
     bool sendFrames(const QList<FrameSpec> &frames, bool compressPayload = false);
     // Intercept on a relayed connection whose relay allows it; each is run on the relay's thread,
@@ -136,6 +143,7 @@ private:
     void takeNewEvents();
     void takeEvents(qsizetype limit);
     void note(const WireEvent &event); // keeps the handshake, the state and the last error
+    void answerSocketIo(qsizetype index, const WireEvent &event);
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.
     bool command(std::function<void(ClientEngine *)> command);
@@ -150,6 +158,7 @@ private:
     qsizetype m_seen = 0; // events of the capture taken by takeNewEvents()
     bool m_scanQueued = false;
     TrafficStats m_stats;
+    std::unique_ptr<SocketIoClient> m_socketIo;
     ProtocolDecoding m_decoding;
     MessageLogModel m_log;
     TimelineModel m_timeline;

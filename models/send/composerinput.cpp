@@ -1,5 +1,6 @@
 #include "send/composerinput.h"
 
+#include "decode/socketioclient.h"
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
 #include "text/jsontext.h"
@@ -48,6 +49,25 @@ ComposerInput::Parsed ComposerInput::fromText(const QString &text)
     }
     Parsed p;
     p.bytes = text.toUtf8();
+    return p;
+}
+
+ComposerInput::Parsed ComposerInput::fromSocketIoEvent(const QString &input)
+{
+    if (const auto problem = JsonText::check(input))
+        return failure(problem->position, problem->message);
+    if (const QString problem = SocketIoClient::arrayProblem(input.toUtf8()); !problem.isEmpty())
+        return failure(-1, problem);
+    Parsed p;
+    p.bytes = JsonText::compact(input).toUtf8();
+    return p;
+}
+
+ComposerInput::Parsed ComposerInput::fromStompFrame(const QString &input)
+{
+    Parsed p = fromText(input);
+    if (p.ok() && !p.bytes.endsWith('\0'))
+        p.bytes += '\0';
     return p;
 }
 

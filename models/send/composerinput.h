@@ -19,6 +19,13 @@ struct Parsed {
 Parsed fromText(const QString &text);
 // RFC 8259 JSON, any value at the top level. `bytes` is the UTF-8 of the input unchanged.
 Parsed fromJson(const QString &input);
+// A Socket.IO event's array, ["name", args...], compacted; refuses what socket.io would not take
+// as an event.
+Parsed fromSocketIoEvent(const QString &input);
+// A STOMP frame typed as text (command, headers, blank line, body): its UTF-8 with the NUL that
+// ends a frame added, unless it ends with one already. What the frame says is not checked: a
+// deliberately wrong frame is a test too.
+Parsed fromStompFrame(const QString &input);
 // Pairs of hex digits (ASCII only); whitespace or ':' separates groups, each may start with 0x.
 // Positions in messages count characters from 1.
 Parsed fromHex(QStringView input);

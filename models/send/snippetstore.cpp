@@ -29,6 +29,8 @@ constexpr ModeName ModeNames[] = {
     { ComposerMode::Hex, "hex" },
     { ComposerMode::Base64, "base64" },
     { ComposerMode::File, "file" },
+    { ComposerMode::SocketIoEvent, "socketio-event" },
+    { ComposerMode::StompFrame, "stomp-frame" },
 };
 
 // Entries whose mode this version does not know (a newer version wrote them, or a hand edit) are skipped.

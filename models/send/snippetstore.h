@@ -7,9 +7,12 @@
 class QSettings;
 
 // How the send composer reads its input.
-enum class ComposerMode { Text, Json, Hex, Base64, File };
+// SocketIoEvent: a Socket.IO event's JSON array, ["name", args...], emitted on the namespace (or sent
+// as 42[...]); StompFrame: a STOMP frame as text, sent with its NUL terminator added.
+enum class ComposerMode { Text, Json, Hex, Base64, File, SocketIoEvent, StompFrame };
 
-QString composerModeKey(ComposerMode mode); // "text", "json", "hex", "base64", "file" (stable: stored)
+// "text", "json", "hex", "base64", "file", "socketio-event", "stomp-frame" (stable: stored)
+QString composerModeKey(ComposerMode mode);
 std::optional<ComposerMode> composerModeFromKey(const QString &key);
 
 // What the user wrote, in the form they wrote it: hex and base64 as their source text, a file as its

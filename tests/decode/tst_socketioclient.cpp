@@ -18,6 +18,7 @@ private Q_SLOTS:
     void eventPackets_data();
     void eventPackets();
     void emitProblems();
+    void emitArrays();
     void ignoresWhatIsNotForIt();
 };
 
@@ -138,6 +139,21 @@ void tst_SocketIoClient::emitProblems()
     QCOMPARE(Client::emitProblem(QString(), "1"), QStringLiteral("the event name is empty"));
     QVERIFY2(Client::emitProblem(QStringLiteral("chat"), "{a:1}").startsWith(QStringLiteral("the argument of chat is not JSON: JSON error at position 2")),
              qPrintable(Client::emitProblem(QStringLiteral("chat"), "{a:1}")));
+}
+
+void tst_SocketIoClient::emitArrays()
+{
+    // The composer's Socket.IO mode: the packet's array as typed, compacted.
+    Client c({ "/chat", {}, true });
+    c.received(open);
+    c.received(R"(40/chat,{"sid":"s"})");
+    QCOMPARE(c.emitArray(R"([ "chat message", { "a" : 1 } ])", true), QList<QByteArray>({ R"(42/chat,0["chat message",{"a":1}])" }));
+    QCOMPARE(c.emitArray(R"(["typing"])", false), QList<QByteArray>({ R"(42/chat,["typing"])" }));
+    QCOMPARE(c.acksAwaited(), 1);
+    QVERIFY(Client::arrayProblem(R"(["x",1])").isEmpty());
+    QCOMPARE(Client::arrayProblem("[1]"), QStringLiteral("a Socket.IO event is a JSON array led by the event's name, like [\"chat message\", \"hi\"]"));
+    QCOMPARE(Client::arrayProblem("{}"), Client::arrayProblem("[]"));
+    QVERIFY(Client::arrayProblem("[\"x\"").startsWith(QStringLiteral("JSON error")));
 }
 
 void tst_SocketIoClient::ignoresWhatIsNotForIt()

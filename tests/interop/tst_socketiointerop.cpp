@@ -5,6 +5,7 @@
 // Every message is checked as --decode prints it in jsonl.
 
 #include "clirun.h"
+#include "net/clientsession.h"
 #include "peerprocess.h"
 
 #include <QJsonArray>
@@ -61,6 +62,7 @@ private Q_SLOTS:
     void namespaceLetIn();
     void namespaceRefused();
     void silentClientIsDropped();
+    void windowSessionJoins();
     void usageErrors_data();
     void usageErrors();
 
@@ -206,6 +208,44 @@ void tst_SocketIoInterop::silentClientIsDropped()
     answering.terminate();
     QVERIFY(answering.waitForFinished(10'000));
     QCOMPARE(answering.exitCode(), 0);
+}
+
+void tst_SocketIoInterop::windowSessionJoins()
+{
+    // The window's Socket.IO mode: the session plays the client from the messages it captures.
+    ConnectionOptions options;
+    options.url = QUrl(url(m_port));
+    options.socketIo = SocketIoClient::Options { "/admin", R"({"token":"secret"})", true };
+    ClientSession session(1, options);
+    QCOMPARE(session.options().url.toString(), QStringLiteral("ws://127.0.0.1:%1/socket.io/?EIO=4&transport=websocket").arg(m_port));
+    QVERIFY(session.emitSocketIo(R"(["stats"])", true)); // queued until the namespace lets it in
+    QVERIFY(!session.emitSocketIo("not json", true));
+    QVERIFY(!session.emitSocketIo("[1]", true));
+    session.start();
+    QTRY_COMPARE_WITH_TIMEOUT(session.socketIo()->state(), SocketIoClient::State::Joined, 15'000);
+    QTRY_COMPARE_WITH_TIMEOUT(session.socketIo()->acksAwaited(), 0, 15'000);
+    QVERIFY(session.emitSocketIo(R"(["ping with ack", [1, 2]])", true));
+    QTRY_COMPARE_WITH_TIMEOUT(session.socketIo()->acksAwaited(), 0, 15'000);
+
+    // The log reads it as Socket.IO, and pairs each emit with its ack.
+    ProtocolDecoding *decoding = session.decoding();
+    decoding->flushPending();
+    QCOMPARE(decoding->protocol(), Decode::Protocol::SocketIo);
+    qsizetype emitted = -1;
+    qsizetype acked = -1;
+    for (qsizetype i = 0; i < session.capture()->count(); ++i) {
+        const QString summary = decoding->decodedAt(i).summary();
+        if (summary == QLatin1String(R"(Socket.IO event "ping with ack" [[1,2]] ack 1 on /admin)"))
+            emitted = i;
+        if (summary.startsWith(QLatin1String("Socket.IO ack 1 [")))
+            acked = i;
+    }
+    QVERIFY(emitted >= 0);
+    QVERIFY(acked > emitted);
+    QCOMPARE(decoding->pairsOf(emitted).first().answer, acked);
+
+    session.disconnectFromPeer();
+    QTRY_COMPARE_WITH_TIMEOUT(session.readyState(), ReadyState::Closed, 15'000);
 }
 
 void tst_SocketIoInterop::usageErrors_data()

@@ -3,6 +3,7 @@
 #include "text/sizeformat.h"
 
 #include "inspect/headerseditor.h"
+#include "inspect/socketiooptionsrow.h"
 #include "net/clientsession.h"
 
 #include <QCheckBox>
@@ -79,6 +80,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     , m_engine(new QComboBox(this))
     , m_deflate(new QCheckBox(tr("Co&mpression"), this))
     , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors for this connection"), this))
+    , m_socketIo(new QCheckBox(tr("Socket.&IO"), this))
+    , m_socketIoRow(new SocketIoOptionsRow(this))
     , m_headersToggle(new QToolButton(this))
     , m_headers(new HeadersEditor(this))
     , m_badge(new QLabel(this))
@@ -141,6 +144,11 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
         "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
     m_allowCertErrors->setEnabled(false);
 
+    m_socketIo->setObjectName(QStringLiteral("socketIo"));
+    m_socketIo->setToolTip(tr("Play a Socket.IO v4 client: open Engine.IO's websocket transport (/socket.io/ when the "
+                              "URL has no path), join the namespace, answer Engine.IO pings"));
+    m_socketIoRow->setObjectName(QStringLiteral("socketIoRow"));
+    m_socketIoRow->hide();
     m_headersToggle->setObjectName(QStringLiteral("headersToggle"));
     m_headersToggle->setCheckable(true);
     m_headersToggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
@@ -185,11 +193,13 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     optionsRow->addSpacing(8);
     optionsRow->addWidget(m_deflate);
     optionsRow->addSpacing(8);
+    optionsRow->addWidget(m_socketIo);
     optionsRow->addWidget(m_allowCertErrors);
     optionsRow->addSpacing(8);
     optionsRow->addWidget(m_headersToggle);
     grid->addLayout(optionsRow, 2, 1);
-    grid->addWidget(m_headers, 3, 1);
+    grid->addWidget(m_socketIoRow, 3, 1);
+    grid->addWidget(m_headers, 4, 1);
     grid->setColumnStretch(1, 1);
 
     auto *statusRow = new QHBoxLayout;
@@ -211,7 +221,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     setTabOrder(m_connect, m_disconnect);
     setTabOrder(m_disconnect, m_subprotocols);
     setTabOrder(m_subprotocols, m_deflate);
-    setTabOrder(m_deflate, m_allowCertErrors);
+    setTabOrder(m_deflate, m_socketIo);
+    setTabOrder(m_socketIo, m_allowCertErrors);
     setTabOrder(m_allowCertErrors, m_headersToggle);
 
     if (m_settings) {
@@ -235,6 +246,11 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     });
     connect(m_connect, &QPushButton::clicked, this, &ConnectionBar::requestConnect);
     connect(m_disconnect, &QPushButton::clicked, this, &ConnectionBar::disconnectRequested);
+    connect(m_socketIo, &QCheckBox::toggled, this, [this](bool on) {
+        m_socketIoRow->setVisible(on);
+        urlEdited();
+    });
+    connect(m_socketIoRow, &SocketIoOptionsRow::changed, this, &ConnectionBar::urlEdited);
     connect(m_headersToggle, &QToolButton::toggled, this, [this](bool shown) {
         m_headers->setVisible(shown);
         m_headersToggle->setArrowType(shown ? Qt::DownArrow : Qt::RightArrow);
@@ -276,6 +292,11 @@ ConnectionOptions ConnectionBar::options() const
     ConnectionOptions o = m_base;
     o.engine = engine();
     o.url = currentUrl();
+    o.socketIo.reset();
+    if (m_socketIo->isChecked()) {
+        o.socketIo = m_socketIoRow->options();
+        o.url = SocketIoClient::engineUrl(o.url);
+    }
     o.headers = m_headers->headers();
     o.origin = m_headers->origin();
     o.subprotocols.clear();
@@ -300,6 +321,9 @@ void ConnectionBar::setOptions(const ConnectionOptions &options)
     m_engine->setCurrentIndex(m_engine->findData(int(options.engine)));
     m_subprotocols->setText(options.subprotocols.join(QStringLiteral(", ")));
     m_deflate->setChecked(options.deflate.has_value());
+    m_socketIo->setChecked(options.socketIo.has_value());
+    if (options.socketIo)
+        m_socketIoRow->setOptions(*options.socketIo);
     m_headers->setHeaders(options.headers);
     m_headers->setOrigin(options.origin);
     if (!options.headers.isEmpty() || !options.origin.isEmpty())
@@ -311,8 +335,14 @@ void ConnectionBar::setOptions(const ConnectionOptions &options)
 
 QString ConnectionBar::problem() const
 {
-    const QString urlProblem = ClientConnection::urlProblem(currentUrl());
-    return urlProblem.isEmpty() ? m_headers->problem() : urlProblem;
+    // Socket.IO takes the server's http(s) URL too, as socket.io-client does.
+    const QUrl url = m_socketIo->isChecked() ? SocketIoClient::engineUrl(currentUrl()) : currentUrl();
+    const QString urlProblem = ClientConnection::urlProblem(url);
+    if (!urlProblem.isEmpty())
+        return urlProblem;
+    if (m_socketIo->isChecked() && !m_socketIoRow->problem().isEmpty())
+        return m_socketIoRow->problem();
+    return m_headers->problem();
 }
 
 void ConnectionBar::requestConnect()
@@ -320,7 +350,7 @@ void ConnectionBar::requestConnect()
     const QString p = problem();
     showProblem(p);
     if (!p.isEmpty()) {
-        if (!m_headers->problem().isEmpty() && ClientConnection::urlProblem(currentUrl()).isEmpty())
+        if (!m_headers->problem().isEmpty() && p == m_headers->problem())
             m_headersToggle->setChecked(true);
         return;
     }
@@ -331,7 +361,7 @@ void ConnectionBar::requestConnect()
 
 void ConnectionBar::urlEdited()
 {
-    const bool secure = ClientConnection::isSecure(currentUrl());
+    const bool secure = ClientConnection::isSecure(m_socketIo->isChecked() ? SocketIoClient::engineUrl(currentUrl()) : currentUrl());
     m_allowCertErrors->setEnabled(secure);
     if (!secure)
         m_allowCertErrors->setChecked(false);

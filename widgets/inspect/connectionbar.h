@@ -7,6 +7,7 @@
 #include <QWidget>
 
 class HeadersEditor;
+class SocketIoOptionsRow;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -77,6 +78,8 @@ private:
     QCheckBox *m_deflate;
     QString m_deflateToolTip;
     QCheckBox *m_allowCertErrors;
+    QCheckBox *m_socketIo;
+    SocketIoOptionsRow *m_socketIoRow;
     QToolButton *m_headersToggle;
     HeadersEditor *m_headers;
     QLabel *m_badge;

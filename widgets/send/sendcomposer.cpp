@@ -53,6 +53,10 @@ QString modeLabel(ComposerMode mode)
         return SendComposer::tr("Binary (base64)");
     case ComposerMode::File:
         return SendComposer::tr("Binary (file)");
+    case ComposerMode::SocketIoEvent:
+        return SendComposer::tr("Socket.IO event");
+    case ComposerMode::StompFrame:
+        return SendComposer::tr("STOMP frame");
     }
     return {};
 }
@@ -68,6 +72,11 @@ QString placeholderFor(ComposerMode mode)
         return SendComposer::tr("Hex bytes, e.g. 01 02 ff or 0x48 0x69");
     case ComposerMode::Base64:
         return SendComposer::tr("Base64, e.g. AQL/");
+    case ComposerMode::SocketIoEvent:
+        return SendComposer::tr("[\"chat message\", \"hi\"]: the event's name, then its arguments. Sent on the "
+                                "connection's namespace in Socket.IO mode, else as 42[...].");
+    case ComposerMode::StompFrame:
+        return SendComposer::tr("SEND\ndestination:/topic/chat\n\nhello\n(the NUL that ends the frame is added)");
     case ComposerMode::File:
         break;
     }
@@ -133,8 +142,8 @@ QWidget *SendComposer::buildMessageBox()
     auto *modeLabelWidget = new QLabel(tr("&Mode:"));
     m_mode = new QComboBox;
     m_mode->setObjectName(QStringLiteral("mode"));
-    for (ComposerMode mode :
-        { ComposerMode::Text, ComposerMode::Json, ComposerMode::Hex, ComposerMode::Base64, ComposerMode::File })
+    for (ComposerMode mode : { ComposerMode::Text, ComposerMode::Json, ComposerMode::Hex, ComposerMode::Base64,
+                               ComposerMode::File, ComposerMode::SocketIoEvent, ComposerMode::StompFrame })
         m_mode->addItem(modeLabel(mode), int(mode));
     m_mode->setToolTip(tr("How the input is read. Text and JSON are sent as text messages (opcode 1), the "
                           "binary modes as binary messages (opcode 2). Switching keeps what you typed."));
@@ -249,11 +258,18 @@ QWidget *SendComposer::buildMessageBox()
     m_send->setToolTip(tr("Send the message (Ctrl+Enter)"));
     m_uncompressed = new QCheckBox(tr("Uncompressed"));
     m_uncompressed->setObjectName(QStringLiteral("uncompressed"));
+    m_socketIoAck = new QCheckBox(tr("As&k for ack"));
+    m_socketIoAck->setObjectName(QStringLiteral("socketIoAck"));
+    m_socketIoAck->setChecked(true);
+    m_socketIoAck->setToolTip(tr("Give the event an ack id: the server's callback answers it, and the log pairs the "
+                                 "two (Socket.IO mode only)"));
+    m_socketIoAck->hide();
     setCompressionAgreed(false);
     bottom->addWidget(fragmentLabel);
     bottom->addWidget(m_fragment);
     bottom->addSpacing(8);
     bottom->addWidget(m_uncompressed);
+    bottom->addWidget(m_socketIoAck);
     bottom->addStretch(1);
     bottom->addWidget(m_send);
     layout->addLayout(bottom);
@@ -411,6 +427,10 @@ ComposerInput::Parsed SendComposer::message() const
         return ComposerInput::fromBase64(text);
     case ComposerMode::File:
         return ComposerInput::fromFile(filePath(), m_maxFileBytes);
+    case ComposerMode::SocketIoEvent:
+        return ComposerInput::fromSocketIoEvent(text);
+    case ComposerMode::StompFrame:
+        return ComposerInput::fromStompFrame(text);
     }
     return {};
 }
@@ -435,7 +455,8 @@ void SendComposer::onModeChanged()
 {
     const ComposerMode mode = this->mode();
     m_pages->setCurrentIndex(mode == ComposerMode::File ? 1 : 0);
-    m_jsonButtons->setVisible(mode == ComposerMode::Json);
+    m_jsonButtons->setVisible(mode == ComposerMode::Json || mode == ComposerMode::SocketIoEvent);
+    m_socketIoAck->setVisible(mode == ComposerMode::SocketIoEvent);
     m_editor->setPlaceholderText(placeholderFor(mode));
     updateMessageState();
 }
@@ -537,7 +558,9 @@ void SendComposer::send()
         return;
     }
     const ComposerMode mode = this->mode();
-    if (mode == ComposerMode::Text || mode == ComposerMode::Json)
+    if (mode == ComposerMode::SocketIoEvent)
+        Q_EMIT socketIoEmitRequested(parsed.bytes, m_socketIoAck->isChecked());
+    else if (mode == ComposerMode::Text || mode == ComposerMode::Json || mode == ComposerMode::StompFrame)
         Q_EMIT sendTextRequested(parsed.bytes, fragmentSize(), sendsUncompressed());
     else
         Q_EMIT sendBinaryRequested(parsed.bytes, fragmentSize(), sendsUncompressed());
@@ -571,13 +594,13 @@ void SendComposer::sendPong()
 
 void SendComposer::prettyPrint()
 {
-    if (mode() == ComposerMode::Json && !JsonText::check(input()))
+    if ((mode() == ComposerMode::Json || mode() == ComposerMode::SocketIoEvent) && !JsonText::check(input()))
         replaceEditorText(JsonText::pretty(input()));
 }
 
 void SendComposer::compact()
 {
-    if (mode() == ComposerMode::Json && !JsonText::check(input()))
+    if ((mode() == ComposerMode::Json || mode() == ComposerMode::SocketIoEvent) && !JsonText::check(input()))
         replaceEditorText(JsonText::compact(input()));
 }
 

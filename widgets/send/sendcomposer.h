@@ -73,6 +73,8 @@ Q_SIGNALS:
     void sendBinaryRequested(const QByteArray &data, qsizetype fragmentSize, bool uncompressed);
     void pingRequested(const QByteArray &payload);
     void pongRequested(const QByteArray &payload);
+    // Socket.IO event mode: the event's array, ["name", args...], compacted.
+    void socketIoEmitRequested(const QByteArray &array, bool ack);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -114,6 +116,7 @@ private:
     QLabel *m_byteCounter = nullptr;
     QSpinBox *m_fragment = nullptr;
     QCheckBox *m_uncompressed = nullptr;
+    QCheckBox *m_socketIoAck = nullptr;
     QPushButton *m_send = nullptr;
     QLabel *m_disabledReason = nullptr;
 

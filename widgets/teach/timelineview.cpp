@@ -1,5 +1,8 @@
 #include "teach/timelineview.h"
 
+#include "log/protocoldecoding.h"
+#include "text/sizeformat.h"
+
 #include "common/palettecolors.h"
 #include "log/messagelogmodel.h"
 #include "text/displaytext.h"
@@ -117,6 +120,19 @@ void TimelineView::setModel(TimelineModel *model)
         });
     }
     onReset();
+}
+
+void TimelineView::setDecoding(ProtocolDecoding *decoding)
+{
+    if (m_decoding)
+        m_decoding->disconnect(this);
+    m_decoding = decoding;
+    if (m_decoding) {
+        // What messages mean changes their labels and brackets, never the rows.
+        connect(m_decoding, &ProtocolDecoding::reset, this, &TimelineView::invalidateLayout);
+        connect(m_decoding, &ProtocolDecoding::appended, this, &TimelineView::invalidateLayout);
+    }
+    invalidateLayout();
 }
 
 void TimelineView::onReset()
@@ -476,6 +492,12 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
             withRelayDelay(s);
             if (lane.count == 1) {
                 s.opcode = lane.opcode;
+                // A message of the protocol on top says what it is: "Socket.IO event \"chat\" …, 23 B".
+                if (m_decoding && !Opcode::isControl(lane.opcode) && m_decoding->isDecodable(lane.first)) {
+                    const QString meaning = m_decoding->decodedAt(lane.first).summary(1);
+                    if (!meaning.isEmpty())
+                        s.label = tr("%1 \u00b7 %2").arg(elidedMeaning(meaning), SizeFormat::compact(lane.bytes));
+                }
                 if (lane.opcode == Opcode::Ping || lane.opcode == Opcode::Pong) {
                     const PingPong pair = m_model->pingPong(lane.first);
                     // An answered pair gets a bracket with its round-trip time instead.
@@ -572,6 +594,13 @@ void TimelineView::addRowShapes(const TimelineItem &item, int top) const
     }
 }
 
+QString TimelineView::elidedMeaning(const QString &summary) const
+{
+    // Room for the arrow's label between the lanes, less the size that follows it.
+    const int room = qMax(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 12, serverLaneX() - clientLaneX() - 80);
+    return fontMetrics().elidedText(summary, Qt::ElideRight, room);
+}
+
 void TimelineView::addBrackets() const
 {
     const int sx = serverLaneX();
@@ -595,6 +624,15 @@ void TimelineView::addBrackets() const
             b.from = pair.ping;
             b.to = pair.pong;
             b.label = TimelineModel::pingPongLabel(pair, false);
+        } else if (m_decoding && !Opcode::isControl(s.opcode) && !m_decoding->pairsOf(s.index).isEmpty()) {
+            // The request and its first answer (an ack, a response, a receipt), as a ping and its pong.
+            const QList<ProtocolDecoding::Pair> pairs = m_decoding->pairsOf(s.index);
+            const auto answered = std::find_if(pairs.begin(), pairs.end(), [](const ProtocolDecoding::Pair &p) { return p.answer >= 0; });
+            if (answered == pairs.end())
+                continue;
+            b.from = answered->request;
+            b.to = answered->answer;
+            b.label = tr("%1 %2").arg(DisplayText::line(answered->key, 30), TimelineModel::formatDuration(answered->elapsedUs));
         } else if (s.opcode == Opcode::Close && closing.replyIndex >= 0
             && (s.index == closing.firstCloseIndex || s.index == closing.replyIndex)) {
             b.from = closing.firstCloseIndex;

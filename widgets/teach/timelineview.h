@@ -24,6 +24,8 @@ class TimelineHeader;
 // Ctrl+wheel, Ctrl+plus/minus or the header buttons zoom; "Follow" keeps the newest row at the
 // bottom until the user scrolls away from it. Clicking an arrow emits eventClicked() with its
 // capture index (the first frame of a burst).
+class ProtocolDecoding;
+
 class TimelineView : public QAbstractScrollArea {
     Q_OBJECT
 public:
@@ -33,6 +35,10 @@ public:
     // The view does not own the model.
     void setModel(TimelineModel *model);
     TimelineModel *model() const { return m_model; }
+    // The protocol on top of the same capture (not owned; may be null): a decoded message's arrow
+    // says what it means, and a request and its answer get a bracket with the time between them,
+    // as a ping and its pong do.
+    void setDecoding(ProtocolDecoding *decoding);
 
     int level() const { return m_level; }
     void setLevel(int level); // clamped to [TimelineModel::EveryEventLevel, TimelineModel::MaxLevel]
@@ -152,8 +158,10 @@ private:
     void drawBox(QPainter &p, const Shape &s, const Colors &c, bool selected) const;
     void drawMarker(QPainter &p, const Shape &s, const Colors &c, bool selected) const;
     bool isSelected(const Shape &s) const;
+    QString elidedMeaning(const QString &summary) const;
 
     QPointer<TimelineModel> m_model;
+    QPointer<ProtocolDecoding> m_decoding;
     int m_level = TimelineModel::EveryEventLevel;
     bool m_following = true;
     bool m_settingScroll = false;

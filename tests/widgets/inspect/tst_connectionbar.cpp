@@ -87,11 +87,87 @@ private Q_SLOTS:
     void certificateOptionOnlyForWss();
     void setOptionsKeepsOtherFields();
     void engineChoice();
+    void socketIoMode();
+    void socketIoProblems_data();
+    void socketIoProblems();
     void recentUrlsPersisted();
     void sessionStateAndCounters();
     void sessionDestroyed();
     void screenshots();
 };
+
+void tst_ConnectionBar::socketIoMode()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(&f.bar));
+    QSignalSpy requested(&f.bar, &ConnectionBar::connectRequested);
+    QWidget *row = child<QWidget>(f.bar, "socketIoRow");
+    QVERIFY(row->isHidden());
+    f.typeUrl(QStringLiteral("http://127.0.0.1:3000"));
+    QTest::mouseClick(child<QCheckBox>(f.bar, "socketIo"), Qt::LeftButton);
+    QVERIFY(row->isVisible());
+    QLineEdit *nsp = child<QLineEdit>(f.bar, "socketIoNamespace");
+    nsp->clear();
+    QTest::keyClicks(nsp, QStringLiteral("/chat"));
+    QTest::keyClicks(child<QLineEdit>(f.bar, "socketIoAuth"), QStringLiteral(R"({ "token" : "abc" })"));
+    QTest::mouseClick(child<QCheckBox>(f.bar, "socketIoAnswerPings"), Qt::LeftButton);
+    f.bar.requestConnect();
+    QCOMPARE(requested.count(), 1);
+    const ConnectionOptions o = lastOptions(requested);
+    // An http URL is what socket.io-client takes; the bar opens Engine.IO's websocket transport.
+    QCOMPARE(o.url.toString(), QStringLiteral("ws://127.0.0.1:3000/socket.io/?EIO=4&transport=websocket"));
+    QVERIFY(o.socketIo);
+    QCOMPARE(o.socketIo->nsp, QByteArray("/chat"));
+    QCOMPARE(o.socketIo->auth, QByteArray(R"({"token":"abc"})"));
+    QCOMPARE(o.socketIo->answerPings, false);
+
+    // Back to plain WebSocket: no Socket.IO, the URL as typed.
+    QTest::mouseClick(child<QCheckBox>(f.bar, "socketIo"), Qt::LeftButton);
+    QVERIFY(row->isHidden());
+    QVERIFY(!f.bar.options().socketIo);
+    // A session's options fill the bar back.
+    f.bar.setOptions(o);
+    QVERIFY(child<QCheckBox>(f.bar, "socketIo")->isChecked());
+    QCOMPARE(nsp->text(), QStringLiteral("/chat"));
+    QVERIFY(!child<QCheckBox>(f.bar, "socketIoAnswerPings")->isChecked());
+    QCOMPARE(f.bar.options().url, o.url);
+}
+
+void tst_ConnectionBar::socketIoProblems_data()
+{
+    QTest::addColumn<QString>("url");
+    QTest::addColumn<QString>("nsp");
+    QTest::addColumn<QString>("auth");
+    QTest::addColumn<QString>("problem");
+    QTest::addRow("namespace") << "ws://h:1" << "chat" << "" << "The Socket.IO namespace must start with /, like /chat.";
+    QTest::addRow("auth not JSON") << "ws://h:1" << "/" << "{token}" << "The Socket.IO auth is not JSON: JSON error at position 2";
+    QTest::addRow("auth not an object") << "ws://h:1" << "/" << "[1]" << "The Socket.IO auth is a JSON object";
+    QTest::addRow("no host") << "http://" << "/" << "" << "";
+}
+
+void tst_ConnectionBar::socketIoProblems()
+{
+    QFETCH(QString, url);
+    QFETCH(QString, nsp);
+    QFETCH(QString, auth);
+    QFETCH(QString, problem);
+    Fixture f;
+    QSignalSpy requested(&f.bar, &ConnectionBar::connectRequested);
+    f.typeUrl(url);
+    child<QCheckBox>(f.bar, "socketIo")->setChecked(true);
+    child<QLineEdit>(f.bar, "socketIoNamespace")->setText(nsp);
+    child<QLineEdit>(f.bar, "socketIoAuth")->setText(auth);
+    f.bar.requestConnect();
+    QCOMPARE(requested.count(), 0);
+    QVERIFY(f.problemShown());
+    if (!problem.isEmpty())
+        QVERIFY2(f.problem()->text().startsWith(problem), qPrintable(f.problem()->text()));
+    // Fixed, the problem goes as it is typed away.
+    child<QLineEdit>(f.bar, "socketIoNamespace")->setText(QStringLiteral("/"));
+    child<QLineEdit>(f.bar, "socketIoAuth")->clear();
+    f.typeUrl(QStringLiteral("http://127.0.0.1:3000"));
+    QVERIFY(!f.problemShown());
+}
 
 void tst_ConnectionBar::typedOptionsAreEmitted()
 {

@@ -33,6 +33,8 @@ private slots:
     void fileSendsContents();
     void fileProblems();
     void fragmentSize();
+    void socketIoEvent();
+    void stompFrameGetsItsNul();
     void ctrlEnterSends_data();
     void ctrlEnterSends();
     void switchingModesKeepsText();
@@ -168,6 +170,53 @@ void tst_SendComposer::jsonCompactSendsExactly()
     click("send");
     QCOMPARE(text.size(), 1);
     QCOMPARE(text.first().at(0).toByteArray(), QByteArray("{\"a\":1}"));
+}
+
+void tst_SendComposer::socketIoEvent()
+{
+    SendComposer *composer = makeComposer();
+    composer->setSendEnabled(true);
+    composer->setMode(ComposerMode::SocketIoEvent);
+    QSignalSpy emitted(composer, &SendComposer::socketIoEmitRequested);
+    QSignalSpy text(composer, &SendComposer::sendTextRequested);
+    QCheckBox *ack = child<QCheckBox>("socketIoAck");
+    QVERIFY(!ack->isHidden());
+    QVERIFY(ack->isChecked());
+    // Not an event: blocked with the reason.
+    type(QStringLiteral("[1, 2]"));
+    QVERIFY(!child<QLabel>("inputError")->isHidden());
+    QCOMPARE(child<QLabel>("inputError")->text(),
+             QStringLiteral("a Socket.IO event is a JSON array led by the event's name, like [\"chat message\", \"hi\"]"));
+    click("send");
+    QCOMPARE(emitted.size(), 0);
+    editor()->clear();
+    type(QStringLiteral("[ \"chat message\", { \"a\" : 1 } ]"));
+    QVERIFY(child<QLabel>("inputError")->isHidden());
+    click("send");
+    QCOMPARE(emitted.size(), 1);
+    QCOMPARE(emitted.first().at(0).toByteArray(), QByteArray(R"(["chat message",{"a":1}])"));
+    QCOMPARE(emitted.first().at(1).toBool(), true);
+    ack->setChecked(false);
+    click("send");
+    QCOMPARE(emitted.last().at(1).toBool(), false);
+    QCOMPARE(text.size(), 0);
+    // The mode and what was typed come back from the history.
+    QCOMPARE(composer->history().first().mode, ComposerMode::SocketIoEvent);
+    composer->setMode(ComposerMode::Text);
+    QVERIFY(ack->isHidden());
+}
+
+void tst_SendComposer::stompFrameGetsItsNul()
+{
+    SendComposer *composer = makeComposer();
+    composer->setSendEnabled(true);
+    composer->setMode(ComposerMode::StompFrame);
+    QSignalSpy text(composer, &SendComposer::sendTextRequested);
+    composer->setInput(QStringLiteral("SEND\ndestination:/topic/chat\n\nhello"));
+    QCOMPARE(child<QLabel>("byteCounter")->text(), QStringLiteral("36 bytes to send"));
+    click("send");
+    QCOMPARE(text.size(), 1);
+    QCOMPARE(text.first().at(0).toByteArray(), QByteArray("SEND\ndestination:/topic/chat\n\nhello\0", 36));
 }
 
 void tst_SendComposer::jsonPrettyIsUndoable()

@@ -1,7 +1,9 @@
 #include "teach/timelineview.h"
 
 #include "log/capture.h"
+#include "log/protocoldecoding.h"
 #include "log/timelinemodel.h"
+#include "messagerecorder.h"
 #include "protocol/framewriter.h"
 
 #include <QApplication>
@@ -123,6 +125,7 @@ private Q_SLOTS:
     void clickEmitsEventClicked();
     void clickOnNothing();
     void pingPongBracket();
+    void decodedMessagesAndTheirAnswers();
     void crossingPingsGetTwoColumns();
     void unpairedControlFrames();
     void tooltipNamesTheFrame();
@@ -269,6 +272,34 @@ void tst_TimelineView::clickOnNothing()
     QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, belowEverything);
     QCOMPARE(clicked.size(), 0);
     QCOMPARE(m_view->selectedEvent(), qsizetype(-1));
+}
+
+void tst_TimelineView::decodedMessagesAndTheirAnswers()
+{
+    // A Socket.IO emit with an ack: the arrows say what the messages mean, and the emit and its ack
+    // are bracketed with the time between them, as a ping and its pong are.
+    MessageRecorder r(*m_capture);
+    r.handshake("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    const qsizetype ask = r.text(Direction::Outgoing, R"(421["ping with ack"])");
+    const qsizetype plain = r.text(Direction::Incoming, R"(42["news",1])");
+    const qsizetype answer = r.text(Direction::Incoming, R"(431["pong"])");
+    ProtocolDecoding decoding;
+    decoding.setCapture(m_capture);
+    m_view->setDecoding(&decoding);
+    QCOMPARE(m_view->labelFor(ask), QString()); // not shown yet
+    show();
+    decoding.flushPending();
+    QTRY_VERIFY(!m_view->labelFor(ask).isEmpty());
+    QCOMPARE(m_view->labelFor(ask), QStringLiteral("Socket.IO event \"ping with ack\" [] ack 1 \u00b7 20 B"));
+    QCOMPARE(m_view->labelFor(plain), QStringLiteral("Socket.IO event \"news\" [1] \u00b7 12 B"));
+    QCOMPARE(m_view->pairLabelFor(ask), QStringLiteral("ack / 1 2.00 ms"));
+    QCOMPARE(m_view->pairLabelFor(answer), QStringLiteral("ack / 1 2.00 ms"));
+    QCOMPARE(m_view->pairLabelFor(plain), QString());
+    QCOMPARE(m_view->visibleBracketCount(), qsizetype(1));
+    // No decoding: the frames' own labels, no bracket.
+    m_view->setDecoding(nullptr);
+    QTRY_COMPARE(m_view->labelFor(ask), QStringLiteral("text, 20 B"));
+    QCOMPARE(m_view->visibleBracketCount(), qsizetype(0));
 }
 
 void tst_TimelineView::pingPongBracket()
