@@ -36,6 +36,8 @@ QString roleName(Correlation::Role role)
         return QStringLiteral("answer");
     case Correlation::Role::Progress:
         return QStringLiteral("progress");
+    case Correlation::Role::Continue:
+        return QStringLiteral("continue");
     }
     return {};
 }

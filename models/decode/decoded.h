@@ -77,6 +77,7 @@ struct Correlation {
         Request, // asks for an answer: an event with an ack id, a JSON-RPC call with an id
         Answer, // the answer that ends a request: an ack, a response, a GraphQL `complete`
         Progress, // an answer that does not end it: a GraphQL `next`, an MQTT PUBREC
+        Continue, // the asker's own next step of its request, after the other's progress: an MQTT PUBREL
     };
     Role role = Role::Request;
     QByteArray key; // compared within one protocol and connection: "ack /chat 3", "id 7"

@@ -1,5 +1,6 @@
 #include "decode/decoder.h"
 
+#include "decode/mqttdecoder.h"
 #include "decode/socketiodecoder.h"
 
 std::unique_ptr<Decoder> Decoder::create(Decode::Protocol protocol)
@@ -10,9 +11,10 @@ std::unique_ptr<Decoder> Decoder::create(Decode::Protocol protocol)
         return nullptr;
     case Protocol::SocketIo:
         return std::make_unique<SocketIoDecoder>();
+    case Protocol::Mqtt:
+        return std::make_unique<MqttDecoder>();
     case Protocol::Stomp:
     case Protocol::SockJs:
-    case Protocol::Mqtt:
     case Protocol::JsonRpc:
     case Protocol::GraphQlTransportWs:
     case Protocol::GraphQlWs:

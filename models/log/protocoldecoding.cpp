@@ -39,6 +39,9 @@ struct ProtocolDecoding::LegState {
     // the state before a message is the last entry before it (none: empty).
     std::vector<std::pair<qsizetype, QByteArray>> states[2];
     QByteArray lastState[2];
+    // A state too large to keep (an MQTT packet of megabytes cut across many messages) is not
+    // stored; the messages decoded under it are kept decoded instead (m_pinned).
+    bool stateTooLarge[2] = { false, false };
     // Requests waiting for an answer, by the sender that asked: key -> pair indices, oldest first.
     QHash<QByteArray, std::deque<int>> waiting[2];
     std::deque<std::pair<int, QByteArray>> waitingOrder[2]; // to give up the oldest beyond MaxOutstanding
@@ -49,6 +52,7 @@ struct ProtocolDecoding::LegState {
         for (int s = 0; s < 2; ++s) {
             states[s].clear();
             lastState[s].clear();
+            stateTooLarge[s] = false;
             waiting[s].clear();
             waitingOrder[s].clear();
         }
@@ -117,6 +121,7 @@ void ProtocolDecoding::restartQuietly()
     m_pairs.clear();
     m_pairsByEvent.clear();
     m_cache.clear();
+    m_pinned.clear();
     for (auto &leg : m_legs)
         if (leg)
             leg->resetProgress();
@@ -286,12 +291,17 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
     if (!state.decoder)
         return;
     const Decoded decoded = state.decoder->decode(sender, message->binary, message->payload);
+    if (state.stateTooLarge[0] || state.stateTooLarge[1])
+        m_pinned.insert(index, decoded); // its state before was not kept: it cannot be decoded again
     for (int s = 0; s < 2; ++s) {
         QByteArray now = state.decoder->state(s == 1 ? Sender::Server : Sender::Client);
-        if (now != state.lastState[s]) {
-            state.states[s].emplace_back(index, now);
-            state.lastState[s] = std::move(now);
-        }
+        if (now == state.lastState[s])
+            continue;
+        // Kept where it changed; a state that grows message by message would cost the square of
+        // its size, so beyond MaxStoredState it is not kept at all.
+        state.stateTooLarge[s] = now.size() > MaxStoredState;
+        state.states[s].emplace_back(index, state.stateTooLarge[s] ? QByteArray() : now);
+        state.lastState[s] = std::move(now);
     }
     notePairs(state, index, event, decoded);
 }
@@ -320,9 +330,11 @@ void ProtocolDecoding::notePairs(LegState &state, qsizetype index, const WireEve
             }
             continue;
         }
-        // An answer from this sender ends (or advances) a request the other sender made.
-        auto it = state.waiting[other].find(c.key);
-        if (it == state.waiting[other].end() || it->empty())
+        // An answer from this sender ends (or advances) a request the other sender made; a
+        // continuation is the asker's own next step of its request.
+        const int requester = c.role == Correlation::Role::Continue ? asker : other;
+        auto it = state.waiting[requester].find(c.key);
+        if (it == state.waiting[requester].end() || it->empty())
             continue;
         const int requestPair = it->front();
         const qsizetype request = m_pairs[requestPair].request;
@@ -330,8 +342,8 @@ void ProtocolDecoding::notePairs(LegState &state, qsizetype index, const WireEve
         if (c.role == Correlation::Role::Answer) {
             it->pop_front();
             if (it->empty())
-                state.waiting[other].erase(it);
-            std::erase_if(state.waitingOrder[other], [requestPair](const auto &w) { return w.first == requestPair; });
+                state.waiting[requester].erase(it);
+            std::erase_if(state.waitingOrder[requester], [requestPair](const auto &w) { return w.first == requestPair; });
         }
         Pair &p = m_pairs[requestPair];
         if (p.answer < 0) {
@@ -365,6 +377,8 @@ Decoded ProtocolDecoding::decodedAt(qsizetype index) const
         return {};
     if (const Decoded *cached = m_cache.object(index))
         return *cached;
+    if (const auto pinned = m_pinned.constFind(index); pinned != m_pinned.cend())
+        return *pinned;
     const WireEvent event = m_capture->event(index);
     const auto message = messageAt(index, event);
     if (!message)

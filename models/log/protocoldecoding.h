@@ -33,6 +33,8 @@ public:
     // Requests waiting for an answer, per leg; older ones are given up as unanswered.
     static constexpr qsizetype MaxOutstanding = 4096;
     static constexpr int CachedMessages = 512;
+    // A decoder state larger than this is not kept (see take()).
+    static constexpr qsizetype MaxStoredState = 64 * 1024;
 
     // Auto: from the subprotocol, then the URL, then the content; None: no decoding.
     using Choice = Decode::Choice;
@@ -121,4 +123,5 @@ private:
     std::vector<Pair> m_pairs;
     QHash<qsizetype, QList<int>> m_pairsByEvent; // event index -> indices into m_pairs
     mutable QCache<qsizetype, Decode::Decoded> m_cache { CachedMessages };
+    QHash<qsizetype, Decode::Decoded> m_pinned; // decoded under a state too large to keep
 };

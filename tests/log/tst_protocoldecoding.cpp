@@ -42,6 +42,7 @@ private Q_SLOTS:
     void clearKeepsTheProtocol();
     void fragmentsAndControlFrames();
     void catchUpWithoutSignals();
+    void largeCarriedStateIsNotKept();
 };
 
 void tst_ProtocolDecoding::socketIoFromTheUrl()
@@ -294,6 +295,42 @@ void tst_ProtocolDecoding::catchUpWithoutSignals()
     QVERIFY(appended.wait());
     QCOMPARE(appended.first().at(0).value<qsizetype>(), 0);
     QCOMPARE(appended.first().at(1).value<qsizetype>(), chat);
+}
+
+void tst_ProtocolDecoding::largeCarriedStateIsNotKept()
+{
+    // An MQTT PUBLISH of 200 KiB cut into 2 KiB messages: the decoder carries the unfinished
+    // packet from message to message. Kept at every change, that would cost the square of its size;
+    // beyond MaxStoredState it is not kept, and the messages decoded under it stay decoded instead.
+    Capture capture;
+    MessageRecorder r(capture);
+    r.handshake(plainRequest, "HTTP/1.1 101 Switching Protocols\r\nSec-WebSocket-Protocol: mqtt\r\n\r\n");
+    const QByteArray topic = "sensors/1";
+    const QByteArray body(200 * 1024, 'x');
+    QByteArray packet;
+    packet += char(0x30); // PUBLISH, QoS 0
+    quint32 remaining = quint32(2 + topic.size() + body.size());
+    do {
+        quint8 digit = remaining % 128;
+        remaining /= 128;
+        packet += char(remaining ? digit | 0x80 : digit);
+    } while (remaining);
+    packet += char(0) + QByteArray(1, char(topic.size())) + topic + body;
+    qsizetype last = -1;
+    for (qsizetype at = 0; at < packet.size(); at += 2048)
+        last = r.frame(Direction::Outgoing, Opcode::Binary, packet.mid(at, 2048));
+    const qsizetype after = r.frame(Direction::Outgoing, Opcode::Binary, QByteArray::fromHex("c000")); // PINGREQ
+    ProtocolDecoding decoding;
+    decoding.setCapture(&capture);
+    decoding.flushPending();
+    QCOMPARE(decoding.protocol(), Protocol::Mqtt);
+    const QString done = decoding.decodedAt(last).summary();
+    QVERIFY2(done.startsWith(QStringLiteral("MQTT PUBLISH sensors/1")), qPrintable(done));
+    QCOMPARE(decoding.decodedAt(after).summary(), QStringLiteral("MQTT PINGREQ"));
+    // The same when the cache has forgotten them: decoded again, or kept.
+    for (qsizetype i = 0; i < capture.count(); ++i)
+        decoding.decodedAt(i); // fills the cache with others
+    QCOMPARE(decoding.decodedAt(last).summary(), done);
 }
 
 QTEST_GUILESS_MAIN(tst_ProtocolDecoding)
