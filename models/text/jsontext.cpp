@@ -183,7 +183,7 @@ private:
                     m_i += 2;
                 } else {
                     return fail(e.isNull() ? tr("unterminated string: no closing '\"'")
-                                           : tr("invalid escape \\%1 in a string").arg(e));
+                                           : tr("invalid escape: a backslash before %1 in a string").arg(DisplayText::describeCharacter(e)));
                 }
             } else if (c.unicode() < 0x20) {
                 return fail(tr("control character %1 in a string must be escaped").arg(DisplayText::describeCharacter(c)));

@@ -164,8 +164,8 @@ void tst_ComposerInput::json_data()
                                                              "character U+000A in a string must be escaped")
                                            << 2;
     QTest::addRow("bad escape") << QStringLiteral("\"\\q\"")
-                                << QStringLiteral("JSON error at position 2 (line 1, column 2): invalid escape \\q in "
-                                                  "a string")
+                                << QStringLiteral("JSON error at position 2 (line 1, column 2): invalid escape: a "
+                                                  "backslash before 'q' in a string")
                                 << 1;
     QTest::addRow("short unicode escape") << QStringLiteral("\"\\u12\"")
                                           << QStringLiteral("JSON error at position 2 (line 1, column 2): invalid \\u "
