@@ -1,7 +1,12 @@
 #include "decode/decoder.h"
 
+#include "decode/graphqldecoder.h"
+#include "decode/jsonrpcdecoder.h"
 #include "decode/mqttdecoder.h"
 #include "decode/socketiodecoder.h"
+#include "decode/sockjsdecoder.h"
+#include "decode/stompdecoder.h"
+#include "decode/wampdecoder.h"
 
 std::unique_ptr<Decoder> Decoder::create(Decode::Protocol protocol)
 {
@@ -14,12 +19,17 @@ std::unique_ptr<Decoder> Decoder::create(Decode::Protocol protocol)
     case Protocol::Mqtt:
         return std::make_unique<MqttDecoder>();
     case Protocol::Stomp:
+        return std::make_unique<StompDecoder>();
     case Protocol::SockJs:
+        return std::make_unique<SockJsDecoder>();
     case Protocol::JsonRpc:
+        return std::make_unique<JsonRpcDecoder>();
     case Protocol::GraphQlTransportWs:
+        return std::make_unique<GraphQlTransportWsDecoder>();
     case Protocol::GraphQlWs:
+        return std::make_unique<GraphQlWsDecoder>();
     case Protocol::Wamp:
-        return nullptr; // TODO(issue 12): the other decoders land next
+        return std::make_unique<WampDecoder>();
     }
     return nullptr;
 }
