@@ -79,7 +79,7 @@ Unit SocketIoDecoder::engineUnit(Sender sender, QByteArrayView payload, Pending 
         // Engine.IO v4: the server pings and the client answers; "probe" pings belong to the
         // transport upgrade. Either way the pong answers the ping of the other side.
         u.correlations << Correlation { engine->type == EType::Ping ? Correlation::Role::Request : Correlation::Role::Answer,
-                                        QByteArrayLiteral("eio ping ") + engine->data };
+                                        engine->data.isEmpty() ? QByteArrayLiteral("eio ping") : QByteArrayLiteral("eio ping ") + engine->data };
         return u;
     }
     case EType::Close:

@@ -39,7 +39,7 @@ LiveDecoding::~LiveDecoding() = default;
 
 LiveDecoding::Conversation &LiveDecoding::conversation(Leg leg)
 {
-    auto &c = m_conversations[int(leg)];
+    auto &c = m_conversations[ProtocolDecoding::conversationOf(leg)];
     if (!c) {
         c = std::make_unique<Conversation>();
         if (!m_choice.automatic)
@@ -50,13 +50,13 @@ LiveDecoding::Conversation &LiveDecoding::conversation(Leg leg)
 
 Decode::Protocol LiveDecoding::protocol(Leg leg) const
 {
-    const auto &c = m_conversations[int(leg)];
+    const auto &c = m_conversations[ProtocolDecoding::conversationOf(leg)];
     return c && c->decoder ? c->protocol : Decode::Protocol::None;
 }
 
 QString LiveDecoding::reason(Leg leg) const
 {
-    const auto &c = m_conversations[int(leg)];
+    const auto &c = m_conversations[ProtocolDecoding::conversationOf(leg)];
     return c ? c->reason : QString();
 }
 

@@ -29,5 +29,5 @@ private:
     struct Conversation;
     Conversation &conversation(Leg leg);
     Decode::Choice m_choice;
-    std::unique_ptr<Conversation> m_conversations[3]; // by Leg
+    std::unique_ptr<Conversation> m_conversations[2]; // by ProtocolDecoding::conversationOf()
 };

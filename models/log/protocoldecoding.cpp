@@ -131,7 +131,7 @@ void ProtocolDecoding::restartQuietly()
 
 ProtocolDecoding::LegState &ProtocolDecoding::legState(Leg leg)
 {
-    auto &state = m_legs[int(leg)];
+    auto &state = m_legs[conversationOf(leg)];
     if (!state) {
         state = std::make_unique<LegState>();
         if (!m_choice.automatic)
@@ -142,7 +142,7 @@ ProtocolDecoding::LegState &ProtocolDecoding::legState(Leg leg)
 
 const ProtocolDecoding::LegState *ProtocolDecoding::legStateOf(Leg leg) const
 {
-    return m_legs[int(leg)].get();
+    return m_legs[conversationOf(leg)].get();
 }
 
 void ProtocolDecoding::startDecoder(LegState &state, Protocol protocol, const QString &reason)
@@ -175,6 +175,13 @@ QString ProtocolDecoding::reason(Leg leg) const
 {
     const LegState *state = legStateOf(leg);
     return state ? state->reason : QString();
+}
+
+int ProtocolDecoding::conversationOf(Leg leg)
+{
+    // A relay records each message once, on the leg where it arrived: what the application sent on
+    // its leg, the server's answers on the server's. Both legs are one conversation.
+    return leg == Leg::None ? 0 : 1;
 }
 
 Sender ProtocolDecoding::senderOf(const WireEvent &event)

@@ -20,7 +20,8 @@ class Decoder;
 // what each data message means, and which messages answer which.
 //
 // Like the timeline, it follows the capture in batches, decoding each data message once as it
-// arrives, in order, with one Decoder per leg (a relay's two legs are two conversations). It keeps
+// arrives, in order, with one Decoder per conversation (a relay records what the application sent
+// on its leg and what the server sent on the other: both legs are one conversation). It keeps
 // little per message: the decoders' state only where it changed (a Socket.IO attachment to come, an
 // MQTT packet cut across messages), and the requests and answers that were paired. A message shown
 // again (a row painted, the payload view) is decoded again from its bytes and that state, and the
@@ -48,7 +49,8 @@ public:
     void setChoice(Choice choice);
     Choice choice() const { return m_choice; }
 
-    // The protocol in use on `leg` (Leg::None for a connection of our own); None until found.
+    // The protocol in use on `leg` (Leg::None for a connection of our own; a relay's legs share
+    // theirs); None until found.
     Decode::Protocol protocol(Leg leg = Leg::None) const;
     // The protocol of either leg, the application's first: what the connection speaks.
     Decode::Protocol activeProtocol() const;
@@ -84,6 +86,8 @@ public:
 
     // Who sent an event: the client or the server of its leg.
     static Decode::Sender senderOf(const WireEvent &event);
+    // A connection of our own is one conversation; a relay's two legs are one too (0, 1).
+    static int conversationOf(Leg leg);
 
 Q_SIGNALS:
     // The protocol was found, chosen or changed, or the capture was cleared: decoded text may
@@ -119,7 +123,7 @@ private:
     qsizetype m_announced = 0; // events appended() has told of
     bool m_resetPending = false; // restartQuietly() ran: reset() is yet to be told
     QTimer m_batchTimer;
-    std::unique_ptr<LegState> m_legs[3]; // by Leg
+    std::unique_ptr<LegState> m_legs[2]; // by conversationOf()
     std::vector<Pair> m_pairs;
     QHash<qsizetype, QList<int>> m_pairsByEvent; // event index -> indices into m_pairs
     mutable QCache<qsizetype, Decode::Decoded> m_cache { CachedMessages };

@@ -348,6 +348,27 @@ int main(int argc, char *argv[])
     settle();
     save(&w, out + QStringLiteral("/qt-engine-timeline.png"));
 
+    // 12: Socket.IO packets, found from the URL: the Message column, the decoded tree, the pairs.
+    // The echo server sends each packet back, so both directions have them.
+    ConnectionOptions socketIoOptions = w.connectionBar()->options();
+    socketIoOptions.url = w.server()->url().resolved(QUrl(QStringLiteral("/socket.io/?EIO=4&transport=websocket")));
+    socketIoOptions.engine = ConnectionOptions::Engine::Inspector;
+    ClientSession *sio = w.openConnection(socketIoOptions);
+    if (!QTest::qWaitFor([sio] { return sio->readyState() == ReadyState::Open; }, 5000))
+        return fail("the Socket.IO-looking connection did not open");
+    for (const char *packet : { "40", R"(42["chat message","hello from the inspector"])", R"(421["ping with ack",{"n":1}])",
+                                R"(431["pong"])", R"(42/admin,["stats"])", "2", "3" })
+        sio->sendText(packet);
+    settle(600);
+    w.logView()->selectEvent(findRow(w.logView(), QStringLiteral("text"), Direction::Incoming, 2));
+    w.detailTabs()->setCurrentWidget(w.payloadView());
+    w.payloadView()->setCurrentTab(PayloadView::Tab::Decoded);
+    settle();
+    save(&w, out + QStringLiteral("/socketio.png"));
+    w.detailTabs()->setCurrentWidget(w.timelineView());
+    settle();
+    save(&w, out + QStringLiteral("/socketio-timeline.png"));
+
     // 10: the proxy dialog, with a certificate authority of its own (not the user's).
     QTemporaryDir authorityDir;
     w.connections()->setCertificateAuthorityDirectory(authorityDir.filePath(QStringLiteral("ca")));

@@ -35,8 +35,8 @@ void tst_SocketIoDecoder::message_data()
     QTest::addRow("open") << S << QByteArray(R"(0{"sid":"lv_VI97HAXpY6yYWAAAC","upgrades":[],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000})")
                           << "open" << R"(open sid "lv_VI97HAXpY6yYWAAAC", ping every 25 s, timeout 20 s)" << "" << "";
     QTest::addRow("open without JSON") << S << QByteArray("0") << "open" << "open" << "" << "no JSON object";
-    QTest::addRow("ping") << S << QByteArray("2") << "ping" << "ping" << "request eio ping " << "";
-    QTest::addRow("pong") << C << QByteArray("3") << "pong" << "pong" << "answer eio ping " << "";
+    QTest::addRow("ping") << S << QByteArray("2") << "ping" << "ping" << "request eio ping" << "";
+    QTest::addRow("pong") << C << QByteArray("3") << "pong" << "pong" << "answer eio ping" << "";
     QTest::addRow("probe") << C << QByteArray("2probe") << "ping" << R"(ping "probe")" << "request eio ping probe" << "";
     QTest::addRow("noop with data") << S << QByteArray("6x") << "noop" << "noop" << "" << "carries no data";
     QTest::addRow("connect") << C << QByteArray("40") << "connect" << "connect" << "request connect /" << "";

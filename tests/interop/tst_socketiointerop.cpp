@@ -242,6 +242,7 @@ void tst_SocketIoInterop::windowSessionJoins()
     }
     QVERIFY(emitted >= 0);
     QVERIFY(acked > emitted);
+    QCOMPARE(decoding->pairsOf(emitted).size(), 1);
     QCOMPARE(decoding->pairsOf(emitted).first().answer, acked);
 
     session.disconnectFromPeer();

@@ -38,7 +38,7 @@ private Q_SLOTS:
     void fromContentDecodesEarlierMessagesToo();
     void subprotocolWithoutDecoderSaysSo();
     void choices();
-    void relayLegsApart();
+    void relayLegsAreOneConversation();
     void clearKeepsTheProtocol();
     void fragmentsAndControlFrames();
     void catchUpWithoutSignals();
@@ -217,30 +217,36 @@ void tst_ProtocolDecoding::choices()
     QCOMPARE(decoding.reason(), QStringLiteral("the URL /socket.io/?EIO=4&transport=websocket"));
 }
 
-void tst_ProtocolDecoding::relayLegsApart()
+void tst_ProtocolDecoding::relayLegsAreOneConversation()
 {
-    // A relay: the application's leg (the inspector is its server) and the server's leg each
-    // carry the conversation; each is decoded and paired on its own, with the right senders.
+    // A relay records each message once, on the leg where it arrived: the application's on its leg
+    // (in), the server's on the server's leg (in). Both legs are one conversation: decoded by one
+    // decoder, with the right senders, and an answer on one leg pairs with its request on the other.
     Capture capture;
     MessageRecorder r(capture);
     r.handshake(socketIoRequest, plainResponse, Leg::App);
     r.handshake(socketIoRequest, plainResponse, Leg::Server);
-    const qsizetype appAsks = r.text(Direction::Incoming, R"(421["q",1])", Leg::App); // from the application: the client
-    const qsizetype serverAsks = r.text(Direction::Outgoing, R"(421["q",1])", Leg::Server); // forwarded to the server
-    const qsizetype serverAnswers = r.text(Direction::Incoming, R"(431["a"])", Leg::Server);
-    const qsizetype appAnswered = r.text(Direction::Outgoing, R"(431["a"])", Leg::App);
+    const qsizetype open = r.text(Direction::Incoming, openPacket, Leg::Server);
+    const qsizetype asks = r.text(Direction::Incoming, R"(451-7["upload",{"_placeholder":true,"num":0}])", Leg::App);
+    const qsizetype attachment = r.frame(Direction::Incoming, Opcode::Binary, "xy", Leg::App);
+    const qsizetype answers = r.text(Direction::Incoming, R"(437["stored"])", Leg::Server);
     ProtocolDecoding decoding;
     decoding.setCapture(&capture);
     decoding.flushPending();
     QCOMPARE(decoding.protocol(Leg::App), Protocol::SocketIo);
     QCOMPARE(decoding.protocol(Leg::Server), Protocol::SocketIo);
     QCOMPARE(decoding.protocol(Leg::None), Protocol::None);
-    QCOMPARE(decoding.pairsOf(appAsks).first().answer, appAnswered);
-    QCOMPARE(decoding.pairsOf(serverAsks).first().answer, serverAnswers);
-    QCOMPARE(ProtocolDecoding::senderOf(capture.event(appAsks)), Sender::Client);
-    QCOMPARE(ProtocolDecoding::senderOf(capture.event(appAnswered)), Sender::Server);
-    QCOMPARE(ProtocolDecoding::senderOf(capture.event(serverAsks)), Sender::Client);
-    QCOMPARE(ProtocolDecoding::senderOf(capture.event(serverAnswers)), Sender::Server);
+    QCOMPARE(summaryAt(decoding, open).left(14), QStringLiteral("Socket.IO open"));
+    QVERIFY2(summaryAt(decoding, attachment).startsWith(QStringLiteral("Socket.IO attachment 1 of 1")), qPrintable(summaryAt(decoding, attachment)));
+    QCOMPARE(decoding.pairsOf(asks).size(), 1);
+    QCOMPARE(decoding.pairsOf(asks).first().answer, answers);
+    QCOMPARE(ProtocolDecoding::senderOf(capture.event(asks)), Sender::Client);
+    QCOMPARE(ProtocolDecoding::senderOf(capture.event(answers)), Sender::Server);
+    // The relay's own copies toward a peer (an injected message) are the relay's words.
+    WireEvent toApp = capture.event(answers);
+    toApp.leg = Leg::App;
+    toApp.direction = Direction::Outgoing;
+    QCOMPARE(ProtocolDecoding::senderOf(toApp), Sender::Server);
 }
 
 void tst_ProtocolDecoding::clearKeepsTheProtocol()

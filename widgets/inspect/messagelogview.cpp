@@ -220,6 +220,18 @@ void MessageLogView::fitColumns()
     const bool narrow = fixed + preview > m_table->width();
     m_table->setColumnHidden(MessageLogModel::DeltaColumn, narrow);
     m_table->setColumnHidden(MessageLogModel::FlagsColumn, narrow);
+    // The Message column (a protocol on top) takes what the others leave, down to a readable
+    // minimum, so that the preview of the raw bytes stays in sight beside it.
+    if (!m_table->isColumnHidden(MessageLogModel::MessageColumn)) {
+        int others = 0;
+        for (int column = 0; column < MessageLogModel::PreviewColumn; ++column)
+            if (column != MessageLogModel::MessageColumn && !m_table->isColumnHidden(column))
+                others += m_table->columnWidth(column);
+        const int wanted = m_columnWidths.value(MessageLogModel::MessageColumn);
+        const int least = fontMetrics().horizontalAdvance(QLatin1Char('x')) * 18;
+        const int room = m_table->viewport()->width() - others - preview;
+        m_table->setColumnWidth(MessageLogModel::MessageColumn, std::clamp(room, least, qMax(least, wanted)));
+    }
 }
 
 bool MessageLogView::eventFilter(QObject *watched, QEvent *event)
@@ -381,8 +393,10 @@ void MessageLogView::updateDecoding()
         why.isEmpty()                          ? tr("Read the messages as a protocol on top of WebSocket (Socket.IO, STOMP, MQTT, …)")
             : active != Decode::Protocol::None ? tr("Messages read as %1 (%2)").arg(Decode::protocolName(active), why)
                                                : tr("Not decoded: %1").arg(why)));
-    if (!m_columnsChosen)
+    if (!m_columnsChosen) {
         m_table->setColumnHidden(MessageLogModel::MessageColumn, active == Decode::Protocol::None);
+        fitColumns();
+    }
 }
 
 void MessageLogView::chooseDecoding(QAction *action)

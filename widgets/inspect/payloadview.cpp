@@ -216,7 +216,7 @@ void PayloadView::setDecoded(const Decode::Decoded &decoded, const QString &pair
     if (budget < 0)
         root->appendRow({ item(QStringLiteral("…")), item(tr("the tree stops here; the Text and Hex tabs have the whole message")) });
     if (!pairing.isEmpty())
-        root->appendRow({ item(tr("answers")), item(pairing) });
+        root->appendRow({ item(tr("pairs")), item(pairing) });
     m_tabs->setTabText(int(Tab::Decoded), Decode::protocolName(decoded.protocol));
     setTabShown(Tab::Decoded, true);
     m_decodedTree->expandToDepth(decoded.units.size() > 20 ? 0 : 2);

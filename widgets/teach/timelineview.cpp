@@ -632,7 +632,7 @@ void TimelineView::addBrackets() const
                 continue;
             b.from = answered->request;
             b.to = answered->answer;
-            b.label = tr("%1 %2").arg(DisplayText::line(answered->key, 30), TimelineModel::formatDuration(answered->elapsedUs));
+            b.label = tr("%1 \u00b7 %2").arg(DisplayText::line(answered->key, 30), TimelineModel::formatDuration(answered->elapsedUs));
         } else if (s.opcode == Opcode::Close && closing.replyIndex >= 0
             && (s.index == closing.firstCloseIndex || s.index == closing.replyIndex)) {
             b.from = closing.firstCloseIndex;
