@@ -352,6 +352,8 @@ void MainWindow::buildTeachingAndTesting()
 
     m_learn = new LearnPanel(this);
     m_learnDock = addRightDock(tr("Learn"), "learnDock", m_learn);
+    // A protocol note's live example takes the log to that message.
+    connect(m_learn, &LearnPanel::eventRequested, this, [this](qsizetype index) { m_logView->selectEvent(index); });
     // The tests target whatever the URL field says when the user looks at them.
     connect(conformanceDock, &QDockWidget::visibilityChanged, this, [this](bool visible) {
         if (!visible)
@@ -643,6 +645,8 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_timeline->setDecoding(session ? session->decoding() : nullptr);
     m_connectionBar->setSession(session);
     m_intercept->setSession(session);
+    if (m_learn)
+        m_learn->setDecoding(session ? session->decoding() : nullptr);
     if (session) {
         connect(session->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
         // The protocol was found or chosen after the message was shown: show what it means now.
