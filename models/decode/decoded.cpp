@@ -27,20 +27,6 @@ QJsonArray fieldsToJson(const QList<Field> &fields)
     return out;
 }
 
-QString roleName(Correlation::Role role)
-{
-    switch (role) {
-    case Correlation::Role::Request:
-        return QStringLiteral("request");
-    case Correlation::Role::Answer:
-        return QStringLiteral("answer");
-    case Correlation::Role::Progress:
-        return QStringLiteral("progress");
-    case Correlation::Role::Continue:
-        return QStringLiteral("continue");
-    }
-    return {};
-}
 
 QJsonObject unitToJson(const Unit &u)
 {
@@ -102,6 +88,21 @@ void collectText(const Unit &u, QString &out)
 } // namespace
 
 namespace Decode {
+
+QString roleName(Correlation::Role role)
+{
+    switch (role) {
+    case Correlation::Role::Request:
+        return QStringLiteral("request");
+    case Correlation::Role::Answer:
+        return QStringLiteral("answer");
+    case Correlation::Role::Progress:
+        return QStringLiteral("progress");
+    case Correlation::Role::Continue:
+        return QStringLiteral("continue");
+    }
+    return {};
+}
 
 QString protocolName(Protocol protocol)
 {
@@ -268,6 +269,14 @@ QList<Correlation> Decoded::correlations() const
     QList<Correlation> out;
     for (const Unit &u : units)
         collectCorrelations(u, out);
+    return out;
+}
+
+QStringList Decoded::correlationTexts() const
+{
+    QStringList out;
+    for (const Correlation &c : correlations())
+        out << roleName(c.role) + QLatin1Char(' ') + QString::fromUtf8(c.key);
     return out;
 }
 

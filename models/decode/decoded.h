@@ -84,6 +84,9 @@ struct Correlation {
     friend bool operator==(const Correlation &, const Correlation &) = default;
 };
 
+// "request", "answer", "progress", "continue": as jsonl writes them.
+QString roleName(Correlation::Role role);
+
 // One protocol unit inside the message: a message may hold several (MQTT packets, a JSON-RPC
 // batch, a SockJS array, STOMP frames one after another).
 struct Unit {
@@ -115,6 +118,8 @@ struct Decoded {
     QString summary(int maxUnits = 4) const;
     // Every correlation of every unit, the inner ones included.
     QList<Correlation> correlations() const;
+    // The same as "request ack / 3", one per correlation, for tests and tool tips.
+    QStringList correlationTexts() const;
     // For jsonl and the CLI: {"protocol":"stomp","summary":...,"units":[{"type","summary","fields":
     // [{"name","value","children"}],"error","correlations":[{"role","key"}],"inner":...}],"error"}.
     QJsonObject toJson() const;

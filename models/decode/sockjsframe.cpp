@@ -20,26 +20,6 @@ template <typename Result> std::optional<Result> fail(QString *error, const QStr
     return std::nullopt;
 }
 
-void appendUtf8(QByteArray &out, char32_t cp)
-{
-    // Surrogates (U+D800–DFFF) are written in the same three-byte form as their neighbours.
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
-
 int hexValue(char c)
 {
     if (c >= '0' && c <= '9')
@@ -279,12 +259,12 @@ private:
             if (!hex4(&low))
                 return false;
             if (low >= 0xDC00 && low <= 0xDFFF) {
-                appendUtf8(*out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+                Utf8Validator::append(*out, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
                 return true;
             }
             m_pos = save; // not a pair: the first is a lone surrogate, the second read on its own
         }
-        appendUtf8(*out, unit);
+        Utf8Validator::append(*out, unit);
         return true;
     }
 

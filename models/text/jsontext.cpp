@@ -1,4 +1,5 @@
 #include "text/jsontext.h"
+#include "text/utf8validator.h"
 
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
@@ -388,25 +389,6 @@ private:
             ++m_pos;
     }
 
-    static void appendUtf8(QByteArray &out, char32_t cp)
-    {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
-
     char32_t hex4(qsizetype at) const
     {
         char32_t v = 0;
@@ -423,9 +405,9 @@ private:
             const QChar c = m_json[m_pos++];
             if (c != u'\\') {
                 if (c.isHighSurrogate() && m_pos < m_json.size() && m_json[m_pos].isLowSurrogate())
-                    appendUtf8(out, QChar::surrogateToUcs4(c, m_json[m_pos++]));
+                    Utf8Validator::append(out, QChar::surrogateToUcs4(c, m_json[m_pos++]));
                 else
-                    appendUtf8(out, c.unicode());
+                    Utf8Validator::append(out, c.unicode());
                 continue;
             }
             const QChar e = m_json[m_pos++];
@@ -447,7 +429,7 @@ private:
                         m_pos += 6;
                     }
                 }
-                appendUtf8(out, cp);
+                Utf8Validator::append(out, cp);
                 break;
             }
             default:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QByteArray>
 #include <QByteArrayView>
 #include <QtGlobal>
 
@@ -27,6 +28,10 @@ public:
     // there; `codePoint` receives its value. For decoders that show or copy text a sequence at a time
     // (the display rule, the jsonl writer); the same rules as the validator, tested against it.
     static inline int decode(const uchar *s, qsizetype available, char32_t &codePoint);
+    // The other way: `codePoint` appended to `out` as UTF-8. Surrogates (U+D800-DFFF) take the
+    // three-byte form of their neighbours, which is not UTF-8: for readers that keep a lone
+    // surrogate escape as the bytes it names, to show them as invalid rather than guess.
+    static inline void append(QByteArray &out, char32_t codePoint);
 
 private:
     quint32 m_state = 0;
@@ -72,4 +77,23 @@ inline int Utf8Validator::decode(const uchar *s, qsizetype available, char32_t &
         codePoint = (codePoint << 6) | (b & 0x3F);
     }
     return len;
+}
+
+inline void Utf8Validator::append(QByteArray &out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out += char(cp);
+    } else if (cp < 0x800) {
+        out += char(0xC0 | (cp >> 6));
+        out += char(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+        out += char(0xE0 | (cp >> 12));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    } else {
+        out += char(0xF0 | (cp >> 18));
+        out += char(0x80 | ((cp >> 12) & 0x3F));
+        out += char(0x80 | ((cp >> 6) & 0x3F));
+        out += char(0x80 | (cp & 0x3F));
+    }
 }

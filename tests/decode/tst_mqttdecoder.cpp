@@ -211,21 +211,6 @@ QString fieldValue(const QList<Field> &fields, const QString &name)
     return QStringLiteral("(no field %1)").arg(name);
 }
 
-QString roleName(Correlation::Role role)
-{
-    switch (role) {
-    case Correlation::Role::Request:
-        return QStringLiteral("request");
-    case Correlation::Role::Answer:
-        return QStringLiteral("answer");
-    case Correlation::Role::Progress:
-        return QStringLiteral("progress");
-    case Correlation::Role::Continue:
-        return QStringLiteral("continue");
-    }
-    return {};
-}
-
 QString tag(Sender sender)
 {
     return sender == Sender::Client ? QStringLiteral("C ") : QStringLiteral("S ");

@@ -19,15 +19,6 @@ QString str(const char *s)
     return QString::fromUtf8(s);
 }
 
-QStringList correlationTexts(const Decoded &d)
-{
-    QStringList out;
-    for (const Correlation &c : d.correlations())
-        out << (c.role == Correlation::Role::Request ? QStringLiteral("request ") : QStringLiteral("answer "))
-                + QString::fromUtf8(c.key);
-    return out;
-}
-
 // A STOMP frame as one message of a client frame, as sockjs-client writes it.
 QByteArray fromClient(const QByteArray &message)
 {
@@ -91,7 +82,7 @@ void tst_SockJsDecoder::session()
         QCOMPARE(d.protocol, Protocol::SockJs);
         QCOMPARE(d.units.size(), 1);
         QCOMPARE(d.summary(), str(steps[i].summary));
-        correlations += correlationTexts(d);
+        correlations += d.correlationTexts();
     }
     QCOMPARE(correlations, QStringList({ str("request connect"), str("answer connect") }));
     // The STOMP state (the agreed version) is the decoder's state; nothing else carries over.

@@ -19,15 +19,6 @@ QString str(const char *s)
     return QString::fromUtf8(s);
 }
 
-QStringList correlationTexts(const Decoded &d)
-{
-    QStringList out;
-    for (const Correlation &c : d.correlations())
-        out << (c.role == Correlation::Role::Request ? QStringLiteral("request ") : QStringLiteral("answer "))
-                + QString::fromUtf8(c.key);
-    return out;
-}
-
 QStringList types(const Decoded &d)
 {
     QStringList out;
@@ -137,7 +128,7 @@ void tst_StompDecoder::session()
         QVERIFY2(d.ok(), qPrintable(QStringLiteral("step %1: %2").arg(i).arg(d.summary())));
         QCOMPARE(d.units.size(), 1);
         QCOMPARE(d.summary(), str(s.summary));
-        correlations += correlationTexts(d);
+        correlations += d.correlationTexts();
         // Nothing carries over between whole frames; after CONNECTED the state is the version only.
         QCOMPARE(decoder.state(s.sender), i == 0 ? QByteArray() : QByteArray("2"));
     }

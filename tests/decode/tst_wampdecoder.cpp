@@ -12,15 +12,7 @@ namespace {
 
 QString correlations(const Decoded &d)
 {
-    QStringList out;
-    for (const Correlation &c : d.correlations()) {
-        const char *role = c.role == Correlation::Role::Request ? "request"
-            : c.role == Correlation::Role::Answer               ? "answer"
-            : c.role == Correlation::Role::Progress             ? "progress"
-                                                                : "continue";
-        out << QStringLiteral("%1 %2").arg(QLatin1StringView(role), QString::fromUtf8(c.key));
-    }
-    return out.join(QStringLiteral("; "));
+    return d.correlationTexts().join(QStringLiteral("; "));
 }
 
 } // namespace

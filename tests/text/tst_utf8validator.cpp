@@ -160,7 +160,28 @@ private slots:
     void interestingSequencesMatchReference();
     void everyCodePointEncodesValid();
     void decodeAgreesWithValidator();
+    void appendIsDecodesInverse();
 };
+
+// append() writes every scalar value as QString::toUtf8() does, and decode() reads it back; a
+// surrogate gets the three bytes that name it, which the validator refuses.
+void tst_Utf8Validator::appendIsDecodesInverse()
+{
+    for (char32_t cp = 0; cp <= 0x10FFFF; cp += (cp < 0x11000 ? 1 : 97)) {
+        QByteArray out;
+        Utf8Validator::append(out, cp);
+        const bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+        if (surrogate) {
+            QCOMPARE(out.size(), 3);
+            QVERIFY(!Utf8Validator::isValid(out));
+            continue;
+        }
+        QCOMPARE(out, QStringView(QChar::fromUcs4(cp)).toUtf8()); // fromUcs4(&cp, 1) would drop a BOM
+        char32_t back = 0;
+        QCOMPARE(Utf8Validator::decode(reinterpret_cast<const uchar *>(out.constData()), out.size(), back), int(out.size()));
+        QCOMPARE(back, cp);
+    }
+}
 
 // decode() is what the display rule and the jsonl writer use; it must accept exactly the sequences
 // the validator accepts, and give their code points.
