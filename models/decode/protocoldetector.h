@@ -34,6 +34,7 @@ public:
     bool handshake(QByteArrayView request, QByteArrayView response);
     bool message(Decode::Sender sender, bool binary, QByteArrayView payload);
     bool isDone() const { return m_found.protocol != Decode::Protocol::None || m_looks >= ContentMessages; }
+    bool handshakeSeen() const { return m_handshakeSeen; }
     const Detection &found() const { return m_found; }
     // Looks again at messages (a log decoding anew), keeping what the handshake said.
     void forgetMessages()

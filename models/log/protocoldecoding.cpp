@@ -280,7 +280,10 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
     if (event.direction == Direction::Local)
         return;
     LegState &state = legState(event.leg);
-    if (m_choice.automatic && state.protocol == Protocol::None
+    // Nothing found and nothing more to look at (plain traffic, a flood): nothing to do per event.
+    if (state.protocol == Protocol::None && (!m_choice.automatic || state.search.isDone()))
+        return;
+    if (m_choice.automatic && state.protocol == Protocol::None && !state.search.handshakeSeen()
         && (event.kind == EventKind::HandshakeResponse || event.kind == EventKind::Frame))
         detectFromHandshake(state, event.leg);
     const auto message = messageAt(index, event);
