@@ -176,6 +176,7 @@ MessageLogView::MessageLogView(QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_count);
     updateCountLabel();
+    updateDecoding(); // the Decode button says something before any connection is shown
 }
 
 MessageLogView::~MessageLogView()
