@@ -109,6 +109,7 @@ void ProtocolDecoding::restart()
 {
     restartQuietly();
     m_resetPending = false;
+    m_announcedProtocol = activeProtocol();
     Q_EMIT reset();
 }
 
@@ -216,8 +217,12 @@ void ProtocolDecoding::onBatchTimer()
 
 void ProtocolDecoding::announce()
 {
-    if (m_resetPending) {
+    // A protocol chosen by hand starts with the first conversation the pass meets, after the
+    // reset() that setChoice() told: the views learn of it here.
+    const Protocol active = activeProtocol();
+    if (m_resetPending || active != m_announcedProtocol) {
         m_resetPending = false;
+        m_announcedProtocol = active;
         Q_EMIT reset();
     }
     if (m_ingested > m_announced) {

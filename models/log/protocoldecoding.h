@@ -122,6 +122,7 @@ private:
     qsizetype m_ingested = 0;
     qsizetype m_announced = 0; // events appended() has told of
     bool m_resetPending = false; // restartQuietly() ran: reset() is yet to be told
+    Decode::Protocol m_announcedProtocol = Decode::Protocol::None; // activeProtocol() when reset() was last told
     QTimer m_batchTimer;
     std::unique_ptr<LegState> m_legs[2]; // by conversationOf()
     std::vector<Pair> m_pairs;
