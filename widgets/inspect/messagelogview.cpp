@@ -92,7 +92,9 @@ MessageLogView::MessageLogView(QWidget *parent)
     m_search->setPlaceholderText(tr("Search whole payloads (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setObjectName(QStringLiteral("logSearch"));
-    m_search->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 24);
+    // It stretches into what the bar has left; its minimum is kept small because the bar's minimum
+    // is part of the window's, which must fit a 1366x768 screen beside the docks.
+    m_search->setMinimumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 14);
     bar->addWidget(m_search, 1);
     m_regex = new QCheckBox(tr("Regex"), this);
     m_regex->setToolTip(tr("Treat the search as a regular expression (case-insensitive)"));
@@ -378,9 +380,13 @@ void MessageLogView::updateDecoding()
         if (action->isCheckable())
             action->setChecked(action->data().toString() == key);
     // "Decode: Socket.IO" once something is decoded; "Decode: auto" while it still looks.
-    m_decodeButton->setText(active != Decode::Protocol::None ? tr("Decode: %1").arg(Decode::protocolName(active))
-                                : choice.automatic           ? tr("Decode: auto")
-                                                             : tr("Decode: none"));
+    const QString text = active != Decode::Protocol::None ? tr("Decode: %1").arg(Decode::protocolName(active))
+                         : choice.automatic                 ? tr("Decode: auto")
+                                                            : tr("Decode: none");
+    // A long protocol name (graphql-transport-ws) must not widen the log's bar, and with it the
+    // window's minimum width; the tool tip below names it in full.
+    const QFontMetrics metrics = m_decodeButton->fontMetrics();
+    m_decodeButton->setText(metrics.elidedText(text, Qt::ElideRight, metrics.horizontalAdvance(tr("Decode: JSON-RPC"))));
     QString why;
     if (decoding) {
         for (const Leg leg : { Leg::None, Leg::App, Leg::Server }) {

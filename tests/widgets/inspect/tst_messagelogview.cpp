@@ -1,15 +1,20 @@
 // The message log pane: it follows new rows only while the user is at the bottom, Pause stops
 // following without stopping capture, filters from the bar reach the proxy, selection reports the
-// capture index, Clear empties the capture.
+// capture index, Clear empties the capture; the Decode button says what the messages are read as,
+// changes it, and shows the Message column only when there is something in it.
 
 #include "log/capture.h"
 #include "log/messagelogfilter.h"
 #include "log/messagelogmodel.h"
+#include "log/protocoldecoding.h"
+#include "messagerecorder.h"
 #include "inspect/messagelogview.h"
 #include "protocol/framewriter.h"
 
 #include <QCheckBox>
+#include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
@@ -54,6 +59,7 @@ private Q_SLOTS:
     void clearEmptiesTheCapture();
     void badRegexIsExplained();
     void narrowLogKeepsThePreviewInSight();
+    void decodeButtonFollowsTheProtocolFound();
 
 private:
     std::unique_ptr<Capture> m_capture;
@@ -208,6 +214,56 @@ void tst_MessageLogView::narrowLogKeepsThePreviewInSight()
     m_view->resize(1400, 300);
     QTRY_VERIFY(!table->isColumnHidden(MessageLogModel::DeltaColumn));
     QVERIFY(!table->isColumnHidden(MessageLogModel::FlagsColumn));
+}
+
+void tst_MessageLogView::decodeButtonFollowsTheProtocolFound()
+{
+    auto *button = m_view->findChild<QToolButton *>(QStringLiteral("decodeButton"));
+    QVERIFY(button);
+    // No decoding attached (a log read from a file before one is): nothing to choose yet.
+    QCOMPARE(button->text(), QStringLiteral("Decode: auto"));
+    QVERIFY(!button->isEnabled());
+    QVERIFY(m_view->table()->isColumnHidden(MessageLogModel::MessageColumn));
+    const int narrowest = m_view->minimumSizeHint().width();
+
+    MessageRecorder recorder(*m_capture);
+    recorder.handshake("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n\r\n",
+        "HTTP/1.1 101 Switching Protocols\r\n\r\n");
+    recorder.text(Direction::Outgoing, "42[\"chat message\",\"hi\"]");
+    ProtocolDecoding decoding;
+    decoding.setCapture(m_capture.get());
+    m_model->setDecoding(&decoding);
+    decoding.flushPending();
+    QTRY_COMPARE(button->text(), QStringLiteral("Decode: Socket.IO"));
+    QVERIFY(button->isEnabled());
+    QVERIFY2(button->toolTip().contains(QStringLiteral("/socket.io/")), qPrintable(button->toolTip()));
+    QVERIFY(!m_view->table()->isColumnHidden(MessageLogModel::MessageColumn));
+
+    auto choose = [&](const QString &key) {
+        const QList<QAction *> actions = button->menu()->actions();
+        for (QAction *action : actions)
+            if (action->data().toString() == key)
+                return action->trigger(), true;
+        return false;
+    };
+    QVERIFY(choose(QStringLiteral("none")));
+    QCOMPARE(decoding.choice().protocol, Decode::Protocol::None);
+    QCOMPARE(button->text(), QStringLiteral("Decode: none"));
+    QVERIFY(m_view->table()->isColumnHidden(MessageLogModel::MessageColumn));
+
+    // The longest name is cut short on the button, so that the window's minimum width does not grow
+    // with it; the tool tip names it whole.
+    QVERIFY(choose(Decode::protocolId(Decode::Protocol::GraphQlTransportWs)));
+    QTRY_VERIFY2(button->text().endsWith(QChar(0x2026)), qPrintable(button->text())); // once decoded again
+    QVERIFY2(button->toolTip().contains(QStringLiteral("graphql-transport-ws")), qPrintable(button->toolTip()));
+    QVERIFY(!m_view->table()->isColumnHidden(MessageLogModel::MessageColumn));
+    const int widest = m_view->minimumSizeHint().width();
+    QVERIFY2(widest - narrowest <= button->fontMetrics().horizontalAdvance(QStringLiteral("Decode: JSON-RPC")),
+        qPrintable(QStringLiteral("the log's minimum width grew from %1 to %2").arg(narrowest).arg(widest)));
+
+    QVERIFY(choose(QStringLiteral("auto")));
+    QTRY_COMPARE(button->text(), QStringLiteral("Decode: Socket.IO"));
+    m_model->setDecoding(nullptr);
 }
 
 QTEST_MAIN(tst_MessageLogView)
