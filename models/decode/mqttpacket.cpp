@@ -1014,6 +1014,22 @@ QString propertyName(quint8 id)
     return def ? QCoreApplication::translate("Mqtt", def->name) : QString();
 }
 
+QLatin1StringView propertyKey(quint8 id)
+{
+    const PropertyDef *def = propertyDef(id);
+    return def ? QLatin1StringView(def->name) : QLatin1StringView();
+}
+
+std::optional<quint8> propertyIdFromKey(QStringView name)
+{
+    QString key = name.trimmed().toString();
+    key.replace(QLatin1Char('-'), QLatin1Char(' ')).replace(QLatin1Char('_'), QLatin1Char(' '));
+    for (const PropertyDef &d : PropertyDefs)
+        if (key.compare(QLatin1StringView(d.name), Qt::CaseInsensitive) == 0)
+            return quint8(d.id);
+    return std::nullopt;
+}
+
 std::optional<PropertyType> propertyType(quint8 id)
 {
     const PropertyDef *def = propertyDef(id);

@@ -90,6 +90,10 @@ struct Property {
     friend bool operator==(const Property &, const Property &) = default;
 };
 QString propertyName(quint8 id); // "Message Expiry Interval"; empty for an id the spec does not define
+// The spec's name untranslated, for text a person types and a program reads back ("Content Type").
+QLatin1StringView propertyKey(quint8 id);
+// The id whose spec name is `name`, in any case, with '-' or '_' for the spaces ("content-type").
+std::optional<quint8> propertyIdFromKey(QStringView name);
 std::optional<PropertyType> propertyType(quint8 id);
 
 struct Subscription {
