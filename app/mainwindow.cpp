@@ -645,12 +645,16 @@ void MainWindow::setCurrentSession(ClientSession *session)
     m_timeline->setDecoding(session ? session->decoding() : nullptr);
     m_connectionBar->setSession(session);
     m_intercept->setSession(session);
+    m_composer->setProtocolHint(session ? session->decoding()->activeProtocol() : Decode::Protocol::None);
     if (m_learn)
         m_learn->setDecoding(session ? session->decoding() : nullptr);
     if (session) {
         connect(session->capture(), &Capture::aboutToClear, this, &MainWindow::clearDetails);
         // The protocol was found or chosen after the message was shown: show what it means now.
-        connect(session->decoding(), &ProtocolDecoding::reset, this, [this] { showDecoded(m_shownEvent); });
+        connect(session->decoding(), &ProtocolDecoding::reset, this, [this] {
+            showDecoded(m_shownEvent);
+            m_composer->setProtocolHint(m_current->decoding()->activeProtocol());
+        });
         m_composer->setMaxFileBytes(qint64(session->options().limits.maxMessageSize));
         const int row = m_connections->rowOf(session);
         const QModelIndex index = m_connections->index(row);

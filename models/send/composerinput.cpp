@@ -1,5 +1,6 @@
 #include "send/composerinput.h"
 
+#include "decode/mqtttext.h"
 #include "decode/socketioclient.h"
 #include "text/displaytext.h"
 #include "text/hexdigits.h"
@@ -68,6 +69,16 @@ ComposerInput::Parsed ComposerInput::fromStompFrame(const QString &input)
     Parsed p = fromText(input);
     if (p.ok() && !p.bytes.endsWith('\0'))
         p.bytes += '\0';
+    return p;
+}
+
+ComposerInput::Parsed ComposerInput::fromMqttPacket(const QString &input)
+{
+    const Mqtt::TextPacket read = Mqtt::fromText(input);
+    if (!read.packet)
+        return failure(read.errorPos, read.error);
+    Parsed p;
+    p.bytes = Mqtt::encode(*read.packet);
     return p;
 }
 

@@ -26,6 +26,9 @@ Parsed fromSocketIoEvent(const QString &input);
 // ends a frame added, unless it ends with one already. What the frame says is not checked: a
 // deliberately wrong frame is a test too.
 Parsed fromStompFrame(const QString &input);
+// An MQTT packet written as fields (decode/mqtttext.h), encoded: lengths, flags and properties
+// written as the spec says, whatever values the fields ask for.
+Parsed fromMqttPacket(const QString &input);
 // Pairs of hex digits (ASCII only); whitespace or ':' separates groups, each may start with 0x.
 // Positions in messages count characters from 1.
 Parsed fromHex(QStringView input);

@@ -31,6 +31,7 @@ constexpr ModeName ModeNames[] = {
     { ComposerMode::File, "file" },
     { ComposerMode::SocketIoEvent, "socketio-event" },
     { ComposerMode::StompFrame, "stomp-frame" },
+    { ComposerMode::MqttPacket, "mqtt-packet" },
 };
 
 // Entries whose mode this version does not know (a newer version wrote them, or a hand edit) are skipped.

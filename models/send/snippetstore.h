@@ -8,10 +8,11 @@ class QSettings;
 
 // How the send composer reads its input.
 // SocketIoEvent: a Socket.IO event's JSON array, ["name", args...], emitted on the namespace (or sent
-// as 42[...]); StompFrame: a STOMP frame as text, sent with its NUL terminator added.
-enum class ComposerMode { Text, Json, Hex, Base64, File, SocketIoEvent, StompFrame };
+// as 42[...]); StompFrame: a STOMP frame as text, sent with its NUL terminator added; MqttPacket: an
+// MQTT packet's fields as text (decode/mqtttext.h), sent encoded as a binary message.
+enum class ComposerMode { Text, Json, Hex, Base64, File, SocketIoEvent, StompFrame, MqttPacket };
 
-// "text", "json", "hex", "base64", "file", "socketio-event", "stomp-frame" (stable: stored)
+// "text", "json", "hex", "base64", "file", "socketio-event", "stomp-frame", "mqtt-packet" (stable: stored)
 QString composerModeKey(ComposerMode mode);
 std::optional<ComposerMode> composerModeFromKey(const QString &key);
 

@@ -1,5 +1,6 @@
 #include "send/sendcomposer.h"
 
+#include "send/protocoltemplates.h"
 #include "text/jsontext.h"
 
 #include "common/palettecolors.h"
@@ -18,6 +19,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -26,8 +28,10 @@
 #include <QSpinBox>
 #include <QStackedWidget>
 #include <QTextBlock>
+#include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 // ---------------------------------------------------------------------------------------------
@@ -57,6 +61,8 @@ QString modeLabel(ComposerMode mode)
         return SendComposer::tr("Socket.IO event");
     case ComposerMode::StompFrame:
         return SendComposer::tr("STOMP frame");
+    case ComposerMode::MqttPacket:
+        return SendComposer::tr("MQTT packet");
     }
     return {};
 }
@@ -77,6 +83,9 @@ QString placeholderFor(ComposerMode mode)
                                 "connection's namespace in Socket.IO mode, else as 42[...].");
     case ComposerMode::StompFrame:
         return SendComposer::tr("SEND\ndestination:/topic/chat\n\nhello\n(the NUL that ends the frame is added)");
+    case ComposerMode::MqttPacket:
+        return SendComposer::tr("PUBLISH\ntopic: test/hello\nqos: 0\n\nthe payload, after a blank line\n(fields are "
+                                "encoded into the packet's bytes; Templates has every packet)");
     case ComposerMode::File:
         break;
     }
@@ -143,15 +152,28 @@ QWidget *SendComposer::buildMessageBox()
     m_mode = new QComboBox;
     m_mode->setObjectName(QStringLiteral("mode"));
     for (ComposerMode mode : { ComposerMode::Text, ComposerMode::Json, ComposerMode::Hex, ComposerMode::Base64,
-                               ComposerMode::File, ComposerMode::SocketIoEvent, ComposerMode::StompFrame })
+                               ComposerMode::File, ComposerMode::SocketIoEvent, ComposerMode::StompFrame,
+                               ComposerMode::MqttPacket })
         m_mode->addItem(modeLabel(mode), int(mode));
     m_mode->setToolTip(tr("How the input is read. Text and JSON are sent as text messages (opcode 1), the "
                           "binary modes as binary messages (opcode 2). Switching keeps what you typed."));
     modeLabelWidget->setBuddy(m_mode);
+    m_templates = new QToolButton;
+    m_templates->setObjectName(QStringLiteral("templates"));
+    m_templates->setText(tr("Te&mplates"));
+    m_templates->setPopupMode(QToolButton::InstantPopup);
+    m_templates->setToolTip(tr("Start from a message of a protocol on top of WebSocket (Socket.IO, STOMP, MQTT, "
+                               "JSON-RPC, GraphQL, WAMP): it sets the mode and replaces the input (Ctrl+Z undoes)"));
+    m_templatesMenu = new QMenu(m_templates);
+    m_templates->setMenu(m_templatesMenu);
+    rebuildTemplatesMenu();
+    auto *modeRow = new QHBoxLayout;
+    modeRow->addWidget(m_mode, 1);
+    modeRow->addWidget(m_templates);
     auto *historyLabel = new QLabel(tr("His&tory:"));
     m_history = new QComboBox;
     m_history->setObjectName(QStringLiteral("history"));
-    m_history->setMinimumContentsLength(16);
+    m_history->setMinimumContentsLength(12);
     m_history->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_history->setToolTip(tr("Messages sent before; pick one to put it back in the editor (Ctrl+Z undoes)."));
     historyLabel->setBuddy(m_history);
@@ -179,7 +201,7 @@ QWidget *SendComposer::buildMessageBox()
     snippetRow->addStretch(1);
 
     top->addWidget(modeLabelWidget, 0, 0);
-    top->addWidget(m_mode, 0, 1);
+    top->addLayout(modeRow, 0, 1);
     top->addLayout(historyRow, 0, 2);
     top->addWidget(snippetLabel, 1, 0);
     top->addWidget(m_snippets, 1, 1);
@@ -431,6 +453,8 @@ ComposerInput::Parsed SendComposer::message() const
         return ComposerInput::fromSocketIoEvent(text);
     case ComposerMode::StompFrame:
         return ComposerInput::fromStompFrame(text);
+    case ComposerMode::MqttPacket:
+        return ComposerInput::fromMqttPacket(text);
     }
     return {};
 }
@@ -459,6 +483,40 @@ void SendComposer::onModeChanged()
     m_socketIoAck->setVisible(mode == ComposerMode::SocketIoEvent);
     m_editor->setPlaceholderText(placeholderFor(mode));
     updateMessageState();
+}
+
+void SendComposer::setProtocolHint(Decode::Protocol protocol)
+{
+    if (protocol == m_protocolHint)
+        return;
+    m_protocolHint = protocol;
+    rebuildTemplatesMenu();
+}
+
+void SendComposer::rebuildTemplatesMenu()
+{
+    m_templatesMenu->clear();
+    QList<ProtocolTemplates::Group> groups = ProtocolTemplates::all();
+    // The connection's own protocol first, named so; the others after a separator.
+    std::stable_partition(groups.begin(), groups.end(),
+        [this](const ProtocolTemplates::Group &g) { return g.protocol == m_protocolHint; });
+    bool hinted = false;
+    for (const ProtocolTemplates::Group &group : std::as_const(groups)) {
+        const bool own = group.protocol == m_protocolHint;
+        if (hinted && !own)
+            m_templatesMenu->addSeparator();
+        hinted = own;
+        QMenu *menu = m_templatesMenu->addMenu(own ? tr("%1 (this connection)").arg(group.title) : group.title);
+        for (const ProtocolTemplates::Template &t : group.templates) {
+            QAction *action = menu->addAction(t.name);
+            action->setToolTip(tr("%1: %2").arg(modeLabel(t.mode), t.text));
+            connect(action, &QAction::triggered, this, [this, t] {
+                setMode(t.mode);
+                replaceEditorText(t.text);
+                m_editor->setFocus();
+            });
+        }
+    }
 }
 
 void SendComposer::updateFileInfo()

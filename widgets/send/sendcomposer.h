@@ -1,5 +1,6 @@
 #pragma once
 
+#include "decode/decoded.h"
 #include "send/composerinput.h"
 #include "send/snippetstore.h"
 
@@ -12,11 +13,13 @@ class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QPlainTextEdit;
 class QPushButton;
 class QSettings;
 class QSpinBox;
 class QStackedWidget;
+class QToolButton;
 
 // The send composer: text, JSON, binary (hex, base64, file) data messages, ping and pong. It only
 // emits requests; the main window hands them to the connection. Nothing typed is ever thrown away:
@@ -60,6 +63,11 @@ public:
     bool loadSnippet(const QString &name);
     bool deleteSnippet(const QString &name);
 
+    // The protocol the current connection was found to speak: its templates come first in the
+    // Templates menu. None: the menu lists every protocol alike.
+    void setProtocolHint(Decode::Protocol protocol);
+    Decode::Protocol protocolHint() const { return m_protocolHint; }
+
 public Q_SLOTS:
     void send(); // Ctrl+Enter; does nothing visible but explain when it cannot send
     void sendPing();
@@ -83,6 +91,7 @@ private:
     QWidget *buildMessageBox();
     QWidget *buildControlBox();
     void onModeChanged();
+    void rebuildTemplatesMenu();
     void updateMessageState();
     void updateControlState();
     void updateFileInfo();
@@ -101,6 +110,9 @@ private:
     std::unique_ptr<SnippetStore> m_store;
 
     QComboBox *m_mode = nullptr;
+    QToolButton *m_templates = nullptr;
+    QMenu *m_templatesMenu = nullptr;
+    Decode::Protocol m_protocolHint = Decode::Protocol::None;
     QComboBox *m_snippets = nullptr;
     QPushButton *m_saveSnippet = nullptr;
     QPushButton *m_deleteSnippet = nullptr;

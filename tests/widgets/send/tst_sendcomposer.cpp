@@ -4,6 +4,7 @@
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSettings>
@@ -11,6 +12,7 @@
 #include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <memory>
 
@@ -35,6 +37,8 @@ private slots:
     void fragmentSize();
     void socketIoEvent();
     void stompFrameGetsItsNul();
+    void mqttPacketFromFields();
+    void templatesMenu();
     void ctrlEnterSends_data();
     void ctrlEnterSends();
     void switchingModesKeepsText();
@@ -217,6 +221,66 @@ void tst_SendComposer::stompFrameGetsItsNul()
     click("send");
     QCOMPARE(text.size(), 1);
     QCOMPARE(text.first().at(0).toByteArray(), QByteArray("SEND\ndestination:/topic/chat\n\nhello\0", 36));
+}
+
+void tst_SendComposer::mqttPacketFromFields()
+{
+    SendComposer *composer = makeComposer();
+    composer->setSendEnabled(true);
+    composer->setMode(ComposerMode::MqttPacket);
+    QSignalSpy binary(composer, &SendComposer::sendBinaryRequested);
+    composer->setInput(QStringLiteral("PUBLISH\ntopic: a/b\nqos: 1\npacket-id: 7\n\nhi"));
+    QCOMPARE(child<QLabel>("byteCounter")->text(), QStringLiteral("11 bytes to send"));
+    click("send");
+    QCOMPARE(binary.size(), 1);
+    QCOMPARE(binary.first().at(0).toByteArray().toHex(' '), QByteArray::fromHex("32090003612f6200076869").toHex(' '));
+    // A mistake is shown where it is, and nothing is sent.
+    composer->setInput(QStringLiteral("PUBLISH\ntopic: a/b\nqos: 9"));
+    QCOMPARE(child<QLabel>("inputError")->text(), QStringLiteral("line 3: qos must be a number from 0 to 3, not \"9\""));
+    QVERIFY(!child<QPushButton>("send")->isEnabled());
+    QCOMPARE(editor()->extraSelections().size(), 1);
+    QCOMPARE(editor()->extraSelections().first().cursor.selectionStart(), 24);
+}
+
+void tst_SendComposer::templatesMenu()
+{
+    SendComposer *composer = makeComposer();
+    auto *button = child<QToolButton>("templates");
+    auto submenus = [&] {
+        QStringList titles;
+        for (QAction *a : button->menu()->actions())
+            if (a->menu())
+                titles << a->text();
+        return titles;
+    };
+    auto trigger = [&](const QString &group, const QString &name) {
+        for (QAction *a : button->menu()->actions())
+            if (a->menu() && a->text() == group)
+                for (QAction *t : a->menu()->actions())
+                    if (t->text() == name)
+                        return t->trigger(), true;
+        return false;
+    };
+    QCOMPARE(submenus().first(), QStringLiteral("Socket.IO"));
+    QVERIFY(submenus().contains(QStringLiteral("MQTT 5")));
+
+    type(QStringLiteral("typed before"));
+    QVERIFY(trigger(QStringLiteral("STOMP"), QStringLiteral("SUBSCRIBE")));
+    QCOMPARE(composer->mode(), ComposerMode::StompFrame);
+    QCOMPARE(composer->input(), QStringLiteral("SUBSCRIBE\nid:sub-0\ndestination:/topic/chat\nack:auto\n\n"));
+    QVERIFY(child<QLabel>("inputError")->isHidden());
+    editor()->undo(); // the template replaced the text as one undoable edit
+    QCOMPARE(composer->input(), QStringLiteral("typed before"));
+
+    // The connection's protocol comes first, named so.
+    composer->setProtocolHint(Decode::Protocol::Mqtt);
+    QCOMPARE(submenus().mid(0, 2), QStringList({ QStringLiteral("MQTT 3.1.1 (this connection)"), QStringLiteral("MQTT 5 (this connection)") }));
+    QVERIFY(trigger(QStringLiteral("MQTT 5 (this connection)"), QStringLiteral("CONNECT")));
+    QCOMPARE(composer->mode(), ComposerMode::MqttPacket);
+    QVERIFY(composer->message().ok());
+    QCOMPARE(composer->message().bytes.at(8), char(5)); // protocol level 5
+    composer->setProtocolHint(Decode::Protocol::None);
+    QCOMPARE(submenus().first(), QStringLiteral("Socket.IO"));
 }
 
 void tst_SendComposer::jsonPrettyIsUndoable()
@@ -558,6 +622,11 @@ void tst_SendComposer::screenshots()
     composer->show();
     QVERIFY(QTest::qWaitForWindowExposed(composer));
     QVERIFY(composer->grab().save(QStringLiteral("/tmp/sendcomposer.png")));
+
+    composer->setMode(ComposerMode::MqttPacket);
+    composer->setInput(QStringLiteral("PUBLISH\nversion: 5\ntopic: sensors/1\nqos: 1\npacket-id: 7\n"
+                                      "property: Content Type = application/json\n\n{\"t\": 21.5}"));
+    QVERIFY(composer->grab().save(QStringLiteral("/tmp/sendcomposer-mqtt.png")));
 
     composer->setMode(ComposerMode::Hex);
     editor()->selectAll();
