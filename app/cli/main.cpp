@@ -60,6 +60,7 @@ int main(int argc, char *argv[])
 
     OutputWriter writer(1);
     OutputSink sink(writer, options.format, options.decode);
+    sink.setServing(options.mode == CliOptions::Mode::Serve);
     SignalNotifier signalNotifier;
 
     SessionFileWriter capture;

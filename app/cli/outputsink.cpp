@@ -24,7 +24,16 @@ void OutputSink::record(const WireEvent &event)
         auto &decoder = m_decoders[event.connectionId];
         if (!decoder)
             decoder = std::make_unique<LiveDecoding>(m_decode);
-        if (const Decode::Decoded decoded = decoder->take(event); !decoded.isNull())
+        Decode::Decoded decoded;
+        if (m_serving && event.leg == Leg::None) {
+            // Read as a relay's application leg, where the inspector is the server too.
+            WireEvent asServer = event;
+            asServer.leg = Leg::App;
+            decoded = decoder->take(asServer);
+        } else {
+            decoded = decoder->take(event);
+        }
+        if (!decoded.isNull())
             appendDecoded(decoded);
     }
     if (event.kind == EventKind::StateChange && event.state == ReadyState::Closed)

@@ -17,6 +17,9 @@ class OutputSink : public WireEventSink {
 public:
     OutputSink(OutputWriter &writer, CliOptions::Format format, Decode::Choice decode = Decode::Choice::autoDetect());
     void record(const WireEvent &event) override;
+    // --serve: this tool is the server of every connection, so what comes in is a client's (the
+    // events name no leg, as a client's own connection's do).
+    void setServing(bool serving) { m_serving = serving; }
 
     // The first line of --serve, --relay and --proxy in jsonl: {"time":...,"kind":"listening","url":URL}
     // with `fields` (name, string value) after the URL, in order.
@@ -30,5 +33,6 @@ private:
     JsonlWriter m_json;
     TextFormatter m_text;
     Decode::Choice m_decode;
+    bool m_serving = false;
     std::unordered_map<quint32, std::unique_ptr<LiveDecoding>> m_decoders; // by connection
 };

@@ -60,6 +60,7 @@ private Q_SLOTS:
     void againstItsOwnServer_data();
     void againstItsOwnServer();
     void serveTextFormat();
+    void serveDecodesClientsAsClients();
     void relayPrintsBothLegs();
     void relayAppliesInterceptRules();
     void exportCa();
@@ -346,6 +347,38 @@ void tst_Cli::serveTextFormat()
     ::kill(pid_t(server.processId()), SIGINT);
     QVERIFY(server.waitForFinished(10'000));
     QCOMPARE(server.exitCode(), 0);
+}
+
+// --serve decodes each client's messages as the client's: graphql-transport-ws lets only a client
+// send connection_init, so the client's reads clean and the echo server's copy is flagged.
+void tst_Cli::serveDecodesClientsAsClients()
+{
+    QProcess server;
+    server.start(QStringLiteral(WSI_CLI_PATH), { QStringLiteral("--serve=0"), QStringLiteral("--format"), QStringLiteral("jsonl"),
+                                                   QStringLiteral("--subprotocol"), QStringLiteral("graphql-transport-ws") });
+    QVERIFY(server.waitForStarted());
+    QByteArray out;
+    QVERIFY(waitForOutput(server, out, "\n"));
+    const QString url = QJsonDocument::fromJson(out.left(out.indexOf('\n'))).object().value(QLatin1String("url")).toString();
+    QVERIFY2(url.startsWith(QLatin1String("ws://127.0.0.1:")), out.constData());
+    const CliRun client = runCli({ url, QStringLiteral("--subprotocol"), QStringLiteral("graphql-transport-ws"), QStringLiteral("--send"),
+        QStringLiteral(R"({"type":"connection_init"})"), QStringLiteral("--close"), QStringLiteral("1000") });
+    QVERIFY2(client.exitCode == 0, qPrintable(client.describe()));
+    QVERIFY(waitForOutput(server, out, "\"state\":\"CLOSED\""));
+    ::kill(pid_t(server.processId()), SIGINT);
+    QVERIFY(server.waitForFinished(10'000));
+    out += server.readAllStandardOutput();
+
+    QStringList decoded; // dir, then the decoded summary, of each decoded frame
+    for (const QByteArray &line : out.split('\n')) {
+        const QJsonObject e = QJsonDocument::fromJson(line).object();
+        if (e.contains(QLatin1String("decoded")))
+            decoded << e.value(QLatin1String("dir")).toString() + QLatin1Char(' ')
+                    + e.value(QLatin1String("decoded")).toObject().value(QLatin1String("summary")).toString();
+    }
+    QCOMPARE(decoded.size(), 2);
+    QCOMPARE(decoded[0], QStringLiteral("in graphql-transport-ws connection_init"));
+    QVERIFY2(decoded[1].startsWith(QLatin1String("out graphql-transport-ws connection_init (")), qPrintable(decoded[1]));
 }
 
 // --relay between this CLI as the application and node-ws as the server: the first line says
