@@ -1,5 +1,6 @@
 #include "log/serverlogmodel.h"
 
+#include "log/livedecoding.h"
 #include "log/messagelogmodel.h"
 #include "net/embeddedserver.h"
 #include "protocol/closecodes.h"
@@ -20,13 +21,31 @@ public:
     }
     void record(const WireEvent &event) override
     {
+        if (event.kind == EventKind::HandshakeResponse) {
+            // The signals carry the request but not the 101, where the agreed subprotocol is: the
+            // client's decoding needs it. A refused handshake never becomes a client.
+            if (event.connectionId != 0 && isSwitchingProtocols(event.payload)) {
+                ServerLogModel *model = m_model;
+                QMetaObject::invokeMethod(
+                    model,
+                    [model, generation = m_generation, id = event.connectionId,
+                        response = event.payload.toByteArray()] {
+                        if (generation == model->m_feedGeneration)
+                            model->noteResponse(id, response);
+                    },
+                    Qt::QueuedConnection);
+            }
+            return;
+        }
         // Connections, handshakes and failures come with the server's signals; of what Qt's API
         // reported, only what differs from the wire (a note) is worth a row: the rest is in the
         // frames' rows already.
         const bool apiFinding = event.kind == EventKind::Api && event.payload.contains(QByteArrayView("\"note\":"));
         if (event.kind != EventKind::Frame && event.kind != EventKind::Violation && !apiFinding)
             return;
-        Entry e;
+        Pending p;
+        p.generation = m_generation;
+        Entry &e = p.entry;
         e.timeMs = event.timeUs / 1000;
         e.clientId = event.connectionId;
         e.direction = event.direction;
@@ -38,6 +57,10 @@ public:
             e.frame = event.frame;
             e.header = event.header.toByteArray();
             e.bytes = event.payload.toByteArray();
+            p.compressed = event.compressed;
+            p.hasInflated = event.hasInflated;
+            if (event.hasInflated)
+                p.inflated = event.inflated.toByteArray();
         } else {
             e.event = Event::Violation;
             e.violation = event.violation;
@@ -48,18 +71,39 @@ public:
         ServerLogModel *model = m_model;
         QMetaObject::invokeMethod(
             model,
-            [model, generation = m_generation, e = std::move(e)]() mutable {
+            [model, p = std::move(p)]() mutable {
                 // Posted before the model switched servers: not this server's.
-                if (generation == model->m_feedGeneration)
-                    model->appendFromServer(std::move(e));
+                if (p.generation == model->m_feedGeneration)
+                    model->appendFromServer(std::move(p));
             },
             Qt::QueuedConnection);
     }
 
 private:
+    static bool isSwitchingProtocols(QByteArrayView response)
+    {
+        return response.startsWith("HTTP/1.1 101") || response.startsWith("HTTP/1.0 101");
+    }
+
     ServerLogModel *m_model;
     quint64 m_generation;
 };
+
+// One client's conversation. The handshake is fed with the client's first data frame: by then
+// both halves are here, whichever of the signal (request) and the tap (response) came first.
+struct ServerLogModel::ClientDecoding {
+    LiveDecoding live;
+    QByteArray request;
+    QByteArray response;
+    bool handshakeFed = false;
+};
+
+namespace {
+quint64 decodingKey(quint64 generation, quint32 clientId)
+{
+    return (generation << 32) | clientId;
+}
+} // namespace
 
 ServerLogModel::ServerLogModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -83,9 +127,11 @@ void ServerLogModel::setServer(EmbeddedServer *server)
     m_feed.reset();
     m_server = server;
     m_peers.clear();
+    // The next server numbers its clients from 1 again: its conversations are new ones.
+    ++m_feedGeneration;
     if (!server)
         return;
-    m_feed = std::make_unique<Feed>(this, ++m_feedGeneration);
+    m_feed = std::make_unique<Feed>(this, m_feedGeneration);
     server->addSink(m_feed.get());
     const QList<EmbeddedServer::Client> clients = server->clients();
     for (const EmbeddedServer::Client &client : clients)
@@ -128,12 +174,83 @@ void ServerLogModel::record(quint32 clientId, Event event, const QByteArray &byt
     append(std::move(e));
 }
 
-void ServerLogModel::appendFromServer(Entry entry)
+void ServerLogModel::appendFromServer(Pending pending)
 {
-    if (!m_server || entry.clientId == 0)
+    if (!m_server || pending.entry.clientId == 0)
         return;
-    entry.peer = m_peers.value(entry.clientId);
-    append(std::move(entry));
+    pending.entry.peer = m_peers.value(pending.entry.clientId);
+    queue(std::move(pending));
+}
+
+void ServerLogModel::noteResponse(quint32 clientId, const QByteArray &response)
+{
+    ClientDecoding &c = clientDecoding(m_feedGeneration, clientId);
+    if (!c.handshakeFed)
+        c.response = response;
+}
+
+ServerLogModel::ClientDecoding &ServerLogModel::clientDecoding(quint64 generation, quint32 clientId)
+{
+    std::unique_ptr<ClientDecoding> &c = m_decodings[decodingKey(generation, clientId)];
+    if (!c)
+        c = std::make_unique<ClientDecoding>();
+    return *c;
+}
+
+bool ServerLogModel::decode(Pending &pending)
+{
+    Entry &e = pending.entry;
+    if (e.clientId == 0)
+        return false;
+    switch (e.event) {
+    case Event::Connected:
+        if (ClientDecoding &c = clientDecoding(pending.generation, e.clientId); !c.handshakeFed)
+            c.request = e.bytes;
+        return false;
+    case Event::Disconnected:
+        m_decodings.erase(decodingKey(pending.generation, e.clientId));
+        return false;
+    case Event::Frame:
+        break;
+    case Event::Violation:
+    case Event::HandshakeFailed:
+    case Event::Api:
+        return false;
+    }
+    if (Opcode::isControl(e.frame.opcode) || e.direction == Direction::Local)
+        return false;
+    ClientDecoding &c = clientDecoding(pending.generation, e.clientId);
+    WireEvent w;
+    w.connectionId = e.clientId;
+    // The server's side of the client's connection, as a relay's application leg: what comes in
+    // is the client's.
+    w.leg = Leg::App;
+    if (!c.handshakeFed) {
+        c.handshakeFed = true;
+        w.kind = EventKind::HandshakeRequest;
+        w.direction = Direction::Incoming;
+        w.payload = c.request;
+        c.live.take(w);
+        w.kind = EventKind::HandshakeResponse;
+        w.direction = Direction::Outgoing;
+        w.payload = c.response; // none (rows appended by hand): the URL still counts
+        c.live.take(w);
+        c.request = {};
+        c.response = {};
+    }
+    w.kind = EventKind::Frame;
+    w.direction = e.direction;
+    w.frame = e.frame;
+    w.header = e.header;
+    w.payload = e.bytes;
+    w.compressed = pending.compressed;
+    w.hasInflated = pending.hasInflated;
+    w.inflated = pending.inflated;
+    const Decode::Decoded decoded = c.live.take(w);
+    if (decoded.isNull())
+        return false;
+    e.message = decoded.summary(MessageUnits);
+    return true;
 }
 
 void ServerLogModel::notePong(quint32 clientId, quint64 roundTripMs)
@@ -145,8 +262,8 @@ void ServerLogModel::notePong(quint32 clientId, quint64 roundTripMs)
             && e.direction == Direction::Incoming && !e.roundTripMs;
     };
     for (qsizetype i = m_pending.size() - 1; i >= 0; --i) {
-        if (matches(m_pending[i])) {
-            m_pending[i].roundTripMs = roundTripMs;
+        if (matches(m_pending[i].entry)) {
+            m_pending[i].entry.roundTripMs = roundTripMs;
             return;
         }
     }
@@ -161,9 +278,17 @@ void ServerLogModel::notePong(quint32 clientId, quint64 roundTripMs)
 
 void ServerLogModel::append(Entry entry)
 {
-    if (entry.timeMs == 0)
-        entry.timeMs = QDateTime::currentMSecsSinceEpoch();
-    m_pending.append(std::move(entry));
+    Pending pending;
+    pending.entry = std::move(entry);
+    pending.generation = m_feedGeneration;
+    queue(std::move(pending));
+}
+
+void ServerLogModel::queue(Pending pending)
+{
+    if (pending.entry.timeMs == 0)
+        pending.entry.timeMs = QDateTime::currentMSecsSinceEpoch();
+    m_pending.append(std::move(pending));
     if (!m_batchTimer.isActive())
         m_batchTimer.start();
 }
@@ -173,21 +298,39 @@ void ServerLogModel::flushPending()
     m_batchTimer.stop();
     if (m_pending.isEmpty())
         return;
+    QList<Pending> pending = std::exchange(m_pending, {});
+    // Decoded once, here, so that the rows arrive with their text.
+    bool decoded = false;
+    for (Pending &p : pending)
+        decoded |= decode(p);
+    // Every row of an earlier server has passed: its clients' conversations are over for this log.
+    std::erase_if(m_decodings, [this](const auto &item) { return item.first >> 32 != m_feedGeneration; });
+    const bool found = decoded && !m_hasDecodedRows;
+    m_hasDecodedRows = m_hasDecodedRows || decoded;
+
     const int first = int(m_rows.size());
-    const int last = first + int(m_pending.size()) - 1;
+    const int last = first + int(pending.size()) - 1;
     beginInsertRows({}, first, last);
-    m_rows.append(std::move(m_pending));
-    m_pending = {};
+    m_rows.reserve(m_rows.size() + pending.size());
+    for (Pending &p : pending)
+        m_rows.append(std::move(p.entry));
     endInsertRows();
     Q_EMIT rowsAppended(first, last);
+    if (found)
+        Q_EMIT decodedRowsFound();
 }
 
 void ServerLogModel::clear()
 {
     beginResetModel();
     m_batchTimer.stop();
+    // The clients' conversations go on: what was waiting still passes through their decoders, or
+    // they would lose their place (a message's first fragments, MQTT's byte stream, a client gone).
+    for (Pending &p : m_pending)
+        decode(p);
     m_rows.clear();
     m_pending.clear();
+    m_hasDecodedRows = false;
     endResetModel();
 }
 
@@ -279,6 +422,8 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
             return e.event == Event::Disconnected || e.event == Event::Violation || e.event == Event::Api
                 ? QVariant(QString())
                                                                                  : QVariant(qulonglong(e.bytes.size()));
+        case MessageColumn:
+            return e.message.left(MessageChars);
         case PreviewColumn:
             return preview(e);
         }
@@ -296,6 +441,11 @@ QVariant ServerLogModel::data(const QModelIndex &index, int role) const
             // Tool tips guess at rich text; escaped inside explicit markup, what the peer sent
             // can never be taken for markup.
             return DisplayText::toolTip(preview(e, 1000));
+        case EventColumn:
+            return eventText(e); // the column is sized for the usual events; the longer ones are cut
+        case MessageColumn:
+            // The summary holds peer text in display form already; errors are in it.
+            return e.message.isEmpty() ? QVariant() : QVariant(DisplayText::toolTip(e.message));
         }
         return {};
     case Qt::TextAlignmentRole:
@@ -335,6 +485,8 @@ QVariant ServerLogModel::headerData(int section, Qt::Orientation orientation, in
         return tr("Event");
     case SizeColumn:
         return tr("Size");
+    case MessageColumn:
+        return tr("Message");
     case PreviewColumn:
         return tr("Preview");
     }

@@ -1,12 +1,15 @@
 #include "log/serverlogmodel.h"
 #include "text/displaytext.h"
 #include "net/embeddedserver.h"
+#include "protocol/handshake.h"
+#include "protocol/messagedeflate.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
 #include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
+#include <QWebSocketHandshakeOptions>
 
 #include <memory>
 
@@ -14,11 +17,13 @@ namespace {
 
 constexpr int Timeout = 10000;
 
-std::unique_ptr<QWebSocket> openClient(const QUrl &url)
+std::unique_ptr<QWebSocket> openClient(const QUrl &url, const QStringList &subprotocols = {})
 {
     auto client = std::make_unique<QWebSocket>();
     QSignalSpy connected(client.get(), &QWebSocket::connected);
-    client->open(url);
+    QWebSocketHandshakeOptions options;
+    options.setSubprotocols(subprotocols);
+    client->open(url, options);
     if (!connected.wait(Timeout))
         return {};
     return client;
@@ -51,7 +56,33 @@ struct Fixture {
         u.setPath(path);
         return u;
     }
+    // Where a Socket.IO v4 client opens its WebSocket transport.
+    QUrl socketIoUrl() const
+    {
+        QUrl u = url(QStringLiteral("/socket.io/"));
+        u.setQuery(QStringLiteral("EIO=4&transport=websocket"));
+        return u;
+    }
+    QString message(int row) const { return cell(model, row, ServerLogModel::MessageColumn); }
+    // The rows of one client's frames in one direction, in order.
+    QList<int> frameRows(quint32 clientId, Direction direction) const
+    {
+        QList<int> rows;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const ServerLogModel::Entry &e = model.entry(row);
+            if (e.event == ServerLogModel::Event::Frame && e.clientId == clientId && e.direction == direction)
+                rows << row;
+        }
+        return rows;
+    }
 };
+
+// A masked client frame with a zero key (so the payload reads as sent).
+QByteArray clientFrame(quint8 firstByte, const QByteArray &payload)
+{
+    Q_ASSERT(payload.size() < 126);
+    return QByteArray(1, char(firstByte)) + char(0x80 | payload.size()) + QByteArray(4, '\0') + payload;
+}
 
 } // namespace
 
@@ -68,6 +99,13 @@ private Q_SLOTS:
     void batchesWhileFlooded();
     void clearResets();
     void setServerSwitchesSource();
+    void messageColumn_data();
+    void messageColumn();
+    void clientsDecodedSeparately();
+    void fragmentedMessageDecodedOnce();
+    void compressedMessageDecoded();
+    void clearKeepsConversations();
+    void decodingFreedWhenClientLeaves();
 };
 
 void tst_ServerLogModel::columns()
@@ -77,7 +115,8 @@ void tst_ServerLogModel::columns()
     QCOMPARE(model.columnCount(), int(ServerLogModel::ColumnCount));
     QCOMPARE(model.rowCount(), 0);
     const QStringList expected { QStringLiteral("Time"), QStringLiteral("Client"), QStringLiteral("Peer"),
-        QStringLiteral("Event"), QStringLiteral("Size"), QStringLiteral("Preview") };
+        QStringLiteral("Event"), QStringLiteral("Size"), QStringLiteral("Message"), QStringLiteral("Preview") };
+    QCOMPARE(model.columnCount(), expected.size());
     for (int c = 0; c < model.columnCount(); ++c)
         QCOMPARE(model.headerData(c, Qt::Horizontal).toString(), expected.at(c));
 }
@@ -192,6 +231,7 @@ void tst_ServerLogModel::connectPongDisconnect()
     QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 5, Timeout);
     QCOMPARE(cell(f.model, 3, ServerLogModel::EventColumn), QStringLiteral("\u2190 close"));
     QCOMPARE(cell(f.model, 4, ServerLogModel::EventColumn), QStringLiteral("disconnected 4000 Private use"));
+    QCOMPARE(f.model.index(4, ServerLogModel::EventColumn).data(Qt::ToolTipRole).toString(), QStringLiteral("disconnected 4000 Private use")); // whole where the column cuts it
     QCOMPARE(cell(f.model, 4, ServerLogModel::PeerColumn), peer); // still known after the client left
     QCOMPARE(cell(f.model, 4, ServerLogModel::PreviewColumn), QStringLiteral("bye\\tnow"));
     QCOMPARE(cell(f.model, 4, ServerLogModel::SizeColumn), QString());
@@ -346,6 +386,270 @@ void tst_ServerLogModel::setServerSwitchesSource()
     QVERIFY(otherReceived.wait(Timeout));
     f.model.flushPending();
     QCOMPARE(f.model.rowCount(), 2);
+}
+
+// A client's messages read as the protocol its handshake names, each on its row, the server's
+// echo as well; peer text through the display rule; plain traffic gives empty cells.
+void tst_ServerLogModel::messageColumn_data()
+{
+    QTest::addColumn<bool>("socketIo"); // the client opens Socket.IO's WebSocket transport
+    QTest::addColumn<QString>("subprotocol"); // the client offers it, and the server agrees
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("echo"); // the same message, sent by the server
+
+    const QString event = QStringLiteral(R"(Socket.IO event "chat message" ["hi"])");
+    QTest::addRow("Socket.IO event") << true << QString() << QByteArray(R"(42["chat message","hi"])") << event << event;
+    QTest::addRow("Socket.IO event with an ack")
+        << true << QString() << QByteArray(R"(423["chat message","hi"])")
+        << QStringLiteral(R"(Socket.IO event "chat message" ["hi"] ack 3)")
+        << QStringLiteral(R"(Socket.IO event "chat message" ["hi"] ack 3)");
+    // Escaped as the connection log's Message column shows it: never the raw override.
+    const QString escaped = QStringLiteral(R"(Socket.IO event "chat message" ["\u202ered"])");
+    QTest::addRow("bidi override escaped")
+        << true << QString() << QByteArray("42[\"chat message\",\"\xe2\x80\xae" "red\"]") << escaped << escaped;
+    // Who sent it counts: the client's frames are the client's, the echo is the server's.
+    QTest::addRow("STOMP from the subprotocol, sender known")
+        << false << QStringLiteral("v12.stomp") << QByteArray("SEND\ndestination:/queue/a\n\nhi\0", 30)
+        << QStringLiteral(R"(STOMP SEND /queue/a 2 B "hi")")
+        << QStringLiteral(R"(STOMP SEND /queue/a 2 B "hi" (SEND is a client frame, but the server sent it))");
+    QTest::addRow("plain client") << false << QString() << QByteArray(R"(42["chat message","hi"] is only text here)")
+                                  << QString() << QString();
+    QTest::addRow("plain client, plain text") << false << QString() << QByteArray("hello") << QString() << QString();
+}
+
+void tst_ServerLogModel::messageColumn()
+{
+    QFETCH(bool, socketIo);
+    QFETCH(QString, subprotocol);
+    QFETCH(QByteArray, payload);
+    QFETCH(QString, message);
+    QFETCH(QString, echo);
+
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    if (!subprotocol.isEmpty()) {
+        ServerBehaviour behaviour = f.server.behaviour();
+        behaviour.subprotocols = QStringList { subprotocol };
+        QVERIFY(f.server.setBehaviour(behaviour));
+    }
+    QSignalSpy found(&f.model, &ServerLogModel::decodedRowsFound);
+    const QStringList offered = subprotocol.isEmpty() ? QStringList() : QStringList { subprotocol };
+    auto client = openClient(socketIo ? f.socketIoUrl() : f.url(), offered);
+    QVERIFY(client);
+    QCOMPARE(client->subprotocol(), subprotocol);
+    client->sendTextMessage(QString::fromUtf8(payload));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 3, Timeout); // connected, the message, its echo
+    QCOMPARE(f.model.entry(1).direction, Direction::Incoming);
+    QCOMPARE(f.model.entry(2).direction, Direction::Outgoing);
+
+    QCOMPARE(f.message(0), QString()); // the connection
+    QVERIFY(!f.model.index(0, ServerLogModel::MessageColumn).data(Qt::ToolTipRole).isValid());
+    for (int row : { 1, 2 }) {
+        const QString expected = row == 1 ? message : echo;
+        QCOMPARE(f.message(row), expected);
+        QCOMPARE(f.model.entry(row).message, expected);
+        const QVariant tip = f.model.index(row, ServerLogModel::MessageColumn).data(Qt::ToolTipRole);
+        if (expected.isEmpty()) {
+            QVERIFY(!tip.isValid());
+        } else {
+            QCOMPARE(tip.toString(), DisplayText::toolTip(expected));
+            QVERIFY(!tip.toString().contains(QChar(0x202e)));
+        }
+    }
+    QVERIFY(!f.message(1).contains(QChar(0x202e)));
+    QCOMPARE(f.model.hasDecodedRows(), !message.isEmpty());
+    QCOMPARE(found.size(), message.isEmpty() ? 0 : 1);
+    // The preview still shows the raw text.
+    QCOMPARE(cell(f.model, 1, ServerLogModel::PreviewColumn), DisplayText::line(payload, 120));
+}
+
+// Each client is its own conversation: a Socket.IO client (found by its URL) and an MQTT client
+// (found only by the subprotocol the server agreed to, in the 101 response: a PINGREQ alone does
+// not say MQTT) side by side, and a plain one that stays undecoded.
+void tst_ServerLogModel::clientsDecodedSeparately()
+{
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    ServerBehaviour behaviour = f.server.behaviour();
+    behaviour.subprotocols = QStringList { QStringLiteral("mqtt") };
+    QVERIFY(f.server.setBehaviour(behaviour));
+    auto mqtt = openClient(f.url(QStringLiteral("/mqtt")), { QStringLiteral("mqtt") });
+    QVERIFY(mqtt);
+    QCOMPARE(mqtt->subprotocol(), QStringLiteral("mqtt"));
+    behaviour.subprotocols.clear(); // clients without a subprotocol are let in again
+    QVERIFY(f.server.setBehaviour(behaviour));
+    auto socketIo = openClient(f.socketIoUrl());
+    QVERIFY(socketIo);
+    auto plain = openClient(f.url());
+    QVERIFY(plain);
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 3, Timeout);
+
+    // Interleaved: each client's messages meet only its own decoder.
+    QSignalSpy received(&f.server, &EmbeddedServer::messageReceived);
+    mqtt->sendBinaryMessage(QByteArray("\xc0\x00", 2)); // PINGREQ
+    QVERIFY(received.wait(Timeout));
+    socketIo->sendTextMessage(QStringLiteral(R"(42["chat message","hi"])"));
+    QVERIFY(received.wait(Timeout));
+    plain->sendTextMessage(QStringLiteral(R"(42["chat message","hi"])"));
+    QVERIFY(received.wait(Timeout));
+    // PUBLISH to "chat" with the text "hi", QoS 0.
+    mqtt->sendBinaryMessage(QByteArray("\x30\x08\x00\x04" "chat" "hi", 10));
+    QVERIFY(received.wait(Timeout));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 3 + 2 * 4, Timeout);
+
+    const QList<int> mqttRows = f.frameRows(1, Direction::Incoming);
+    const QList<int> socketIoRows = f.frameRows(2, Direction::Incoming);
+    const QList<int> plainRows = f.frameRows(3, Direction::Incoming);
+    QCOMPARE(mqttRows.size(), 2);
+    QCOMPARE(socketIoRows.size(), 1);
+    QCOMPARE(plainRows.size(), 1);
+    QCOMPARE(f.message(mqttRows.at(0)), QStringLiteral("MQTT PINGREQ"));
+    QCOMPARE(f.message(mqttRows.at(1)), QStringLiteral(R"(MQTT PUBLISH chat QoS 0 2 B "hi")"));
+    QCOMPARE(f.message(socketIoRows.at(0)), QStringLiteral(R"(Socket.IO event "chat message" ["hi"])"));
+    QCOMPARE(f.message(plainRows.at(0)), QString());
+    QCOMPARE(f.message(f.frameRows(3, Direction::Outgoing).at(0)), QString()); // the plain client's echo
+}
+
+// A message in several frames is decoded once, on its final frame's row, from all of them joined.
+void tst_ServerLogModel::fragmentedMessageDecodedOnce()
+{
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    auto client = openClient(f.socketIoUrl());
+    QVERIFY(client);
+    client->setOutgoingFrameSize(8);
+    const QString text = QStringLiteral(R"(42["chat message","hi"])"); // 23 bytes: 3 frames
+    client->sendTextMessage(text);
+    QTRY_COMPARE_WITH_TIMEOUT(f.frameRows(1, Direction::Outgoing).size(), 1, Timeout); // the echo, whole
+    const QList<int> in = f.frameRows(1, Direction::Incoming);
+    QCOMPARE(in.size(), 3);
+    QCOMPARE(cell(f.model, in.at(0), ServerLogModel::EventColumn), QStringLiteral("\u2190 text (more to come)"));
+    QCOMPARE(cell(f.model, in.at(2), ServerLogModel::EventColumn), QStringLiteral("\u2190 continuation"));
+    QCOMPARE(f.message(in.at(0)), QString());
+    QCOMPARE(f.message(in.at(1)), QString());
+    QCOMPARE(f.message(in.at(2)), QStringLiteral(R"(Socket.IO event "chat message" ["hi"])"));
+
+    // The next message starts afresh: nothing of the last one is joined to it.
+    client->setOutgoingFrameSize(1024);
+    client->sendTextMessage(QStringLiteral(R"(42["chat message","again"])"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.frameRows(1, Direction::Incoming).size(), 4, Timeout);
+    QCOMPARE(f.message(f.frameRows(1, Direction::Incoming).at(3)),
+        QStringLiteral(R"(Socket.IO event "chat message" ["again"])"));
+}
+
+// The inspector's engine with permessage-deflate: the rows keep the wire bytes, the Message column
+// reads the message inflated, here compressed and sent in two frames.
+void tst_ServerLogModel::compressedMessageDecoded()
+{
+    Fixture f;
+    f.server.setEngine(EmbeddedServer::Engine::Inspector);
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    QTcpSocket raw;
+    QByteArray received;
+    connect(&raw, &QTcpSocket::readyRead, &raw, [&] { received += raw.readAll(); });
+    raw.connectToHost(QHostAddress::LocalHost, f.server.serverPort());
+    QVERIFY(raw.waitForConnected(Timeout));
+    ClientHandshakeOptions options;
+    options.url = f.socketIoUrl();
+    options.extensions = QStringList { QStringLiteral("permessage-deflate") };
+    raw.write(Handshake::buildRequest(options, "AQIDBAUGBwgJCgsMDQ4PEA=="));
+    QTRY_VERIFY_WITH_TIMEOUT(received.contains("\r\n\r\n"), Timeout);
+    QVERIFY2(received.startsWith("HTTP/1.1 101 "), received.constData());
+    QVERIFY2(received.contains("permessage-deflate"), received.constData());
+
+    MessageDeflater deflater(15, false);
+    const QByteArray compressed = deflater.compress(QByteArrayView(R"(42["chat message","hi"])"));
+    const qsizetype half = compressed.size() / 2;
+    raw.write(clientFrame(0x40 | 0x1, compressed.first(half)) + clientFrame(0x80, compressed.sliced(half)));
+    QTRY_COMPARE_WITH_TIMEOUT(f.frameRows(1, Direction::Outgoing).size(), 1, Timeout); // the echo
+    const QList<int> in = f.frameRows(1, Direction::Incoming);
+    QCOMPARE(in.size(), 2);
+    QCOMPARE(f.model.entry(in.at(1)).bytes, compressed.sliced(half)); // the wire bytes
+    QCOMPARE(f.message(in.at(0)), QString());
+    QCOMPARE(f.message(in.at(1)), QStringLiteral(R"(Socket.IO event "chat message" ["hi"])"));
+    QCOMPARE(f.message(f.frameRows(1, Direction::Outgoing).at(0)),
+        QStringLiteral(R"(Socket.IO event "chat message" ["hi"])"));
+}
+
+// Clearing the log does not end the conversations: the next message is still read, and the pane is
+// told again once the cleared log has a decoded row.
+void tst_ServerLogModel::clearKeepsConversations()
+{
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    auto client = openClient(f.socketIoUrl());
+    QVERIFY(client);
+    client->sendTextMessage(QStringLiteral(R"(42["chat message","one"])"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 3, Timeout);
+    QVERIFY(f.model.hasDecodedRows());
+
+    QSignalSpy found(&f.model, &ServerLogModel::decodedRowsFound);
+    f.model.clear();
+    QVERIFY(!f.model.hasDecodedRows());
+    client->sendTextMessage(QStringLiteral(R"(42["chat message","two"])"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 2, Timeout);
+    QCOMPARE(f.message(0), QStringLiteral(R"(Socket.IO event "chat message" ["two"])"));
+    QVERIFY(f.model.hasDecodedRows());
+    QCOMPARE(found.size(), 1);
+
+    // Rows cleared while waiting for their batch still pass through their client's decoder: here
+    // the handshake and a message's first fragment.
+    ServerLogModel model;
+    ServerLogModel::Entry connected;
+    connected.clientId = 1;
+    connected.event = ServerLogModel::Event::Connected;
+    connected.bytes = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\n\r\n";
+    model.append(connected);
+    ServerLogModel::Entry frame;
+    frame.clientId = 1;
+    frame.event = ServerLogModel::Event::Frame;
+    frame.direction = Direction::Incoming;
+    frame.frame.opcode = 0x1;
+    frame.frame.fin = false;
+    frame.bytes = R"(42["chat )";
+    model.append(frame);
+    model.clear();
+    frame.frame.opcode = 0x0;
+    frame.frame.fin = true;
+    frame.bytes = R"(message","three"])";
+    model.append(frame);
+    model.flushPending();
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(cell(model, 0, ServerLogModel::MessageColumn),
+        QStringLiteral(R"(Socket.IO event "chat message" ["three"])"));
+}
+
+void tst_ServerLogModel::decodingFreedWhenClientLeaves()
+{
+    Fixture f;
+    QVERIFY2(f.start(), qPrintable(f.server.errorString()));
+    auto first = openClient(f.socketIoUrl());
+    QVERIFY(first);
+    auto second = openClient(f.url());
+    QVERIFY(second);
+    first->sendTextMessage(QStringLiteral(R"(42["chat message","hi"])"));
+    second->sendTextMessage(QStringLiteral("hello"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.rowCount(), 6, Timeout);
+    QCOMPARE(f.model.decodingClients(), 2);
+
+    first->close();
+    QTRY_VERIFY_WITH_TIMEOUT(f.model.rowCount() > 6
+            && f.model.entry(f.model.rowCount() - 1).event == ServerLogModel::Event::Disconnected,
+        Timeout);
+    QCOMPARE(f.model.decodingClients(), 1);
+    second->close();
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.decodingClients(), 0, Timeout);
+
+    // A server switched away from takes its clients' conversations along.
+    auto third = openClient(f.url());
+    QVERIFY(third);
+    QTRY_COMPARE_WITH_TIMEOUT(f.model.decodingClients(), 1, Timeout);
+    EmbeddedServer other;
+    f.model.setServer(&other);
+    f.model.append(ServerLogModel::Entry {});
+    f.model.flushPending();
+    QCOMPARE(f.model.decodingClients(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ServerLogModel)

@@ -34,6 +34,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -183,9 +184,15 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
     m_logView->horizontalHeader()->resizeSection(
         ServerLogModel::PeerColumn, fm.horizontalAdvance(QStringLiteral("127.0.0.1:65535__")));
     m_logView->horizontalHeader()->resizeSection(
-        ServerLogModel::EventColumn, fm.horizontalAdvance(QStringLiteral("disconnected 1000 Normal Closure")) + 8);
+        // The usual events whole; a close's reason and a fragment's "(more to come)" are cut, whole
+        // in the tool tip: the Message and Preview columns need the room more.
+        ServerLogModel::EventColumn, fm.horizontalAdvance(QStringLiteral("\u2190 continuation")) + 16);
     m_logView->horizontalHeader()->resizeSection(
         ServerLogModel::SizeColumn, fm.horizontalAdvance(QStringLiteral("Size 000000")));
+    // Hidden until a client's messages are read as a protocol (updateMessageColumn()).
+    m_messageWidth = fm.horizontalAdvance(QStringLiteral("Socket.IO event \"chat message\" [\"hi\"] ack 12")) + 16;
+    m_logView->horizontalHeader()->resizeSection(ServerLogModel::MessageColumn, m_messageWidth);
+    m_logView->installEventFilter(this); // resized: the Message column is fitted again
     m_clearLog->setObjectName(QStringLiteral("clearLog"));
     m_clearLog->setText(tr("Clear"));
     m_clearLog->setIcon(QIcon::fromTheme(QStringLiteral("edit-clear")));
@@ -353,6 +360,9 @@ ServerPanel::ServerPanel(EmbeddedServer *server, ServerClientsModel *clients, Se
         if (m_logAtBottom)
             m_logView->scrollToBottom();
     });
+    connect(m_log, &ServerLogModel::decodedRowsFound, this, &ServerPanel::updateMessageColumn);
+    connect(m_log, &QAbstractItemModel::modelReset, this, &ServerPanel::updateMessageColumn);
+    updateMessageColumn();
 
     if (m_server) {
         m_mode->setCurrentIndex(m_server->mode() == EmbeddedServer::Mode::Broadcast ? 1 : 0);
@@ -483,6 +493,37 @@ void ServerPanel::showError(const QString &error)
         QStringLiteral("QFrame#serverError { background-color: %1; border: 1px solid %2; border-radius: 4px; }"
                        "QFrame#serverError QLabel { color: %3; background: transparent; border: none; }")
             .arg(tint.name(), border.name(), pal.color(QPalette::Text).name()));
+}
+
+void ServerPanel::updateMessageColumn()
+{
+    // As the connection log: the column takes room only once there is something to read in it.
+    m_logView->setColumnHidden(ServerLogModel::MessageColumn, !m_log->hasDecodedRows());
+    fitMessageColumn();
+}
+
+void ServerPanel::fitMessageColumn()
+{
+    if (m_logView->isColumnHidden(ServerLogModel::MessageColumn))
+        return;
+    // As the connection log's: it takes what the other columns leave, down to a readable minimum,
+    // so that the preview of the raw bytes stays in sight beside it.
+    const QFontMetrics fm = m_logView->fontMetrics();
+    int others = 0;
+    for (int column = 0; column < ServerLogModel::PreviewColumn; ++column)
+        if (column != ServerLogModel::MessageColumn && !m_logView->isColumnHidden(column))
+            others += m_logView->columnWidth(column);
+    const int preview = fm.horizontalAdvance(QLatin1Char('x')) * 24;
+    const int least = fm.horizontalAdvance(QLatin1Char('x')) * 18;
+    const int room = m_logView->viewport()->width() - others - preview;
+    m_logView->setColumnWidth(ServerLogModel::MessageColumn, std::clamp(room, least, qMax(least, m_messageWidth)));
+}
+
+bool ServerPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_logView && event->type() == QEvent::Resize)
+        fitMessageColumn();
+    return QWidget::eventFilter(watched, event);
 }
 
 void ServerPanel::updateClientsTitle()

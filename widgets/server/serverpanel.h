@@ -72,6 +72,7 @@ Q_SIGNALS:
 protected:
     void changeEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
     void updateEngineNote();
@@ -88,6 +89,8 @@ private:
     void showError(const QString &error);
     void showSelectedHandshake();
     void updateClientsTitle();
+    void updateMessageColumn();
+    void fitMessageColumn();
 
     QPointer<EmbeddedServer> m_server;
     ServerClientsModel *m_clients;
@@ -116,6 +119,7 @@ private:
     QPlainTextEdit *m_handshake;
     QTableView *m_logView;
     QToolButton *m_clearLog;
+    int m_messageWidth = 0; // the log's Message column where there is room
 
     // Behaviour section.
     QToolButton *m_behaviourToggle = nullptr;

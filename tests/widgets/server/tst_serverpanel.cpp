@@ -107,6 +107,7 @@ private Q_SLOTS:
     void handshakeShownAsPlainText();
     void followsServerStartedElsewhere();
     void logFollowsItsEnd();
+    void messageColumnShownOnceDecoded();
     void behaviourCollapsedByDefault();
     void behaviourFieldsApply_data();
     void behaviourFieldsApply();
@@ -447,6 +448,59 @@ void tst_ServerPanel::logFollowsItsEnd()
 
     QTest::mouseClick(child<QToolButton>(*f.panel, "clearLog"), Qt::LeftButton);
     QCOMPARE(logView->model()->rowCount(), 0);
+}
+
+// The log's Message column takes room only once some client's messages were read as a protocol,
+// as the connection log's does; a cleared log hides it again.
+void tst_ServerPanel::messageColumnShownOnceDecoded()
+{
+    Fixture f;
+    QVERIFY(QTest::qWaitForWindowExposed(f.panel.get()));
+    QVERIFY(f.panel->start());
+    QTableView *logView = child<QTableView>(*f.panel, "serverLog");
+    QCOMPARE(logView->model()->headerData(ServerLogModel::MessageColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Message"));
+    QVERIFY(logView->isColumnHidden(ServerLogModel::MessageColumn));
+    QVERIFY(!logView->isColumnHidden(ServerLogModel::PreviewColumn));
+
+    // A plain client's text: nothing to read, the column stays hidden.
+    auto plain = openClient(f.server.url());
+    QVERIFY(plain);
+    plain->sendTextMessage(QStringLiteral(R"(42["chat message","hi"])"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.log.rowCount(), 3, Timeout);
+    QCOMPARE(logView->model()->index(1, ServerLogModel::MessageColumn).data().toString(), QString());
+    QVERIFY(logView->isColumnHidden(ServerLogModel::MessageColumn));
+
+    // The tutorial's Socket.IO client: its message is read, and the column appears.
+    QUrl url = f.server.url();
+    url.setPath(QStringLiteral("/socket.io/"));
+    url.setQuery(QStringLiteral("EIO=4&transport=websocket"));
+    auto socketIo = openClient(url);
+    QVERIFY(socketIo);
+    socketIo->sendTextMessage(QStringLiteral(R"(42["chat message","hi"])"));
+    QTRY_COMPARE_WITH_TIMEOUT(f.log.rowCount(), 6, Timeout);
+    QVERIFY(!logView->isColumnHidden(ServerLogModel::MessageColumn));
+    QVERIFY(logView->columnWidth(ServerLogModel::MessageColumn) > 0);
+    QCOMPARE(logView->model()->index(4, ServerLogModel::MessageColumn).data().toString(),
+        QStringLiteral(R"(Socket.IO event "chat message" ["hi"])"));
+    QCOMPARE(logView->model()->index(4, ServerLogModel::ClientColumn).data().toString(), QStringLiteral("#2"));
+    // Before the preview, which still starts inside the view.
+    QVERIFY(logView->columnViewportPosition(ServerLogModel::MessageColumn)
+        < logView->columnViewportPosition(ServerLogModel::PreviewColumn));
+    QVERIFY(logView->columnViewportPosition(ServerLogModel::PreviewColumn) < logView->viewport()->width());
+    QVERIFY(f.panel->grab().save(QStringLiteral("/tmp/serverpanel-decoded.png")));
+
+    // Another panel on the same log shows it at once.
+    ServerPanel second(&f.server, &f.clients, &f.log);
+    QVERIFY(!child<QTableView>(second, "serverLog")->isColumnHidden(ServerLogModel::MessageColumn));
+
+    QTest::mouseClick(child<QToolButton>(*f.panel, "clearLog"), Qt::LeftButton);
+    QCOMPARE(f.log.rowCount(), 0);
+    QVERIFY(logView->isColumnHidden(ServerLogModel::MessageColumn));
+    socketIo->sendTextMessage(QStringLiteral(R"(42["chat message","again"])"));
+    QTRY_VERIFY_WITH_TIMEOUT(!logView->isColumnHidden(ServerLogModel::MessageColumn), Timeout);
+    QCOMPARE(logView->model()->index(0, ServerLogModel::MessageColumn).data().toString(),
+        QStringLiteral(R"(Socket.IO event "chat message" ["again"])"));
 }
 
 void tst_ServerPanel::behaviourCollapsedByDefault()
