@@ -564,10 +564,15 @@ bool ResponseParser::parseHead(qsizetype headSize)
         return false;
     }
 
-    // RFC 7230 §3.3.3: Transfer-Encoding wins over Content-Length; its body (chunked or not) is
-    // read until the connection ends.
-    if (HttpHeaderList::contains(m_response.headers, "Transfer-Encoding"))
+    // RFC 9112 §6.3: Transfer-Encoding wins over Content-Length. A body whose last coding is
+    // chunked ends with its last chunk (SockJS's /info comes so, on a connection kept open); any
+    // other is read until the connection ends.
+    if (HttpHeaderList::contains(m_response.headers, "Transfer-Encoding")) {
+        const QList<QByteArray> codings = HttpHeaderList::values(m_response.headers, "Transfer-Encoding").join(',').split(',');
+        if (codings.last().trimmed().compare("chunked", Qt::CaseInsensitive) == 0)
+            m_chunked.emplace();
         return true;
+    }
     const QList<QByteArray> lengths = HttpHeaderList::values(m_response.headers, "Content-Length");
     for (const QByteArray &text : lengths) {
         bool ok = !text.isEmpty() && std::all_of(text.cbegin(), text.cend(), isDigit);
@@ -587,8 +592,12 @@ bool ResponseParser::parseHead(qsizetype headSize)
 
 void ResponseParser::takeBody(QByteArrayView bytes)
 {
+    if (m_status == Status::Complete)
+        return;
     if (m_contentLength >= 0)
         bytes = bytes.first(qMin(bytes.size(), qsizetype(m_contentLength - m_bodyReceived)));
+    if (m_chunked)
+        bytes = bytes.first(m_chunked->feed(bytes));
     m_bodyReceived += bytes.size();
     m_consumed += bytes.size();
 
@@ -598,7 +607,7 @@ void ResponseParser::takeBody(QByteArrayView bytes)
         m_response.body += kept;
         m_response.raw += kept;
     }
-    if (m_contentLength >= 0 && m_bodyReceived >= m_contentLength)
+    if ((m_contentLength >= 0 && m_bodyReceived >= m_contentLength) || (m_chunked && m_chunked->isComplete()))
         m_status = Status::Complete;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/chunkedbody.h"
 #include "protocol/extensions.h"
 
 #include <QByteArray>
@@ -7,6 +8,8 @@
 #include <QList>
 #include <QStringList>
 #include <QUrl>
+
+#include <optional>
 
 // The HTTP/1.1 opening handshake of RFC 6455 §4, over bytes only.
 
@@ -96,8 +99,9 @@ public:
     explicit ResponseParser(qsizetype maxHeaderBytes = 16 * 1024, qsizetype maxBodyBytes = 64 * 1024);
 
     // A 101 response completes at the blank line. Other responses complete when Content-Length
-    // bytes of body have arrived (kept up to maxBodyBytes), at once when there is no body (204, 304,
-    // Content-Length: 0), and otherwise only through finish().
+    // bytes of body have arrived (kept up to maxBodyBytes), when a chunked body's last chunk and
+    // trailers have, at once when there is no body (204, 304, Content-Length: 0), and otherwise
+    // only through finish().
     Status feed(QByteArrayView bytes);
     // The connection ended or timed out: complete a response whose head has arrived, with the body so far.
     Status finish();
@@ -120,6 +124,7 @@ private:
     QString m_error;
     qsizetype m_scanPos = 0; // start of the first head line not yet seen complete
     qint64 m_bodyReceived = 0; // body bytes consumed, kept or not
+    std::optional<ChunkedBody> m_chunked; // Transfer-Encoding ends with chunked: where the body ends
 
     bool parseHead(qsizetype headSize);
     void takeBody(QByteArrayView bytes);

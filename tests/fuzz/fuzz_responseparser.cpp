@@ -7,7 +7,8 @@
 // Fed whole and in the chunks of the plan, the parser must end in the same state with the same
 // response or error. A response's raw bytes must be the head and the kept body exactly as they
 // arrived; the head must agree with an independent reading of its lines (httpcheck.h); the limits
-// must hold; a 101 has no body and a Content-Length body ends where it says; once complete or
+// must hold; a 101 has no body, a Content-Length body ends where it says and a chunked one where
+// its last chunk and trailers end; once complete or
 // failed, more bytes change nothing.
 
 #include "httpcheck.h"
@@ -140,6 +141,41 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bool ok = false;
         const qint64 length = lengths.first().toLongLong(&ok);
         FUZZ_CHECK(ok && whole.consumed == headSize + length, whole.toString());
+    }
+    // A chunked body that completed ends where its last chunk and trailers end, read here with
+    // whole lines rather than byte by byte.
+    if (whole.status == ResponseParser::Status::Complete && !finish && r.status >= 200 && r.status != 204
+        && r.status != 304 && HttpHeaderList::contains(r.headers, "Transfer-Encoding")) {
+        const QByteArray codings = HttpHeaderList::values(r.headers, "Transfer-Encoding").join(',');
+        FUZZ_CHECK(codings.split(',').last().trimmed().toLower() == "chunked", whole.toString());
+        const QByteArray body = bytes.sliced(headSize).toByteArray();
+        qsizetype at = 0;
+        for (;;) {
+            const qsizetype eol = body.indexOf("\r\n", at);
+            FUZZ_CHECK(eol > at, whole.toString());
+            QByteArray size = body.mid(at, eol - at);
+            const qsizetype ext = size.indexOf(';');
+            if (ext >= 0)
+                size.truncate(ext);
+            bool ok = false;
+            const qint64 n = size.trimmed().toLongLong(&ok, 16);
+            FUZZ_CHECK(ok && n >= 0, whole.toString());
+            at = eol + 2;
+            if (n == 0)
+                break;
+            at += n;
+            FUZZ_CHECK(body.mid(at, 2) == "\r\n", whole.toString());
+            at += 2;
+        }
+        for (;;) { // trailer lines, then the blank line
+            const qsizetype eol = body.indexOf("\r\n", at);
+            FUZZ_CHECK(eol >= at, whole.toString());
+            const bool blank = eol == at;
+            at = eol + 2;
+            if (blank)
+                break;
+        }
+        FUZZ_CHECK(whole.consumed == headSize + at, whole.toString());
     }
     return 0;
 }

@@ -90,6 +90,8 @@ private slots:
     void buildResponse();
     void responseSplits_data();
     void responseSplits();
+    void chunkedBodyEndsWithItsLastChunk_data();
+    void chunkedBodyEndsWithItsLastChunk();
     void repeatedHeadersKeptInOrder();
     void bareLineFeeds();
     void framesAfterHeadNotConsumed();
@@ -281,6 +283,57 @@ void tst_Handshake::responseSplits()
     QCOMPARE(parse(bytes, Split::ByteByByte, finish), whole);
     for (quint32 seed = 1; seed <= 50; ++seed)
         QVERIFY2(parse(bytes, Split::Random, finish, seed) == whole, qPrintable(QString::number(seed)));
+}
+
+void tst_Handshake::chunkedBodyEndsWithItsLastChunk_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<QByteArray>("body"); // what belongs to the response
+    QTest::addColumn<QByteArray>("after"); // what follows it on the connection
+    QTest::addColumn<bool>("complete"); // without finish()
+
+    const QByteArray chunked = "HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8\r\nTransfer-Encoding: chunked\r\n\r\n";
+    // sockjs-node's reply to GET /info on a connection kept open, and the next request's answer.
+    QTest::addRow("SockJS /info") << chunked << QByteArray("12\r\n{\"websocket\":true}\r\n0\r\n\r\n")
+                                  << QByteArray("HTTP/1.1 204 No Content\r\n\r\n") << true;
+    QTest::addRow("several chunks, upper-case size") << chunked << QByteArray("A\r\n0123456789\r\n3\r\nabc\r\n0\r\n\r\n")
+                                                     << QByteArray("NEXT") << true;
+    QTest::addRow("extensions and trailers")
+        << chunked << QByteArray("5;name=\"v\"\r\nhello\r\n0;last\r\nX-Checksum: 1\r\nX-More: 2\r\n\r\n") << QByteArray("NEXT")
+        << true;
+    QTest::addRow("a CRLF inside a chunk is data") << chunked << QByteArray("4\r\n\r\n\r\n\r\n0\r\n\r\n") << QByteArray() << true;
+    QTest::addRow("gzip, then chunked")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n")
+        << QByteArray("2\r\n\x1f\x8b\r\n0\r\n\r\n") << QByteArray("NEXT") << true;
+    // Not ending in chunked, not framed as chunked, or not finished: read until the connection ends.
+    QTest::addRow("chunked, then gzip")
+        << QByteArray("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\n") << QByteArray("2\r\nab\r\n0\r\n\r\nNEXT")
+        << QByteArray() << false;
+    QTest::addRow("broken framing") << chunked << QByteArray("zz\r\nhello\r\n0\r\n\r\n") << QByteArray() << false;
+    QTest::addRow("no last chunk yet") << chunked << QByteArray("5\r\nhello\r\n") << QByteArray() << false;
+}
+
+void tst_Handshake::chunkedBodyEndsWithItsLastChunk()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, after);
+    QFETCH(bool, complete);
+    const QByteArray bytes = head + body + after;
+    const Outcome whole = parse(bytes, Split::Whole);
+    QCOMPARE(whole.status, complete ? ResponseParser::Status::Complete : ResponseParser::Status::NeedMore);
+    if (complete) {
+        QCOMPARE(whole.consumed, head.size() + body.size());
+        QCOMPARE(whole.body, body); // as sent: the framing is read, not undone
+        QCOMPARE(whole.raw, head + body);
+    } else {
+        const Outcome finished = parse(bytes, Split::Whole, true);
+        QCOMPARE(finished.status, ResponseParser::Status::Complete);
+        QCOMPARE(finished.body, body + after);
+    }
+    QCOMPARE(parse(bytes, Split::ByteByByte), whole);
+    for (quint32 seed = 1; seed <= 50; ++seed)
+        QVERIFY2(parse(bytes, Split::Random, false, seed) == whole, qPrintable(QString::number(seed)));
 }
 
 void tst_Handshake::repeatedHeadersKeptInOrder()
