@@ -4,6 +4,7 @@
 #include "stdinreader.h"
 
 #include "protocol/closecodes.h"
+#include "protocol/frame.h"
 
 #include <cstdio>
 
@@ -23,10 +24,36 @@ ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
         m_socketIo = new SocketIoDriver(m_options, m_connection, this);
         // With --close, the close waits until the namespace answered and every ack came back.
         connect(m_socketIo, &SocketIoDriver::done, this, [this] {
-            if (m_options.close || m_socketIo->client().state() == SocketIoClient::State::Refused)
+            if (m_socketIo->client().state() == SocketIoClient::State::Refused)
                 closeAsAsked();
+            else if (m_options.close)
+                sendingDone();
         });
     }
+    // Checked by the option parser: the patterns are valid.
+    m_expectations = *Expectations::fromPatterns(m_options.expectations, nullptr);
+    if (!m_expectations.isEmpty()) {
+        connect(m_connection, &ClientEngine::messageReceived, this, [this](quint8 opcode, const QByteArray &payload) {
+            if (!m_expectationFailure.isEmpty() || !m_expectations.offer(opcode == Opcode::Binary, payload))
+                return;
+            if (m_expectations.allMet()) {
+                m_expectTimer.stop();
+                if (m_sendingDone)
+                    afterExpectations();
+            } else {
+                m_expectTimer.start(); // the next one has its own time
+            }
+        });
+        m_expectTimer.setSingleShot(true);
+        m_expectTimer.setInterval(m_options.expectTimeoutMs);
+        connect(&m_expectTimer, &QTimer::timeout, this,
+            [this] { failExpectation(QStringLiteral("within %1 ms").arg(m_options.expectTimeoutMs)); });
+    }
+    m_waitTimer.setSingleShot(true);
+    connect(&m_waitTimer, &QTimer::timeout, this, [this] {
+        if (m_closeAfterWait)
+            closeAsAsked();
+    });
 }
 
 void ClientRunner::start()
@@ -40,6 +67,8 @@ void ClientRunner::start()
 void ClientRunner::onOpened()
 {
     m_opened = true;
+    if (!m_expectations.isEmpty())
+        m_expectTimer.start();
     for (const CliAction &action : std::as_const(m_options.actions)) {
         if (m_connection->readyState() != ReadyState::Open)
             return; // the server closed meanwhile; what was not sent is recorded as not sent
@@ -61,7 +90,10 @@ void ClientRunner::onOpened()
             if (m_connection->readyState() == ReadyState::Open)
                 m_connection->sendText(line);
         });
-        connect(m_stdin, &StdinReader::finished, this, &ClientRunner::closeAsAsked);
+        connect(m_stdin, &StdinReader::finished, this, [this] {
+            m_closeAfterWait = true; // at end of input the connection closes, --close or not
+            sendingDone();
+        });
         m_stdin->start();
         return;
     }
@@ -69,8 +101,37 @@ void ClientRunner::onOpened()
         m_socketIo->start();
         return; // the driver says when to close
     }
-    if (m_options.close)
+    sendingDone();
+}
+
+void ClientRunner::sendingDone()
+{
+    if (m_sendingDone)
+        return;
+    m_sendingDone = true;
+    // --expect and --wait end the run once done: a script wants its exit code, not a session.
+    m_closeAfterWait = m_closeAfterWait || m_options.close.has_value() || !m_expectations.isEmpty() || m_options.waitMs > 0;
+    if (m_expectations.allMet())
+        afterExpectations();
+    // else the last expected message, or its timeout, goes on
+}
+
+void ClientRunner::afterExpectations()
+{
+    if (m_options.waitMs > 0)
+        m_waitTimer.start(m_options.waitMs);
+    else if (m_closeAfterWait)
         closeAsAsked();
+}
+
+void ClientRunner::failExpectation(const QString &why)
+{
+    if (!m_expectationFailure.isEmpty() || m_expectations.allMet())
+        return;
+    m_expectationFailure = m_expectations.failure(why);
+    m_expectTimer.stop();
+    // The check failed: end the run, with the close asked for or a normal one.
+    closeAsAsked();
 }
 
 void ClientRunner::closeAsAsked()
@@ -118,6 +179,10 @@ void ClientRunner::onClosed()
     m_finished = true;
     if (m_stdin)
         m_stdin->stop();
+    if (m_opened && !m_expectations.allMet())
+        failExpectation(QStringLiteral("before the connection closed"));
+    m_expectTimer.stop();
+    m_waitTimer.stop();
     Q_EMIT finished(exitCode());
 }
 
@@ -125,6 +190,8 @@ int ClientRunner::exitCode() const
 {
     if (!m_opened)
         return ExitCode::ConnectionFailed;
+    if (!m_expectationFailure.isEmpty())
+        return ExitCode::ExpectationFailed;
     if (m_violations > 0 || !m_connection->wasClean())
         return ExitCode::Abnormal;
     if (m_socketIo && !m_socketIo->problem().isEmpty())
@@ -141,6 +208,8 @@ QString ClientRunner::summary() const
         return QStringLiteral("connection failed: %1")
             .arg(m_connection->errorString().isEmpty() ? QStringLiteral("closed before the handshake completed")
                                                       : m_connection->errorString());
+    case ExitCode::ExpectationFailed:
+        return m_expectationFailure;
     case ExitCode::Abnormal:
         if (m_violations > 0)
             return QStringLiteral("%1 protocol violation(s); first: %2").arg(m_violations).arg(m_firstViolation);

@@ -2,8 +2,10 @@
 
 #include "clioptions.h"
 #include "net/clientconnection.h"
+#include "script/expectations.h"
 
 #include <QObject>
+#include <QTimer>
 
 class SocketIoDriver;
 class StdinReader;
@@ -31,11 +33,22 @@ private:
     void onOpened();
     void onClosed();
     void closeAsAsked();
+    // Sending is over (the actions, standard input, the Socket.IO emits): the expectations, then
+    // --wait, then the close, each when the one before is done.
+    void sendingDone();
+    void afterExpectations();
+    void failExpectation(const QString &why);
 
     CliOptions m_options;
     ClientEngine *m_connection; // child
     StdinReader *m_stdin = nullptr;
     SocketIoDriver *m_socketIo = nullptr; // --socketio
+    Expectations m_expectations;
+    QTimer m_expectTimer; // the expected message waited for did not come in time
+    QTimer m_waitTimer; // --wait
+    bool m_sendingDone = false;
+    bool m_closeAfterWait = false; // the close waits for the expectations and --wait
+    QString m_expectationFailure;
     bool m_opened = false;
     bool m_finished = false;
     int m_interrupts = 0;

@@ -3,6 +3,7 @@
 #include "decode/socketioclient.h"
 #include "text/jsontext.h"
 
+#include "script/expectations.h"
 #include "send/composerinput.h"
 
 #include "protocol/closecodes.h"
@@ -165,6 +166,15 @@ QString CliOptions::usage()
         "                               Without --close (and --stdin), wait until the server closes or\n"
         "                               Ctrl-C, which closes with 1000; a second Ctrl-C aborts.\n"
         "\n"
+        "Checks (for scripts and CI):\n"
+        "      --expect REGEX           expect a message matching REGEX (repeatable: in order, each\n"
+        "                               after the one before); binary messages match as hex \"01 ff\".\n"
+        "                               Once they came the connection closes (with --close's code, or\n"
+        "                               1000); exit 4 if one does not come, with what came instead\n"
+        "      --expect-timeout MS      wait at most MS ms for each expected message (default 5000)\n"
+        "      --wait MS                keep reading MS ms after the sends (and expected messages),\n"
+        "                               then close\n"
+        "\n"
         "Output:\n"
         "      --format text|jsonl      output format (default text)\n"
         "      --decode auto|none|PROTOCOL\n"
@@ -239,7 +249,8 @@ QString CliOptions::usage()
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen; with --socketio\n"
-        "also a namespace refused, a disconnect by the server, or acks that did not come.\n");
+        "also a namespace refused, a disconnect by the server, or acks that did not come; 4 a message\n"
+        "--expect asked for did not come.\n");
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString &error)
@@ -426,6 +437,24 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                                              "sending it anyway")
                                   .arg(reason.size());
             o.close = std::make_pair(quint16(code), reason);
+            clientOnly << name;
+        } else if (name == QLatin1String("--expect")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            QString why;
+            if (!Expectations::fromPatterns({ *v }, &why))
+                return fail(QStringLiteral("--expect: %1").arg(why));
+            o.expectations << *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--expect-timeout") || name == QLatin1String("--wait")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 ms = 0;
+            if (!parseUnsigned(*v, 24ull * 3600 * 1000, ms))
+                return fail(QStringLiteral("%1: \"%2\" is not a number of milliseconds (0 to 86400000)").arg(name, *v));
+            (name == QLatin1String("--wait") ? o.waitMs : o.expectTimeoutMs) = int(ms);
             clientOnly << name;
         } else if (name == QLatin1String("--stdin")) {
             if (!noValue())

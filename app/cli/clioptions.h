@@ -22,6 +22,7 @@ enum : int {
     ConnectionFailed = 1, // never reached OPEN: refused, TLS, handshake rejected or timed out
     Usage = 2, // bad command line (or an unusable --capture file)
     Abnormal = 3, // opened, then closed without a clean closing handshake, or a protocol violation recorded
+    ExpectationFailed = 4, // --expect: a message expected did not come in time (what came instead is printed)
 };
 }
 
@@ -55,6 +56,12 @@ struct CliOptions {
     bool insecure = false;
     QList<CliAction> actions;
     std::optional<std::pair<quint16, QByteArray>> close; // --close CODE[:REASON]
+    // --expect REGEX (repeatable): messages expected, in order, after the sends; --expect-timeout MS
+    // for each, counted from the one before (from OPEN for the first); --wait MS: keep reading that
+    // long once sent (and expected) before closing.
+    QStringList expectations;
+    int expectTimeoutMs = 5'000;
+    int waitMs = 0;
     bool readStdin = false;
     bool autoPong = true;
     qsizetype fragmentSize = 0;
