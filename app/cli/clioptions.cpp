@@ -174,6 +174,13 @@ QString CliOptions::usage()
         "      --expect-timeout MS      wait at most MS ms for each expected message (default 5000)\n"
         "      --wait MS                keep reading MS ms after the sends (and expected messages),\n"
         "                               then close\n"
+        "      --run FILE               run the test file's steps against URL, on a connection of its\n"
+        "                               own (repeatable: several files, one after the other). Steps,\n"
+        "                               one per line: send TEXT, send-binary HEX, ping [TEXT],\n"
+        "                               pong [TEXT], expect REGEX, expect-pong [TEXT],\n"
+        "                               expect-close [CODE], wait MS, close [CODE [REASON]],\n"
+        "                               timeout MS (for the expect steps after it; default 5000)\n"
+        "      --junit FILE             with --run: write the results as JUnit XML to FILE\n"
         "\n"
         "Output:\n"
         "      --format text|jsonl      output format (default text)\n"
@@ -250,7 +257,7 @@ QString CliOptions::usage()
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen; with --socketio\n"
         "also a namespace refused, a disconnect by the server, or acks that did not come; 4 a message\n"
-        "--expect asked for did not come.\n");
+        "--expect asked for did not come, or a --run test file failed.\n");
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString &error)
@@ -446,6 +453,17 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!Expectations::fromPatterns({ *v }, &why))
                 return fail(QStringLiteral("--expect: %1").arg(why));
             o.expectations << *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--run") || name == QLatin1String("--junit")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (v->isEmpty())
+                return fail(QStringLiteral("%1: the file name is empty").arg(name));
+            if (name == QLatin1String("--run"))
+                o.runFiles << *v;
+            else
+                o.junitPath = *v;
             clientOnly << name;
         } else if (name == QLatin1String("--expect-timeout") || name == QLatin1String("--wait")) {
             const auto v = value(name);
@@ -818,6 +836,19 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     const QString problem = ClientConnection::urlProblem(o.url);
     if (!problem.isEmpty())
         return fail(problem);
+    if (!o.junitPath.isEmpty() && o.runFiles.isEmpty())
+        return fail(QStringLiteral("--junit only applies with --run"));
+    if (!o.runFiles.isEmpty()) {
+        // A test file says what to send and expect; the same from the command line would mix two scripts.
+        static const QStringList scripted { QStringLiteral("--send"), QStringLiteral("--send-binary"), QStringLiteral("--ping"),
+            QStringLiteral("--close"), QStringLiteral("--stdin"), QStringLiteral("--expect"), QStringLiteral("--expect-timeout"),
+            QStringLiteral("--wait"), QStringLiteral("--socketio") };
+        for (const QString &option : std::as_const(clientOnly))
+            if (scripted.contains(option))
+                return fail(QStringLiteral("%1 cannot be used with --run: the test file says what to send and expect").arg(option));
+        if (o.socketIo)
+            return fail(QStringLiteral("--socketio cannot be used with --run: the test file says what to send and expect"));
+    }
     if (o.engine == ConnectionOptions::Engine::Qt) {
         // What QWebSocket 6.4 cannot do, refused here rather than silently not done.
         if (clientOnly.contains(QStringLiteral("--deflate")))

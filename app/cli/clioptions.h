@@ -62,6 +62,10 @@ struct CliOptions {
     QStringList expectations;
     int expectTimeoutMs = 5'000;
     int waitMs = 0;
+    // --run FILE (repeatable): test files (TestScript), each run on a connection of its own to the
+    // URL; --junit FILE: their results as JUnit XML.
+    QStringList runFiles;
+    QString junitPath;
     bool readStdin = false;
     bool autoPong = true;
     qsizetype fragmentSize = 0;

@@ -7,6 +7,7 @@
 #include "relayrunner.h"
 #include "serverunner.h"
 #include "signalnotifier.h"
+#include "testfilerunner.h"
 
 #include "log/sessionfile.h"
 #include "net/localcertificateauthority.h"
@@ -113,6 +114,18 @@ int main(int argc, char *argv[])
         if (!relay.start())
             return ExitCode::ConnectionFailed;
         const int code = app.exec();
+        writer.flush();
+        capture.close();
+        if (!capture.errorString().isEmpty())
+            printError(QStringLiteral("warning: --capture: %1").arg(capture.errorString()));
+        return code;
+    }
+
+    if (!options.runFiles.isEmpty()) {
+        QList<WireEventSink *> sinks { &sink };
+        if (capture.isOpen())
+            sinks << &capture;
+        const int code = runTestFiles(options, sinks, signalNotifier);
         writer.flush();
         capture.close();
         if (!capture.errorString().isEmpty())

@@ -58,11 +58,15 @@ QString Expectations::failure(const QString &why) const
 {
     if (allMet())
         return QString();
-    QString text = Tr::tr("expected #%1 of %2, /%3/, %4").arg(m_met + 1).arg(m_patterns.size()).arg(current(), why);
-    if (m_insteadCount == 0)
-        return text + Tr::tr("; nothing else was received");
-    text += Tr::tr("; received instead (%1): %2").arg(m_insteadCount).arg(m_instead.join(QStringLiteral(", ")));
-    if (m_insteadCount > m_instead.size())
-        text += Tr::tr(" (the last %1 shown)").arg(m_instead.size());
+    return Tr::tr("expected #%1 of %2, /%3/, %4; %5").arg(m_met + 1).arg(m_patterns.size()).arg(current(), why, instead());
+}
+
+QString Expectations::insteadText(const QStringList &shown, qsizetype count)
+{
+    if (count == 0)
+        return Tr::tr("nothing else was received");
+    QString text = Tr::tr("received instead (%1): %2").arg(count).arg(shown.join(QStringLiteral(", ")));
+    if (count > shown.size())
+        text += Tr::tr(" (the last %1 shown)").arg(shown.size());
     return text;
 }

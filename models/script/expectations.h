@@ -33,6 +33,11 @@ public:
     // received instead (2): "ping", "hello"". `why` ends the first part: "within 5000 ms",
     // "before the server closed".
     QString failure(const QString &why) const;
+    // What arrived since the last match: "received instead (2): "ping", "hello"", or "nothing else
+    // was received".
+    QString instead() const { return insteadText(m_instead, m_insteadCount); }
+    // The same from the latest `shown` of `count` messages passed over (shown in display form).
+    static QString insteadText(const QStringList &shown, qsizetype count);
 
     // At most this many messages are kept as received instead (the latest), each cut to 200 characters.
     static constexpr int MaxReported = 10;

@@ -1,4 +1,5 @@
-// The command line's checks for scripts and CI (--expect, --expect-timeout, --wait) against real
+// The command line's checks for scripts and CI (--expect, --expect-timeout, --wait, --run test files
+// with --junit) against real
 // servers: Debian's python3-websockets, which stops echoing once it has read the client's close (so
 // only waiting shows the echo), and node-ws. Asserts exit codes, what reaches standard error when a
 // check fails, and the frames sent and received.
@@ -6,7 +7,10 @@
 #include "clirun.h"
 #include "peerprocess.h"
 
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QXmlStreamReader>
 
 class tst_CliChecks : public QObject {
     Q_OBJECT
@@ -18,6 +22,8 @@ private Q_SLOTS:
     void serverClosingFirstFailsTheCheck();
     void usageErrors_data();
     void usageErrors();
+    void testFiles();
+    void testFileThatDoesNotParse();
 
 private:
     QString pythonUrl() const { return QStringLiteral("ws://127.0.0.1:%1/").arg(m_pythonPort); }
@@ -140,6 +146,10 @@ void tst_CliChecks::usageErrors_data()
                               << QStringLiteral("--wait: \"soon\" is not a number of milliseconds (0 to 86400000)");
     QTest::addRow("bad timeout") << QStringList { url, QStringLiteral("--expect-timeout=-1") }
                                  << QStringLiteral("--expect-timeout: \"-1\" is not a number of milliseconds (0 to 86400000)");
+    QTest::addRow("junit without run") << QStringList { url, QStringLiteral("--junit"), QStringLiteral("r.xml") }
+                                       << QStringLiteral("--junit only applies with --run");
+    QTest::addRow("send with run") << QStringList { url, QStringLiteral("--run"), QStringLiteral("a.wst"), QStringLiteral("--send"), QStringLiteral("x") }
+                                   << QStringLiteral("--send cannot be used with --run: the test file says what to send and expect");
     QTest::addRow("expect with serve") << QStringList { QStringLiteral("--serve"), QStringLiteral("--expect"), QStringLiteral("x") }
                                        << QStringLiteral("--expect is a client option; it cannot be used with --serve");
 }
@@ -151,6 +161,85 @@ void tst_CliChecks::usageErrors()
     const CliRun run = runCli(args);
     QCOMPARE(run.exitCode, 2);
     QCOMPARE(QString::fromUtf8(run.err.split('\n').first()), QStringLiteral("wsinspector-cli: ") + error);
+}
+
+namespace {
+QString writeFile(const QTemporaryDir &dir, const char *name, const QByteArray &text)
+{
+    QFile file(dir.filePath(QLatin1String(name)));
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        return {};
+    return file.fileName();
+}
+} // namespace
+
+// Two files in one run against each server: one passes every kind of step, one fails at an expect;
+// the JUnit file says so, with the failing line and the transcript.
+void tst_CliChecks::testFiles()
+{
+    QTemporaryDir dir;
+    const QString pass = writeFile(dir, "echo.wst",
+        "# every step an echo server can pass\n"
+        "send hello\n"
+        "expect ^hello$\n"
+        "send-binary 01 02 ff\n"
+        "expect ^01 02 ff$\n"
+        "ping keepalive\n"
+        "expect-pong keepalive\n"
+        "send late\\u{20AC}\n"
+        "wait 200\n"
+        "expect ^late\u20ac$\n" // arrived during the wait, kept for this step
+        "close 4000 done\n"
+        "expect-close 4000\n");
+    const QString fail = writeFile(dir, "wrong.wst", "send hello\ntimeout 300\nexpect ^bye$\n");
+    QVERIFY(!pass.isEmpty() && !fail.isEmpty());
+    for (const QString &url : { pythonUrl(), nodeUrl() }) {
+        const QString junit = dir.filePath(QStringLiteral("report.xml"));
+        const CliRun run = runCli({ url, QStringLiteral("--run"), pass, QStringLiteral("--run"), fail, QStringLiteral("--junit"), junit,
+            QStringLiteral("--format"), QStringLiteral("jsonl") });
+        QVERIFY2(run.exitCode == 4, qPrintable(url + QLatin1Char(' ') + QString::fromUtf8(run.err)));
+        const QStringList err = QString::fromUtf8(run.err).trimmed().split(u'\n');
+        QCOMPARE(err.size(), 3);
+        QVERIFY2(err[0].startsWith(QStringLiteral("wsinspector-cli: PASS %1 (11 steps, ").arg(pass)), qPrintable(err[0]));
+        QCOMPARE(err[1], QStringLiteral("wsinspector-cli: FAIL %1: line 3: expect ^bye$: nothing matched within 300 ms; received instead (1): \"hello\"").arg(fail));
+        QCOMPARE(err[2], QStringLiteral("wsinspector-cli: 1 of 2 test files passed"));
+        // Each file ran on a connection of its own, printed as usual.
+        QSet<int> connections;
+        for (const QJsonObject &o : run.jsonLines())
+            connections << o.value(QLatin1String("conn")).toInt();
+        QCOMPARE(connections, QSet<int>({ 1, 2 }));
+
+        QFile file(junit);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&file);
+        QStringList cases;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (xml.name() == QLatin1String("testcase"))
+                cases << xml.attributes().value(QLatin1String("name")).toString();
+            else if (xml.name() == QLatin1String("failure"))
+                cases << xml.attributes().value(QLatin1String("message")).toString();
+            else if (xml.name() == QLatin1String("system-out"))
+                cases << xml.readElementText().split(u'\n').value(1); // the first step after OPEN
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QCOMPARE(cases, QStringList({ pass, QStringLiteral("\u2192 send hello"), fail,
+                            QStringLiteral("line 3: expect ^bye$: nothing matched within 300 ms; received instead (1): \"hello\""),
+                            QStringLiteral("\u2192 send hello") }));
+    }
+}
+
+void tst_CliChecks::testFileThatDoesNotParse()
+{
+    QTemporaryDir dir;
+    const QString bad = writeFile(dir, "bad.wst", "send x\nexepct y\n");
+    const CliRun run = runCli({ nodeUrl(), QStringLiteral("--run"), bad });
+    QCOMPARE(run.exitCode, 2);
+    QCOMPARE(QString::fromUtf8(run.err.trimmed()),
+        QStringLiteral("wsinspector-cli: --run: %1: line 2: \"exepct\" is not a step (send, send-binary, ping, pong, expect, "
+                       "expect-pong, expect-close, wait, close, timeout)").arg(bad));
+    QVERIFY(run.out.isEmpty()); // nothing was run
 }
 
 QTEST_GUILESS_MAIN(tst_CliChecks)
