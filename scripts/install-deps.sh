@@ -23,7 +23,8 @@ done
 echo "Installing missing Debian packages: ${missing[*]}"
 sudo=()
 if [[ $(id -u) -ne 0 ]]; then
-    if command -v sudo >/dev/null; then sudo=(sudo); else
+    # sudo drops DEBIAN_FRONTEND: pass it through, or debconf asks (tshark's wireshark-common does).
+    if command -v sudo >/dev/null; then sudo=(sudo env DEBIAN_FRONTEND=noninteractive); else
         echo "error: not root and no sudo; install these packages as root: ${missing[*]}" >&2
         exit 1
     fi
