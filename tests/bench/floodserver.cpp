@@ -3,7 +3,7 @@
 // bytes as pre-built unmasked frames in large writes, then a close frame 1000, waits for the
 // client's close (or EOF), and closes the connection.
 //
-//   floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate]
+//   floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate] [--socketio | --mqtt]
 //
 // S may be 0 to 16 MiB, one frame per message with the shortest length form (7, 16 or 64 bits).
 // Messages up to 125 bytes keep the benchmark's historical payload (lowercase letters after
@@ -15,6 +15,18 @@
 // server_no_context_takeover" and every message compressed (RSV1 set). Without context takeover
 // each message is compressed alone, so one compressed frame is built once and sent N times. A
 // client that does not offer it gets the uncompressed frames.
+//
+// --socketio: Socket.IO v4 over Engine.IO's websocket transport, as a socket.io server sends it
+// (clients connect to /socket.io/?EIO=4&transport=websocket, which is also how the inspector knows
+// the protocol): the Engine.IO open packet, the namespace connect 40{"sid":...}, then N event
+// packets 42["tick",{"n":...,"t":...,"v":...}] of about 64 bytes (n counts, so no two are alike;
+// 64 bytes from n = 100000 on), then close 1000. It does not wait for the client's own connect
+// packet: the benchmarks' clients are bare WebSocket clients that send none.
+// --mqtt: MQTT 3.1.1 as a broker sends it to a subscriber, in binary messages: CONNACK, then N
+// PUBLISH packets QoS 0 of 64 bytes (topic "sensors", the same JSON as Socket.IO's event), then close
+// 1000; the subprotocol "mqtt" is selected when the client offers it. It does not wait for the
+// client's CONNECT either. In both modes --size and --deflate do not apply; every message differs,
+// so the whole flood is built once, before the first client, and sent as the plain one is.
 //
 // Prints "PORT <n>" first (port 0 picks a free one). Blocking POSIX sockets, no event loop: the
 // server must never be the bottleneck.
@@ -137,6 +149,91 @@ QByteArray longPayload(qint64 size)
     return payload;
 }
 
+// A protocol flood: the packets that open the conversation, then N messages that all differ, built
+// once as the frames on the wire.
+struct Conversation {
+    QByteArray subprotocol; // selected when offered
+    QByteArray opening;
+    QByteArray messages;
+};
+
+// A decimal number of at least `width` digits, zero-padded (the time's fields).
+void appendNumber(QByteArray &out, qint64 value, int width = 1)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = char('0' + value % 10);
+        value /= 10;
+    } while (value > 0 || n < width);
+    while (n > 0)
+        out.append(digits[--n]);
+}
+
+// The event's fields: a counter, a time that moves a millisecond per message and a value of 5
+// characters, so that a message is 64 bytes once n has 6 digits.
+void appendTick(QByteArray &out, qint64 n)
+{
+    out.append("{\"n\":");
+    appendNumber(out, n);
+    const qint64 ms = n % 86'400'000;
+    out.append(",\"t\":\"2026-12-05T");
+    appendNumber(out, ms / 3'600'000, 2);
+    out.append(':');
+    appendNumber(out, ms / 60'000 % 60, 2);
+    out.append(':');
+    appendNumber(out, ms / 1000 % 60, 2);
+    out.append('.');
+    appendNumber(out, ms % 1000, 3);
+    out.append("Z\",\"v\":");
+    const qint64 v = 1000 + n * 7919 % 9000; // 10.00 to 99.99: JSON allows no leading zero
+    appendNumber(out, v / 100);
+    out.append('.');
+    appendNumber(out, v % 100, 2);
+    out.append('}');
+}
+
+Conversation socketIoConversation(qint64 count)
+{
+    Conversation c;
+    // What socket.io 4 sends a websocket-only client: the handshake, then the default namespace's
+    // connect with the socket's own id.
+    c.opening = makeFrame(0x81, R"(0{"sid":"bench-eio-sid-0000000001","upgrades":[],"pingInterval":25000,)"
+                                R"("pingTimeout":20000,"maxPayload":1000000})");
+    c.opening += makeFrame(0x81, R"(40{"sid":"bench-sio-sid-0000000001"})");
+    c.messages.reserve(count * 66);
+    QByteArray packet;
+    for (qint64 n = 0; n < count; ++n) {
+        packet.clear();
+        packet.append(R"(42["tick",)");
+        appendTick(packet, n);
+        packet.append(']');
+        c.messages.append(makeFrame(0x81, packet));
+    }
+    return c;
+}
+
+Conversation mqttConversation(qint64 count)
+{
+    Conversation c;
+    c.subprotocol = "mqtt";
+    c.opening = makeFrame(0x82, QByteArray("\x20\x02\x00\x00", 4)); // CONNACK: no session, accepted
+    c.messages.reserve(count * 66);
+    QByteArray packet, body;
+    for (qint64 n = 0; n < count; ++n) {
+        // PUBLISH QoS 0: topic name, then the application's payload (no packet identifier at QoS 0).
+        body.clear();
+        body.append("\x00\x07sensors", 9);
+        appendTick(body, n);
+        packet.clear();
+        packet.append(char(0x30));
+        packet.append(char(body.size())); // under 128: the remaining length fits one byte
+        packet.append(body);
+        c.messages.append(makeFrame(0x82, packet));
+    }
+    return c;
+}
+
 bool sendAll(int fd, const char *data, size_t size)
 {
     while (size > 0) {
@@ -157,6 +254,7 @@ struct Request {
     // server_max_window_bits, or 15), and whether the client limited it.
     std::optional<int> deflateWindowBits;
     bool windowBitsOffered = false;
+    QList<QByteArray> subprotocols; // offered, in the client's order
 };
 
 // The first acceptable permessage-deflate offer among the Sec-WebSocket-Extensions values
@@ -213,6 +311,9 @@ Request readRequest(int fd)
             request.key = line.mid(colon + 1).trimmed();
         else if (name == "sec-websocket-extensions" && !request.deflateWindowBits)
             readDeflateOffer(line.mid(colon + 1), request);
+        else if (name == "sec-websocket-protocol")
+            for (const QByteArray &offered : line.mid(colon + 1).split(','))
+                request.subprotocols.append(offered.trimmed());
     }
     return request;
 }
@@ -271,33 +372,51 @@ private:
     std::map<int, Flood> m_compressed;
 };
 
-void serve(int fd, Floods &floods, qint64 count)
+// Sends `bytes` in writes of BatchBytes, as a flood's batches are.
+bool sendBatched(int fd, const QByteArray &bytes)
+{
+    for (qint64 at = 0; at < bytes.size(); at += BatchBytes)
+        if (!sendAll(fd, bytes.constData() + at, size_t(std::min<qint64>(BatchBytes, bytes.size() - at))))
+            return false;
+    return true;
+}
+
+// `conversation`: a protocol flood instead of the plain one.
+void serve(int fd, Floods &floods, qint64 count, const Conversation *conversation)
 {
     const Request request = readRequest(fd);
     if (request.key.isEmpty()) {
         std::fputs("floodserver: no valid handshake request\n", stderr);
         return;
     }
-    const bool compress = floods.deflate() && request.deflateWindowBits;
-    HttpHeaders extra;
-    if (compress) {
-        QByteArray agreed = "permessage-deflate; server_no_context_takeover";
-        if (request.windowBitsOffered)
-            agreed += "; server_max_window_bits=" + QByteArray::number(*request.deflateWindowBits);
-        extra.append({ "Sec-WebSocket-Extensions", agreed });
-    }
-    const Flood &flood = compress ? floods.compressed(*request.deflateWindowBits) : floods.plain();
-    const QByteArray response = Handshake::buildResponse(request.key, {}, extra);
-    if (!sendAll(fd, response.constData(), size_t(response.size())))
-        return;
-    qint64 left = count;
-    while (left >= flood.framesPerBatch) {
-        if (!sendAll(fd, flood.batch.constData(), size_t(flood.batch.size())))
+    if (conversation) {
+        const bool offered = request.subprotocols.contains(conversation->subprotocol);
+        const QByteArray response = Handshake::buildResponse(request.key, offered ? conversation->subprotocol : QByteArray());
+        if (!sendAll(fd, response.constData(), size_t(response.size())) || !sendBatched(fd, conversation->opening)
+            || !sendBatched(fd, conversation->messages))
             return;
-        left -= flood.framesPerBatch;
+    } else {
+        const bool compress = floods.deflate() && request.deflateWindowBits;
+        HttpHeaders extra;
+        if (compress) {
+            QByteArray agreed = "permessage-deflate; server_no_context_takeover";
+            if (request.windowBitsOffered)
+                agreed += "; server_max_window_bits=" + QByteArray::number(*request.deflateWindowBits);
+            extra.append({ "Sec-WebSocket-Extensions", agreed });
+        }
+        const Flood &flood = compress ? floods.compressed(*request.deflateWindowBits) : floods.plain();
+        const QByteArray response = Handshake::buildResponse(request.key, {}, extra);
+        if (!sendAll(fd, response.constData(), size_t(response.size())))
+            return;
+        qint64 left = count;
+        while (left >= flood.framesPerBatch) {
+            if (!sendAll(fd, flood.batch.constData(), size_t(flood.batch.size())))
+                return;
+            left -= flood.framesPerBatch;
+        }
+        if (left > 0 && !sendAll(fd, flood.batch.constData(), size_t(left * flood.frame.size())))
+            return;
     }
-    if (left > 0 && !sendAll(fd, flood.batch.constData(), size_t(left * flood.frame.size())))
-        return;
     static const char close[] = { char(0x88), 0x02, char(0x03), char(0xE8) }; // 1000
     if (!sendAll(fd, close, sizeof close))
         return;
@@ -313,11 +432,17 @@ int main(int argc, char *argv[])
     qint64 size = 64;
     qint64 connections = -1; // serve forever
     bool deflate = false;
-    const char *usage = "usage: floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate]\n";
+    QByteArray protocol;
+    const char *usage
+        = "usage: floodserver [--port P] [--count N] [--size S] [--connections C] [--deflate] [--socketio | --mqtt]\n";
     for (int i = 1; i < argc; ++i) {
         const QByteArray arg = argv[i];
         if (arg == "--deflate") {
             deflate = true;
+            continue;
+        }
+        if (arg == "--socketio" || arg == "--mqtt") {
+            protocol = arg;
             continue;
         }
         if (i + 1 >= argc) {
@@ -345,6 +470,11 @@ int main(int argc, char *argv[])
     }
 
     Floods floods(size <= 125 ? shortPayload(size) : longPayload(size), deflate);
+    std::optional<Conversation> conversation;
+    if (protocol == "--socketio")
+        conversation = socketIoConversation(count);
+    else if (protocol == "--mqtt")
+        conversation = mqttConversation(count);
 
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
     const int yes = 1;
@@ -370,7 +500,7 @@ int main(int argc, char *argv[])
             std::perror("floodserver: accept");
             return 1;
         }
-        serve(fd, floods, count);
+        serve(fd, floods, count, conversation ? &*conversation : nullptr);
         ::close(fd);
     }
     ::close(listener);

@@ -27,12 +27,24 @@
 #
 # Then the GUI pipeline benchmark (bench_gui) against the small flood.
 #
+# Last, decoding (ONLY=decode runs it alone): what reading the protocol on top costs under a flood.
+# The flood server speaks Socket.IO (Engine.IO's open, the namespace's connect, then MESSAGES event
+# packets of about 64 bytes) and MQTT (CONNACK, then MESSAGES PUBLISH packets QoS 0 of 64 bytes);
+# wsinspector-cli --format jsonl > /dev/null connects as their clients would (the /socket.io/ URL,
+# the subprotocol mqtt) with --decode auto, which decodes every message and adds it to its line,
+# and with --decode none, taking turns; the plain flood too, where auto finds nothing. Then the
+# window (bench_gui, memory warm as above) against the plain flood and the Socket.IO flood with
+# decoding auto and none, taking turns: the rate, the stall, and when every message is decoded, and
+# what filled the longest stall (bench_gui --stall-report). Reported, not judged: the targets are
+# judged on the plain flood.
+#
 #   tests/bench/run-benchmarks.sh BUILD_DIR        (make bench)
 #   env: MESSAGES (default 1000000), LARGE_MESSAGES (default 20000), LARGE_SIZE (default 65536),
 #        RELAY_MESSAGES (default 1000000), RELAY_PINGS (default 2000), RUNS (default 3),
 #        COLD_GAP (seconds of rest before each cold window run, default 6),
 #        SERVE_MESSAGES (default 200000),
-#        ONLY (run one section: cli, relay, serve, relaygui, or gui: the small CLI flood, then the window)
+#        ONLY (run one section: cli, relay, serve, relaygui, gui: the small CLI flood, then the window;
+#        or decode)
 set -euo pipefail
 
 build=${1:?usage: run-benchmarks.sh BUILD_DIR}
@@ -313,6 +325,146 @@ relay_gui_benchmark() {
     fi
 }
 
+# bench_gui's runs and what they print (the GUI section and the decoding section use them).
+run_gui() { # OUT-FILE BENCH_GUI-OPTIONS...
+    local out=$1 gui_status=0
+    shift
+    "$build/tests/bench/bench_gui" --count "$messages" --floodserver "$flood" "$@" >"$out" 2>"$out.err" \
+        || gui_status=$?
+    # bench_gui exits with 1 when one run misses a target; the medians below judge, so only a
+    # failure to run (2, or a crash) ends the benchmark here.
+    ((gui_status <= 1)) || { echo "run-benchmarks: bench_gui failed ($gui_status): $(tail -3 "$out.err")" >&2; exit 1; }
+    grep -q '^FAIL' "$out" && { grep '^FAIL' "$out" >&2; status=1; }
+    return 0
+}
+value() { grep -F "$1" "$2" | head -1 | awk '{print $NF}'; }
+summary() { # label, text to find, target comparison ("min" or "max"), target; runs in $gui_runs
+    local values=() f
+    for f in "${gui_runs[@]}"; do values+=("$(value "$2" "$f")"); done
+    printf '%s\n' "${values[@]}" | sort -g | awk -v label="$1" -v kind="$3" -v target="$4" '
+        { a[NR] = $1 }
+        END {
+            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
+            fmt = m >= 10000 ? "%-46s %12.0f   %.0f - %.0f\n" : "%-46s %12.1f   %.1f - %.1f\n"
+            printf fmt, label, m, a[1], a[NR]
+            if ((kind == "min" && m < target) || (kind == "max" && m > target)) exit 1
+        }'
+}
+
+# compare_decode TITLE URL MESSAGES CLI-OPTIONS: wsinspector-cli with --decode auto and --decode none,
+# RUNS times each, taking turns; prints both and the ratio of their throughputs.
+compare_decode() {
+    local title=$1 url=$2 n=$3 options=$4 t
+    local auto_times=() none_times=()
+    for _ in $(seq "$runs"); do
+        t=$(time_cli "$url" "$options --decode auto") || exit 1
+        auto_times+=("$t")
+        t=$(time_cli "$url" "$options --decode none") || exit 1
+        none_times+=("$t")
+    done
+    awk -v title="$title" -v n="$n" -v runs="$runs" -v opts="$options" -v aall="${auto_times[*]}" \
+        -v nall="${none_times[*]}" -v a="$(median "${auto_times[@]}")" -v z="$(median "${none_times[@]}")" 'BEGIN {
+        printf "%s, median of %d runs\n\n", title, runs
+        printf "%-54s %10s %14s   %s\n", "wsinspector-cli" (opts == "" ? "" : " " opts) " --format jsonl", "wall (s)", "messages/s", "range (s)"
+        row("  --decode auto", a, aall)
+        row("  --decode none", z, nall)
+        printf "\ndecoding keeps %.2f of the throughput (auto / none, medians)\n", z / a
+        printf "runs (s): auto"; k = split(aall, v, " "); for (i = 1; i <= k; i++) printf " %.3f", v[i] / 1e9
+        printf "; none"; k = split(nall, v, " "); for (i = 1; i <= k; i++) printf " %.3f", v[i] / 1e9
+        printf "\n"
+    }
+    function row(name, m, all,   v, k, i, lo, hi) {
+        k = split(all, v, " "); lo = hi = v[1]
+        for (i = 2; i <= k; i++) { if (v[i] < lo) lo = v[i]; if (v[i] > hi) hi = v[i] }
+        printf "%-54s %10.3f %14.0f   %.3f - %.3f\n", name, m / 1e9, n / (m / 1e9), lo / 1e9, hi / 1e9
+    }'
+}
+
+# check_decoded URL EXPECTED PROTOCOL CLI-OPTIONS: an untimed run with --decode auto must decode every
+# message of the flood as PROTOCOL (the opening packets too), and one with --decode none none.
+check_decoded() {
+    local url=$1 expected=$2 protocol=$3 options=$4 got
+    # shellcheck disable=SC2086
+    got=$("$cli" $options --decode auto --format jsonl "$url" | grep -c "\"decoded\":{\"protocol\":\"$protocol\"" || true)
+    [[ $got == "$expected" ]] || { echo "run-benchmarks: wsinspector-cli --decode auto decoded $got of $expected messages as $protocol" >&2; exit 1; }
+    # shellcheck disable=SC2086
+    got=$("$cli" $options --decode none --format jsonl "$url" | grep -c '"decoded":' || true)
+    [[ $got == 0 ]] || { echo "run-benchmarks: wsinspector-cli --decode none decoded $got messages" >&2; exit 1; }
+}
+
+# gui_stat TEXT FILES...: the median and range of a bench_gui line over runs, "median lo hi".
+gui_stat() {
+    local text=$1 f
+    shift
+    for f in "$@"; do value "$text" "$f"; done | sort -g \
+        | awk '{a[NR] = $1} END {printf "%s %s %s\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2, a[1], a[NR]}'
+}
+
+decode_benchmark() {
+    local sio_url mqtt_url plain_url i
+    start_flood decode-plain --count "$messages" --size 64
+    plain_url=$url
+    start_flood decode-socketio --count "$messages" --socketio
+    sio_url="${url}socket.io/?EIO=4&transport=websocket"
+    start_flood decode-mqtt --count "$messages" --mqtt
+    mqtt_url=$url
+    check_decoded "$sio_url" $((messages + 2)) socketio ""
+    check_decoded "$mqtt_url" $((messages + 1)) mqtt "-s mqtt"
+    compare_decode "Decoding, CLI: Socket.IO flood, $messages event packets of about 64 bytes" "$sio_url" "$messages" ""
+    echo
+    compare_decode "Decoding, CLI: MQTT flood, $messages PUBLISH packets QoS 0 of 64 bytes (binary)" "$mqtt_url" "$messages" "-s mqtt"
+    echo
+    compare_decode "Decoding, CLI: the plain flood, $messages text messages of 64 bytes (nothing to find)" "$plain_url" "$messages" ""
+
+    # The window, memory warm (see the GUI section): the three cases take turns.
+    local plain=() auto=() none=()
+    for i in $(seq "$runs"); do
+        run_gui "$work/decode-plain$i.out" --warm-memory 512 --stall-report
+        plain+=("$work/decode-plain$i.out")
+        run_gui "$work/decode-auto$i.out" --warm-memory 512 --socketio --decode auto --stall-report
+        auto+=("$work/decode-auto$i.out")
+        run_gui "$work/decode-none$i.out" --warm-memory 512 --socketio --decode none
+        none+=("$work/decode-none$i.out")
+    done
+    echo
+    echo "Decoding, window: $messages messages of about 64 bytes, memory warm, median (range) of $runs runs"
+    grep -h '^Message column of the last' "$work/decode-auto1.out"
+    echo
+    printf '%-44s %-26s %-26s %-26s\n' "measure" "plain flood" "Socket.IO, decode none" "Socket.IO, decode auto"
+    local m label text runs_of
+    for m in "messages per second (open to close)|messages per second" \
+        "longest event-loop stall while ingesting (ms)|longest event-loop stall" \
+        "CLOSED to every event a row (ms)|CLOSED to every event a row" \
+        "CLOSED to every message decoded (ms)|CLOSED to every message decoded" \
+        "window's thread CPU, OPEN to both (ms)|window's thread CPU" \
+        "bookkeeping bytes per message|bookkeeping bytes" \
+        "longest stall typing a regex, every row (ms)|longest stall typing" \
+        "last keystroke to search applied (ms)|last keystroke"; do
+        label=${m%%|*}
+        text=${m#*|}
+        printf '%-44s' "$label"
+        for runs_of in plain none auto; do
+            local -n files=$runs_of
+            gui_stat "$text" "${files[@]}" | awk '{
+                fmt = $1 >= 10000 ? "%.0f (%.0f - %.0f)" : "%.1f (%.1f - %.1f)"
+                printf " %-26s", sprintf(fmt, $1, $2, $3) }'
+            unset -n files
+        done
+        echo
+    done
+    # The stall probe says how long; bench_gui --stall-report says which handlers filled that gap.
+    echo
+    echo "What filled the longest stall while ingesting (first runs; handlers of one turn of the event loop):"
+    echo "plain flood:"
+    grep -h '^stall report' "$work/decode-plain1.out" | sed 's/^stall report: /  /'
+    echo "Socket.IO, decode auto:"
+    grep -h '^stall report' "$work/decode-auto1.out" | sed 's/^stall report: /  /'
+}
+
+if [[ $only == decode ]]; then
+    decode_benchmark
+    exit $status
+fi
 if [[ $only == relay ]]; then
     relay_benchmark
     exit $status
@@ -393,17 +545,6 @@ cold_gap=${COLD_GAP:-6}
 echo
 gui_runs_warm=()
 gui_runs_cold=()
-run_gui() { # OUT-FILE BENCH_GUI-OPTIONS...
-    local out=$1 gui_status=0
-    shift
-    "$build/tests/bench/bench_gui" --count "$messages" --floodserver "$flood" "$@" >"$out" 2>"$out.err" \
-        || gui_status=$?
-    # bench_gui exits with 1 when one run misses a target; the medians below judge, so only a
-    # failure to run (2, or a crash) ends the benchmark here.
-    ((gui_status <= 1)) || { echo "run-benchmarks: bench_gui failed ($gui_status): $(tail -3 "$out.err")" >&2; exit 1; }
-    grep -q '^FAIL' "$out" && { grep '^FAIL' "$out" >&2; status=1; }
-    return 0
-}
 for i in $(seq "$runs"); do
     run_gui "$work/gui-warm$i.out" --warm-memory 512
     gui_runs_warm+=("$work/gui-warm$i.out")
@@ -412,19 +553,6 @@ for i in $(seq "$runs"); do
     gui_runs_cold+=("$work/gui-cold$i.out")
 done
 sed -n '/^GUI pipeline/,/^machine: first write to 64 MiB, small/p' "$work/gui-warm1.out"
-value() { grep -F "$1" "$2" | head -1 | awk '{print $NF}'; }
-summary() { # label, text to find, target comparison ("min" or "max"), target; runs in $gui_runs
-    local values=() f
-    for f in "${gui_runs[@]}"; do values+=("$(value "$2" "$f")"); done
-    printf '%s\n' "${values[@]}" | sort -g | awk -v label="$1" -v kind="$3" -v target="$4" '
-        { a[NR] = $1 }
-        END {
-            m = (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2
-            fmt = m >= 10000 ? "%-46s %12.0f   %.0f - %.0f\n" : "%-46s %12.1f   %.1f - %.1f\n"
-            printf fmt, label, m, a[1], a[NR]
-            if ((kind == "min" && m < target) || (kind == "max" && m > target)) exit 1
-        }'
-}
 median_rate() {
     for f in "${gui_runs[@]}"; do value "messages per second" "$f"; done | sort -g \
         | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'
@@ -466,5 +594,9 @@ if awk -v r="$warm_ratio" 'BEGIN { exit !(r < 1) }'; then
     status=1
 else
     echo "PASS: the window ingests at least as fast as the command line receives"
+fi
+if [[ -z $only ]]; then
+    echo
+    decode_benchmark
 fi
 exit $status
