@@ -72,8 +72,11 @@ async function run(command) {
     switch (name) {
     case 'text':
     case 'binary':
+    {
+        const t = now(); // before sending: the server's reply delay may start before send() returns
         ws.send(Buffer.from(arg, 'hex'), { binary: name === 'binary' }, () => {});
-        print({ event: 'sent', t: now() });
+        print({ event: 'sent', t });
+    }
         break;
     case 'wait':
         await until(() => messages >= Number(arg));

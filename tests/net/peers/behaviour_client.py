@@ -72,8 +72,11 @@ async def session(url, protocols, origin, commands):
             name, _, arg = command.partition("=")
             if name in ("text", "binary"):
                 data = bytes.fromhex(arg)
+                # The time before sending: the server may read it (and start its reply delay)
+                # before this coroutine resumes, under load a few ms before.
+                t = now()
                 await ws.send(data.decode("utf-8") if name == "text" else data)
-                emit(event="sent", t=now())
+                emit(event="sent", t=t)
             elif name == "wait":
                 while received < int(arg):
                     await inbox.get()
