@@ -1,10 +1,10 @@
 #include "outputsink.h"
 
+#include "log/decodedjson.h"
 #include "log/eventtime.h"
 
 #include "outputwriter.h"
 
-#include <QJsonDocument>
 
 OutputSink::OutputSink(OutputWriter &writer, CliOptions::Format format, Decode::Choice decode)
     : m_writer(writer)
@@ -49,7 +49,7 @@ void OutputSink::appendDecoded(const Decode::Decoded &decoded)
         if (out.endsWith("}\n")) {
             out.chop(2);
             out += ",\"decoded\":";
-            out += QJsonDocument(decoded.toJson()).toJson(QJsonDocument::Compact);
+            DecodedJson::append(out, decoded);
             out += "}\n";
         }
         return;

@@ -5,7 +5,6 @@
 #include "text/utf8validator.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 
 namespace {
 
@@ -14,41 +13,6 @@ struct Tr {
 };
 
 using namespace Decode;
-
-QJsonArray fieldsToJson(const QList<Field> &fields)
-{
-    QJsonArray out;
-    for (const Field &f : fields) {
-        QJsonObject o { { QStringLiteral("name"), f.name }, { QStringLiteral("value"), f.value } };
-        if (!f.children.isEmpty())
-            o.insert(QStringLiteral("children"), fieldsToJson(f.children));
-        out.append(o);
-    }
-    return out;
-}
-
-
-QJsonObject unitToJson(const Unit &u)
-{
-    QJsonObject o { { QStringLiteral("type"), u.type }, { QStringLiteral("summary"), u.summary } };
-    if (!u.fields.isEmpty())
-        o.insert(QStringLiteral("fields"), fieldsToJson(u.fields));
-    if (!u.error.isEmpty())
-        o.insert(QStringLiteral("error"), u.error);
-    if (!u.correlations.isEmpty()) {
-        QJsonArray c;
-        for (const Correlation &k : u.correlations)
-            c.append(QJsonObject { { QStringLiteral("role"), roleName(k.role) }, { QStringLiteral("key"), QString::fromUtf8(k.key) } });
-        o.insert(QStringLiteral("correlations"), c);
-    }
-    if (u.innerProtocol != Protocol::None) {
-        QJsonArray inner;
-        for (const Unit &i : u.inner)
-            inner.append(unitToJson(i));
-        o.insert(QStringLiteral("inner"), QJsonObject { { QStringLiteral("protocol"), protocolId(u.innerProtocol) }, { QStringLiteral("units"), inner } });
-    }
-    return o;
-}
 
 bool unitOk(const Unit &u)
 {
@@ -184,7 +148,12 @@ QList<Field> jsonFields(QByteArrayView json, int budget)
     const QString text = QString::fromUtf8(json);
     if (const auto problem = JsonText::check(text))
         return { Field(Tr::tr("(not JSON)"), problem->message) };
-    const QList<JsonText::OutlineRow> rows = JsonText::outline(text, budget);
+    return validJsonFields(text, budget);
+}
+
+QList<Field> validJsonFields(QStringView json, int budget)
+{
+    const QList<JsonText::OutlineRow> rows = JsonText::outline(json, budget);
     // Rows come in document order with their depth: a stack of the open containers' child lists.
     QList<Field> top;
     QList<QList<Field> *> open { &top };
@@ -278,18 +247,6 @@ QStringList Decoded::correlationTexts() const
     for (const Correlation &c : correlations())
         out << roleName(c.role) + QLatin1Char(' ') + QString::fromUtf8(c.key);
     return out;
-}
-
-QJsonObject Decoded::toJson() const
-{
-    QJsonObject o { { QStringLiteral("protocol"), protocolId(protocol) }, { QStringLiteral("summary"), summary(1 << 20) } };
-    if (!error.isEmpty())
-        o.insert(QStringLiteral("error"), error);
-    QJsonArray us;
-    for (const Unit &u : units)
-        us.append(unitToJson(u));
-    o.insert(QStringLiteral("units"), us);
-    return o;
 }
 
 QString Decoded::searchText() const

@@ -2,7 +2,6 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
-#include <QJsonObject>
 #include <QList>
 #include <QString>
 
@@ -63,6 +62,8 @@ inline bool operator!=(const Field &a, const Field &b) { return !(a == b); }
 // an object's members and an array's items become children; scalars their literal. Invalid JSON
 // gives one field saying why. Stops after `budget` fields with a last one saying so.
 QList<Field> jsonFields(QByteArrayView json, int budget = 2000);
+// The same for text already known to be JSON (JsonText::check() found nothing).
+QList<Field> validJsonFields(QStringView json, int budget = 2000);
 
 // A field value for bytes that may not be text (an MQTT payload, a header): the text as sent when
 // it is valid UTF-8 without control characters (tab and line ends allowed), else
@@ -120,9 +121,6 @@ struct Decoded {
     QList<Correlation> correlations() const;
     // The same as "request ack / 3", one per correlation, for tests and tool tips.
     QStringList correlationTexts() const;
-    // For jsonl and the CLI: {"protocol":"stomp","summary":...,"units":[{"type","summary","fields":
-    // [{"name","value","children"}],"error","correlations":[{"role","key"}],"inner":...}],"error"}.
-    QJsonObject toJson() const;
     // Every name, value and summary as one text, for the log filter's search.
     QString searchText() const;
 };

@@ -115,11 +115,11 @@ Unit SocketIoDecoder::engineUnit(Sender sender, QByteArrayView payload, Pending 
         u.fields << Field(Tr::tr("ack id"), QString::number(*packet->ackId));
     if (packet->type == PType::BinaryEvent || packet->type == PType::BinaryAck)
         u.fields << Field(Tr::tr("attachments"), QString::number(packet->attachments));
-    if (const auto event = SocketIo::event(*packet)) {
-        u.fields << Field(Tr::tr("event"), event->first);
-        u.fields << Field(Tr::tr("arguments"), event->second, jsonFields(event->second.toUtf8()));
+    if (packet->type == PType::Event || packet->type == PType::BinaryEvent) {
+        u.fields << Field(Tr::tr("event"), packet->eventName);
+        u.fields << Field(Tr::tr("arguments"), packet->eventArguments, validJsonFields(packet->eventArguments));
     } else if (!packet->data.isEmpty()) {
-        u.fields << Field(Tr::tr("data"), QString::fromUtf8(packet->data), jsonFields(packet->data));
+        u.fields << Field(Tr::tr("data"), QString::fromUtf8(packet->data), validJsonFields(packet->compact));
     }
 
     const QByteArray nsp = namespaceKey(packet->nsp);

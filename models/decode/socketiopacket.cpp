@@ -1,11 +1,10 @@
 #include "decode/socketiopacket.h"
 
+#include "decode/jsonvalues.h"
 #include "text/displaytext.h"
 #include "text/jsontext.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
-#include <QJsonDocument>
 
 namespace {
 
@@ -39,13 +38,16 @@ std::optional<std::pair<QString, QString>> splitEvent(const QString &compactArra
         end += compactArray[end] == QLatin1Char('\\') ? 2 : 1;
     if (end >= compactArray.size())
         return std::nullopt;
-    const QString literal = compactArray.mid(1, end);
-    const QJsonArray one = QJsonDocument::fromJson(QStringLiteral("[%1]").arg(literal).toUtf8()).array();
-    const QString rest = compactArray.mid(end + 2); // after the closing quote and its , or ]
-    return std::pair { one.at(0).toString(), rest.isEmpty() ? QStringLiteral("[]") : QStringLiteral("[") + rest };
+    const QStringView literal = QStringView(compactArray).sliced(1, end);
+    const QStringView rest = QStringView(compactArray).sliced(end + 2); // after the closing quote and its , or ]
+    QString name = literal.contains(QLatin1Char('\\')) ? JsonValues::string(literal.toUtf8()) : literal.sliced(1, literal.size() - 2).toString();
+    QString arguments = QStringLiteral("[");
+    arguments += rest.isEmpty() ? QStringView(u"]") : rest;
+    return std::pair { std::move(name), std::move(arguments) };
 }
 
-QString payloadProblem(const Packet &p)
+// Also splits an event into its name and arguments, which the check needs anyway.
+QString payloadProblem(Packet &p)
 {
     // What socket.io-parser accepts for each type (socket.io-protocol v5).
     const QByteArray trimmed = p.data.trimmed();
@@ -59,9 +61,12 @@ QString payloadProblem(const Packet &p)
         return first == '{' || first == '"' ? QString() : Tr::tr("a connect error carries an object or a string");
     case Packet::Type::Event:
     case Packet::Type::BinaryEvent:
-        return splitEvent(JsonText::compact(QString::fromUtf8(trimmed)))
-            ? QString()
-            : Tr::tr("an event is an array led by the event's name");
+        if (auto event = splitEvent(p.compact)) {
+            p.eventName = std::move(event->first);
+            p.eventArguments = std::move(event->second);
+            return {};
+        }
+        return Tr::tr("an event is an array led by the event's name");
     case Packet::Type::Ack:
     case Packet::Type::BinaryAck:
         return first == '[' ? QString() : Tr::tr("an ack carries an array");
@@ -124,8 +129,10 @@ std::optional<Packet> parse(QByteArrayView data, QString *error)
     }
     p.data = data.sliced(at).toByteArray();
     if (!p.data.isEmpty()) {
-        if (const auto problem = JsonText::check(QString::fromUtf8(p.data)))
+        const QString text = QString::fromUtf8(p.data);
+        if (const auto problem = JsonText::check(text))
             return fail<Packet>(error, Tr::tr("the payload is not JSON: %1").arg(problem->message));
+        p.compact = JsonText::compact(text);
     }
     if (const QString problem = payloadProblem(p); !problem.isEmpty())
         return fail<Packet>(error, Tr::tr("not a valid %1: %2").arg(typeName(p.type), problem));
@@ -136,7 +143,7 @@ std::optional<std::pair<QString, QString>> event(const Packet &packet)
 {
     if (packet.type != Packet::Type::Event && packet.type != Packet::Type::BinaryEvent)
         return std::nullopt;
-    return splitEvent(JsonText::compact(QString::fromUtf8(packet.data.trimmed())));
+    return std::pair { packet.eventName, packet.eventArguments };
 }
 
 QString typeName(EnginePacket::Type type)
@@ -185,14 +192,11 @@ QString summary(const Packet &p)
 {
     constexpr int ArgumentChars = 80;
     QStringList parts { typeName(p.type) };
-    const QString compact = p.data.isEmpty() ? QString() : JsonText::compact(QString::fromUtf8(p.data));
     if ((p.type == Packet::Type::Event || p.type == Packet::Type::BinaryEvent)) {
-        if (const auto event = splitEvent(compact)) {
-            parts << DisplayText::quoted(event->first.toUtf8(), 60);
-            parts << DisplayText::line(event->second.toUtf8(), ArgumentChars);
-        }
-    } else if (!compact.isEmpty()) {
-        parts << DisplayText::line(compact.toUtf8(), ArgumentChars);
+        parts << DisplayText::quoted(p.eventName.toUtf8(), 60);
+        parts << DisplayText::line(p.eventArguments.toUtf8(), ArgumentChars);
+    } else if (!p.compact.isEmpty()) {
+        parts << DisplayText::line(p.compact.toUtf8(), ArgumentChars);
     }
     if (p.type == Packet::Type::Ack || p.type == Packet::Type::BinaryAck) {
         if (p.ackId)

@@ -27,6 +27,12 @@ struct Packet {
     QByteArray nsp = "/"; // the namespace
     std::optional<quint64> ackId;
     QByteArray data; // the JSON payload exactly as sent; empty when there is none
+    // Filled by parse(), so that the decoder, the summary and the fields read the JSON once: the
+    // payload with the white space between tokens removed, and for an event its name and the
+    // array of its arguments (`["chat message","hi"]`: `chat message` and `["hi"]`).
+    QString compact;
+    QString eventName;
+    QString eventArguments;
 };
 
 // nullopt and a reason ("not an Engine.IO packet: ...") when `frame` is not one.
@@ -37,12 +43,13 @@ std::optional<Packet> parse(QByteArrayView data, QString *error = nullptr);
 
 // An event's name and the array of its arguments, compact, in the order and spelling sent:
 // `["chat message","hi"]` gives `chat message` and `["hi"]`. nullopt for a packet that is no event.
+// `packet` comes from parse().
 std::optional<std::pair<QString, QString>> event(const Packet &packet);
 
 QString typeName(EnginePacket::Type type); // "open", "ping", "message", ...
 QString typeName(Packet::Type type); // "connect", "event", "binary event", ...
 // One line for the log: `event "chat message" ["hi"] ack 3`, `connect /chat {"token":…}`; peer
-// text by the display rule, long arguments shortened.
+// text by the display rule, long arguments shortened. `packet` comes from parse().
 QString summary(const Packet &packet);
 
 } // namespace SocketIo

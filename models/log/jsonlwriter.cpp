@@ -145,16 +145,6 @@ void putTextField(OutBuffer &o, const char *name, QByteArrayView bytes)
     o.put('"');
 }
 
-void putStringValue(OutBuffer &o, const QString &value)
-{
-    const QByteArray utf8 = value.toUtf8();
-    o.need(2);
-    o.put('"');
-    putJsonBody(o, utf8); // a QString converts to valid UTF-8
-    o.need(1);
-    o.put('"');
-}
-
 // {"time":"...","us":...,"conn":...[,"leg":"..."],"dir":"...","kind":"..."  (the object stays open)
 void putJsonPrefix(OutBuffer &o, const char *isoSecond, quint32 micro, qint64 timeUs, quint32 connectionId,
     Leg leg, Direction direction, const char *kind)
@@ -270,7 +260,7 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
                 const CloseCodeInfo info = CloseCodes::info(code);
                 if (!info.name.isEmpty()) {
                     o.text(",\"close_name\":");
-                    putStringValue(o, info.name);
+                    o.putJsonString(info.name);
                 }
                 putTextField(o, "close_reason", e.payload.sliced(2));
             } else {
@@ -303,9 +293,9 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
     }
     case EventKind::Violation:
         o.lit(",\"rule\":");
-        putStringValue(o, Violation::ruleId(e.violation));
+        o.putJsonString(Violation::ruleId(e.violation));
         o.text(",\"rfc\":");
-        putStringValue(o, Violation::rfcSection(e.violation));
+        o.putJsonString(Violation::rfcSection(e.violation));
         o.text(",\"close_code\":");
         o.need(8);
         if (e.closeCode)
@@ -346,14 +336,14 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
         // Rare (one per signal of a Qt engine): parsed again rather than trusted as it was stored.
         if (const std::optional<ApiCall> call = ApiCall::fromJson(e.payload)) {
             o.text(",\"signal\":");
-            putStringValue(o, call->signal);
+            o.putJsonString(call->signal);
             const QByteArray args = QJsonDocument(call->args).toJson(QJsonDocument::Compact);
             o.text(",\"args\":");
             o.need(args.size());
             o.put(args);
             if (!call->note.isEmpty()) {
                 o.text(",\"note\":");
-                putStringValue(o, call->note);
+                o.putJsonString(call->note);
             }
         } else {
             o.text(",\"signal\":\"?\",\"args\":[]");
@@ -389,7 +379,7 @@ void JsonlWriter::append(QByteArray &out, const WireEvent &e)
                 o.text("\"");
             }
             o.text(",\"message\":");
-            putStringValue(o, note->detail);
+            o.putJsonString(note->detail);
         } else {
             o.text(",\"action\":\"?\"");
             putTextField(o, "message", e.payload);

@@ -47,7 +47,7 @@
 //   state        state ("CONNECTING", "OPEN", "CLOSING", "CLOSED"), message (or message_b64),
 //                if CLOSED: close_code (int), was_clean (bool)
 //   tls, error   message (or message_b64)
-// wsinspector-cli adds "decoded" (an object, Decode::Decoded::toJson()) as the last field of a data
+// wsinspector-cli adds "decoded" (an object, DecodedJson) as the last field of a data
 // message's final frame when --decode reads it as a protocol on top (Socket.IO, STOMP, ...).
 // wsinspector-cli --serve adds two kinds that never appear in session files: "message" (a whole
 // message as Qt's server reports it: type, text or b64) and "listening" (url, mode; the first line).

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QStringView>
 
 #include <algorithm>
 #include <cstring>
@@ -107,6 +108,56 @@ public:
         need(DisplayText::maxOutputBytes(bytes.size(), options.maxChars)); // not 4× a 64 MiB payload
         m_p = DisplayText::write(m_p, bytes, options, &result);
         return result;
+    }
+    // `text` as a quoted JSON string in UTF-8, straight from UTF-16 (no QString::toUtf8() copy);
+    // makes room itself. A lone surrogate, which no UTF-8 can carry, becomes U+FFFD.
+    void putJsonString(QStringView text)
+    {
+        need(text.size() * 6 + 2); // \u00XX is the longest a UTF-16 unit gets
+        put('"');
+        const char16_t *s = text.utf16();
+        const qsizetype n = text.size();
+        for (qsizetype i = 0; i < n; ++i) {
+            const char16_t c = s[i];
+            if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+                put(char(c));
+            } else if (c < 0x80) {
+                put('\\');
+                switch (c) {
+                case '"':
+                case '\\':
+                    put(char(c));
+                    break;
+                case '\n':
+                    put('n');
+                    break;
+                case '\r':
+                    put('r');
+                    break;
+                case '\t':
+                    put('t');
+                    break;
+                default:
+                    lit("u00");
+                    putHexByte(uchar(c));
+                }
+            } else if (c < 0x800) {
+                put(char(0xC0 | (c >> 6)));
+                put(char(0x80 | (c & 0x3F)));
+            } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(s[i + 1])) {
+                const char32_t u = QChar::surrogateToUcs4(c, s[++i]);
+                put(char(0xF0 | (u >> 18)));
+                put(char(0x80 | ((u >> 12) & 0x3F)));
+                put(char(0x80 | ((u >> 6) & 0x3F)));
+                put(char(0x80 | (u & 0x3F)));
+            } else {
+                const char16_t u = QChar::isSurrogate(c) ? char16_t(0xFFFD) : c;
+                put(char(0xE0 | (u >> 12)));
+                put(char(0x80 | ((u >> 6) & 0x3F)));
+                put(char(0x80 | (u & 0x3F)));
+            }
+        }
+        put('"');
     }
     void putBool(bool b)
     {

@@ -1,5 +1,7 @@
 #include "text/displaytext.h"
 
+#include <algorithm>
+
 #include "text/utf8validator.h"
 
 #include <cstring>
@@ -159,6 +161,18 @@ char *DisplayText::write(char *out, QByteArrayView bytes, const Options &options
 
 QString DisplayText::fromPeer(QByteArrayView bytes, const Options &options, Result *result)
 {
+    // Printable ASCII that fits shows as it is: most protocol text (names, ids, JSON) takes this
+    // way, without the worst-case buffer and the UTF-8 round trip below.
+    if (options.maxChars < 0 || bytes.size() <= options.maxChars) {
+        const bool plain = std::all_of(bytes.begin(), bytes.end(), [&](char c) {
+            return c >= 0x20 && c < 0x7f && !(options.escapeQuotes && (c == '"' || c == '\\'));
+        });
+        if (plain) {
+            if (result)
+                *result = Result { bytes.size(), false, -1, false };
+            return QString::fromLatin1(bytes);
+        }
+    }
     // Bound the work by what can be shown: a 64 MiB payload cut to 80 characters reads 80 code
     // points at most (4 bytes each), not 64 MiB.
     QByteArrayView input = bytes;

@@ -397,6 +397,30 @@ private:
         return v;
     }
 
+    // At a string's opening quote: its text as shown (the display rule, cut at MaxValueChars, with
+    // the size when cut, for values). Printable ASCII without escapes, most keys and values, is
+    // taken as it is.
+    QString shownString(bool sizeWhenCut)
+    {
+        qsizetype end = m_pos + 1;
+        while (end < m_json.size() && end - m_pos <= JsonText::MaxValueChars) {
+            const char16_t c = m_json[end].unicode();
+            if (c == u'"') {
+                const QString text = m_json.sliced(m_pos + 1, end - m_pos - 1).toString();
+                m_pos = end + 1;
+                return text;
+            }
+            if (c < 0x20 || c >= 0x7f || c == u'\\')
+                break;
+            ++end;
+        }
+        const QByteArray text = string();
+        QString shown = DisplayText::line(text, JsonText::MaxValueChars);
+        if (sizeWhenCut && shown.endsWith(QChar(0x2026)))
+            shown += tr(" (%1 bytes)").arg(text.size());
+        return shown;
+    }
+
     QByteArray string()
     {
         QByteArray out;
@@ -454,11 +478,7 @@ private:
             r.value = object ? (count == 1 ? tr("{1 member}") : tr("{%1 members}").arg(count))
                              : (count == 1 ? tr("[1 item]") : tr("[%1 items]").arg(count));
         } else if (c == u'"') {
-            const QByteArray text = string();
-            QString shown = DisplayText::line(text, JsonText::MaxValueChars);
-            if (shown.endsWith(QChar(0x2026)))
-                shown += tr(" (%1 bytes)").arg(text.size());
-            m_rows[row].value = shown;
+            m_rows[row].value = shownString(true);
             m_rows[row].type = QStringLiteral("string");
         } else {
             const qsizetype start = m_pos;
@@ -493,11 +513,11 @@ private:
             }
             QString key;
             if (object) {
-                key = DisplayText::line(string(), JsonText::MaxValueChars);
+                key = shownString(false);
                 skipSpace();
                 ++m_pos; // ':'
             } else {
-                key = QStringLiteral("[%1]").arg(count);
+                key = QLatin1Char('[') + QString::number(count) + QLatin1Char(']');
             }
             value(depth, key);
             ++count;
