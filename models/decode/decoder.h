@@ -21,6 +21,15 @@ public:
     // One whole data message: `binary` for an opcode 2 message, text otherwise.
     virtual Decode::Decoded decode(Decode::Sender sender, bool binary, QByteArrayView payload) = 0;
 
+    // What a pass that follows a connection needs of one message: the same state change as decode()
+    // and the same correlations, without the text for people (summaries, fields), which is made
+    // again when a row is shown. The default decodes; a decoder overrides it where most messages
+    // can be told apart cheaply.
+    virtual QList<Decode::Correlation> track(Decode::Sender sender, bool binary, QByteArrayView payload)
+    {
+        return decode(sender, binary, payload).correlations();
+    }
+
     // What decode() keeps between messages from `sender`, as bytes; empty when nothing.
     virtual QByteArray state(Decode::Sender sender) const
     {

@@ -205,6 +205,23 @@ Decoded SocketIoDecoder::decode(Sender sender, bool binary, QByteArrayView paylo
     return d;
 }
 
+QList<Correlation> SocketIoDecoder::track(Sender sender, bool binary, QByteArrayView payload)
+{
+    // Nearly every message of a busy connection is an event without an ack id: it pairs with
+    // nothing and changes no state, valid or not, so its JSON need not be read. Anything else
+    // (acks, connects, pings, binary packets and their attachments) is decoded in full.
+    if (!binary && m_pending[slot(sender)].total == 0 && payload.startsWith("42")) {
+        qsizetype at = 2;
+        if (at < payload.size() && payload[at] == '/') {
+            const qsizetype comma = payload.indexOf(',', at);
+            at = comma < 0 ? payload.size() : comma + 1;
+        }
+        if (at >= payload.size() || payload[at] < '0' || payload[at] > '9')
+            return {};
+    }
+    return decode(sender, binary, payload).correlations();
+}
+
 QByteArray SocketIoDecoder::state(Sender sender) const
 {
     const Pending &p = m_pending[slot(sender)];

@@ -14,6 +14,7 @@ class SocketIoDecoder : public Decoder {
 public:
     Decode::Protocol protocol() const override { return Decode::Protocol::SocketIo; }
     Decode::Decoded decode(Decode::Sender sender, bool binary, QByteArrayView payload) override;
+    QList<Decode::Correlation> track(Decode::Sender sender, bool binary, QByteArrayView payload) override;
     QByteArray state(Decode::Sender sender) const override;
     void setState(Decode::Sender sender, const QByteArray &state) override;
 

@@ -307,9 +307,17 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
     }
     if (!state.decoder)
         return;
-    const Decoded decoded = state.decoder->decode(sender, message->binary, message->payload);
-    if (state.stateTooLarge[0] || state.stateTooLarge[1])
-        m_pinned.insert(index, decoded); // its state before was not kept: it cannot be decoded again
+    QList<Correlation> correlations;
+    if (state.stateTooLarge[0] || state.stateTooLarge[1]) {
+        // Its state before was not kept: it cannot be decoded again, so it is kept decoded.
+        const Decoded decoded = state.decoder->decode(sender, message->binary, message->payload);
+        m_pinned.insert(index, decoded);
+        correlations = decoded.correlations();
+    } else {
+        // The text is made when a row, the payload view or the search asks (decodedAt()); the pass
+        // needs only the state and the pairs.
+        correlations = state.decoder->track(sender, message->binary, message->payload);
+    }
     for (int s = 0; s < 2; ++s) {
         QByteArray now = state.decoder->state(s == 1 ? Sender::Server : Sender::Client);
         if (now == state.lastState[s])
@@ -320,15 +328,15 @@ void ProtocolDecoding::take(qsizetype index, const WireEvent &event)
         state.states[s].emplace_back(index, state.stateTooLarge[s] ? QByteArray() : now);
         state.lastState[s] = std::move(now);
     }
-    notePairs(state, index, event, decoded);
+    notePairs(state, index, event, correlations);
 }
 
-void ProtocolDecoding::notePairs(LegState &state, qsizetype index, const WireEvent &event, const Decoded &decoded)
+void ProtocolDecoding::notePairs(LegState &state, qsizetype index, const WireEvent &event, const QList<Correlation> &correlations)
 {
     const Sender sender = senderOf(event);
     const int asker = senderSlot(sender);
     const int other = 1 - asker;
-    for (const Correlation &c : decoded.correlations()) {
+    for (const Correlation &c : correlations) {
         if (c.role == Correlation::Role::Request) {
             const int pair = int(m_pairs.size());
             m_pairs.push_back(Pair { index, -1, -1, Correlation::Role::Answer, c.key });

@@ -109,7 +109,7 @@ private:
     const LegState *legStateOf(Leg leg) const;
     void detectFromHandshake(LegState &state, Leg leg);
     void startDecoder(LegState &state, Decode::Protocol protocol, const QString &reason);
-    void notePairs(LegState &state, qsizetype index, const WireEvent &event, const Decode::Decoded &decoded);
+    void notePairs(LegState &state, qsizetype index, const WireEvent &event, const QList<Decode::Correlation> &correlations);
     // The data message ending at `index`: its payload and whether it is binary, if it is one.
     struct MessageBytes {
         QByteArray payload;

@@ -19,6 +19,7 @@ private Q_SLOTS:
     void attachmentsMissing();
     void stateRestored();
     void badState();
+    void trackAgreesWithDecode();
 };
 
 void tst_SocketIoDecoder::message_data()
@@ -147,6 +148,52 @@ void tst_SocketIoDecoder::badState()
     decoder.setState(Sender::Client, QByteArray("\xff\xff\xff\xff junk", 9));
     QCOMPARE(decoder.state(Sender::Client), QByteArray());
     QCOMPARE(decoder.decode(Sender::Client, true, "x").units.first().type, QStringLiteral("binary message"));
+}
+
+void tst_SocketIoDecoder::trackAgreesWithDecode()
+{
+    // The log's pass calls track(), which skips most events' JSON: it must leave the same state and
+    // give the same pairs as decode() on every message of a conversation, whatever the message.
+    struct Message {
+        Sender sender;
+        bool binary;
+        QByteArray payload;
+    };
+    const auto C = Sender::Client;
+    const auto S = Sender::Server;
+    const QList<Message> conversation {
+        { S, false, R"(0{"sid":"a","upgrades":[],"pingInterval":25000,"pingTimeout":20000})" },
+        { C, false, "40" },
+        { S, false, R"(40{"sid":"b"})" },
+        { S, false, R"(42["tick",{"n":1}])" },
+        { C, false, R"(427["ask",1])" },
+        { S, false, R"(437[true])" },
+        { C, false, R"(42/chat,["hi"])" },
+        { C, false, R"(42/chat,12["hi"])" },
+        { S, false, R"(43/chat,12[])" },
+        { C, false, "42/chat" },
+        { C, false, "42" },
+        { C, false, "42abc" },
+        { C, false, "42[not json" },
+        { C, false, R"(451-["up",{"_placeholder":true,"num":0}])" },
+        { C, true, QByteArray("\x00\x01", 2) },
+        { C, false, R"(452-["two",{"_placeholder":true,"num":0},{"_placeholder":true,"num":1}])" },
+        { C, true, "first of two" },
+        { C, false, R"(42["cut short"])" }, // the second attachment never came
+        { S, false, R"(42["after"])" },
+        { S, false, "2" },
+        { C, false, "3" },
+        { C, true, "stray binary" },
+        { S, false, R"(42/a,9999999999999999["too long an ack"])" },
+    };
+    SocketIoDecoder decoding;
+    SocketIoDecoder tracking;
+    for (const Message &m : conversation) {
+        const QList<Correlation> expected = decoding.decode(m.sender, m.binary, m.payload).correlations();
+        QCOMPARE(tracking.track(m.sender, m.binary, m.payload), expected);
+        for (const Sender who : { C, S })
+            QVERIFY2(tracking.state(who) == decoding.state(who), m.payload.constData());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_SocketIoDecoder)
