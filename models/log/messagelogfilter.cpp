@@ -1,6 +1,7 @@
 #include "log/messagelogfilter.h"
 
 #include "log/messagelogmodel.h"
+#include "log/turnbudget.h"
 
 #include <QElapsedTimer>
 
@@ -103,12 +104,13 @@ void MessageLogFilter::scanSlice()
         m_scanTimer.stop();
         return;
     }
+    const qint64 slice = TurnBudget::sliceNs(SliceMs * 1'000'000);
     QElapsedTimer clock;
     clock.start();
     const int rows = int(m_scanMatches.size());
     // Look at the clock every 256 rows or 1 MiB of payload, whichever comes first: often enough to
     // keep slices short (a regex over a 1 MiB message is a millisecond or more), rarely enough to be free.
-    while (m_scanNext < rows && clock.elapsed() < SliceMs) {
+    while (m_scanNext < rows && clock.nsecsElapsed() < slice) {
         const int stop = std::min(rows, m_scanNext + 256);
         qint64 bytes = 0;
         for (; m_scanNext < stop && bytes < (1 << 20); ++m_scanNext) {
@@ -117,6 +119,7 @@ void MessageLogFilter::scanSlice()
             m_scanMatches[size_t(m_scanNext)] = rowMatches(m_scanSearch, m_scanNext, e);
         }
     }
+    TurnBudget::spent(clock.nsecsElapsed());
     if (m_scanNext < rows) {
         Q_EMIT searchProgressed(searchProgress());
         return;

@@ -2,6 +2,7 @@
 
 #include "log/apicall.h"
 #include "log/interceptnote.h"
+#include "log/turnbudget.h"
 
 #include "text/displaytext.h"
 #include "log/payloadpreview.h"
@@ -18,7 +19,15 @@ MessageLogModel::MessageLogModel(QObject *parent)
 {
     m_batchTimer.setSingleShot(true);
     m_batchTimer.setInterval(BatchIntervalMs);
-    connect(&m_batchTimer, &QTimer::timeout, this, [this] { appendRows(m_rowsPerBatch); });
+    connect(&m_batchTimer, &QTimer::timeout, this, [this] {
+        // The batch's size fits what this turn has left (TurnBudget), at the measured cost per row.
+        const qint64 slice = TurnBudget::sliceNs(BatchBudgetMs * 1'000'000);
+        const double fit = m_nsPerRow > 0 ? std::max(double(MinRowsPerBatch), double(slice) / m_nsPerRow) : double(m_rowsPerBatch);
+        QElapsedTimer clock;
+        clock.start();
+        appendRows(int(std::min(double(m_rowsPerBatch), fit)));
+        TurnBudget::spent(clock.nsecsElapsed());
+    });
 }
 
 void MessageLogModel::setCapture(Capture *capture)

@@ -3,6 +3,7 @@
 #include "decode/decoder.h"
 #include "decode/protocoldetector.h"
 #include "log/timelinemodel.h"
+#include "log/turnbudget.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -208,10 +209,12 @@ void ProtocolDecoding::onBatchTimer()
     if (!m_capture)
         return;
     const qsizetype total = m_capture->count();
+    const qint64 slice = TurnBudget::sliceNs(IngestBudgetMs * 1'000'000);
     QElapsedTimer clock;
     clock.start();
-    while (m_ingested < total && clock.elapsed() < IngestBudgetMs)
+    while (m_ingested < total && clock.nsecsElapsed() < slice)
         ingest(qMin(total, m_ingested + IngestSlice));
+    TurnBudget::spent(clock.nsecsElapsed());
     if (m_ingested < total)
         m_batchTimer.start(0); // more of the backlog on the next turn of the event loop
     announce();

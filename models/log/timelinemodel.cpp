@@ -4,6 +4,7 @@
 #include "log/interceptnote.h"
 
 #include "log/payloadpreview.h"
+#include "log/turnbudget.h"
 #include "protocol/closecodes.h"
 #include "text/displaytext.h"
 #include "text/sizeformat.h"
@@ -372,10 +373,12 @@ void TimelineModel::onBatchTimer()
         return;
     const qsizetype first = m_ingested;
     const qsizetype total = m_capture->count();
+    const qint64 slice = TurnBudget::sliceNs(IngestBudgetMs * 1'000'000);
     QElapsedTimer clock;
     clock.start();
-    while (m_ingested < total && clock.elapsed() < IngestBudgetMs)
+    while (m_ingested < total && clock.nsecsElapsed() < slice)
         ingest(qMin(total, m_ingested + IngestSlice));
+    TurnBudget::spent(clock.nsecsElapsed());
     if (m_ingested < total)
         m_batchTimer.start(0); // more of the backlog on the next turn of the event loop
     if (m_ingested > first)
