@@ -197,7 +197,11 @@ bool JsonlReader::parseLine(QByteArrayView line, StoredEvent &out, QString &erro
         error = Tr::tr("not a JSON object");
         return false;
     }
-    const QJsonObject object = doc.object();
+    return parseObject(doc.object(), out, error);
+}
+
+bool JsonlReader::parseObject(const QJsonObject &object, StoredEvent &out, QString &error)
+{
     FieldReader r(object);
     out = StoredEvent();
     WireEvent &e = out.fields;

@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QByteArrayView>
+#include <QJsonObject>
 #include <QString>
 
 // A WireEvent read back from a jsonl line, owning the bytes its views point to.
@@ -34,5 +35,7 @@ namespace JsonlReader {
 // wrong ("not valid JSON: ...", "unknown kind \"framez\"", ...), quoting file contents by the
 // display rule.
 bool parseLine(QByteArrayView line, StoredEvent &out, QString &error);
+// The same for a line's object already parsed (HAR files carry events as objects).
+bool parseObject(const QJsonObject &object, StoredEvent &out, QString &error);
 
 } // namespace JsonlReader

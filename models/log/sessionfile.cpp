@@ -170,6 +170,26 @@ bool SessionFileWriter::save(const QString &path, const Capture &capture, const 
     return ok;
 }
 
+LoadedEvents::LoadedEvents(Capture &into)
+    : m_capture(into)
+{
+}
+
+void LoadedEvents::record(WireEvent event)
+{
+    if (event.kind == EventKind::Frame && event.direction != Direction::Local) {
+        const int dir = event.direction == Direction::Outgoing ? 1 : 0;
+        Numbering &n = m_numberings[(quint64(event.connectionId) << 1) | quint64(dir)];
+        const quint32 local = n.local.next(event.frame);
+        if (local && local != n.lastLocal) {
+            n.lastLocal = local;
+            n.id = ++m_lastId[dir];
+        }
+        event.messageId = local ? n.id : 0;
+    }
+    m_capture.record(event);
+}
+
 SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &into)
 {
     Result result;
@@ -183,15 +203,7 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
 
     StoredEvent stored;
     QString error;
-    // Messages are numbered per connection and direction (that is where fragments belong), and
-    // given ids that are unique per direction in the capture, which may hold several connections.
-    struct Numbering {
-        MessageNumbering local;
-        quint32 lastLocal = 0;
-        quint32 id = 0;
-    };
-    QHash<quint64, Numbering> numberings;
-    quint32 lastId[2] = { 0, 0 };
+    LoadedEvents loaded(into);
     qsizetype lineNumber = 0;
     bool firstContentLine = true;
     while (!device.atEnd()) {
@@ -249,19 +261,7 @@ SessionFileReader::Result SessionFileReader::read(QIODevice &device, Capture &in
             ++result.badLines;
             continue;
         }
-        WireEvent event = stored.event();
-        if (event.kind == EventKind::Frame && event.direction != Direction::Local) {
-            // Files carry frames, not message boundaries: number the messages again as they are read.
-            const int dir = event.direction == Direction::Outgoing ? 1 : 0;
-            Numbering &n = numberings[(quint64(event.connectionId) << 1) | quint64(dir)];
-            const quint32 local = n.local.next(event.frame);
-            if (local && local != n.lastLocal) {
-                n.lastLocal = local;
-                n.id = ++lastId[dir];
-            }
-            event.messageId = local ? n.id : 0;
-        }
-        into.record(event);
+        loaded.record(stored.event());
         ++result.eventsLoaded;
     }
     if (lineNumber == 0)

@@ -3,8 +3,10 @@
 #include "log/jsonlreader.h"
 #include "log/jsonlwriter.h"
 #include "log/wireevent.h"
+#include "protocol/messagenumbering.h"
 
 #include <QFile>
+#include <QHash>
 #include <QJsonObject>
 #include <QObject>
 #include <QStringList>
@@ -63,6 +65,26 @@ private:
     QString m_error;
     qint64 m_events = 0;
     bool m_failed = false;
+};
+
+// Records events read back from a file into a Capture. Files carry frames, not message boundaries:
+// the messages are numbered again as the events come, per connection and direction (where
+// fragments belong), with ids unique per direction in the capture, which may hold several
+// connections.
+class LoadedEvents {
+public:
+    explicit LoadedEvents(Capture &into);
+    void record(WireEvent event);
+
+private:
+    struct Numbering {
+        MessageNumbering local;
+        quint32 lastLocal = 0;
+        quint32 id = 0;
+    };
+    Capture &m_capture;
+    QHash<quint64, Numbering> m_numberings;
+    quint32 m_lastId[2] = { 0, 0 };
 };
 
 // Loads a session file into a Capture. Each bad line is reported with its number and what is wrong,
