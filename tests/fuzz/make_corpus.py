@@ -344,3 +344,55 @@ write("fuzz_sessionfile", "extreme-numbers.jsonl", HEADER + b"".join([
     line({"time": "", "us": 253402300800000000, "conn": 0, "dir": "local", "kind": "tls", "message": "year 10000"}),
 ]))
 write("fuzz_sessionfile", "empty.jsonl", b"")
+
+
+# --- HAR files (fuzz_harreader) -----------------------------------------------------------------
+
+def har(entries, **log):
+    return json.dumps({"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
+                               "entries": entries, **log}}, indent=2).encode()
+
+
+def har_entry(url, messages=None, status=101, started="2026-11-21T05:30:00.123Z", **extra):
+    entry = {"startedDateTime": started, "time": 12.5, "_resourceType": "websocket",
+             "request": {"method": "GET", "url": url, "httpVersion": "HTTP/1.1",
+                         "headers": [{"name": "Host", "value": "example.com"}, {"name": "Upgrade", "value": "websocket"}],
+                         "queryString": [], "cookies": [], "headersSize": -1, "bodySize": 0},
+             "response": {"status": status, "statusText": "Switching Protocols", "httpVersion": "HTTP/1.1",
+                          "headers": [{"name": "Upgrade", "value": "websocket"}], "cookies": [],
+                          "content": {"size": 0, "mimeType": "x-unknown"}, "redirectURL": "", "headersSize": -1, "bodySize": -1},
+             "cache": {}, "timings": {"blocked": -1, "dns": -1, "ssl": -1, "connect": -1, "send": 0, "wait": 2, "receive": 10}, **extra}
+    if messages is not None:
+        entry["_webSocketMessages"] = messages
+    return entry
+
+
+CHROME_MESSAGES = [
+    {"type": "send", "time": 1795239000.2, "opcode": 1, "data": '{"op":"subscribe","id":1}'},
+    {"type": "receive", "time": 1795239000.25, "opcode": 1, "data": "caf\u00e9 \u2713"},
+    {"type": "receive", "time": 1795239000.3, "opcode": 2, "data": base64.b64encode(bytes(range(8))).decode()},
+    {"type": "error", "time": 1795239000.4, "opcode": -1, "data": "net::ERR_CONNECTION_RESET"},
+]
+write("fuzz_harreader", "chrome.har", har([har_entry("https://example.com/", status=200), har_entry("wss://example.com/ws?x=1", CHROME_MESSAGES)]))
+write("fuzz_harreader", "firefox.har", har([har_entry("ws://localhost:8080/", started="2026-11-21T07:30:00.500+02:00",
+                                                      _securityState="insecure", connection="8080")], version="1.1"))
+write("fuzz_harreader", "own-events.har", har([{
+    "_resourceType": "websocket", "_wsinspectorConnection": 3, "_wsinspectorOrder": [0, 1, 2],
+    "_webSocketMessages": [],
+    "_wsinspectorEvents": [
+        {"time": "2026-11-21T05:30:00.123456Z", "us": 1795239000123456, "conn": 3, "dir": "out", "kind": "frame",
+         "fin": True, "rsv1": False, "rsv2": False, "rsv3": False, "masked": True, "opcode": 1, "type": "text",
+         "mask_key": "37fa213d", "len": 5, "len_form": 7, "header": "818537fa213d", "text": "Hello"},
+        {"time": "2026-11-21T05:30:00.123456Z", "us": 1795239000123457, "conn": 3, "dir": "in", "kind": "frame",
+         "fin": False, "rsv1": False, "rsv2": False, "rsv3": False, "masked": False, "opcode": 2, "type": "binary",
+         "mask_key": None, "len": 2, "len_form": 7, "header": "0202", "b64": "AP8="},
+        {"time": "2026-11-21T05:30:00.123456Z", "us": 1795239000123458, "conn": 3, "dir": "local", "kind": "error",
+         "message": "cut"}]}], _wsinspectorSession={"format": "wsinspector-session", "version": 1, "url": "ws://h/"}))
+write("fuzz_harreader", "bad-messages.har", har([har_entry("ws://h/", [
+    {"type": "receive", "time": 1, "opcode": 2, "data": "@@@"},
+    {"type": "sent", "time": 1, "opcode": 1, "data": ""},
+    {"type": "send", "time": "1", "opcode": 1, "data": ""},
+    {"type": "send", "time": 1e300, "opcode": 99, "data": ""},
+    "not an object"])]))
+write("fuzz_harreader", "no-websocket.har", har([har_entry("https://example.com/", status=200, _resourceType="document")]))
+write("fuzz_harreader", "not-har.json", b'{"entries":[]}')
