@@ -23,6 +23,7 @@
 #include "log/messagelogmodel.h"
 #include "log/serverclientsmodel.h"
 #include "log/serverlogmodel.h"
+#include "log/capturefiles.h"
 #include "log/sessionfile.h"
 #include "inspect/messagelogview.h"
 #include "net/connectionmanager.h"
@@ -420,9 +421,9 @@ void MainWindow::buildMenus()
         m_connectionBar->setFocus();
     });
     newConnection->setShortcut(QKeySequence::New);
-    file->addAction(tr("&Open Session File..."), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open session file"), QString(),
-                                                          tr("Session files (*.jsonl);;All files (*)"));
+    file->addAction(tr("&Open Capture..."), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a capture"), QString(),
+            (CaptureFiles::readFilters() << tr("All files (*)")).join(QStringLiteral(";;")));
         if (!path.isEmpty())
             openSessionFile(path);
     });
@@ -431,9 +432,25 @@ void MainWindow::buildMenus()
             return;
         const QString path = QFileDialog::getSaveFileName(this, tr("Save session"),
                                                           QStringLiteral("session.jsonl"),
-                                                          tr("Session files (*.jsonl)"));
+                                                          CaptureFiles::writeFilters().first());
         if (!path.isEmpty())
             saveSessionFile(path);
+    });
+    file->addAction(tr("&Export As..."), this, [this] {
+        if (!m_current)
+            return;
+        const QStringList filters = CaptureFiles::writeFilters();
+        QString chosen = filters.value(1);
+        QString path = QFileDialog::getSaveFileName(this, tr("Export the capture"), QStringLiteral("session.har"),
+                                                    filters.join(QStringLiteral(";;")), &chosen);
+        if (path.isEmpty())
+            return;
+        // A name typed without an extension takes the chosen filter's.
+        if (!CaptureFiles::formatOf(path, nullptr)) {
+            const CaptureFiles::Format formats[] = { CaptureFiles::Format::Session, CaptureFiles::Format::Har, CaptureFiles::Format::Pcapng };
+            path += QLatin1Char('.') + CaptureFiles::extension(formats[std::max<qsizetype>(0, filters.indexOf(chosen))]);
+        }
+        saveSessionFile(path);
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -601,8 +618,8 @@ bool MainWindow::openSessionFile(const QString &path)
     QStringList errors;
     ClientSession *session = m_connections->openFile(path, &errors);
     if (!errors.isEmpty()) {
-        QMessageBox box(QMessageBox::Warning, tr("Session file"),
-                        session ? tr("Some lines of %1 could not be read; every other line was kept.").arg(path)
+        QMessageBox box(QMessageBox::Warning, tr("Open a capture"),
+                        session ? tr("Some parts of %1 could not be read; everything else was kept.").arg(path)
                                 : tr("%1 could not be read.").arg(path),
                         QMessageBox::Ok, this);
         box.setDetailedText(errors.join(QLatin1Char('\n')));
@@ -621,7 +638,7 @@ bool MainWindow::saveSessionFile(const QString &path)
     SessionHeader header;
     header.url = m_current->options().url.toString();
     QString error;
-    if (!SessionFileWriter::save(path, *m_current->capture(), header, &error)) {
+    if (!CaptureFiles::save(path, *m_current->capture(), header, &error)) {
         QMessageBox::warning(this, tr("Save session"), error);
         return false;
     }

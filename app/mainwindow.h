@@ -69,7 +69,9 @@ public:
     ProxyDialog *proxyDialog();
     // The payload memory budget of every capture (Log → Memory Budget), kept in the settings.
     void setMemoryBudget(quint64 bytes, CaptureMemory::OverBudget policy);
+    // File → Open Capture: a session file or a HAR file, read-only (CaptureFiles).
     bool openSessionFile(const QString &path);
+    // File → Save Session As and Export As: the format by the extension (.jsonl, .har, .pcapng).
     bool saveSessionFile(const QString &path);
 
     EmbeddedServer *server() const { return m_server; }

@@ -1,5 +1,7 @@
 #include "clioptions.h"
 
+#include "log/capturefiles.h"
+
 #include "decode/socketioclient.h"
 #include "text/jsontext.h"
 
@@ -253,6 +255,14 @@ QString CliOptions::usage()
         "                               (repeatable; -k accepts them for every server)\n"
         "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N, --intercept-rule FILE\n"
         "                               as for --relay\n"
+        "\n"
+        "Files\n"
+        "      --convert IN OUT         read a capture and write it in another format, each chosen by\n"
+        "                               its extension: .jsonl (session file) or .har (HTTP Archive, from\n"
+        "                               a browser or from here) in; .jsonl, .har (opens in Chrome\n"
+        "                               DevTools) or .pcapng (opens in Wireshark) out. Exit status 0,\n"
+        "                               or 3 when parts of IN were skipped (each named on stderr), or 1\n"
+        "                               when nothing could be read or OUT could not be written\n"
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen; with --socketio\n"
@@ -601,6 +611,14 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             o.port = ProxyPort;
             if (!takePort(o.port))
                 return std::nullopt;
+        } else if (name == QLatin1String("--convert")) {
+            const auto in = value(name);
+            if (!in)
+                return std::nullopt;
+            if (args.atEnd())
+                return fail(QStringLiteral("--convert takes two files: IN OUT"));
+            o.convertIn = *in;
+            o.convertOut = args.next();
         } else if (name == QLatin1String("--export-ca")) {
             const auto v = value(name);
             if (!v)
@@ -738,6 +756,23 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return std::nullopt;
     }
 
+    if (!o.convertIn.isEmpty()) {
+        if (serve || relay || proxy || engineGiven || !positional.isEmpty() || !clientOnly.isEmpty()
+            || !serveOnly.isEmpty() || !o.exportCaPath.isEmpty())
+            return fail(QStringLiteral("--convert takes nothing but its two files"));
+        QString why;
+        const auto in = CaptureFiles::formatOf(o.convertIn, &why);
+        if (!in)
+            return fail(QStringLiteral("--convert: %1").arg(why));
+        if (*in == CaptureFiles::Format::Pcapng)
+            return fail(QStringLiteral("--convert: \"%1\": pcapng is written, not read (it holds the bytes on the wire, "
+                                       "not what was recorded of them); convert its session file (.jsonl) instead")
+                            .arg(o.convertIn));
+        if (!CaptureFiles::formatOf(o.convertOut, &why))
+            return fail(QStringLiteral("--convert: %1").arg(why));
+        o.mode = Mode::Convert;
+        return o;
+    }
     if (!o.exportCaPath.isEmpty()) {
         if (serve || relay || proxy || engineGiven || !positional.isEmpty() || !clientOnly.isEmpty()
             || !serveOnly.isEmpty())

@@ -35,7 +35,7 @@ struct CliAction {
 
 // The parsed command line. parse() checks every value and says precisely what is wrong.
 struct CliOptions {
-    enum class Mode { Client, Serve, Relay, Proxy, ExportCa, Help, Version };
+    enum class Mode { Client, Serve, Relay, Proxy, ExportCa, Convert, Help, Version };
     enum class Format { Text, Jsonl };
     enum class ServeMode { Echo, Broadcast };
 
@@ -95,6 +95,7 @@ struct CliOptions {
     QStringList noIntercept;
     QStringList insecureHosts;
     QString exportCaPath; // --export-ca FILE
+    QString convertIn, convertOut; // --convert IN OUT
     static constexpr quint16 ProxyPort = 8082;
     // Server and relay
     quint16 port = 8080; // --serve; --relay defaults to RelayPort

@@ -9,6 +9,8 @@
 #include "signalnotifier.h"
 #include "testfilerunner.h"
 
+#include "log/capture.h"
+#include "log/capturefiles.h"
 #include "log/sessionfile.h"
 #include "net/localcertificateauthority.h"
 
@@ -17,6 +19,34 @@
 #include <QCoreApplication>
 #include <QTimer>
 #include <cstdio>
+
+namespace {
+
+// --convert IN OUT: what was skipped is named on stderr; the summary goes to stdout.
+int convertCapture(const QString &in, const QString &out)
+{
+    Capture capture;
+    const SessionFileReader::Result read = CaptureFiles::load(in, capture);
+    for (const QString &error : read.errors)
+        printError(QStringLiteral("%1: %2").arg(in, error));
+    if (!read.opened || capture.count() == 0) {
+        printError(QStringLiteral("--convert: nothing read from \"%1\"").arg(in));
+        return ExitCode::ConnectionFailed;
+    }
+    SessionHeader header = read.header;
+    if (header.tool.isEmpty())
+        header.tool = CliOptions::versionText();
+    QString error;
+    if (!CaptureFiles::save(out, capture, header, &error)) {
+        printError(QStringLiteral("--convert: %1").arg(error));
+        return ExitCode::ConnectionFailed;
+    }
+    std::fprintf(stdout, "%s: %lld events written from %s%s\n", qPrintable(out), qlonglong(capture.count()), qPrintable(in),
+        read.errors.isEmpty() ? "" : qPrintable(QStringLiteral(" (%1 parts skipped, named above)").arg(read.badLines)));
+    return read.errors.isEmpty() ? ExitCode::Clean : ExitCode::Abnormal;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -56,6 +86,8 @@ int main(int argc, char *argv[])
             qPrintable(ca->sha256Fingerprint()));
         return ExitCode::Clean;
     }
+    if (options.mode == CliOptions::Mode::Convert)
+        return convertCapture(options.convertIn, options.convertOut);
     for (const QString &warning : options.warnings)
         printError(QStringLiteral("warning: %1").arg(warning));
 

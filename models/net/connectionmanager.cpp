@@ -1,6 +1,7 @@
 #include "net/connectionmanager.h"
 
 #include "log/capturewriter.h"
+#include "log/capturefiles.h"
 #include "log/sessionfile.h"
 #include "net/embeddedserver.h"
 #include "net/localcertificateauthority.h"
@@ -151,7 +152,7 @@ ClientSession *ConnectionManager::openFile(const QString &path, QStringList *err
     auto session = std::make_unique<ClientSession>(id, ConnectionOptions());
     session->capture()->setMemory(m_memory); // before the file fills it
     session->setFileName(QFileInfo(path).fileName());
-    const SessionFileReader::Result result = SessionFileReader::load(path, *session->capture());
+    const SessionFileReader::Result result = CaptureFiles::load(path, *session->capture());
     if (errors)
         *errors = result.errors;
     if (!result.opened)

@@ -12,6 +12,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QScopeGuard>
 #include <QThread>
 #include <QWebSocket>
@@ -31,6 +33,7 @@ private Q_SLOTS:
     void qtEngineSessionOnTheNetworkThread();
     void interceptThroughTheSession();
     void interceptQWebSocketConnection();
+    void openAHarFile();
 };
 
 namespace {
@@ -471,4 +474,35 @@ void tst_ConnectionManager::interceptQWebSocketConnection()
 }
 
 QTEST_GUILESS_MAIN(tst_ConnectionManager)
+void tst_ConnectionManager::openAHarFile()
+{
+    // File > Open Capture takes a browser's HAR as it takes a session file: a session of its own.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("chrome.har"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"log":{"entries":[{"_resourceType":"websocket","startedDateTime":"2026-11-21T05:30:00.123Z",
+        "request":{"method":"GET","url":"ws://example.com/ws","httpVersion":"HTTP/1.1","headers":[{"name":"Host","value":"example.com"}]},
+        "response":{"status":101,"statusText":"Switching Protocols","httpVersion":"HTTP/1.1","headers":[]},
+        "_webSocketMessages":[{"type":"receive","time":1795239000.3,"opcode":1,"data":"from chrome"}]}]}})");
+    file.close();
+    ConnectionManager manager;
+    QStringList errors;
+    ClientSession *session = manager.openFile(path, &errors);
+    QVERIFY2(session, qPrintable(errors.join(QLatin1Char('\n'))));
+    QVERIFY(errors.isEmpty());
+    QCOMPARE(session->capture()->count(), 5);
+    QCOMPARE(session->capture()->message(4).payload, QByteArray("from chrome"));
+
+    // A pcapng file is refused with the reason, and no session is made of it.
+    const QString pcapng = dir.filePath(QStringLiteral("wire.pcapng"));
+    QFile wire(pcapng);
+    QVERIFY(wire.open(QIODevice::WriteOnly));
+    wire.write(QByteArray::fromHex("0a0d0d0a"));
+    wire.close();
+    QVERIFY(!manager.openFile(pcapng, &errors));
+    QVERIFY2(errors.value(0).contains(QLatin1String("cannot be read back")), qPrintable(errors.value(0)));
+}
+
 #include "tst_connectionmanager.moc"
