@@ -1,5 +1,7 @@
 #include "clientrunner.h"
 
+#include "net/keepalive.h"
+
 #include "socketiodriver.h"
 #include "stdinreader.h"
 
@@ -67,6 +69,11 @@ void ClientRunner::start()
 void ClientRunner::onOpened()
 {
     m_opened = true;
+    if (m_options.keepAliveMs > 0) {
+        m_keepAlive = new KeepAlive(m_connection, m_options.keepAliveMs, m_options.pongTimeoutMs, this);
+        connect(m_keepAlive, &KeepAlive::dead, this, [this](const QString &why) { m_deadBecause = why; });
+        m_keepAlive->start();
+    }
     if (!m_expectations.isEmpty())
         m_expectTimer.start();
     for (const CliAction &action : std::as_const(m_options.actions)) {
@@ -215,6 +222,8 @@ QString ClientRunner::summary() const
             return QStringLiteral("%1 protocol violation(s); first: %2").arg(m_violations).arg(m_firstViolation);
         if (m_socketIo && !m_socketIo->problem().isEmpty() && m_connection->wasClean())
             return QStringLiteral("Socket.IO: %1").arg(m_socketIo->problem());
+        if (!m_deadBecause.isEmpty())
+            return QStringLiteral("--keepalive: %1").arg(m_deadBecause);
         return QStringLiteral("connection closed abnormally (%1, not clean)")
             .arg(CloseCodes::label(m_connection->closeCode()));
     default:

@@ -13,6 +13,8 @@ class StdinReader;
 // Runs one client connection for the command line: opens it, sends what the options ask for in
 // order once it is OPEN (then standard input, then the close), handles Ctrl-C, and works out the
 // exit code when it ends.
+class KeepAlive;
+
 class ClientRunner : public QObject {
     Q_OBJECT
 public:
@@ -43,6 +45,8 @@ private:
     ClientEngine *m_connection; // child
     StdinReader *m_stdin = nullptr;
     SocketIoDriver *m_socketIo = nullptr; // --socketio
+    KeepAlive *m_keepAlive = nullptr; // --keepalive
+    QString m_deadBecause; // --keepalive found the connection dead: why
     Expectations m_expectations;
     QTimer m_expectTimer; // the expected message waited for did not come in time
     QTimer m_waitTimer; // --wait

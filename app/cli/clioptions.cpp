@@ -176,6 +176,9 @@ QString CliOptions::usage()
         "      --expect-timeout MS      wait at most MS ms for each expected message (default 5000)\n"
         "      --wait MS                keep reading MS ms after the sends (and expected messages),\n"
         "                               then close\n"
+        "      --keepalive SECONDS      ping every SECONDS (\"keepalive 1\", \"keepalive 2\", ...); when no\n"
+        "                               pong answers within --pong-timeout MS (default 10000), the\n"
+        "                               connection is dead: it is dropped and the log says why (exit 3)\n"
         "      --run FILE               run the test file's steps against URL, on a connection of its\n"
         "                               own (repeatable: several files, one after the other). Steps,\n"
         "                               one per line: send TEXT, send-binary HEX, ping [TEXT],\n"
@@ -483,6 +486,25 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!parseUnsigned(*v, 24ull * 3600 * 1000, ms))
                 return fail(QStringLiteral("%1: \"%2\" is not a number of milliseconds (0 to 86400000)").arg(name, *v));
             (name == QLatin1String("--wait") ? o.waitMs : o.expectTimeoutMs) = int(ms);
+            clientOnly << name;
+        } else if (name == QLatin1String("--keepalive")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            bool ok = false;
+            const double seconds = v->toDouble(&ok);
+            if (!ok || !(seconds >= 0.05 && seconds <= 86400))
+                return fail(QStringLiteral("--keepalive: \"%1\" is not a number of seconds (0.05 to 86400)").arg(*v));
+            o.keepAliveMs = int(seconds * 1000 + 0.5);
+            clientOnly << name;
+        } else if (name == QLatin1String("--pong-timeout")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 ms = 0;
+            if (!parseUnsigned(*v, 24ull * 3600 * 1000, ms) || ms == 0)
+                return fail(QStringLiteral("--pong-timeout: \"%1\" is not a number of milliseconds (1 to 86400000)").arg(*v));
+            o.pongTimeoutMs = int(ms);
             clientOnly << name;
         } else if (name == QLatin1String("--stdin")) {
             if (!noValue())
@@ -884,6 +906,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         if (o.socketIo)
             return fail(QStringLiteral("--socketio cannot be used with --run: the test file says what to send and expect"));
     }
+    if (clientOnly.contains(QStringLiteral("--pong-timeout")) && o.keepAliveMs == 0)
+        return fail(QStringLiteral("--pong-timeout applies to --keepalive"));
     if (o.engine == ConnectionOptions::Engine::Qt) {
         // What QWebSocket 6.4 cannot do, refused here rather than silently not done.
         if (clientOnly.contains(QStringLiteral("--deflate")))

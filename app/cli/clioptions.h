@@ -62,6 +62,8 @@ struct CliOptions {
     QStringList expectations;
     int expectTimeoutMs = 5'000;
     int waitMs = 0;
+    int keepAliveMs = 0; // --keepalive: ping this often; 0: never
+    int pongTimeoutMs = 10'000; // --pong-timeout
     // --run FILE (repeatable): test files (TestScript), each run on a connection of its own to the
     // URL; --junit FILE: their results as JUnit XML.
     QStringList runFiles;

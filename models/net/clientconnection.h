@@ -73,6 +73,7 @@ public:
     bool sendText(const QByteArray &utf8, Compression compression = Compression::AsNegotiated) override;
     bool sendBinary(const QByteArray &data, Compression compression = Compression::AsNegotiated) override;
     bool ping(const QByteArray &payload = {}) override;
+    void giveUp(const QString &reason) override { fail(reason); }
     bool pong(const QByteArray &payload = {}) override;
     // Starts the closing handshake. code 0 sends a close frame with an empty payload.
     // Codes that may not be sent and reasons over 123 bytes are sent as asked: testing a server's

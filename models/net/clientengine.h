@@ -93,6 +93,9 @@ public:
     virtual bool sendRawBytes(const QByteArray &bytes) = 0;
     // Drops the TCP connection without a closing handshake.
     virtual void abort() = 0;
+    // The same, for a reason the log records as an error first ("no pong within 5 s"): the
+    // connection is dead, and the log says how that was found.
+    virtual void giveUp(const QString &reason) = 0;
 
 Q_SIGNALS:
     void stateChanged(ReadyState state);

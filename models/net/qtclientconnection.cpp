@@ -479,6 +479,14 @@ bool QtClientConnection::sendRawBytes(const QByteArray &)
                      "inspector's engine for that"));
 }
 
+void QtClientConnection::giveUp(const QString &reason)
+{
+    m_error = reason;
+    recordText(EventKind::Error, reason);
+    Q_EMIT errorOccurred(reason);
+    abort();
+}
+
 void QtClientConnection::abort()
 {
     if (m_socket)

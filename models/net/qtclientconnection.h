@@ -53,6 +53,7 @@ public:
     bool sendFrame(const FrameSpec &spec, bool compressPayload = false) override;
     bool sendRawBytes(const QByteArray &bytes) override;
     void abort() override;
+    void giveUp(const QString &reason) override;
 
     // The relay's address that QWebSocket connects to (tests); empty before open().
     QUrl relayUrl() const;
