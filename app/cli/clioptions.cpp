@@ -1,6 +1,7 @@
 #include "clioptions.h"
 
 #include "log/capturefiles.h"
+#include "net/clienttls.h"
 
 #include "decode/socketioclient.h"
 #include "text/jsontext.h"
@@ -136,6 +137,13 @@ QString CliOptions::usage()
         "                               \"server_no_context_takeover; server_max_window_bits=10\"\n"
         "                               (\"\" offers it bare)\n"
         "  -k, --insecure               accept TLS certificate errors for this connection\n"
+        "      --cacert FILE            also trust the certificate authorities in FILE (PEM or DER;\n"
+        "                               repeatable): a private server's, a company's\n"
+        "      --cert FILE              present this client certificate to servers that ask for one\n"
+        "                               (mutual TLS): PEM with its key (or --key FILE), or PKCS#12\n"
+        "                               (.p12, .pfx). --cert-pass PASSPHRASE opens an encrypted key or\n"
+        "                               a PKCS#12 file; the WSI_CERT_PASSPHRASE environment variable\n"
+        "                               does the same without showing it to other users\n"
         "      --engine inspector|qt    the client engine: the inspector's own (default), or Qt's\n"
         "                               QWebSocket, watched through a relay inside the process so\n"
         "                               that its frames are printed beside every signal it emits\n"
@@ -287,6 +295,9 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     QString relayTo;
     bool optionsEnded = false;
     QString positional;
+    QStringList caFiles; // --cacert, read once every option is known
+    QString certFile, keyFile;
+    std::optional<QByteArray> certPass;
 
     auto fail = [&error](const QString &message) {
         error = message;
@@ -403,6 +414,22 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!noValue())
                 return std::nullopt;
             o.insecure = true;
+            clientOnly << name;
+        } else if (name == QLatin1String("--cacert") || name == QLatin1String("--cert") || name == QLatin1String("--key")
+            || name == QLatin1String("--cert-pass")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (v->isEmpty() && name != QLatin1String("--cert-pass"))
+                return fail(QStringLiteral("%1: the file name is empty").arg(name));
+            if (name == QLatin1String("--cacert"))
+                caFiles << *v;
+            else if (name == QLatin1String("--cert"))
+                certFile = *v;
+            else if (name == QLatin1String("--key"))
+                keyFile = *v;
+            else
+                certPass = v->toUtf8();
             clientOnly << name;
         } else if (name == QLatin1String("--send")) {
             const auto v = value(name);
@@ -778,6 +805,26 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return std::nullopt;
     }
 
+    for (const QString &file : std::as_const(caFiles)) {
+        QString why;
+        const auto certificates = ClientTls::readCaFile(file, &why);
+        if (!certificates)
+            return fail(QStringLiteral("--cacert: %1").arg(why));
+        o.tls.extraCaCertificates += *certificates;
+    }
+    if ((!keyFile.isEmpty() || certPass) && certFile.isEmpty())
+        return fail(QStringLiteral("%1 applies to --cert").arg(keyFile.isEmpty() ? QStringLiteral("--cert-pass") : QStringLiteral("--key")));
+    if (!certFile.isEmpty()) {
+        // The passphrase from the command line, else from the environment (kept out of `ps`).
+        const QByteArray passphrase = certPass ? *certPass : qgetenv("WSI_CERT_PASSPHRASE");
+        QString why;
+        const auto identity = ClientTls::readClientIdentity(certFile, keyFile, passphrase, &why);
+        if (!identity)
+            return fail(QStringLiteral("--cert: %1").arg(why));
+        const auto cas = o.tls.extraCaCertificates;
+        o.tls = *identity;
+        o.tls.extraCaCertificates = cas;
+    }
     if (!o.convertIn.isEmpty()) {
         if (serve || relay || proxy || engineGiven || !positional.isEmpty() || !clientOnly.isEmpty()
             || !serveOnly.isEmpty() || !o.exportCaPath.isEmpty())
@@ -834,7 +881,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return fail(QStringLiteral("--relay and --serve cannot be used together"));
         o.mode = Mode::Relay;
         static const QStringList relayClientOptions { QStringLiteral("--origin"), QStringLiteral("-k"),
-            QStringLiteral("--insecure"), QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size") };
+            QStringLiteral("--insecure"), QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size"),
+            QStringLiteral("--cacert"), QStringLiteral("--cert"), QStringLiteral("--key"), QStringLiteral("--cert-pass") };
         for (const QString &option : std::as_const(clientOnly))
             if (!relayClientOptions.contains(option))
                 return fail(QStringLiteral("%1 is a client option; it cannot be used with --relay").arg(option));
@@ -926,6 +974,7 @@ RelayOptions CliOptions::relayOptions() const
     r.to = relayTo;
     r.origin = origin;
     r.allowCertificateErrors = insecure;
+    r.tls = tls;
     r.handshakeTimeoutMs = handshakeTimeoutMs;
     if (maxMessageSize) {
         r.limits.maxMessageSize = *maxMessageSize;
@@ -954,6 +1003,7 @@ ConnectionOptions CliOptions::connectionOptions() const
     c.deflate = deflate;
     c.origin = origin;
     c.allowCertificateErrors = insecure;
+    c.tls = tls;
     c.handshakeTimeoutMs = handshakeTimeoutMs;
     c.closeTimeoutMs = closeTimeoutMs;
     c.autoPong = autoPong;

@@ -54,6 +54,7 @@ struct CliOptions {
     // permessage-deflate offered as browsers do; --no-deflate: none; --deflate PARAMS: this offer.
     std::optional<PerMessageDeflate::Offer> deflate = PerMessageDeflate::Offer();
     bool insecure = false;
+    ClientTls tls; // --cacert, --cert, --key, --cert-pass: read and checked by parse()
     QList<CliAction> actions;
     std::optional<std::pair<quint16, QByteArray>> close; // --close CODE[:REASON]
     // --expect REGEX (repeatable): messages expected, in order, after the sends; --expect-timeout MS

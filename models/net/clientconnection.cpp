@@ -147,6 +147,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
         connect(ssl, &QSslSocket::encrypted, this, &ClientConnection::onEncrypted);
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &ClientConnection::onBytesWritten);
         connect(ssl, &QSslSocket::sslErrors, this, &ClientConnection::onSslErrors);
+        ssl->setSslConfiguration(options.tls.configuration());
         ssl->connectToHostEncrypted(options.url.host(), port);
     } else {
         socket->connectToHost(options.url.host(), port);
@@ -253,6 +254,11 @@ void ClientConnection::recordTls()
                          c.effectiveDate().toString(Qt::ISODate), c.expiryDate().toString(Qt::ISODate),
                          QString::fromLatin1(c.digest(QCryptographicHash::Sha256).toHex(':')));
     }
+    if (m_options.tls.hasClientCertificate())
+        text += tr("client certificate offered: %1 (issuer: %2)\n")
+                    .arg(m_options.tls.certificate.subjectDisplayName(), m_options.tls.certificate.issuerDisplayName());
+    if (!m_options.tls.extraCaCertificates.isEmpty())
+        text += tr("trusted besides the system's: %n certificate authority(ies)\n", nullptr, int(m_options.tls.extraCaCertificates.size()));
     recordText(EventKind::TlsInfo, Direction::Local, text.trimmed());
 }
 

@@ -2,6 +2,7 @@
 
 #include "decode/socketioclient.h"
 #include "log/wireevent.h"
+#include "net/clienttls.h"
 #include "protocol/extensions.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
@@ -27,6 +28,7 @@ struct ConnectionOptions {
     QStringList extensions; // further offers, verbatim (testing what a server makes of them)
     QString origin;
     bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
+    ClientTls tls; // certificate authorities of its own, and a client certificate (mutual TLS)
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
     qsizetype maxHandshakeBytes = 16 * 1024;

@@ -121,6 +121,7 @@ bool QtClientConnection::open(const ConnectionOptions &options)
     // that its request line crosses the wire as it wrote it.
     relay.to = options.url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
     relay.allowCertificateErrors = options.allowCertificateErrors;
+    relay.tls = options.tls;
     relay.handshakeTimeoutMs = options.handshakeTimeoutMs;
     relay.maxHandshakeBytes = options.maxHandshakeBytes;
     relay.maxResponseBodyBytes = options.maxResponseBodyBytes;

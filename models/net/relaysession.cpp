@@ -261,6 +261,7 @@ void RelaySession::connectTo(const QString &host, quint16 port, bool secure)
         connect(ssl, &QSslSocket::encrypted, this, &RelaySession::onUpstreamReady);
         connect(ssl, &QSslSocket::sslErrors, this, &RelaySession::onUpstreamSslErrors);
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &RelaySession::resumeReading);
+        ssl->setSslConfiguration(m_options.tls.configuration());
         ssl->connectToHostEncrypted(host, port);
     } else {
         connect(socket, &QTcpSocket::connected, this, &RelaySession::onUpstreamReady);

@@ -1,8 +1,9 @@
 #pragma once
 
-#include "log/wireevent.h"
 #include "intercept/messagegate.h"
 #include "intercept/messagerules.h"
+#include "log/wireevent.h"
+#include "net/clienttls.h"
 #include "net/relayleg.h"
 #include "protocol/frameparser.h"
 #include "protocol/handshake.h"
@@ -22,6 +23,7 @@ struct RelayOptions {
     QUrl to; // ws:// or wss:// URL of the server; each application's path and query are appended
     QString origin; // replaces the application's Origin when not empty
     bool allowCertificateErrors = false; // wss:// upstream: on the user's explicit request only
+    ClientTls tls; // wss:// upstream: certificate authorities of its own, a client certificate
     int handshakeTimeoutMs = 10'000; // for the application's request, and for the server's answer
     qsizetype maxHandshakeBytes = 16 * 1024;
     qsizetype maxResponseBodyBytes = 64 * 1024; // of a non-101 answer, kept for the log (all is forwarded)
