@@ -4,6 +4,7 @@
 #include "log/harwriter.h"
 #include "log/pcapngwriter.h"
 
+#include <QFile>
 #include <QFileInfo>
 
 std::optional<CaptureFiles::Format> CaptureFiles::formatOf(const QString &path, QString *error)
@@ -61,6 +62,29 @@ SessionFileReader::Result CaptureFiles::load(const QString &path, Capture &into)
     return result;
 }
 
+namespace {
+
+// Creates or truncates `path` and has `write` fill it.
+template <typename Write>
+bool saveWith(const QString &path, Write write, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        if (error)
+            *error = CaptureFiles::tr("cannot write \"%1\": %2").arg(path, file.errorString());
+        return false;
+    }
+    QString why;
+    if (!write(&file, &why) || !file.flush()) {
+        if (error)
+            *error = CaptureFiles::tr("writing \"%1\" failed: %2").arg(path, why.isEmpty() ? file.errorString() : why);
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
 bool CaptureFiles::save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error)
 {
     const auto format = formatOf(path, error);
@@ -70,9 +94,9 @@ bool CaptureFiles::save(const QString &path, const Capture &capture, const Sessi
     case Format::Session:
         return SessionFileWriter::save(path, capture, header, error);
     case Format::Har:
-        return HarWriter::save(path, capture, header, error);
+        return saveWith(path, [&](QIODevice *out, QString *why) { return HarWriter::write(capture, header, out, why); }, error);
     case Format::Pcapng:
-        return PcapngWriter::save(path, capture, header, error);
+        return saveWith(path, [&](QIODevice *out, QString *why) { return PcapngWriter::write(capture, header, out, why); }, error);
     }
     return false;
 }

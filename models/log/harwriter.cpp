@@ -8,7 +8,6 @@
 #include "protocol/handshake.h"
 #include "protocol/frame.h"
 
-#include <QFile>
 #include <QHash>
 #include <QUrl>
 #include <QUrlQuery>
@@ -321,23 +320,6 @@ bool HarWriter::write(const Capture &capture, const SessionHeader &header, QIODe
     if (out->write(text) != text.size()) {
         if (error)
             *error = out->errorString();
-        return false;
-    }
-    return true;
-}
-
-bool HarWriter::save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        if (error)
-            *error = tr("cannot write \"%1\": %2").arg(path, file.errorString());
-        return false;
-    }
-    QString why;
-    if (!write(capture, header, &file, &why) || !file.flush()) {
-        if (error)
-            *error = tr("writing \"%1\" failed: %2").arg(path, why.isEmpty() ? file.errorString() : why);
         return false;
     }
     return true;

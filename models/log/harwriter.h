@@ -30,7 +30,6 @@ class QIODevice;
 class HarWriter {
     Q_DECLARE_TR_FUNCTIONS(HarWriter)
 public:
+    // Into a file: CaptureFiles::save().
     static bool write(const Capture &capture, const SessionHeader &header, QIODevice *out, QString *error);
-    // The same into a file, created or truncated (File > Export, --convert).
-    static bool save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error);
 };

@@ -867,23 +867,6 @@ QStringList PcapngWriter::tsharkDecodeArguments(const QList<Stream> &streams)
     return args;
 }
 
-bool PcapngWriter::save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        if (error)
-            *error = tr("cannot write \"%1\": %2").arg(path, file.errorString());
-        return false;
-    }
-    QString why;
-    if (!write(capture, header, &file, &why) || !file.flush()) {
-        if (error)
-            *error = tr("writing \"%1\" failed: %2").arg(path, why.isEmpty() ? file.errorString() : why);
-        return false;
-    }
-    return true;
-}
-
 bool PcapngWriter::write(const Capture &capture, const SessionHeader &header, QIODevice *out, QString *error)
 {
     if (!out || !out->isWritable()) {

@@ -57,10 +57,9 @@ class QIODevice;
 class PcapngWriter {
     Q_DECLARE_TR_FUNCTIONS(PcapngWriter)
 public:
-    // Writes the whole capture to `out` (open for writing). False, with `error` set, when a write fails.
+    // Writes the whole capture to `out` (open for writing). False, with `error` set, when a write
+    // fails. Into a file: CaptureFiles::save().
     static bool write(const Capture &capture, const SessionHeader &header, QIODevice *out, QString *error);
-    // The same into a file, created or truncated (File > Export, --convert).
-    static bool save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error);
 
     // One TCP stream of the file: a connection, or one leg of a relay.
     struct Stream {

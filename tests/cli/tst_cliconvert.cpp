@@ -3,9 +3,9 @@
 
 #include "clirun.h"
 #include "eventfixtures.h"
+#include "captureevents.h"
 #include "log/capture.h"
 #include "log/harreader.h"
-#include "log/jsonlwriter.h"
 #include "log/sessionfile.h"
 
 #include <QFile>
@@ -31,14 +31,6 @@ private:
 
 namespace {
 
-QByteArray linesOf(const Capture &capture)
-{
-    JsonlWriter writer;
-    QByteArray out;
-    for (qsizetype i = 0; i < capture.count(); ++i)
-        writer.append(out, capture.event(i));
-    return out;
-}
 
 void writeFile(const QString &path, const QByteArray &bytes)
 {
@@ -81,14 +73,14 @@ void tst_CliConvert::sessionToHarAndBack()
     Capture fromHar;
     const HarReader::Result read = HarReader::load(path(QStringLiteral("out.har")), fromHar);
     QVERIFY2(read.ok(), qPrintable(read.errors.join(QLatin1Char('\n'))));
-    QCOMPARE(linesOf(fromHar), linesOf(m_capture));
+    QCOMPARE(jsonlLinesOf(fromHar), jsonlLinesOf(m_capture));
     QCOMPARE(read.header.url, QStringLiteral("ws://127.0.0.1:9001/ws"));
 
     const CliRun back = runCli({ QStringLiteral("--convert"), path(QStringLiteral("out.har")), path(QStringLiteral("back.jsonl")) });
     QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
     Capture again;
     QVERIFY(SessionFileReader::load(path(QStringLiteral("back.jsonl")), again).ok());
-    QCOMPARE(linesOf(again), linesOf(m_capture));
+    QCOMPARE(jsonlLinesOf(again), jsonlLinesOf(m_capture));
 }
 
 void tst_CliConvert::sessionToPcapng()

@@ -17,7 +17,8 @@
 
 namespace {
 
-QByteArray linesOf(const Capture &capture)
+// As tests/support/captureevents.h's jsonlLinesOf(), which the fuzz targets do not include.
+QByteArray jsonlLinesOf(const Capture &capture)
 {
     JsonlWriter writer;
     QByteArray out;
@@ -48,6 +49,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     Capture again;
     const HarReader::Result back = HarReader::read(buffer.data(), again);
     FUZZ_CHECK(back.ok(), back.errors.join(QLatin1Char('\n')));
-    FUZZ_CHECK(linesOf(again) == linesOf(capture), QString::fromUtf8(linesOf(capture).left(2000)));
+    FUZZ_CHECK(jsonlLinesOf(again) == jsonlLinesOf(capture), QString::fromUtf8(jsonlLinesOf(capture).left(2000)));
     return 0;
 }

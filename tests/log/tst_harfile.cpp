@@ -4,10 +4,10 @@
 // them. Bad input is named, entry and message, and what is good is kept.
 
 #include "eventfixtures.h"
+#include "captureevents.h"
 #include "log/capture.h"
 #include "log/harreader.h"
 #include "log/harwriter.h"
-#include "log/jsonlwriter.h"
 #include "log/sessionfile.h"
 
 #include <QBuffer>
@@ -108,14 +108,6 @@ QJsonObject harOf(const Capture &capture, const SessionHeader &header = {})
     return doc.object();
 }
 
-QByteArray linesOf(const Capture &capture)
-{
-    JsonlWriter writer;
-    QByteArray out;
-    for (qsizetype i = 0; i < capture.count(); ++i)
-        writer.append(out, capture.event(i));
-    return out;
-}
 
 QByteArray harText(const QJsonObject &log)
 {
@@ -196,7 +188,7 @@ void tst_HarFile::everyEventReadBack()
     QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
     QCOMPARE(result.eventsLoaded, capture.count());
     QCOMPARE(result.header.url, header.url);
-    QCOMPARE(linesOf(back), linesOf(capture)); // every field of every event, the frame headers too
+    QCOMPARE(jsonlLinesOf(back), jsonlLinesOf(capture)); // every field of every event, the frame headers too
     // The messages are numbered again: the fragmented one is one message.
     QCOMPARE(back.message(6).payload, QByteArray("caf\xc3\xa9 au lait"));
 }
@@ -229,7 +221,7 @@ void tst_HarFile::relayLegsAreEntriesOfTheirOwn()
                                  QStringLiteral("server: send from the app, receive from the server") }));
     Capture back;
     QVERIFY(HarReader::read(QJsonDocument(harOf(capture)).toJson(), back).ok());
-    QCOMPARE(linesOf(back), linesOf(capture));
+    QCOMPARE(jsonlLinesOf(back), jsonlLinesOf(capture));
 }
 
 void tst_HarFile::chromeExport()

@@ -1,5 +1,6 @@
 #include "eventfixtures.h"
 #include "log/capture.h"
+#include "log/capturefiles.h"
 #include "log/interceptnote.h"
 #include "log/pcapngwriter.h"
 #include "protocol/framewriter.h"
@@ -589,7 +590,7 @@ const ReadBack &tst_PcapngWriter::readBack(Scenario scenario, Expected &expected
     const QString path = m_dir.filePath(QStringLiteral("scenario-%1.pcapng").arg(int(scenario)));
     ReadBack result;
     QString error;
-    if (!PcapngWriter::save(path, capture, header, &error))
+    if (!CaptureFiles::save(path, capture, header, &error))
         result.error = error;
     else
         result = runTshark(path, PcapngWriter::tsharkDecodeArguments(PcapngWriter::streams(capture, header)));
@@ -825,7 +826,7 @@ void tst_PcapngWriter::sectionComment()
     header.tool = QStringLiteral("wsinspector-cli 0.1.0");
     const QString path = m_dir.filePath(QStringLiteral("section.pcapng"));
     QString error;
-    QVERIFY2(PcapngWriter::save(path, capture, header, &error), qPrintable(error));
+    QVERIFY2(CaptureFiles::save(path, capture, header, &error), qPrintable(error));
     QProcess process;
     process.start(
         capinfos, { QStringLiteral("-k"), QStringLiteral("-E"), QStringLiteral("-F"), QStringLiteral("-o"), path });
@@ -1040,7 +1041,7 @@ void tst_PcapngWriter::droppedPayloadWrittenAsZeros()
     if (QStandardPaths::findExecutable(QStringLiteral("tshark")).isEmpty())
         QSKIP(qPrintable(tsharkMissing()));
     const QString path = m_dir.filePath(QStringLiteral("dropped.pcapng"));
-    QVERIFY(PcapngWriter::save(path, capture, header, &error));
+    QVERIFY(CaptureFiles::save(path, capture, header, &error));
     const ReadBack read = runTshark(path, {});
     QVERIFY2(read.error.isEmpty(), qPrintable(read.error));
     bool found = false;
@@ -1132,7 +1133,7 @@ void tst_PcapngWriter::writeFailures()
 
     const QString path = m_dir.filePath(QStringLiteral("no such folder/capture.pcapng"));
     error.clear();
-    QVERIFY(!PcapngWriter::save(path, capture, header, &error));
+    QVERIFY(!CaptureFiles::save(path, capture, header, &error));
     QVERIFY2(error.startsWith(QStringLiteral("cannot write \"%1\": ").arg(path)), qPrintable(error));
 }
 

@@ -3,6 +3,7 @@
 // Picking events out of a Capture in tests.
 
 #include "log/capture.h"
+#include "log/jsonlwriter.h"
 
 #include <QList>
 
@@ -52,5 +53,16 @@ inline QList<QByteArray> framesIn(const Capture &capture, quint8 opcode)
     for (const WireEvent &e : framesOf(capture, Direction::Incoming))
         if (e.frame.opcode == opcode)
             out << e.payload.toByteArray();
+    return out;
+}
+
+// Every event of the capture as jsonl lines: what a test compares to see that a file gave back
+// exactly the events that were written (every field jsonl carries, frame headers included).
+inline QByteArray jsonlLinesOf(const Capture &capture)
+{
+    JsonlWriter writer;
+    QByteArray out;
+    for (qsizetype i = 0; i < capture.count(); ++i)
+        writer.append(out, capture.event(i));
     return out;
 }
