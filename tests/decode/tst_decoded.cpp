@@ -2,6 +2,7 @@
 // as fields and bytes as text or hex, and the protocols' names.
 
 #include "decode/decoded.h"
+#include "decodedfixtures.h"
 
 #include <QTest>
 
@@ -20,26 +21,6 @@ private Q_SLOTS:
     void equality();
 };
 
-namespace {
-
-Decoded stompLike()
-{
-    Decoded d;
-    d.protocol = Protocol::Stomp;
-    Unit send;
-    send.type = QStringLiteral("SEND");
-    send.summary = QStringLiteral("SEND /topic/chat 2 B");
-    send.fields << Field(QStringLiteral("headers"), QString(), { Field(QStringLiteral("destination"), QStringLiteral("/topic/chat")) });
-    send.correlations << Correlation { Correlation::Role::Request, "receipt 7" };
-    Unit beat;
-    beat.type = QStringLiteral("heart-beat");
-    beat.summary = QStringLiteral("heart-beat");
-    d.units << send << beat;
-    return d;
-}
-
-} // namespace
-
 void tst_Decoded::names()
 {
     for (Protocol p : allProtocols()) {
@@ -55,7 +36,7 @@ void tst_Decoded::names()
 
 void tst_Decoded::summary()
 {
-    Decoded d = stompLike();
+    Decoded d = stompLikeDecoded();
     QVERIFY(d.ok());
     QCOMPARE(d.summary(), QStringLiteral("STOMP SEND /topic/chat 2 B · heart-beat"));
     QCOMPARE(d.summary(1), QStringLiteral("STOMP SEND /topic/chat 2 B · 1 more"));
@@ -73,7 +54,7 @@ void tst_Decoded::summary()
     outer.protocol = Protocol::SockJs;
     Unit array;
     array.innerProtocol = Protocol::Stomp;
-    array.inner << stompLike().units;
+    array.inner << stompLikeDecoded().units;
     array.inner[0].error = QStringLiteral("no NUL");
     outer.units << array;
     QVERIFY(!outer.ok());
@@ -82,9 +63,9 @@ void tst_Decoded::summary()
 
 void tst_Decoded::searchText()
 {
-    QVERIFY(stompLike().searchText().contains(QStringLiteral("/topic/chat")));
-    QVERIFY(stompLike().searchText().contains(QStringLiteral("destination")));
-    QVERIFY(stompLike().searchText().contains(QStringLiteral("heart-beat")));
+    QVERIFY(stompLikeDecoded().searchText().contains(QStringLiteral("/topic/chat")));
+    QVERIFY(stompLikeDecoded().searchText().contains(QStringLiteral("destination")));
+    QVERIFY(stompLikeDecoded().searchText().contains(QStringLiteral("heart-beat")));
 }
 
 void tst_Decoded::jsonFieldsKeepOrderAndNesting()
@@ -134,10 +115,10 @@ void tst_Decoded::textOrHex()
 
 void tst_Decoded::equality()
 {
-    QVERIFY(stompLike() == stompLike());
-    Decoded d = stompLike();
+    QVERIFY(stompLikeDecoded() == stompLikeDecoded());
+    Decoded d = stompLikeDecoded();
     d.units[0].fields[0].children[0].value = QStringLiteral("/topic/other");
-    QVERIFY(d != stompLike());
+    QVERIFY(d != stompLikeDecoded());
 }
 
 QTEST_GUILESS_MAIN(tst_Decoded)

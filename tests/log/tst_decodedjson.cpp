@@ -2,6 +2,7 @@
 // out when empty, nesting (STOMP inside SockJS), every unit however many, and peer text escaped so
 // that the line stays one JSON object.
 
+#include "decodedfixtures.h"
 #include "log/decodedjson.h"
 
 #include <QJsonArray>
@@ -22,29 +23,9 @@ private Q_SLOTS:
     void appendsToTheLine();
 };
 
-namespace {
-
-Decoded stompLike()
-{
-    Decoded d;
-    d.protocol = Protocol::Stomp;
-    Unit send;
-    send.type = QStringLiteral("SEND");
-    send.summary = QStringLiteral("SEND /topic/chat 2 B");
-    send.fields << Field(QStringLiteral("headers"), QString(), { Field(QStringLiteral("destination"), QStringLiteral("/topic/chat")) });
-    send.correlations << Correlation { Correlation::Role::Request, "receipt 7" };
-    Unit beat;
-    beat.type = QStringLiteral("heart-beat");
-    beat.summary = QStringLiteral("heart-beat");
-    d.units << send << beat;
-    return d;
-}
-
-} // namespace
-
 void tst_DecodedJson::stompFrames()
 {
-    QCOMPARE(DecodedJson::toJson(stompLike()),
+    QCOMPARE(DecodedJson::toJson(stompLikeDecoded()),
              QByteArray(R"({"protocol":"stomp","summary":"STOMP SEND /topic/chat 2 B · heart-beat","units":[)"
                         R"({"type":"SEND","summary":"SEND /topic/chat 2 B",)"
                         R"("fields":[{"name":"headers","value":"","children":[{"name":"destination","value":"/topic/chat"}]}],)"
@@ -60,7 +41,7 @@ void tst_DecodedJson::nestedAndErrors()
     array.type = QStringLiteral("array");
     array.summary = QStringLiteral("a[1]");
     array.innerProtocol = Protocol::Stomp;
-    array.inner << stompLike().units.first();
+    array.inner << stompLikeDecoded().units.first();
     array.inner[0].error = QStringLiteral("no NUL");
     array.inner[0].fields.clear();
     array.inner[0].correlations.clear();
@@ -130,7 +111,7 @@ void tst_DecodedJson::peerTextEscaped()
 void tst_DecodedJson::appendsToTheLine()
 {
     QByteArray line = R"({"kind":"frame","decoded":)";
-    DecodedJson::append(line, stompLike());
+    DecodedJson::append(line, stompLikeDecoded());
     QVERIFY(line.startsWith(R"({"kind":"frame","decoded":{"protocol":"stomp",)"));
     QVERIFY(line.endsWith("}]}"));
 }
