@@ -49,6 +49,7 @@
 #include <QDialog>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QListView>
 #include <QMenuBar>
@@ -446,7 +447,7 @@ void MainWindow::buildMenus()
         if (path.isEmpty())
             return;
         // A name typed without an extension takes the chosen filter's.
-        if (!CaptureFiles::formatOf(path, nullptr)) {
+        if (QFileInfo(path).suffix().isEmpty()) {
             const CaptureFiles::Format formats[] = { CaptureFiles::Format::Session, CaptureFiles::Format::Har, CaptureFiles::Format::Pcapng };
             path += QLatin1Char('.') + CaptureFiles::extension(formats[std::max<qsizetype>(0, filters.indexOf(chosen))]);
         }

@@ -269,9 +269,10 @@ QString CliOptions::usage()
         "\n"
         "Files\n"
         "      --convert IN OUT         read a capture and write it in another format, each chosen by\n"
-        "                               its extension: .jsonl (session file) or .har (HTTP Archive, from\n"
-        "                               a browser or from here) in; .jsonl, .har (opens in Chrome\n"
-        "                               DevTools) or .pcapng (opens in Wireshark) out. Exit status 0,\n"
+        "                               its extension: .har (HTTP Archive, from a browser or from here)\n"
+        "                               or a session file (.jsonl, or any other name) in; .har (opens\n"
+        "                               in Chrome DevTools), .pcapng (opens in Wireshark) or a session\n"
+        "                               file out. Exit status 0,\n"
         "                               or 3 when parts of IN were skipped (each named on stderr), or 1\n"
         "                               when nothing could be read or OUT could not be written\n"
         "\n"
@@ -829,16 +830,10 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         if (serve || relay || proxy || engineGiven || !positional.isEmpty() || !clientOnly.isEmpty()
             || !serveOnly.isEmpty() || !o.exportCaPath.isEmpty())
             return fail(QStringLiteral("--convert takes nothing but its two files"));
-        QString why;
-        const auto in = CaptureFiles::formatOf(o.convertIn, &why);
-        if (!in)
-            return fail(QStringLiteral("--convert: %1").arg(why));
-        if (*in == CaptureFiles::Format::Pcapng)
+        if (CaptureFiles::formatOf(o.convertIn) == CaptureFiles::Format::Pcapng)
             return fail(QStringLiteral("--convert: \"%1\": pcapng is written, not read (it holds the bytes on the wire, "
                                        "not what was recorded of them); convert its session file (.jsonl) instead")
                             .arg(o.convertIn));
-        if (!CaptureFiles::formatOf(o.convertOut, &why))
-            return fail(QStringLiteral("--convert: %1").arg(why));
         o.mode = Mode::Convert;
         return o;
     }
@@ -953,6 +948,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 return fail(QStringLiteral("%1 cannot be used with --run: the test file says what to send and expect").arg(option));
         if (o.socketIo)
             return fail(QStringLiteral("--socketio cannot be used with --run: the test file says what to send and expect"));
+        if (o.keepAliveMs > 0)
+            return fail(QStringLiteral("--keepalive cannot be used with --run: each test file's connection is its own"));
     }
     if (clientOnly.contains(QStringLiteral("--pong-timeout")) && o.keepAliveMs == 0)
         return fail(QStringLiteral("--pong-timeout applies to --keepalive"));

@@ -41,9 +41,12 @@ int convertCapture(const QString &in, const QString &out)
         printError(QStringLiteral("--convert: %1").arg(error));
         return ExitCode::ConnectionFailed;
     }
+    const QString skipped = read.badLines == 1 ? QStringLiteral(" (1 part skipped, named above)")
+        : read.badLines > 1                    ? QStringLiteral(" (%1 parts skipped, named above)").arg(read.badLines)
+                                               : QString();
     std::fprintf(stdout, "%s: %lld events written from %s%s\n", qPrintable(out), qlonglong(capture.count()), qPrintable(in),
-        read.errors.isEmpty() ? "" : qPrintable(QStringLiteral(" (%1 parts skipped, named above)").arg(read.badLines)));
-    return read.errors.isEmpty() ? ExitCode::Clean : ExitCode::Abnormal;
+        qPrintable(skipped));
+    return read.badLines > 0 ? ExitCode::Abnormal : ExitCode::Clean;
 }
 
 } // namespace

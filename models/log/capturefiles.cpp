@@ -7,20 +7,14 @@
 #include <QFile>
 #include <QFileInfo>
 
-std::optional<CaptureFiles::Format> CaptureFiles::formatOf(const QString &path, QString *error)
+CaptureFiles::Format CaptureFiles::formatOf(const QString &path)
 {
     const QString suffix = QFileInfo(path).suffix().toLower();
-    if (suffix == QLatin1String("jsonl"))
-        return Format::Session;
     if (suffix == QLatin1String("har"))
         return Format::Har;
     if (suffix == QLatin1String("pcapng"))
         return Format::Pcapng;
-    if (error)
-        *error = tr("\"%1\": the extension says which format: .jsonl (a session file), .har (an HTTP Archive) or "
-                    ".pcapng (for Wireshark)")
-                     .arg(path);
-    return std::nullopt;
+    return Format::Session; // .jsonl, and whatever --capture was given
 }
 
 QString CaptureFiles::extension(Format format)
@@ -48,17 +42,21 @@ QStringList CaptureFiles::writeFilters()
 
 SessionFileReader::Result CaptureFiles::load(const QString &path, Capture &into)
 {
-    QString error;
-    const auto format = formatOf(path, &error);
+    Format format = formatOf(path);
+    if (format == Format::Session) {
+        // A HAR file saved under another name still starts as one.
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly) && file.peek(64).simplified().replace(' ', "").startsWith("{\"log\""))
+            format = Format::Har;
+    }
     if (format == Format::Har)
         return HarReader::load(path, into);
     if (format == Format::Session)
         return SessionFileReader::load(path, into);
     SessionFileReader::Result result;
-    result.errors << (format ? tr("\"%1\": a pcapng file cannot be read back here (it holds the bytes on the wire, "
-                                  "not what the inspector recorded of them); open its session file (.jsonl) or a HAR export")
-                                   .arg(path)
-                             : error);
+    result.errors << tr("\"%1\": a pcapng file cannot be read back here (it holds the bytes on the wire, not what the "
+                        "inspector recorded of them); open its session file (.jsonl) or a HAR export")
+                         .arg(path);
     return result;
 }
 
@@ -87,10 +85,7 @@ bool saveWith(const QString &path, Write write, QString *error)
 
 bool CaptureFiles::save(const QString &path, const Capture &capture, const SessionHeader &header, QString *error)
 {
-    const auto format = formatOf(path, error);
-    if (!format)
-        return false;
-    switch (*format) {
+    switch (formatOf(path)) {
     case Format::Session:
         return SessionFileWriter::save(path, capture, header, error);
     case Format::Har:

@@ -121,7 +121,8 @@ void readOwnEvents(Reading &r, const QJsonArray &events, const QJsonArray &order
             r.error(HarReader::tr("%1, event %2: %3").arg(where).arg(i + 1).arg(why));
             continue;
         }
-        r.recordOwn(ordered ? qint64(order[i].toDouble(-1)) : (1LL << 52) + r.ownKey, stored);
+        const double place = ordered ? order[i].toDouble(-1) : -1;
+        r.recordOwn(place >= 0 && place < double(1LL << 52) ? qint64(place) : (1LL << 52) + r.ownKey, stored);
         ++r.ownKey;
     }
 }
@@ -148,13 +149,15 @@ void readBrowserEntry(Reading &r, const QJsonObject &entry, quint32 connection, 
                     : HarReader::tr("CONNECTING (imported from a HAR file without WebSocket messages, which Firefox does not export: "
                                     "the handshake only)")));
 
+    if (url.scheme() == QLatin1String("wss"))
+        r.record(localEvent(connection, startUs, EventKind::TlsInfo,
+                            HarReader::tr("TLS (wss://): the browser's TLS details are not in HAR")));
     const auto requestHeaders = headerLines(request.value(QStringLiteral("headers")));
     if (!requestHeaders) {
         r.error(HarReader::tr("%1: request.headers is not a list of {name, value}").arg(where));
     } else {
-        const QByteArray target = url.path(QUrl::FullyEncoded).isEmpty() ? QByteArray("/")
-                                                                          : url.path(QUrl::FullyEncoded).toUtf8()
-                + (url.hasQuery() ? "?" + url.query(QUrl::FullyEncoded).toUtf8() : QByteArray());
+        const QByteArray path = url.path(QUrl::FullyEncoded).isEmpty() ? QByteArray("/") : url.path(QUrl::FullyEncoded).toUtf8();
+        const QByteArray target = path + (url.hasQuery() ? "?" + url.query(QUrl::FullyEncoded).toUtf8() : QByteArray());
         QByteArray version = request.value(QStringLiteral("httpVersion")).toString().toUtf8();
         if (!version.startsWith("HTTP/"))
             version = "HTTP/1.1"; // Chrome writes "websocket" when it had no raw headers
@@ -177,7 +180,8 @@ void readBrowserEntry(Reading &r, const QJsonObject &entry, quint32 connection, 
             version = "HTTP/1.1";
         const double wait = entry.value(QStringLiteral("timings")).toObject().value(QStringLiteral("wait")).toDouble(0);
         StoredEvent s;
-        s.fields.timeUs = startUs + (wait > 0 && std::isfinite(wait) ? qint64(wait * 1000) : 0);
+        // At most a day: a number a hostile file makes huge would not fit the microseconds.
+        s.fields.timeUs = startUs + (wait > 0 && wait < 86'400'000 ? qint64(wait * 1000) : 0);
         s.fields.connectionId = connection;
         s.fields.direction = Direction::Incoming;
         s.fields.kind = EventKind::HandshakeResponse;
@@ -266,6 +270,12 @@ HarReader::Result HarReader::read(const QByteArray &har, Capture &into)
     result.header.tool = session.value(QStringLiteral("tool")).toString();
     result.header.url = session.value(QStringLiteral("url")).toString();
     result.header.createdUs = isoToUs(session.value(QStringLiteral("created")).toString()).value_or(0);
+    for (auto it = session.constBegin(); it != session.constEnd(); ++it) {
+        static const QStringList standard = { QStringLiteral("format"), QStringLiteral("version"), QStringLiteral("created"),
+                                              QStringLiteral("tool"), QStringLiteral("url") };
+        if (!standard.contains(it.key()))
+            result.header.extra.insert(it.key(), it.value());
+    }
     if (session.isEmpty()) {
         const QJsonObject creator = log.value(QStringLiteral("creator")).toObject();
         result.header.tool = tr("%1 %2 (HAR)").arg(creator.value(QStringLiteral("name")).toString(),

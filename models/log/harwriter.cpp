@@ -9,6 +9,8 @@
 #include "protocol/frame.h"
 
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -225,12 +227,15 @@ void putEntry(QByteArray &out, const Capture &capture, const SessionHeader &head
     out += ",\"cookies\":[],\"content\":{\"size\":" + QByteArray::number(body)
         + ",\"mimeType\":\"x-unknown\"},\"redirectURL\":\"\",\"headersSize\":"
         + QByteArray::number(s.response ? s.response->size : -1) + ",\"bodySize\":" + QByteArray::number(s.response ? body : -1) + '}';
-    const double wait = s.request && s.response ? double(s.responseUs - s.requestUs) / 1000.0 : -1;
-    const double receive = s.response ? double(s.lastUs - s.responseUs) / 1000.0 : -1;
+    // HAR 1.2 lets only blocked, dns, connect and ssl say -1 (not known); send, wait and receive are 0 then.
+    const double wait = s.request && s.response ? std::max(0.0, double(s.responseUs - s.requestUs) / 1000.0) : 0;
+    const double receive = s.response ? std::max(0.0, double(s.lastUs - s.responseUs) / 1000.0) : 0;
     out += ",\n  \"cache\":{},\n  \"timings\":{\"blocked\":-1,\"dns\":-1,\"ssl\":-1,\"connect\":-1,\"send\":0,\"wait\":"
         + number(wait) + ",\"receive\":" + number(receive) + '}';
-    if (s.stream.serverAddressKnown)
-        out += ",\n  \"serverIPAddress\":\"" + s.stream.serverAddress.toString().toLatin1() + '"';
+    if (s.stream.serverAddressKnown) {
+        out += ",\n  \"serverIPAddress\":";
+        putString(out, s.stream.serverAddress.toString()); // an IPv6 scope id is any text a peer sent
+    }
     if (s.stream.serverPortKnown)
         out += ",\n  \"connection\":\"" + QByteArray::number(s.stream.serverPort) + '"';
     out += ",\n  \"_resourceType\":\"websocket\",\n  \"_webSocketMessages\":[";
@@ -300,6 +305,11 @@ bool HarWriter::write(const Capture &capture, const SessionHeader &header, QIODe
     if (!header.url.isEmpty()) {
         text += ",\"url\":";
         putString(text, header.url);
+    }
+    for (auto it = header.extra.constBegin(); it != header.extra.constEnd(); ++it) {
+        text += ',';
+        putString(text, it.key());
+        text += ':' + QJsonDocument(QJsonArray { it.value() }).toJson(QJsonDocument::Compact).chopped(1).sliced(1);
     }
     text += "},\n\"entries\":[";
     bool written = false;

@@ -23,17 +23,17 @@ ThreadTurns &current()
 {
     ThreadTurns &t = turns;
     QAbstractEventDispatcher *dispatcher = QAbstractEventDispatcher::instance(QThread::currentThread());
-    if (dispatcher != t.watched.data() || (dispatcher && !t.counting)) {
+    if (dispatcher && dispatcher != t.watched.data()) {
         t.watched = dispatcher;
-        t.counting = dispatcher != nullptr;
-        if (dispatcher) {
-            ThreadTurns *book = &t;
-            QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, [book] { ++book->turn; });
-        }
+        ThreadTurns *book = &t;
+        QObject::connect(dispatcher, &QAbstractEventDispatcher::awake, dispatcher, [book] { ++book->turn; });
         ++t.turn;
     }
+    // The dispatcher watched may have gone (the QPointer is then null): no loop to tell turns
+    // apart, so every call is one.
+    t.counting = !t.watched.isNull();
     if (!t.counting)
-        ++t.turn; // no loop to tell turns apart: every call is one
+        ++t.turn;
     if (t.spentInTurn != t.turn) {
         t.spentInTurn = t.turn;
         t.spent = 0;

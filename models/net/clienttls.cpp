@@ -55,8 +55,10 @@ bool keyMatches(const QSslCertificate &certificate, const QSslKey &key)
 QSslConfiguration ClientTls::configuration() const
 {
     QSslConfiguration c = QSslConfiguration::defaultConfiguration();
+    // The system's authorities are loaded on demand only while the list is untouched: adding to it
+    // would leave them out, so the list is the system's plus ours, spelled out.
     if (!extraCaCertificates.isEmpty())
-        c.addCaCertificates(extraCaCertificates);
+        c.setCaCertificates(QSslConfiguration::systemCaCertificates() + extraCaCertificates);
     if (hasClientCertificate()) {
         c.setLocalCertificate(certificate);
         c.setPrivateKey(privateKey);
@@ -89,16 +91,16 @@ std::optional<ClientTls> ClientTls::readClientIdentity(const QString &certPath, 
     ClientTls tls;
     if (!isPem(*bytes)) {
         // PKCS#12: certificate, key and chain in one file, behind the passphrase.
+        if (!keyPath.isEmpty()) {
+            if (error)
+                *error = tr("\"%1\" is not PEM: as a PKCS#12 file it holds its key, so leave the key file out").arg(certPath);
+            return std::nullopt;
+        }
         QFile file(certPath);
         if (!file.open(QIODevice::ReadOnly) || !QSslCertificate::importPkcs12(&file, &tls.privateKey, &tls.certificate, &tls.chain, passphrase)) {
             if (error)
                 *error = tr("\"%1\" is neither PEM nor a PKCS#12 file that this passphrase opens%2")
                              .arg(certPath, passphrase.isEmpty() ? tr(" (no passphrase was given)") : QString());
-            return std::nullopt;
-        }
-        if (!keyPath.isEmpty()) {
-            if (error)
-                *error = tr("\"%1\" is a PKCS#12 file, which holds its key: leave the key file out").arg(certPath);
             return std::nullopt;
         }
         return tls;

@@ -11,7 +11,7 @@ class ClientEngine;
 // ...), and a pong must come within `timeout`. A pong answers when it carries the latest ping's
 // payload (RFC 6455 §5.5.3: a pong answers the latest ping; an unsolicited pong is a heartbeat and
 // answers nothing). When none came in time the connection is given up: the engine records why as
-// an error ("no pong within 5 s of ping \"keepalive 3\": the connection is dead") and drops the TCP
+// an error ("no pong within 5000 ms of ping \"keepalive 3\": the connection is dead") and drops the TCP
 // connection, and `dead` says so. Stops by itself when the connection leaves OPEN.
 class KeepAlive : public QObject {
     Q_OBJECT

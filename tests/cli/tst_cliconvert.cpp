@@ -17,6 +17,7 @@ class tst_CliConvert : public QObject {
 private Q_SLOTS:
     void initTestCase();
     void sessionToHarAndBack();
+    void otherNamesAreSessionFiles();
     void sessionToPcapng();
     void chromeHarToSession();
     void partlyBadHar();
@@ -63,6 +64,7 @@ void tst_CliConvert::initTestCase()
     header.url = QStringLiteral("ws://127.0.0.1:9001/ws");
     QString error;
     QVERIFY2(SessionFileWriter::save(path(QStringLiteral("session.jsonl")), m_capture, header, &error), qPrintable(error));
+    writeFile(path(QStringLiteral("notes.txt")), "hello\n");
 }
 
 void tst_CliConvert::sessionToHarAndBack()
@@ -80,6 +82,21 @@ void tst_CliConvert::sessionToHarAndBack()
     QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
     Capture again;
     QVERIFY(SessionFileReader::load(path(QStringLiteral("back.jsonl")), again).ok());
+    QCOMPARE(jsonlLinesOf(again), jsonlLinesOf(m_capture));
+}
+
+void tst_CliConvert::otherNamesAreSessionFiles()
+{
+    // --capture writes whatever name it is given: a .log is a session file, and a HAR named
+    // otherwise is told by its start.
+    QVERIFY(QFile::copy(path(QStringLiteral("session.jsonl")), path(QStringLiteral("capture.log"))));
+    const CliRun toHar = runCli({ QStringLiteral("--convert"), path(QStringLiteral("capture.log")), path(QStringLiteral("capture.har")) });
+    QVERIFY2(toHar.exitCode == 0, qPrintable(toHar.describe()));
+    QVERIFY(QFile::copy(path(QStringLiteral("capture.har")), path(QStringLiteral("capture.json"))));
+    const CliRun back = runCli({ QStringLiteral("--convert"), path(QStringLiteral("capture.json")), path(QStringLiteral("capture.out")) });
+    QVERIFY2(back.exitCode == 0, qPrintable(back.describe()));
+    Capture again;
+    QVERIFY(SessionFileReader::load(path(QStringLiteral("capture.out")), again).ok());
     QCOMPARE(jsonlLinesOf(again), jsonlLinesOf(m_capture));
 }
 
@@ -115,7 +132,7 @@ void tst_CliConvert::partlyBadHar()
     const CliRun run = runCli({ QStringLiteral("--convert"), path(QStringLiteral("bad.har")), path(QStringLiteral("bad.jsonl")) });
     QVERIFY2(run.exitCode == 3, qPrintable(run.describe()));
     QVERIFY2(run.err.contains("entry 1, message 1: the data of a binary message (opcode 2) is not base64"), run.err.constData());
-    QVERIFY2(run.out.contains("5 events written") && run.out.contains("1 parts skipped"), run.out.constData());
+    QVERIFY2(run.out.contains("5 events written") && run.out.contains("(1 part skipped, named above)"), run.out.constData());
 }
 
 void tst_CliConvert::failures_data()
@@ -124,9 +141,8 @@ void tst_CliConvert::failures_data()
     QTest::addColumn<int>("exitCode");
     QTest::addColumn<QString>("said"); // on standard error
     const QString session = path(QStringLiteral("session.jsonl"));
-    QTest::newRow("unknown input format") << QStringList { QStringLiteral("--convert"), path(QStringLiteral("a.txt")), path(QStringLiteral("b.har")) }
-                                          << 2 << ".jsonl (a session file), .har (an HTTP Archive) or .pcapng";
-    QTest::newRow("unknown output format") << QStringList { QStringLiteral("--convert"), session, path(QStringLiteral("b.csv")) } << 2 << "b.csv";
+    QTest::newRow("not a session file") << QStringList { QStringLiteral("--convert"), path(QStringLiteral("notes.txt")), path(QStringLiteral("b.har")) }
+                                        << 1 << "not valid JSON";
     QTest::newRow("pcapng in") << QStringList { QStringLiteral("--convert"), path(QStringLiteral("a.pcapng")), path(QStringLiteral("b.har")) }
                                << 2 << "pcapng is written, not read";
     QTest::newRow("one file") << QStringList { QStringLiteral("--convert"), session } << 2 << "--convert takes two files";

@@ -182,12 +182,15 @@ void tst_HarFile::everyEventReadBack()
     recordConversation(capture);
     SessionHeader header;
     header.url = QStringLiteral("ws://example.com:8080/chat");
+    header.extra.insert(QStringLiteral("role"), QStringLiteral("server")); // as --serve writes it
+    header.extra.insert(QStringLiteral("note"), QJsonObject { { QStringLiteral("a"), 1 } });
     const QJsonObject har = harOf(capture, header);
     Capture back;
     const HarReader::Result result = HarReader::read(QJsonDocument(har).toJson(), back);
     QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
     QCOMPARE(result.eventsLoaded, capture.count());
     QCOMPARE(result.header.url, header.url);
+    QCOMPARE(result.header.extra, header.extra);
     QCOMPARE(jsonlLinesOf(back), jsonlLinesOf(capture)); // every field of every event, the frame headers too
     // The messages are numbered again: the fragmented one is one message.
     QCOMPARE(back.message(6).payload, QByteArray("caf\xc3\xa9 au lait"));
@@ -250,29 +253,30 @@ void tst_HarFile::chromeExport()
     QVERIFY2(result.ok(), qPrintable(result.errors.join(QLatin1Char('\n'))));
     QCOMPARE(result.header.url, QStringLiteral("wss://example.com/socket?token=abc"));
     QCOMPARE(result.header.tool, QStringLiteral("WebInspector 537.36 (HAR)"));
-    QCOMPARE(capture.count(), 7); // note, request, response, OPEN, two frames, the error
+    QCOMPARE(capture.count(), 8); // note, TLS, request, response, OPEN, two frames, the error
     const WireEvent note = capture.event(0);
     QCOMPARE(note.kind, EventKind::StateChange);
     QVERIFY(note.text().contains(QLatin1String("00000000")));
-    const WireEvent request = capture.event(1);
+    QCOMPARE(capture.event(1).kind, EventKind::TlsInfo); // wss://: marked so, for the exports after
+    const WireEvent request = capture.event(2);
     QCOMPARE(request.kind, EventKind::HandshakeRequest);
     QCOMPARE(request.payload, QByteArrayView("GET /socket?token=abc HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\r\n"));
     QCOMPARE(request.timeUs, qint64(1795239001000000));
-    const WireEvent response = capture.event(2);
+    const WireEvent response = capture.event(3);
     QCOMPARE(response.payload, QByteArrayView("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n"));
     QCOMPARE(response.timeUs, qint64(1795239001020000));
-    QCOMPARE(capture.event(3).state, ReadyState::Open);
-    const WireEvent sent = capture.event(4);
+    QCOMPARE(capture.event(4).state, ReadyState::Open);
+    const WireEvent sent = capture.event(5);
     QCOMPARE(sent.direction, Direction::Outgoing);
     QCOMPARE(sent.timeUs, qint64(1795239001250000));
     QCOMPARE(sent.header.toByteArray().toHex(), QByteArray("819200000000")); // FIN text, masked, key 0, 18 bytes
     QCOMPARE(sent.payload, QByteArrayView("{\"op\":\"subscribe\"}"));
-    const WireEvent received = capture.event(5);
+    const WireEvent received = capture.event(6);
     QCOMPARE(received.direction, Direction::Incoming);
     QCOMPARE(received.header.toByteArray().toHex(), QByteArray("8204"));
     QCOMPARE(received.payload.toByteArray().toHex(), QByteArray("000102ff"));
-    QCOMPARE(capture.message(5).payload.toHex(), QByteArray("000102ff"));
-    const WireEvent error = capture.event(6);
+    QCOMPARE(capture.message(6).payload.toHex(), QByteArray("000102ff"));
+    const WireEvent error = capture.event(7);
     QCOMPARE(error.kind, EventKind::Error);
     QCOMPARE(error.payload, QByteArrayView("net::ERR_CONNECTION_RESET"));
 }
