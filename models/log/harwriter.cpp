@@ -127,19 +127,14 @@ QString streamUrl(const StreamEvents &s, const SessionHeader &header)
     return header.url;
 }
 
-void putQueryString(QByteArray &out, const QString &url)
+// The URL's query as HAR's name/value list, decoded: the same list as the headers.
+HttpHeaders queryItems(const QString &url)
 {
-    out += '[';
+    HttpHeaders items;
     const QUrlQuery query(QUrl(url).query(QUrl::FullyEncoded));
-    const auto items = query.queryItems(QUrl::FullyDecoded);
-    for (qsizetype i = 0; i < items.size(); ++i) {
-        out += i ? ",{\"name\":" : "{\"name\":";
-        putString(out, items[i].first);
-        out += ",\"value\":";
-        putString(out, items[i].second);
-        out += '}';
-    }
-    out += ']';
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded))
+        items.append({ name.toUtf8(), value.toUtf8() });
+    return items;
 }
 
 // The data messages of one stream, whole, in Chrome's shape.
@@ -215,7 +210,7 @@ void putEntry(QByteArray &out, const Capture &capture, const SessionHeader &head
     out += ",\"headers\":";
     putHeaders(out, s.request ? s.request->headers : HttpHeaders());
     out += ",\"queryString\":";
-    putQueryString(out, url);
+    putHeaders(out, queryItems(url));
     out += ",\"cookies\":[],\"headersSize\":" + QByteArray::number(s.request ? s.request->size : -1) + ",\"bodySize\":0}";
     const qsizetype body = s.response ? s.responseBytes - s.response->size : 0;
     out += ",\n  \"response\":{\"status\":" + QByteArray::number(s.response ? s.response->first[1].toInt() : 0) + ",\"statusText\":";
