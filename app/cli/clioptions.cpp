@@ -144,6 +144,12 @@ QString CliOptions::usage()
         "                               (.p12, .pfx). --cert-pass PASSPHRASE opens an encrypted key or\n"
         "                               a PKCS#12 file; the WSI_CERT_PASSPHRASE environment variable\n"
         "                               does the same without showing it to other users\n"
+        "      --via-proxy URL          reach the server through this proxy: http://[USER:PASS@]HOST:PORT\n"
+        "                               (a CONNECT tunnel), socks5://... (names looked up here) or\n"
+        "                               socks5h://... (looked up by the proxy). Without it the\n"
+        "                               environment's https_proxy (wss://), http_proxy (ws://) or\n"
+        "                               all_proxy is used, except for hosts in no_proxy and loopback\n"
+        "                               addresses; --via-proxy none connects directly\n"
         "      --engine inspector|qt    the client engine: the inspector's own (default), or Qt's\n"
         "                               QWebSocket, watched through a relay inside the process so\n"
         "                               that its frames are printed beside every signal it emits\n"
@@ -242,7 +248,7 @@ QString CliOptions::usage()
         "      --bind ADDR              address to listen on (default 127.0.0.1)\n"
         "      --origin ORIGIN          replace the application's Origin header\n"
         "  -k, --insecure               accept the server's TLS certificate errors\n"
-        "      --handshake-timeout MS, --max-message-size N   as for a client\n"
+        "      --handshake-timeout MS, --max-message-size N, --via-proxy URL   as for a client\n"
         "      --intercept-rule FILE    apply the match and replace rules in FILE (a JSON array; see the\n"
         "                               README) to messages in flight (repeatable; also with --proxy).\n"
         "                               Messages are then forwarded once parsed, changed ones as a new\n"
@@ -264,8 +270,8 @@ QString CliOptions::usage()
         "                               \"*.bank.example\" (repeatable)\n"
         "      --insecure-host PATTERN  accept TLS certificate errors of servers matching PATTERN\n"
         "                               (repeatable; -k accepts them for every server)\n"
-        "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N, --intercept-rule FILE\n"
-        "                               as for --relay\n"
+        "      --bind ADDR, -k, --handshake-timeout MS, --max-message-size N, --intercept-rule FILE,\n"
+        "      --via-proxy URL          as for --relay (servers reached through another proxy)\n"
         "\n"
         "Files\n"
         "      --convert IN OUT         read a capture and write it in another format, each chosen by\n"
@@ -431,6 +437,21 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 keyFile = *v;
             else
                 certPass = v->toUtf8();
+            clientOnly << name;
+        } else if (name == QLatin1String("--via-proxy")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (*v == QLatin1String("none") || *v == QLatin1String("direct")) {
+                o.proxy.source = ProxySetting::Source::Direct;
+            } else {
+                QString why;
+                const auto proxy = OutgoingProxy::fromUrl(*v, &why);
+                if (!proxy)
+                    return fail(QStringLiteral("--via-proxy: %1").arg(why));
+                o.proxy.source = ProxySetting::Source::Fixed;
+                o.proxy.fixed = *proxy;
+            }
             clientOnly << name;
         } else if (name == QLatin1String("--send")) {
             const auto v = value(name);
@@ -852,7 +873,7 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                             .arg(serve ? QStringLiteral("--serve") : QStringLiteral("--relay")));
         o.mode = Mode::Proxy;
         static const QStringList proxyClientOptions { QStringLiteral("-k"), QStringLiteral("--insecure"),
-            QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size") };
+            QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size"), QStringLiteral("--via-proxy") };
         for (const QString &option : std::as_const(clientOnly))
             if (!proxyClientOptions.contains(option))
                 return fail(QStringLiteral("%1 is a client option; it cannot be used with --proxy").arg(option));
@@ -877,7 +898,8 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
         o.mode = Mode::Relay;
         static const QStringList relayClientOptions { QStringLiteral("--origin"), QStringLiteral("-k"),
             QStringLiteral("--insecure"), QStringLiteral("--handshake-timeout"), QStringLiteral("--max-message-size"),
-            QStringLiteral("--cacert"), QStringLiteral("--cert"), QStringLiteral("--key"), QStringLiteral("--cert-pass") };
+            QStringLiteral("--cacert"), QStringLiteral("--cert"), QStringLiteral("--key"), QStringLiteral("--cert-pass"),
+            QStringLiteral("--via-proxy") };
         for (const QString &option : std::as_const(clientOnly))
             if (!relayClientOptions.contains(option))
                 return fail(QStringLiteral("%1 is a client option; it cannot be used with --relay").arg(option));
@@ -972,6 +994,7 @@ RelayOptions CliOptions::relayOptions() const
     r.origin = origin;
     r.allowCertificateErrors = insecure;
     r.tls = tls;
+    r.proxy = proxy;
     r.handshakeTimeoutMs = handshakeTimeoutMs;
     if (maxMessageSize) {
         r.limits.maxMessageSize = *maxMessageSize;
@@ -1001,6 +1024,7 @@ ConnectionOptions CliOptions::connectionOptions() const
     c.origin = origin;
     c.allowCertificateErrors = insecure;
     c.tls = tls;
+    c.proxy = proxy;
     c.handshakeTimeoutMs = handshakeTimeoutMs;
     c.closeTimeoutMs = closeTimeoutMs;
     c.autoPong = autoPong;

@@ -55,6 +55,7 @@ struct CliOptions {
     std::optional<PerMessageDeflate::Offer> deflate = PerMessageDeflate::Offer();
     bool insecure = false;
     ClientTls tls; // --cacert, --cert, --key, --cert-pass: read and checked by parse()
+    ProxySetting proxy; // --via-proxy URL|none; the environment's (https_proxy, ...) by default
     QList<CliAction> actions;
     std::optional<std::pair<quint16, QByteArray>> close; // --close CODE[:REASON]
     // --expect REGEX (repeatable): messages expected, in order, after the sends; --expect-timeout MS

@@ -67,6 +67,14 @@ void ClientConnection::addSink(WireEventSink *sink)
         m_sinks.append(sink);
 }
 
+QString ClientConnection::openProblem(const ConnectionOptions &options)
+{
+    QString problem = urlProblem(options.url);
+    if (problem.isEmpty())
+        options.proxy.proxyFor(options.url, &problem);
+    return problem;
+}
+
 QString ClientConnection::urlProblem(const QUrl &url)
 {
     if (url.isEmpty())
@@ -95,7 +103,7 @@ bool ClientConnection::open(const ConnectionOptions &options)
         return false;
     }
     m_options = options;
-    const QString problem = urlProblem(options.url);
+    const QString problem = openProblem(options);
     if (!problem.isEmpty()) {
         m_error = problem;
         recordText(EventKind::Error, Direction::Local, problem);
@@ -128,6 +136,10 @@ bool ClientConnection::open(const ConnectionOptions &options)
     m_key = Handshake::generateKey();
     m_socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
     QTcpSocket *socket = m_socket;
+    m_proxy = options.proxy.proxyFor(options.url, nullptr); // checked above
+    OutgoingProxy::route(socket, m_proxy);
+    if (m_proxy && m_proxy->tunnelsHere())
+        m_tunnel.emplace(*m_proxy, options.url.host(), portOf(options.url), options.maxHandshakeBytes);
     // Bounds the bytes handled per event-loop turn: during a flood each read is parsed and recorded
     // at once, and an unbounded read would stall the window for as long as the kernel buffered.
     socket->setReadBufferSize(ReadChunkBytes);
@@ -139,8 +151,12 @@ bool ClientConnection::open(const ConnectionOptions &options)
 
     const quint16 port = portOf(options.url);
     setState(ReadyState::Connecting,
-             //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
-             tr("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
+             m_proxy ? tr("CONNECTING to %1 (%2:%3) through the %4")
+                           .arg(options.url.toString(), options.url.host())
+                           .arg(port)
+                           .arg(m_proxy->description())
+                     //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
+                     : tr("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
     m_handshakeTimer.start(options.handshakeTimeoutMs);
     if (secure) {
         auto *ssl = static_cast<QSslSocket *>(socket);
@@ -148,7 +164,14 @@ bool ClientConnection::open(const ConnectionOptions &options)
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &ClientConnection::onBytesWritten);
         connect(ssl, &QSslSocket::sslErrors, this, &ClientConnection::onSslErrors);
         ssl->setSslConfiguration(options.tls.configuration());
-        ssl->connectToHostEncrypted(options.url.host(), port);
+        if (m_tunnel) {
+            ssl->setPeerVerifyName(options.url.host()); // the certificate and SNI are the server's, not the proxy's
+            ssl->connectToHost(m_proxy->host, m_proxy->port); // TLS starts once the tunnel is open
+        } else {
+            ssl->connectToHostEncrypted(options.url.host(), port);
+        }
+    } else if (m_tunnel) {
+        socket->connectToHost(m_proxy->host, m_proxy->port);
     } else {
         socket->connectToHost(options.url.host(), port);
     }
@@ -207,8 +230,38 @@ void ClientConnection::onConnected()
     // Without it, Nagle's algorithm holds each small frame (a ping, a short message) until the
     // previous one is acknowledged: round trips the inspector shows would be the kernel's doing.
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    if (m_tunnel) {
+        m_socket->write(m_tunnel->request()); // the CONNECT request; its credentials are not recorded
+        return;
+    }
     if (!qobject_cast<QSslSocket *>(m_socket))
         sendHandshakeRequest(); // over TLS the request waits for onEncrypted()
+}
+
+void ClientConnection::handleTunnelBytes(QByteArrayView bytes)
+{
+    switch (m_tunnel->feed(bytes)) {
+    case HttpProxyTunnel::Status::NeedMore:
+        return;
+    case HttpProxyTunnel::Status::Refused:
+        fail(m_tunnel->refusal());
+        return;
+    case HttpProxyTunnel::Status::Open:
+        break;
+    }
+    //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
+    setState(ReadyState::Connecting, tr("CONNECTING: %1").arg(m_tunnel->openedText()));
+    if (!m_tunnel->leftover().isEmpty()) {
+        // Neither a WebSocket server nor TLS speaks before the client.
+        fail(tr("%n byte(s) came through the tunnel before the client spoke: the proxy's answer to CONNECT "
+                "was not followed by the server's silence",
+                nullptr, int(m_tunnel->leftover().size())));
+        return;
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))
+        ssl->startClientEncryption();
+    else
+        sendHandshakeRequest();
 }
 
 void ClientConnection::onEncrypted()
@@ -296,6 +349,10 @@ void ClientConnection::onReadyRead()
     const qint64 n = m_socket->read(m_readBuffer.data(), available);
     if (n <= 0)
         return;
+    if (tunnelPending()) {
+        handleTunnelBytes(QByteArrayView(m_readBuffer.constData(), n));
+        return;
+    }
     m_bytesReceived += quint64(n);
     m_readTimeUs = EventTime::nowUs();
     const QByteArrayView bytes(m_readBuffer.constData(), n);
@@ -706,6 +763,10 @@ void ClientConnection::dropTcp()
 
 void ClientConnection::onDisconnected()
 {
+    if (tunnelPending() && !m_finished) {
+        fail(m_tunnel->endedEarlyText());
+        return;
+    }
     if (m_state == ReadyState::Connecting && m_responseParser.headComplete() && !m_responseRecorded) {
         // A non-101 response whose body ran until the connection closed.
         m_responseParser.finish();
@@ -741,10 +802,14 @@ void ClientConnection::onSocketError()
     if (error == QAbstractSocket::RemoteHostClosedError)
         return; // onDisconnected() follows and knows whether the close was clean
     const QString where = QStringLiteral("%1:%2").arg(m_options.url.host()).arg(portOf(m_options.url));
-    QString text;
-    switch (error) {
+    QString text = m_proxy ? m_proxy->socketErrorText(m_socket, tunnelPending()) : QString();
+    switch (text.isEmpty() ? error : QAbstractSocket::UnknownSocketError) {
+    case QAbstractSocket::UnknownSocketError:
+        break;
     case QAbstractSocket::ConnectionRefusedError:
-        text = tr("connection refused by %1 (is a server listening there?)").arg(where);
+        text = m_proxy ? tr("connection to %1 refused through the %2: %3")
+                             .arg(where, m_proxy->description(), m_socket->errorString())
+                       : tr("connection refused by %1 (is a server listening there?)").arg(where);
         break;
     case QAbstractSocket::HostNotFoundError:
         text = tr("host not found: %1").arg(m_options.url.host());
@@ -753,7 +818,8 @@ void ClientConnection::onSocketError()
         text = tr("connection to %1 timed out").arg(where);
         break;
     default:
-        text = tr("network error: %1").arg(m_socket->errorString());
+        text = m_proxy ? tr("network error through the %1: %2").arg(m_proxy->description(), m_socket->errorString())
+                       : tr("network error: %1").arg(m_socket->errorString());
     }
     if (m_state == ReadyState::Connecting || !m_socket->isOpen()) {
         fail(text);

@@ -2,6 +2,7 @@
 
 #include "log/wireevent.h"
 #include "net/clientengine.h"
+#include "net/httpproxytunnel.h"
 #include "net/pacedwriter.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
@@ -38,6 +39,8 @@ public:
 
     // Empty when the URL can be used; otherwise what is wrong with it, for the user.
     static QString urlProblem(const QUrl &url);
+    // The same for everything open() checks first: the URL, then the proxy it would go through.
+    static QString openProblem(const ConnectionOptions &options);
 
     // Starts connecting. Returns false (and records the error) when the options cannot be used.
     bool open(const ConnectionOptions &options) override;
@@ -120,6 +123,9 @@ private:
     void onViolation(const Violation &violation, QByteArrayView headerBytes) override;
 
     void onConnected();
+    // The HTTP proxy's answer to CONNECT; once the tunnel is open, TLS or the handshake starts.
+    void handleTunnelBytes(QByteArrayView bytes);
+    bool tunnelPending() const { return m_tunnel && m_tunnel->status() == HttpProxyTunnel::Status::NeedMore; }
     void onEncrypted();
     void onSslErrors(const QList<QSslError> &errors);
     void onReadyRead();
@@ -151,6 +157,8 @@ private:
     quint32 m_id;
     QList<WireEventSink *> m_sinks;
     ConnectionOptions m_options;
+    std::optional<OutgoingProxy> m_proxy; // the one this connection goes through, if any
+    std::optional<HttpProxyTunnel> m_tunnel; // through an HTTP proxy: its CONNECT exchange
     QTcpSocket *m_socket = nullptr;
     ReadyState m_state = ReadyState::Closed;
     QByteArray m_key;

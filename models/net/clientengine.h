@@ -3,6 +3,7 @@
 #include "decode/socketioclient.h"
 #include "log/wireevent.h"
 #include "net/clienttls.h"
+#include "net/outgoingproxy.h"
 #include "protocol/extensions.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
@@ -29,6 +30,7 @@ struct ConnectionOptions {
     QString origin;
     bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
     ClientTls tls; // certificate authorities of its own, and a client certificate (mutual TLS)
+    ProxySetting proxy; // an HTTP or SOCKS5 proxy to go through: none, a fixed one, the environment's
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
     qsizetype maxHandshakeBytes = 16 * 1024;

@@ -107,7 +107,7 @@ bool QtClientConnection::open(const ConnectionOptions &options)
         return false;
     }
     m_options = options;
-    const QString problem = ClientConnection::urlProblem(options.url);
+    const QString problem = ClientConnection::openProblem(options);
     if (!problem.isEmpty()) {
         m_error = problem;
         recordText(EventKind::Error, problem);
@@ -122,6 +122,7 @@ bool QtClientConnection::open(const ConnectionOptions &options)
     relay.to = options.url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment);
     relay.allowCertificateErrors = options.allowCertificateErrors;
     relay.tls = options.tls;
+    relay.proxy = options.proxy;
     relay.handshakeTimeoutMs = options.handshakeTimeoutMs;
     relay.maxHandshakeBytes = options.maxHandshakeBytes;
     relay.maxResponseBodyBytes = options.maxResponseBodyBytes;
@@ -140,6 +141,7 @@ bool QtClientConnection::open(const ConnectionOptions &options)
     }
 
     m_socket = new QWebSocket(options.origin, QWebSocketProtocol::VersionLatest, this);
+    m_socket->setProxy(QNetworkProxy::NoProxy); // its relay is in this process; the relay goes through the proxy
     watchSocket();
     if (options.fragmentSize > 0)
         m_socket->setOutgoingFrameSize(quint64(options.fragmentSize));

@@ -250,8 +250,26 @@ void RelaySession::connectUpstream()
 
 void RelaySession::connectTo(const QString &host, quint16 port, bool secure)
 {
+    QUrl target;
+    target.setScheme(secure ? QStringLiteral("wss") : QStringLiteral("ws"));
+    target.setHost(host);
+    target.setPort(port);
+    QString problem;
+    m_upstreamProxy = m_options.proxy.proxyFor(target, &problem);
+    if (!problem.isEmpty()) {
+        recordText(EventKind::Error, Leg::Server, Direction::Local, problem);
+        m_serverGone = true;
+        answerApp(502, problem);
+        return;
+    }
+    if (m_upstreamProxy && m_upstreamProxy->tunnelsHere())
+        m_upstreamTunnel.emplace(*m_upstreamProxy, host, port, m_options.maxHandshakeBytes);
     QTcpSocket *socket = secure ? new QSslSocket(this) : new QTcpSocket(this);
     m_server = socket;
+    OutgoingProxy::route(socket, m_upstreamProxy);
+    if (m_upstreamProxy)
+        setState(ReadyState::Connecting, Leg::Server,
+            tr("CONNECTING to %1:%2 through the %3").arg(host).arg(port).arg(m_upstreamProxy->description()));
     socket->setReadBufferSize(ReadChunkBytes);
     connect(socket, &QTcpSocket::readyRead, this, &RelaySession::readServer);
     connect(socket, &QTcpSocket::disconnected, this, &RelaySession::onServerDisconnected);
@@ -262,11 +280,59 @@ void RelaySession::connectTo(const QString &host, quint16 port, bool secure)
         connect(ssl, &QSslSocket::sslErrors, this, &RelaySession::onUpstreamSslErrors);
         connect(ssl, &QSslSocket::encryptedBytesWritten, this, &RelaySession::resumeReading);
         ssl->setSslConfiguration(m_options.tls.configuration());
-        ssl->connectToHostEncrypted(host, port);
-    } else {
+        if (m_upstreamTunnel) {
+            ssl->setPeerVerifyName(host); // the certificate and SNI are the server's, not the proxy's
+            ssl->connectToHost(m_upstreamProxy->host, m_upstreamProxy->port); // TLS once the tunnel is open
+        } else {
+            ssl->connectToHostEncrypted(host, port);
+        }
+    } else if (!m_upstreamTunnel) {
         connect(socket, &QTcpSocket::connected, this, &RelaySession::onUpstreamReady);
         socket->connectToHost(host, port);
     }
+    if (m_upstreamTunnel) {
+        // Its credentials are not recorded.
+        connect(socket, &QTcpSocket::connected, this, [this, socket] { socket->write(m_upstreamTunnel->request()); });
+        if (!qobject_cast<QSslSocket *>(socket))
+            socket->connectToHost(m_upstreamProxy->host, m_upstreamProxy->port);
+    }
+}
+
+void RelaySession::readTunnelAnswer()
+{
+    const QByteArray bytes = m_server->read(ReadChunkBytes);
+    switch (m_upstreamTunnel->feed(bytes)) {
+    case HttpProxyTunnel::Status::NeedMore:
+        return;
+    case HttpProxyTunnel::Status::Refused:
+        failServerLeg(m_upstreamTunnel->refusal());
+        return;
+    case HttpProxyTunnel::Status::Open:
+        break;
+    }
+    setState(ReadyState::Connecting, Leg::Server, tr("CONNECTING: %1").arg(m_upstreamTunnel->openedText()));
+    if (!m_upstreamTunnel->leftover().isEmpty()) {
+        // Neither a WebSocket server nor TLS speaks before the client.
+        failServerLeg(tr("%n byte(s) came through the tunnel before the inspector spoke: the proxy's answer to "
+                         "CONNECT was not followed by the server's silence",
+                         nullptr, int(m_upstreamTunnel->leftover().size())));
+        return;
+    }
+    if (auto *ssl = qobject_cast<QSslSocket *>(m_server.data()))
+        ssl->startClientEncryption();
+    else
+        onUpstreamReady();
+}
+
+void RelaySession::failServerLeg(const QString &why)
+{
+    recordText(EventKind::Error, Leg::Server, Direction::Local, why);
+    m_serverGone = true;
+    if (m_server) {
+        m_server->disconnect(this);
+        m_server->abort();
+    }
+    answerApp(502, why);
 }
 
 void RelaySession::onUpstreamReady()
@@ -322,10 +388,14 @@ void RelaySession::onUpstreamError()
         return; // disconnected() follows; certificate trouble was reported by onUpstreamSslErrors()
     const QString where
         = QStringLiteral("%1:%2").arg(m_upstreamUrl.host()).arg(ClientConnection::portOf(m_upstreamUrl));
-    QString why;
-    switch (error) {
+    QString why = m_upstreamProxy ? m_upstreamProxy->socketErrorText(m_server, tunnelPending()) : QString();
+    switch (why.isEmpty() ? error : QAbstractSocket::UnknownSocketError) {
+    case QAbstractSocket::UnknownSocketError:
+        break;
     case QAbstractSocket::ConnectionRefusedError:
-        why = tr("connection refused by %1 (is the server running?)").arg(where);
+        why = m_upstreamProxy ? tr("connection to %1 refused through the %2: %3")
+                                    .arg(where, m_upstreamProxy->description(), m_server->errorString())
+                              : tr("connection refused by %1 (is the server running?)").arg(where);
         break;
     case QAbstractSocket::HostNotFoundError:
         why = tr("host not found: %1").arg(m_upstreamUrl.host());
@@ -346,6 +416,10 @@ void RelaySession::readServer()
 {
     if (!m_server || m_serverGone)
         return;
+    if (tunnelPending()) {
+        readTunnelAnswer();
+        return;
+    }
     if (unwritten(m_app) + waiting(m_serverGate.get()) > m_options.highWaterBytes)
         return;
     while (m_server->bytesAvailable() > 0) {
@@ -722,6 +796,10 @@ void RelaySession::onServerDisconnected()
 {
     if (m_serverGone)
         return;
+    if (tunnelPending()) {
+        failServerLeg(m_upstreamTunnel->endedEarlyText());
+        return;
+    }
     m_serverGone = true;
     if (m_firstCloser == Leg::None && !m_closingServerByUs)
         m_firstCloser = Leg::Server;

@@ -4,6 +4,8 @@
 #include "intercept/messagerules.h"
 #include "log/wireevent.h"
 #include "net/clienttls.h"
+#include "net/httpproxytunnel.h"
+#include "net/outgoingproxy.h"
 #include "net/relayleg.h"
 #include "protocol/frameparser.h"
 #include "protocol/handshake.h"
@@ -24,6 +26,7 @@ struct RelayOptions {
     QString origin; // replaces the application's Origin when not empty
     bool allowCertificateErrors = false; // wss:// upstream: on the user's explicit request only
     ClientTls tls; // wss:// upstream: certificate authorities of its own, a client certificate
+    ProxySetting proxy; // how the server is reached: directly, through a fixed proxy, the environment's
     int handshakeTimeoutMs = 10'000; // for the application's request, and for the server's answer
     qsizetype maxHandshakeBytes = 16 * 1024;
     qsizetype maxResponseBodyBytes = 64 * 1024; // of a non-101 answer, kept for the log (all is forwarded)
@@ -125,6 +128,13 @@ private:
     void onRequestComplete(QByteArrayView rest);
     void connectUpstream();
     void connectTo(const QString &host, quint16 port, bool secure);
+    // The HTTP proxy's answer to CONNECT on the server leg; once open, TLS or the relaying starts.
+    void readTunnelAnswer();
+    bool tunnelPending() const
+    {
+        return m_upstreamTunnel && m_upstreamTunnel->status() == HttpProxyTunnel::Status::NeedMore;
+    }
+    void failServerLeg(const QString &why); // before the server leg was up: recorded, 502 to the application
     void listenToApp();
     void onUpstreamReady();
     void onUpstreamSslErrors(const QList<QSslError> &errors);
@@ -163,6 +173,8 @@ private:
     QList<WireEventSink *> m_sinks;
     QPointer<QTcpSocket> m_app;
     QPointer<QTcpSocket> m_server;
+    std::optional<OutgoingProxy> m_upstreamProxy; // the one the server leg goes through, if any
+    std::optional<HttpProxyTunnel> m_upstreamTunnel; // through an HTTP proxy: its CONNECT exchange
     QString m_appPeer;
     Phase m_phase = Phase::Request;
     ReadyState m_state = ReadyState::Connecting;

@@ -109,6 +109,7 @@ public:
     qsizetype consumed() const { return m_consumed; }
     QString errorString() const { return m_error; }
     bool headComplete() const { return m_headComplete; }
+    qsizetype headSize() const { return m_headSize; } // of the status line, headers and blank line, once complete
     // Every byte fed so far (up to the header limit), for recording a response that never parsed.
     const QByteArray &receivedBytes() const { return m_buffer; }
 

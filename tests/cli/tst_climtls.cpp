@@ -2,11 +2,14 @@
 // with CERT_REQUIRED): the client's certificate from PEM (key in its own file, or encrypted, or in
 // the certificate's file) and from PKCS#12, the server's own CA trusted with --cacert, and each way
 // it fails: no client certificate, the CA not trusted, a wrong passphrase, a key that is not the
-// certificate's, files that are not what they should be. The certificates are made for the test by
-// Debian's openssl.
+// certificate's, files that are not what they should be. The same through a CONNECT tunnel of
+// Debian's tinyproxy, named "localhost" while the server's certificate is for 127.0.0.1 only: the
+// certificate is checked against the server's name, not the proxy's. The certificates are made for
+// the test by Debian's openssl.
 
 #include "clirun.h"
 #include "peerprocess.h"
+#include "proxypeers.h"
 
 #include <QFile>
 #include <QProcess>
@@ -31,6 +34,7 @@ private:
     QTemporaryDir m_dir;
     PeerProcess m_server;
     quint16 m_port = 0;
+    TinyProxy m_proxy;
 };
 
 bool tst_CliMtls::openssl(const QStringList &args)
@@ -84,6 +88,7 @@ void tst_CliMtls::initTestCase()
                            { file("server.pem"), file("server.key"), file("ca.pem") }));
     m_port = m_server.waitForPort();
     QVERIFY2(m_port != 0, "the python3-websockets mTLS server did not start");
+    QVERIFY(m_proxy.start("alice", "s3cret"));
 }
 
 void tst_CliMtls::clientCertificate_data()
@@ -94,6 +99,9 @@ void tst_CliMtls::clientCertificate_data()
                                                          QStringLiteral("--cert-pass"), QStringLiteral("s3cret") };
     QTest::newRow("PEM, key in the same file") << QStringList { QStringLiteral("--cert"), file("client-both.pem") };
     QTest::newRow("PKCS#12") << QStringList { QStringLiteral("--cert"), file("client.p12"), QStringLiteral("--cert-pass"), QStringLiteral("s3cret") };
+    QTest::newRow("through an HTTP proxy")
+        << QStringList { QStringLiteral("--cert"), file("client-both.pem"), QStringLiteral("--via-proxy"),
+                         QStringLiteral("http://alice:s3cret@localhost:%1").arg(m_proxy.port()) };
 }
 
 void tst_CliMtls::clientCertificate()
@@ -114,6 +122,8 @@ void tst_CliMtls::clientCertificate()
     QCOMPARE(texts.mid(0, 2), QStringList({ QStringLiteral("client wsi-test-client"), QStringLiteral("ping me back") }));
     const QString tls = run.last("tls").value(QStringLiteral("message")).toString();
     QVERIFY2(tls.contains(QLatin1String("client certificate offered: wsi-test-client (issuer: wsi-test-ca)")), qPrintable(tls));
+    if (tlsArgs.contains(QLatin1String("--via-proxy")))
+        QVERIFY2(m_proxy.tunnelled("127.0.0.1:" + QByteArray::number(m_port)), m_proxy.log().constData());
 }
 
 void tst_CliMtls::refused_data()
