@@ -13,15 +13,18 @@
 ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
     : QObject(parent)
     , m_options(options)
-    , m_connection(ClientEngine::create(options.engine, 1, this))
 {
-    connect(m_connection, &ClientEngine::opened, this, &ClientRunner::onOpened);
-    connect(m_connection, &ClientEngine::closed, this, &ClientRunner::onClosed);
-    connect(m_connection, &ClientEngine::violationDetected, this,
-        [this](const QString &ruleId, quint16, const QString &description) {
-            if (m_violations++ == 0)
-                m_firstViolation = QStringLiteral("%1: %2").arg(ruleId, description);
+    createEngine();
+    if (m_options.reconnectAttempts) {
+        m_reconnect.emplace(*m_options.reconnectAttempts, m_options.reconnectFirstDelayMs, m_options.reconnectMaxDelayMs);
+        m_reconnectTimer.setSingleShot(true);
+        connect(&m_reconnectTimer, &QTimer::timeout, this, [this] {
+            createEngine();
+            openConnection();
         });
+    }
+    // --socketio and --expect follow the first connection alone: the option parser refuses them
+    // with --reconnect.
     if (m_options.socketIo) {
         m_socketIo = new SocketIoDriver(m_options, m_connection, this);
         // With --close, the close waits until the namespace answered and every ack came back.
@@ -58,17 +61,59 @@ ClientRunner::ClientRunner(const CliOptions &options, QObject *parent)
     });
 }
 
+void ClientRunner::createEngine()
+{
+    if (m_connection)
+        m_connection->deleteLater(); // it is done: its CLOSED was handled
+    m_connection = ClientEngine::create(m_options.engine, m_nextId++, this);
+    for (WireEventSink *sink : std::as_const(m_sinks))
+        m_connection->addSink(sink);
+    // What the exit code says is the latest connection's.
+    m_opened = false;
+    m_violations = 0;
+    m_firstViolation.clear();
+    m_deadBecause.clear();
+    connect(m_connection, &ClientEngine::opened, this, &ClientRunner::onOpened);
+    connect(m_connection, &ClientEngine::closed, this, &ClientRunner::onClosed);
+    connect(m_connection, &ClientEngine::violationDetected, this,
+        [this](const QString &ruleId, quint16, const QString &description) {
+            if (m_violations++ == 0)
+                m_firstViolation = QStringLiteral("%1: %2").arg(ruleId, description);
+        });
+}
+
 void ClientRunner::start()
 {
-    if (!m_connection->open(m_options.connectionOptions())) {
+    openConnection();
+}
+
+void ClientRunner::openConnection()
+{
+    ConnectionOptions options = m_options.connectionOptions();
+    options.openingNote = std::exchange(m_reconnectNote, QString());
+    if (!m_connection->open(options)) { // options it cannot use: another attempt would not do better
         m_finished = true;
         Q_EMIT finished(exitCode());
     }
 }
 
+void ClientRunner::sendLine(const QByteArray &line)
+{
+    if (m_connection->readyState() == ReadyState::Open)
+        m_connection->sendText(line);
+    else if (m_reconnect && !m_endAsked)
+        m_unsentLines << line; // for the next connection
+}
+
 void ClientRunner::onOpened()
 {
     m_opened = true;
+    m_openFor.start();
+    if (m_reconnect)
+        m_sendingDone = false; // each connection sends its part, then closes as asked
+    if (m_keepAlive)
+        m_keepAlive->deleteLater(); // the previous connection's
+    m_keepAlive = nullptr;
     if (m_options.keepAliveMs > 0) {
         m_keepAlive = new KeepAlive(m_connection, m_options.keepAliveMs, m_options.pongTimeoutMs, this);
         connect(m_keepAlive, &KeepAlive::dead, this, [this](const QString &why) { m_deadBecause = why; });
@@ -92,13 +137,21 @@ void ClientRunner::onOpened()
         }
     }
     if (m_options.readStdin) {
+        if (m_stdin) { // a reconnect: what was read meanwhile goes first
+            for (const QByteArray &line : std::exchange(m_unsentLines, {}))
+                sendLine(line);
+            return;
+        }
         m_stdin = new StdinReader(this);
-        connect(m_stdin, &StdinReader::lineRead, this, [this](const QByteArray &line) {
-            if (m_connection->readyState() == ReadyState::Open)
-                m_connection->sendText(line);
-        });
+        connect(m_stdin, &StdinReader::lineRead, this, &ClientRunner::sendLine);
         connect(m_stdin, &StdinReader::finished, this, [this] {
             m_closeAfterWait = true; // at end of input the connection closes, --close or not
+            if (m_reconnectTimer.isActive()) { // between two connections: none more
+                m_endAsked = true;
+                m_reconnectTimer.stop();
+                finish();
+                return;
+            }
             sendingDone();
         });
         m_stdin->start();
@@ -145,6 +198,7 @@ void ClientRunner::closeAsAsked()
 {
     if (m_connection->readyState() != ReadyState::Open)
         return;
+    m_endAsked = true;
     if (m_options.close)
         m_connection->close(m_options.close->first, m_options.close->second);
     else
@@ -156,6 +210,13 @@ void ClientRunner::interrupt()
     if (m_finished)
         return;
     ++m_interrupts;
+    m_endAsked = true;
+    if (m_reconnectTimer.isActive()) { // between two connections: none more
+        std::fputs("wsinspector-cli: interrupted while waiting to reconnect\n", stderr);
+        m_reconnectTimer.stop();
+        finish();
+        return;
+    }
     if (m_interrupts == 1) {
         switch (m_connection->readyState()) {
         case ReadyState::Connecting:
@@ -180,6 +241,42 @@ void ClientRunner::interrupt()
 }
 
 void ClientRunner::onClosed()
+{
+    if (m_finished)
+        return;
+    if (reconnectLater())
+        return;
+    finish();
+}
+
+bool ClientRunner::reconnectLater()
+{
+    if (!m_reconnect || m_endAsked)
+        return false;
+    const QString what = m_opened
+        ? QStringLiteral("closed (%1%2)")
+              .arg(CloseCodes::label(m_connection->closeCode()),
+                  m_connection->wasClean() ? QString() : QStringLiteral(", not clean"))
+        : QStringLiteral("failed: %1").arg(m_connection->errorString().isEmpty() ? QStringLiteral("closed before the handshake completed")
+                                                                                 : m_connection->errorString());
+    const auto delay = m_reconnect->nextDelay(m_opened ? m_openFor.elapsed() : -1);
+    if (!delay) {
+        std::fprintf(stderr, "wsinspector-cli: #%u %s; --reconnect: giving up after %d attempt(s) in a row\n",
+                     m_connection->connectionId(), qPrintable(what), m_reconnect->maxAttempts());
+        return false;
+    }
+    std::fprintf(stderr, "wsinspector-cli: #%u %s; reconnecting in %d ms (%s)\n", m_connection->connectionId(),
+                 qPrintable(what), *delay, qPrintable(m_reconnect->attemptText()));
+    m_reconnectNote = QStringLiteral("reconnect, %1, %2 ms after #%3 %4")
+                          .arg(m_reconnect->attemptText())
+                          .arg(*delay)
+                          .arg(m_connection->connectionId())
+                          .arg(what);
+    m_reconnectTimer.start(*delay);
+    return true;
+}
+
+void ClientRunner::finish()
 {
     if (m_finished)
         return;

@@ -2,8 +2,10 @@
 
 #include "clioptions.h"
 #include "net/clientconnection.h"
+#include "net/reconnectschedule.h"
 #include "script/expectations.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
@@ -12,7 +14,9 @@ class StdinReader;
 
 // Runs one client connection for the command line: opens it, sends what the options ask for in
 // order once it is OPEN (then standard input, then the close), handles Ctrl-C, and works out the
-// exit code when it ends.
+// exit code when it ends. With --reconnect, a connection that drops or cannot be made is followed
+// by another (#2, #3, ...) after the schedule's wait, until one is closed as asked or the attempts
+// run out; the exit code is then the last one's.
 class KeepAlive;
 
 class ClientRunner : public QObject {
@@ -20,7 +24,11 @@ class ClientRunner : public QObject {
 public:
     ClientRunner(const CliOptions &options, QObject *parent = nullptr);
 
-    void addSink(WireEventSink *sink) { m_connection->addSink(sink); }
+    void addSink(WireEventSink *sink)
+    {
+        m_sinks << sink;
+        m_connection->addSink(sink);
+    }
     void start();
     // SIGINT/SIGTERM: the first closes with 1000 (or cancels a connection attempt), the second aborts.
     void interrupt();
@@ -32,8 +40,17 @@ Q_SIGNALS:
     void finished(int exitCode);
 
 private:
+    // A new engine for the next connection, its signals connected and the sinks added.
+    void createEngine();
+    void openConnection();
     void onOpened();
     void onClosed();
+    // --reconnect: schedules the next attempt; false when it should not (closed as asked) or may
+    // not (the attempts are used up, said on standard error).
+    bool reconnectLater();
+    // The run is over: the exit code is worked out and `finished` emitted.
+    void finish();
+    void sendLine(const QByteArray &line);
     void closeAsAsked();
     // Sending is over (the actions, standard input, the Socket.IO emits): the expectations, then
     // --wait, then the close, each when the one before is done.
@@ -42,7 +59,15 @@ private:
     void failExpectation(const QString &why);
 
     CliOptions m_options;
-    ClientEngine *m_connection; // child
+    QList<WireEventSink *> m_sinks;
+    ClientEngine *m_connection = nullptr; // child; the latest connection
+    quint32 m_nextId = 1;
+    std::optional<ReconnectSchedule> m_reconnect; // --reconnect
+    QTimer m_reconnectTimer;
+    QString m_reconnectNote; // for the next connection's CONNECTING line
+    bool m_endAsked = false; // closed as asked (--close, end of input, Ctrl-C): not reconnected
+    QElapsedTimer m_openFor; // since the latest connection opened
+    QList<QByteArray> m_unsentLines; // standard input read while reconnecting
     StdinReader *m_stdin = nullptr;
     SocketIoDriver *m_socketIo = nullptr; // --socketio
     KeepAlive *m_keepAlive = nullptr; // --keepalive

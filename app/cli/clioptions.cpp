@@ -193,6 +193,16 @@ QString CliOptions::usage()
         "      --keepalive SECONDS      ping every SECONDS (\"keepalive 1\", \"keepalive 2\", ...); when no\n"
         "                               pong answers within --pong-timeout MS (default 10000), the\n"
         "                               connection is dead: it is dropped and the log says why (exit 3)\n"
+        "      --reconnect N            when the connection drops or cannot be made (not when it\n"
+        "                               was closed as asked: --close, end of --stdin, Ctrl-C), try\n"
+        "                               again, up to N times in a row (0: no limit). The sends are\n"
+        "                               made again on each new connection; the exit status is the\n"
+        "                               last connection's\n"
+        "      --reconnect-delay MS[:MAX_MS]\n"
+        "                               wait MS before the first attempt (default 500), twice as\n"
+        "                               long before each next one up to MAX_MS (default 30000), each\n"
+        "                               spread by 20 % at random; a connection open for 10 s starts\n"
+        "                               the count again\n"
         "      --run FILE               run the test file's steps against URL, on a connection of its\n"
         "                               own (repeatable: several files, one after the other). Steps,\n"
         "                               one per line: send TEXT, send-binary HEX, ping [TEXT],\n"
@@ -545,6 +555,29 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             if (!ok || !(seconds >= 0.05 && seconds <= 86400))
                 return fail(QStringLiteral("--keepalive: \"%1\" is not a number of seconds (0.05 to 86400)").arg(*v));
             o.keepAliveMs = int(seconds * 1000 + 0.5);
+            clientOnly << name;
+        } else if (name == QLatin1String("--reconnect")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 attempts = 0;
+            if (!parseUnsigned(*v, 1'000'000, attempts))
+                return fail(QStringLiteral("--reconnect: \"%1\" is not a number of attempts (0 for no limit, up to 1000000)").arg(*v));
+            o.reconnectAttempts = int(attempts);
+            clientOnly << name;
+        } else if (name == QLatin1String("--reconnect-delay")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 first = 0, longest = 0;
+            const QString firstText = v->section(QLatin1Char(':'), 0, 0);
+            const QString longestText = v->contains(QLatin1Char(':')) ? v->section(QLatin1Char(':'), 1) : QString();
+            if (!parseUnsigned(firstText, 24ull * 3600 * 1000, first) || first == 0
+                || (!longestText.isNull() && (!parseUnsigned(longestText, 24ull * 3600 * 1000, longest) || longest < first)))
+                return fail(QStringLiteral("--reconnect-delay: \"%1\" is not MS or MS:MAX_MS (milliseconds, 1 to 86400000, "
+                                           "the longest not below the first)").arg(*v));
+            o.reconnectFirstDelayMs = int(first);
+            o.reconnectMaxDelayMs = longestText.isNull() ? std::max<int>(int(first), o.reconnectMaxDelayMs) : int(longest);
             clientOnly << name;
         } else if (name == QLatin1String("--pong-timeout")) {
             const auto v = value(name);
@@ -975,6 +1008,17 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
     }
     if (clientOnly.contains(QStringLiteral("--pong-timeout")) && o.keepAliveMs == 0)
         return fail(QStringLiteral("--pong-timeout applies to --keepalive"));
+    if (clientOnly.contains(QStringLiteral("--reconnect-delay")) && !o.reconnectAttempts)
+        return fail(QStringLiteral("--reconnect-delay applies to --reconnect"));
+    if (o.reconnectAttempts) {
+        // Each of these checks one conversation; a reconnect would start another halfway.
+        const QString other = !o.runFiles.isEmpty() ? QStringLiteral("--run")
+            : !o.expectations.isEmpty()             ? QStringLiteral("--expect")
+            : o.socketIo                            ? QStringLiteral("--socketio")
+                                                    : QString();
+        if (!other.isEmpty())
+            return fail(QStringLiteral("--reconnect cannot be used with %1: it follows one connection from start to end").arg(other));
+    }
     if (o.engine == ConnectionOptions::Engine::Qt) {
         // What QWebSocket 6.4 cannot do, refused here rather than silently not done.
         if (clientOnly.contains(QStringLiteral("--deflate")))

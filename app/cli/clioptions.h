@@ -66,6 +66,12 @@ struct CliOptions {
     int waitMs = 0;
     int keepAliveMs = 0; // --keepalive: ping this often; 0: never
     int pongTimeoutMs = 10'000; // --pong-timeout
+    // --reconnect N: when the connection drops or cannot be made (not when it was closed as asked),
+    // try again up to N times in a row (0: without end), waiting as ReconnectSchedule says;
+    // --reconnect-delay MS[:MAX_MS]: its first and longest wait.
+    std::optional<int> reconnectAttempts;
+    int reconnectFirstDelayMs = 500;
+    int reconnectMaxDelayMs = 30'000;
     // --run FILE (repeatable): test files (TestScript), each run on a connection of its own to the
     // URL; --junit FILE: their results as JUnit XML.
     QStringList runFiles;

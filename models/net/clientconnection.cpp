@@ -150,13 +150,15 @@ bool ClientConnection::open(const ConnectionOptions &options)
     connect(socket, &QTcpSocket::bytesWritten, this, &ClientConnection::onBytesWritten);
 
     const quint16 port = portOf(options.url);
-    setState(ReadyState::Connecting,
-             m_proxy ? tr("CONNECTING to %1 (%2:%3) through the %4")
-                           .arg(options.url.toString(), options.url.host())
-                           .arg(port)
-                           .arg(m_proxy->description())
-                     //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
-                     : tr("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port));
+    QString connecting = m_proxy ? tr("CONNECTING to %1 (%2:%3) through the %4")
+                                       .arg(options.url.toString(), options.url.host())
+                                       .arg(port)
+                                       .arg(m_proxy->description())
+                                 //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
+                                 : tr("CONNECTING to %1 (%2:%3)").arg(options.url.toString(), options.url.host()).arg(port);
+    if (!options.openingNote.isEmpty())
+        connecting += QStringLiteral("; ") + options.openingNote;
+    setState(ReadyState::Connecting, connecting);
     m_handshakeTimer.start(options.handshakeTimeoutMs);
     if (secure) {
         auto *ssl = static_cast<QSslSocket *>(socket);

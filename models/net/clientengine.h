@@ -31,6 +31,9 @@ struct ConnectionOptions {
     bool allowCertificateErrors = false; // for this connection only, on the user's explicit request
     ClientTls tls; // certificate authorities of its own, and a client certificate (mutual TLS)
     ProxySetting proxy; // an HTTP or SOCKS5 proxy to go through: none, a fixed one, the environment's
+    // Said at the end of the CONNECTING line: why this connection is being made ("reconnect,
+    // attempt 2 of 5, 1.02 s after #1 closed"); empty for a connection the user opened.
+    QString openingNote;
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
     qsizetype maxHandshakeBytes = 16 * 1024;

@@ -166,6 +166,8 @@ bool QtClientConnection::open(const ConnectionOptions &options)
         notes << tr("QWebSocket offers no extensions, so no permessage-deflate");
     if (!options.autoPong)
         notes << tr("QWebSocket always answers pings itself");
+    if (!options.openingNote.isEmpty())
+        notes << options.openingNote;
     WireEvent e;
     e.kind = EventKind::StateChange;
     e.state = ReadyState::Connecting;
