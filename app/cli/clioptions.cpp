@@ -210,6 +210,19 @@ QString CliOptions::usage()
         "                               expect-close [CODE], wait MS, close [CODE [REASON]],\n"
         "                               timeout MS (for the expect steps after it; default 5000)\n"
         "      --junit FILE             with --run: write the results as JUnit XML to FILE\n"
+        "      --replay FILE            send a recorded connection's messages (a session file or HAR)\n"
+        "                               to URL again and compare the server's answers with the\n"
+        "                               recording's, message by message: the same, different, missing,\n"
+        "                               extra (exit 4 when one is not the same). The subprotocols of\n"
+        "                               the recorded request are offered unless -s is given\n"
+        "      --timing recorded|fast   with --replay: each message at its recorded time after OPEN\n"
+        "                               (default), or all at once\n"
+        "      --replay-conn N          with --replay: the recording's connection #N (default: the\n"
+        "                               first)\n"
+        "      --replay-ignore REGEX    with --replay: parts of text answers that may differ (a\n"
+        "                               timestamp, an id), masked before comparing (repeatable).\n"
+        "                               --wait MS: how long the server may stay quiet after the last\n"
+        "                               message sent before the replay closes (default 2000)"
         "\n"
         "Output:\n"
         "      --format text|jsonl      output format (default text)\n"
@@ -536,6 +549,40 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
                 o.runFiles << *v;
             else
                 o.junitPath = *v;
+            clientOnly << name;
+        } else if (name == QLatin1String("--replay") || name == QLatin1String("--replay-ignore")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (name == QLatin1String("--replay")) {
+                if (v->isEmpty())
+                    return fail(QStringLiteral("--replay: the file name is empty"));
+                o.replayPath = *v;
+            } else {
+                const QRegularExpression pattern(*v);
+                if (!pattern.isValid())
+                    return fail(QStringLiteral("--replay-ignore: \"%1\" is not a regular expression: %2 (at offset %3)")
+                                    .arg(*v, pattern.errorString())
+                                    .arg(pattern.patternErrorOffset()));
+                o.replayIgnore << *v;
+            }
+            clientOnly << name;
+        } else if (name == QLatin1String("--timing")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            if (*v != QLatin1String("recorded") && *v != QLatin1String("fast"))
+                return fail(QStringLiteral("--timing: \"%1\" is neither recorded nor fast").arg(*v));
+            o.replayFast = *v == QLatin1String("fast");
+            clientOnly << name;
+        } else if (name == QLatin1String("--replay-conn")) {
+            const auto v = value(name);
+            if (!v)
+                return std::nullopt;
+            quint64 id = 0;
+            if (!parseUnsigned(*v, 0xffffffffull, id) || id == 0)
+                return fail(QStringLiteral("--replay-conn: \"%1\" is not a connection number (1, 2, ...)").arg(*v));
+            o.replayConnection = quint32(id);
             clientOnly << name;
         } else if (name == QLatin1String("--expect-timeout") || name == QLatin1String("--wait")) {
             const auto v = value(name);
@@ -1005,6 +1052,23 @@ std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QStrin
             return fail(QStringLiteral("--socketio cannot be used with --run: the test file says what to send and expect"));
         if (o.keepAliveMs > 0)
             return fail(QStringLiteral("--keepalive cannot be used with --run: each test file's connection is its own"));
+    }
+    if (!o.replayPath.isEmpty()) {
+        // The recording says what to send.
+        static const QStringList scripted { QStringLiteral("--send"), QStringLiteral("--send-binary"), QStringLiteral("--ping"),
+            QStringLiteral("--close"), QStringLiteral("--stdin"), QStringLiteral("--expect"), QStringLiteral("--expect-timeout"),
+            QStringLiteral("--run"), QStringLiteral("--reconnect"), QStringLiteral("--keepalive") };
+        for (const QString &option : std::as_const(clientOnly))
+            if (scripted.contains(option))
+                return fail(QStringLiteral("%1 cannot be used with --replay: the recording says what to send").arg(option));
+        if (o.socketIo)
+            return fail(QStringLiteral("--socketio cannot be used with --replay: the recording says what to send"));
+        if (!clientOnly.contains(QStringLiteral("--wait")))
+            o.waitMs = 2'000;
+    } else {
+        for (const QString &option : { QStringLiteral("--timing"), QStringLiteral("--replay-conn"), QStringLiteral("--replay-ignore") })
+            if (clientOnly.contains(option))
+                return fail(QStringLiteral("%1 applies to --replay").arg(option));
     }
     if (clientOnly.contains(QStringLiteral("--pong-timeout")) && o.keepAliveMs == 0)
         return fail(QStringLiteral("--pong-timeout applies to --keepalive"));

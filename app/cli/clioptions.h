@@ -76,6 +76,14 @@ struct CliOptions {
     // URL; --junit FILE: their results as JUnit XML.
     QStringList runFiles;
     QString junitPath;
+    // --replay FILE: the recorded connection (--replay-conn N; the first by default) sent again to
+    // the URL, with --timing recorded|fast, and the server's answers compared with the recording's;
+    // --replay-ignore REGEX (repeatable): parts of text answers that may differ; --wait MS: how
+    // long the server may be quiet after the last send (2000 by default here).
+    QString replayPath;
+    quint32 replayConnection = 0;
+    bool replayFast = false;
+    QStringList replayIgnore;
     bool readStdin = false;
     bool autoPong = true;
     qsizetype fragmentSize = 0;

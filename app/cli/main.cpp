@@ -5,6 +5,7 @@
 #include "outputwriter.h"
 #include "probecli.h"
 #include "relayrunner.h"
+#include "replaycli.h"
 #include "serverunner.h"
 #include "signalnotifier.h"
 #include "testfilerunner.h"
@@ -149,6 +150,18 @@ int main(int argc, char *argv[])
         if (!relay.start())
             return ExitCode::ConnectionFailed;
         const int code = app.exec();
+        writer.flush();
+        capture.close();
+        if (!capture.errorString().isEmpty())
+            printError(QStringLiteral("warning: --capture: %1").arg(capture.errorString()));
+        return code;
+    }
+
+    if (!options.replayPath.isEmpty()) {
+        QList<WireEventSink *> sinks { &sink };
+        if (capture.isOpen())
+            sinks << &capture;
+        const int code = runReplay(options, sinks, writer, signalNotifier);
         writer.flush();
         capture.close();
         if (!capture.errorString().isEmpty())
