@@ -4,6 +4,7 @@
 #include "log/wireevent.h"
 #include "net/clienttls.h"
 #include "net/outgoingproxy.h"
+#include "net/reconnectschedule.h"
 #include "protocol/extensions.h"
 #include "protocol/frameparser.h"
 #include "protocol/framewriter.h"
@@ -34,6 +35,12 @@ struct ConnectionOptions {
     // Said at the end of the CONNECTING line: why this connection is being made ("reconnect,
     // attempt 2 of 5, 1.02 s after #1 closed"); empty for a connection the user opened.
     QString openingNote;
+    // The window's session: a ping every keepAliveMs (0: never), the connection given up when no
+    // pong comes within pongTimeoutMs (KeepAlive); and when it drops or cannot be made without the
+    // user closing it, another connection with the same options (Reconnector).
+    int keepAliveMs = 0;
+    int pongTimeoutMs = 10'000;
+    std::optional<ReconnectPolicy> reconnect;
     int handshakeTimeoutMs = 10'000;
     int closeTimeoutMs = 5'000; // how long to wait for the peer's part of the closing handshake
     qsizetype maxHandshakeBytes = 16 * 1024;

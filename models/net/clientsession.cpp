@@ -1,5 +1,7 @@
 #include "net/clientsession.h"
 
+#include "net/keepalive.h"
+
 #include "net/qtclientconnection.h"
 
 #include "log/capturewriter.h"
@@ -236,6 +238,11 @@ void ClientSession::start(QThread *network)
         return;
     m_state = ReadyState::Connecting; // what its first events will say, unless it cannot start
     Q_EMIT changed();
+    if (m_options.keepAliveMs > 0) {
+        // A child of the connection: it moves to the connection's thread with it.
+        auto *keepAlive = new KeepAlive(m_connection, m_options.keepAliveMs, m_options.pongTimeoutMs, m_connection);
+        connect(m_connection, &ClientEngine::opened, keepAlive, &KeepAlive::start);
+    }
     if (network) {
         m_connection->addSink(new CaptureWriter(m_capture, m_connection));
         m_connection->moveToThread(network);
@@ -283,6 +290,7 @@ bool ClientSession::pong(const QByteArray &payload)
 
 bool ClientSession::close(quint16 code, const QByteArray &reason)
 {
+    m_closedByUser = true;
     return command([=](ClientEngine *connection) { connection->close(code, reason); });
 }
 
@@ -294,8 +302,20 @@ bool ClientSession::sendFrames(const QList<FrameSpec> &frames, bool compressPayl
     });
 }
 
+void ClientSession::setReconnectNote(const QString &note)
+{
+    if (note == m_reconnectNote)
+        return;
+    m_reconnectNote = note;
+    Q_EMIT changed();
+}
+
 void ClientSession::disconnectFromPeer()
 {
+    if (!m_closedByUser) {
+        m_closedByUser = true;
+        Q_EMIT changed(); // a Reconnector waiting for its next attempt stops
+    }
     if (m_connection)
         close(1000);
     else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)
@@ -304,6 +324,7 @@ void ClientSession::disconnectFromPeer()
 
 void ClientSession::abort()
 {
+    m_closedByUser = true;
     if (m_connection && m_state != ReadyState::Closed)
         command([](ClientEngine *connection) { connection->abort(); });
     else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)

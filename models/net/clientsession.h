@@ -122,7 +122,15 @@ public:
     HeldMessagesModel *heldMessages() { return &m_held; }
 
     // The user's Disconnect: a closing handshake (1000) for a connection; a relay drops both legs.
+    // It also ends reconnecting (closedByUser()).
     void disconnectFromPeer();
+    // The user closed this connection (Disconnect, a close sent by hand, removing it): a
+    // Reconnector does not follow it with another.
+    bool closedByUser() const { return m_closedByUser; }
+    // What a Reconnector says of this connection once it ended: "reconnecting in 2.1 s (attempt 2
+    // of 5)", "gave up after 5 attempts"; empty when nothing.
+    QString reconnectNote() const { return m_reconnectNote; }
+    void setReconnectNote(const QString &note);
     // Drops the connection at once (the session is being removed).
     void abort();
 
@@ -174,4 +182,6 @@ private:
     bool m_stateKnown = false; // a state change was recorded (before that, errors tell)
     bool m_compressionAgreed = false;
     QString m_lastError;
+    bool m_closedByUser = false;
+    QString m_reconnectNote;
 };

@@ -5,6 +5,7 @@
 #include "log/sessionfile.h"
 #include "net/embeddedserver.h"
 #include "net/localcertificateauthority.h"
+#include "net/reconnector.h"
 #include "net/relayserver.h"
 #include "text/displaytext.h"
 
@@ -137,6 +138,19 @@ void ConnectionManager::withRelayed(quint32 id, const std::function<void(RelaySe
 }
 
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
+{
+    ClientSession *session = start(options);
+    if (options.reconnect) {
+        auto *reconnector = new Reconnector(*options.reconnect, this);
+        connect(reconnector, &Reconnector::reconnect, this,
+            [this, reconnector](const ConnectionOptions &next) { reconnector->follow(start(next)); });
+        connect(reconnector, &Reconnector::finished, reconnector, &QObject::deleteLater);
+        reconnector->follow(session);
+    }
+    return session;
+}
+
+ClientSession *ConnectionManager::start(const ConnectionOptions &options)
 {
     const quint32 id = m_nextId++;
     auto owned = std::make_unique<ClientSession>(id, options);

@@ -34,7 +34,8 @@ public:
     ~ConnectionManager() override;
 
     // Creates a session and starts connecting. Returns it even when the URL is unusable, so the
-    // user sees the error in that session's log.
+    // user sees the error in that session's log. With options.reconnect, a Reconnector follows it
+    // and opens the next connection (a session of its own) when it drops.
     ClientSession *open(const ConnectionOptions &options);
     // Reads a session file into a new session (no live connection). Bad lines are listed in
     // `errors`; every good line is kept. Returns nullptr only when the file cannot be read at all.
@@ -83,6 +84,7 @@ Q_SIGNALS:
 
 private:
     ClientSession *add(std::unique_ptr<ClientSession> session);
+    ClientSession *start(const ConnectionOptions &options);
     QThread *networkThread(); // the user's connections and the embedded server; started on first use
     QThread *relayThread(); // relays and proxies; started on first use
     QList<QObject *> listeners() const;

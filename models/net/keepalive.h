@@ -30,8 +30,9 @@ private:
     void onPong(const QByteArray &payload);
 
     ClientEngine *m_engine;
-    QTimer m_interval;
-    QTimer m_deadline;
+    // Children: they move with it when the connection goes to its networking thread.
+    QTimer m_interval { this };
+    QTimer m_deadline { this };
     int m_timeoutMs;
     int m_sent = 0;
     int m_answered = 0;

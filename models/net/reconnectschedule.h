@@ -13,6 +13,14 @@
 // gives up (0: never). A connection that stayed open for `StableMs` was a success: the next drop
 // starts again from the first delay and a full count of attempts. One that dropped sooner counts
 // as a failed attempt, so a server that accepts and at once closes is not hammered.
+// What the user asked for: how many failed attempts in a row to make (0: no limit), and the first
+// and longest waits.
+struct ReconnectPolicy {
+    int maxAttempts = 0;
+    int firstDelayMs = 500;
+    int maxDelayMs = 30'000;
+};
+
 class ReconnectSchedule {
     Q_DECLARE_TR_FUNCTIONS(ReconnectSchedule)
 public:
@@ -21,6 +29,10 @@ public:
     static constexpr int DefaultMaxDelayMs = 30'000;
 
     ReconnectSchedule(int maxAttempts = 0, int firstDelayMs = DefaultFirstDelayMs, int maxDelayMs = DefaultMaxDelayMs);
+    explicit ReconnectSchedule(const ReconnectPolicy &policy)
+        : ReconnectSchedule(policy.maxAttempts, policy.firstDelayMs, policy.maxDelayMs)
+    {
+    }
 
     // The delay before the next attempt, after a connection that was open `openForMs` (-1: it never
     // opened); nullopt once the attempts are used up.
