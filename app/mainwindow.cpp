@@ -119,8 +119,12 @@ void MainWindow::buildPanes()
                     refreshHandshake();
             }
         });
-        // A program's first connection through a relay is what the user is waiting to see.
-        if (session->kind() == ClientSession::Kind::Relay && (!m_current || m_current->readyState() == ReadyState::Closed))
+        // A program's first connection through a relay is what the user is waiting to see; so is
+        // the connection that reconnects the one shown (its options carry why it was opened).
+        const bool shownOneEnded = !m_current || m_current->readyState() == ReadyState::Closed;
+        if (session->kind() == ClientSession::Kind::Relay && shownOneEnded)
+            setCurrentSession(session);
+        else if (session->kind() == ClientSession::Kind::Client && !session->options().openingNote.isEmpty() && shownOneEnded)
             setCurrentSession(session);
     });
     connect(m_connections, &ConnectionManager::relaysChanged, this, &MainWindow::updateStatus);

@@ -82,6 +82,18 @@ std::optional<QList<QSslCertificate>> ClientTls::readCaFile(const QString &path,
     return certificates;
 }
 
+bool ClientTls::needsPassphrase(const QString &certPath, const QString &keyPath)
+{
+    const auto bytes = readAll(certPath, nullptr);
+    if (!bytes)
+        return false;
+    if (!isPem(*bytes))
+        return true;
+    const auto key = keyPath.isEmpty() ? bytes : readAll(keyPath, nullptr);
+    // PKCS#8 ("BEGIN ENCRYPTED PRIVATE KEY") or the traditional form's header.
+    return key && (key->contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || key->contains("Proc-Type: 4,ENCRYPTED"));
+}
+
 std::optional<ClientTls> ClientTls::readClientIdentity(const QString &certPath, const QString &keyPath,
                                                        const QByteArray &passphrase, QString *error)
 {

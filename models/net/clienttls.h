@@ -32,6 +32,9 @@ public:
     // `keyPath` a PEM key when it is not in the certificate's file (empty: look there); the
     // passphrase opens an encrypted key or a PKCS#12 file. Checks that the key is the
     // certificate's.
+    // Whether opening these files takes a passphrase: a PKCS#12 file (its passphrase may be empty),
+    // or an encrypted PEM key. False when the files cannot be read (readClientIdentity says why).
+    static bool needsPassphrase(const QString &certPath, const QString &keyPath);
     static std::optional<ClientTls> readClientIdentity(const QString &certPath, const QString &keyPath,
                                                        const QByteArray &passphrase, QString *error);
 };

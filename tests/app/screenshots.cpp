@@ -15,6 +15,7 @@
 #include "send/closecontrols.h"
 #include "send/interceptpane.h"
 #include "inspect/connectionbar.h"
+#include "inspect/connectionsettingsdialog.h"
 #include "send/framecrafter.h"
 #include "teach/framediagram.h"
 #include "inspect/framehexview.h"
@@ -378,5 +379,21 @@ int main(int argc, char *argv[])
     settle();
     proxyDialog->grab().save(out + QStringLiteral("/proxy-dialog.png"));
     proxyDialog->hide();
+
+    // 11: the connection bar's settings: a proxy with a user, a client certificate, keep-alive and
+    // reconnecting (the files need not exist for the picture).
+    ConnectionExtras extras;
+    extras.proxySource = ProxySetting::Source::Fixed;
+    extras.proxyUrl = QStringLiteral("http://proxy.corp.example:3128");
+    extras.proxyUser = QStringLiteral("alice");
+    extras.proxyPassword = QStringLiteral("secret");
+    extras.certFile = QStringLiteral("/home/alice/certs/alice.p12");
+    extras.keepAliveSeconds = 30;
+    extras.reconnect = true;
+    extras.reconnectPolicy.maxAttempts = 5;
+    ConnectionSettingsDialog settingsDialog(extras, QUrl(QStringLiteral("wss://echo.example/")), &w);
+    settingsDialog.show();
+    settle();
+    settingsDialog.grab().save(out + QStringLiteral("/connection-settings.png"));
     return 0;
 }

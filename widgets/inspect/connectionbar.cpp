@@ -1,4 +1,5 @@
 #include "inspect/connectionbar.h"
+#include "inspect/connectionsettingsdialog.h"
 
 #include "text/sizeformat.h"
 
@@ -9,9 +10,11 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -79,15 +82,17 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     , m_subprotocols(new QLineEdit(this))
     , m_engine(new QComboBox(this))
     , m_deflate(new QCheckBox(tr("Co&mpression"), this))
-    , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors for this connection"), this))
+    , m_allowCertErrors(new QCheckBox(tr("Allow certificate &errors"), this))
     , m_socketIo(new QCheckBox(tr("Socket.&IO"), this))
     , m_socketIoRow(new SocketIoOptionsRow(this))
     , m_headersToggle(new QToolButton(this))
+    , m_extrasButton(new QToolButton(this))
     , m_headers(new HeadersEditor(this))
     , m_badge(new QLabel(this))
     , m_elapsed(new QLabel(this))
     , m_sent(new QLabel(this))
     , m_received(new QLabel(this))
+    , m_reconnectNote(new QLabel(this))
 {
     m_url->setObjectName(QStringLiteral("url"));
     m_url->setEditable(true);
@@ -141,7 +146,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_deflate->setToolTip(m_deflateToolTip);
     m_allowCertErrors->setObjectName(QStringLiteral("allowCertificateErrors"));
     m_allowCertErrors->setToolTip(tr(
-        "wss:// only: go on despite an untrusted, expired or mismatched certificate. The errors are still recorded."));
+        "For this connection only (wss://): go on despite an untrusted, expired or mismatched certificate. The errors "
+        "are still recorded."));
     m_allowCertErrors->setEnabled(false);
 
     m_socketIo->setObjectName(QStringLiteral("socketIo"));
@@ -156,6 +162,10 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     m_headersToggle->setToolTip(tr("Show the Origin and extra request headers"));
     m_headers->setObjectName(QStringLiteral("headersEditor"));
     m_headers->hide();
+    m_extrasButton->setObjectName(QStringLiteral("connectionSettings"));
+    m_extrasButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    m_reconnectNote->setObjectName(QStringLiteral("reconnectNote"));
+    m_reconnectNote->setTextFormat(Qt::PlainText);
 
     m_badge->setObjectName(QStringLiteral("state"));
     m_badge->setAlignment(Qt::AlignCenter);
@@ -197,6 +207,7 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     optionsRow->addWidget(m_allowCertErrors);
     optionsRow->addSpacing(8);
     optionsRow->addWidget(m_headersToggle);
+    optionsRow->addWidget(m_extrasButton);
     grid->addLayout(optionsRow, 2, 1);
     grid->addWidget(m_socketIoRow, 3, 1);
     grid->addWidget(m_headers, 4, 1);
@@ -210,6 +221,8 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     statusRow->addWidget(m_sent);
     statusRow->addSpacing(12);
     statusRow->addWidget(m_received);
+    statusRow->addSpacing(12);
+    statusRow->addWidget(m_reconnectNote);
     statusRow->addStretch();
 
     auto *layout = new QVBoxLayout(this);
@@ -224,6 +237,7 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     setTabOrder(m_deflate, m_socketIo);
     setTabOrder(m_socketIo, m_allowCertErrors);
     setTabOrder(m_allowCertErrors, m_headersToggle);
+    setTabOrder(m_headersToggle, m_extrasButton);
 
     if (m_settings) {
         m_recent = m_settings->value(RecentUrlsKey).toStringList();
@@ -234,6 +248,19 @@ ConnectionBar::ConnectionBar(QSettings *settings, QWidget *parent)
     }
     fillRecentUrls();
     m_url->setEditText(m_recent.value(0));
+    if (m_settings)
+        m_extras = ConnectionExtras::load(*m_settings);
+    m_prompt = [this](const QString &certFile) -> std::optional<QByteArray> {
+        bool ok = false;
+        const QString passphrase = QInputDialog::getText(this, tr("Client certificate"),
+            tr("Passphrase of %1 (kept until the inspector closes):").arg(QFileInfo(certFile).fileName()), QLineEdit::Password,
+            QString(), &ok);
+        if (!ok)
+            return std::nullopt;
+        return passphrase.toUtf8();
+    };
+    connect(m_extrasButton, &QToolButton::clicked, this, &ConnectionBar::editExtras);
+    updateExtrasButton();
 
     connect(m_url->lineEdit(), &QLineEdit::returnPressed, this, &ConnectionBar::requestConnect);
     connect(m_url, &QComboBox::editTextChanged, this, &ConnectionBar::urlEdited);
@@ -354,9 +381,50 @@ void ConnectionBar::requestConnect()
             m_headersToggle->setChecked(true);
         return;
     }
-    const ConnectionOptions o = options();
+    ConnectionOptions o = options();
+    QString why;
+    const auto passphrase = [this]() -> std::optional<QByteArray> {
+        if (const auto known = m_passphrases.constFind(m_extras.certFile); known != m_passphrases.cend())
+            return *known;
+        const std::optional<QByteArray> given = m_prompt ? m_prompt(m_extras.certFile) : std::nullopt;
+        if (given)
+            m_passphrases.insert(m_extras.certFile, *given);
+        return given;
+    };
+    if (!m_extras.applyTo(o, passphrase, &why)) {
+        m_passphrases.remove(m_extras.certFile); // a wrong one is asked for again
+        showProblem(why);
+        return;
+    }
     rememberUrl(o.url.toString());
     Q_EMIT connectRequested(o);
+}
+
+void ConnectionBar::setExtras(const ConnectionExtras &extras)
+{
+    m_extras = extras;
+    if (m_settings)
+        m_extras.save(*m_settings);
+    updateExtrasButton();
+}
+
+void ConnectionBar::editExtras()
+{
+    ConnectionSettingsDialog dialog(m_extras, m_socketIo->isChecked() ? SocketIoClient::engineUrl(currentUrl()) : currentUrl(),
+                                    this);
+    if (dialog.exec() == QDialog::Accepted)
+        setExtras(dialog.extras());
+}
+
+void ConnectionBar::updateExtrasButton()
+{
+    // The count only: the options row has no room to spare at 1366 pixels; the tooltip says which.
+    const QString summary = m_extras.summary();
+    const qsizetype set = summary.isEmpty() ? 0 : summary.count(QLatin1Char(',')) + 1;
+    m_extrasButton->setText(set ? tr("&More (%1)\u2026").arg(set) : tr("&More\u2026"));
+    const QString what = tr("Proxy, certificate authorities and client certificate (mutual TLS), keep-alive, "
+                            "reconnecting");
+    m_extrasButton->setToolTip(summary.isEmpty() ? what : tr("%1. Set: %2").arg(what, summary));
 }
 
 void ConnectionBar::urlEdited()
@@ -426,7 +494,10 @@ void ConnectionBar::updateSessionView()
     m_badge->setAccessibleName(tr("Connection state: %1").arg(look.text));
 
     const ReadyState state = session ? session->readyState() : ReadyState::Closed;
-    m_disconnect->setEnabled(session && state != ReadyState::Closed);
+    // Disconnect also stops a reconnect that is waiting.
+    const bool reconnecting = session && session->reconnectNote().startsWith(tr("reconnecting in"));
+    m_disconnect->setEnabled(session && (state != ReadyState::Closed || reconnecting));
+    m_reconnectNote->setText(session ? session->reconnectNote() : QString());
     if (session && state == ReadyState::Open) {
         if (!m_tick.isActive())
             m_tick.start();

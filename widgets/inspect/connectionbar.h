@@ -1,10 +1,15 @@
 #pragma once
 
+#include "inspect/connectionextras.h"
 #include "net/clientsession.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QTimer>
 #include <QWidget>
+
+#include <functional>
+#include <optional>
 
 class HeadersEditor;
 class SocketIoOptionsRow;
@@ -41,7 +46,19 @@ public:
     // What keeps the fields from being used (the URL first, then the headers); empty when nothing.
     QString problem() const;
 
+    // The proxy, TLS files, keep-alive and reconnect the settings dialog set, applied to every
+    // connection opened from the bar (remembered in the settings, but for passwords).
+    const ConnectionExtras &extras() const { return m_extras; }
+    void setExtras(const ConnectionExtras &extras);
+    // Asks for the client certificate's passphrase when connecting (tests answer it; the default
+    // asks with a password dialog, once a run for each file).
+    using PassphrasePrompt = std::function<std::optional<QByteArray>(const QString &certFile)>;
+    void setPassphrasePrompt(PassphrasePrompt prompt) { m_prompt = std::move(prompt); }
+
 public Q_SLOTS:
+    // The settings dialog; what it says on OK applies from the next connection.
+    void editExtras();
+
     // Emits connectRequested(options()) when the fields can be used; otherwise shows what is wrong.
     void requestConnect();
 
@@ -60,8 +77,12 @@ private:
     void updateSessionView();
     void updateElapsed();
     void updateHeadersToggle();
+    void updateExtrasButton();
 
     QSettings *m_settings;
+    ConnectionExtras m_extras;
+    PassphrasePrompt m_prompt;
+    QHash<QString, QByteArray> m_passphrases; // by certificate file, for this run
     ConnectionOptions m_base;
     QPointer<const ClientSession> m_session;
     QStringList m_recent;
@@ -81,9 +102,11 @@ private:
     QCheckBox *m_socketIo;
     SocketIoOptionsRow *m_socketIoRow;
     QToolButton *m_headersToggle;
+    QToolButton *m_extrasButton;
     HeadersEditor *m_headers;
     QLabel *m_badge;
     QLabel *m_elapsed;
     QLabel *m_sent;
     QLabel *m_received;
+    QLabel *m_reconnectNote;
 };
