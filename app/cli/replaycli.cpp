@@ -132,7 +132,8 @@ int runReplay(const CliOptions &options, const QList<WireEventSink *> &sinks, Ou
     settings.quietMs = options.waitMs;
     for (const QString &pattern : options.replayIgnore)
         settings.ignore << QRegularExpression(pattern); // checked by the option parser
-    ReplayRunner runner(*script, engine, settings);
+    EngineReplayTarget target(engine);
+    ReplayRunner runner(*script, &target, settings);
     QEventLoop loop;
     QObject::connect(&runner, &ReplayRunner::finished, &loop, &QEventLoop::quit);
     int interruptCount = 0;
@@ -145,7 +146,9 @@ int runReplay(const CliOptions &options, const QList<WireEventSink *> &sinks, Ou
     ConnectionOptions connection = options.connectionOptions();
     if (connection.subprotocols.isEmpty())
         connection.subprotocols = script->subprotocols; // as the recorded client offered them
-    runner.start(connection);
+    runner.start();
+    if (!engine->open(connection))
+        runner.fail(engine->errorString());
     if (!runner.isFinished())
         loop.exec();
 

@@ -7,6 +7,7 @@
 #include "log/capturewriter.h"
 #include "protocol/extensions.h"
 
+#include <QMetaMethod>
 #include <QTimer>
 
 #include <limits>
@@ -74,13 +75,26 @@ ClientSession::~ClientSession()
 void ClientSession::takeEvents(qsizetype limit)
 {
     const qsizetype end = m_capture->count() - m_seen > limit ? m_seen + limit : m_capture->count();
+    // Looked up once a slice: a flood's events are many.
+    static const QMetaMethod messageSignal = QMetaMethod::fromSignal(&ClientSession::messageReceived);
+    const bool receivers = isSignalConnected(messageSignal);
     for (; m_seen < end; ++m_seen) {
         const WireEvent event = m_capture->event(m_seen);
         m_stats.record(event);
         note(event);
         if (m_socketIo)
             answerSocketIo(m_seen, event);
+        if (receivers && event.kind == EventKind::Frame && event.direction == Direction::Incoming && event.leg == Leg::None
+            && event.frame.fin && event.messageId != 0)
+            tellMessage(m_seen, event);
     }
+}
+
+void ClientSession::tellMessage(qsizetype index, const WireEvent &)
+{
+    const Capture::Message message = m_capture->message(index);
+    if ((message.opcode == Opcode::Text || message.opcode == Opcode::Binary) && message.complete)
+        Q_EMIT messageReceived(message.opcode, message.payload);
 }
 
 void ClientSession::answerSocketIo(qsizetype index, const WireEvent &event)

@@ -143,6 +143,10 @@ public:
 
 Q_SIGNALS:
     void changed(); // state changed, or counters (coalesced by the log's batches): all a pane needs
+    // A whole data message from the server of a connection the user opened, as the capture shows it (inflated, fragments joined), in
+    // capture order with the state changes. Only emitted while something is connected: a flood
+    // does not pay for it otherwise.
+    void messageReceived(quint8 opcode, const QByteArray &payload);
 
 private:
     // The events the capture showed since last time: the counters, and note() for each. In slices
@@ -152,6 +156,7 @@ private:
     void takeEvents(qsizetype limit);
     void note(const WireEvent &event); // keeps the handshake, the state and the last error
     void answerSocketIo(qsizetype index, const WireEvent &event);
+    void tellMessage(qsizetype index, const WireEvent &event);
     void connectModels();
     // Runs `command` with the connection on its thread; false when there is none.
     bool command(std::function<void(ClientEngine *)> command);

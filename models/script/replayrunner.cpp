@@ -1,12 +1,9 @@
 #include "script/replayrunner.h"
 
-#include "protocol/closecodes.h"
-#include "protocol/frame.h"
-
-ReplayRunner::ReplayRunner(ReplayScript script, ClientEngine *engine, const Settings &settings, QObject *parent)
+ReplayRunner::ReplayRunner(ReplayScript script, ReplayTarget *target, const Settings &settings, QObject *parent)
     : QObject(parent)
     , m_script(std::move(script))
-    , m_engine(engine)
+    , m_target(target)
     , m_settings(settings)
 {
     m_sendTimer.setSingleShot(true);
@@ -14,30 +11,34 @@ ReplayRunner::ReplayRunner(ReplayScript script, ClientEngine *engine, const Sett
     m_quietTimer.setInterval(settings.quietMs);
     connect(&m_sendTimer, &QTimer::timeout, this, &ReplayRunner::sendDue);
     connect(&m_quietTimer, &QTimer::timeout, this, [this] {
-        if (m_engine->readyState() == ReadyState::Open)
-            m_engine->close(CloseCodes::NormalClosure);
+        if (m_target->readyState() == ReadyState::Open)
+            m_target->close();
     });
-    connect(engine, &ClientEngine::opened, this, &ReplayRunner::onOpened);
-    connect(engine, &ClientEngine::messageReceived, this, &ReplayRunner::onMessage);
-    connect(engine, &ClientEngine::closed, this, &ReplayRunner::onClosed);
 }
 
-void ReplayRunner::start(const ConnectionOptions &options)
+void ReplayRunner::start()
 {
-    if (!m_engine->open(options)) {
-        m_problem = tr("connection failed: %1").arg(m_engine->errorString());
-        onClosed();
-    }
+    connect(m_target, &ReplayTarget::opened, this, &ReplayRunner::onOpened);
+    connect(m_target, &ReplayTarget::messageReceived, this, &ReplayRunner::onMessage);
+    connect(m_target, &ReplayTarget::closed, this, &ReplayRunner::onClosed);
+    if (m_target->readyState() == ReadyState::Open)
+        onOpened();
+}
+
+void ReplayRunner::fail(const QString &why)
+{
+    m_problem = tr("connection failed: %1").arg(why);
+    onClosed();
 }
 
 void ReplayRunner::stop()
 {
     m_sendTimer.stop();
     m_quietTimer.stop();
-    if (m_engine->readyState() == ReadyState::Open)
-        m_engine->close(CloseCodes::NormalClosure);
-    else if (m_engine->readyState() == ReadyState::Connecting)
-        m_engine->abort();
+    if (m_target->readyState() == ReadyState::Open)
+        m_target->close();
+    else if (m_target->readyState() == ReadyState::Connecting)
+        m_target->abort();
 }
 
 void ReplayRunner::onOpened()
@@ -49,7 +50,7 @@ void ReplayRunner::onOpened()
 
 void ReplayRunner::sendDue()
 {
-    while (m_next < m_script.sends.size() && m_engine->readyState() == ReadyState::Open) {
+    while (m_next < m_script.sends.size() && m_target->readyState() == ReadyState::Open) {
         const ReplayScript::Send &send = m_script.sends[m_next];
         if (m_settings.timing == Timing::Recorded) {
             const qint64 dueMs = send.afterOpenUs / 1000;
@@ -58,10 +59,7 @@ void ReplayRunner::sendDue()
                 return;
             }
         }
-        if (send.message.opcode == Opcode::Binary)
-            m_engine->sendBinary(send.message.payload);
-        else
-            m_engine->sendText(send.message.payload);
+        m_target->send(send.message);
         ++m_next;
     }
     if (m_next == m_script.sends.size())
@@ -84,12 +82,12 @@ void ReplayRunner::onClosed()
     m_quietTimer.stop();
     if (m_problem.isEmpty() && !m_opened)
         m_problem = tr("connection failed: %1")
-                        .arg(m_engine->errorString().isEmpty() ? tr("closed before the handshake completed") : m_engine->errorString());
+                        .arg(m_target->errorString().isEmpty() ? tr("closed before the handshake completed") : m_target->errorString());
     else if (m_problem.isEmpty() && m_next < m_script.sends.size())
         m_problem = tr("the connection closed after %1 of %2 messages were sent (%3)")
                         .arg(m_next)
                         .arg(m_script.sends.size())
-                        .arg(CloseCodes::label(m_engine->closeCode()));
+                        .arg(m_target->endText());
     m_diff = MessageDiff::compare(m_script.answers, m_replayed, m_settings.ignore);
     Q_EMIT finished();
 }

@@ -1,15 +1,15 @@
 #pragma once
 
-#include "net/clientengine.h"
 #include "script/messagediff.h"
 #include "script/replayscript.h"
+#include "script/replaytarget.h"
 
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
 
-// Plays a recorded conversation (ReplayScript) against a server on a client engine: once the
-// connection is open, sends the client's messages again, at the times they were sent after the
+// Plays a recorded conversation (ReplayScript) against a server on a connection (ReplayTarget: an
+// engine of the command line's, a session of the window's): once the connection is open, sends the client's messages again, at the times they were sent after the
 // recorded connection opened (Timing::Recorded) or one after the other at once (Timing::Fast);
 // collects what the server sends meanwhile; and once every message is sent and the server has said
 // nothing for `quietMs`, closes with 1000. The server closing first ends it too. Then diff() holds
@@ -24,9 +24,12 @@ public:
         QList<QRegularExpression> ignore; // MessageDiff's
     };
 
-    ReplayRunner(ReplayScript script, ClientEngine *engine, const Settings &settings, QObject *parent = nullptr);
+    ReplayRunner(ReplayScript script, ReplayTarget *target, const Settings &settings, QObject *parent = nullptr);
 
-    void start(const ConnectionOptions &options);
+    // Follows the target from now on: call before or after its connection is opened.
+    void start();
+    // The connection could not even start (options it cannot use): the replay ends with `why`.
+    void fail(const QString &why);
     // Ends early (Ctrl-C): closes with 1000; what was sent and received so far is compared.
     void stop();
     bool isFinished() const { return m_finished; }
@@ -49,7 +52,7 @@ private:
     void onClosed();
 
     ReplayScript m_script;
-    ClientEngine *m_engine;
+    ReplayTarget *m_target;
     Settings m_settings;
     QElapsedTimer m_sinceOpen;
     QTimer m_sendTimer;
