@@ -32,6 +32,7 @@
 #include "inspect/memorybudgetdialog.h"
 #include "inspect/proxydialog.h"
 #include "inspect/relaydialog.h"
+#include "inspect/replaydialog.h"
 #include "net/localcertificateauthority.h"
 #include "text/displaytext.h"
 #include "net/relayserver.h"
@@ -461,9 +462,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
     QMenu *connection = menuBar()->addMenu(tr("&Connection"));
-    connection->addAction(tr("&Connect"), QKeySequence(Qt::Key_F5), this, [this] {
-        openConnection(m_connectionBar->options());
-    });
+    // Through the bar, as its Connect button: the URL checked, the settings of More… applied.
+    connection->addAction(tr("&Connect"), QKeySequence(Qt::Key_F5), m_connectionBar, &ConnectionBar::requestConnect);
     connection->addAction(tr("&Disconnect (1000)"), QKeySequence(Qt::SHIFT | Qt::Key_F5), this, [this] {
         if (m_current)
             m_current->disconnectFromPeer();
@@ -473,6 +473,12 @@ void MainWindow::buildMenus()
             m_current->ping();
     });
     connection->addSeparator();
+    connection->addAction(tr("Re&play Session\u2026"), this, [this] {
+        ReplayDialog *dialog = replayDialog();
+        dialog->setTarget(m_connectionBar->options().url);
+        dialog->show();
+        dialog->raise();
+    });
     connection->addAction(tr("New &Relay\u2026"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R), this, [this] {
         RelayDialog *dialog = relayDialog();
         if (m_connectionBar->options().url.isValid() && !dialog->isVisible())
@@ -560,6 +566,30 @@ RelayServer *MainWindow::startRelay(const RelayOptions &options, const QHostAddr
                                      .arg(relay->url().toString(), options.to.toDisplayString()),
             10'000);
     return relay;
+}
+
+ReplayDialog *MainWindow::replayDialog()
+{
+    if (m_replayDialog)
+        return m_replayDialog;
+    m_replayDialog = new ReplayDialog(this);
+    connect(m_replayDialog, &ReplayDialog::replayRequested, this, [this](const QUrl &url, const QStringList &subprotocols) {
+        // The bar's settings (engine, compression, the proxy and TLS of More…), to the replay's URL,
+        // offering what the recorded client offered unless the bar names subprotocols.
+        ConnectionOptions options = m_connectionBar->options();
+        options.url = url;
+        options.socketIo.reset();
+        if (options.subprotocols.isEmpty())
+            options.subprotocols = subprotocols;
+        QString problem;
+        if (!m_connectionBar->applyExtras(options, &problem)) {
+            QMessageBox::warning(m_replayDialog, tr("Replay"), problem);
+            return;
+        }
+        options.reconnect.reset(); // a replay is one conversation
+        m_replayDialog->follow(openConnection(options));
+    });
+    return m_replayDialog;
 }
 
 RelayDialog *MainWindow::relayDialog()

@@ -32,6 +32,7 @@ class QHostAddress;
 class ProxyDialog;
 class ProxyServer;
 class RelayDialog;
+class ReplayDialog;
 class RelayServer;
 struct ProxyOptions;
 struct RelayOptions;
@@ -62,6 +63,9 @@ public:
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);
     // Connection → New relay: the dialog, created on first use (tests fill it in).
     RelayDialog *relayDialog();
+    // Connection → Replay Session…: the dialog, created on first use (tests fill it in); its
+    // replays run on connections opened with the connection bar's settings.
+    ReplayDialog *replayDialog();
     // Starts the HTTP proxy (Connection → Start proxy); its WebSocket connections appear in the
     // list as a relay's do.
     ProxyServer *startProxy(const ProxyOptions &options, const QHostAddress &address, quint16 port, QString *error);
@@ -160,6 +164,7 @@ private:
     QLabel *m_serverStatus = nullptr;
     QLabel *m_relayStatus = nullptr;
     RelayDialog *m_relayDialog = nullptr;
+    ReplayDialog *m_replayDialog = nullptr;
     ProxyDialog *m_proxyDialog = nullptr;
     QLabel *m_memoryStatus = nullptr;
     qsizetype m_shownEvent = -1; // the event the detail panes show

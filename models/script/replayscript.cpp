@@ -4,6 +4,8 @@
 #include "protocol/frame.h"
 #include "protocol/handshake.h"
 
+#include <QSet>
+
 std::optional<ReplayScript> ReplayScript::fromCapture(const Capture &capture, quint32 connectionId, QString *error)
 {
     const auto fail = [error](const QString &why) -> std::optional<ReplayScript> {
@@ -96,4 +98,19 @@ std::optional<ReplayScript> ReplayScript::fromCapture(const Capture &capture, qu
     for (Send &send : script.sends)
         send.afterOpenUs = std::max<qint64>(0, send.afterOpenUs - originUs);
     return script;
+}
+
+QList<quint32> ReplayScript::connectionsIn(const Capture &capture)
+{
+    QList<quint32> ids;
+    QSet<quint32> seen;
+    for (qsizetype index = 0; index < capture.count(); ++index) {
+        const WireEvent e = capture.event(index);
+        if ((e.kind == EventKind::HandshakeRequest || e.kind == EventKind::Frame) && e.connectionId != 0
+            && !seen.contains(e.connectionId)) {
+            seen.insert(e.connectionId);
+            ids << e.connectionId;
+        }
+    }
+    return ids;
 }

@@ -35,4 +35,6 @@ public:
     // The connection numbered `connectionId` (0: the first with a message or a handshake). nullopt
     // with `error` naming what is missing (no such connection, a payload the memory budget dropped).
     static std::optional<ReplayScript> fromCapture(const Capture &capture, quint32 connectionId, QString *error);
+    // The connections of a capture that can be chosen, in the order they began.
+    static QList<quint32> connectionsIn(const Capture &capture);
 };

@@ -32,6 +32,8 @@
 #include "inspect/proxydialog.h"
 #include "net/connectionmanager.h"
 #include "inspect/relaydialog.h"
+#include "inspect/replaydialog.h"
+#include "log/capturefiles.h"
 #include "net/relayserver.h"
 #include "inspect/messagelogview.h"
 #include "net/embeddedserver.h"
@@ -42,6 +44,7 @@
 #include <QCheckBox>
 #include <QDockWidget>
 #include <QDir>
+#include <QPushButton>
 #include <QFile>
 #include <QJsonArray>
 #include <QLineEdit>
@@ -395,5 +398,39 @@ int main(int argc, char *argv[])
     settingsDialog.show();
     settle();
     settingsDialog.grab().save(out + QStringLiteral("/connection-settings.png"));
+    settingsDialog.hide();
+
+    // 12: a conversation recorded here and replayed to a server that now closes after two answers.
+    ConnectionOptions recordOptions;
+    recordOptions.url = w.server()->url();
+    ClientSession *recorded = w.openConnection(recordOptions);
+    if (!QTest::qWaitFor([&] { return recorded->readyState() == ReadyState::Open; }, 5000))
+        return fail("the recording did not open");
+    for (const char *text : { "subscribe prices", "{\"op\":\"quote\",\"symbol\":\"ACME\"}", "unsubscribe prices" })
+        recorded->sendText(text);
+    if (!QTest::qWaitFor([&] { return recorded->stats().in.messages == 3; }, 5000))
+        return fail("the recording got no answers");
+    recorded->close(1000);
+    if (!QTest::qWaitFor([&] { return recorded->readyState() == ReadyState::Closed; }, 5000))
+        return fail("the recording did not close");
+    const QString recordingPath = authorityDir.filePath(QStringLiteral("recorded.jsonl"));
+    QString saveError;
+    if (!CaptureFiles::save(recordingPath, *recorded->capture(), {}, &saveError))
+        return fail("the recording could not be saved");
+    ServerBehaviour closesEarly;
+    closesEarly.closeAfterMessages = 2;
+    w.server()->setBehaviour(closesEarly);
+    ReplayDialog *replay = w.replayDialog();
+    replay->setRecording(recordingPath);
+    replay->setTarget(w.server()->url());
+    replay->show();
+    QSignalSpy replayed(replay, &ReplayDialog::replayFinished);
+    replay->findChild<QPushButton *>(QStringLiteral("replay"))->click();
+    if (!replayed.wait(15'000))
+        return fail("the replay did not finish");
+    settle();
+    replay->grab().save(out + QStringLiteral("/replay.png"));
+    replay->hide();
+    w.server()->setBehaviour(ServerBehaviour());
     return 0;
 }

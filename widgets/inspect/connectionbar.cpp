@@ -383,6 +383,16 @@ void ConnectionBar::requestConnect()
     }
     ConnectionOptions o = options();
     QString why;
+    if (!applyExtras(o, &why)) {
+        showProblem(why);
+        return;
+    }
+    rememberUrl(o.url.toString());
+    Q_EMIT connectRequested(o);
+}
+
+bool ConnectionBar::applyExtras(ConnectionOptions &options, QString *problem)
+{
     const auto passphrase = [this]() -> std::optional<QByteArray> {
         if (const auto known = m_passphrases.constFind(m_extras.certFile); known != m_passphrases.cend())
             return *known;
@@ -391,13 +401,10 @@ void ConnectionBar::requestConnect()
             m_passphrases.insert(m_extras.certFile, *given);
         return given;
     };
-    if (!m_extras.applyTo(o, passphrase, &why)) {
-        m_passphrases.remove(m_extras.certFile); // a wrong one is asked for again
-        showProblem(why);
-        return;
-    }
-    rememberUrl(o.url.toString());
-    Q_EMIT connectRequested(o);
+    if (m_extras.applyTo(options, passphrase, problem))
+        return true;
+    m_passphrases.remove(m_extras.certFile); // a wrong one is asked for again
+    return false;
 }
 
 void ConnectionBar::setExtras(const ConnectionExtras &extras)

@@ -49,6 +49,8 @@ public:
     // The proxy, TLS files, keep-alive and reconnect the settings dialog set, applied to every
     // connection opened from the bar (remembered in the settings, but for passwords).
     const ConnectionExtras &extras() const { return m_extras; }
+    // `options` with the extras applied (a passphrase asked for if needed); false with `problem`.
+    bool applyExtras(ConnectionOptions &options, QString *problem);
     void setExtras(const ConnectionExtras &extras);
     // Asks for the client certificate's passphrase when connecting (tests answer it; the default
     // asks with a password dialog, once a run for each file).
