@@ -55,9 +55,7 @@ int main(int argc, char *argv[])
 
     const QStringList positional = parser.positionalArguments();
     if (!positional.isEmpty()) {
-        ConnectionOptions options = window.connectionBar()->options();
-        options.url = QUrl(positional.first()); // a bad URL opens a session that shows the error
-        window.openConnection(options);
+        window.connectTo(QUrl(positional.first())); // a bad URL opens a session that shows the error
     }
     return app.exec();
 }

@@ -238,11 +238,7 @@ void MainWindow::buildPanes()
     auto *serverLog = new ServerLogModel(this);
     serverLog->setServer(m_server);
     m_serverPanel = new ServerPanel(m_server, serverClients, serverLog, this);
-    connect(m_serverPanel, &ServerPanel::connectRequested, this, [this](const QUrl &url) {
-        ConnectionOptions options = m_connectionBar->options();
-        options.url = url;
-        openConnection(options);
-    });
+    connect(m_serverPanel, &ServerPanel::connectRequested, this, [this](const QUrl &url) { connectTo(url); });
     addRightDock(tr("Embedded server"), "serverDock", new PaneScrollArea(m_serverPanel));
 
     // Where the docks go depends on the screen: restoreLayout() and arrangeDocks() place them.
@@ -545,6 +541,18 @@ bool MainWindow::startEmbeddedServer(quint16 port)
     m_serverPanel->refresh();
     updateStatus();
     return ok;
+}
+
+ClientSession *MainWindow::connectTo(const QUrl &url)
+{
+    ConnectionOptions options = m_connectionBar->options();
+    options.url = url;
+    QString problem;
+    if (!m_connectionBar->applyExtras(options, &problem)) {
+        QMessageBox::warning(this, tr("Connect"), problem);
+        return nullptr;
+    }
+    return openConnection(options);
 }
 
 ClientSession *MainWindow::openConnection(const ConnectionOptions &options)

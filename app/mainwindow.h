@@ -58,6 +58,9 @@ public:
     // and points the URL field at it. Returns false (and shows why in the server panel) on failure.
     bool startEmbeddedServer(quint16 port);
     ClientSession *openConnection(const ConnectionOptions &options);
+    // A connection to `url` with the connection bar's settings, More… included (a passphrase is
+    // asked for when needed); nullptr, said in a message box, when those cannot be used.
+    ClientSession *connectTo(const QUrl &url);
     // Starts a reverse relay (Connection → New relay); its connections appear in the list as they
     // come. nullptr and `error` when it cannot listen.
     RelayServer *startRelay(const RelayOptions &options, const QHostAddress &address, quint16 port, QString *error);

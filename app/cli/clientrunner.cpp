@@ -140,19 +140,25 @@ void ClientRunner::onOpened()
         if (m_stdin) { // a reconnect: what was read meanwhile goes first
             for (const QByteArray &line : std::exchange(m_unsentLines, {}))
                 sendLine(line);
+            if (m_inputEnded)
+                sendingDone(); // and then the close that the end of input asked for
             return;
         }
         m_stdin = new StdinReader(this);
         connect(m_stdin, &StdinReader::lineRead, this, &ClientRunner::sendLine);
         connect(m_stdin, &StdinReader::finished, this, [this] {
             m_closeAfterWait = true; // at end of input the connection closes, --close or not
-            if (m_reconnectTimer.isActive()) { // between two connections: none more
+            m_inputEnded = true;
+            // Between two connections with nothing left to send: none more. Lines read meanwhile
+            // wait for the next connection, which closes once they are sent (onOpened()).
+            if (m_reconnectTimer.isActive() && m_unsentLines.isEmpty()) {
                 m_endAsked = true;
                 m_reconnectTimer.stop();
                 finish();
                 return;
             }
-            sendingDone();
+            if (m_connection->readyState() == ReadyState::Open)
+                sendingDone();
         });
         m_stdin->start();
         return;
@@ -251,8 +257,9 @@ void ClientRunner::onClosed()
 
 bool ClientRunner::reconnectLater()
 {
-    if (!m_reconnect || m_endAsked)
+    if (!m_reconnect || m_endAsked || (m_inputEnded && m_unsentLines.isEmpty()))
         return false;
+    m_waitTimer.stop(); // the next connection has its own
     const QString what = m_opened
         ? QStringLiteral("closed (%1%2)")
               .arg(CloseCodes::label(m_connection->closeCode()),

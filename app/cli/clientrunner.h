@@ -68,6 +68,7 @@ private:
     bool m_endAsked = false; // closed as asked (--close, end of input, Ctrl-C): not reconnected
     QElapsedTimer m_openFor; // since the latest connection opened
     QList<QByteArray> m_unsentLines; // standard input read while reconnecting
+    bool m_inputEnded = false; // --stdin reached its end: the connection closes once its lines are sent
     StdinReader *m_stdin = nullptr;
     SocketIoDriver *m_socketIo = nullptr; // --socketio
     KeepAlive *m_keepAlive = nullptr; // --keepalive

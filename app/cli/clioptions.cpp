@@ -307,8 +307,9 @@ QString CliOptions::usage()
         "\n"
         "Exit status: 0 clean close; 1 connection or handshake failure; 2 usage error;\n"
         "3 abnormal close (no clean closing handshake) or a protocol violation seen; with --socketio\n"
-        "also a namespace refused, a disconnect by the server, or acks that did not come; 4 a message\n"
-        "--expect asked for did not come, or a --run test file failed.\n");
+        "also a namespace refused, a disconnect by the server, or acks that did not come; with\n"
+        "--replay, closed before every message was sent; 4 a message --expect asked for did not\n"
+        "come, a --run test file failed, or a --replay answer was not the recorded one.\n");
 }
 
 std::optional<CliOptions> CliOptions::parse(const QStringList &arguments, QString &error)

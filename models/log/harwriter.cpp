@@ -50,6 +50,15 @@ QByteArray number(double v)
     return QByteArray::number(v, 'f', 3);
 }
 
+// A message's time, in seconds since 1970 as Chrome writes it, to the microsecond the capture
+// has (Chrome's importer keeps every digit), written from the integer so that no rounding of a
+// double moves it.
+QByteArray seconds(qint64 us)
+{
+    const QByteArray fraction = QByteArray::number(us % 1'000'000);
+    return QByteArray::number(us / 1'000'000) + '.' + QByteArray(6 - fraction.size(), '0') + fraction;
+}
+
 void putHeaders(QByteArray &out, const HttpHeaders &headers)
 {
     out += '[';
@@ -154,7 +163,7 @@ void putMessages(QByteArray &out, const Capture &capture, const StreamEvents &s)
         const WireEvent e = capture.event(index);
         if (e.kind == EventKind::Error) {
             begin();
-            out += "{\"type\":\"error\",\"time\":" + number(double(e.timeUs) / 1e6) + ",\"opcode\":-1,\"data\":";
+            out += "{\"type\":\"error\",\"time\":" + seconds(e.timeUs) + ",\"opcode\":-1,\"data\":";
             putString(out, QString::fromUtf8(e.payload));
             out += '}';
             continue;
@@ -176,7 +185,7 @@ void putMessages(QByteArray &out, const Capture &capture, const StreamEvents &s)
         const bool fromClient = (e.direction == Direction::Outgoing) == s.stream.inspectorIsClient;
         begin();
         out += fromClient ? "{\"type\":\"send\",\"time\":" : "{\"type\":\"receive\",\"time\":";
-        out += number(double(e.timeUs) / 1e6);
+        out += seconds(e.timeUs);
         out += ",\"opcode\":" + QByteArray::number(p.opcode) + ",\"data\":";
         if (p.opcode != Opcode::Text) {
             out += '"' + data.toBase64() + '"';

@@ -36,6 +36,12 @@ ClientConnection::ClientConnection(quint32 connectionId, QObject *parent)
     m_handshakeTimer.setSingleShot(true);
     m_closeTimer.setSingleShot(true);
     connect(&m_handshakeTimer, &QTimer::timeout, this, [this] {
+        if (tunnelPending()) {
+            fail(tr("handshake timed out after %1 ms: the %2 did not answer CONNECT")
+                     .arg(m_options.handshakeTimeoutMs)
+                     .arg(m_proxy->description()));
+            return;
+        }
         fail(tr("handshake timed out after %1 ms: %2")
                  .arg(m_options.handshakeTimeoutMs)
                  .arg(m_responseParser.headComplete() || m_bytesReceived > 0

@@ -316,11 +316,12 @@ bool ClientSession::sendFrames(const QList<FrameSpec> &frames, bool compressPayl
     });
 }
 
-void ClientSession::setReconnectNote(const QString &note)
+void ClientSession::setReconnectNote(const QString &note, bool pending)
 {
-    if (note == m_reconnectNote)
+    if (note == m_reconnectNote && pending == m_reconnectPending)
         return;
     m_reconnectNote = note;
+    m_reconnectPending = pending;
     Q_EMIT changed();
 }
 
@@ -330,6 +331,8 @@ void ClientSession::disconnectFromPeer()
         m_closedByUser = true;
         Q_EMIT changed(); // a Reconnector waiting for its next attempt stops
     }
+    if (m_state == ReadyState::Closed)
+        return; // nothing to close: only a reconnect to stop
     if (m_connection)
         close(1000);
     else if (m_kind == Kind::Relay && m_state != ReadyState::Closed && m_relayed.abort)

@@ -130,7 +130,9 @@ public:
     // What a Reconnector says of this connection once it ended: "reconnecting in 2.1 s (attempt 2
     // of 5)", "gave up after 5 attempts"; empty when nothing.
     QString reconnectNote() const { return m_reconnectNote; }
-    void setReconnectNote(const QString &note);
+    // `pending`: a next connection is waited for, which Disconnect stops.
+    void setReconnectNote(const QString &note, bool pending = false);
+    bool reconnectPending() const { return m_reconnectPending; }
     // Drops the connection at once (the session is being removed).
     void abort();
 
@@ -189,4 +191,5 @@ private:
     QString m_lastError;
     bool m_closedByUser = false;
     QString m_reconnectNote;
+    bool m_reconnectPending = false;
 };

@@ -140,7 +140,9 @@ void ConnectionManager::withRelayed(quint32 id, const std::function<void(RelaySe
 ClientSession *ConnectionManager::open(const ConnectionOptions &options)
 {
     ClientSession *session = start(options);
-    if (options.reconnect) {
+    // Options that cannot be used (a bad URL, an unusable proxy variable) fail the same way each
+    // time: no point in trying again.
+    if (options.reconnect && ClientConnection::openProblem(options).isEmpty()) {
         auto *reconnector = new Reconnector(*options.reconnect, this);
         connect(reconnector, &Reconnector::reconnect, this,
             [this, reconnector](const ConnectionOptions &next) { reconnector->follow(start(next)); });

@@ -14,10 +14,13 @@ std::optional<OutgoingProxy> OutgoingProxy::fromUrl(const QString &text, QString
     if (trimmed.isEmpty())
         return failWith(tr("no proxy given"));
     // curl's rule: "host:3128" is an HTTP proxy.
-    const QUrl url = QUrl(trimmed.contains(QLatin1String("://")) ? trimmed : QStringLiteral("http://") + trimmed,
-                          QUrl::StrictMode);
-    if (!url.isValid())
-        return failWith(tr("\"%1\" is not a proxy URL: %2").arg(trimmed, url.errorString()));
+    const QString full = trimmed.contains(QLatin1String("://")) ? trimmed : QStringLiteral("http://") + trimmed;
+    const QUrl url = QUrl(full, QUrl::StrictMode);
+    if (!url.isValid()) {
+        // Qt's reason quotes the text, password and all: it is asked of the text without it.
+        const QString shown = redacted(full);
+        return failWith(tr("\"%1\" is not a proxy URL: %2").arg(shown, QUrl(shown, QUrl::StrictMode).errorString()));
+    }
     OutgoingProxy proxy;
     const QString scheme = url.scheme().toLower();
     if (scheme == QLatin1String("http")) {
@@ -69,6 +72,15 @@ QString OutgoingProxy::description() const
     if (!user.isEmpty())
         text += QLatin1Char(' ') + tr("as \"%1\"").arg(user);
     return text;
+}
+
+QString OutgoingProxy::redacted(const QString &text)
+{
+    // scheme://user:password@ or, without a scheme, user:password@ at the start.
+    static const QRegularExpression password(QStringLiteral("^((?:[A-Za-z][A-Za-z0-9+.-]*://)?[^/@:]*):[^/@]*@"));
+    QString shown = text;
+    shown.replace(password, QStringLiteral("\\1:***@"));
+    return shown;
 }
 
 QString OutgoingProxy::urlWithoutPassword() const

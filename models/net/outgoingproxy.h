@@ -37,6 +37,9 @@ public:
     QString description() const;
     // The URL again, the password left out: for settings and the log.
     QString urlWithoutPassword() const;
+    // `text` (a proxy URL as typed, valid or not) with any password replaced by "***": what an
+    // error may quote, and what settings may keep.
+    static QString redacted(const QString &text);
 
     // An HTTP proxy's tunnel is opened by the connection itself (HttpProxyTunnel): its socket
     // connects to the proxy, which it then asks to CONNECT. Qt's sockets go through SOCKS5 alone.

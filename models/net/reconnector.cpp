@@ -65,6 +65,7 @@ void Reconnector::sessionChanged()
     }
     m_next = session->options();
     m_next.openingNote = tr("reconnect, %1, %2 ms after %3").arg(m_schedule.attemptText()).arg(*delay).arg(what);
-    session->setReconnectNote(tr("reconnecting in %1 s (%2)").arg(*delay / 1000.0, 0, 'f', 1).arg(m_schedule.attemptText()));
+    session->setReconnectNote(tr("reconnecting in %1 s (%2)").arg(*delay / 1000.0, 0, 'f', 1).arg(m_schedule.attemptText()),
+                              true);
     m_timer.start(*delay);
 }

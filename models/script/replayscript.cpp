@@ -50,6 +50,11 @@ std::optional<ReplayScript> ReplayScript::fromCapture(const Capture &capture, qu
         }
         if (e.kind != EventKind::Frame || Opcode::isControl(e.frame.opcode))
             continue;
+        // A relay records what each peer sent as it arrived, on its leg; what the relay itself wrote
+        // (an edit, a rule's rewrite, an injection) is an outgoing frame on the other leg, beside the
+        // original. The conversation is the peers' own: those are left out.
+        if (e.leg != Leg::None && e.direction != Direction::Incoming)
+            continue;
         // Whole messages are put together here rather than by Capture::message(), whose index of
         // messages is per leg and direction: a session file may hold several connections.
         Pending &pending = pendingOf[int(e.leg) * 2 + (e.direction == Direction::Incoming ? 1 : 0)];
@@ -72,20 +77,8 @@ std::optional<ReplayScript> ReplayScript::fromCapture(const Capture &capture, qu
         const MessageDiff::Message message { pending.opcode,
                                              e.hasInflated ? e.inflated.toByteArray() : std::exchange(pending.payload, {}) };
         pending.opcode = 0;
-        // A relay records the application's frames on its leg as they arrive, the server's on the
-        // server leg; what the relay itself wrote (an edit, an injection) is outgoing on a leg.
-        bool fromClient = false;
-        switch (e.leg) {
-        case Leg::None:
-            fromClient = (e.direction == Direction::Outgoing) == inspectorIsClient;
-            break;
-        case Leg::App:
-            fromClient = e.direction == Direction::Incoming;
-            break;
-        case Leg::Server:
-            fromClient = e.direction == Direction::Outgoing;
-            break;
-        }
+        const bool fromClient = e.leg == Leg::None ? (e.direction == Direction::Outgoing) == inspectorIsClient
+                                                   : e.leg == Leg::App;
         if (fromClient)
             script.sends.append({ e.timeUs, message });
         else

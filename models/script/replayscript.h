@@ -18,7 +18,10 @@ class Capture;
 //
 // Who is the client depends on how it was recorded: the inspector's own connection (its outgoing
 // messages), a relay's or the proxy's (the application's messages arrived on the app leg, the
-// server's on the server leg), or a client of the embedded server (its incoming messages).
+// server's on the server leg), or a client of the embedded server (its incoming messages). A
+// relay's conversation is what the two peers sent, before any edit: what the relay wrote itself
+// (an intercept edit, a rule's rewrite, an injection) is not replayed, and a message dropped in
+// Intercept is, since the application did send it.
 struct ReplayScript {
     Q_DECLARE_TR_FUNCTIONS(ReplayScript)
 public:

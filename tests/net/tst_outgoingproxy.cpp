@@ -93,6 +93,8 @@ void tst_OutgoingProxy::refusedUrls_data()
     QTest::newRow("port 0") << "http://proxy:0" << "port 0";
     QTest::newRow("path") << "http://proxy:3128/wpad.dat" << "no path or query";
     QTest::newRow("bad port") << "http://proxy:99999" << "is not a proxy URL";
+    QTest::newRow("bad port, with a password") << "http://user:secret@proxy:99999" << "\"http://user:***@proxy:99999\" is not a proxy URL";
+    QTest::newRow("bad escape, with a password, no scheme") << "user:secret@proxy:3128/%zz" << "is not a proxy URL";
 }
 
 void tst_OutgoingProxy::refusedUrls()
@@ -175,6 +177,10 @@ void tst_OutgoingProxy::environmentValueUnusable()
     QVERIFY(!ProxySetting().proxyFor(QUrl(QStringLiteral("wss://example.org/")), &problem, environment));
     QVERIFY2(problem.startsWith(QLatin1String("the environment's HTTPS_PROXY: ")), qPrintable(problem));
     QVERIFY2(problem.contains(QLatin1String("TLS inside TLS")), qPrintable(problem));
+    // A value Qt cannot parse is quoted without its password.
+    environment.insert(QStringLiteral("HTTPS_PROXY"), QStringLiteral("http://alice:s3cret@proxy.corp:3128/%zz"));
+    QVERIFY(!ProxySetting().proxyFor(QUrl(QStringLiteral("wss://example.org/")), &problem, environment));
+    QVERIFY2(problem.contains(QLatin1String("alice:***@proxy.corp")) && !problem.contains(QLatin1String("s3cret")), qPrintable(problem));
 }
 
 void tst_OutgoingProxy::bypasses_data()

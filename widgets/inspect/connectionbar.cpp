@@ -317,6 +317,7 @@ QUrl ConnectionBar::currentUrl() const
 ConnectionOptions ConnectionBar::options() const
 {
     ConnectionOptions o = m_base;
+    o.openingNote.clear(); // a reconnected session's note, when its options were shown: not the user's
     o.engine = engine();
     o.url = currentUrl();
     o.socketIo.reset();
@@ -502,7 +503,7 @@ void ConnectionBar::updateSessionView()
 
     const ReadyState state = session ? session->readyState() : ReadyState::Closed;
     // Disconnect also stops a reconnect that is waiting.
-    const bool reconnecting = session && session->reconnectNote().startsWith(tr("reconnecting in"));
+    const bool reconnecting = session && session->reconnectPending();
     m_disconnect->setEnabled(session && (state != ReadyState::Closed || reconnecting));
     m_reconnectNote->setText(session ? session->reconnectNote() : QString());
     if (session && state == ReadyState::Open) {

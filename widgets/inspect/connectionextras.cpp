@@ -44,7 +44,11 @@ ConnectionExtras ConnectionExtras::load(const QSettings &settings)
 void ConnectionExtras::save(QSettings &settings) const
 {
     settings.setValue(Group + QStringLiteral("/proxySource"), sourceKey(proxySource));
-    settings.setValue(Group + QStringLiteral("/proxyUrl"), proxyUrl);
+    // A password typed into the URL is not kept, whatever the dialog let through.
+    QString url = proxyUrl;
+    if (OutgoingProxy::redacted(url) != url)
+        url = OutgoingProxy::redacted(url).replace(QStringLiteral(":***@"), QStringLiteral("@"));
+    settings.setValue(Group + QStringLiteral("/proxyUrl"), url);
     settings.setValue(Group + QStringLiteral("/proxyUser"), proxyUser);
     settings.setValue(Group + QStringLiteral("/caFile"), caFile);
     settings.setValue(Group + QStringLiteral("/certFile"), certFile);

@@ -235,12 +235,13 @@ ConnectionExtras ConnectionSettingsDialog::extras() const
 QString ConnectionSettingsDialog::problem() const
 {
     const ConnectionExtras e = extras();
+    // Whatever the source: the URL is remembered, so it may not hold a password.
+    if (OutgoingProxy::redacted(e.proxyUrl) != e.proxyUrl)
+        return tr("Proxy: give the password in its own field, not in the URL (the URL is remembered, the password is not)");
     if (e.proxySource == ProxySetting::Source::Fixed) {
         QString why;
         if (!e.fixedProxy(&why))
             return tr("Proxy: %1").arg(why);
-        if (QUrl(e.proxyUrl.contains(QLatin1String("://")) ? e.proxyUrl : QStringLiteral("http://") + e.proxyUrl).password().size() > 0)
-            return tr("Proxy: give the password in its own field, not in the URL (the URL is remembered, the password is not)");
     }
     for (const auto &[path, what] : { std::pair { e.caFile, tr("Certificate authorities") }, std::pair { e.certFile, tr("Client certificate") },
                                       std::pair { e.keyFile, tr("Private key") } }) {

@@ -125,6 +125,8 @@ void tst_ConnectionSettings::dialogRefuses_data()
     QTest::addColumn<QString>("expected");
     QTest::newRow("https proxy") << "proxyUrl" << "https://proxy:443" << "Proxy: \"https://proxy:443\": a proxy reached over TLS";
     QTest::newRow("password in the URL") << "proxyUrl" << "http://u:secret@proxy:3128" << "Proxy: give the password in its own field";
+    QTest::newRow("password in the URL, environment chosen") << "proxyUrl" << "ENV http://u:secret@proxy:3128"
+                                                             << "Proxy: give the password in its own field";
     QTest::newRow("no such CA file") << "caFile" << "/nonexistent/ca.pem"
                                      << "Certificate authorities: \"/nonexistent/ca.pem\" is not a file that can be read";
     QTest::newRow("a key without its certificate") << "keyFile" << "KEY" << "Private key: give the client certificate too";
@@ -136,6 +138,11 @@ void tst_ConnectionSettings::dialogRefuses()
     QFETCH(QString, value);
     QFETCH(QString, expected);
     ConnectionSettingsDialog dialog(everything(), QUrl());
+    if (value.startsWith(QLatin1String("ENV "))) {
+        value = value.mid(4);
+        auto *source = child<QComboBox>(dialog, "proxySource");
+        source->setCurrentIndex(source->findData(int(ProxySetting::Source::Environment)));
+    }
     child<QLineEdit>(dialog, field.toLatin1().constData())->setText(value == QLatin1String("KEY") ? file("client.key") : value);
     dialog.show();
     dialog.accept();
@@ -159,6 +166,24 @@ void tst_ConnectionSettings::rememberedWithoutThePassword()
     const QByteArray text = ini.readAll();
     QVERIFY2(text.contains("socks5h://127.0.0.1:1080") && text.contains("bob"), text.constData());
     QVERIFY2(!text.contains("p4ssw0rd"), text.constData());
+    // A password typed into the URL is not kept either, whichever source was chosen.
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        ConnectionBar bar(&settings);
+        ConnectionExtras typed;
+        typed.proxySource = ProxySetting::Source::Environment;
+        typed.proxyUrl = QStringLiteral("http://carol:hunter2@proxy.example:3128");
+        bar.setExtras(typed);
+    }
+    QFile typedIni(path);
+    QVERIFY(typedIni.open(QIODevice::ReadOnly));
+    const QByteArray typedText = typedIni.readAll();
+    QVERIFY2(!typedText.contains("hunter2") && typedText.contains("http://carol@proxy.example:3128"), typedText.constData());
+    {
+        QSettings settings(path, QSettings::IniFormat);
+        ConnectionBar bar(&settings);
+        bar.setExtras(everything());
+    }
     QSettings settings(path, QSettings::IniFormat);
     ConnectionBar again(&settings);
     QCOMPARE(again.extras().proxyUrl, QStringLiteral("socks5h://127.0.0.1:1080"));
@@ -185,6 +210,14 @@ void tst_ConnectionSettings::connectionsCarryThem()
     QVERIFY(options.reconnect);
     QCOMPARE(options.reconnect->maxAttempts, 4);
     QVERIFY(!options.tls.hasClientCertificate());
+
+    // Showing a reconnected session's options does not make the next connection a "reconnect".
+    ConnectionOptions shown = options;
+    shown.openingNote = QStringLiteral("reconnect, attempt 2 of 4, 500 ms after #1 closed");
+    bar.setOptions(shown);
+    bar.requestConnect();
+    QCOMPARE(requested.size(), 2);
+    QCOMPARE(requested.last().first().value<ConnectionOptions>().openingNote, QString());
 }
 
 void tst_ConnectionSettings::passphraseAskedOnceARun()
