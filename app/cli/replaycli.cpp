@@ -72,12 +72,11 @@ void printReport(const ReplayRunner &runner, const CliOptions &options, OutputWr
             buffer += line.toUtf8() + '\n';
         }
     }
+    // One arg() for all: a file name with "%3" in it must stay as it is.
     const QString context = QStringLiteral("connection #%1 of %2, %3 of %4 messages sent, timing %5")
-                                .arg(script.connectionId)
-                                .arg(options.replayPath)
-                                .arg(runner.sentCount())
-                                .arg(script.sends.size())
-                                .arg(options.replayFast ? QStringLiteral("fast") : QStringLiteral("recorded"));
+                                .arg(QString::number(script.connectionId), options.replayPath, QString::number(runner.sentCount()),
+                                    QString::number(script.sends.size()),
+                                    options.replayFast ? QStringLiteral("fast") : QStringLiteral("recorded"));
     if (json) {
         buffer += "{\"kind\":\"replay-summary\",\"connection\":" + QByteArray::number(script.connectionId)
             + ",\"sent\":" + QByteArray::number(runner.sentCount()) + ",\"to_send\":" + QByteArray::number(script.sends.size())

@@ -192,7 +192,15 @@ bool ProxySetting::isLoopback(const QString &host)
 bool ProxySetting::bypasses(const QString &noProxy, const QString &host, quint16 port)
 {
     const QHostAddress address(host);
-    const QString name = host.toLower();
+    // Names compared in their ASCII form (an international name typed either way), without the
+    // trailing dot of a fully qualified name.
+    const auto normalized = [](QString n) {
+        if (n.endsWith(QLatin1Char('.')))
+            n.chop(1);
+        const QByteArray ace = QUrl::toAce(n);
+        return ace.isEmpty() ? n.toLower() : QString::fromLatin1(ace).toLower();
+    };
+    const QString name = normalized(host);
     for (QString entry : noProxy.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts)) {
         if (entry == QLatin1String("*"))
             return true;
@@ -221,7 +229,7 @@ bool ProxySetting::bypasses(const QString &noProxy, const QString &host, quint16
             entry.remove(0, 2);
         else if (entry.startsWith(QLatin1Char('.')))
             entry.remove(0, 1);
-        entry = entry.toLower();
+        entry = normalized(entry);
         if (!entry.isEmpty() && (name == entry || name.endsWith(QLatin1Char('.') + entry)))
             return true;
     }

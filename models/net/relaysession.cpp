@@ -57,8 +57,9 @@ RelaySession::RelaySession(quint32 connectionId, QTcpSocket *app, const RelayOpt
                 tr("%1 sent no complete handshake request within %2 ms").arg(theApplication()).arg(m_options.handshakeTimeoutMs));
             answerApp(408, tr("no complete request within %1 ms").arg(m_options.handshakeTimeoutMs));
         } else if (m_phase == Phase::Response) {
-            const QString why
-                = tr("the server did not answer the handshake within %1 ms").arg(m_options.handshakeTimeoutMs);
+            const QString why = tunnelPending()
+                ? tr("the %1 did not answer CONNECT within %2 ms").arg(m_upstreamProxy->description()).arg(m_options.handshakeTimeoutMs)
+                : tr("the server did not answer the handshake within %1 ms").arg(m_options.handshakeTimeoutMs);
             recordText(EventKind::Error, Leg::Server, Direction::Local, why);
             m_serverGone = true; // before abort(), whose disconnected() comes at once
             if (m_server) {
@@ -332,7 +333,9 @@ void RelaySession::failServerLeg(const QString &why)
         m_server->disconnect(this);
         m_server->abort();
     }
-    answerApp(502, why);
+    // The details (the proxy, its user, its answer) stay in the log: the application, perhaps on
+    // another machine, learns that the server could not be reached.
+    answerApp(502, m_upstreamProxy ? tr("the server could not be reached through the inspector's proxy") : why);
 }
 
 void RelaySession::onUpstreamReady()

@@ -7,7 +7,11 @@
 #include "clirun.h"
 #include "peerprocess.h"
 
+#include "protocol/handshake.h"
+
 #include <QProcess>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 
 #include <csignal>
@@ -18,6 +22,7 @@ private Q_SLOTS:
     void serverRestarts();
     void givesUpAfterTheAttempts();
     void closedAsAskedIsNotReconnected();
+    void endOfInputWhileReconnecting();
     void usageErrors_data();
     void usageErrors();
 };
@@ -172,6 +177,65 @@ void tst_CliReconnect::closedAsAskedIsNotReconnected()
     for (const QJsonObject &e : run.jsonLines())
         QCOMPARE(e.value(QStringLiteral("conn")).toInt(), 1);
     QVERIFY2(!run.err.contains("reconnect"), qPrintable(run.describe()));
+}
+
+// --stdin --reconnect: standard input ends while the next connection is still being made. Once
+// it opens, it closes with 1000 (nothing was left to send) and the run ends; it used to stay open.
+void tst_CliReconnect::endOfInputWhileReconnecting()
+{
+    // Connection 1 is answered, and dropped once the client's line arrives; connection 2's
+    // handshake is answered only when the test says so.
+    QTcpServer listener;
+    QVERIFY(listener.listen(QHostAddress::LocalHost, 0));
+    QList<QTcpSocket *> clients;
+    QHash<QTcpSocket *, QByteArray> received;
+    QByteArray secondRequest;
+    connect(&listener, &QTcpServer::newConnection, this, [&] {
+        QTcpSocket *socket = listener.nextPendingConnection();
+        clients << socket;
+        connect(socket, &QTcpSocket::readyRead, this, [&, socket] {
+            QByteArray &bytes = received[socket];
+            bytes += socket->readAll();
+            const qsizetype head = bytes.indexOf("\r\n\r\n");
+            if (head < 0)
+                return;
+            if (socket == clients.first()) {
+                if (!socket->property("answered").toBool()) {
+                    socket->setProperty("answered", true);
+                    RequestParser parser;
+                    parser.feed(bytes);
+                    socket->write(Handshake::buildResponse(HttpHeaderList::value(parser.request().headers, "Sec-WebSocket-Key")));
+                } else if (bytes.size() > head + 4) {
+                    socket->abort(); // the line came: drop the connection
+                }
+            } else if (secondRequest.isEmpty()) {
+                secondRequest = bytes.left(head + 4);
+            } else if (bytes.size() > secondRequest.size() && quint8(bytes.at(secondRequest.size())) == 0x88) {
+                socket->write(QByteArray::fromHex("880203e8")); // the close answered, then TCP closed
+                socket->disconnectFromHost();
+            }
+        });
+    });
+    QProcess cli;
+    cli.start(QStringLiteral(WSI_CLI_PATH), { QStringLiteral("ws://127.0.0.1:%1/").arg(listener.serverPort()), QStringLiteral("--stdin"),
+                                              QStringLiteral("--reconnect"), QStringLiteral("3"), QStringLiteral("--reconnect-delay"),
+                                              QStringLiteral("50"), QStringLiteral("--format"), QStringLiteral("jsonl") });
+    QVERIFY(cli.waitForStarted());
+    cli.write("line one\n");
+    QTRY_VERIFY_WITH_TIMEOUT(!secondRequest.isEmpty(), 10'000);
+    cli.closeWriteChannel();
+    // The tool shows nothing when it reads the end of its input: give it the time to.
+    QTest::qWait(300);
+    RequestParser parser;
+    parser.feed(secondRequest);
+    clients.last()->write(Handshake::buildResponse(HttpHeaderList::value(parser.request().headers, "Sec-WebSocket-Key")));
+    QSignalSpy ended(&cli, &QProcess::finished); // waited for with the event loop running: this test is the server
+    QVERIFY2(ended.wait(10'000), "the run did not end after its input did");
+    QCOMPARE(cli.exitCode(), 0);
+    // Connection 2 got no data message, only the close: 1000.
+    const QByteArray frames = received[clients.last()].mid(secondRequest.size());
+    QVERIFY2(!frames.isEmpty() && quint8(frames.at(0)) == 0x88, frames.toHex(' ').constData());
+    QCOMPARE(clients.size(), 2);
 }
 
 void tst_CliReconnect::usageErrors_data()

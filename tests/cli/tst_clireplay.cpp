@@ -65,7 +65,7 @@ void tst_CliReplay::sameServerSameAnswers()
     QFETCH(QString, recording);
     QFETCH(QString, timing);
     const QStringList args { url(m_samePort), QStringLiteral("--replay"), recording, QStringLiteral("--timing"), timing,
-                             QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--wait"), QStringLiteral("300") };
+                             QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--wait"), QStringLiteral("1500") };
     CliRun run = runCli(args + QStringList { QStringLiteral("--replay-ignore"), QStringLiteral("[0-9]+") });
     QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
     // What was sent again: the six messages, in order, the binary one as binary.
@@ -100,7 +100,7 @@ void tst_CliReplay::changedServerIsDiffed()
 {
     const CliRun run = runCli({ url(m_changedPort), QStringLiteral("--replay"), file("conversation.jsonl"), QStringLiteral("--timing"),
                                 QStringLiteral("fast"), QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--wait"),
-                                QStringLiteral("300"), QStringLiteral("--replay-ignore"), QStringLiteral("[0-9]+") });
+                                QStringLiteral("1500"), QStringLiteral("--replay-ignore"), QStringLiteral("[0-9]+") });
     QVERIFY2(run.exitCode == 4, qPrintable(run.describe()));
     QStringList rows;
     for (const QJsonObject &o : run.jsonLines()) {
@@ -126,7 +126,7 @@ void tst_CliReplay::changedServerIsDiffed()
 void tst_CliReplay::textReport()
 {
     const CliRun run = runCli({ url(m_changedPort), QStringLiteral("--replay"), file("conversation.jsonl"), QStringLiteral("--timing"),
-                                QStringLiteral("fast"), QStringLiteral("--wait"), QStringLiteral("300") });
+                                QStringLiteral("fast"), QStringLiteral("--wait"), QStringLiteral("1500") });
     QVERIFY2(run.exitCode == 4, qPrintable(run.describe()));
     for (const char *line : { "replay: same      #1 \"a\"\n", "replay: different #2 recorded \"b\"\n                     replayed \"B!\"\n",
                               "replay: missing   #3 recorded \"c\"\n", "replay: extra        replayed \"surprise\"\n",
@@ -160,7 +160,7 @@ void tst_CliReplay::recordedGapsAreKept()
     for (const char *timing : { "recorded", "fast" }) {
         const CliRun run = runCli({ url(m_samePort), QStringLiteral("--replay"), file("gap.jsonl"), QStringLiteral("--timing"),
                                     QLatin1String(timing), QStringLiteral("--format"), QStringLiteral("jsonl"), QStringLiteral("--wait"),
-                                    QStringLiteral("200") });
+                                    QStringLiteral("1000") });
         QVERIFY2(run.exitCode == 0, qPrintable(run.describe()));
         const QList<QJsonObject> out = run.frames("out");
         QVERIFY(out.size() >= 2);

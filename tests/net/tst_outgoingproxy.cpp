@@ -208,6 +208,9 @@ void tst_OutgoingProxy::bypasses_data()
     QTest::newRow("port differs") << "example.org:8443" << "example.org" << 443 << false;
     QTest::newRow("bracketed IPv6 with port") << "[fd00::1]:8080" << "fd00::1" << 8080 << true;
     QTest::newRow("empty list") << "" << "example.org" << 443 << false;
+    QTest::newRow("trailing dot") << "example.org" << "ws.example.org." << 443 << true;
+    QTest::newRow("international name, entry in ASCII") << "xn--bcher-kva.example" << QStringLiteral("bücher.example") << 443 << true;
+    QTest::newRow("international name, entry in Unicode") << QStringLiteral("bücher.example") << "xn--bcher-kva.example" << 443 << true;
 }
 
 void tst_OutgoingProxy::bypasses()
