@@ -5,7 +5,8 @@
 // and password; bit 1: the server is an IPv6 address.
 //
 // Fed whole and in the chunks of the plan, the tunnel must end the same: still waiting, open with
-// the same bytes left over, or refused with the same reason. Left-over bytes are the end of the
+// the same bytes after the answer (its leftover, and what the owner reads itself once it is
+// open), or refused with the same reason. Left-over bytes are the end of the
 // input, after the answer's head; a refusal names the proxy and never holds its password; once
 // open or refused, more bytes change nothing.
 
@@ -37,12 +38,15 @@ struct Outcome {
 Outcome run(const OutgoingProxy &proxy, const QString &host, const QList<QByteArrayView> &chunks)
 {
     HttpProxyTunnel tunnel(proxy, host, 443);
+    QByteArray afterOpen; // what the owner reads itself once the tunnel is open: the server's bytes
     for (const QByteArrayView chunk : chunks) {
         const auto before = tunnel.status();
         const auto after = tunnel.feed(chunk);
         FUZZ_CHECK(before == HttpProxyTunnel::Status::NeedMore || after == before, QStringLiteral("an ended tunnel changed"));
+        if (before == HttpProxyTunnel::Status::Open)
+            afterOpen += chunk.toByteArray();
     }
-    return { tunnel.status(), tunnel.leftover(), tunnel.refusal() };
+    return { tunnel.status(), tunnel.leftover() + afterOpen, tunnel.refusal() };
 }
 
 } // namespace
