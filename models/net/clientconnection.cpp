@@ -259,11 +259,8 @@ void ClientConnection::handleTunnelBytes(QByteArrayView bytes)
     }
     //: State texts start with the readyState name (CONNECTING, OPEN, CLOSING, CLOSED), which stays as it is
     setState(ReadyState::Connecting, tr("CONNECTING: %1").arg(m_tunnel->openedText()));
-    if (!m_tunnel->leftover().isEmpty()) {
-        // Neither a WebSocket server nor TLS speaks before the client.
-        fail(tr("%n byte(s) came through the tunnel before the client spoke: the proxy's answer to CONNECT "
-                "was not followed by the server's silence",
-                nullptr, int(m_tunnel->leftover().size())));
+    if (const QString stray = m_tunnel->strayBytesText(); !stray.isEmpty()) {
+        fail(stray);
         return;
     }
     if (auto *ssl = qobject_cast<QSslSocket *>(m_socket))

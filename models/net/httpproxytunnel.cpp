@@ -98,6 +98,16 @@ QString HttpProxyTunnel::openedText() const
         .arg(DisplayText::line(response.reason, 200));
 }
 
+QString HttpProxyTunnel::strayBytesText() const
+{
+    if (m_leftover.isEmpty())
+        return {};
+    return tr("%n byte(s) came through the tunnel before the client spoke: the answer of the %1 to CONNECT was "
+              "not followed by the server's silence",
+              nullptr, int(m_leftover.size()))
+        .arg(m_proxy.description());
+}
+
 QString HttpProxyTunnel::endedEarlyText() const
 {
     return m_parser.receivedBytes().isEmpty()

@@ -24,8 +24,11 @@ public:
     enum class Status { NeedMore, Open, Refused };
     Status feed(QByteArrayView bytes);
     Status status() const { return m_status; }
-    // Open: the bytes after the proxy's answer (a server that spoke first); the owner handles them.
+    // Open: the bytes after the proxy's answer (a server that spoke first).
     QByteArray leftover() const { return m_leftover; }
+    // Neither a WebSocket server nor TLS speaks before the client: the owner gives up with this
+    // when leftover() is not empty. Empty when it is.
+    QString strayBytesText() const;
     // Open: "tunnel to host:443 opened by the HTTP proxy 10.0.0.1:3128: 200 Connection established".
     QString openedText() const;
     // Refused: what the proxy said, and what it means ("... answered 407 Proxy Authentication

@@ -312,11 +312,8 @@ void RelaySession::readTunnelAnswer()
         break;
     }
     setState(ReadyState::Connecting, Leg::Server, tr("CONNECTING: %1").arg(m_upstreamTunnel->openedText()));
-    if (!m_upstreamTunnel->leftover().isEmpty()) {
-        // Neither a WebSocket server nor TLS speaks before the client.
-        failServerLeg(tr("%n byte(s) came through the tunnel before the inspector spoke: the proxy's answer to "
-                         "CONNECT was not followed by the server's silence",
-                         nullptr, int(m_upstreamTunnel->leftover().size())));
+    if (const QString stray = m_upstreamTunnel->strayBytesText(); !stray.isEmpty()) {
+        failServerLeg(stray);
         return;
     }
     if (auto *ssl = qobject_cast<QSslSocket *>(m_server.data()))

@@ -259,6 +259,7 @@ void tst_OutgoingProxy::tunnelOpensOnA2xxAnswerFedInPieces()
         QCOMPARE(tunnel.feed(answer.sliced(i, 1)), HttpProxyTunnel::Status::NeedMore);
     QCOMPARE(tunnel.feed(answer.right(1)), HttpProxyTunnel::Status::Open);
     QVERIFY(tunnel.leftover().isEmpty());
+    QVERIFY(tunnel.strayBytesText().isEmpty());
     QCOMPARE(tunnel.openedText(), QStringLiteral("tunnel to h:80 opened by the HTTP proxy p:3128: 200 Connection established"));
     // Once open, nothing more is the proxy's.
     QCOMPARE(tunnel.feed("HTTP/1.1 500 x\r\n\r\n"), HttpProxyTunnel::Status::Open);
@@ -270,6 +271,8 @@ void tst_OutgoingProxy::bytesAfterTheAnswerAreLeftOver()
     QCOMPARE(tunnel.feed("HTTP/1.0 200 OK\r\n"), HttpProxyTunnel::Status::NeedMore);
     QCOMPARE(tunnel.feed("\r\n\x16\x03\x01"), HttpProxyTunnel::Status::Open);
     QCOMPARE(tunnel.leftover(), QByteArray("\x16\x03\x01"));
+    QCOMPARE(tunnel.strayBytesText(), QStringLiteral("3 byte(s) came through the tunnel before the client spoke: the answer of "
+                                                     "the HTTP proxy p:3128 to CONNECT was not followed by the server's silence"));
 }
 
 void tst_OutgoingProxy::refusals_data()
